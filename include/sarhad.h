@@ -1,0 +1,190 @@
+/*
+ * sarhad.h - the one public header of libsarhad, the border-crossing and
+ * travel-document control library.
+ *
+ * Conventions used by every function below:
+ *   - Every fallible call returns enum sarhad_status; 0 (SARHAD_OK) is success.
+ *   - The last argument is a caller-owned struct sarhad_error *err, which may
+ *     be NULL.  Filling it never allocates.  Messages never hold traveller
+ *     data, so they are safe to log.
+ *   - Results are value structs with fixed-size arrays (copyable, never
+ *     freed) unless a function says it allocates.
+ *   - Heap objects come in _new/_free pairs, stores in _open/_close pairs, and
+ *     caller-provided structs in _init/_cleanup pairs; _free(NULL) and
+ *     _close(NULL) do nothing.
+ *   - A failed call leaves its objects unchanged.
+ *   - A refusal or a watchlist hit is an answer, not an error.
+ */
+#ifndef SARHAD_H
+#define SARHAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SARHAD_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define SARHAD_MUST_CHECK
+#endif
+
+#define SARHAD_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------------------
+ * Errors
+ * ------------------------------------------------------------------------- */
+
+/* The status codes and their texts come from one list so they cannot drift. */
+#define SARHAD_STATUS_MAP(X)                                                   \
+    X(OK, "success")                                                           \
+    X(EINVAL, "invalid argument")                                              \
+    X(EFORMAT, "malformed input")                                              \
+    X(ECHECK, "check digit mismatch")                                          \
+    X(ENOMEM, "out of memory")                                                 \
+    X(ETOOBIG, "input too large")                                              \
+    X(EIO, "input/output error")                                               \
+    X(EDB, "database error")                                                   \
+    X(EBUSY, "store is in use by another process")                             \
+    X(ENOTFOUND, "not found")                                                  \
+    X(EEXIST, "already exists")                                                \
+    X(EPERM, "permission denied")                                              \
+    X(EAUTH, "authentication failed")                                          \
+    X(ESIGN, "signature invalid")                                              \
+    X(ETAMPER, "audit chain broken")
+
+enum sarhad_status {
+#define SARHAD__STATUS_ENUM(name, text) SARHAD_##name,
+    SARHAD_STATUS_MAP(SARHAD__STATUS_ENUM)
+#undef SARHAD__STATUS_ENUM
+        SARHAD_STATUS_COUNT
+};
+
+/*
+ * Where and why a call failed.  offset is the byte in the input (SIZE_MAX
+ * when not about input); line and col are 1-based (0 when unknown); field
+ * names the part of the input at fault ("document_number_check",
+ * "rules[3].when", "") and message says what was expected, for operators.
+ */
+struct sarhad_error {
+    enum sarhad_status code;
+    size_t offset;
+    unsigned line;
+    unsigned col;
+    char field[32];
+    char message[160];
+};
+
+/* The text for a status; never NULL (unknown codes get "unknown status"). */
+const char *sarhad_strerror(enum sarhad_status code);
+
+/* Reset *err to SARHAD_OK with no location.  err may be NULL. */
+void sarhad_error_clear(struct sarhad_error *err);
+
+/* ---------------------------------------------------------------------------
+ * Memory
+ * ------------------------------------------------------------------------- */
+
+/*
+ * The library allocates through these hooks so that tests can fail any
+ * allocation.  realloc_fn(NULL, n) must behave as malloc and free_fn(NULL)
+ * must do nothing.  Passing NULL restores the C library's functions.  Not
+ * thread-safe: set it before any other call.
+ */
+struct sarhad_allocator {
+    void *(*realloc_fn)(void *ctx, void *ptr, size_t size);
+    void (*free_fn)(void *ctx, void *ptr);
+    void *ctx;
+};
+void sarhad_set_allocator(const struct sarhad_allocator *allocator);
+
+/* Overwrite len bytes at p with zeros in a way the compiler cannot elide. */
+void sarhad_wipe(void *p, size_t len);
+
+/* ===== MRZ (src/mrz.c) ===== */
+
+/* ===== dates (src/date.c) ===== */
+
+/*
+ * A civil (proleptic Gregorian) date.  year == 0 means "no date"; a struct
+ * sarhad_date that is not zero is always a real calendar date.
+ */
+struct sarhad_date {
+    int16_t year;
+    uint8_t month; /* 1-12 */
+    uint8_t day;   /* 1-31 */
+};
+
+/* A local date and time as written at a post, with its UTC offset. */
+struct sarhad_time {
+    struct sarhad_date date; /* local date */
+    int32_t seconds;         /* local seconds since midnight, 0-86399 */
+    int16_t utc_offset_min;  /* e.g. +300 for Pakistan (UTC+05:00) */
+};
+
+/* True when year/month/day name a real date (31 Feb and month 13 do not). */
+bool sarhad_date_is_valid(int year, int month, int day);
+
+/* Days since 1970-01-01 (negative before); d must be a real date. */
+int32_t sarhad_date_to_days(struct sarhad_date d);
+
+/* The date days after 1970-01-01. */
+struct sarhad_date sarhad_date_from_days(int32_t days);
+
+/* a - b in days (a, b real dates). */
+int32_t sarhad_date_diff(struct sarhad_date a, struct sarhad_date b);
+
+/* <0, 0, >0 as a is before, equal to or after b ("no date" sorts first). */
+int sarhad_date_cmp(struct sarhad_date a, struct sarhad_date b);
+
+/* The date n days after d (n may be negative). */
+struct sarhad_date sarhad_date_add_days(struct sarhad_date d, int32_t n);
+
+/*
+ * Parse exactly "YYYY-MM-DD" (len bytes).  SARHAD_EFORMAT when the shape is
+ * wrong or the date does not exist; err->offset is the faulty byte.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_date_parse(struct sarhad_date *out, const char *text, size_t len,
+                  struct sarhad_error *err);
+
+/* Write "YYYY-MM-DD" and a NUL into out; "" for no date. Returns length. */
+size_t sarhad_date_format(char out[11], struct sarhad_date d);
+
+/*
+ * Parse an RFC 3339 local time "YYYY-MM-DDTHH:MM[:SS][.frac](Z|+HH:MM|-HH:MM)"
+ * keeping the local date (the law applies by the post's calendar day).
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_time_parse(struct sarhad_time *out, const char *text, size_t len,
+                  struct sarhad_error *err);
+
+/* Seconds since the Unix epoch (UTC) of t. */
+int64_t sarhad_time_to_unix(const struct sarhad_time *t);
+
+/* t as RFC 3339 with its offset, e.g. "2023-11-05T09:30:00+05:00". */
+size_t sarhad_time_format(char out[26], const struct sarhad_time *t);
+
+/* The local time at utc_offset_min of the Unix time unix_seconds. */
+struct sarhad_time sarhad_time_from_unix(int64_t unix_seconds,
+                                         int utc_offset_min);
+
+/* ===== national ID numbers (src/ids.c) ===== */
+
+/* ===== presentations and the rule language (src/presentation.c,
+ * src/policy_*.c) ===== */
+
+/* ===== ledger (src/ledger*.c) ===== */
+
+/* ===== names and watchlist screening (src/names.c, src/screen*.c) ===== */
+
+/* ===== accounts, sessions and audit (src/auth.c, src/audit.c) ===== */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SARHAD_H */

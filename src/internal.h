@@ -1,0 +1,95 @@
+/*
+ * internal.h - declarations shared between the library's source files and
+ * never exported.  Non-static cross-file functions carry the sarhad__ prefix.
+ */
+#ifndef SARHAD_INTERNAL_H
+#define SARHAD_INTERNAL_H
+
+#include "sarhad.h"
+
+#include <stdarg.h>
+
+#define SARHAD_COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SARHAD_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define SARHAD_PRINTF(fmt, args)
+#endif
+
+/*
+ * Fill *err (if not NULL) and return code, so a failing path reads
+ *   return sarhad__fail(err, SARHAD_EFORMAT, "surname", off, "...");
+ * The message is formatted into the fixed buffer; it never allocates.
+ */
+enum sarhad_status sarhad__fail(struct sarhad_error *err,
+                                enum sarhad_status code, const char *field,
+                                size_t offset, const char *fmt, ...)
+    SARHAD_PRINTF(5, 6);
+
+/* As sarhad__fail, with a 1-based line and column for text files. */
+enum sarhad_status sarhad__fail_at(struct sarhad_error *err,
+                                   enum sarhad_status code, const char *field,
+                                   unsigned line, unsigned col, const char *fmt,
+                                   ...) SARHAD_PRINTF(6, 7);
+
+/* Allocation through the configured hooks.  NULL on failure. */
+void *sarhad__malloc(size_t size);
+void *sarhad__calloc(size_t count, size_t size);
+void *sarhad__realloc(void *ptr, size_t size);
+void sarhad__free(void *ptr);
+char *sarhad__strndup(const char *s, size_t len);
+
+/* Copy at most dst_cap - 1 bytes of src and terminate; returns the length. */
+size_t sarhad__strlcpy(char *dst, const char *src, size_t dst_cap);
+
+/* ---- SQLite stores (src/store.c) -------------------------------------- */
+
+#include <sqlite3.h>
+
+/* How sarhad__store_open opens a file. */
+enum sarhad__store_mode {
+    SARHAD__STORE_CREATE,    /* create if missing, read-write */
+    SARHAD__STORE_READWRITE, /* must exist */
+    SARHAD__STORE_READONLY   /* must exist; never written */
+};
+
+/*
+ * Open the SQLite file at path in WAL mode with foreign keys on and the
+ * given synchronous level ("FULL", "NORMAL", "OFF"; NULL means FULL).
+ * Checks that an existing file really is a SQLite database.  Errors name
+ * the cause: SARHAD_EBUSY (locked), SARHAD_EIO (missing, unreadable, disk
+ * full, read-only), SARHAD_EDB (not a database, corrupt).
+ */
+enum sarhad_status sarhad__store_open(sqlite3 **out, const char *path,
+                                      enum sarhad__store_mode mode,
+                                      const char *synchronous,
+                                      struct sarhad_error *err);
+
+/*
+ * Bring one component's schema (e.g. "ledger", "watchlist", "auth") up to
+ * date.  steps[i] is the SQL that takes version i to i + 1; each step runs
+ * in its own transaction together with the version bump, so a crash leaves
+ * the store at a whole version.  A store newer than the code is refused.
+ */
+enum sarhad_status sarhad__store_migrate(sqlite3 *db, const char *component,
+                                         const char *const *steps,
+                                         size_t step_count,
+                                         struct sarhad_error *err);
+
+/* The schema version of component in db (0 when absent). */
+int sarhad__store_version(sqlite3 *db, const char *component);
+
+/*
+ * Map a SQLite failure to a status and fill *err with the operation named
+ * in what ("record the attempt") and SQLite's message, which never holds
+ * bound values and so no traveller data.
+ */
+enum sarhad_status sarhad__store_fail(sqlite3 *db, int rc, const char *what,
+                                      struct sarhad_error *err);
+
+/* Run SQL without results ("BEGIN IMMEDIATE", "COMMIT"). */
+enum sarhad_status sarhad__store_exec(sqlite3 *db, const char *sql,
+                                      struct sarhad_error *err);
+
+#endif /* SARHAD_INTERNAL_H */

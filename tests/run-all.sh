@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Everything `make test` runs: the unit tests, every fuzz corpus and crasher
+# replayed without libFuzzer, and the command-line cases.  Each part counts as
+# passed or failed; the closing line "N passed, N failed" is what CI reads.
+set -u
+BUILD=${BUILD:-build}
+passed=0
+failed=0
+
+count() { # count NAME STATUS
+    if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else
+        failed=$((failed + 1)); echo "FAIL $1"; fi
+}
+
+# Unit tests: add the runner's own counts.
+out=$("$BUILD/run-tests" 2>&1)
+status=$?
+echo "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'
+line=$(echo "$out" | tail -n 1)
+if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+    [ $status -ne 0 ] && [ "${BASH_REMATCH[2]}" -eq 0 ] && count "unit tests (crashed)" 1
+else
+    count "unit tests (no summary: crashed?)" 1
+fi
+echo "unit: $line"
+
+# Fuzz corpora and regressions.
+for replay in "$BUILD"/replay_*; do
+    [ -x "$replay" ] || continue
+    t=${replay##*/replay_}
+    if r=$("$replay" "fuzz/corpus/$t" "fuzz/regression/$t" 2>&1); then
+        echo "fuzz replay $t: ${r##*$'\n'}"
+        count "fuzz replay $t" 0
+    else
+        echo "$r" | tail -n 20
+        count "fuzz replay $t" 1
+    fi
+done
+
+# Command-line cases.
+SARHAD="$BUILD/sarhad" source tests/cases.sh
+run_cases
+passed=$((passed + cases_passed))
+failed=$((failed + cases_failed))
+echo "cases: $cases_passed passed, $cases_failed failed"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

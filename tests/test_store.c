@@ -1,0 +1,69 @@
+/*
+ * test_store.c - opening stores and per-component schema migrations:
+ * steps apply once and in order, a failing step leaves the previous whole
+ * version, a newer store is refused, a non-database file is named as such.
+ */
+#include "test.h"
+
+#include "../src/internal.h"
+
+#include <stdio.h>
+
+static const char *const steps_v2[] = {
+    "CREATE TABLE t(a INTEGER)",
+    "ALTER TABLE t ADD COLUMN b TEXT",
+};
+
+TEST(store_migrate_steps)
+{
+    char path[300];
+    sqlite3 *db;
+    struct sarhad_error err;
+    static const char *const bad[] = {"CREATE TABLE t(a INTEGER)",
+                                      "ALTER TABLE t ADD COLUMN b TEXT",
+                                      "THIS IS NOT SQL"};
+
+    snprintf(path, sizeof(path), "%s/migrate.db", test_tmpdir());
+    ASSERT_OK(sarhad__store_open(&db, path, SARHAD__STORE_CREATE, NULL, &err));
+    ASSERT_OK(sarhad__store_migrate(db, "demo", steps_v2, 1, &err));
+    ASSERT_EQ_INT(1, sarhad__store_version(db, "demo"));
+    ASSERT_OK(sarhad__store_migrate(db, "demo", steps_v2, 2, &err));
+    ASSERT_OK(sarhad__store_migrate(db, "demo", steps_v2, 2, &err));
+    ASSERT_EQ_INT(2, sarhad__store_version(db, "demo"));
+    ASSERT_EQ_INT(0, sarhad__store_version(db, "other"));
+    /* A failing step rolls back to the last whole version. */
+    ASSERT_EQ_INT(SARHAD_EDB, sarhad__store_migrate(db, "demo", bad, 3, &err));
+    ASSERT_EQ_INT(2, sarhad__store_version(db, "demo"));
+    /* Code older than the store is refused. */
+    ASSERT_EQ_INT(SARHAD_EDB,
+                  sarhad__store_migrate(db, "demo", steps_v2, 1, &err));
+    ASSERT(strstr(err.message, "newer") != NULL);
+    sqlite3_close(db);
+}
+
+TEST(store_open_errors)
+{
+    char path[300];
+    sqlite3 *db = NULL;
+    struct sarhad_error err;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/missing.db", test_tmpdir());
+    ASSERT_EQ_INT(SARHAD_EIO, sarhad__store_open(&db, path,
+                                                 SARHAD__STORE_READWRITE, NULL,
+                                                 &err));
+    snprintf(path, sizeof(path), "%s/garbage.db", test_tmpdir());
+    f = fopen(path, "wb");
+    ASSERT(f != NULL);
+    for (int i = 0; i < 4096; i++)
+        fputc('x', f);
+    fclose(f);
+    ASSERT_EQ_INT(SARHAD_EDB, sarhad__store_open(&db, path,
+                                                 SARHAD__STORE_READWRITE, NULL,
+                                                 &err));
+    ASSERT(strstr(err.message, "not a sarhad store") != NULL);
+    snprintf(path, sizeof(path), "%s/sync.db", test_tmpdir());
+    ASSERT_EQ_INT(SARHAD_EINVAL, sarhad__store_open(&db, path,
+                                                    SARHAD__STORE_CREATE,
+                                                    "SOMETIMES", &err));
+}

@@ -106,6 +106,95 @@ void sarhad_wipe(void *p, size_t len);
 
 /* ===== MRZ (src/mrz.c) ===== */
 
+/* ICAO Doc 9303 machine-readable zone formats. */
+enum sarhad_mrz_format {
+    SARHAD_MRZ_UNKNOWN = 0,
+    SARHAD_MRZ_TD1,  /* ID-1 card, 3 lines of 30 */
+    SARHAD_MRZ_TD2,  /* ID-2 card, 2 lines of 36 */
+    SARHAD_MRZ_TD3,  /* passport, 2 lines of 44 */
+    SARHAD_MRZ_MRVA, /* visa A, 2 lines of 44 */
+    SARHAD_MRZ_MRVB  /* visa B, 2 lines of 36 */
+};
+
+#define SARHAD_MRZ_MAX_ISSUES 12
+
+/*
+ * One problem found in an MRZ.  field is the contract name of the field or
+ * check ("document_number_check", "birth_date", "line", ...), code a stable
+ * machine code ("check_digit", "impossible_date", "bad_character",
+ * "bad_length", ...), line and col 1-based (0 when not about one place).
+ */
+struct sarhad_mrz_issue {
+    char field[24];
+    char code[24];
+    char message[96];
+    uint8_t line;
+    uint8_t col;
+};
+
+/*
+ * What an MRZ says.  Names have '<' turned into spaces and are trimmed;
+ * numbers and codes keep their characters without filler.  A date that is
+ * impossible (month 13, 31 Feb) is left as "no date" (year 0) and reported
+ * as an issue.  valid is true when there are no issues at all.
+ */
+struct sarhad_mrz {
+    enum sarhad_mrz_format format;
+    bool valid;
+    char document_code[3];
+    char issuing_state[4];
+    char surname[40];
+    char given_names[40];
+    char document_number[32]; /* TD1 long numbers joined from the spill */
+    char nationality[4];
+    struct sarhad_date birth_date;
+    char sex; /* 'M', 'F' or 'X' (unspecified, '<' in the MRZ) */
+    struct sarhad_date expiry_date;
+    char optional_data[32];
+    char optional_data_2[32];
+    unsigned issue_count;
+    struct sarhad_mrz_issue issues[SARHAD_MRZ_MAX_ISSUES];
+    /* When a check digit failed and exactly one OCR-confusion repair makes
+     * every check pass: that reading, lines joined by '\n'.  Never applied. */
+    bool has_suggestion;
+    char suggestion[96];
+};
+
+/*
+ * Read one MRZ of len bytes: its lines separated by "\n" or "\r\n", with
+ * trailing spaces and one trailing newline tolerated.  Allocates nothing.
+ *
+ * Returns SARHAD_OK when the text has the shape of an MRZ (a known line
+ * count and length and only A-Z 0-9 '<'); then *out holds every field, and
+ * out->valid says whether every check passed, with out->issues listing each
+ * failed check digit and impossible date.  Returns SARHAD_EFORMAT when the
+ * text is not an MRZ at all; *out then holds format UNKNOWN and the issue,
+ * and err says where (line, col, offset) and why.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_mrz_parse(struct sarhad_mrz *out,
+                                                      const char *text,
+                                                      size_t len,
+                                                      struct sarhad_error *err);
+
+/*
+ * Build the MRZ of fields (the format, names, numbers and dates in *fields;
+ * check digits, issues and suggestion are ignored and computed).  Names
+ * are truncated by the ICAO 9303-3 rule when too long.  Writes the lines
+ * joined by '\n' and NUL-terminated to out (cap bytes; 3 * 31 is enough).
+ * SARHAD_EINVAL names the field that cannot be written (bad characters,
+ * too long a number).
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_mrz_format(char *out, size_t cap, const struct sarhad_mrz *fields,
+                  struct sarhad_error *err);
+
+/* The ICAO 9303 check digit of len characters (7-3-1 weights), or -1 when
+ * a character is outside A-Z 0-9 '<'. */
+int sarhad_mrz_check_digit(const char *s, size_t len);
+
+/* "TD1", "TD2", "TD3", "MRVA", "MRVB", or NULL for UNKNOWN. */
+const char *sarhad_mrz_format_name(enum sarhad_mrz_format format);
+
 /* ===== dates (src/date.c) ===== */
 
 /*

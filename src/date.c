@@ -26,8 +26,8 @@ days_in_month(int y, int m)
 bool
 sarhad_date_is_valid(int year, int month, int day)
 {
-    return year >= 1 && year <= 9999 && month >= 1 && month <= 12 &&
-           day >= 1 && day <= days_in_month(year, month);
+    return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
+           day <= days_in_month(year, month);
 }
 
 int32_t
@@ -175,8 +175,8 @@ parse_offset(const char *t, size_t len, size_t i, int *offset_min,
         return SARHAD_OK;
     }
     if (i + 6 != len || (t[i] != '+' && t[i] != '-') || t[i + 3] != ':' ||
-        !digits(t + i + 1, 2, &hh) || !digits(t + i + 4, 2, &mm) ||
-        hh > 14 || mm > 59)
+        !digits(t + i + 1, 2, &hh) || !digits(t + i + 4, 2, &mm) || hh > 14 ||
+        mm > 59)
         return sarhad__fail(err, SARHAD_EFORMAT, "time", i,
                             "expected a UTC offset: Z or +HH:MM");
     sign = t[i] == '-' ? -1 : 1;

@@ -88,8 +88,9 @@ configure(sqlite3 *db, enum sarhad__store_mode mode, const char *synchronous,
         return s;
     if (synchronous == NULL)
         synchronous = "FULL";
-    if (strcmp(synchronous, "FULL") != 0 && strcmp(synchronous, "NORMAL") != 0 &&
-        strcmp(synchronous, "OFF") != 0 && strcmp(synchronous, "EXTRA") != 0)
+    if (strcmp(synchronous, "FULL") != 0 &&
+        strcmp(synchronous, "NORMAL") != 0 && strcmp(synchronous, "OFF") != 0 &&
+        strcmp(synchronous, "EXTRA") != 0)
         return sarhad__fail(err, SARHAD_EINVAL, "synchronous", SIZE_MAX,
                             "synchronous must be FULL, EXTRA, NORMAL or OFF");
     strcpy(sql, "PRAGMA synchronous=");

@@ -44,12 +44,15 @@ TEST(date_parse_errors)
 
     ASSERT_OK(sarhad_date_parse(&d, "2024-02-29", 10, NULL));
     ASSERT_EQ_INT(29, d.day);
-    ASSERT_EQ_INT(SARHAD_EFORMAT, sarhad_date_parse(&d, "2023-02-29", 10, &err));
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_date_parse(&d, "2023-02-29", 10, &err));
     ASSERT_EQ_INT(8, err.offset);
-    ASSERT_EQ_INT(SARHAD_EFORMAT, sarhad_date_parse(&d, "2023-13-01", 10, &err));
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_date_parse(&d, "2023-13-01", 10, &err));
     ASSERT_EQ_INT(5, err.offset);
     ASSERT_EQ_INT(SARHAD_EFORMAT, sarhad_date_parse(&d, "2023-1-01", 9, &err));
-    ASSERT_EQ_INT(SARHAD_EFORMAT, sarhad_date_parse(&d, "20x3-01-01", 10, &err));
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_date_parse(&d, "20x3-01-01", 10, &err));
 }
 
 TEST(date_format)

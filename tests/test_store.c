@@ -49,21 +49,21 @@ TEST(store_open_errors)
     FILE *f;
 
     snprintf(path, sizeof(path), "%s/missing.db", test_tmpdir());
-    ASSERT_EQ_INT(SARHAD_EIO, sarhad__store_open(&db, path,
-                                                 SARHAD__STORE_READWRITE, NULL,
-                                                 &err));
+    ASSERT_EQ_INT(
+        SARHAD_EIO,
+        sarhad__store_open(&db, path, SARHAD__STORE_READWRITE, NULL, &err));
     snprintf(path, sizeof(path), "%s/garbage.db", test_tmpdir());
     f = fopen(path, "wb");
     ASSERT(f != NULL);
     for (int i = 0; i < 4096; i++)
         fputc('x', f);
     fclose(f);
-    ASSERT_EQ_INT(SARHAD_EDB, sarhad__store_open(&db, path,
-                                                 SARHAD__STORE_READWRITE, NULL,
-                                                 &err));
+    ASSERT_EQ_INT(
+        SARHAD_EDB,
+        sarhad__store_open(&db, path, SARHAD__STORE_READWRITE, NULL, &err));
     ASSERT(strstr(err.message, "not a sarhad store") != NULL);
     snprintf(path, sizeof(path), "%s/sync.db", test_tmpdir());
-    ASSERT_EQ_INT(SARHAD_EINVAL, sarhad__store_open(&db, path,
-                                                    SARHAD__STORE_CREATE,
-                                                    "SOMETIMES", &err));
+    ASSERT_EQ_INT(
+        SARHAD_EINVAL,
+        sarhad__store_open(&db, path, SARHAD__STORE_CREATE, "SOMETIMES", &err));
 }

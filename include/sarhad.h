@@ -104,6 +104,72 @@ void sarhad_set_allocator(const struct sarhad_allocator *allocator);
 /* Overwrite len bytes at p with zeros in a way the compiler cannot elide. */
 void sarhad_wipe(void *p, size_t len);
 
+/* ===== dates (src/date.c) ===== */
+
+/*
+ * A civil (proleptic Gregorian) date.  year == 0 means "no date"; a struct
+ * sarhad_date that is not zero is always a real calendar date.
+ */
+struct sarhad_date {
+    int16_t year;
+    uint8_t month; /* 1-12 */
+    uint8_t day;   /* 1-31 */
+};
+
+/* A local date and time as written at a post, with its UTC offset. */
+struct sarhad_time {
+    struct sarhad_date date; /* local date */
+    int32_t seconds;         /* local seconds since midnight, 0-86399 */
+    int16_t utc_offset_min;  /* e.g. +300 for Pakistan (UTC+05:00) */
+};
+
+/* True when year/month/day name a real date (31 Feb and month 13 do not). */
+bool sarhad_date_is_valid(int year, int month, int day);
+
+/* Days since 1970-01-01 (negative before); d must be a real date. */
+int32_t sarhad_date_to_days(struct sarhad_date d);
+
+/* The date days after 1970-01-01. */
+struct sarhad_date sarhad_date_from_days(int32_t days);
+
+/* a - b in days (a, b real dates). */
+int32_t sarhad_date_diff(struct sarhad_date a, struct sarhad_date b);
+
+/* <0, 0, >0 as a is before, equal to or after b ("no date" sorts first). */
+int sarhad_date_cmp(struct sarhad_date a, struct sarhad_date b);
+
+/* The date n days after d (n may be negative). */
+struct sarhad_date sarhad_date_add_days(struct sarhad_date d, int32_t n);
+
+/*
+ * Parse exactly "YYYY-MM-DD" (len bytes).  SARHAD_EFORMAT when the shape is
+ * wrong or the date does not exist; err->offset is the faulty byte.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_date_parse(struct sarhad_date *out, const char *text, size_t len,
+                  struct sarhad_error *err);
+
+/* Write "YYYY-MM-DD" and a NUL into out; "" for no date. Returns length. */
+size_t sarhad_date_format(char out[11], struct sarhad_date d);
+
+/*
+ * Parse an RFC 3339 local time "YYYY-MM-DDTHH:MM[:SS][.frac](Z|+HH:MM|-HH:MM)"
+ * keeping the local date (the law applies by the post's calendar day).
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_time_parse(struct sarhad_time *out, const char *text, size_t len,
+                  struct sarhad_error *err);
+
+/* Seconds since the Unix epoch (UTC) of t. */
+int64_t sarhad_time_to_unix(const struct sarhad_time *t);
+
+/* t as RFC 3339 with its offset, e.g. "2023-11-05T09:30:00+05:00". */
+size_t sarhad_time_format(char out[26], const struct sarhad_time *t);
+
+/* The local time at utc_offset_min of the Unix time unix_seconds. */
+struct sarhad_time sarhad_time_from_unix(int64_t unix_seconds,
+                                         int utc_offset_min);
+
 /* ===== MRZ (src/mrz.c) ===== */
 
 /* ICAO Doc 9303 machine-readable zone formats. */
@@ -194,72 +260,6 @@ int sarhad_mrz_check_digit(const char *s, size_t len);
 
 /* "TD1", "TD2", "TD3", "MRVA", "MRVB", or NULL for UNKNOWN. */
 const char *sarhad_mrz_format_name(enum sarhad_mrz_format format);
-
-/* ===== dates (src/date.c) ===== */
-
-/*
- * A civil (proleptic Gregorian) date.  year == 0 means "no date"; a struct
- * sarhad_date that is not zero is always a real calendar date.
- */
-struct sarhad_date {
-    int16_t year;
-    uint8_t month; /* 1-12 */
-    uint8_t day;   /* 1-31 */
-};
-
-/* A local date and time as written at a post, with its UTC offset. */
-struct sarhad_time {
-    struct sarhad_date date; /* local date */
-    int32_t seconds;         /* local seconds since midnight, 0-86399 */
-    int16_t utc_offset_min;  /* e.g. +300 for Pakistan (UTC+05:00) */
-};
-
-/* True when year/month/day name a real date (31 Feb and month 13 do not). */
-bool sarhad_date_is_valid(int year, int month, int day);
-
-/* Days since 1970-01-01 (negative before); d must be a real date. */
-int32_t sarhad_date_to_days(struct sarhad_date d);
-
-/* The date days after 1970-01-01. */
-struct sarhad_date sarhad_date_from_days(int32_t days);
-
-/* a - b in days (a, b real dates). */
-int32_t sarhad_date_diff(struct sarhad_date a, struct sarhad_date b);
-
-/* <0, 0, >0 as a is before, equal to or after b ("no date" sorts first). */
-int sarhad_date_cmp(struct sarhad_date a, struct sarhad_date b);
-
-/* The date n days after d (n may be negative). */
-struct sarhad_date sarhad_date_add_days(struct sarhad_date d, int32_t n);
-
-/*
- * Parse exactly "YYYY-MM-DD" (len bytes).  SARHAD_EFORMAT when the shape is
- * wrong or the date does not exist; err->offset is the faulty byte.
- */
-SARHAD_MUST_CHECK enum sarhad_status
-sarhad_date_parse(struct sarhad_date *out, const char *text, size_t len,
-                  struct sarhad_error *err);
-
-/* Write "YYYY-MM-DD" and a NUL into out; "" for no date. Returns length. */
-size_t sarhad_date_format(char out[11], struct sarhad_date d);
-
-/*
- * Parse an RFC 3339 local time "YYYY-MM-DDTHH:MM[:SS][.frac](Z|+HH:MM|-HH:MM)"
- * keeping the local date (the law applies by the post's calendar day).
- */
-SARHAD_MUST_CHECK enum sarhad_status
-sarhad_time_parse(struct sarhad_time *out, const char *text, size_t len,
-                  struct sarhad_error *err);
-
-/* Seconds since the Unix epoch (UTC) of t. */
-int64_t sarhad_time_to_unix(const struct sarhad_time *t);
-
-/* t as RFC 3339 with its offset, e.g. "2023-11-05T09:30:00+05:00". */
-size_t sarhad_time_format(char out[26], const struct sarhad_time *t);
-
-/* The local time at utc_offset_min of the Unix time unix_seconds. */
-struct sarhad_time sarhad_time_from_unix(int64_t unix_seconds,
-                                         int utc_offset_min);
 
 /* ===== national ID numbers (src/ids.c) ===== */
 

@@ -266,6 +266,180 @@ const char *sarhad_mrz_format_name(enum sarhad_mrz_format format);
 /* ===== presentations and the rule language (src/presentation.c,
  * src/policy_*.c) ===== */
 
+/*
+ * A presentation is what a traveller brings to a counter (DESIGN.md); a
+ * decision is what the policy says about it.  These structs are the contract
+ * between the presentation reader, the policy engine, the ledger, the
+ * screening and the server.
+ */
+#define SARHAD_MAX_DOCUMENTS 8
+#define SARHAD_MAX_REASONS   8
+#define SARHAD_MAX_FLAGS     8
+#define SARHAD_MAX_HITS      5
+#define SARHAD_MAX_STAYS     32
+
+enum sarhad_direction { SARHAD_ENTRY = 0, SARHAD_EXIT = 1 };
+
+#define SARHAD_DOC_KIND_MAP(X)                                                 \
+    X(PASSPORT, "passport")                                                    \
+    X(VISA, "visa")                                                            \
+    X(CNIC, "cnic")                                                            \
+    X(TAZKIRA, "tazkira")                                                      \
+    X(POR, "por")                                                              \
+    X(ACC, "acc")                                                              \
+    X(RAHDARI, "rahdari")                                                      \
+    X(MEDICAL_LETTER, "medical_letter")                                        \
+    X(CANCER_CARD, "cancer_card")                                              \
+    X(EXIT_PERMIT, "exit_permit")                                              \
+    X(TOKEN, "token")
+
+enum sarhad_doc_kind {
+#define SARHAD__DOC_ENUM(name, text) SARHAD_DOC_##name,
+    SARHAD_DOC_KIND_MAP(SARHAD__DOC_ENUM)
+#undef SARHAD__DOC_ENUM
+        SARHAD_DOC_KIND_COUNT
+};
+
+enum sarhad_visa_entries {
+    SARHAD_ENTRIES_NONE = 0, /* not a visa, or not stated */
+    SARHAD_ENTRIES_SINGLE,
+    SARHAD_ENTRIES_DOUBLE,
+    SARHAD_ENTRIES_MULTIPLE
+};
+
+/* One document as read: MRZ documents carry mrz, others what is printed. */
+struct sarhad_document {
+    enum sarhad_doc_kind kind;
+    bool has_mrz;
+    struct sarhad_mrz mrz; /* passport, visa, e-tazkira */
+    char number[32];
+    struct sarhad_date issued;
+    struct sarhad_date expiry;
+    char district[48];
+    char tribe[32];
+    char issuer[32];
+    /* visas */
+    char category[16]; /* visit, family, business, work, study, medical, ... */
+    enum sarhad_visa_entries entries;
+    int stay_days; /* per visit; 0 when not stated */
+};
+
+/* What the officer establishes about the traveller. */
+struct sarhad_traveller {
+    char nationality[4]; /* ICAO code: AFG, PAK, ... */
+    char sex;            /* 'M', 'F', 'X' or 0 when not stated */
+    struct sarhad_date birth_date;
+    char residence[48]; /* district */
+    char tribe[32];
+    char occupation[32];
+    char purpose[32];
+    char father_name[64];
+};
+
+/* Movement categories of exits (returns reporting, DOMAIN.md 6). */
+enum sarhad_movement {
+    SARHAD_MOVE_REGULAR = 0,
+    SARHAD_MOVE_SPONTANEOUS_RETURN,
+    SARHAD_MOVE_ASSISTED_RETURN, /* assisted voluntary repatriation */
+    SARHAD_MOVE_DEPORTATION
+};
+
+/* Vulnerabilities counted by IOM DTM flow monitoring (bit flags). */
+enum sarhad_vulnerability {
+    SARHAD_VULN_UNACCOMPANIED_CHILD = 1 << 0,
+    SARHAD_VULN_MEDICAL = 1 << 1,
+    SARHAD_VULN_SINGLE_WOMAN = 1 << 2,
+    SARHAD_VULN_ELDERLY = 1 << 3,
+    SARHAD_VULN_DISABLED = 1 << 4,
+    SARHAD_VULN_SPECIFIC_NEEDS = 1 << 5
+};
+
+/* Optional details an officer records on an exit (the "movement" block). */
+struct sarhad_movement_info {
+    enum sarhad_movement category;
+    char household[32]; /* groups family members crossing together */
+    int household_size; /* 0 when not stated */
+    unsigned vulnerabilities;
+    int vehicles;
+    char intended_stay[16]; /* e.g. "permanent", "days", "months" */
+};
+
+struct sarhad_presentation {
+    char crossing[16]; /* TORKHAM, CHAMAN, ... */
+    enum sarhad_direction direction;
+    struct sarhad_time time;
+    char counter[16];
+    struct sarhad_traveller traveller;
+    struct sarhad_movement_info movement;
+    unsigned document_count;
+    struct sarhad_document documents[SARHAD_MAX_DOCUMENTS];
+};
+
+/*
+ * What the ledger knows about the traveller before this presentation; the
+ * evaluator stays pure by taking it as input.  stays lists past and open
+ * stays (most recent last); visa_entries_used counts entries already made on
+ * the presented visa.
+ */
+struct sarhad_stay {
+    struct sarhad_date entry;
+    struct sarhad_date exit; /* no date (year 0) while the stay is open */
+    int allowed_days;        /* from the visa or the rule; 0 when unknown */
+};
+struct sarhad_history {
+    bool known; /* false: no ledger consulted */
+    unsigned visa_entries_used;
+    unsigned stay_count;
+    struct sarhad_stay stays[SARHAD_MAX_STAYS];
+};
+
+/* A watchlist hit as the decision carries it: never a bare "match". */
+struct sarhad_hit {
+    char list_version[24];
+    char entry_id[32];
+    char name[96];
+    int score; /* 0-100 */
+    char why[256];
+};
+struct sarhad_screening {
+    bool screened;
+    char list_version[24];
+    unsigned hit_count;
+    struct sarhad_hit hits[SARHAD_MAX_HITS];
+};
+
+enum sarhad_outcome { SARHAD_ADMIT = 0, SARHAD_REFUSE, SARHAD_REFER };
+
+struct sarhad_reason {
+    char code[32];     /* stable: "visa_expired", "mrz_check_failed", ... */
+    char message[160]; /* what the officer reads out */
+};
+struct sarhad_flag {
+    char code[32]; /* "overstay", "mrz_check_failed", "watchlist_hit", ... */
+    char detail[128];
+};
+
+struct sarhad_decision {
+    enum sarhad_outcome outcome;
+    char zone[24]; /* "" or the area an admit is limited to */
+    char rule[48]; /* id of the deciding rule */
+    char policy_name[48];
+    int policy_version;
+    int overstay_days; /* 0 when none */
+    int fine_usd;      /* from the policy's fine table; 0 when none */
+    unsigned reason_count;
+    struct sarhad_reason reasons[SARHAD_MAX_REASONS];
+    unsigned flag_count;
+    struct sarhad_flag flags[SARHAD_MAX_FLAGS];
+    unsigned hit_count;
+    struct sarhad_hit hits[SARHAD_MAX_HITS];
+};
+
+/* "admit", "refuse", "refer". */
+const char *sarhad_outcome_name(enum sarhad_outcome outcome);
+/* "passport", ... as in SARHAD_DOC_KIND_MAP; "unknown" out of range. */
+const char *sarhad_doc_kind_name(enum sarhad_doc_kind kind);
+
 /* ===== ledger (src/ledger*.c) ===== */
 
 /* ===== names and watchlist screening (src/names.c, src/screen*.c) ===== */

@@ -440,6 +440,48 @@ const char *sarhad_outcome_name(enum sarhad_outcome outcome);
 /* "passport", ... as in SARHAD_DOC_KIND_MAP; "unknown" out of range. */
 const char *sarhad_doc_kind_name(enum sarhad_doc_kind kind);
 
+/* ===== the post's store (src/store.c) ===== */
+
+/*
+ * A post keeps everything in one SQLite file (WAL): the ledger, the
+ * watchlists, accounts and the audit log.  Each component's tables are
+ * created and upgraded by its own numbered migrations when the store opens.
+ * One process writes a store at a time; a second writer gets SARHAD_EBUSY.
+ */
+struct sarhad_store;
+
+struct sarhad_store_options {
+    bool create;             /* create the file when missing */
+    bool read_only;          /* never write (reports, verify, audit read) */
+    const char *synchronous; /* "FULL" (NULL), "EXTRA", "NORMAL" or "OFF" */
+};
+
+/*
+ * Open (or create) the store at path and bring every component's schema up
+ * to date.  opt may be NULL (read-write, must exist, synchronous FULL).
+ * SARHAD_EBUSY when another process holds it for writing, SARHAD_EIO when
+ * it cannot be read or written, SARHAD_EDB when it is not a sarhad store or
+ * is corrupt.  The caller owns *out and closes it with sarhad_store_close.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_store_open(struct sarhad_store **out, const char *path,
+                  const struct sarhad_store_options *opt,
+                  struct sarhad_error *err);
+
+/* Close the store; pending transactions are rolled back.  NULL is fine. */
+void sarhad_store_close(struct sarhad_store *store);
+
+/*
+ * Group several writes into one durable transaction: begin, any number of
+ * recording calls, then commit (one fsync for the group) or rollback.
+ * Recording calls outside begin/commit run in a transaction of their own.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_store_begin(struct sarhad_store *store, struct sarhad_error *err);
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_store_commit(struct sarhad_store *store, struct sarhad_error *err);
+void sarhad_store_rollback(struct sarhad_store *store);
+
 /* ===== ledger (src/ledger*.c) ===== */
 
 /* ===== names and watchlist screening (src/names.c, src/screen*.c) ===== */

@@ -92,4 +92,38 @@ enum sarhad_status sarhad__store_fail(sqlite3 *db, int rc, const char *what,
 enum sarhad_status sarhad__store_exec(sqlite3 *db, const char *sql,
                                       struct sarhad_error *err);
 
+/*
+ * The post's store.  Components reach the database through db; in_batch is
+ * set between sarhad_store_begin and sarhad_store_commit so that a recording
+ * call knows whether to wrap itself in a transaction (sarhad__store_write_*).
+ */
+struct sarhad_store {
+    sqlite3 *db;
+    bool read_only;
+    bool in_batch;
+    int lock_fd; /* the writer's exclusive lock on PATH.lock, or -1 */
+};
+
+/*
+ * A component's schema: its name and its migration steps.  The table of
+ * components is in store_schema.c; a component adds one line there.
+ */
+struct sarhad__component {
+    const char *name;
+    const char *const *steps;
+    size_t step_count;
+};
+extern const struct sarhad__component sarhad__components[];
+extern const size_t sarhad__component_count;
+
+/*
+ * Start and end a write: inside a batch these do nothing (the batch's
+ * commit makes the write durable); outside one they BEGIN IMMEDIATE and
+ * COMMIT (or ROLLBACK when ok is false) around it.
+ */
+enum sarhad_status sarhad__store_write_begin(struct sarhad_store *store,
+                                             struct sarhad_error *err);
+enum sarhad_status sarhad__store_write_end(struct sarhad_store *store, bool ok,
+                                           struct sarhad_error *err);
+
 #endif /* SARHAD_INTERNAL_H */

@@ -8,7 +8,10 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -210,4 +213,168 @@ sarhad__store_migrate(sqlite3 *db, const char *component,
         }
     }
     return SARHAD_OK;
+}
+
+/*
+ * A second writer on the same store would interleave its own sequence of
+ * events with ours; SQLite alone would let it (WAL serialises writes but
+ * does not stop two posts' worth of counters on one file), so writers
+ * take an exclusive advisory lock on PATH.lock for as long as they run.
+ */
+static enum sarhad_status
+take_writer_lock(int *fd_out, const char *path, struct sarhad_error *err)
+{
+    char lock_path[4096];
+    int fd;
+
+    if (snprintf(lock_path, sizeof(lock_path), "%s.lock", path) >=
+        (int)sizeof(lock_path))
+        return sarhad__fail(err, SARHAD_EINVAL, "store", SIZE_MAX,
+                            "the store's path is too long");
+    fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return sarhad__fail(err, SARHAD_EIO, "store", SIZE_MAX,
+                            "cannot create the store's lock file: %s",
+                            strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return sarhad__fail(err, SARHAD_EBUSY, "store", SIZE_MAX,
+                            "another sarhad process is writing this store");
+    }
+    *fd_out = fd;
+    return SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad_store_open(struct sarhad_store **out, const char *path,
+                  const struct sarhad_store_options *opt,
+                  struct sarhad_error *err)
+{
+    static const struct sarhad_store_options defaults = {false, false, NULL};
+    struct sarhad_store *store;
+    enum sarhad__store_mode mode;
+    enum sarhad_status s;
+
+    if (opt == NULL)
+        opt = &defaults;
+    if (path == NULL || path[0] == '\0')
+        return sarhad__fail(err, SARHAD_EINVAL, "store", SIZE_MAX,
+                            "no store path given");
+    store = sarhad__calloc(1, sizeof(*store));
+    if (store == NULL)
+        return sarhad__fail(err, SARHAD_ENOMEM, "store", SIZE_MAX, NULL);
+    store->lock_fd = -1;
+    store->read_only = opt->read_only;
+    mode = opt->read_only ? SARHAD__STORE_READONLY
+           : opt->create  ? SARHAD__STORE_CREATE
+                          : SARHAD__STORE_READWRITE;
+    s = SARHAD_OK;
+    if (!opt->read_only)
+        s = take_writer_lock(&store->lock_fd, path, err);
+    if (s == SARHAD_OK)
+        s = sarhad__store_open(&store->db, path, mode, opt->synchronous, err);
+    for (size_t i = 0; s == SARHAD_OK && i < sarhad__component_count; i++) {
+        const struct sarhad__component *c = &sarhad__components[i];
+        if (opt->read_only) {
+            if (sarhad__store_version(store->db, c->name) < (int)c->step_count)
+                s = sarhad__fail(err, SARHAD_EDB, c->name, SIZE_MAX,
+                                 "the store's %s schema is out of date; open "
+                                 "it once for writing to upgrade it",
+                                 c->name);
+        } else {
+            s = sarhad__store_migrate(store->db, c->name, c->steps,
+                                      c->step_count, err);
+        }
+    }
+    if (s != SARHAD_OK) {
+        sarhad_store_close(store);
+        return s;
+    }
+    *out = store;
+    return SARHAD_OK;
+}
+
+void
+sarhad_store_close(struct sarhad_store *store)
+{
+    if (store == NULL)
+        return;
+    if (store->db != NULL) {
+        if (store->in_batch)
+            sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+        /* Statements prepared by components are finalised by them; any
+         * left over are finalised here so the close cannot fail. */
+        for (sqlite3_stmt *st; (st = sqlite3_next_stmt(store->db, NULL));)
+            sqlite3_finalize(st);
+        sqlite3_close(store->db);
+    }
+    if (store->lock_fd >= 0)
+        close(store->lock_fd);
+    sarhad__free(store);
+}
+
+enum sarhad_status
+sarhad_store_begin(struct sarhad_store *store, struct sarhad_error *err)
+{
+    enum sarhad_status s;
+
+    if (store->in_batch)
+        return sarhad__fail(err, SARHAD_EINVAL, "store", SIZE_MAX,
+                            "a batch is already open");
+    s = sarhad__store_exec(store->db, "BEGIN IMMEDIATE", err);
+    if (s == SARHAD_OK)
+        store->in_batch = true;
+    return s;
+}
+
+enum sarhad_status
+sarhad_store_commit(struct sarhad_store *store, struct sarhad_error *err)
+{
+    enum sarhad_status s;
+
+    if (!store->in_batch)
+        return sarhad__fail(err, SARHAD_EINVAL, "store", SIZE_MAX,
+                            "no batch is open");
+    s = sarhad__store_exec(store->db, "COMMIT", err);
+    if (s != SARHAD_OK)
+        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+    store->in_batch = false;
+    return s;
+}
+
+void
+sarhad_store_rollback(struct sarhad_store *store)
+{
+    if (store->in_batch)
+        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+    store->in_batch = false;
+}
+
+enum sarhad_status
+sarhad__store_write_begin(struct sarhad_store *store, struct sarhad_error *err)
+{
+    if (store->read_only)
+        return sarhad__fail(err, SARHAD_EPERM, "store", SIZE_MAX,
+                            "the store was opened read-only");
+    if (store->in_batch)
+        return SARHAD_OK;
+    return sarhad__store_exec(store->db, "BEGIN IMMEDIATE", err);
+}
+
+enum sarhad_status
+sarhad__store_write_end(struct sarhad_store *store, bool ok,
+                        struct sarhad_error *err)
+{
+    enum sarhad_status s;
+
+    if (store->in_batch)
+        return SARHAD_OK;
+    if (!ok) {
+        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+        return SARHAD_OK;
+    }
+    s = sarhad__store_exec(store->db, "COMMIT", err);
+    if (s != SARHAD_OK)
+        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+    return s;
 }

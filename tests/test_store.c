@@ -67,3 +67,46 @@ TEST(store_open_errors)
         SARHAD_EINVAL,
         sarhad__store_open(&db, path, SARHAD__STORE_CREATE, "SOMETIMES", &err));
 }
+
+TEST(store_open_lock_and_batch)
+{
+    char path[300];
+    struct sarhad_store *a = NULL, *b = NULL, *ro = NULL;
+    struct sarhad_store_options create = {true, false, NULL};
+    struct sarhad_store_options read_only = {false, true, NULL};
+    struct sarhad_error err;
+
+    snprintf(path, sizeof(path), "%s/post.db", test_tmpdir());
+    ASSERT_OK(sarhad_store_open(&a, path, &create, &err));
+    /* A second writer is refused with a clear reason; a reader is not. */
+    ASSERT_EQ_INT(SARHAD_EBUSY, sarhad_store_open(&b, path, &create, &err));
+    ASSERT(strstr(err.message, "another sarhad process") != NULL);
+    ASSERT_OK(sarhad_store_open(&ro, path, &read_only, &err));
+    ASSERT_OK(sarhad_store_begin(a, &err));
+    ASSERT_EQ_INT(SARHAD_EINVAL, sarhad_store_begin(a, &err));
+    ASSERT_OK(sarhad_store_commit(a, &err));
+    ASSERT_EQ_INT(SARHAD_EINVAL, sarhad_store_commit(a, &err));
+    sarhad_store_close(ro);
+    sarhad_store_close(a);
+    sarhad_store_close(NULL);
+    ASSERT_OK(sarhad_store_open(&b, path, NULL, &err));
+    sarhad_store_close(b);
+    ASSERT_EQ_INT(0, test_alloc_live());
+}
+
+TEST(store_open_oom_sweep)
+{
+    char path[300];
+    struct sarhad_store *a = NULL;
+    struct sarhad_store_options create = {true, false, NULL};
+    struct sarhad_error err;
+
+    snprintf(path, sizeof(path), "%s/oom.db", test_tmpdir());
+    /* The store struct is the only library allocation (SQLite has its own
+     * heap): failing it must give ENOMEM and leak nothing. */
+    test_alloc_fail_at(1);
+    ASSERT_EQ_INT(SARHAD_ENOMEM, sarhad_store_open(&a, path, &create, &err));
+    ASSERT(test_alloc_failed());
+    ASSERT_EQ_INT(0, test_alloc_live());
+    test_alloc_fail_at(0);
+}

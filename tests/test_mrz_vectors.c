@@ -34,8 +34,7 @@ field_value(const struct sarhad_mrz *m, const char *key, char buf[16])
     if (strcmp(key, "valid") == 0)
         return m->valid ? "true" : "false";
     if (strcmp(key, "birth_date") == 0 || strcmp(key, "expiry_date") == 0) {
-        struct sarhad_date d =
-            key[0] == 'b' ? m->birth_date : m->expiry_date;
+        struct sarhad_date d = key[0] == 'b' ? m->birth_date : m->expiry_date;
         if (d.year == 0)
             return "null";
         sarhad_date_format(buf, d);
@@ -72,8 +71,7 @@ fail(const char *file, const struct block *b, const char *fmt, const char *a,
 {
     char where[128];
 
-    snprintf(where, sizeof(where), "%s/%s:%u", VECTOR_DIR, file,
-             b->first_line);
+    snprintf(where, sizeof(where), "%s/%s:%u", VECTOR_DIR, file, b->first_line);
     test_failed(where, 0, "%s: %s | %s", fmt, a, c);
     failures++;
 }
@@ -93,8 +91,7 @@ check_block(const char *file, const struct block *b)
             sarhad_date_parse(&today, b->values[i], strlen(b->values[i]),
                               NULL) != SARHAD_OK)
             fail(file, b, "bad today", b->values[i], "");
-    if (sarhad_mrz_parse_at(&m, b->mrz, b->mrz_len, today, &err) !=
-        SARHAD_OK) {
+    if (sarhad_mrz_parse_at(&m, b->mrz, b->mrz_len, today, &err) != SARHAD_OK) {
         fail(file, b, "not read as an MRZ", err.message, "");
         return;
     }

@@ -66,6 +66,25 @@ void sarhad__mrz_repair(struct sarhad_mrz *out, const char *const *lines,
                         struct sarhad_date today);
 
 /*
+ * The fast path (mrz_fast.c): when text is a well-formed, valid TD3 or TD1
+ * in its usual form, write the very reading the detailed path would give
+ * and return true; otherwise return false, having written fields that the
+ * detailed path then overwrites.
+ */
+bool sarhad__mrz_fast(struct sarhad_mrz *out, const char *text, size_t len,
+                      struct sarhad_date today);
+
+/*
+ * The detailed path: the shape check, the decoder and the repair, which
+ * says precisely what is wrong.  sarhad_mrz_parse_at without the fast path
+ * (the tests compare the two).
+ */
+enum sarhad_status sarhad__mrz_parse_slow(struct sarhad_mrz *out,
+                                          const char *text, size_t len,
+                                          struct sarhad_date today,
+                                          struct sarhad_error *err);
+
+/*
  * The 7-3-1 weighted sum of n characters already known to be in the MRZ
  * alphabet, the first weighted as position phase (0, 1, 2) of the cycle.
  * Unrolled by three: no modulo per character in the hot path.

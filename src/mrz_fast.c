@@ -124,14 +124,73 @@ check(unsigned char c, unsigned sum)
     return (unsigned)(c - '0') == sum % 10;
 }
 
+/*
+ * Eight characters at a time (SWAR): on a little-endian machine with the
+ * GCC builtins, the scans for filler below look at a word of eight
+ * characters in a few instructions; elsewhere they go one by one.  The
+ * masks have 0x80 in each byte that qualifies, exactly (no borrow from a
+ * neighbouring byte), so they can also be shifted and combined.
+ */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define MRZ_SWAR 1
+#define ONES     0x0101010101010101ULL
+#define HIGHS    0x8080808080808080ULL
+
+static inline uint64_t
+load8(const unsigned char *p)
+{
+    uint64_t x;
+
+    memcpy(&x, p, 8);
+    return x;
+}
+
+/* 0x80 in each byte of x that is '<'. */
+static inline uint64_t
+filler_bytes(uint64_t x)
+{
+    uint64_t t = x ^ (ONES * '<'); /* 0 where '<' */
+
+    return ~(((t & ~HIGHS) + ~HIGHS) | t) & HIGHS;
+}
+
+/* 0x80 in each byte of x that is A-Z: at least 'A', below 'Z' + 1, and
+ * below 0x80 (the subtractions start from the high bit set, so no byte
+ * borrows from the next). */
+static inline uint64_t
+letter_bytes(uint64_t x)
+{
+    uint64_t ge_a = (x | HIGHS) - ONES * 'A';
+    uint64_t ge_z1 = (x | HIGHS) - ONES * ('Z' + 1);
+
+    return ge_a & ~ge_z1 & ~x & HIGHS;
+}
+#endif
+
+/* How many of the n characters at p are left without trailing filler. */
+static inline unsigned
+trim_end(const unsigned char *p, unsigned n)
+{
+#ifdef MRZ_SWAR
+    while (n >= 8) {
+        uint64_t other = ~filler_bytes(load8(p + n - 8)) & HIGHS;
+        if (other != 0) /* the last non-filler is the highest such byte */
+            return n - 8 + (unsigned)(63 - __builtin_clzll(other)) / 8 + 1;
+        n -= 8;
+    }
+#endif
+    while (n > 0 && p[n - 1] == '<')
+        n--;
+    return n;
+}
+
 /* n characters without trailing filler, as copy_code in mrz_decode.c. */
 static inline void
 put_code(char *dst, const unsigned char *p, unsigned n)
 {
     memcpy(dst, p, n);
-    while (n > 0 && p[n - 1] == '<')
-        n--;
-    dst[n] = '\0';
+    dst[trim_end(p, n)] = '\0';
 }
 
 /*
@@ -192,6 +251,24 @@ put_date(struct sarhad_date *d, const unsigned char *p, bool is_birth,
 static inline unsigned
 copy_part(char *d, const unsigned char *p, unsigned i, unsigned end)
 {
+#ifdef MRZ_SWAR
+    /*
+     * Eight at a time while they are letters and single fillers (not the
+     * last with p[i + 8] either, which is before end); the one-by-one loop
+     * takes the rest, the "<<" and the faults.  A filler becomes a space:
+     * 0x3c - 0x1c = 0x20.
+     */
+    while (i + 8 < end) {
+        uint64_t x = load8(p + i), f = filler_bytes(x);
+        uint64_t next = (uint64_t)(p[i + 8] == '<') << 63;
+        if ((letter_bytes(x) | f) != HIGHS || (f & ((f >> 8) | next)) != 0)
+            break;
+        x -= (f >> 7) * 0x1c;
+        memcpy(d, &x, 8);
+        d += 8;
+        i += 8;
+    }
+#endif
     for (; i < end; i++) {
         unsigned char c = p[i];
         if (c == '<') {
@@ -218,10 +295,8 @@ copy_part(char *d, const unsigned char *p, unsigned i, unsigned end)
 static bool
 put_name(struct sarhad_mrz *out, const unsigned char *p, unsigned n)
 {
-    unsigned end = n, i;
+    unsigned end = trim_end(p, n), i;
 
-    while (end > 0 && p[end - 1] == '<')
-        end--;
     out->surname[0] = '\0';
     out->given_names[0] = '\0';
     if (end == 0)

@@ -192,8 +192,17 @@ run_file(const char *name)
         } else if (b.count < 40) {
             const char *v = colon ? colon + 2 : "";
             *strchr(line, ':') = '\0';
-            snprintf(b.keys[b.count], sizeof(b.keys[0]), "%s", line);
-            snprintf(b.values[b.count], sizeof(b.values[0]), "%s", v);
+            /* Keys and values longer than their slots are vector-file
+             * mistakes; truncation makes the comparison fail visibly. */
+            size_t kn = strlen(line), vn = strlen(v);
+            if (kn >= sizeof(b.keys[0]))
+                kn = sizeof(b.keys[0]) - 1;
+            if (vn >= sizeof(b.values[0]))
+                vn = sizeof(b.values[0]) - 1;
+            memcpy(b.keys[b.count], line, kn);
+            b.keys[b.count][kn] = '\0';
+            memcpy(b.values[b.count], v, vn);
+            b.values[b.count][vn] = '\0';
             b.count++;
         }
     }

@@ -312,7 +312,8 @@ const char *sarhad_cnic_province_name(int province);
  */
 bool sarhad_id_pattern_match(const char *pattern, const char *text, size_t len);
 
-/* True when pattern is well formed (printable ASCII, at most 63 bytes). */
+/* True when pattern is well formed (printable ASCII, 1-63 bytes, at most
+ * two '*'). */
 bool sarhad_id_pattern_is_valid(const char *pattern);
 
 /* ===== presentations and the rule language (src/presentation.c,

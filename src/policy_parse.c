@@ -746,14 +746,16 @@ read_fines(struct parser *ps)
             return expect_error(ps, "'end' after the 'beyond' row");
         f = &p->fines[p->fine_count];
         if (is_word(&ps->tok, "up-to")) {
+            struct token days;
             next(ps);
+            days = ps->tok;
             if (read_int(ps, &f->up_to_days, 0, 100000, "a number of days") ||
                 keyword(ps, "days") || keyword(ps, "usd") ||
                 read_int(ps, &f->usd, 0, 1000000, "an amount in US dollars"))
                 return ps->status;
             if (p->fine_count > 0 &&
                 f->up_to_days <= p->fines[p->fine_count - 1].up_to_days)
-                return error_at(ps, &ps->tok, SARHAD_EFORMAT, "%s",
+                return error_at(ps, &days, SARHAD_EFORMAT, "%s",
                                 "fine rows must go up in days");
         } else if (is_word(&ps->tok, "beyond")) {
             next(ps);

@@ -10,13 +10,22 @@
 
 static struct sarhad_policy *pk, *whatif;
 
+static void
+unload(void)
+{
+    sarhad_policy_free(pk);
+    sarhad_policy_free(whatif);
+    pk = whatif = NULL;
+}
+
+/* Each test compiles the policies afresh and frees them when done (the
+ * store tests count live allocations). */
 static bool
 load(void)
 {
-    if (pk == NULL)
-        pk = fx_load("policies/pakistan.policy");
-    if (whatif == NULL)
-        whatif = fx_load("policies/what-if-easement-restored.policy");
+    unload();
+    pk = fx_load("policies/pakistan.policy");
+    whatif = fx_load("policies/what-if-easement-restored.policy");
     return pk != NULL && whatif != NULL;
 }
 
@@ -54,6 +63,7 @@ TEST(scenario_afghan_tazkira_at_torkham)
     ASSERT(fx_has_reason(&d, "missing_passport"));
     ASSERT_EQ_STR("pakistan", d.policy_name);
     ASSERT_EQ_INT(1, d.policy_version);
+    unload();
 }
 
 TEST(scenario_afghan_tazkira_at_chaman)
@@ -109,6 +119,7 @@ TEST(scenario_afghan_tazkira_at_chaman)
     p.traveller.birth_date = fx_date("2000-05-01");
     d = fx_decide(pk, &p, NULL);
     ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
+    unload();
 }
 
 TEST(scenario_afghan_passport_and_visa)
@@ -157,6 +168,7 @@ TEST(scenario_afghan_passport_and_visa)
     d = fx_decide(pk, &p, NULL);
     ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
     ASSERT(fx_has_reason(&d, "visa_issuer"));
+    unload();
 }
 
 TEST(scenario_single_entry_visa_used)
@@ -182,6 +194,7 @@ TEST(scenario_single_entry_visa_used)
     p.documents[1].entries = SARHAD_ENTRIES_DOUBLE;
     d = fx_decide(pk, &p, &h);
     ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
+    unload();
 }
 
 static struct sarhad_decision
@@ -214,6 +227,7 @@ TEST(scenario_truck_driver_grace)
     d = driver_at("2024-04-01");
     ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
     ASSERT_EQ_STR("one-document", d.rule);
+    unload();
 }
 
 TEST(scenario_patients_and_cancer_card)
@@ -253,6 +267,7 @@ TEST(scenario_patients_and_cancer_card)
     snprintf(p.crossing, sizeof(p.crossing), "CHAMAN");
     d = fx_decide(pk, &p, NULL);
     ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
+    unload();
 }
 
 TEST(scenario_pakistani_at_torkham_and_chaman)
@@ -305,6 +320,7 @@ TEST(scenario_pakistani_at_torkham_and_chaman)
     p.time.date = fx_date("2024-02-01");
     d = fx_decide(pk, &p, NULL);
     ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
+    unload();
 }
 
 TEST(scenario_returns_recorded_not_refused)
@@ -345,6 +361,7 @@ TEST(scenario_returns_recorded_not_refused)
     p.direction = SARHAD_ENTRY;
     d = fx_decide(pk, &p, NULL);
     ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
+    unload();
 }
 
 TEST(scenario_rahdari)
@@ -374,6 +391,7 @@ TEST(scenario_rahdari)
     p.time.date = fx_date("2023-11-05");
     d = fx_decide(pk, &p, NULL);
     ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
+    unload();
 }
 
 TEST(scenario_overstay_on_exit)
@@ -426,6 +444,7 @@ TEST(scenario_overstay_on_exit)
     d = fx_decide(pk, &p, &h);
     ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
     ASSERT(d.overstay_days > 365);
+    unload();
 }
 
 TEST(scenario_what_if_easement_restored)
@@ -455,4 +474,5 @@ TEST(scenario_what_if_easement_restored)
     ASSERT_EQ_INT(SARHAD_ADMIT, b.outcome);
     ASSERT_EQ_STR("whatif-chaman-afg", b.rule);
     ASSERT_EQ_STR("what-if-easement-restored", b.policy_name);
+    unload();
 }

@@ -116,7 +116,7 @@ static enum sarhad_status
 read_traveller(struct ctx *c, json_t *obj, struct sarhad_traveller *t)
 {
     enum sarhad_status st;
-    char sex[4] = "";
+    char sex[8] = "";
 
     snprintf(c->path, sizeof(c->path), "traveller");
     if (!json_is_object(obj))

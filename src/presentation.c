@@ -27,7 +27,7 @@ fail(struct ctx *c, enum sarhad_status code, const char *field,
         snprintf(where, sizeof(where), "%s.%s", c->path, field);
     else
         snprintf(where, sizeof(where), "%s", c->path[0] ? c->path : field);
-    return sarhad__fail(c->err, code, where, SIZE_MAX, "%s: %s", where, msg);
+    return sarhad__fail(c->err, code, where, SIZE_MAX, "%s", msg);
 }
 
 /* Every key of obj must be in names (NULL-terminated). */

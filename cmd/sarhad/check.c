@@ -68,6 +68,8 @@ decide_one(const struct sarhad_policy *policy, const char *name,
             fprintf(stderr, "%s:%u", name, line);
             if (err.col > 0)
                 fprintf(stderr, ":%u", err.col);
+            if (err.field[0] != '\0')
+                fprintf(stderr, ": %s", err.field);
             fprintf(stderr, ": %s\n", err.message);
         } else {
             print_error(name, &err);

@@ -702,6 +702,61 @@ void sarhad_store_rollback(struct sarhad_store *store);
 
 /* ===== accounts, sessions and audit (src/auth.c, src/audit.c) ===== */
 
+/*
+ * Who did something, from where.  Every state change in a store is an
+ * event in one append-only, hash-chained log (the audit log): decisions,
+ * resolutions, overrides, policy publications, user changes, logins.  The
+ * ledger's tables are views kept in step with it, in the same transaction.
+ */
+struct sarhad_actor {
+    char user[32];    /* "" for the system itself (e.g. sarhad init) */
+    char role[16];    /* officer, supervisor, analyst, admin, auditor */
+    char post[16];    /* the post the actor belongs to, "" for national */
+    char address[48]; /* client address, "" on the command line */
+};
+
+/* One entry of the audit log as read back; detail points into storage that
+ * is valid only during the callback that receives it. */
+struct sarhad_audit_entry {
+    int64_t seq;   /* 1, 2, 3, ... with no gaps */
+    char post[16]; /* the post whose log this is */
+    char at[26];   /* UTC time of recording, RFC 3339 */
+    struct sarhad_actor actor;
+    char kind[24];      /* "decision", "resolution", "login_failed", ... */
+    char subject[64];   /* what it is about: an attempt id, a user name, ... */
+    const char *detail; /* JSON object text */
+    unsigned char hash[32];
+};
+
+/*
+ * Call fn for each entry with seq >= from_seq, in order, at most limit
+ * entries (0: no limit).  fn returns false to stop early.  Reads only.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_read(struct sarhad_store *store, int64_t from_seq, size_t limit,
+                  bool (*fn)(void *ctx, const struct sarhad_audit_entry *e),
+                  void *ctx, struct sarhad_error *err);
+
+/* The outcome of checking the chain. */
+struct sarhad_audit_report {
+    bool ok;
+    int64_t checked;   /* entries that were checked and found sound */
+    int64_t first_bad; /* seq of the first bad entry (0 when ok) */
+    char problem[160]; /* what is wrong with it: edited, missing, ... */
+};
+
+/*
+ * Check the whole chain: each entry's hash over its content and its
+ * predecessor's hash, and seq numbers without gaps.  An edited, deleted,
+ * inserted or reordered entry breaks it; the report names the first bad
+ * entry.  Returns SARHAD_OK with report->ok false for a broken chain (that
+ * is a finding, not a failure); errors are for an unreadable store.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_verify(struct sarhad_store *store,
+                    struct sarhad_audit_report *report,
+                    struct sarhad_error *err);
+
 #ifdef __cplusplus
 }
 #endif

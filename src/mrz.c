@@ -199,12 +199,6 @@ sarhad_mrz_check_digit(const char *s, size_t len)
     return (int)(sum % 10);
 }
 
-int
-sarhad__mrz_span_check(const char *const *lines, struct mrz_span s)
-{
-    return sarhad_mrz_check_digit(lines[s.line] + s.col, s.len);
-}
-
 /* ---- shape: is this an MRZ at all? ------------------------------------ */
 
 struct shape {

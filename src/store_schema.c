@@ -15,7 +15,10 @@ static const char *const store_steps[] = {
     " VALUES ('created', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));",
 };
 
+static const size_t store_step_count = SARHAD_COUNT_OF(store_steps);
+
 const struct sarhad__component sarhad__components[] = {
-    {"store", store_steps, SARHAD_COUNT_OF(store_steps)},
+    {"store", store_steps, &store_step_count},
+    {"audit", sarhad__audit_steps, &sarhad__audit_step_count},
 };
 const size_t sarhad__component_count = SARHAD_COUNT_OF(sarhad__components);

@@ -128,8 +128,7 @@ fx_load(const char *path)
 
 static inline struct sarhad_decision
 fx_decide(const struct sarhad_policy *policy,
-          const struct sarhad_presentation *p,
-          const struct sarhad_history *h)
+          const struct sarhad_presentation *p, const struct sarhad_history *h)
 {
     struct sarhad_decision d;
     if (sarhad_policy_decide(&d, policy, p, h, NULL, NULL) != SARHAD_OK)

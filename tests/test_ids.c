@@ -51,8 +51,7 @@ TEST(ids_patterns_match_configured_layouts)
     ASSERT(sarhad_id_pattern_match("AAA9999999", "por1234567", 10));
     ASSERT(!sarhad_id_pattern_match("AAA9999999", "POR123456", 9));
     ASSERT(!sarhad_id_pattern_match("AAA9999999", "PO01234567", 10));
-    ASSERT(sarhad_id_pattern_match("9999-9999-99999", "1400-0101-12345",
-                                   15));
+    ASSERT(sarhad_id_pattern_match("9999-9999-99999", "1400-0101-12345", 15));
     ASSERT(sarhad_id_pattern_match("T-*", "T-12/ab-3", 9));
     ASSERT(sarhad_id_pattern_match("T-*", "T-", 2));
     ASSERT(!sarhad_id_pattern_match("T-*", "T-1 2", 5));

@@ -13,8 +13,7 @@ compile(const char *text)
     struct sarhad_policy *p = NULL;
     struct sarhad_error err;
 
-    if (sarhad_policy_compile(&p, "t", text, strlen(text), &err) !=
-        SARHAD_OK) {
+    if (sarhad_policy_compile(&p, "t", text, strlen(text), &err) != SARHAD_OK) {
         fprintf(stderr, "%s\n", err.message);
         return NULL;
     }

@@ -68,7 +68,8 @@ TEST(policy_compiles_header_and_rule)
 TEST(policy_errors_point_at_line_and_column)
 {
     ASSERT(error_is("", 1, 1, "expected 'policy \"NAME\" version N'"));
-    ASSERT(error_is("rule x\nend\n", 1, 1, "'policy \"NAME\" version N' first"));
+    ASSERT(
+        error_is("rule x\nend\n", 1, 1, "'policy \"NAME\" version N' first"));
     ASSERT(error_is("policy t version 1\n", 1, 8, "policy's name in double"));
     ASSERT(error_is("policy \"t\" version x\n", 1, 20, "a version number"));
     ASSERT(error_is(HEADER "rule a\n  from 2023-02-30\n  admit\nend\n", 3, 8,
@@ -81,15 +82,16 @@ TEST(policy_errors_point_at_line_and_column)
                     3, 16, "expected a document condition"));
     ASSERT(error_is(HEADER "rule a\n  accept visa (not-expired\n  admit\nend\n",
                     3, 27, "expected ';' between conditions or ')'"));
-    ASSERT(error_is(HEADER "rule a\n  admit\n", 2, 1, "this rule has no 'end'"));
+    ASSERT(
+        error_is(HEADER "rule a\n  admit\n", 2, 1, "this rule has no 'end'"));
     ASSERT(error_is(HEADER "rule a\n  at TORKHAM\nend\n", 4, 1,
                     "expected an outcome"));
     ASSERT(error_is(HEADER "rule a\n  refuse\nend\n", 4, 1,
                     "needs a reason line"));
     ASSERT(error_is(HEADER "rule a\n  admit\n  refuse\nend\n", 4, 3,
                     "one outcome"));
-    ASSERT(error_is(HEADER "rule a\n  admit\nend\nrule a\n  admit\nend\n", 5,
-                    6, "rule id 'a' is already used"));
+    ASSERT(error_is(HEADER "rule a\n  admit\nend\nrule a\n  admit\nend\n", 5, 6,
+                    "rule id 'a' is already used"));
     ASSERT(error_is(HEADER "rule a\n  reason x \"unterminated\n  admit\nend\n",
                     3, 12, "unterminated string"));
     ASSERT(error_is(HEADER "rule a\n  colour red\n  admit\nend\n", 3, 3,
@@ -121,9 +123,9 @@ TEST(policy_error_names_file_and_rule)
 {
     struct sarhad_error err;
 
-    ASSERT_EQ_INT(SARHAD_EFORMAT,
-                  compile(HEADER "rule chaman-x\n  at CHAMEN\n  admit\nend\n",
-                          &err));
+    ASSERT_EQ_INT(
+        SARHAD_EFORMAT,
+        compile(HEADER "rule chaman-x\n  at CHAMEN\n  admit\nend\n", &err));
     ASSERT_EQ_STR("chaman-x", err.field);
     ASSERT(strncmp(err.message, "t.policy:3:6: ", 14) == 0);
 }
@@ -133,8 +135,7 @@ TEST(policy_compile_rejects_bad_arguments_and_sizes)
     struct sarhad_policy *p = (struct sarhad_policy *)&p;
     struct sarhad_error err;
 
-    ASSERT_EQ_INT(SARHAD_EINVAL,
-                  sarhad_policy_compile(NULL, "t", "", 0, &err));
+    ASSERT_EQ_INT(SARHAD_EINVAL, sarhad_policy_compile(NULL, "t", "", 0, &err));
     ASSERT_EQ_INT(SARHAD_ETOOBIG,
                   sarhad_policy_compile(&p, "t", HEADER,
                                         SARHAD_POLICY_MAX_LEN + 1, &err));

@@ -13,12 +13,11 @@
     "V1234567<3AFG9001011M2612317<<<<<<<<<<<<<<<<"
 
 #define HEAD                                                                   \
-    "{\"crossing\":\"TORKHAM\",\"direction\":\"entry\","                      \
+    "{\"crossing\":\"TORKHAM\",\"direction\":\"entry\","                       \
     "\"time\":\"2023-11-05T09:30:00+05:00\","
 
 static enum sarhad_status
-parse(const char *json, struct sarhad_presentation *p,
-      struct sarhad_error *err)
+parse(const char *json, struct sarhad_presentation *p, struct sarhad_error *err)
 {
     sarhad_error_clear(err);
     return sarhad_presentation_parse(p, json, strlen(json), err);
@@ -192,8 +191,8 @@ TEST(presentation_size_cap)
     static char big[SARHAD_PRESENTATION_MAX_LEN + 2];
 
     memset(big, ' ', sizeof(big) - 1);
-    ASSERT_EQ_INT(SARHAD_ETOOBIG, sarhad_presentation_parse(
-                                      &p, big, sizeof(big) - 1, &err));
+    ASSERT_EQ_INT(SARHAD_ETOOBIG,
+                  sarhad_presentation_parse(&p, big, sizeof(big) - 1, &err));
     ASSERT_EQ_INT(SARHAD_EINVAL,
                   sarhad_presentation_parse(NULL, "{}", 2, &err));
 }

@@ -202,8 +202,7 @@ driver_at(const char *date)
 {
     struct sarhad_presentation p;
     fx_pres(&p, "TORKHAM", SARHAD_ENTRY, date, "AFG");
-    snprintf(p.traveller.occupation, sizeof(p.traveller.occupation),
-             "driver");
+    snprintf(p.traveller.occupation, sizeof(p.traveller.occupation), "driver");
     fx_simple(&p, SARHAD_DOC_TAZKIRA, "1400-0101-12345", "Nangarhar");
     return fx_decide(pk, &p, NULL);
 }
@@ -406,10 +405,10 @@ TEST(scenario_overstay_on_exit)
         /* DOMAIN.md 4: "Overstay fines (2020 table): under 2 weeks free;
          * 2-4 weeks US$50; 4 weeks-3 months $200; 3 months-1 year $400 a
          * year."  Entry 2022-03-01 with 30 days: last day 2022-03-30. */
-        {"2022-03-30", 0, 0},  {"2022-04-12", 13, 0},
-        {"2022-04-13", 14, 50}, {"2022-04-26", 27, 50},
-        {"2022-04-27", 28, 200}, {"2022-06-28", 90, 200},
-        {"2022-06-29", 91, 400}, {"2023-03-30", 365, 400},
+        {"2022-03-30", 0, 0},     {"2022-04-12", 13, 0},
+        {"2022-04-13", 14, 50},   {"2022-04-26", 27, 50},
+        {"2022-04-27", 28, 200},  {"2022-06-28", 90, 200},
+        {"2022-06-29", 91, 400},  {"2023-03-30", 365, 400},
         {"2023-03-31", 366, 800},
     };
 

@@ -603,7 +603,8 @@ unsigned sarhad_policy_rule_count(const struct sarhad_policy *policy);
  *      "document-check"), never admit or refuse;
  *   2. screening hits scoring at or above the policy's threshold: refer
  *      (rule "watchlist"), the hits and their explanations copied;
- *   3. the policy's rules in file order: the first in force whose scope
+ *   3. the policy's rules in file order: the first in force (at the
+ *      presentation's local date and time) whose scope
  *      matches and one of whose document sets is satisfied decides; the
  *      reasons of the rules that nearly matched (what was missing or
  *      wrong) are added to a refusal; when no rule decides: refuse (rule
@@ -647,7 +648,8 @@ struct sarhad_lint_issue {
  * dates run backwards), rules that overlap an earlier rule with a different
  * outcome where neither's scope contains the other (so their order matters
  * and nothing in the file says which was meant: one of them needs no
- * document, or both ask for the same documents).  Writes up to cap issues to
+ * document, or both ask for the same documents, and the earlier one is not
+ * marked `exception`).  Writes up to cap issues to
  * out and returns how many were found in all.  Unknown crossing codes and
  * document kinds are already compile errors.
  */

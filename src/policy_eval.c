@@ -21,7 +21,8 @@ struct facts {
     const struct sarhad_presentation *pr;
     const struct sarhad_history *h;
     int32_t day;
-    int age; /* -1 unknown */
+    int64_t minute; /* local, for rule dates and times */
+    int age;        /* -1 unknown */
     unsigned direction_bit;
     int overstay_days;
     int allowed_stay;
@@ -49,14 +50,14 @@ sarhad__plist_match(const struct plist *l, const char *value)
 }
 
 bool
-sarhad__rule_in_force(const struct prule *r, int32_t day)
+sarhad__rule_in_force(const struct prule *r, int64_t minute)
 {
-    if (day < r->from || day > r->until)
+    if (minute < r->from || minute > r->until)
         return false;
     if (r->window_count == 0)
         return true;
     for (unsigned i = 0; i < r->window_count; i++)
-        if (day >= r->windows[i].from && day <= r->windows[i].until)
+        if (minute >= r->windows[i].from && minute <= r->windows[i].until)
             return true;
     return false;
 }
@@ -80,7 +81,7 @@ in_scope(const struct prule *r, const struct facts *f)
 {
     const struct sarhad_traveller *t = &f->pr->traveller;
 
-    if (!sarhad__rule_in_force(r, f->day))
+    if (!sarhad__rule_in_force(r, f->minute))
         return false;
     if (!(r->movements >> f->pr->movement.category & 1u))
         return false;
@@ -570,6 +571,7 @@ sarhad_policy_decide(struct sarhad_decision *out,
     f.pr = presentation;
     f.h = history;
     f.day = sarhad_date_to_days(presentation->time.date);
+    f.minute = (int64_t)f.day * 1440 + presentation->time.seconds / 60;
     f.direction_bit = presentation->direction == SARHAD_EXIT ? 2u : 1u;
     birth = presentation->traveller.birth_date;
     for (unsigned i = 0; birth.year == 0 && i < presentation->document_count;

@@ -131,15 +131,32 @@ read_int(struct parser *ps, int *out, int min, int max, const char *what)
     return SARHAD_OK;
 }
 
+/* A local date, or date and time "YYYY-MM-DDTHH:MM", as minutes since
+ * 1970.  A bare date means its first minute (from) or its last (until). */
 static enum sarhad_status
-read_date(struct parser *ps, int32_t *out)
+read_moment(struct parser *ps, int64_t *out, bool is_end)
 {
     struct sarhad_date d;
+    const char *t = ps->tok.text;
+    size_t len = ps->tok.len;
+    int64_t minute = is_end ? 1439 : 0;
 
-    if (ps->tok.kind != TOK_WORD ||
-        sarhad_date_parse(&d, ps->tok.text, ps->tok.len, NULL) != SARHAD_OK)
-        return expect_error(ps, "a date YYYY-MM-DD");
-    *out = sarhad_date_to_days(d);
+    if (ps->tok.kind != TOK_WORD || (len != 10 && len != 16) ||
+        sarhad_date_parse(&d, t, 10, NULL) != SARHAD_OK)
+        return expect_error(ps, "a date YYYY-MM-DD (or YYYY-MM-DDTHH:MM)");
+    if (len == 16) {
+        int h, m;
+        if (t[10] != 'T' || t[13] != ':' || t[11] < '0' || t[11] > '9' ||
+            t[12] < '0' || t[12] > '9' || t[14] < '0' || t[14] > '9' ||
+            t[15] < '0' || t[15] > '9')
+            return expect_error(ps, "a date YYYY-MM-DD (or YYYY-MM-DDTHH:MM)");
+        h = (t[11] - '0') * 10 + (t[12] - '0');
+        m = (t[14] - '0') * 10 + (t[15] - '0');
+        if (h > 23 || m > 59)
+            return expect_error(ps, "a time of day from 00:00 to 23:59");
+        minute = h * 60 + m;
+    }
+    *out = (int64_t)sarhad_date_to_days(d) * 1440 + minute;
     next(ps);
     return SARHAD_OK;
 }
@@ -423,12 +440,12 @@ read_windows(struct parser *ps, struct prule *r)
         if (n == MAX_WINDOWS)
             return error_at(ps, &ps->tok, SARHAD_ETOOBIG, "%s",
                             "more than 16 windows in one rule");
-        if (read_date(ps, &w[n].from) != SARHAD_OK)
+        if (read_moment(ps, &w[n].from, false) != SARHAD_OK)
             return ps->status;
         if (ps->tok.kind != TOK_DOTDOT)
             return expect_error(ps, "'..' between the first and last day");
         next(ps);
-        if (read_date(ps, &w[n].until) != SARHAD_OK)
+        if (read_moment(ps, &w[n].until, true) != SARHAD_OK)
             return ps->status;
         n++;
         if (ps->tok.kind != TOK_COMMA)
@@ -530,7 +547,7 @@ read_clause(struct parser *ps, struct prule *r, struct pset *sets)
                             "'%s' was already given for this rule",
                             from ? "from" : "until");
         *line = kw.line;
-        return read_date(ps, from ? &r->from : &r->until);
+        return read_moment(ps, from ? &r->from : &r->until, !from);
     }
     if (is_word(&kw, "during"))
         return read_windows(ps, r);
@@ -653,8 +670,8 @@ read_rule(struct parser *ps, struct prule *r)
     struct token start = ps->tok;
 
     memset(r, 0, sizeof(*r));
-    r->from = POLICY_DAY_MIN;
-    r->until = POLICY_DAY_MAX;
+    r->from = POLICY_TIME_MIN;
+    r->until = POLICY_TIME_MAX;
     r->age_min = r->age_max = -1;
     r->overstayed = -1;
     r->line = start.line;

@@ -369,3 +369,35 @@ TEST(eval_decision_json)
     ASSERT(strncmp(buf, "{\"decision\":\"admit\",\"zone\":\"parking\"", 36) ==
            0);
 }
+
+TEST(eval_rules_take_effect_at_a_local_time)
+{
+    struct sarhad_policy *pol =
+        compile("policy \"t\" version 1\n"
+                "rule closed\n  from 2023-11-01T06:00\n  until "
+                "2023-11-01T17:59\n  refuse\n  reason closed \"Closed.\"\n"
+                "end\n"
+                "rule open\n  admit\nend\n");
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+
+    ASSERT(pol != NULL);
+    fx_pres(&p, "TORKHAM", SARHAD_ENTRY, "2023-11-01", "AFG");
+    p.time.seconds = 5 * 3600 + 59 * 60 + 59; /* 05:59:59 */
+    d = fx_decide(pol, &p, NULL);
+    ASSERT_EQ_STR("open", d.rule);
+    p.time.seconds = 6 * 3600; /* 06:00 */
+    d = fx_decide(pol, &p, NULL);
+    ASSERT_EQ_STR("closed", d.rule);
+    p.time.seconds = 17 * 3600 + 59 * 60 + 59; /* until is inclusive */
+    d = fx_decide(pol, &p, NULL);
+    ASSERT_EQ_STR("closed", d.rule);
+    p.time.seconds = 18 * 3600;
+    d = fx_decide(pol, &p, NULL);
+    ASSERT_EQ_STR("open", d.rule);
+    sarhad_policy_free(pol);
+    ASSERT(compile("policy \"t\" version 1\nrule a\n  from 2023-11-01T24:00\n"
+                   "  admit\nend\n") == NULL);
+    ASSERT(compile("policy \"t\" version 1\nrule a\n  from 2023-11-01T6:00\n"
+                   "  admit\nend\n") == NULL);
+}

@@ -21,8 +21,9 @@ struct facts {
     const struct sarhad_presentation *pr;
     const struct sarhad_history *h;
     int32_t day;
-    int64_t minute; /* local, for rule dates and times */
-    int age;        /* -1 unknown */
+    int64_t minute;          /* local, for rule dates and times */
+    const char *nationality; /* as established, else the passport's */
+    int age;                 /* -1 unknown */
     unsigned direction_bit;
     int overstay_days;
     int allowed_stay;
@@ -91,7 +92,7 @@ in_scope(const struct prule *r, const struct facts *f)
         return false;
     if (r->overstayed >= 0 && (f->overstay_days > 0) != (r->overstayed == 1))
         return false;
-    return sarhad__plist_match(&r->nationality, t->nationality) &&
+    return sarhad__plist_match(&r->nationality, f->nationality) &&
            sarhad__plist_match(&r->residence, t->residence) &&
            sarhad__plist_match(&r->tribe, t->tribe) &&
            sarhad__plist_match(&r->occupation, t->occupation) &&
@@ -580,6 +581,14 @@ sarhad_policy_decide(struct sarhad_decision *out,
             presentation->documents[i].mrz.valid)
             birth = presentation->documents[i].mrz.birth_date;
     f.age = age_on(birth, presentation->time.date);
+    /* What the officer established comes first; without it, a passport
+     * that read cleanly says who the traveller is. */
+    f.nationality = presentation->traveller.nationality;
+    for (unsigned i = 0;
+         f.nationality[0] == '\0' && i < presentation->document_count; i++)
+        if (presentation->documents[i].kind == SARHAD_DOC_PASSPORT &&
+            presentation->documents[i].mrz.valid)
+            f.nationality = presentation->documents[i].mrz.nationality;
     overstay(&f);
     if (f.overstay_days > 0) {
         out->overstay_days = f.overstay_days;

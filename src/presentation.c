@@ -209,6 +209,19 @@ read_document(struct ctx *c, json_t *obj, unsigned index,
                         "not the shape of a machine-readable zone");
         d->has_mrz = true;
     }
+    if (d->has_mrz && d->kind == SARHAD_DOC_PASSPORT &&
+        ((d->mrz.format != SARHAD_MRZ_TD3 && d->mrz.format != SARHAD_MRZ_TD2) ||
+         d->mrz.document_code[0] != 'P'))
+        return fail(c, SARHAD_EFORMAT, "mrz",
+                    "a passport's MRZ is TD3 (or TD2) with a code "
+                    "starting with P");
+    if (d->has_mrz && d->kind == SARHAD_DOC_VISA &&
+        ((d->mrz.format != SARHAD_MRZ_MRVA &&
+          d->mrz.format != SARHAD_MRZ_MRVB) ||
+         d->mrz.document_code[0] != 'V'))
+        return fail(c, SARHAD_EFORMAT, "mrz",
+                    "a visa's MRZ is MRV-A or MRV-B with a code starting "
+                    "with V");
     if ((d->kind == SARHAD_DOC_PASSPORT && !d->has_mrz))
         return fail(c, SARHAD_EFORMAT, "mrz", "a passport needs its MRZ");
     if (d->kind == SARHAD_DOC_VISA && !d->has_mrz && d->number[0] == '\0')

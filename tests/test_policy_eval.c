@@ -186,6 +186,24 @@ TEST(eval_scope_age_lists_windows_movement)
     p.traveller.birth_date = fx_date("1964-01-10");
     d = fx_decide(pol, &p, NULL);
     ASSERT_EQ_STR("elders", d.zone);
+    /* nationality and birth date from a passport that read cleanly when
+     * the officer did not state them */
+    p.traveller.birth_date.year = 0;
+    p.traveller.nationality[0] = '\0';
+    fx_passport(&p, "2030-01-01"); /* born 1990-01-01, nationality "" */
+    snprintf(p.documents[0].mrz.nationality,
+             sizeof(p.documents[0].mrz.nationality), "PAK");
+    snprintf(p.traveller.residence, sizeof(p.traveller.residence),
+             "Spin Boldak");
+    d = fx_decide(pol, &p, NULL);
+    ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome); /* PAK: "notpak" misses */
+    snprintf(p.documents[0].mrz.nationality,
+             sizeof(p.documents[0].mrz.nationality), "AFG");
+    d = fx_decide(pol, &p, NULL);
+    ASSERT_EQ_STR("spin", d.zone);
+    p.document_count = 0;
+    p.traveller.residence[0] = '\0';
+    snprintf(p.traveller.nationality, sizeof(p.traveller.nationality), "AFG");
     /* no birth date known: age rules do not apply */
     p.traveller.birth_date.year = 0;
     p.time.date = fx_date("2024-04-12");

@@ -113,6 +113,14 @@ TEST(presentation_errors_name_the_field)
     ASSERT(fails(HEAD TRAV "\"documents\":[{\"kind\":\"cnic\",\"number\":"
                            "\"54201-123\"}]}",
                  SARHAD_EFORMAT, "documents[0].number"));
+    ASSERT(fails(HEAD TRAV
+                 "\"documents\":[{\"kind\":\"visa\",\"mrz\":\"" PASSPORT_MRZ
+                 "\"}]}",
+                 SARHAD_EFORMAT, "documents[0].mrz"));
+    ASSERT(fails(HEAD TRAV
+                 "\"documents\":[{\"kind\":\"passport\",\"mrz\":\"" VISA_MRZ
+                 "\"}]}",
+                 SARHAD_EFORMAT, "documents[0].mrz"));
     ASSERT(fails(HEAD TRAV "\"documents\":[{\"kind\":\"visa\"}]}",
                  SARHAD_EFORMAT, "documents[0].mrz"));
     ASSERT(fails(HEAD "\"traveller\":{\"nationality\":\"Afghan\"},"

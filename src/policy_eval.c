@@ -435,7 +435,8 @@ document_check(struct sarhad_decision *d, const struct facts *f)
         }
         if (doc->kind == SARHAD_DOC_CNIC) {
             struct sarhad_cnic cnic;
-            if (sarhad_cnic_parse(&cnic, doc->number, strlen(doc->number),
+            if (sarhad_cnic_parse(&cnic, doc->number,
+                                  strnlen(doc->number, sizeof(doc->number)),
                                   NULL) != SARHAD_OK)
                 add_reason(d, "cnic_invalid",
                            "The CNIC number has an impossible province "
@@ -448,8 +449,9 @@ document_check(struct sarhad_decision *d, const struct facts *f)
         if (f->p->format_count[doc->kind] > 0 && !doc->has_mrz) {
             bool ok = false;
             for (unsigned k = 0; k < f->p->format_count[doc->kind] && !ok; k++)
-                ok = sarhad_id_pattern_match(f->p->formats[doc->kind][k],
-                                             doc->number, strlen(doc->number));
+                ok = sarhad_id_pattern_match(
+                    f->p->formats[doc->kind][k], doc->number,
+                    strnlen(doc->number, sizeof(doc->number)));
             if (!ok) {
                 char msg[160];
                 snprintf(msg, sizeof(msg),
@@ -484,12 +486,16 @@ fine_for(const struct sarhad_policy *p, int days)
 {
     for (unsigned i = 0; i < p->fine_count; i++) {
         const struct pfine *row = &p->fines[i];
+        int64_t fine;
         if (row->up_to_days >= 0 && days <= row->up_to_days)
             return row->usd;
-        if (row->up_to_days < 0)
-            return row->per_days > 0
-                       ? row->usd * ((days + row->per_days - 1) / row->per_days)
-                       : row->usd;
+        if (row->up_to_days >= 0)
+            continue;
+        if (row->per_days <= 0)
+            return row->usd;
+        fine = (int64_t)row->usd *
+               (((int64_t)days + row->per_days - 1) / row->per_days);
+        return fine > INT32_MAX ? INT32_MAX : (int)fine;
     }
     return 0;
 }
@@ -512,6 +518,8 @@ overstay(struct facts *f)
         allowed = s->allowed_days > 0 ? s->allowed_days : f->p->default_stay;
         if (allowed <= 0)
             return;
+        if (allowed > 100000) /* no stay is longer; keeps the sums small */
+            allowed = 100000;
         f->allowed_stay = allowed;
         last = sarhad_date_to_days(s->entry) + allowed - 1;
         if (f->day > last)
@@ -531,6 +539,15 @@ copy_hits(struct sarhad_decision *d, const struct sarhad_screening *s,
             continue;
         d->hits[d->hit_count++] = s->hits[i];
     }
+}
+
+static bool
+kinds_known(const struct sarhad_presentation *pr)
+{
+    for (unsigned i = 0; i < pr->document_count; i++)
+        if ((unsigned)pr->documents[i].kind >= SARHAD_DOC_KIND_COUNT)
+            return false;
+    return true;
 }
 
 enum sarhad_status
@@ -559,10 +576,11 @@ sarhad_policy_decide(struct sarhad_decision *out,
     if (crossing < 0 || presentation->time.date.year == 0 ||
         presentation->document_count > SARHAD_MAX_DOCUMENTS ||
         (unsigned)presentation->direction > 1u ||
-        (unsigned)presentation->movement.category > 3u)
+        (unsigned)presentation->movement.category > 3u ||
+        !kinds_known(presentation))
         return sarhad__fail(err, SARHAD_EINVAL, "", SIZE_MAX,
                             "the presentation has no known crossing, date, "
-                            "direction or movement");
+                            "direction, movement or document kind");
     memset(out, 0, sizeof(*out));
     sarhad__strlcpy(out->policy_name, policy->name, sizeof(out->policy_name));
     out->policy_version = policy->version;

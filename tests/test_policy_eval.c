@@ -419,3 +419,33 @@ TEST(eval_rules_take_effect_at_a_local_time)
     ASSERT(compile("policy \"t\" version 1\nrule a\n  from 2023-11-01T6:00\n"
                    "  admit\nend\n") == NULL);
 }
+
+TEST(eval_overstay_fine_saturates)
+{
+    struct sarhad_policy *pol =
+        compile("policy \"f\" version 1\ndefault-stay 10 days\n"
+                "fines\n  up-to 0 days usd 0\n"
+                "  beyond usd 1000000 per 1 days\nend\n"
+                "rule out\n  admit\nend\n");
+    struct sarhad_presentation p;
+    struct sarhad_history h;
+    struct sarhad_decision d;
+
+    ASSERT(pol != NULL);
+    memset(&h, 0, sizeof(h));
+    h.known = true;
+    h.stay_count = 2;
+    h.stays[0].entry = fx_date("1990-01-01"); /* closed: ignored */
+    h.stays[0].exit = fx_date("1990-02-01");
+    h.stays[1].entry = fx_date("1900-01-01"); /* open, default 10 days */
+    fx_pres(&p, "TORKHAM", SARHAD_EXIT, "2024-01-10", "AFG");
+    d = fx_decide(pol, &p, &h);
+    ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
+    ASSERT(d.overstay_days > 45000);
+    ASSERT_EQ_INT(2147483647, d.fine_usd);
+    /* on entry there is no overstay to compute */
+    p.direction = SARHAD_ENTRY;
+    d = fx_decide(pol, &p, &h);
+    ASSERT_EQ_INT(0, d.overstay_days);
+    sarhad_policy_free(pol);
+}

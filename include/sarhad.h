@@ -263,6 +263,58 @@ const char *sarhad_mrz_format_name(enum sarhad_mrz_format format);
 
 /* ===== national ID numbers (src/ids.c) ===== */
 
+/* CNIC province digits (the first digit of the number). */
+#define SARHAD_CNIC_PROVINCE_MAP(X)                                            \
+    X(1, "Khyber Pakhtunkhwa")                                                 \
+    X(2, "FATA")                                                               \
+    X(3, "Punjab")                                                             \
+    X(4, "Sindh")                                                              \
+    X(5, "Balochistan")                                                        \
+    X(6, "Islamabad")                                                          \
+    X(7, "Gilgit-Baltistan")
+
+/*
+ * A Pakistani CNIC number as read.  digits holds the 13 digits without
+ * dashes; area the first five (the district area); province the first digit;
+ * sex 'M' (last digit odd) or 'F' (even).
+ */
+struct sarhad_cnic {
+    char digits[14];
+    char area[6];
+    int province;
+    char sex;
+};
+
+/*
+ * Read a CNIC number: exactly "DDDDD-DDDDDDD-D" or 13 digits without dashes
+ * (len bytes).  Allocates nothing.  SARHAD_EFORMAT when the shape is wrong
+ * (err->offset is the faulty byte) or the province digit is not 1-7
+ * (err->field "province").  The sex digit is always readable; compare it
+ * with sarhad_cnic_sex_matches.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_cnic_parse(struct sarhad_cnic *out, const char *text, size_t len,
+                  struct sarhad_error *err);
+
+/* True when the CNIC's sex digit agrees with sex ('M' or 'F'); any other
+ * sex (unstated, 'X') agrees with every number. */
+bool sarhad_cnic_sex_matches(const struct sarhad_cnic *cnic, char sex);
+
+/* The province of a CNIC province digit, or NULL when not 1-7. */
+const char *sarhad_cnic_province_name(int province);
+
+/*
+ * Configurable number layouts for documents whose format was not found
+ * (tazkira, PoR, ACC, Rahdari): a pattern where '9' is a digit, 'A' a letter
+ * A-Z (either case), '?' a digit or letter, '*' any run of digits, letters,
+ * '-' and '/' (possibly empty), and every other character itself.  True when
+ * text (len bytes) matches pattern (NUL-terminated) in full.
+ */
+bool sarhad_id_pattern_match(const char *pattern, const char *text, size_t len);
+
+/* True when pattern is well formed (printable ASCII, at most 63 bytes). */
+bool sarhad_id_pattern_is_valid(const char *pattern);
+
 /* ===== presentations and the rule language (src/presentation.c,
  * src/policy_*.c) ===== */
 
@@ -439,6 +491,155 @@ struct sarhad_decision {
 const char *sarhad_outcome_name(enum sarhad_outcome outcome);
 /* "passport", ... as in SARHAD_DOC_KIND_MAP; "unknown" out of range. */
 const char *sarhad_doc_kind_name(enum sarhad_doc_kind kind);
+
+/* The enumeration for a name ("passport" -> SARHAD_DOC_PASSPORT); false
+ * when name (len bytes) is not a document kind. */
+bool sarhad_doc_kind_parse(enum sarhad_doc_kind *out, const char *name,
+                           size_t len);
+
+/* The crossing codes of DESIGN.md, in a fixed order (index = bit). */
+#define SARHAD_CROSSING_MAP(X)                                                 \
+    X(TORKHAM)                                                                 \
+    X(CHAMAN)                                                                  \
+    X(GHULAM_KHAN)                                                             \
+    X(KHARLACHI)                                                               \
+    X(ANGOOR_ADDA)                                                             \
+    X(BADINI)                                                                  \
+    X(ARANDU)                                                                  \
+    X(BIN_SHAHI)                                                               \
+    X(BARABCHA)
+
+/* The index of a crossing code (len bytes, exact case) in
+ * SARHAD_CROSSING_MAP, or -1 when it is not a known crossing. */
+int sarhad_crossing_index(const char *code, size_t len);
+
+/* "regular", "spontaneous_return", "assisted_return", "deportation". */
+const char *sarhad_movement_name(enum sarhad_movement movement);
+
+/* Limits on inputs (bytes). */
+#define SARHAD_PRESENTATION_MAX_LEN (64 * 1024)
+#define SARHAD_POLICY_MAX_LEN       (4 * 1024 * 1024)
+
+/*
+ * Read a presentation (DESIGN.md) of len bytes of JSON into *out, which is
+ * zeroed first.  Allocates only inside jansson and frees it before
+ * returning.  Strict: duplicate keys, unknown fields, wrong types, strings
+ * longer than their field, more than SARHAD_MAX_DOCUMENTS documents, bad
+ * dates, unknown crossing codes, document kinds or directions, and an MRZ
+ * that does not have the shape of one (not a bad check digit: those are
+ * decided by the policy) are SARHAD_EFORMAT (SARHAD_ETOOBIG for sizes) with
+ * err->field naming the field ("documents[1].mrz", "traveller.sex") and,
+ * for JSON syntax errors, err->line/col/offset.  Optional parts: "counter",
+ * traveller "father_name", and for exits "movement" {"category",
+ * "household", "household_size", "vulnerabilities", "vehicles",
+ * "intended_stay"}.  A CNIC number must have the CNIC shape
+ * (sarhad_cnic_parse); its province and sex digits are decided by the
+ * policy.  On failure *out is left zeroed.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_presentation_parse(struct sarhad_presentation *out, const char *json,
+                          size_t len, struct sarhad_error *err);
+
+/*
+ * A compiled policy (docs/POLICY.md): the rules of a regime with their
+ * dates, compiled once into tables that evaluate in microseconds.
+ * Immutable after compilation, so one policy may be shared by any number of
+ * threads deciding at once.
+ */
+struct sarhad_policy;
+
+/*
+ * Compile the policy text (len bytes, at most SARHAD_POLICY_MAX_LEN) into
+ * *out, which the caller frees with sarhad_policy_free.  filename is used
+ * only in messages (may be NULL).  Errors: SARHAD_EFORMAT with err->line and
+ * err->col (1-based) of the first fault and a message saying what was
+ * expected ("expected a date YYYY-MM-DD after 'from'", "unknown crossing
+ * code 'TORKHUM'"), err->field the rule id when inside a rule;
+ * SARHAD_ETOOBIG for oversized input; SARHAD_ENOMEM.  On failure *out is
+ * NULL and nothing is leaked.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_policy_compile(struct sarhad_policy **out, const char *filename,
+                      const char *text, size_t len, struct sarhad_error *err);
+
+/* Free a compiled policy; NULL is fine. */
+void sarhad_policy_free(struct sarhad_policy *policy);
+
+/* The policy's declared name ("pakistan"), never NULL. */
+const char *sarhad_policy_name(const struct sarhad_policy *policy);
+
+/* The policy's declared version number. */
+int sarhad_policy_version(const struct sarhad_policy *policy);
+
+/* The watchlist alert score (0-100): a screening hit scoring at least this
+ * makes the decision `refer`.  100 when the policy does not say. */
+int sarhad_policy_screen_threshold(const struct sarhad_policy *policy);
+
+/* Number of rules in the policy. */
+unsigned sarhad_policy_rule_count(const struct sarhad_policy *policy);
+
+/*
+ * Decide a presentation.  Pure: no I/O, no clock, no allocation; the same
+ * inputs always give the same decision, and a refusal is SARHAD_OK.
+ * history may be NULL (no ledger consulted), screening NULL (not screened).
+ * In order:
+ *   1. a passport or visa whose MRZ failed a check, a visa whose names or
+ *      birth date differ from the passport's, a CNIC with an impossible
+ *      province or a sex digit against the traveller's sex, or a number that
+ *      does not fit the policy's number-format: refer (rule
+ *      "document-check"), never admit or refuse;
+ *   2. screening hits scoring at or above the policy's threshold: refer
+ *      (rule "watchlist"), the hits and their explanations copied;
+ *   3. the policy's rules in file order: the first in force whose scope
+ *      matches and one of whose document sets is satisfied decides; the
+ *      reasons of the rules that nearly matched (what was missing or
+ *      wrong) are added to a refusal; when no rule decides: refuse (rule
+ *      "no-rule").
+ * On exit with history, an open stay longer than allowed sets
+ * out->overstay_days and out->fine_usd from the policy's fine table.
+ * SARHAD_EINVAL only for NULL out, policy or presentation.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_policy_decide(
+    struct sarhad_decision *out, const struct sarhad_policy *policy,
+    const struct sarhad_presentation *presentation,
+    const struct sarhad_history *history,
+    const struct sarhad_screening *screening, struct sarhad_error *err);
+
+/*
+ * Write the decision JSON of DESIGN.md, snprintf-like: at most cap bytes
+ * including the NUL (out may be NULL when cap is 0); returns the length the
+ * whole text needs, without the NUL.  One line:
+ *   {"decision":"refuse","zone":null,"rule":"one-document",
+ *    "policy":{"name":"pakistan","version":1},
+ *    "reasons":[{"code":"...","message":"..."}],
+ *    "flags":{"overstay_days":0,"fine_usd":0,"watchlist_hits":[{"list_version",
+ *    "entry_id","name","score","why"}],"mrz_problems":[{"code","detail"}],
+ *    "notes":[{"code","detail"}]}}
+ */
+size_t sarhad_decision_json(char *out, size_t cap,
+                            const struct sarhad_decision *decision);
+
+/* One finding of the policy checker. */
+struct sarhad_lint_issue {
+    unsigned line;
+    unsigned col;
+    bool is_error; /* false: a warning */
+    char code[24]; /* "unreachable", "overlap", "dates_backwards", ... */
+    char message[200];
+};
+
+/*
+ * Check a compiled policy: rules that can never fire (an earlier rule with
+ * no document requirement already decides everything they cover, or their
+ * dates run backwards), rules that overlap an earlier rule with a different
+ * outcome where neither's scope contains the other (so their order matters
+ * and nothing in the file says which was meant), document sets that can
+ * never be met.  Writes up to cap issues to out and returns how many were
+ * found in all.  Unknown crossing codes and document kinds are already
+ * compile errors.
+ */
+unsigned sarhad_policy_lint(const struct sarhad_policy *policy,
+                            struct sarhad_lint_issue *out, unsigned cap);
 
 /* ===== the post's store (src/store.c) ===== */
 

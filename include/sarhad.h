@@ -700,6 +700,7 @@ void sarhad_store_rollback(struct sarhad_store *store);
  * screening hook).  It is not thread-safe: one thread records at a time.
  */
 struct sarhad_ledger;
+struct sarhad_actor; /* defined with the audit log, below */
 
 /*
  * Screening hook: fill *out for the presentation (out is zeroed before the

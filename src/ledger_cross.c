@@ -85,7 +85,12 @@ static enum sarhad_status
 history_flags(struct crossing *c, const struct sarhad_history *h,
               struct sarhad_error *err)
 {
-    bool open = h->stay_count > 0 && h->stays[h->stay_count - 1].exit.year == 0;
+    const struct sarhad_stay *last =
+        h->stay_count > 0 ? &h->stays[h->stay_count - 1] : NULL;
+    /* An open stay entered after this exit's day cannot be the one it
+     * ends (a clock or paper-fallback error): the exit has no entry. */
+    bool open = last != NULL && last->exit.year == 0 &&
+                sarhad_date_cmp(last->entry, c->p->time.date) <= 0;
     bool cancelled;
     enum sarhad_status s;
 

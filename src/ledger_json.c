@@ -203,6 +203,12 @@ document_json(struct sarhad__buf *b, const struct sarhad_document *d)
     sarhad__buf_puts(b, "}");
 }
 
+/* The names of enum sarhad_vulnerability's bits, lowest first, as a
+ * presentation spells them. */
+static const char *const vulnerabilities[] = {
+    "unaccompanied_child", "medical",  "single_woman",
+    "elderly",             "disabled", "specific_needs"};
+
 void
 sarhad__presentation_json(struct sarhad__buf *b,
                           const struct sarhad_presentation *p)
@@ -234,8 +240,12 @@ sarhad__presentation_json(struct sarhad__buf *b,
         opt_str(b, "household", m->household);
         if (m->household_size > 0)
             sarhad__buf_printf(b, ",\"household_size\":%d", m->household_size);
-        sarhad__buf_printf(b, ",\"vulnerabilities\":%u,\"vehicles\":%d",
-                           m->vulnerabilities, m->vehicles);
+        sarhad__buf_puts(b, ",\"vulnerabilities\":[");
+        for (unsigned i = 0, n = 0; i < SARHAD_COUNT_OF(vulnerabilities); i++)
+            if (m->vulnerabilities & (1u << i))
+                sarhad__buf_printf(b, "%s\"%s\"", n++ ? "," : "",
+                                   vulnerabilities[i]);
+        sarhad__buf_printf(b, "],\"vehicles\":%d", m->vehicles);
         opt_str(b, "intended_stay", m->intended_stay);
         sarhad__buf_puts(b, "}");
     }

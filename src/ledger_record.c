@@ -256,7 +256,7 @@ static const char sql_stay_open[] =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open')";
 static const char sql_stay_close[] =
     "UPDATE stay SET state = 'closed', exit_attempt = ?2, exit_day = ?3"
-    " WHERE traveller_id = ?1 AND state = 'open'";
+    " WHERE traveller_id = ?1 AND state = 'open' AND entry_day <= ?3";
 static const char sql_visa_use[] =
     "UPDATE visa SET entries_used = entries_used + 1,"
     " first_entry = coalesce(first_entry, ?2), last_entry = ?2"

@@ -53,8 +53,9 @@ static const struct check checks[] = {
      " OR l.subject != 'attempt:' || r.attempt_id"},
     {"audit_link",
      "SELECT l.seq, 'audit entry names an attempt that is not recorded'"
-     " FROM audit_log l LEFT JOIN attempt a ON a.audit_seq = l.seq"
-     " WHERE l.kind = 'decision' AND a.id IS NULL"},
+     " FROM audit_log l LEFT JOIN attempt a"
+     " ON a.id = CAST(substr(l.subject, 9) AS INTEGER)"
+     " WHERE l.kind = 'decision' AND (a.id IS NULL OR a.audit_seq != l.seq)"},
     {"summary",
      "WITH e AS (SELECT a.day, a.post, a.crossing, a.direction,"
      " a.nationality, " FINAL " AS decision, count(*) AS n FROM attempt a"

@@ -280,7 +280,11 @@ sarhad_ledger_open(struct sarhad_ledger **out, struct sarhad_store *store,
     if (l == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "ledger", SIZE_MAX, NULL);
     l->store = store;
-    s = sarhad__store_meta_get(store, "citizens", l->citizen,
+    /* Each crossing in a batch runs under a savepoint whose sub-journal
+     * would otherwise go to a temporary file: dozens of writes a crossing. */
+    s = sarhad__store_exec(store->db, "PRAGMA temp_store=MEMORY", err);
+    if (s == SARHAD_OK)
+        s = sarhad__store_meta_get(store, "citizens", l->citizen,
                                sizeof(l->citizen), err);
     if (s == SARHAD_ENOTFOUND) {
         sarhad__strlcpy(l->citizen, "PAK", sizeof(l->citizen));

@@ -206,8 +206,8 @@ document_json(struct sarhad__buf *b, const struct sarhad_document *d)
 /* The names of enum sarhad_vulnerability's bits, lowest first, as a
  * presentation spells them. */
 static const char *const vulnerabilities[] = {
-    "unaccompanied_child", "medical",  "single_woman",
-    "elderly",             "disabled", "specific_needs"};
+    "unaccompanied_child", "medical", "single_woman", "elderly", "disabled",
+    "specific_needs"};
 
 void
 sarhad__presentation_json(struct sarhad__buf *b,

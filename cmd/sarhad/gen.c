@@ -60,8 +60,7 @@ cmd_gen(int argc, char **argv)
             return 0;
         } else if (cli_opt(argc, argv, &i, "--db", &db, &missing) ||
                    cli_opt(argc, argv, &i, "--days", &days_text, &missing) ||
-                   cli_opt(argc, argv, &i, "--per-day", &per_text,
-                           &missing) ||
+                   cli_opt(argc, argv, &i, "--per-day", &per_text, &missing) ||
                    cli_opt(argc, argv, &i, "--from", &from, &missing) ||
                    cli_opt(argc, argv, &i, "--seed", &seed_text, &missing) ||
                    cli_opt(argc, argv, &i, "--sync", &sync, &missing)) {
@@ -90,9 +89,8 @@ cmd_gen(int argc, char **argv)
         return 1;
     }
     cli_actor(&who, "gen", "officer", "");
-    if (sarhad_ledger_generate(ledger, first, (unsigned)days,
-                               (unsigned)per_day, seed, &who,
-                               isatty(2) ? bar : NULL, NULL,
+    if (sarhad_ledger_generate(ledger, first, (unsigned)days, (unsigned)per_day,
+                               seed, &who, isatty(2) ? bar : NULL, NULL,
                                &err) != SARHAD_OK) {
         cli_fail("gen", db, &err);
         rc = 1;

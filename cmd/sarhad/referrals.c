@@ -69,8 +69,8 @@ cmd_referrals(int argc, char **argv)
     if (store == NULL)
         return 1;
     if (!json)
-        printf("%-8s %-25s %-12s %-5s %-3s %-28s %-16s %s\n", "attempt",
-               "time", "crossing", "dir", "nat", "name", "rule", "reason");
+        printf("%-8s %-25s %-12s %-5s %-3s %-28s %-16s %s\n", "attempt", "time",
+               "crossing", "dir", "nat", "name", "rule", "reason");
     s = sarhad_ledger_referrals(store, post, print_row, &json, &err);
     sarhad_store_close(store);
     if (s != SARHAD_OK) {

@@ -102,8 +102,8 @@ table(struct out *o, const char *const *names, unsigned ncols)
     for (size_t i = 0; i < o->count; i++) {
         unsigned c = (unsigned)(i % ncols);
         /* numbers (the trailing columns) align right */
-        bool number = c + 1 == ncols || strspn(o->cells[i], "0123456789") ==
-                                            strlen(o->cells[i]);
+        bool number = c + 1 == ncols ||
+                      strspn(o->cells[i], "0123456789") == strlen(o->cells[i]);
         printf(number && o->cells[i][0] ? "%*s%s" : "%-*s%s", (int)width[c],
                o->cells[i], c + 1 < ncols ? "  " : "\n");
         free(o->cells[i]);
@@ -162,8 +162,9 @@ cmd_report(int argc, char **argv)
     if (db == NULL || kind_name == NULL)
         return usage_error("report", "--db and a report name are required");
     if (!sarhad_report_kind_parse(&kind, kind_name))
-        return usage_error("report", "unknown report '%s' (daily, returns, "
-                                     "overstays, refusals)",
+        return usage_error("report",
+                           "unknown report '%s' (daily, returns, "
+                           "overstays, refusals)",
                            kind_name);
     if (strcmp(format, "table") == 0)
         o.format = TABLE;

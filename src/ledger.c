@@ -282,6 +282,10 @@ sarhad_ledger_open(struct sarhad_ledger **out, struct sarhad_store *store,
     /* Each crossing in a batch runs under a savepoint whose sub-journal
      * would otherwise go to a temporary file: dozens of writes a crossing. */
     s = sarhad__store_exec(store->db, "PRAGMA temp_store=MEMORY", err);
+    /* Identity keys arrive in random order: a larger page cache keeps
+     * their index in memory as the ledger grows (64 MiB). */
+    if (s == SARHAD_OK)
+        s = sarhad__store_exec(store->db, "PRAGMA cache_size=-65536", err);
     if (s == SARHAD_OK)
         s = sarhad__store_meta_get(store, "citizens", l->citizen,
                                    sizeof(l->citizen), err);

@@ -214,17 +214,24 @@ put_attempt(struct crossing *c, int64_t seq, struct sarhad_error *err)
     return sarhad__step_done(store, st, "record the attempt", err);
 }
 
-/* The audit entry's detail: the decision and a hash of the presentation,
- * so the log alone shows what was decided on what. */
+/* The audit entry's detail: what was decided, and a hash over the
+ * presentation and decision texts stored in the attempt, so the log alone
+ * proves what the attempt row must hold. */
 static enum sarhad_status
 audit(struct crossing *c, int64_t *seq, struct sarhad_error *err)
 {
+    static const char digits[] = "0123456789abcdef";
+    crypto_generichash_state hs;
     unsigned char h[32];
     char hex[65], subject[40];
-    static const char digits[] = "0123456789abcdef";
 
-    crypto_generichash(h, sizeof(h), (const unsigned char *)c->pres.data,
-                       c->pres.len, NULL, 0);
+    crypto_generichash_init(&hs, NULL, 0, sizeof(h));
+    crypto_generichash_update(&hs, (const unsigned char *)c->pres.data,
+                              c->pres.len);
+    crypto_generichash_update(&hs, (const unsigned char *)"\n", 1);
+    crypto_generichash_update(&hs, (const unsigned char *)c->dec.data,
+                              c->dec.len);
+    crypto_generichash_final(&hs, h, sizeof(h));
     for (size_t i = 0; i < sizeof(h); i++) {
         hex[2 * i] = digits[h[i] >> 4];
         hex[2 * i + 1] = digits[h[i] & 15];
@@ -233,15 +240,19 @@ audit(struct crossing *c, int64_t *seq, struct sarhad_error *err)
     sarhad__buf_reset(&c->detail);
     sarhad__buf_printf(&c->detail,
                        "{\"attempt\":%lld,\"traveller\":%lld,\"crossing\":",
-                       (long long)c->attempt_id, (long long)c->id.traveller_id);
+                       (long long)c->attempt_id,
+                       (long long)c->id.traveller_id);
     sarhad__buf_json_str(&c->detail, c->p->crossing);
     sarhad__buf_printf(&c->detail,
-                       ",\"direction\":\"%s\",\"day\":\"%s\","
-                       "\"presentation_blake2b\":\"%s\",\"decision\":",
+                       ",\"direction\":\"%s\",\"day\":\"%s\",\"decision\":\"%s\","
+                       "\"rule\":",
                        c->p->direction == SARHAD_EXIT ? "exit" : "entry",
-                       c->day, hex);
-    sarhad__buf_add(&c->detail, c->dec.data, c->dec.len);
-    sarhad__buf_puts(&c->detail, "}");
+                       c->day, sarhad_outcome_name(c->d->outcome));
+    sarhad__buf_json_str(&c->detail, c->d->rule);
+    sarhad__buf_puts(&c->detail, ",\"policy\":");
+    sarhad__buf_json_str(&c->detail, c->d->policy_name);
+    sarhad__buf_printf(&c->detail, ",\"policy_version\":%d,\"blake2b\":\"%s\"}",
+                       c->d->policy_version, hex);
     if (c->detail.failed)
         return sarhad__fail(err, SARHAD_ENOMEM, "attempt", SIZE_MAX, NULL);
     snprintf(subject, sizeof(subject), "attempt:%lld",

@@ -176,13 +176,15 @@ document_json(struct sarhad__buf *b, const struct sarhad_document *d)
     sarhad__buf_json_str(b, sarhad_doc_kind_name(d->kind));
     /* The MRZ as read is rebuilt from its fields; the fields keep what the
      * reader saw even when a check digit failed. */
-    if (d->has_mrz) {
-        if (sarhad_mrz_format(mrz, sizeof(mrz), &d->mrz, &err) == SARHAD_OK) {
-            sarhad__buf_puts(b, ",\"mrz\":");
-            sarhad__buf_json_str(b, mrz);
-        }
-        sarhad__buf_puts(b, ",\"mrz_valid\":");
-        sarhad__buf_puts(b, d->mrz.valid ? "true" : "false");
+    if (d->has_mrz &&
+        sarhad_mrz_format(mrz, sizeof(mrz), &d->mrz, &err) == SARHAD_OK) {
+        /* The MRZ holds every field; a reader parses it again. */
+        sarhad__buf_puts(b, ",\"mrz\":");
+        sarhad__buf_json_str(b, mrz);
+        sarhad__buf_puts(b, d->mrz.valid ? ",\"mrz_valid\":true"
+                                         : ",\"mrz_valid\":false");
+    } else if (d->has_mrz) {
+        sarhad__buf_puts(b, ",\"mrz_valid\":false");
         opt_str(b, "issuing_state", d->mrz.issuing_state);
         opt_str(b, "document_number", d->mrz.document_number);
         opt_str(b, "surname", d->mrz.surname);

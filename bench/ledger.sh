@@ -11,7 +11,7 @@
 # so a commit is a real fsync.
 set -u
 BUILD=${BUILD:-build}
-S=$PWD/$BUILD/sarhad
+case $BUILD in /*) S=$BUILD/sarhad ;; *) S=$PWD/$BUILD/sarhad ;; esac
 DIR=${LEDGER_BENCH_DIR:-$BUILD/bench-ledger}
 LINES=${LEDGER_BENCH_LINES:-100000}
 SINGLE=${LEDGER_BENCH_SINGLE:-2000}

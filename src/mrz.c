@@ -199,12 +199,6 @@ sarhad_mrz_check_digit(const char *s, size_t len)
     return (int)(sum % 10);
 }
 
-int
-sarhad__mrz_span_check(const char *const *lines, struct mrz_span s)
-{
-    return sarhad_mrz_check_digit(lines[s.line] + s.col, s.len);
-}
-
 /* ---- shape: is this an MRZ at all? ------------------------------------ */
 
 struct shape {
@@ -367,8 +361,8 @@ classify(enum sarhad_mrz_format *format, const struct shape *sh,
 }
 
 enum sarhad_status
-sarhad_mrz_parse_at(struct sarhad_mrz *out, const char *text, size_t len,
-                    struct sarhad_date today, struct sarhad_error *err)
+sarhad__mrz_parse_slow(struct sarhad_mrz *out, const char *text, size_t len,
+                       struct sarhad_date today, struct sarhad_error *err)
 {
     struct shape sh;
     enum sarhad_mrz_format format = SARHAD_MRZ_UNKNOWN;
@@ -388,6 +382,20 @@ sarhad_mrz_parse_at(struct sarhad_mrz *out, const char *text, size_t len,
     if (!out->valid)
         sarhad__mrz_repair(out, sh.lines, format, today);
     return SARHAD_OK;
+}
+
+/*
+ * Most readings at a post are valid passports and ID cards: the fast path
+ * reads those in one pass, and everything else (and anything the fast path
+ * is unsure of) goes the detailed way, so errors are reported as before.
+ */
+enum sarhad_status
+sarhad_mrz_parse_at(struct sarhad_mrz *out, const char *text, size_t len,
+                    struct sarhad_date today, struct sarhad_error *err)
+{
+    if (out != NULL && text != NULL && sarhad__mrz_fast(out, text, len, today))
+        return SARHAD_OK;
+    return sarhad__mrz_parse_slow(out, text, len, today, err);
 }
 
 enum sarhad_status

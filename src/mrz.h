@@ -65,7 +65,58 @@ void sarhad__mrz_repair(struct sarhad_mrz *out, const char *const *lines,
                         enum sarhad_mrz_format format,
                         struct sarhad_date today);
 
-/* The check digit of a span of lines, or -1 outside the alphabet. */
-int sarhad__mrz_span_check(const char *const *lines, struct mrz_span s);
+/*
+ * The fast path (mrz_fast.c): when text is a well-formed, valid TD3 or TD1
+ * in its usual form, write the very reading the detailed path would give
+ * and return true; otherwise return false, having written fields that the
+ * detailed path then overwrites.
+ */
+bool sarhad__mrz_fast(struct sarhad_mrz *out, const char *text, size_t len,
+                      struct sarhad_date today);
+
+/*
+ * The detailed path: the shape check, the decoder and the repair, which
+ * says precisely what is wrong.  sarhad_mrz_parse_at without the fast path
+ * (the tests compare the two).
+ */
+enum sarhad_status sarhad__mrz_parse_slow(struct sarhad_mrz *out,
+                                          const char *text, size_t len,
+                                          struct sarhad_date today,
+                                          struct sarhad_error *err);
+
+/*
+ * The 7-3-1 weighted sum of n characters already known to be in the MRZ
+ * alphabet, the first weighted as position phase (0, 1, 2) of the cycle.
+ * Unrolled by three: no modulo per character in the hot path.
+ */
+static inline unsigned
+sarhad__mrz_sum(const char *s, unsigned n, unsigned phase)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const uint8_t *v = sarhad__mrz_value;
+    unsigned sum = 0, i = 0;
+
+    if (phase == 1 && n > 0) {
+        sum += v[p[0]] * 3u;
+        i = 1;
+        phase = 2;
+    }
+    if (phase == 2 && i < n)
+        sum += v[p[i++]];
+    for (; i + 3 <= n; i += 3)
+        sum += v[p[i]] * 7u + v[p[i + 1]] * 3u + v[p[i + 2]];
+    if (i < n)
+        sum += v[p[i]] * 7u;
+    if (i + 1 < n)
+        sum += v[p[i + 1]] * 3u;
+    return sum;
+}
+
+/* The check digit of a span of lines (characters in the alphabet). */
+static inline int
+sarhad__mrz_span_check(const char *const *lines, struct mrz_span s)
+{
+    return (int)(sarhad__mrz_sum(lines[s.line] + s.col, s.len, 0) % 10);
+}
 
 #endif /* SARHAD_MRZ_H */

@@ -64,7 +64,10 @@ first_not(const char *const *lines, struct mrz_span s, unsigned mask)
     return -1;
 }
 
-/* A name part: '<' becomes a space, leading and trailing filler go. */
+/*
+ * A name part: '<' becomes a space (a run of them one space), leading and
+ * trailing filler go.
+ */
 static void
 copy_name(char *dst, const char *src, unsigned n)
 {
@@ -74,8 +77,12 @@ copy_name(char *dst, const char *src, unsigned n)
         i++;
     while (n > i && src[n - 1] == '<')
         n--;
-    for (; i < n; i++)
-        dst[j++] = src[i] == '<' ? ' ' : src[i];
+    for (; i < n; i++) {
+        if (src[i] != '<')
+            dst[j++] = src[i];
+        else if (dst[j - 1] != ' ') /* a run of filler is one space */
+            dst[j++] = ' ';
+    }
     dst[j] = '\0';
 }
 
@@ -250,16 +257,12 @@ static void
 read_composite(struct sarhad_mrz *out, const struct mrz_layout *l,
                const char *const *lines)
 {
-    static const uint8_t weight[3] = {7, 3, 1};
-    unsigned sum = 0, w = 0;
+    unsigned sum = 0, at = 0;
 
     for (unsigned r = 0; r < 4 && l->composite[r].len > 0; r++) {
         struct mrz_span s = l->composite[r];
-        const char *p = lines[s.line] + s.col;
-        for (unsigned i = 0; i < s.len; i++) {
-            sum += (unsigned)sarhad__mrz_value[(unsigned char)p[i]] * weight[w];
-            w = w == 2 ? 0 : w + 1;
-        }
+        sum += sarhad__mrz_sum(lines[s.line] + s.col, s.len, at % 3);
+        at += s.len;
     }
     verify(out, lines, l->composite_check, (int)(sum % 10), "composite_check",
            "composite");

@@ -132,13 +132,16 @@ as_digit(char c)
     }
 }
 
-/* The letters a digit or letter is mistaken for ("" when none). */
+/*
+ * The letters a digit is mistaken for, and M/H for each other ("" when
+ * none).
+ */
 static const char *
 as_letters(char c)
 {
     switch (c) {
     case '0':
-        return "ODQ";
+        return "O"; /* D and Q are read as 0, but 0 is read back as O */
     case '1':
         return "I";
     case '8':
@@ -177,7 +180,10 @@ collect(struct work *w, const struct mrz_layout *l)
                 continue;
             if ((k == K_NUM || k == K_ALNUM) && as_digit(c) != 0)
                 add_alt(w, ln, col, as_digit(c));
-            if (k == K_ALPHA || k == K_ALNUM)
+            /* A letter in a letter field is only suspect where it is not
+             * allowed: in the sex field (H for M). */
+            if (k == K_ALNUM || (k == K_ALPHA && (c < 'A' || c > 'Z')) ||
+                (ln == l->sex.line && col == l->sex.col))
                 for (const char *p = as_letters(c); *p != '\0'; p++)
                     add_alt(w, ln, col, *p);
         }

@@ -53,7 +53,7 @@ for t in tests/*_test.sh; do
 done
 
 # Command-line cases.
-SARHAD="$BUILD/sarhad"
+export SARHAD="$BUILD/sarhad"
 source tests/cases.sh
 run_cases
 passed=$((passed + cases_passed))

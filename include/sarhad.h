@@ -539,15 +539,16 @@ const char *sarhad_movement_name(enum sarhad_movement movement);
  * returning.  Strict: duplicate keys, unknown fields, wrong types, strings
  * longer than their field, more than SARHAD_MAX_DOCUMENTS documents, bad
  * dates, unknown crossing codes, document kinds or directions, and an MRZ
- * that does not have the shape of one (not a bad check digit: those are
- * decided by the policy) are SARHAD_EFORMAT (SARHAD_ETOOBIG for sizes) with
- * err->field naming the field ("documents[1].mrz", "traveller.sex") and,
- * for JSON syntax errors, err->line/col/offset.  Optional parts: "counter",
- * traveller "father_name", and for exits "movement" {"category",
- * "household", "household_size", "vulnerabilities", "vehicles",
- * "intended_stay"}.  A CNIC number must have the CNIC shape
- * (sarhad_cnic_parse); its province and sex digits are decided by the
- * policy.  On failure *out is left zeroed.
+ * that does not have the shape of one or is not of its document's kind (a
+ * passport's is TD3 or TD2 with a code starting P, a visa's MRV-A or MRV-B
+ * with V; a bad check digit is not an input error: the policy decides) are
+ * SARHAD_EFORMAT (SARHAD_ETOOBIG for sizes) with err->field naming the field
+ * ("documents[1].mrz", "traveller.sex") and, for JSON syntax errors,
+ * err->line/col/offset.  Optional parts: "counter", traveller "father_name",
+ * and for exits "movement" {"category", "household", "household_size",
+ * "vulnerabilities", "vehicles", "intended_stay"}.  A CNIC number must have the
+ * CNIC shape (sarhad_cnic_parse); its province and sex digits are decided by
+ * the policy.  On failure *out is left zeroed.
  */
 SARHAD_MUST_CHECK enum sarhad_status
 sarhad_presentation_parse(struct sarhad_presentation *out, const char *json,
@@ -565,9 +566,11 @@ struct sarhad_policy;
  * Compile the policy text (len bytes, at most SARHAD_POLICY_MAX_LEN) into
  * *out, which the caller frees with sarhad_policy_free.  filename is used
  * only in messages (may be NULL).  Errors: SARHAD_EFORMAT with err->line and
- * err->col (1-based) of the first fault and a message saying what was
- * expected ("expected a date YYYY-MM-DD after 'from'", "unknown crossing
- * code 'TORKHUM'"), err->field the rule id when inside a rule;
+ * err->col (1-based) of the first fault and a message "FILE:LINE:COL: ..."
+ * saying what was expected ("expected a date YYYY-MM-DD (or
+ * YYYY-MM-DDTHH:MM), found '2023-02-30'", "unknown crossing code
+ * 'TORKHUM' (expected TORKHAM, ...)"), err->field the rule id when inside a
+ * rule;
  * SARHAD_ETOOBIG for oversized input; SARHAD_ENOMEM.  On failure *out is
  * NULL and nothing is leaked.
  */
@@ -603,7 +606,8 @@ unsigned sarhad_policy_rule_count(const struct sarhad_policy *policy);
  *      "document-check"), never admit or refuse;
  *   2. screening hits scoring at or above the policy's threshold: refer
  *      (rule "watchlist"), the hits and their explanations copied;
- *   3. the policy's rules in file order: the first in force whose scope
+ *   3. the policy's rules in file order: the first in force (at the
+ *      presentation's local date and time) whose scope
  *      matches and one of whose document sets is satisfied decides; the
  *      reasons of the rules that nearly matched (what was missing or
  *      wrong) are added to a refusal; when no rule decides: refuse (rule
@@ -647,9 +651,10 @@ struct sarhad_lint_issue {
  * dates run backwards), rules that overlap an earlier rule with a different
  * outcome where neither's scope contains the other (so their order matters
  * and nothing in the file says which was meant: one of them needs no
- * document, or both ask for the same documents).  Writes up to cap issues to out and returns how many were
- * found in all.  Unknown crossing codes and document kinds are already
- * compile errors.
+ * document, or both ask for the same documents, and the earlier one is not
+ * marked `exception`).  Writes up to cap issues to
+ * out and returns how many were found in all.  Unknown crossing codes and
+ * document kinds are already compile errors.
  */
 unsigned sarhad_policy_lint(const struct sarhad_policy *policy,
                             struct sarhad_lint_issue *out, unsigned cap);

@@ -9,12 +9,12 @@
 
 #include "internal.h"
 
-#define POLICY_DAY_MIN INT32_MIN
-#define POLICY_DAY_MAX INT32_MAX
+#define POLICY_TIME_MIN       INT64_MIN
+#define POLICY_TIME_MAX       INT64_MAX
 #define POLICY_CROSSING_COUNT 9
-#define POLICY_ALL_CROSSINGS ((1u << POLICY_CROSSING_COUNT) - 1)
-#define POLICY_MAX_FORMATS 4
-#define POLICY_MAX_FINES 8
+#define POLICY_ALL_CROSSINGS  ((1u << POLICY_CROSSING_COUNT) - 1)
+#define POLICY_MAX_FORMATS    4
+#define POLICY_MAX_FINES      8
 
 /* A chunked bump allocator: the policy's memory, freed in one go. */
 struct arena_chunk {
@@ -70,7 +70,7 @@ struct pset {
 };
 
 struct pwindow {
-    int32_t from, until; /* days since 1970, inclusive */
+    int64_t from, until; /* local minutes since 1970, inclusive */
 };
 
 struct ptext {
@@ -83,7 +83,7 @@ struct prule {
     const char *title;
     const char *source;
     unsigned line, col;
-    int32_t from, until;
+    int64_t from, until;            /* local minutes since 1970, inclusive */
     unsigned from_line, until_line; /* for lint messages; 0 when absent */
     unsigned window_count;
     struct pwindow *windows;
@@ -170,7 +170,7 @@ enum sarhad_status sarhad__policy_index(struct sarhad_policy *p,
 
 /* ---- matching shared by evaluator and checker (policy_eval.c) ---- */
 bool sarhad__plist_match(const struct plist *l, const char *value);
-/* The rule's dates cover day. */
-bool sarhad__rule_in_force(const struct prule *r, int32_t day);
+/* The rule's dates cover the local minute (days * 1440 + minutes). */
+bool sarhad__rule_in_force(const struct prule *r, int64_t minute);
 
 #endif /* SARHAD_POLICY_H */

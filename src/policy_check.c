@@ -33,8 +33,8 @@ make_box(const struct prule *r, struct box *b)
         b->span_count = r->from <= r->until;
     }
     for (unsigned i = 0; i < r->window_count && i < 16; i++) {
-        int32_t a = r->windows[i].from > r->from ? r->windows[i].from : r->from;
-        int32_t z =
+        int64_t a = r->windows[i].from > r->from ? r->windows[i].from : r->from;
+        int64_t z =
             r->windows[i].until < r->until ? r->windows[i].until : r->until;
         if (a <= z) {
             b->spans[b->span_count].from = a;
@@ -184,9 +184,8 @@ struct sink {
     unsigned cap, count;
 };
 
-static void
-report(struct sink *s, unsigned line, unsigned col, bool is_error,
-       const char *code, const char *fmt, ...) SARHAD_PRINTF(6, 7);
+static void report(struct sink *s, unsigned line, unsigned col, bool is_error,
+                   const char *code, const char *fmt, ...) SARHAD_PRINTF(6, 7);
 
 static void
 report(struct sink *s, unsigned line, unsigned col, bool is_error,

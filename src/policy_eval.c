@@ -21,7 +21,9 @@ struct facts {
     const struct sarhad_presentation *pr;
     const struct sarhad_history *h;
     int32_t day;
-    int age; /* -1 unknown */
+    int64_t minute;          /* local, for rule dates and times */
+    const char *nationality; /* as established, else the passport's */
+    int age;                 /* -1 unknown */
     unsigned direction_bit;
     int overstay_days;
     int allowed_stay;
@@ -49,14 +51,14 @@ sarhad__plist_match(const struct plist *l, const char *value)
 }
 
 bool
-sarhad__rule_in_force(const struct prule *r, int32_t day)
+sarhad__rule_in_force(const struct prule *r, int64_t minute)
 {
-    if (day < r->from || day > r->until)
+    if (minute < r->from || minute > r->until)
         return false;
     if (r->window_count == 0)
         return true;
     for (unsigned i = 0; i < r->window_count; i++)
-        if (day >= r->windows[i].from && day <= r->windows[i].until)
+        if (minute >= r->windows[i].from && minute <= r->windows[i].until)
             return true;
     return false;
 }
@@ -80,7 +82,7 @@ in_scope(const struct prule *r, const struct facts *f)
 {
     const struct sarhad_traveller *t = &f->pr->traveller;
 
-    if (!sarhad__rule_in_force(r, f->day))
+    if (!sarhad__rule_in_force(r, f->minute))
         return false;
     if (!(r->movements >> f->pr->movement.category & 1u))
         return false;
@@ -90,7 +92,7 @@ in_scope(const struct prule *r, const struct facts *f)
         return false;
     if (r->overstayed >= 0 && (f->overstay_days > 0) != (r->overstayed == 1))
         return false;
-    return sarhad__plist_match(&r->nationality, t->nationality) &&
+    return sarhad__plist_match(&r->nationality, f->nationality) &&
            sarhad__plist_match(&r->residence, t->residence) &&
            sarhad__plist_match(&r->tribe, t->tribe) &&
            sarhad__plist_match(&r->occupation, t->occupation) &&
@@ -101,7 +103,7 @@ static struct sarhad_date
 doc_expiry(const struct sarhad_document *d)
 {
     return d->has_mrz && d->mrz.expiry_date.year != 0 ? d->mrz.expiry_date
-                                                       : d->expiry;
+                                                      : d->expiry;
 }
 
 static const char *
@@ -111,8 +113,7 @@ doc_issuer(const struct sarhad_document *d)
                                                          : d->issuer;
 }
 
-static const char *const entries_names[] = {"", "single", "double",
-                                            "multiple"};
+static const char *const entries_names[] = {"", "single", "double", "multiple"};
 
 static bool
 cond_holds(const struct pcond *c, const struct sarhad_document *d,
@@ -297,10 +298,10 @@ static const char *
 kind_label(enum sarhad_doc_kind k)
 {
     static const char *const labels[SARHAD_DOC_KIND_COUNT] = {
-        "passport",       "visa",           "CNIC",
-        "tazkira",        "PoR card",       "Afghan Citizen Card",
-        "Rahdari pass",   "medical letter", "cancer card",
-        "exit permit",    "token"};
+        "passport",     "visa",           "CNIC",
+        "tazkira",      "PoR card",       "Afghan Citizen Card",
+        "Rahdari pass", "medical letter", "cancer card",
+        "exit permit",  "token"};
     return (unsigned)k < SARHAD_DOC_KIND_COUNT ? labels[k] : "document";
 }
 
@@ -312,7 +313,7 @@ join_list(char *out, size_t cap, const struct plist *l)
     out[0] = '\0';
     for (unsigned i = 0; i < l->count && n + 1 < cap; i++) {
         int w = snprintf(out + n, cap - n, "%s%s",
-                         i == 0 ? ""
+                         i == 0              ? ""
                          : i + 1 == l->count ? " or "
                                              : ", ",
                          l->items[i]);
@@ -337,8 +338,7 @@ miss_reason(struct sarhad_decision *d, const struct miss *m,
         snprintf(msg, sizeof(msg),
                  "The traveller has been in Pakistan %d of the last %d days; "
                  "at most %d are allowed.",
-                 m->days_in_window, m->rule->limit_window,
-                 m->rule->limit_days);
+                 m->days_in_window, m->rule->limit_window, m->rule->limit_days);
         add_reason(d, "stay_limit", msg);
         return;
     }
@@ -399,8 +399,8 @@ miss_reason(struct sarhad_decision *d, const struct miss *m,
         break;
     case PC_TRIBE:
         snprintf(code, sizeof(code), "%s_tribe", kind);
-        snprintf(msg, sizeof(msg), "The %s must %sbe for the %s tribe.",
-                 label, c->list.negate ? "not " : "", list);
+        snprintf(msg, sizeof(msg), "The %s must %sbe for the %s tribe.", label,
+                 c->list.negate ? "not " : "", list);
         break;
     }
     add_reason(d, code, msg);
@@ -426,9 +426,8 @@ document_check(struct sarhad_decision *d, const struct facts *f)
                      "send the traveller to secondary inspection.",
                      kind_label(doc->kind));
             add_reason(d, "mrz_check_failed", msg);
-            for (unsigned k = 0; k < doc->mrz.issue_count &&
-                                 k < SARHAD_MRZ_MAX_ISSUES;
-                 k++) {
+            for (unsigned k = 0;
+                 k < doc->mrz.issue_count && k < SARHAD_MRZ_MAX_ISSUES; k++) {
                 snprintf(detail, sizeof(detail), "%s: %s (%s)", kind,
                          doc->mrz.issues[k].field, doc->mrz.issues[k].code);
                 add_flag(d, "mrz_check_failed", detail);
@@ -436,7 +435,8 @@ document_check(struct sarhad_decision *d, const struct facts *f)
         }
         if (doc->kind == SARHAD_DOC_CNIC) {
             struct sarhad_cnic cnic;
-            if (sarhad_cnic_parse(&cnic, doc->number, strlen(doc->number),
+            if (sarhad_cnic_parse(&cnic, doc->number,
+                                  strnlen(doc->number, sizeof(doc->number)),
                                   NULL) != SARHAD_OK)
                 add_reason(d, "cnic_invalid",
                            "The CNIC number has an impossible province "
@@ -449,8 +449,9 @@ document_check(struct sarhad_decision *d, const struct facts *f)
         if (f->p->format_count[doc->kind] > 0 && !doc->has_mrz) {
             bool ok = false;
             for (unsigned k = 0; k < f->p->format_count[doc->kind] && !ok; k++)
-                ok = sarhad_id_pattern_match(f->p->formats[doc->kind][k],
-                                             doc->number, strlen(doc->number));
+                ok = sarhad_id_pattern_match(
+                    f->p->formats[doc->kind][k], doc->number,
+                    strnlen(doc->number, sizeof(doc->number)));
             if (!ok) {
                 char msg[160];
                 snprintf(msg, sizeof(msg),
@@ -485,12 +486,16 @@ fine_for(const struct sarhad_policy *p, int days)
 {
     for (unsigned i = 0; i < p->fine_count; i++) {
         const struct pfine *row = &p->fines[i];
+        int64_t fine;
         if (row->up_to_days >= 0 && days <= row->up_to_days)
             return row->usd;
-        if (row->up_to_days < 0)
-            return row->per_days > 0
-                       ? row->usd * ((days + row->per_days - 1) / row->per_days)
-                       : row->usd;
+        if (row->up_to_days >= 0)
+            continue;
+        if (row->per_days <= 0)
+            return row->usd;
+        fine = (int64_t)row->usd *
+               (((int64_t)days + row->per_days - 1) / row->per_days);
+        return fine > INT32_MAX ? INT32_MAX : (int)fine;
     }
     return 0;
 }
@@ -503,7 +508,7 @@ overstay(struct facts *f)
     if (h == NULL || !h->known || f->direction_bit != 2u)
         return;
     for (unsigned i = h->stay_count < SARHAD_MAX_STAYS ? h->stay_count
-                                                        : SARHAD_MAX_STAYS;
+                                                       : SARHAD_MAX_STAYS;
          i-- > 0;) {
         const struct sarhad_stay *s = &h->stays[i];
         int allowed;
@@ -513,6 +518,8 @@ overstay(struct facts *f)
         allowed = s->allowed_days > 0 ? s->allowed_days : f->p->default_stay;
         if (allowed <= 0)
             return;
+        if (allowed > 100000) /* no stay is longer; keeps the sums small */
+            allowed = 100000;
         f->allowed_stay = allowed;
         last = sarhad_date_to_days(s->entry) + allowed - 1;
         if (f->day > last)
@@ -532,6 +539,15 @@ copy_hits(struct sarhad_decision *d, const struct sarhad_screening *s,
             continue;
         d->hits[d->hit_count++] = s->hits[i];
     }
+}
+
+static bool
+kinds_known(const struct sarhad_presentation *pr)
+{
+    for (unsigned i = 0; i < pr->document_count; i++)
+        if ((unsigned)pr->documents[i].kind >= SARHAD_DOC_KIND_COUNT)
+            return false;
+    return true;
 }
 
 enum sarhad_status
@@ -554,16 +570,17 @@ sarhad_policy_decide(struct sarhad_decision *out,
     if (out == NULL || policy == NULL || presentation == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "", SIZE_MAX,
                             "decide needs a policy and a presentation");
-    crossing = sarhad_crossing_index(presentation->crossing,
-                                     strnlen(presentation->crossing,
-                                             sizeof(presentation->crossing)));
+    crossing = sarhad_crossing_index(
+        presentation->crossing,
+        strnlen(presentation->crossing, sizeof(presentation->crossing)));
     if (crossing < 0 || presentation->time.date.year == 0 ||
         presentation->document_count > SARHAD_MAX_DOCUMENTS ||
         (unsigned)presentation->direction > 1u ||
-        (unsigned)presentation->movement.category > 3u)
+        (unsigned)presentation->movement.category > 3u ||
+        !kinds_known(presentation))
         return sarhad__fail(err, SARHAD_EINVAL, "", SIZE_MAX,
                             "the presentation has no known crossing, date, "
-                            "direction or movement");
+                            "direction, movement or document kind");
     memset(out, 0, sizeof(*out));
     sarhad__strlcpy(out->policy_name, policy->name, sizeof(out->policy_name));
     out->policy_version = policy->version;
@@ -573,6 +590,7 @@ sarhad_policy_decide(struct sarhad_decision *out,
     f.pr = presentation;
     f.h = history;
     f.day = sarhad_date_to_days(presentation->time.date);
+    f.minute = (int64_t)f.day * 1440 + presentation->time.seconds / 60;
     f.direction_bit = presentation->direction == SARHAD_EXIT ? 2u : 1u;
     birth = presentation->traveller.birth_date;
     for (unsigned i = 0; birth.year == 0 && i < presentation->document_count;
@@ -581,6 +599,14 @@ sarhad_policy_decide(struct sarhad_decision *out,
             presentation->documents[i].mrz.valid)
             birth = presentation->documents[i].mrz.birth_date;
     f.age = age_on(birth, presentation->time.date);
+    /* What the officer established comes first; without it, a passport
+     * that read cleanly says who the traveller is. */
+    f.nationality = presentation->traveller.nationality;
+    for (unsigned i = 0;
+         f.nationality[0] == '\0' && i < presentation->document_count; i++)
+        if (presentation->documents[i].kind == SARHAD_DOC_PASSPORT &&
+            presentation->documents[i].mrz.valid)
+            f.nationality = presentation->documents[i].mrz.nationality;
     overstay(&f);
     if (f.overstay_days > 0) {
         out->overstay_days = f.overstay_days;

@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_LIST 64
-#define MAX_TERMS 6
-#define MAX_CONDS 8
-#define MAX_SETS 8
+#define MAX_LIST    64
+#define MAX_TERMS   6
+#define MAX_CONDS   8
+#define MAX_SETS    8
 #define MAX_WINDOWS 16
 
 struct parser {
@@ -42,9 +42,9 @@ is_word(const struct token *t, const char *w)
 }
 
 /* Record an error at token t (the first error wins). */
-static enum sarhad_status
-error_at(struct parser *ps, const struct token *t, enum sarhad_status code,
-         const char *fmt, ...) SARHAD_PRINTF(4, 5);
+static enum sarhad_status error_at(struct parser *ps, const struct token *t,
+                                   enum sarhad_status code, const char *fmt,
+                                   ...) SARHAD_PRINTF(4, 5);
 static enum sarhad_status
 error_at(struct parser *ps, const struct token *t, enum sarhad_status code,
          const char *fmt, ...)
@@ -85,8 +85,8 @@ expect_error(struct parser *ps, const char *what)
     case TOK_ERROR:
         return error_at(ps, t, SARHAD_EFORMAT, "%s", "bad token");
     default:
-        snprintf(found, sizeof(found), "'%.*s'", (int)(t->len > 30 ? 30 : t->len),
-                 t->text);
+        snprintf(found, sizeof(found), "'%.*s'",
+                 (int)(t->len > 30 ? 30 : t->len), t->text);
     }
     snprintf(msg, sizeof(msg), "expected %s, found %s", what, found);
     return error_at(ps, t, SARHAD_EFORMAT, "%s", msg);
@@ -124,22 +124,39 @@ read_int(struct parser *ps, int *out, int min, int max, const char *what)
         v = v * 10 + (ps->tok.text[i] - '0');
     }
     if (v < min || v > max)
-        return error_at(ps, &ps->tok, SARHAD_EFORMAT,
-                        "%s is out of range", what);
+        return error_at(ps, &ps->tok, SARHAD_EFORMAT, "%s is out of range",
+                        what);
     *out = (int)v;
     next(ps);
     return SARHAD_OK;
 }
 
+/* A local date, or date and time "YYYY-MM-DDTHH:MM", as minutes since
+ * 1970.  A bare date means its first minute (from) or its last (until). */
 static enum sarhad_status
-read_date(struct parser *ps, int32_t *out)
+read_moment(struct parser *ps, int64_t *out, bool is_end)
 {
     struct sarhad_date d;
+    const char *t = ps->tok.text;
+    size_t len = ps->tok.len;
+    int64_t minute = is_end ? 1439 : 0;
 
-    if (ps->tok.kind != TOK_WORD ||
-        sarhad_date_parse(&d, ps->tok.text, ps->tok.len, NULL) != SARHAD_OK)
-        return expect_error(ps, "a date YYYY-MM-DD");
-    *out = sarhad_date_to_days(d);
+    if (ps->tok.kind != TOK_WORD || (len != 10 && len != 16) ||
+        sarhad_date_parse(&d, t, 10, NULL) != SARHAD_OK)
+        return expect_error(ps, "a date YYYY-MM-DD (or YYYY-MM-DDTHH:MM)");
+    if (len == 16) {
+        int h, m;
+        if (t[10] != 'T' || t[13] != ':' || t[11] < '0' || t[11] > '9' ||
+            t[12] < '0' || t[12] > '9' || t[14] < '0' || t[14] > '9' ||
+            t[15] < '0' || t[15] > '9')
+            return expect_error(ps, "a date YYYY-MM-DD (or YYYY-MM-DDTHH:MM)");
+        h = (t[11] - '0') * 10 + (t[12] - '0');
+        m = (t[14] - '0') * 10 + (t[15] - '0');
+        if (h > 23 || m > 59)
+            return expect_error(ps, "a time of day from 00:00 to 23:59");
+        minute = h * 60 + m;
+    }
+    *out = (int64_t)sarhad_date_to_days(d) * 1440 + minute;
     next(ps);
     return SARHAD_OK;
 }
@@ -341,8 +358,8 @@ read_term(struct parser *ps, struct pterm *t)
         next(ps);
     }
     next(ps);
-    t->conds = sarhad__arena_alloc(&ps->p->arena,
-                                   t->cond_count * sizeof(*t->conds));
+    t->conds =
+        sarhad__arena_alloc(&ps->p->arena, t->cond_count * sizeof(*t->conds));
     if (t->conds == NULL)
         return nomem(ps);
     memcpy(t->conds, conds, t->cond_count * sizeof(*conds));
@@ -379,8 +396,8 @@ read_accept(struct parser *ps, struct pset *sets, unsigned *set_count)
             break;
         next(ps);
     }
-    s->terms = sarhad__arena_alloc(&ps->p->arena,
-                                   s->term_count * sizeof(*s->terms));
+    s->terms =
+        sarhad__arena_alloc(&ps->p->arena, s->term_count * sizeof(*s->terms));
     if (s->terms == NULL)
         return nomem(ps);
     memcpy(s->terms, terms, s->term_count * sizeof(*terms));
@@ -423,12 +440,12 @@ read_windows(struct parser *ps, struct prule *r)
         if (n == MAX_WINDOWS)
             return error_at(ps, &ps->tok, SARHAD_ETOOBIG, "%s",
                             "more than 16 windows in one rule");
-        if (read_date(ps, &w[n].from) != SARHAD_OK)
+        if (read_moment(ps, &w[n].from, false) != SARHAD_OK)
             return ps->status;
         if (ps->tok.kind != TOK_DOTDOT)
             return expect_error(ps, "'..' between the first and last day");
         next(ps);
-        if (read_date(ps, &w[n].until) != SARHAD_OK)
+        if (read_moment(ps, &w[n].until, true) != SARHAD_OK)
             return ps->status;
         n++;
         if (ps->tok.kind != TOK_COMMA)
@@ -530,7 +547,7 @@ read_clause(struct parser *ps, struct prule *r, struct pset *sets)
                             "'%s' was already given for this rule",
                             from ? "from" : "until");
         *line = kw.line;
-        return read_date(ps, from ? &r->from : &r->until);
+        return read_moment(ps, from ? &r->from : &r->until, !from);
     }
     if (is_word(&kw, "during"))
         return read_windows(ps, r);
@@ -653,8 +670,8 @@ read_rule(struct parser *ps, struct prule *r)
     struct token start = ps->tok;
 
     memset(r, 0, sizeof(*r));
-    r->from = POLICY_DAY_MIN;
-    r->until = POLICY_DAY_MAX;
+    r->from = POLICY_TIME_MIN;
+    r->until = POLICY_TIME_MAX;
     r->age_min = r->age_max = -1;
     r->overstayed = -1;
     r->line = start.line;
@@ -710,8 +727,8 @@ read_rule(struct parser *ps, struct prule *r)
     if (r->movements == 0)
         r->movements = 0xFu;
     if (r->set_count > 0) {
-        r->sets = sarhad__arena_alloc(&ps->p->arena,
-                                      r->set_count * sizeof(*r->sets));
+        r->sets =
+            sarhad__arena_alloc(&ps->p->arena, r->set_count * sizeof(*r->sets));
         if (r->sets == NULL)
             return nomem(ps);
         memcpy(r->sets, sets, r->set_count * sizeof(*sets));
@@ -746,14 +763,16 @@ read_fines(struct parser *ps)
             return expect_error(ps, "'end' after the 'beyond' row");
         f = &p->fines[p->fine_count];
         if (is_word(&ps->tok, "up-to")) {
+            struct token days;
             next(ps);
+            days = ps->tok;
             if (read_int(ps, &f->up_to_days, 0, 100000, "a number of days") ||
                 keyword(ps, "days") || keyword(ps, "usd") ||
                 read_int(ps, &f->usd, 0, 1000000, "an amount in US dollars"))
                 return ps->status;
             if (p->fine_count > 0 &&
                 f->up_to_days <= p->fines[p->fine_count - 1].up_to_days)
-                return error_at(ps, &ps->tok, SARHAD_EFORMAT, "%s",
+                return error_at(ps, &days, SARHAD_EFORMAT, "%s",
                                 "fine rows must go up in days");
         } else if (is_word(&ps->tok, "beyond")) {
             next(ps);
@@ -763,8 +782,7 @@ read_fines(struct parser *ps)
                 return ps->status;
             if (is_word(&ps->tok, "per")) {
                 next(ps);
-                if (read_int(ps, &f->per_days, 1, 100000,
-                             "a number of days") ||
+                if (read_int(ps, &f->per_days, 1, 100000, "a number of days") ||
                     keyword(ps, "days"))
                     return ps->status;
             }
@@ -812,13 +830,12 @@ read_header_line(struct parser *ps, bool *have_policy)
                         "expected 'policy \"NAME\" version N' first");
     next(ps);
     if (is_word(&kw, "screen-threshold")) {
-        if (read_int(ps, &p->screen_threshold, 0, 100,
-                     "a score from 0 to 100"))
+        if (read_int(ps, &p->screen_threshold, 0, 100, "a score from 0 to 100"))
             return ps->status;
     } else if (is_word(&kw, "default-stay") ||
                is_word(&kw, "blacklist-after")) {
-        int *v =
-            is_word(&kw, "default-stay") ? &p->default_stay : &p->blacklist_after;
+        int *v = is_word(&kw, "default-stay") ? &p->default_stay
+                                              : &p->blacklist_after;
         if (read_int(ps, v, 1, 100000, "a number of days") ||
             keyword(ps, "days"))
             return ps->status;
@@ -884,8 +901,7 @@ sarhad__policy_parse(struct sarhad_policy *p, const char *filename,
                 if (rules == NULL)
                     return nomem(&ps);
                 if (p->rule_count > 0)
-                    memcpy(rules, p->rules,
-                           p->rule_count * sizeof(*rules));
+                    memcpy(rules, p->rules, p->rule_count * sizeof(*rules));
                 p->rules = rules;
                 rule_cap = cap;
             }

@@ -5,6 +5,7 @@
  * component means adding one line here.
  */
 #include "internal.h"
+#include "watchlist.h"
 
 /* The store's own bookkeeping: which post this is and when it was made. */
 static const char *const store_steps[] = {
@@ -17,5 +18,6 @@ static const char *const store_steps[] = {
 
 const struct sarhad__component sarhad__components[] = {
     {"store", store_steps, SARHAD_COUNT_OF(store_steps)},
+    {"watchlist", sarhad__watchlist_steps, SARHAD__WATCHLIST_STEPS},
 };
 const size_t sarhad__component_count = SARHAD_COUNT_OF(sarhad__components);

@@ -307,7 +307,7 @@ icu_open(void)
     UErrorCode e = U_ZERO_ERROR;
     UChar id[64];
 
-    u_uastrcpy(id, "Arabic-Latin; Latin-ASCII; Lower");
+    u_uastrcpy(id, "Any-Latin; Latin-ASCII; Lower");
     icu_trans = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &e);
     if (U_FAILURE(e))
         icu_trans = NULL;

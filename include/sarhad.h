@@ -577,8 +577,9 @@ struct sarhad_birth {
 struct sarhad_watchlist_entry {
     char id[32];
     char sex; /* 'M', 'F' or 0 when not listed */
-    unsigned name_count; /* names[0] is the primary name */
+    unsigned name_count; /* names[0] is the primary name; no repeats */
     char names[SARHAD_WL_MAX_NAMES][SARHAD_WL_NAME_LEN];
+    unsigned alias_count; /* aliases the source listed (repeats counted) */
     unsigned birth_count;
     struct sarhad_birth births[SARHAD_WL_MAX_BIRTHS];
     unsigned nationality_count;

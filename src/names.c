@@ -629,6 +629,32 @@ is_second(const char *s, bool vowelless, const char **canon)
     return false;
 }
 
+/* Is s a title?  For a word from Arabic script, by its skeleton ("mla"
+ * is Mulla, "hajy" Haji). */
+static bool
+is_title(const char *s, bool vowelless)
+{
+    char f[32], k[24], f2[32], k2[24];
+
+    if (in_list(s, titles, SARHAD_COUNT_OF(titles)))
+        return true;
+    if (!vowelless)
+        return false;
+    sarhad__name_fold(f, sizeof(f), s, strlen(s));
+    sarhad__name_skeleton(k, sizeof(k), f);
+    if (strlen(k) < 2)
+        return false;
+    for (size_t i = 0; i < SARHAD_COUNT_OF(titles); i++) {
+        if (strlen(titles[i]) <= 3)
+            continue; /* "Mr", "Dr": abbreviations, never in Arabic */
+        sarhad__name_fold(f2, sizeof(f2), titles[i], strlen(titles[i]));
+        sarhad__name_skeleton(k2, sizeof(k2), f2);
+        if (strcmp(k, k2) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The spelling a second element takes once joined. */
 static const char *
 second_canon(const char *s)
@@ -668,7 +694,7 @@ join_particles(struct token_list *tl, struct sarhad_name *out)
 
     r.count = 0;
     for (size_t i = 0; i < tl->count; i++)
-        if (!in_list(tl->t[i].s, titles, SARHAD_COUNT_OF(titles)))
+        if (!is_title(tl->t[i].s, vl))
             others++;
     for (size_t i = 0; i < tl->count; i++) {
         struct raw_token *t = &tl->t[i];
@@ -684,7 +710,7 @@ join_particles(struct token_list *tl, struct sarhad_name *out)
                 continue;
             }
         }
-        if (in_list(t->s, titles, SARHAD_COUNT_OF(titles)) && others > 0) {
+        if (others > 0 && is_title(t->s, vl)) {
             note_removed(out, t->s);
             continue;
         }

@@ -92,8 +92,13 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
     if (a->key[0] != '\0' && strcmp(a->key, b->key) == 0) {
         size_t d;
         if (vowelless) {
+            /* Arabic script writes a word-initial vowel (alef), so an
+             * initial vowel on both sides or neither still tells apart
+             * "amr" ~ Omar from "amr" ~ Mir. */
+            bool va = strchr("aeiuy", a->folded[0]) != NULL;
+            bool vb = strchr("aeiuy", b->folded[0]) != NULL;
             *why = "same consonants (script)";
-            return 95;
+            return va == vb ? 93 : 84;
         }
         d = osa(a->folded, b->folded);
         *why = "vowel variant";

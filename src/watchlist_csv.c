@@ -57,12 +57,12 @@ read_record(struct csv *c, struct field *fields, size_t *count, bool *eof,
         f->len = 0;
         f->col = col_at(c, c->pos);
         if (c->pos < c->len && c->data[c->pos] == '"') {
-            size_t open = c->pos;
+            unsigned open_line = c->line, open_col = col_at(c, c->pos);
             c->pos++;
             for (;;) {
                 if (c->pos >= c->len)
-                    return sarhad__fail_at(err, SARHAD_EFORMAT, "csv", c->line,
-                                           col_at(c, open),
+                    return sarhad__fail_at(err, SARHAD_EFORMAT, "csv",
+                                           open_line, open_col,
                                            "quoted field never closed");
                 char ch = c->data[c->pos];
                 if (ch == '"') {
@@ -167,7 +167,10 @@ split_parts(const struct field *f, unsigned line,
 static enum sarhad_status
 add_alias(void *ctx, const char *s, size_t len, struct sarhad_error *err)
 {
-    return sarhad__entry_add_name(ctx, s, len, err);
+    struct sarhad_watchlist_entry *e = ctx;
+
+    e->alias_count++;
+    return sarhad__entry_add_name(e, s, len, err);
 }
 
 static enum sarhad_status

@@ -180,6 +180,7 @@ read_individual(struct sarhad_watchlist_entry *e, const xmlNode *ind,
         } else if (named(c, "INDIVIDUAL_ALIAS")) {
             n = text_of(buf, cap, child(c, "ALIAS_NAME"));
             field = "ALIAS_NAME";
+            e->alias_count += n > 0;
         } else if (named(c, "INDIVIDUAL_DATE_OF_BIRTH")) {
             s = add_birth(e, c, err);
             if (s != SARHAD_OK)

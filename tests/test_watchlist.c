@@ -153,7 +153,7 @@ TEST(watchlist_csv_errors)
     ASSERT(strstr(err.message, "expected 6 fields") != NULL);
     snprintf(buf, sizeof(buf), "%sA1,Al\"i,,,,\n", h);
     ASSERT_EQ_INT(SARHAD_EFORMAT, parse_text(buf, &err));
-    ASSERT_EQ_INT(7, err.col);
+    ASSERT_EQ_INT(6, err.col);
     snprintf(buf, sizeof(buf), "%s,Ali,,,,\n", h);
     ASSERT_EQ_INT(SARHAD_EFORMAT, parse_text(buf, &err));
     ASSERT_EQ_STR("id", err.field);

@@ -159,11 +159,15 @@ TEST(watchlist_csv_errors)
     ASSERT_EQ_STR("id", err.field);
     snprintf(buf, sizeof(buf), "%sA1,\x01,,,,\n", h);
     ASSERT_EQ_INT(SARHAD_EFORMAT, parse_text(buf, &err));
-    /* Quoted newlines, CRLF, a BOM and a blank line are fine. */
+    /* Quoted commas, CRLF, a BOM and a blank line are fine; a newline
+     * inside quotes is read, and is then no name. */
     snprintf(buf, sizeof(buf),
-             "\xEF\xBB\xBF%sA1,\"Ali\r\nKhan\",\"a;b\",,,\r\n\r\nA2,Gul,,,,",
+             "\xEF\xBB\xBF%sA1,\"Khan, Ali\",\"a;b\",,,\r\n\r\nA2,Gul,,,,",
              h);
     ASSERT_OK(parse_text(buf, &err));
+    snprintf(buf, sizeof(buf), "%sA1,\"Ali\nKhan\",,,,\n", h);
+    ASSERT_EQ_INT(SARHAD_EFORMAT, parse_text(buf, &err));
+    ASSERT_EQ_STR("name", err.field);
 }
 
 TEST(watchlist_versions_in_store)

@@ -515,8 +515,8 @@ struct sarhad_name_token {
 
 struct sarhad_name {
     enum sarhad_script script;
-    bool from_mrz;        /* read as an MRZ name field */
-    bool vowelless;       /* transliterated from Arabic script */
+    bool from_mrz;                   /* read as an MRZ name field */
+    bool vowelless;                  /* transliterated from Arabic script */
     char latin[SARHAD_NAME_MAX_LEN]; /* whole name, lowercase ASCII */
     unsigned token_count;
     struct sarhad_name_token tokens[SARHAD_NAME_MAX_TOKENS];
@@ -576,7 +576,7 @@ struct sarhad_birth {
 
 struct sarhad_watchlist_entry {
     char id[32];
-    char sex; /* 'M', 'F' or 0 when not listed */
+    char sex;            /* 'M', 'F' or 0 when not listed */
     unsigned name_count; /* names[0] is the primary name; no repeats */
     char names[SARHAD_WL_MAX_NAMES][SARHAD_WL_NAME_LEN];
     unsigned alias_count; /* aliases the source listed (repeats counted) */
@@ -588,9 +588,9 @@ struct sarhad_watchlist_entry {
 };
 
 struct sarhad_watchlist_version {
-    char label[24];   /* "v1", "v2", ...: what a screening records */
-    char source[96];  /* the name the importer was given */
-    char format[8];   /* "csv" or "un-xml" */
+    char label[24];    /* "v1", "v2", ...: what a screening records */
+    char source[96];   /* the name the importer was given */
+    char format[8];    /* "csv" or "un-xml" */
     char imported[24]; /* UTC, RFC 3339 */
     unsigned entry_count;
     unsigned name_count;
@@ -606,12 +606,10 @@ struct sarhad_watchlist_version {
  * SARHAD_EFORMAT, SARHAD_ETOOBIG (over SARHAD_WL_MAX_INPUT, too many
  * entries or names), SARHAD_EPERM (read-only store), SARHAD_EDB, SARHAD_EIO.
  */
-SARHAD_MUST_CHECK enum sarhad_status
-sarhad_watchlist_import(struct sarhad_store *store, const char *data,
-                        size_t len, enum sarhad_wl_format format,
-                        const char *source,
-                        struct sarhad_watchlist_version *out,
-                        struct sarhad_error *err);
+SARHAD_MUST_CHECK enum sarhad_status sarhad_watchlist_import(
+    struct sarhad_store *store, const char *data, size_t len,
+    enum sarhad_wl_format format, const char *source,
+    struct sarhad_watchlist_version *out, struct sarhad_error *err);
 
 /*
  * Parse without storing: call fn for each entry in order (fn returns
@@ -620,8 +618,8 @@ sarhad_watchlist_import(struct sarhad_store *store, const char *data,
  */
 SARHAD_MUST_CHECK enum sarhad_status sarhad_watchlist_parse(
     const char *data, size_t len, enum sarhad_wl_format format,
-    int (*fn)(void *ctx, const struct sarhad_watchlist_entry *entry),
-    void *ctx, struct sarhad_error *err);
+    int (*fn)(void *ctx, const struct sarhad_watchlist_entry *entry), void *ctx,
+    struct sarhad_error *err);
 
 /* The versions, newest first: up to cap into out, *count set to how many
  * exist.  SARHAD_EDB on store failure. */
@@ -636,8 +634,8 @@ sarhad_watchlist_versions(struct sarhad_store *store,
  */
 SARHAD_MUST_CHECK enum sarhad_status sarhad_watchlist_entries(
     struct sarhad_store *store, const char *label,
-    int (*fn)(void *ctx, const struct sarhad_watchlist_entry *entry),
-    void *ctx, struct sarhad_error *err);
+    int (*fn)(void *ctx, const struct sarhad_watchlist_entry *entry), void *ctx,
+    struct sarhad_error *err);
 
 /*
  * Screening.  A screener is an in-memory index of one list version; it is
@@ -729,13 +727,13 @@ struct sarhad_evidence {
 };
 
 struct sarhad_candidate {
-    struct sarhad_hit hit;  /* entry id, primary name, final score, why */
+    struct sarhad_hit hit; /* entry id, primary name, final score, why */
     char matched_name[SARHAD_WL_NAME_LEN]; /* the listed name that matched */
-    int name_score;         /* 0-100, before evidence */
+    int name_score;                        /* 0-100, before evidence */
     bool above_threshold;
     unsigned match_count;
     struct sarhad_token_match matches[SARHAD_NAME_MAX_TOKENS];
-    char unmatched[96];     /* tokens on either side left unmatched */
+    char unmatched[96]; /* tokens on either side left unmatched */
     unsigned evidence_count;
     struct sarhad_evidence evidence[5];
 };
@@ -744,7 +742,7 @@ struct sarhad_explanation {
     struct sarhad_name query; /* the query as normalised */
     char list_version[24];
     int threshold;
-    size_t scored; /* candidates the index handed to the scorer */
+    size_t scored;            /* candidates the index handed to the scorer */
     unsigned candidate_count; /* best first, above threshold or not */
     struct sarhad_candidate candidates[SARHAD_EXPLAIN_MAX];
 };
@@ -755,11 +753,9 @@ struct sarhad_explanation {
  * piece of evidence.  *out is large (about 40 KiB): allocate it.
  * Thread-safe.  Errors as for sarhad_screener_query.
  */
-SARHAD_MUST_CHECK enum sarhad_status
-sarhad_screener_explain(const struct sarhad_screener *s,
-                        const struct sarhad_screen_query *query,
-                        int threshold, struct sarhad_explanation *out,
-                        struct sarhad_error *err);
+SARHAD_MUST_CHECK enum sarhad_status sarhad_screener_explain(
+    const struct sarhad_screener *s, const struct sarhad_screen_query *query,
+    int threshold, struct sarhad_explanation *out, struct sarhad_error *err);
 
 /*
  * Parse a birth date as a query or list gives it: "YYYY-MM-DD", "YYYY",
@@ -769,6 +765,10 @@ sarhad_screener_explain(const struct sarhad_screener *s,
 SARHAD_MUST_CHECK enum sarhad_status
 sarhad_birth_parse(struct sarhad_birth *out, const char *text, size_t len,
                    struct sarhad_error *err);
+
+/* Write b as sarhad_birth_parse reads it ("~1966", "1965..1968",
+ * "1975-03-14") into out (cap bytes, NUL-terminated); returns the length. */
+size_t sarhad_birth_format(char *out, size_t cap, const struct sarhad_birth *b);
 
 /* Write to out the ICAO code of a nationality given as a code or a
  * country name ("Afghanistan" -> "AFG"); false when it is unknown. */

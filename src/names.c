@@ -22,26 +22,26 @@
 
 /* Honorifics and titles: never part of who someone is. */
 static const char *const titles[] = {
-    "mullah", "mulla",   "mollah",  "molla",   "maulana", "mawlana",
-    "moulana", "maulvi", "mawlawi", "moulvi",  "maulavi", "mawlavi",
-    "molvi",  "molavi",  "mawlvi",  "haji",    "hajji",   "hadji",
-    "alhaj",  "alhaji",  "hajj",    "sheikh",  "shaikh",  "sheik",
-    "shaykh", "shaik",   "qari",    "hafiz",   "hafez",   "mufti",
-    "dr",     "doctor",  "eng",     "engineer", "mr",     "mrs",
-    "ms",     "sahib",   "saheb",   "sahab",   "janab",   "general",
+    "mullah",    "mulla",  "mollah",  "molla",    "maulana", "mawlana",
+    "moulana",   "maulvi", "mawlawi", "moulvi",   "maulavi", "mawlavi",
+    "molvi",     "molavi", "mawlvi",  "haji",     "hajji",   "hadji",
+    "alhaj",     "alhaji", "hajj",    "sheikh",   "shaikh",  "sheik",
+    "shaykh",    "shaik",  "qari",    "hafiz",    "hafez",   "mufti",
+    "dr",        "doctor", "eng",     "engineer", "mr",      "mrs",
+    "ms",        "sahib",  "saheb",   "sahab",    "janab",   "general",
     "commander", "qazi",
 };
 
 /* Connectors between a name and a father's or ancestor's name. */
 static const char *const connectors[] = {
-    "bin", "ibn", "bint", "ben", "walad", "wuld", "ould", "s/o", "d/o",
-    "w/o", "son of", "daughter of",
+    "bin",  "ibn", "bint", "ben", "walad",  "wuld",
+    "ould", "s/o", "d/o",  "w/o", "son of", "daughter of",
 };
 
 /* Articles and linking particles written as words of their own. */
 static const char *const articles[] = {
-    "al", "el", "ul", "ur", "us", "ud", "un", "ut", "uz", "ush", "ar",
-    "as", "ash", "ad", "at", "az", "an", "ed", "ad", "ol", "os", "od",
+    "al", "el",  "ul", "ur", "us", "ud", "un", "ut", "uz", "ush", "ar",
+    "as", "ash", "ad", "at", "az", "an", "ed", "ad", "ol", "os",  "od",
 };
 
 /*
@@ -49,26 +49,25 @@ static const char *const articles[] = {
  * without an article between), the two are one name ("Zia ul Haq").
  */
 static const char *const second_elements[] = {
-    "allah",  "ullah",   "ulla",    "ollah",  "olla",     "alla",
-    "ulah",   "din",     "deen",    "dine",   "uddin",    "udin",
-    "uddeen", "eddin",   "eddine",  "addin",  "aldin",    "haq",
-    "haque",  "hak",     "huq",     "rahman", "rehman",   "rahim",
-    "rehim",  "raheem",  "mulk",    "nisa",   "nissa",    "khaliq",
-    "ghafoor", "ghafar", "ghaffar", "razzaq", "razaq",    "wahab",
-    "wahhab", "jabbar",  "sattar",  "qayyum", "qadir",    "kadir",
-    "samad",  "shakoor", "shakur",  "wadood", "wadud",    "mannan",
-    "baqi",   "quddus",  "qudus",   "muttalib", "mutalib", "nabi",
+    "allah",  "ullah",   "ulla",     "ollah",   "olla",    "alla",   "ulah",
+    "din",    "deen",    "dine",     "uddin",   "udin",    "uddeen", "eddin",
+    "eddine", "addin",   "aldin",    "haq",     "haque",   "hak",    "huq",
+    "rahman", "rehman",  "rahim",    "rehim",   "raheem",  "mulk",   "nisa",
+    "nissa",  "khaliq",  "ghafoor",  "ghafar",  "ghaffar", "razzaq", "razaq",
+    "wahab",  "wahhab",  "jabbar",   "sattar",  "qayyum",  "qadir",  "kadir",
+    "samad",  "shakoor", "shakur",   "wadood",  "wadud",   "mannan", "baqi",
+    "quddus", "qudus",   "muttalib", "mutalib", "nabi",
 };
 
 /* Prefixes of "Abd" compounds: abd, abdul, abdel, abdur, ... */
 static const char *const abd_forms[] = {
-    "abdul", "abdel", "abdal", "abdol", "abdur", "abdus", "abdud",
-    "abdun", "abdut", "abduz", "abdush", "abdar", "abdas", "abdad",
-    "abdu",  "abdi",  "abd",
+    "abdul", "abdel", "abdal", "abdol", "abdur",  "abdus",
+    "abdud", "abdun", "abdut", "abduz", "abdush", "abdar",
+    "abdas", "abdad", "abdu",  "abdi",  "abd",
 };
 
 /* Article endings stripped from a word glued to a second element. */
-static const char *const article_endings[] = {"ul", "ur", "us", "ud", "un",
+static const char *const article_endings[] = {"ul", "ur", "us",  "ud", "un",
                                               "ut", "uz", "ush", "ud"};
 
 /* ---- small string helpers ------------------------------------------- */
@@ -347,8 +346,8 @@ premap(UChar *out, size_t cap, const uint32_t *cps, size_t count)
         if (cp == 0x0644 && n >= 2 && out[n - 2] == 0x0627 &&
             (i < 2 || !is_arabic_letter(cps[i - 2])) && i + 2 < count &&
             is_arabic_letter(cps[i + 1]) && is_arabic_letter(cps[i + 2]) &&
-            !(cps[i + 1] == 0x0644 && (i + 3 >= count ||
-                                       !is_arabic_letter(cps[i + 3]))))
+            !(cps[i + 1] == 0x0644 &&
+              (i + 3 >= count || !is_arabic_letter(cps[i + 3]))))
             out[n++] = ' ';
     }
     return n;
@@ -398,8 +397,7 @@ sarhad_name_from_mrz(char *out, size_t cap, const char *text, size_t len,
 
         if (c == 'X' && token_start) {
             bool done = false;
-            for (size_t k = 0; k < SARHAD_COUNT_OF(mrz_escapes) && !done;
-                 k++) {
+            for (size_t k = 0; k < SARHAD_COUNT_OF(mrz_escapes) && !done; k++) {
                 size_t el = strlen(mrz_escapes[k].esc);
                 if (i + el <= len &&
                     memcmp(text + i, mrz_escapes[k].esc, el) == 0) {
@@ -508,8 +506,7 @@ split_words(struct token_list *tl, const char *s)
             i += 3;
         }
         while (t->len == 0 || (s[i] >= 'a' && s[i] <= 'z') || s[i] == '\'') {
-            if (s[i] == '\0' || !((s[i] >= 'a' && s[i] <= 'z') ||
-                                  s[i] == '\''))
+            if (s[i] == '\0' || !((s[i] >= 'a' && s[i] <= 'z') || s[i] == '\''))
                 break;
             if (s[i] != '\'' && t->len + 1 < sizeof(t->s))
                 t->s[t->len++] = s[i];
@@ -572,15 +569,14 @@ canon_glued(struct raw_token *t)
         const char *end;
         const char *canon;
     } glued[] = {
-        {"uddin", "din"},   {"uddeen", "din"}, {"udeen", "din"},
-        {"eddine", "din"},  {"eddin", "din"},  {"addin", "din"},
-        {"aldin", "din"},   {"udin", "din"},   {"deen", "din"},
-        {"ullah", "ulah"},  {"ulla", "ulah"},  {"allah", "ulah"},
-        {"ollah", "ulah"},  {"olla", "ulah"},  {"alla", "ulah"},
-        {"ulhaq", "haq"},   {"ulhaque", "haq"}, {"ulhuq", "haq"},
-        {"urrahman", "rahman"}, {"urrehman", "rahman"},
-        {"urahman", "rahman"}, {"urehman", "rahman"},
-        {"urrahim", "rahim"}, {"urraheem", "rahim"},
+        {"uddin", "din"},       {"uddeen", "din"},      {"udeen", "din"},
+        {"eddine", "din"},      {"eddin", "din"},       {"addin", "din"},
+        {"aldin", "din"},       {"udin", "din"},        {"deen", "din"},
+        {"ullah", "ulah"},      {"ulla", "ulah"},       {"allah", "ulah"},
+        {"ollah", "ulah"},      {"olla", "ulah"},       {"alla", "ulah"},
+        {"ulhaq", "haq"},       {"ulhaque", "haq"},     {"ulhuq", "haq"},
+        {"urrahman", "rahman"}, {"urrehman", "rahman"}, {"urahman", "rahman"},
+        {"urehman", "rahman"},  {"urrahim", "rahim"},   {"urraheem", "rahim"},
     };
 
     for (size_t i = 0; i < SARHAD_COUNT_OF(glued); i++) {
@@ -662,12 +658,12 @@ second_canon(const char *s)
     static const struct {
         const char *from;
         const char *to;
-    } m[] = {{"allah", "ulah"},  {"ullah", "ulah"},  {"ulla", "ulah"},
-             {"ollah", "ulah"},  {"olla", "ulah"},   {"alla", "ulah"},
-             {"deen", "din"},    {"dine", "din"},    {"uddin", "din"},
-             {"udin", "din"},    {"uddeen", "din"},  {"eddin", "din"},
-             {"eddine", "din"},  {"addin", "din"},   {"aldin", "din"},
-             {"haque", "haq"},   {"huq", "haq"},     {"hak", "haq"},
+    } m[] = {{"allah", "ulah"},    {"ullah", "ulah"},  {"ulla", "ulah"},
+             {"ollah", "ulah"},    {"olla", "ulah"},   {"alla", "ulah"},
+             {"deen", "din"},      {"dine", "din"},    {"uddin", "din"},
+             {"udin", "din"},      {"uddeen", "din"},  {"eddin", "din"},
+             {"eddine", "din"},    {"addin", "din"},   {"aldin", "din"},
+             {"haque", "haq"},     {"huq", "haq"},     {"hak", "haq"},
              {"rehman", "rahman"}, {"rehim", "rahim"}, {"raheem", "rahim"}};
 
     for (size_t i = 0; i < SARHAD_COUNT_OF(m); i++)
@@ -793,9 +789,9 @@ to_ascii(struct sarhad_name *name, char *out, size_t cap, const char *text,
             latin++;
         else if (is_arabic_letter(cp))
             arabic++;
-        else if (cp >= 0x80 && cp != 0x2019 && cp != 0x2018 &&
-                 cp != 0x02BF && cp != 0x02BE && cp != 0x02BB &&
-                 cp != 0xA0 && !is_arabic_cp(cp))
+        else if (cp >= 0x80 && cp != 0x2019 && cp != 0x2018 && cp != 0x02BF &&
+                 cp != 0x02BE && cp != 0x02BB && cp != 0xA0 &&
+                 !is_arabic_cp(cp))
             other++;
         cps[count++] = cp;
         i += n;
@@ -838,8 +834,8 @@ to_ascii(struct sarhad_name *name, char *out, size_t cap, const char *text,
         for (int32_t i = 0; i < ulen && n + 1 < cap; i++) {
             UChar c = buf[i];
             if (c < 0x80)
-                out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a')
-                                                  : (char)c;
+                out[n++] =
+                    (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (char)c;
             else
                 out[n++] = '\''; /* ain, hamza, leftovers: dropped */
         }
@@ -861,8 +857,7 @@ sarhad_name_normalize(struct sarhad_name *out, const char *text, size_t len,
                             "no name given");
     if (len > SARHAD_NAME_MAX_LEN)
         return sarhad__fail(err, SARHAD_ETOOBIG, "name", SIZE_MAX,
-                            "a name is at most %d bytes",
-                            SARHAD_NAME_MAX_LEN);
+                            "a name is at most %d bytes", SARHAD_NAME_MAX_LEN);
     memset(out, 0, sizeof(*out));
     if (looks_like_mrz(text, len)) {
         s = sarhad_name_from_mrz(mrz, sizeof(mrz), text, len, err);
@@ -879,8 +874,8 @@ sarhad_name_normalize(struct sarhad_name *out, const char *text, size_t len,
     }
     split_words(&tl, out->latin);
     join_particles(&tl, out);
-    for (size_t i = 0; i < tl.count && out->token_count <
-                                           SARHAD_NAME_MAX_TOKENS; i++) {
+    for (size_t i = 0;
+         i < tl.count && out->token_count < SARHAD_NAME_MAX_TOKENS; i++) {
         struct sarhad_name_token *t = &out->tokens[out->token_count];
         sarhad__strlcpy(t->text, tl.t[i].s, sizeof(t->text));
         sarhad__name_fold(t->folded, sizeof(t->folded), t->text,

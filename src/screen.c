@@ -15,7 +15,7 @@
 
 /* How many names a query may send to the scorer before it stops adding
  * the least selective key pairs (the most selective are always used). */
-#define CANDIDATE_CAP 6000
+#define CANDIDATE_CAP  6000
 #define MAX_EXPANSIONS 8
 
 static uint64_t
@@ -397,8 +397,7 @@ build_dels(struct sarhad_screener *s)
         for (size_t d = 0; d < len; d++) {
             memcpy(buf, key, d);
             memcpy(buf + d, key + d + 1, len - d - 1);
-            s->dels[n++] =
-                (hash_str(buf, len - 1) & 0xFFFFFFFF00000000ull) | k;
+            s->dels[n++] = (hash_str(buf, len - 1) & 0xFFFFFFFF00000000ull) | k;
         }
     }
     s->del_count = n;
@@ -473,17 +472,16 @@ sarhad_screener_stats(const struct sarhad_screener *s,
     out->tokens = s->token_count;
     out->keys = s->key_count;
     out->pair_keys = s->pair_count;
-    out->bytes = sizeof(*s) + s->entry_cap * sizeof(*s->entries) +
-                 s->name_cap * sizeof(*s->names) +
-                 s->token_cap * sizeof(*s->tokens) +
-                 s->birth_cap * sizeof(*s->births) + s->strings_cap +
-                 s->key_cap * (sizeof(*s->keys) + sizeof(*s->key_df)) +
-                 s->key_table_cap * sizeof(*s->key_table) +
-                 s->del_count * sizeof(*s->dels) +
-                 s->pair_count * sizeof(*s->pairs) +
-                 s->pair_records * sizeof(*s->pair_names) +
-                 s->single_count * sizeof(*s->singles) +
-                 s->token_count * sizeof(*s->single_names);
+    out->bytes =
+        sizeof(*s) + s->entry_cap * sizeof(*s->entries) +
+        s->name_cap * sizeof(*s->names) + s->token_cap * sizeof(*s->tokens) +
+        s->birth_cap * sizeof(*s->births) + s->strings_cap +
+        s->key_cap * (sizeof(*s->keys) + sizeof(*s->key_df)) +
+        s->key_table_cap * sizeof(*s->key_table) +
+        s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
+        s->pair_records * sizeof(*s->pair_names) +
+        s->single_count * sizeof(*s->singles) +
+        s->token_count * sizeof(*s->single_names);
 }
 
 /* ---- querying -------------------------------------------------------- */
@@ -642,8 +640,8 @@ candidates(const struct sarhad_screener *s, const struct sarhad_name *q,
                                          pair_key(exp[i][a], exp[j][b]));
                     if (p != NULL && lk_n < lk_cap) {
                         lk[lk_n].p = p;
-                        lk[lk_n++].names = i == j && m == 1 ? s->single_names
-                                                            : s->pair_names;
+                        lk[lk_n++].names =
+                            i == j && m == 1 ? s->single_names : s->pair_names;
                     }
                 }
     qsort(lk, lk_n, sizeof(*lk), cmp_lookup);
@@ -708,8 +706,8 @@ prepare(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
         return sarhad__fail(err, SARHAD_EINVAL, "nationality", SIZE_MAX,
                             "not an ICAO code or a known country name");
     q->dob = in->birth_date;
-    q->birth_year = in->birth_date.year != 0 ? in->birth_date.year
-                                             : in->birth_year;
+    q->birth_year =
+        in->birth_date.year != 0 ? in->birth_date.year : in->birth_year;
     q->sex = in->sex == 'M' || in->sex == 'F' ? in->sex : 0;
     for (unsigned i = 0; i < q->name.token_count; i++)
         q->keys[i] = sarhad__screen_key_find(s, q->name.tokens[i].key);
@@ -727,8 +725,7 @@ keep_best(struct sarhad_candidate *best, unsigned *count, unsigned cap,
         if (strcmp(best[i].hit.entry_id, c->hit.entry_id) == 0) {
             if (best[i].hit.score >= c->hit.score)
                 return;
-            memmove(&best[i], &best[i + 1],
-                    (*count - i - 1) * sizeof(*best));
+            memmove(&best[i], &best[i + 1], (*count - i - 1) * sizeof(*best));
             (*count)--;
             break;
         }
@@ -788,7 +785,7 @@ sarhad_screener_query(const struct sarhad_screener *s,
     struct {
         struct scr_query q;
         struct sarhad_candidate best[SARHAD_MAX_HITS];
-    } *w;
+    } * w;
     unsigned n;
     size_t scored;
     enum sarhad_status st;
@@ -799,8 +796,8 @@ sarhad_screener_query(const struct sarhad_screener *s,
     w = sarhad__malloc(sizeof(*w));
     if (w == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
-    st = run(s, query, threshold, w->best, SARHAD_MAX_HITS, &n, &scored,
-             &w->q, err);
+    st = run(s, query, threshold, w->best, SARHAD_MAX_HITS, &n, &scored, &w->q,
+             err);
     if (st == SARHAD_OK) {
         memset(out, 0, sizeof(*out));
         out->screened = true;
@@ -810,8 +807,8 @@ sarhad_screener_query(const struct sarhad_screener *s,
             if (w->best[i].hit.score < threshold)
                 break;
             out->hits[out->hit_count] = w->best[i].hit;
-            sarhad__strlcpy(out->hits[out->hit_count].list_version,
-                            s->version, sizeof(out->hits[0].list_version));
+            sarhad__strlcpy(out->hits[out->hit_count].list_version, s->version,
+                            sizeof(out->hits[0].list_version));
             out->hit_count++;
         }
     }
@@ -821,8 +818,8 @@ sarhad_screener_query(const struct sarhad_screener *s,
 
 enum sarhad_status
 sarhad_screener_explain(const struct sarhad_screener *s,
-                        const struct sarhad_screen_query *query,
-                        int threshold, struct sarhad_explanation *out,
+                        const struct sarhad_screen_query *query, int threshold,
+                        struct sarhad_explanation *out,
                         struct sarhad_error *err)
 {
     struct scr_query *q;

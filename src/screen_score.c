@@ -120,8 +120,8 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         return 0;
     }
     {
-        size_t kl = strlen(a->key) > strlen(b->key) ? strlen(a->key)
-                                                     : strlen(b->key);
+        size_t kl =
+            strlen(a->key) > strlen(b->key) ? strlen(a->key) : strlen(b->key);
         size_t kd = osa(a->key, b->key);
         size_t fl = fa > fb ? fa : fb;
         size_t fd = vowelless ? fl : osa(a->folded, b->folded);
@@ -194,12 +194,11 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
             break;
         al->qused |= 1u << bi;
         al->cused |= 1u << bj;
-        al->m[al->count++] = (struct match){1u << bi, 1u << bj, best,
-                                            whys[bi][bj]};
+        al->m[al->count++] =
+            (struct match){1u << bi, 1u << bj, best, whys[bi][bj]};
     }
     /* Leftovers on both sides: try two adjacent tokens as one. */
-    for (int side = 0; side < 2 && al->count < SARHAD_NAME_MAX_TOKENS;
-         side++) {
+    for (int side = 0; side < 2 && al->count < SARHAD_NAME_MAX_TOKENS; side++) {
         const struct tok *x = side == 0 ? q : c, *y = side == 0 ? c : q;
         unsigned xn = side == 0 ? m : n, yn = side == 0 ? n : m;
         unsigned *xu = side == 0 ? &al->qused : &al->cused;
@@ -276,8 +275,8 @@ toks_of_listed(struct tok *out, const struct sarhad_screener *s,
 {
     for (unsigned i = 0; i < nm->tok_count; i++) {
         const struct scr_token *t = &s->tokens[nm->tok_start + i];
-        out[i] = (struct tok){t->text, t->folded, s->keys[t->key],
-                              t->common != 0};
+        out[i] =
+            (struct tok){t->text, t->folded, s->keys[t->key], t->common != 0};
     }
     return nm->tok_count;
 }
@@ -354,7 +353,7 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
         if (pts > best) {
             best = pts;
             best_d = d;
-            sarhad__birth_format(listed, sizeof(listed), b);
+            sarhad_birth_format(listed, sizeof(listed), b);
         }
     }
     if (best == 12)
@@ -391,8 +390,7 @@ evidence(const struct sarhad_screener *s, const struct scr_query *q,
             support = true;
         } else {
             total += add_evidence(c, "nationality", -12,
-                                  "nationality %s is not listed (-12)",
-                                  q->nat);
+                                  "nationality %s is not listed (-12)", q->nat);
         }
     }
     if (q->has_father && e->father != UINT32_MAX) {
@@ -452,17 +450,15 @@ describe(struct sarhad_candidate *c, const struct tok *q, unsigned m,
     }
     c->unmatched[0] = '\0';
     for (unsigned i = 0; i < m; i++)
-        if (!(al->qused & (1u << i)) && un + strlen(q[i].text) + 10 <
-                                            sizeof(c->unmatched))
-            un += (size_t)snprintf(c->unmatched + un,
-                                   sizeof(c->unmatched) - un, "%s%s", un ? " " : "",
-                                   q[i].text);
+        if (!(al->qused & (1u << i)) &&
+            un + strlen(q[i].text) + 10 < sizeof(c->unmatched))
+            un += (size_t)snprintf(c->unmatched + un, sizeof(c->unmatched) - un,
+                                   "%s%s", un ? " " : "", q[i].text);
     for (unsigned j = 0; j < n; j++)
-        if (!(al->cused & (1u << j)) && un + strlen(l[j].text) + 10 <
-                                            sizeof(c->unmatched))
-            un += (size_t)snprintf(c->unmatched + un,
-                                   sizeof(c->unmatched) - un, "%slisted:%s",
-                                   un ? " " : "", l[j].text);
+        if (!(al->cused & (1u << j)) &&
+            un + strlen(l[j].text) + 10 < sizeof(c->unmatched))
+            un += (size_t)snprintf(c->unmatched + un, sizeof(c->unmatched) - un,
+                                   "%slisted:%s", un ? " " : "", l[j].text);
 }
 
 static void
@@ -473,8 +469,8 @@ write_why(struct sarhad_candidate *c)
 
     n += (size_t)snprintf(w, cap, "name %d:", c->name_score);
     for (unsigned k = 0; k < c->match_count && n < cap; k++)
-        n += (size_t)snprintf(w + n, cap - n, "%s %s%s%s (%s)",
-                              k ? "," : "", c->matches[k].query,
+        n += (size_t)snprintf(w + n, cap - n, "%s %s%s%s (%s)", k ? "," : "",
+                              c->matches[k].query,
                               c->matches[k].similarity == 100 ? "=" : "~",
                               c->matches[k].listed, c->matches[k].why);
     if (c->unmatched[0] != '\0' && n < cap)
@@ -484,9 +480,8 @@ write_why(struct sarhad_candidate *c)
 }
 
 int
-sarhad__screen_score(const struct sarhad_screener *s,
-                     const struct scr_query *q, uint32_t name_index,
-                     struct sarhad_candidate *c)
+sarhad__screen_score(const struct sarhad_screener *s, const struct scr_query *q,
+                     uint32_t name_index, struct sarhad_candidate *c)
 {
     const struct scr_name *nm = &s->names[name_index];
     const struct scr_entry *e = &s->entries[nm->entry];

@@ -102,8 +102,7 @@ sarhad_watchlist_parse(const char *data, size_t len,
                             "no list given");
     if (len > SARHAD_WL_MAX_INPUT)
         return sarhad__fail(err, SARHAD_ETOOBIG, "list", SIZE_MAX,
-                            "a list is at most %u bytes",
-                            SARHAD_WL_MAX_INPUT);
+                            "a list is at most %u bytes", SARHAD_WL_MAX_INPUT);
     if (format == SARHAD_WL_AUTO)
         format = detect(data, len);
     if (format == SARHAD_WL_UN_XML)
@@ -137,8 +136,8 @@ encode(struct row *r, const struct sarhad_watchlist_entry *e)
     for (unsigned i = 0; i < e->birth_count; i++) {
         if (i > 0)
             r->births[n++] = ';';
-        n += sarhad__birth_format(r->births + n, sizeof(r->births) - n,
-                                  &e->births[i]);
+        n += sarhad_birth_format(r->births + n, sizeof(r->births) - n,
+                                 &e->births[i]);
     }
     n = 0;
     r->nats[0] = '\0';
@@ -227,8 +226,8 @@ insert_entry(void *ctx, const struct sarhad_watchlist_entry *e)
                                       "list",
                                       im->entries + 1);
         else
-            im->status = sarhad__store_fail(im->db, rc, "store an entry",
-                                            im->err);
+            im->status =
+                sarhad__store_fail(im->db, rc, "store an entry", im->err);
         return 1;
     }
     im->entries++;
@@ -252,9 +251,9 @@ exec_bound(sqlite3 *db, const char *sql, sqlite3_int64 a, const char *b,
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_OK ? SARHAD_OK
-                           : sarhad__store_fail(db, rc, "record a version",
-                                                err);
+    return rc == SQLITE_OK
+               ? SARHAD_OK
+               : sarhad__store_fail(db, rc, "record a version", err);
 }
 
 static enum sarhad_status
@@ -294,10 +293,11 @@ next_version(sqlite3 *db)
     return v;
 }
 
-static enum sarhad_status
-read_version(sqlite3 *db, const char *where, sqlite3_int64 id,
-             struct sarhad_watchlist_version *out, size_t cap, size_t *count,
-             struct sarhad_error *err);
+static enum sarhad_status read_version(sqlite3 *db, const char *where,
+                                       sqlite3_int64 id,
+                                       struct sarhad_watchlist_version *out,
+                                       size_t cap, size_t *count,
+                                       struct sarhad_error *err);
 
 enum sarhad_status
 sarhad_watchlist_import(struct sarhad_store *store, const char *data,
@@ -400,14 +400,11 @@ read_version(sqlite3 *db, const char *where, sqlite3_int64 id,
             struct sarhad_watchlist_version *v = &out[n];
             memset(v, 0, sizeof(*v));
             current = sqlite3_column_int64(st, 7);
-            sarhad__strlcpy(v->label,
-                            (const char *)sqlite3_column_text(st, 1),
+            sarhad__strlcpy(v->label, (const char *)sqlite3_column_text(st, 1),
                             sizeof(v->label));
-            sarhad__strlcpy(v->source,
-                            (const char *)sqlite3_column_text(st, 2),
+            sarhad__strlcpy(v->source, (const char *)sqlite3_column_text(st, 2),
                             sizeof(v->source));
-            sarhad__strlcpy(v->format,
-                            (const char *)sqlite3_column_text(st, 3),
+            sarhad__strlcpy(v->format, (const char *)sqlite3_column_text(st, 3),
                             sizeof(v->format));
             sarhad__strlcpy(v->imported,
                             (const char *)sqlite3_column_text(st, 4),

@@ -11,10 +11,6 @@
 typedef int (*sarhad__entry_fn)(void *ctx,
                                 const struct sarhad_watchlist_entry *entry);
 
-/* Write a birth date in the form sarhad_birth_parse reads. */
-size_t sarhad__birth_format(char *out, size_t cap,
-                            const struct sarhad_birth *b);
-
 /* Parse a CSV list; errors carry line and column. */
 enum sarhad_status sarhad__watchlist_csv(const char *data, size_t len,
                                          sarhad__entry_fn fn, void *ctx,

@@ -152,9 +152,9 @@ split_parts(const struct field *f, unsigned line,
             if (s != SARHAD_OK) {
                 if (err != NULL) {
                     err->line = line;
-                    err->col = f->col + (unsigned)a +
-                               (err->offset != SIZE_MAX ? (unsigned)err->offset
-                                                        : 0);
+                    err->col =
+                        f->col + (unsigned)a +
+                        (err->offset != SIZE_MAX ? (unsigned)err->offset : 0);
                 }
                 return s;
             }
@@ -184,8 +184,7 @@ add_birth(void *ctx, const char *s, size_t len, struct sarhad_error *err)
         return st;
     if (e->birth_count == SARHAD_WL_MAX_BIRTHS)
         return sarhad__fail(err, SARHAD_ETOOBIG, "birth_date", 0,
-                            "more than %d birth dates",
-                            SARHAD_WL_MAX_BIRTHS);
+                            "more than %d birth dates", SARHAD_WL_MAX_BIRTHS);
     e->births[e->birth_count++] = b;
     return SARHAD_OK;
 }
@@ -312,19 +311,17 @@ sarhad__watchlist_csv(const char *data, size_t len, sarhad__entry_fn fn,
         if (count == 1 && fields[0].len == 0)
             continue; /* a blank line */
         if (count != header_count) {
-            s = sarhad__fail_at(err, SARHAD_EFORMAT, "csv", line,
-                                count > header_count
-                                    ? fields[header_count].col
-                                    : fields[count - 1].col +
-                                          (unsigned)fields[count - 1].len,
-                                "expected %zu fields, found %zu",
-                                header_count, count);
+            s = sarhad__fail_at(
+                err, SARHAD_EFORMAT, "csv", line,
+                count > header_count
+                    ? fields[header_count].col
+                    : fields[count - 1].col + (unsigned)fields[count - 1].len,
+                "expected %zu fields, found %zu", header_count, count);
             break;
         }
         if (++entries > SARHAD_WL_MAX_ENTRIES) {
             s = sarhad__fail_at(err, SARHAD_ETOOBIG, "csv", line, 1,
-                                "more than %d entries",
-                                SARHAD_WL_MAX_ENTRIES);
+                                "more than %d entries", SARHAD_WL_MAX_ENTRIES);
             break;
         }
         s = build_entry(e, fields, count, line, err);

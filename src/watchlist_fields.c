@@ -71,9 +71,8 @@ sarhad_birth_parse(struct sarhad_birth *out, const char *text, size_t len,
         int y = year_of(text + i);
         b.from = (struct sarhad_date){(int16_t)y, 1, 1};
         b.to = (struct sarhad_date){(int16_t)y, 12, 31};
-    } else if (len - i == 10 && digits(text + i, 4) &&
-               text[i + 4] == '.' && text[i + 5] == '.' &&
-               digits(text + i + 6, 4)) {
+    } else if (len - i == 10 && digits(text + i, 4) && text[i + 4] == '.' &&
+               text[i + 5] == '.' && digits(text + i + 6, 4)) {
         int y1 = year_of(text + i), y2 = year_of(text + i + 6);
         if (!plausible_year(y1) || !plausible_year(y2) || y2 < y1)
             return sarhad__fail(err, SARHAD_EFORMAT, "birth_date", i,
@@ -91,7 +90,7 @@ sarhad_birth_parse(struct sarhad_birth *out, const char *text, size_t len,
 }
 
 size_t
-sarhad__birth_format(char *out, size_t cap, const struct sarhad_birth *b)
+sarhad_birth_format(char *out, size_t cap, const struct sarhad_birth *b)
 {
     char from[11], to[11];
     int n;
@@ -109,8 +108,7 @@ sarhad__birth_format(char *out, size_t cap, const struct sarhad_birth *b)
         n = snprintf(out, cap, "%s%04d..%04d", b->approximate ? "~" : "",
                      b->from.year, b->to.year);
     else
-        n = snprintf(out, cap, "%s%s..%s", b->approximate ? "~" : "", from,
-                     to);
+        n = snprintf(out, cap, "%s%s..%s", b->approximate ? "~" : "", from, to);
     return n < 0 ? 0 : (size_t)n;
 }
 

@@ -50,9 +50,8 @@ text_of(char *out, size_t cap, const xmlNode *n)
             if (len + 1 >= cap)
                 break;
             /* Line breaks inside a value are spaces. */
-            out[len++] = (*p == '\n' || *p == '\r' || *p == '\t')
-                             ? ' '
-                             : (char)*p;
+            out[len++] =
+                (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : (char)*p;
         }
     }
     while (len > 0 && out[len - 1] == ' ')
@@ -66,11 +65,11 @@ text_of(char *out, size_t cap, const xmlNode *n)
 }
 
 static enum sarhad_status
-fail_node(struct sarhad_error *err, enum sarhad_status code,
-          const xmlNode *n, const char *field, const char *msg)
+fail_node(struct sarhad_error *err, enum sarhad_status code, const xmlNode *n,
+          const char *field, const char *msg)
 {
-    return sarhad__fail_at(err, code, field, (unsigned)xmlGetLineNo(n), 0,
-                           "%s", msg);
+    return sarhad__fail_at(err, code, field, (unsigned)xmlGetLineNo(n), 0, "%s",
+                           msg);
 }
 
 static enum sarhad_status
@@ -115,10 +114,9 @@ add_birth(struct sarhad_watchlist_entry *e, const xmlNode *dob,
 static void
 father_from_comments(struct sarhad_watchlist_entry *e, const char *text)
 {
-    static const char *const marks[] = {"Father's name is ",
-                                        "Father\xE2\x80\x99s name is ",
-                                        "Father's name: ",
-                                        "Father\xE2\x80\x99s name: "};
+    static const char *const marks[] = {
+        "Father's name is ", "Father\xE2\x80\x99s name is ",
+        "Father's name: ", "Father\xE2\x80\x99s name: "};
 
     for (size_t i = 0; i < SARHAD_COUNT_OF(marks); i++) {
         const char *p = strstr(text, marks[i]);
@@ -138,8 +136,8 @@ father_from_comments(struct sarhad_watchlist_entry *e, const char *text)
 }
 
 static enum sarhad_status
-read_individual(struct sarhad_watchlist_entry *e, const xmlNode *ind,
-                char *buf, size_t cap, struct sarhad_error *err)
+read_individual(struct sarhad_watchlist_entry *e, const xmlNode *ind, char *buf,
+                size_t cap, struct sarhad_error *err)
 {
     static const char *const parts[] = {"FIRST_NAME", "SECOND_NAME",
                                         "THIRD_NAME", "FOURTH_NAME"};
@@ -239,15 +237,13 @@ sarhad__watchlist_un(const char *data, size_t len, sarhad__entry_fn fn,
 
     if (len > SARHAD_WL_MAX_INPUT || len > (size_t)INT32_MAX)
         return sarhad__fail(err, SARHAD_ETOOBIG, "xml", SIZE_MAX,
-                            "a list is at most %u bytes",
-                            SARHAD_WL_MAX_INPUT);
+                            "a list is at most %u bytes", SARHAD_WL_MAX_INPUT);
     doc = xmlReadMemory(data, (int)len, "list.xml", NULL, options);
     if (doc == NULL) {
         const xmlError *x = xmlGetLastError();
-        return sarhad__fail_at(err, SARHAD_EFORMAT, "xml",
-                               x != NULL ? (unsigned)x->line : 0,
-                               x != NULL ? (unsigned)x->int2 : 0,
-                               "not well-formed XML");
+        return sarhad__fail_at(
+            err, SARHAD_EFORMAT, "xml", x != NULL ? (unsigned)x->line : 0,
+            x != NULL ? (unsigned)x->int2 : 0, "not well-formed XML");
     }
     root = xmlDocGetRootElement(doc);
     if (root == NULL || !named(root, "CONSOLIDATED_LIST")) {

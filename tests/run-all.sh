@@ -40,7 +40,8 @@ for replay in "$BUILD"/replay_*; do
 done
 
 # Command-line cases.
-SARHAD="$BUILD/sarhad" source tests/cases.sh
+SARHAD="$BUILD/sarhad"
+source tests/cases.sh
 run_cases
 passed=$((passed + cases_passed))
 failed=$((failed + cases_failed))

@@ -52,8 +52,7 @@ TEST(names_token_vectors)
     for (int i = 0; i < n; i++) {
         struct sarhad_name nm;
         char got[512];
-        ASSERT_OK(
-            sarhad_name_normalize(&nm, names[i], strlen(names[i]), NULL));
+        ASSERT_OK(sarhad_name_normalize(&nm, names[i], strlen(names[i]), NULL));
         describe(got, sizeof(got), &nm);
         ASSERT_EQ_STR(want[i], got);
     }
@@ -117,10 +116,13 @@ TEST(names_scripts_and_titles)
     ASSERT_EQ_INT(SARHAD_SCRIPT_MIXED, n.script);
     ASSERT_EQ_STR("Kn", n.tokens[1].key);
     /* Accents fold away; Cyrillic is transliterated. */
-    ASSERT_OK(sarhad_name_normalize(&n, "Mu\xe1\xb8\xa5" "ammad", 10, NULL));
+    ASSERT_OK(sarhad_name_normalize(&n,
+                                    "Mu\xe1\xb8\xa5"
+                                    "ammad",
+                                    10, NULL));
     ASSERT_EQ_STR("mhmd", n.tokens[0].key);
-    ASSERT_OK(sarhad_name_normalize(&n, "\xd0\xa3\xd0\xbc\xd0\xb0\xd1\x80",
-                                    8, NULL));
+    ASSERT_OK(
+        sarhad_name_normalize(&n, "\xd0\xa3\xd0\xbc\xd0\xb0\xd1\x80", 8, NULL));
     ASSERT_EQ_STR("umar", n.tokens[0].text);
     ASSERT_OK(sarhad_name_normalize(&n, " - . ", 5, NULL));
     ASSERT_EQ_INT(0, n.token_count);
@@ -154,13 +156,13 @@ TEST(names_errors)
     struct sarhad_error err;
     char big[SARHAD_NAME_MAX_LEN + 2];
 
-    ASSERT_EQ_INT(SARHAD_EFORMAT,
-                  sarhad_name_normalize(&n, "Ab\xff" "c", 4, &err));
+    ASSERT_EQ_INT(SARHAD_EFORMAT, sarhad_name_normalize(&n,
+                                                        "Ab\xff"
+                                                        "c",
+                                                        4, &err));
     ASSERT_EQ_INT(2, (int)err.offset);
-    ASSERT_EQ_INT(SARHAD_EFORMAT,
-                  sarhad_name_normalize(&n, "Ab\x01", 3, &err));
-    ASSERT_EQ_INT(SARHAD_EFORMAT,
-                  sarhad_name_normalize(&n, "\xc3", 1, &err));
+    ASSERT_EQ_INT(SARHAD_EFORMAT, sarhad_name_normalize(&n, "Ab\x01", 3, &err));
+    ASSERT_EQ_INT(SARHAD_EFORMAT, sarhad_name_normalize(&n, "\xc3", 1, &err));
     memset(big, 'a', sizeof(big));
     ASSERT_EQ_INT(SARHAD_ETOOBIG,
                   sarhad_name_normalize(&n, big, sizeof(big), &err));

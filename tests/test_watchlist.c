@@ -78,14 +78,14 @@ TEST(watchlist_un_xml)
         xml = slurp("../shared/data/un-consolidated-list.xml", &len);
     ASSERT(xml != NULL);
     memset(&t, 0, sizeof(t));
-    ASSERT_OK(sarhad_watchlist_parse(xml, len, SARHAD_WL_AUTO, count_entry,
-                                     &t, NULL));
+    ASSERT_OK(sarhad_watchlist_parse(xml, len, SARHAD_WL_AUTO, count_entry, &t,
+                                     NULL));
     free(xml);
     ASSERT_EQ_INT(730, t.entries);
     ASSERT_EQ_INT(2139, t.aliases);
     ASSERT_EQ_INT(130, t.afg);
     ASSERT(t.arabic >= 135);
-    ASSERT_EQ_INT(31, t.ranges);   /* BETWEEN FROM_YEAR TO_YEAR */
+    ASSERT_EQ_INT(31, t.ranges);  /* BETWEEN FROM_YEAR TO_YEAR */
     ASSERT_EQ_INT(116, t.approx); /* APPROXIMATELY with a year */
     ASSERT(t.fathers >= 40);
     ASSERT_EQ_STR("MOHAMMED OMAR GHULAM NABI", t.tai004.names[0]);
@@ -103,8 +103,8 @@ TEST(watchlist_csv_fields)
 
     ASSERT(csv != NULL);
     memset(&t, 0, sizeof(t));
-    ASSERT_OK(sarhad_watchlist_parse(csv, len, SARHAD_WL_AUTO, count_entry,
-                                     &t, NULL));
+    ASSERT_OK(sarhad_watchlist_parse(csv, len, SARHAD_WL_AUTO, count_entry, &t,
+                                     NULL));
     free(csv);
     ASSERT_EQ_INT(5, t.entries);
     ASSERT_EQ_INT(7, t.aliases);
@@ -162,8 +162,7 @@ TEST(watchlist_csv_errors)
     /* Quoted commas, CRLF, a BOM and a blank line are fine; a newline
      * inside quotes is read, and is then no name. */
     snprintf(buf, sizeof(buf),
-             "\xEF\xBB\xBF%sA1,\"Khan, Ali\",\"a;b\",,,\r\n\r\nA2,Gul,,,,",
-             h);
+             "\xEF\xBB\xBF%sA1,\"Khan, Ali\",\"a;b\",,,\r\n\r\nA2,Gul,,,,", h);
     ASSERT_OK(parse_text(buf, &err));
     snprintf(buf, sizeof(buf), "%sA1,\"Ali\nKhan\",,,,\n", h);
     ASSERT_EQ_INT(SARHAD_EFORMAT, parse_text(buf, &err));
@@ -189,16 +188,15 @@ TEST(watchlist_versions_in_store)
     ASSERT_OK(sarhad_store_open(&store, path, &opt, &err));
     ASSERT_OK(sarhad_watchlist_versions(store, vs, 4, &count, &err));
     ASSERT_EQ_INT(0, count);
-    ASSERT_OK(sarhad_watchlist_import(store, csv, len, SARHAD_WL_AUTO,
-                                      "a.csv", &v, &err));
+    ASSERT_OK(sarhad_watchlist_import(store, csv, len, SARHAD_WL_AUTO, "a.csv",
+                                      &v, &err));
     ASSERT_EQ_STR("v1", v.label);
     ASSERT_EQ_INT(5, v.entry_count);
     ASSERT_EQ_STR("csv", v.format);
     /* A failed import changes nothing. */
     ASSERT_EQ_INT(SARHAD_EFORMAT,
-                  sarhad_watchlist_import(store, "id,name\n", 8,
-                                          SARHAD_WL_CSV, "bad.csv", &v,
-                                          &err));
+                  sarhad_watchlist_import(store, "id,name\n", 8, SARHAD_WL_CSV,
+                                          "bad.csv", &v, &err));
     /* A repeated id fails the whole import. */
     ASSERT_EQ_INT(SARHAD_EFORMAT,
                   sarhad_watchlist_import(
@@ -223,8 +221,7 @@ TEST(watchlist_versions_in_store)
     ASSERT_EQ_INT(1, t.entries);
     ASSERT_EQ_STR("Jalaluddin Haqqani", t.last.father_name);
     ASSERT_EQ_INT(SARHAD_ENOTFOUND,
-                  sarhad_watchlist_entries(store, "v9", count_entry, &t,
-                                           &err));
+                  sarhad_watchlist_entries(store, "v9", count_entry, &t, &err));
     sarhad_store_close(store);
     free(csv);
 }

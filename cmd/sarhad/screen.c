@@ -48,9 +48,8 @@ parse_dob(struct sarhad_screen_query *q, const char *text,
         q->birth_year = b.from.year;
         return 0;
     }
-    return sarhad_date_parse(&q->birth_date, text, len, err) == SARHAD_OK
-               ? 0
-               : -1;
+    return sarhad_date_parse(&q->birth_date, text, len, err) == SARHAD_OK ? 0
+                                                                          : -1;
 }
 
 static void
@@ -137,8 +136,8 @@ print_error_line(const char *message)
 
 /* One JSON line: screen it and print the hits (or an error line). */
 static int
-line_query(const struct sarhad_screener *s, const char *line,
-           unsigned lineno, int threshold)
+line_query(const struct sarhad_screener *s, const char *line, unsigned lineno,
+           int threshold)
 {
     struct sarhad_screen_query q;
     struct sarhad_screening out;
@@ -152,8 +151,7 @@ line_query(const struct sarhad_screener *s, const char *line,
     memset(&q, 0, sizeof(q));
     sarhad_error_clear(&err);
     if (in == NULL || !json_is_object(in)) {
-        fprintf(stderr, "sarhad screen: line %u: not a JSON object\n",
-                lineno);
+        fprintf(stderr, "sarhad screen: line %u: not a JSON object\n", lineno);
         print_error_line("not a JSON object");
         json_decref(in);
         return 1;
@@ -207,8 +205,8 @@ lines(const struct sarhad_screener *s, int threshold)
             int c;
             while ((c = getchar()) != EOF && c != '\n')
                 ;
-            fprintf(stderr, "sarhad screen: line %u: over %d bytes\n",
-                    lineno, LINE_MAX_BYTES);
+            fprintf(stderr, "sarhad screen: line %u: over %d bytes\n", lineno,
+                    LINE_MAX_BYTES);
             print_error_line("line too long");
             rc = 1;
             continue;

@@ -34,13 +34,9 @@ print_entry(void *ctx, const struct sarhad_watchlist_entry *e)
         printf("%s%s", i > 1 ? "; " : "", e->names[i]);
     putchar('\t');
     for (unsigned i = 0; i < e->birth_count; i++) {
-        char from[11], to[11];
-        const struct sarhad_birth *b = &e->births[i];
-        sarhad_date_format(from, b->from);
-        sarhad_date_format(to, b->to);
-        printf("%s%s%s", i ? ";" : "", b->approximate ? "~" : "", from);
-        if (sarhad_date_cmp(b->from, b->to) != 0)
-            printf("..%s", to);
+        char text[32];
+        sarhad_birth_format(text, sizeof(text), &e->births[i]);
+        printf("%s%s", i ? ";" : "", text);
     }
     putchar('\t');
     for (unsigned i = 0; i < e->nationality_count; i++)
@@ -106,8 +102,8 @@ cmd_watchlist(int argc, char **argv)
             print_error(list, &err);
             rc = 1;
         } else {
-            printf("imported %s: %u entries, %u names (%s) from %s\n",
-                   v.label, v.entry_count, v.name_count, v.format, list);
+            printf("imported %s: %u entries, %u names (%s) from %s\n", v.label,
+                   v.entry_count, v.name_count, v.format, list);
         }
         free(data);
     } else if (strcmp(sub, "versions") == 0) {
@@ -121,8 +117,7 @@ cmd_watchlist(int argc, char **argv)
         for (size_t i = 0; rc == 0 && i < count && i < 64; i++)
             printf("%s\t%s\t%s\t%s\t%u entries\t%u names\t%s\n", v[i].label,
                    v[i].is_current ? "current" : "old", v[i].imported,
-                   v[i].format, v[i].entry_count, v[i].name_count,
-                   v[i].source);
+                   v[i].format, v[i].entry_count, v[i].name_count, v[i].source);
     } else if (sarhad_watchlist_entries(store, version, print_entry, NULL,
                                         &err) != SARHAD_OK) {
         print_error(db, &err);

@@ -1047,6 +1047,294 @@ SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_generate(
 
 /* ===== names and watchlist screening (src/names.c, src/screen*.c) ===== */
 
+/*
+ * Names.  A name of the region arrives in Latin letters, in Arabic script
+ * (Pashto, Dari, Urdu, Arabic) or from an MRZ ('<' fillers, ICAO X-escapes
+ * such as XKH, XSH).  Normalising it gives lowercase ASCII tokens with
+ * titles (Mullah, Haji, ...) and connectors (bin, ibn, s/o) left out and
+ * particles joined (Abd al-Rahman -> abdrahman, Hikmat Ullah -> hikmatulah),
+ * each with a folded spelling (variants of vowels, doubled letters, q/k,
+ * w/v, th/s, ... meet) and a consonant skeleton key that also meets the
+ * vowel-less transliteration of Arabic script.
+ */
+#define SARHAD_NAME_MAX_LEN    256 /* bytes of UTF-8 accepted */
+#define SARHAD_NAME_MAX_TOKENS 12  /* further tokens are ignored */
+
+enum sarhad_script {
+    SARHAD_SCRIPT_NONE = 0, /* no letters */
+    SARHAD_SCRIPT_LATIN,
+    SARHAD_SCRIPT_ARABIC, /* Arabic script: Arabic, Pashto, Dari, Urdu */
+    SARHAD_SCRIPT_MIXED,
+    SARHAD_SCRIPT_OTHER
+};
+
+struct sarhad_name_token {
+    char text[32];   /* lowercase ASCII after transliteration and joining */
+    char folded[32]; /* spelling variants folded together */
+    char key[24];    /* consonant skeleton of folded (may be "") */
+};
+
+struct sarhad_name {
+    enum sarhad_script script;
+    bool from_mrz;                   /* read as an MRZ name field */
+    bool vowelless;                  /* transliterated from Arabic script */
+    char latin[SARHAD_NAME_MAX_LEN]; /* whole name, lowercase ASCII */
+    unsigned token_count;
+    struct sarhad_name_token tokens[SARHAD_NAME_MAX_TOKENS];
+    char removed[96]; /* titles and connectors left out, space-separated */
+};
+
+/*
+ * Normalise len bytes of UTF-8.  Text made only of A-Z, digits, spaces and
+ * at least one '<' is read as an MRZ name field.  Allocates nothing that
+ * outlives the call; safe from several threads.  SARHAD_ETOOBIG over
+ * SARHAD_NAME_MAX_LEN bytes, SARHAD_EFORMAT for invalid UTF-8 or control
+ * characters (err->offset is the byte), SARHAD_EINVAL for NULL arguments.
+ * A name without letters gives token_count 0 and SARHAD_OK.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_name_normalize(struct sarhad_name *out, const char *text, size_t len,
+                      struct sarhad_error *err);
+
+/* "none", "latin", "arabic", "mixed", "other". */
+const char *sarhad_script_name(enum sarhad_script script);
+
+/*
+ * Decode an MRZ name field (len bytes of A-Z and '<'): fillers become
+ * spaces, "SURNAME<<GIVEN" becomes "GIVEN SURNAME", and the ICAO 9303-3
+ * Arabic X-escapes are undone (XKH -> KH, XSH -> SH, XTH -> TH, ...).
+ * Writes a NUL-terminated string of at most cap bytes; SARHAD_ETOOBIG when
+ * it does not fit, SARHAD_EFORMAT for other characters.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_name_from_mrz(char *out, size_t cap, const char *text, size_t len,
+                     struct sarhad_error *err);
+
+/*
+ * Watchlists.  An import is a new list version; the newest is current.
+ * CSV columns: id,name,aliases,birth_date,nationality,father_name (header
+ * required; aliases separated by ';'; birth dates YYYY-MM-DD, YYYY or
+ * YYYY..YYYY, several separated by ';', a leading '~' or "circa " marks an
+ * approximate one; nationalities ICAO codes or country names separated by
+ * ';').  The UN consolidated list XML is also read (individuals only).
+ */
+#define SARHAD_WL_MAX_INPUT   (64u * 1024 * 1024) /* bytes per import */
+#define SARHAD_WL_MAX_ENTRIES 2000000
+#define SARHAD_WL_MAX_NAMES   32 /* primary name + aliases + original */
+#define SARHAD_WL_NAME_LEN    256
+#define SARHAD_WL_MAX_BIRTHS  12
+#define SARHAD_WL_MAX_NATS    6
+
+enum sarhad_wl_format { SARHAD_WL_AUTO = 0, SARHAD_WL_CSV, SARHAD_WL_UN_XML };
+
+/* A birth date as listed: from == to for an exact day; a year is its Jan
+ * 1 - Dec 31; a range its years; approximate for "circa". */
+struct sarhad_birth {
+    struct sarhad_date from;
+    struct sarhad_date to;
+    bool approximate;
+};
+
+struct sarhad_watchlist_entry {
+    char id[32];
+    char sex;            /* 'M', 'F' or 0 when not listed */
+    unsigned name_count; /* names[0] is the primary name; no repeats */
+    char names[SARHAD_WL_MAX_NAMES][SARHAD_WL_NAME_LEN];
+    unsigned alias_count; /* aliases the source listed (repeats counted) */
+    unsigned birth_count;
+    struct sarhad_birth births[SARHAD_WL_MAX_BIRTHS];
+    unsigned nationality_count;
+    char nationalities[SARHAD_WL_MAX_NATS][4]; /* ICAO codes */
+    char father_name[SARHAD_WL_NAME_LEN];
+};
+
+struct sarhad_watchlist_version {
+    char label[24];    /* "v1", "v2", ...: what a screening records */
+    char source[96];   /* the name the importer was given */
+    char format[8];    /* "csv" or "un-xml" */
+    char imported[24]; /* UTC, RFC 3339 */
+    unsigned entry_count;
+    unsigned name_count;
+    bool is_current;
+};
+
+/*
+ * Parse len bytes of a list (format AUTO tells the UN XML from CSV by its
+ * first element) and store it as a new version named by source (a file
+ * name, for the record).  All or nothing: a malformed row fails the whole
+ * import with err->line and err->col at the fault (CSV) or err->line and
+ * the field (XML).  *out (may be NULL) describes the new version.
+ * SARHAD_EFORMAT, SARHAD_ETOOBIG (over SARHAD_WL_MAX_INPUT, too many
+ * entries or names), SARHAD_EPERM (read-only store), SARHAD_EDB, SARHAD_EIO.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_watchlist_import(
+    struct sarhad_store *store, const char *data, size_t len,
+    enum sarhad_wl_format format, const char *source,
+    struct sarhad_watchlist_version *out, struct sarhad_error *err);
+
+/*
+ * Parse without storing: call fn for each entry in order (fn returns
+ * nonzero to stop, which makes the call return SARHAD_OK early).  Errors
+ * as for sarhad_watchlist_import.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_watchlist_parse(
+    const char *data, size_t len, enum sarhad_wl_format format,
+    int (*fn)(void *ctx, const struct sarhad_watchlist_entry *entry), void *ctx,
+    struct sarhad_error *err);
+
+/* The versions, newest first: up to cap into out, *count set to how many
+ * exist.  SARHAD_EDB on store failure. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_watchlist_versions(struct sarhad_store *store,
+                          struct sarhad_watchlist_version *out, size_t cap,
+                          size_t *count, struct sarhad_error *err);
+
+/*
+ * Call fn for each entry of a version (label, or NULL for the current one),
+ * in import order.  SARHAD_ENOTFOUND when there is no such version.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_watchlist_entries(
+    struct sarhad_store *store, const char *label,
+    int (*fn)(void *ctx, const struct sarhad_watchlist_entry *entry), void *ctx,
+    struct sarhad_error *err);
+
+/*
+ * Screening.  A screener is an in-memory index of one list version; it is
+ * read-only once built, so any number of threads may query it at once.
+ */
+#define SARHAD_SCREEN_DEFAULT_THRESHOLD 70 /* until the policy sets one */
+#define SARHAD_EXPLAIN_MAX              8
+
+struct sarhad_screener;
+
+/* What is known of the person screened; all but name may be empty. */
+struct sarhad_screen_query {
+    const char *name;
+    struct sarhad_date birth_date; /* year 0: not given */
+    int birth_year;                /* when only the year is known, or 0 */
+    const char *nationality;       /* ICAO code or country name, or NULL */
+    const char *father_name;       /* or NULL */
+    char sex;                      /* 'M', 'F' or 0 */
+};
+
+/*
+ * Build a screener of the store's current list version (an empty one when
+ * nothing was imported; its list_version is then "").  The caller owns *out
+ * and frees it with sarhad_screener_close.  SARHAD_ENOMEM, SARHAD_EDB.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_screener_open(struct sarhad_screener **out, struct sarhad_store *store,
+                     struct sarhad_error *err);
+
+/*
+ * Build a screener without a store: new, add each entry, then finish
+ * (which builds the index; only then may it be queried).  version is the
+ * label screenings will carry.  SARHAD_ENOMEM, SARHAD_EINVAL (add after
+ * finish, too many entries), SARHAD_EFORMAT (a name not valid UTF-8).
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_screener_new(struct sarhad_screener **out, const char *version,
+                    struct sarhad_error *err);
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_screener_add(struct sarhad_screener *s,
+                    const struct sarhad_watchlist_entry *entry,
+                    struct sarhad_error *err);
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err);
+
+/* Free a screener; NULL is fine. */
+void sarhad_screener_close(struct sarhad_screener *s);
+
+/* The list version the screener was built from ("" when none). */
+const char *sarhad_screener_version(const struct sarhad_screener *s);
+
+struct sarhad_screener_stats {
+    size_t entries;
+    size_t names;
+    size_t tokens;
+    size_t keys;      /* distinct skeleton keys */
+    size_t pair_keys; /* distinct token-pair keys of the index */
+    size_t bytes;     /* memory held */
+};
+void sarhad_screener_stats(const struct sarhad_screener *s,
+                           struct sarhad_screener_stats *out);
+
+/*
+ * Screen one person: out gets the list version, screened = true, and the
+ * entries scoring at or above threshold (0-100), best first, at most
+ * SARHAD_MAX_HITS, each with a why that says which names matched and which
+ * evidence counted.  Thread-safe.  SARHAD_EINVAL (no name, threshold out of
+ * range), errors of sarhad_name_normalize.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_screener_query(const struct sarhad_screener *s,
+                      const struct sarhad_screen_query *query, int threshold,
+                      struct sarhad_screening *out, struct sarhad_error *err);
+
+/* One listed token matched to one query token, and why. */
+struct sarhad_token_match {
+    char query[32];
+    char listed[32];
+    int similarity; /* 0-100 */
+    char why[40];   /* "same spelling", "same consonants", "1 edit", ... */
+};
+
+/* One piece of evidence and what it did to the score. */
+struct sarhad_evidence {
+    char what[16]; /* "birth_date", "nationality", "father_name", "sex",
+                      "none" */
+    int points;    /* added to the name score (negative lowers it) */
+    char detail[112];
+};
+
+struct sarhad_candidate {
+    struct sarhad_hit hit; /* entry id, primary name, final score, why */
+    char matched_name[SARHAD_WL_NAME_LEN]; /* the listed name that matched */
+    int name_score;                        /* 0-100, before evidence */
+    bool above_threshold;
+    unsigned match_count;
+    struct sarhad_token_match matches[SARHAD_NAME_MAX_TOKENS];
+    char unmatched[96]; /* tokens on either side left unmatched */
+    unsigned evidence_count;
+    struct sarhad_evidence evidence[5];
+};
+
+struct sarhad_explanation {
+    struct sarhad_name query; /* the query as normalised */
+    char list_version[24];
+    int threshold;
+    size_t scored;            /* candidates the index handed to the scorer */
+    unsigned candidate_count; /* best first, above threshold or not */
+    struct sarhad_candidate candidates[SARHAD_EXPLAIN_MAX];
+};
+
+/*
+ * Screen one person and explain: the best SARHAD_EXPLAIN_MAX candidates
+ * (including those under threshold) with every token alignment and every
+ * piece of evidence.  *out is large (about 40 KiB): allocate it.
+ * Thread-safe.  Errors as for sarhad_screener_query.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_screener_explain(
+    const struct sarhad_screener *s, const struct sarhad_screen_query *query,
+    int threshold, struct sarhad_explanation *out, struct sarhad_error *err);
+
+/*
+ * Parse a birth date as a query or list gives it: "YYYY-MM-DD", "YYYY",
+ * "YYYY..YYYY", optionally led by "~" or "circa " (approximate).
+ * SARHAD_EFORMAT with err->offset at the fault.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_birth_parse(struct sarhad_birth *out, const char *text, size_t len,
+                   struct sarhad_error *err);
+
+/* Write b as sarhad_birth_parse reads it ("~1966", "1965..1968",
+ * "1975-03-14") into out (cap bytes, NUL-terminated); returns the length. */
+size_t sarhad_birth_format(char *out, size_t cap, const struct sarhad_birth *b);
+
+/* Write to out the ICAO code of a nationality given as a code or a
+ * country name ("Afghanistan" -> "AFG"); false when it is unknown. */
+bool sarhad_nationality_code(char out[4], const char *text, size_t len);
+
 /* ===== accounts, sessions and audit (src/auth.c, src/audit.c) ===== */
 
 /*

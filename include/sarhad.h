@@ -775,6 +775,20 @@ sarhad_ledger_policy(const struct sarhad_ledger *ledger);
 void sarhad_ledger_set_screen(struct sarhad_ledger *ledger, sarhad_screen_fn fn,
                               void *ctx);
 
+struct sarhad_screener; /* the watchlist index, below */
+
+/*
+ * Screen every presentation against screener (NULL: stop screening), which
+ * must outlive its use here.  The query is the name from the first
+ * machine-readable document (given names then surname), the birth date,
+ * nationality, father's name and sex; a presentation without such a name
+ * is not screened.  Hits down to the lower of the policy's screening
+ * threshold and SARHAD_SCREEN_DEFAULT_THRESHOLD are carried; the policy
+ * refers those at or above its own.
+ */
+void sarhad_ledger_set_screener(struct sarhad_ledger *ledger,
+                                const struct sarhad_screener *screener);
+
 /*
  * Decide and record one presentation: find the traveller's history in the
  * ledger (linking identities), screen (when a hook is set), decide by the

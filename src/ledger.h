@@ -21,6 +21,7 @@ struct sarhad_ledger {
     char citizen[4];
     sarhad_screen_fn screen;
     void *screen_ctx;
+    const struct sarhad_screener *screener; /* sarhad_ledger_set_screener */
 };
 
 /* ---- text buffers (ledger_json.c) ---- */

@@ -240,14 +240,14 @@ audit(struct crossing *c, int64_t *seq, struct sarhad_error *err)
     sarhad__buf_reset(&c->detail);
     sarhad__buf_printf(&c->detail,
                        "{\"attempt\":%lld,\"traveller\":%lld,\"crossing\":",
-                       (long long)c->attempt_id,
-                       (long long)c->id.traveller_id);
+                       (long long)c->attempt_id, (long long)c->id.traveller_id);
     sarhad__buf_json_str(&c->detail, c->p->crossing);
-    sarhad__buf_printf(&c->detail,
-                       ",\"direction\":\"%s\",\"day\":\"%s\",\"decision\":\"%s\","
-                       "\"rule\":",
-                       c->p->direction == SARHAD_EXIT ? "exit" : "entry",
-                       c->day, sarhad_outcome_name(c->d->outcome));
+    sarhad__buf_printf(
+        &c->detail,
+        ",\"direction\":\"%s\",\"day\":\"%s\",\"decision\":\"%s\","
+        "\"rule\":",
+        c->p->direction == SARHAD_EXIT ? "exit" : "entry", c->day,
+        sarhad_outcome_name(c->d->outcome));
     sarhad__buf_json_str(&c->detail, c->d->rule);
     sarhad__buf_puts(&c->detail, ",\"policy\":");
     sarhad__buf_json_str(&c->detail, c->d->policy_name);

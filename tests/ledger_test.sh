@@ -82,6 +82,16 @@ expect "a bad date is a usage error" $? 2 "$T/out" "expected a date"
 "$S" verify --db "$DB" >"$T/out" 2>&1
 expect "verify: sound" $? 0 "$T/out" "sound"
 
+# Screening: a watchlisted name is referred, with the hit explained.
+printf 'id,name,aliases,birth_date,nationality,father_name,sex\nW1,Ahmad Noori,,1990-01-01,AFG,,M\n' >"$T/wl.csv"
+"$S" init --db "$T/screen.db" --post TK >/dev/null 2>&1
+"$S" watchlist import --db "$T/screen.db" "$T/wl.csv" >/dev/null 2>&1
+"$S" cross --db "$T/screen.db" "$T/p1.json" >"$T/out" 2>&1
+expect "a watchlist hit is referred" $? 0 "$T/out" '"rule":"watchlist"'
+expect "the hit says why" 0 0 "$T/out" '"entry_id":"W1"'
+"$S" cross --db "$T/screen.db" --no-screen "$T/p1.json" >"$T/out" 2>&1
+expect "--no-screen decides without the list" $? 0 "$T/out" '"decision":"admit"'
+
 # A second writer is refused while the first holds the store.
 mkfifo "$T/fifo"
 "$S" cross --db "$DB" <"$T/fifo" >/dev/null 2>&1 &

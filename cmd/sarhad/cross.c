@@ -26,7 +26,8 @@ static void
 usage(FILE *out)
 {
     fputs("usage: sarhad cross --db FILE [--sync FULL|EXTRA|NORMAL|OFF]\n"
-          "                    [--group N] [--as USER] [PRESENTATION.json]\n"
+          "                    [--group N] [--as USER] [--no-screen]\n"
+          "                    [PRESENTATION.json]\n"
           "Decides each presentation by the store's current policy and\n"
           "records it.  With a FILE, that one presentation; without one,\n"
           "JSON lines from stdin, one presentation per line.  Prints one\n"
@@ -34,6 +35,8 @@ usage(FILE *out)
           "transaction has committed.  --group N records at most N waiting\n"
           "lines per commit (default 1000; 1 = one fsync per decision).\n"
           "--sync sets SQLite's synchronous level (default FULL).\n"
+          "Travellers are screened against the store's current watchlist\n"
+          "(when one was imported) unless --no-screen.\n"
           "Exit 0 when every presentation was recorded, 1 when any failed.\n",
           out);
 }
@@ -244,7 +247,9 @@ cmd_cross(int argc, char **argv)
     const char *db = NULL, *sync = NULL, *user = NULL, *group = NULL;
     const char *path = NULL;
     struct session s;
-    bool missing = false;
+    struct sarhad_screener *screener = NULL;
+    struct sarhad_error err;
+    bool missing = false, screen = true;
     int rc;
 
     memset(&s, 0, sizeof(s));
@@ -259,6 +264,8 @@ cmd_cross(int argc, char **argv)
                    cli_opt(argc, argv, &i, "--group", &group, &missing)) {
             if (missing)
                 return usage_error("cross", "%s needs a value", argv[i]);
+        } else if (strcmp(argv[i], "--no-screen") == 0) {
+            screen = false;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return usage_error("cross", "unknown option '%s'", argv[i]);
         } else if (path == NULL) {
@@ -284,6 +291,16 @@ cmd_cross(int argc, char **argv)
         sarhad_store_close(s.store);
         return 1;
     }
+    if (screen) {
+        if (sarhad_screener_open(&screener, s.store, &err) != SARHAD_OK) {
+            cli_fail("cross", db, &err);
+            sarhad_ledger_close(s.ledger);
+            sarhad_store_close(s.store);
+            return 1;
+        }
+        if (sarhad_screener_version(screener)[0] != '\0')
+            sarhad_ledger_set_screener(s.ledger, screener);
+    }
     cli_actor(&s.who, user, "officer", "");
     if (path != NULL && strcmp(path, "-") != 0) {
         size_t len;
@@ -302,6 +319,7 @@ cmd_cross(int argc, char **argv)
         rc = stream(&s);
     }
     sarhad_ledger_close(s.ledger);
+    sarhad_screener_close(screener);
     sarhad_store_close(s.store);
     return rc;
 }

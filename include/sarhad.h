@@ -852,8 +852,9 @@ struct sarhad_policy_info {
  * than the current one's (SARHAD_EEXIST otherwise).  Up to issue_cap lint
  * findings are copied to issues (may be NULL with cap 0) and
  * *issue_count (may be NULL) gets how many there were.  *info (may be
- * NULL) describes the publication.  Errors: SARHAD_EFORMAT (compile,
- * err->line/col), SARHAD_EINVAL (lint errors), SARHAD_EEXIST, store errors.
+ * NULL) describes the publication.  Not inside a batch.  Errors:
+ * SARHAD_EFORMAT (compile, err->line/col), SARHAD_EINVAL (lint errors, or
+ * a batch is open), SARHAD_EEXIST, store errors.
  */
 SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_policy_publish(
     struct sarhad_ledger *ledger, const char *filename, const char *text,

@@ -348,6 +348,11 @@ sarhad_ledger_policy_publish(struct sarhad_ledger *ledger, const char *filename,
     if (ledger == NULL || text == NULL || who == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "policy", SIZE_MAX,
                             "ledger, text and actor are required");
+    /* The ledger switches policy when the publication commits, which a
+     * batch would postpone past this call. */
+    if (ledger->store->in_batch)
+        return sarhad__fail(err, SARHAD_EINVAL, "policy", SIZE_MAX,
+                            "publish a policy outside a batch");
     s = compile_checked(&policy, filename, text, len, issues, issue_cap,
                         issue_count, err);
     if (s != SARHAD_OK)

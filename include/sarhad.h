@@ -807,9 +807,12 @@ void sarhad_ledger_set_screener(struct sarhad_ledger *ledger,
  * *out receives the decision and *attempt_id (may be NULL) its id.  who
  * names the officer; now is the recording time (Unix seconds).
  *
- * Errors: SARHAD_EINVAL (NULL arguments, a presentation without any
- * identity: no document number and no name), store errors (SARHAD_EIO for
- * a full disk or read-only file, SARHAD_EBUSY, SARHAD_EDB), the screening
+ * A presentation with no identity at all (an undocumented returnee with no
+ * document and no name) is recorded as an anonymous attempt (traveller 0).
+ *
+ * Errors: SARHAD_EINVAL (NULL arguments, a presentation without a time),
+ * SARHAD_EPERM (a store opened read-only), store errors (SARHAD_EIO for a
+ * full disk or a read-only file, SARHAD_EBUSY, SARHAD_EDB), the screening
  * hook's error.  On any error nothing is recorded.
  */
 SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_cross(

@@ -269,8 +269,9 @@ sarhad_screener_add(struct sarhad_screener *s,
         return st; /* the half-added entry is not counted */
     se->birth_start = (uint32_t)s->birth_count;
     se->birth_count = (uint8_t)e->birth_count;
-    memcpy(s->births + s->birth_count, e->births,
-           e->birth_count * sizeof(*e->births));
+    if (e->birth_count > 0) /* births may still be NULL */
+        memcpy(s->births + s->birth_count, e->births,
+               e->birth_count * sizeof(*e->births));
     s->birth_count += e->birth_count;
     se->nat_count = (uint8_t)e->nationality_count;
     memcpy(se->nats, e->nationalities, sizeof(se->nats));

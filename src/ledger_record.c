@@ -269,6 +269,18 @@ static const char sql_returns[] =
     " ON CONFLICT DO UPDATE SET count = count + 1,"
     " vehicles = vehicles + excluded.vehicles,"
     " vulnerable = vulnerable + excluded.vulnerable";
+static const char sql_returns_daily[] =
+    "INSERT INTO returns_daily(day, post, crossing, documentation, category,"
+    " count, children, women, vehicles, vulnerable)"
+    " SELECT ?1, ?2, ?3, documentation, category, 1,"
+    " age_band IN ('0-4', '5-17'),"
+    " sex = 'F' AND age_band NOT IN ('0-4', '5-17'),"
+    " vehicles, vulnerabilities != 0 FROM movement WHERE attempt_id = ?4"
+    " ON CONFLICT DO UPDATE SET count = count + 1,"
+    " children = children + excluded.children,"
+    " women = women + excluded.women,"
+    " vehicles = vehicles + excluded.vehicles,"
+    " vulnerable = vulnerable + excluded.vulnerable";
 static const char sql_por_cancel[] =
     "INSERT OR IGNORE INTO por_cancelled(number, attempt_id, day)"
     " SELECT ?1, ?2, ?3 FROM movement WHERE attempt_id = ?2"
@@ -374,6 +386,16 @@ admit_exit(struct sarhad_store *store, const struct sarhad__admit *a,
     sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, a->attempt_id);
     s = sarhad__step_done(store, st, "update the returns summary", err);
+    if (s != SARHAD_OK)
+        return s;
+    st = sarhad__store_prepare(store, sql_returns_daily, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, a->attempt_id);
+    s = sarhad__step_done(store, st, "update the daily returns", err);
     if (s != SARHAD_OK)
         return s;
     if (a->por != NULL)

@@ -83,6 +83,20 @@ static const struct check checks[] = {
      " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
      " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
     {"summary",
+     "WITH e AS (SELECT day, post, crossing, documentation, category,"
+     " sum(count) AS n,"
+     " sum(CASE WHEN age_band IN ('0-4', '5-17') THEN count ELSE 0 END),"
+     " sum(CASE WHEN sex = 'F' AND age_band NOT IN ('0-4', '5-17')"
+     " THEN count ELSE 0 END), sum(vehicles), sum(vulnerable)"
+     " FROM returns_summary GROUP BY 1, 2, 3, 4, 5 HAVING n != 0),"
+     " s AS (SELECT day, post, crossing, documentation, category, count,"
+     " children, women, vehicles, vulnerable FROM returns_daily"
+     " WHERE count != 0)"
+     " SELECT 0, 'daily returns for ' || day || ' ' || crossing || ' '"
+     " || documentation || ' ' || category || ' disagree with the returns'"
+     " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
+     " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
+    {"summary",
      "WITH e AS (SELECT day, post, crossing, nationality, code,"
      " count(*) AS n FROM (SELECT a.day, a.post, a.crossing,"
      " a.nationality, x.code FROM attempt_reason x"

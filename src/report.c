@@ -32,22 +32,16 @@ static const char sql_daily[] =
     " GROUP BY day, post, crossing, direction, nationality, decision"
     " HAVING sum(count) > 0"
     " ORDER BY day, post, crossing, direction, nationality, decision";
-/* Days are summed first, in the summary's key order (no sort), and only
- * those sums are rolled into weeks, which run Monday to Sunday: the Sunday
- * on or after the day, less six. */
+/* Days (returns_daily, kept in step with the finer returns_summary) are
+ * rolled into weeks, which run Monday to Sunday: the Sunday on or after
+ * the day, less six. */
 static const char sql_returns[] =
-    "WITH d AS (SELECT day, post, crossing, documentation, category,"
-    " sum(CASE WHEN age_band IN ('0-4', '5-17') THEN count ELSE 0 END) AS c,"
-    " sum(CASE WHEN sex = 'F' AND age_band NOT IN ('0-4', '5-17')"
-    " THEN count ELSE 0 END) AS w,"
-    " sum(vehicles) AS v, sum(vulnerable) AS u, sum(count) AS n"
-    " FROM returns_summary"
+    "SELECT date(day, 'weekday 0', '-6 days') AS week, post, crossing,"
+    " documentation, category, sum(children), sum(women), sum(vehicles),"
+    " sum(vulnerable), sum(count) FROM returns_daily"
     " WHERE (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
     " AND (?3 = '' OR post = ?3)"
-    " GROUP BY day, post, crossing, documentation, category)"
-    " SELECT date(day, 'weekday 0', '-6 days') AS week, post, crossing,"
-    " documentation, category, sum(c), sum(w), sum(v), sum(u), sum(n)"
-    " FROM d GROUP BY week, post, crossing, documentation, category"
+    " GROUP BY week, post, crossing, documentation, category"
     " ORDER BY week, post, crossing, documentation, category";
 static const char sql_refusals[] =
     "SELECT code, post, crossing, nationality, sum(count)"

@@ -226,7 +226,7 @@ TEST(ledger_init_once)
                   sarhad_policy_name(sarhad_ledger_policy(ledger)));
     ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_ledger_init(store, "TK", "x", "policy",
                                                     6, &officer, 0, &err));
-    ASSERT_EQ_INT(4, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(5, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
@@ -782,5 +782,46 @@ TEST(ledger_generate_and_report)
                          "decision = 'refuse'") > 0);
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+TEST(ledger_migration_5_fills_returns_daily)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("migrate5.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct sarhad_report_filter f;
+    struct rows before, after;
+    char path[300];
+
+    ASSERT(store != NULL);
+    begin(&p, "BARABCHA", SARHAD_EXIT, D(2023, 11, 2), "AFG");
+    p.movement.category = SARHAD_MOVE_DEPORTATION;
+    p.movement.vehicles = 2;
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1698900000, &d, NULL, NULL));
+    memset(&f, 0, sizeof(f));
+    memset(&before, 0, sizeof(before));
+    ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_RETURNS, &f, collect,
+                                   &before, NULL));
+    /* Take the store back to version 4, as an older sarhad left it. */
+    ASSERT_OK(sarhad__store_exec(store->db,
+                                 "DROP TABLE returns_daily;"
+                                 "UPDATE schema_version SET version = 4"
+                                 " WHERE component = 'ledger'",
+                                 NULL));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+    snprintf(path, sizeof(path), "%s/migrate5.db", test_tmpdir());
+    store = NULL;
+    ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
+    ASSERT_EQ_INT(5, sarhad__store_version(store->db, "ledger"));
+    memset(&after, 0, sizeof(after));
+    ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_RETURNS, &f, collect,
+                                   &after, NULL));
+    ASSERT_EQ_INT(1, after.count);
+    ASSERT_EQ_STR(before.last, after.last);
+    ASSERT_EQ_INT(0, problems(store));
     sarhad_store_close(store);
 }

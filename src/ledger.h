@@ -73,6 +73,10 @@ struct sarhad__identity {
     char surname[40];
     char given_names[40];
     char visa_key[80]; /* "" when no visa */
+    /* Set by sarhad__history_load: the visa is already recorded; the
+     * traveller has an open stay (the most recent one). */
+    bool visa_known;
+    bool stay_open;
 };
 
 /* Derive the keys of p and look each up.  Reads only. */
@@ -95,7 +99,7 @@ enum sarhad_status sarhad__identity_record(struct sarhad_store *store,
 /* ---- recording (ledger_record.c) ---- */
 
 enum sarhad_status sarhad__history_load(struct sarhad_store *store,
-                                        const struct sarhad__identity *id,
+                                        struct sarhad__identity *id,
                                         struct sarhad_history *out,
                                         struct sarhad_error *err);
 
@@ -119,9 +123,10 @@ struct sarhad__admit {
     char day[11];
     const char *visa_key; /* "" when none */
     int allowed_days;
-    bool citizen;    /* no stay, no visa use */
-    const char *por; /* exits: the PoR number shown, "" none, NULL: read it
-                        back from the recorded attempt */
+    bool citizen;      /* no stay, no visa use */
+    bool no_open_stay; /* known from the history: nothing to mark lost */
+    const char *por;   /* exits: the PoR number shown, "" none, NULL: read it
+                          back from the recorded attempt */
 };
 
 enum sarhad_status sarhad__admit_effects(struct sarhad_store *store,

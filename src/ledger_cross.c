@@ -127,7 +127,7 @@ put_visa(struct crossing *c, struct sarhad_error *err)
     char from[11], until[11];
     int entries;
 
-    if (v == NULL || c->id.visa_key[0] == '\0')
+    if (v == NULL || c->id.visa_key[0] == '\0' || c->id.visa_known)
         return SARHAD_OK;
     st = sarhad__store_prepare(store, sql_visa_put, err);
     if (st == NULL)
@@ -303,6 +303,7 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
         a.allowed_days = c->visa != NULL ? c->visa->stay_days : 0;
         a.por = c->por;
         a.citizen = c->citizen;
+        a.no_open_stay = !c->id.stay_open;
         return sarhad__admit_effects(store, &a, err);
     }
     if (d->outcome != SARHAD_REFER)

@@ -48,8 +48,7 @@ text_date(const char *s)
 }
 
 enum sarhad_status
-sarhad__history_load(struct sarhad_store *store,
-                     const struct sarhad__identity *id,
+sarhad__history_load(struct sarhad_store *store, struct sarhad__identity *id,
                      struct sarhad_history *out, struct sarhad_error *err)
 {
     struct sarhad_stay stays[SARHAD_MAX_STAYS];
@@ -77,6 +76,8 @@ sarhad__history_load(struct sarhad_store *store,
         for (unsigned i = 0; i < n; i++) /* most recent last */
             out->stays[i] = stays[n - 1 - i];
         out->stay_count = n;
+        /* Only the newest stay can be open: a later entry marks it lost. */
+        id->stay_open = n > 0 && stays[0].exit.year == 0;
     }
     if (id->visa_key[0] != '\0') {
         st = sarhad__store_prepare(store, sql_visa_used, err);
@@ -86,6 +87,7 @@ sarhad__history_load(struct sarhad_store *store,
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
             out->visa_entries_used = (unsigned)sqlite3_column_int(st, 0);
+            id->visa_known = true;
             rc = sqlite3_step(st);
         }
         sqlite3_reset(st);
@@ -316,8 +318,10 @@ admit_entry(struct sarhad_store *store, const struct sarhad__admit *a,
     if (a->citizen)
         return SARHAD_OK;
     if (a->traveller_id != 0) {
-        s = bind_run(store, sql_stay_lose, "close a lost stay", a->traveller_id,
-                     NULL, NULL, err);
+        s = a->no_open_stay
+                ? SARHAD_OK
+                : bind_run(store, sql_stay_lose, "close a lost stay",
+                           a->traveller_id, NULL, NULL, err);
         if (s != SARHAD_OK)
             return s;
         st = sarhad__store_prepare(store, sql_stay_open, err);

@@ -21,7 +21,7 @@ OPT      ?= -O1 -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-rec
 LDSAN    := -fsanitize=$(SANITIZE)
 endif
 
-PKGS     := sqlite3 libmicrohttpd libsodium jansson icu-uc icu-i18n libpq
+PKGS     := sqlite3 libmicrohttpd libsodium jansson icu-uc icu-i18n libpq libxml-2.0
 DEPS_OK  := $(BUILD)/.deps-ok
 WARN     := -std=c11 -pedantic -Wall -Wextra -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wcast-qual -Wconversion \

@@ -703,7 +703,655 @@ void sarhad_store_rollback(struct sarhad_store *store);
 
 /* ===== ledger (src/ledger*.c) ===== */
 
+/*
+ * The crossing ledger: a post's durable memory.  Every attempt at the
+ * counter is recorded with its presentation and decision (append-only: a
+ * later event such as a referral's resolution refers to the attempt, it
+ * never edits it); travellers are linked across documents; admitted entries
+ * open stays and exits close them; visa entries are counted; exits carry
+ * the returns categories of DOMAIN.md section 6; referred attempts wait in
+ * the post's secondary-inspection queue.  Summary tables that the reports
+ * read are kept in step with the events in the same transaction.  Every
+ * state change appends its audit entry in that transaction too.
+ *
+ * A ledger is a store plus its compiled current policy (and an optional
+ * screening hook).  It is not thread-safe: one thread records at a time.
+ */
+struct sarhad_ledger;
+struct sarhad_actor; /* defined with the audit log, below */
+
+/*
+ * Screening hook: fill *out for the presentation (out is zeroed before the
+ * call).  Returns SARHAD_OK, or an error that makes the crossing fail
+ * before anything is recorded.  The ledger passes the result to the policy.
+ */
+typedef enum sarhad_status (*sarhad_screen_fn)(
+    void *ctx, const struct sarhad_presentation *presentation,
+    struct sarhad_screening *out, struct sarhad_error *err);
+
+/* Upper limits on what the ledger accepts. */
+#define SARHAD_LEDGER_REASON_MAX 1000 /* a resolution's written reason */
+
+/*
+ * Make a new (empty) store a post's: set its post code (1-15 characters,
+ * A-Z 0-9 '_' '-') and publish policy version 1 from policy_text (len
+ * bytes; filename only for messages and the record).  who is recorded as
+ * the publisher, now (Unix seconds) as the time.  One transaction, with
+ * its audit entries.  SARHAD_EEXIST when the store already has a post or a
+ * policy; SARHAD_EFORMAT (line, col) when the policy does not compile;
+ * SARHAD_EINVAL when the lint finds an error in it or the post code is bad;
+ * store errors as sarhad_store_open.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_init(struct sarhad_store *store, const char *post,
+                   const char *policy_filename, const char *policy_text,
+                   size_t len, const struct sarhad_actor *who, int64_t now,
+                   struct sarhad_error *err);
+
+/*
+ * Open the ledger of an initialised store: loads and compiles the current
+ * published policy.  The store must outlive the ledger.  The caller owns
+ * *out (sarhad_ledger_close).  SARHAD_ENOTFOUND when the store was never
+ * initialised (sarhad_ledger_init); SARHAD_EFORMAT when the stored policy
+ * no longer compiles; SARHAD_ENOMEM; store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_open(struct sarhad_ledger **out, struct sarhad_store *store,
+                   struct sarhad_error *err);
+
+/* Free the ledger (not its store).  NULL is fine. */
+void sarhad_ledger_close(struct sarhad_ledger *ledger);
+
+/* The store the ledger records into. */
+struct sarhad_store *sarhad_ledger_store(struct sarhad_ledger *ledger);
+
+/* The compiled current policy (owned by the ledger; valid until the next
+ * publication or the close). */
+const struct sarhad_policy *
+sarhad_ledger_policy(const struct sarhad_ledger *ledger);
+
+/* Install (or with fn NULL remove) the screening hook used by
+ * sarhad_ledger_cross; ctx is passed to it. */
+void sarhad_ledger_set_screen(struct sarhad_ledger *ledger, sarhad_screen_fn fn,
+                              void *ctx);
+
+struct sarhad_screener; /* the watchlist index, below */
+
+/*
+ * Screen every presentation against screener (NULL: stop screening), which
+ * must outlive its use here.  The query is the name from the first
+ * machine-readable document (given names then surname), the birth date,
+ * nationality, father's name and sex; a presentation without such a name
+ * is not screened.  Hits down to the lower of the policy's screening
+ * threshold and SARHAD_SCREEN_DEFAULT_THRESHOLD are carried; the policy
+ * refers those at or above its own.
+ */
+void sarhad_ledger_set_screener(struct sarhad_ledger *ledger,
+                                const struct sarhad_screener *screener);
+
+/*
+ * Decide and record one presentation: find the traveller's history in the
+ * ledger (linking identities), screen (when a hook is set), decide by the
+ * current policy, then record the attempt, its decision, the stay change,
+ * visa use, the returns record of an exit, PoR cancellation, a referral
+ * case and the audit entry.  All in one transaction: outside a batch it
+ * commits (durably, per the store's synchronous level) before returning;
+ * inside a sarhad_store_begin/commit batch it runs under a SAVEPOINT, so a
+ * failing item is undone alone and the batch goes on.
+ *
+ * The ledger adds to the policy's decision what only history knows, as
+ * flags: "no_entry_on_record" (an exit with no open stay; not refused),
+ * "previous_stay_open" (an entry while a stay is still open),
+ * "por_cancelled" (a PoR card already cancelled on an earlier return),
+ * "identity_linked" (the traveller was recognised by another document).
+ * *out receives the decision and *attempt_id (may be NULL) its id.  who
+ * names the officer; now is the recording time (Unix seconds).
+ *
+ * A presentation with no identity at all (an undocumented returnee with no
+ * document and no name) is recorded as an anonymous attempt (traveller 0).
+ *
+ * Errors: SARHAD_EINVAL (NULL arguments, a presentation without a time),
+ * SARHAD_EPERM (a store opened read-only), store errors (SARHAD_EIO for a
+ * full disk or a read-only file, SARHAD_EBUSY, SARHAD_EDB), the screening
+ * hook's error.  On any error nothing is recorded.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_cross(
+    struct sarhad_ledger *ledger, const struct sarhad_presentation *p,
+    const struct sarhad_actor *who, int64_t now, struct sarhad_decision *out,
+    int64_t *attempt_id, struct sarhad_error *err);
+
+/*
+ * The history the ledger would hand the policy for p (read only): stays of
+ * the linked traveller (most recent last, at most SARHAD_MAX_STAYS) and
+ * entries already used on the presented visa.  *traveller_id (may be NULL)
+ * gets the traveller's id, 0 when unknown.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_history(struct sarhad_ledger *ledger,
+                      const struct sarhad_presentation *p,
+                      struct sarhad_history *out, int64_t *traveller_id,
+                      struct sarhad_error *err);
+
+/* ---- policy versions ---- */
+
+/* A published policy version: number counts publications 1, 2, ...; name
+ * and version are what the policy text declares. */
+struct sarhad_policy_info {
+    int number;
+    char name[48];
+    int version;
+    char filename[128];
+    char published_at[26]; /* UTC, RFC 3339 */
+    char published_by[32];
+    char sha256[65]; /* hex of the text */
+    bool is_current;
+};
+
+/*
+ * Publish a new policy version: compile, lint (an error finding refuses
+ * it, warnings do not), then record it as the next publication and make it
+ * current for this ledger, with its audit entry, in one transaction.  A
+ * published version is never edited: the declared version must be greater
+ * than the current one's (SARHAD_EEXIST otherwise).  Up to issue_cap lint
+ * findings are copied to issues (may be NULL with cap 0) and
+ * *issue_count (may be NULL) gets how many there were.  *info (may be
+ * NULL) describes the publication.  Not inside a batch.  Errors:
+ * SARHAD_EFORMAT (compile, err->line/col), SARHAD_EINVAL (lint errors, or
+ * a batch is open), SARHAD_EEXIST, store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_policy_publish(
+    struct sarhad_ledger *ledger, const char *filename, const char *text,
+    size_t len, const struct sarhad_actor *who, int64_t now,
+    struct sarhad_policy_info *info, struct sarhad_lint_issue *issues,
+    unsigned issue_cap, unsigned *issue_count, struct sarhad_error *err);
+
+/* Call fn for every publication, oldest first; fn returns false to stop. */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_policy_list(
+    struct sarhad_store *store,
+    bool (*fn)(void *ctx, const struct sarhad_policy_info *info), void *ctx,
+    struct sarhad_error *err);
+
+/*
+ * Call fn once with publication number's text (number 0: the current
+ * one); text is valid only during the call.  SARHAD_ENOTFOUND when there
+ * is no such publication.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_policy_text(
+    struct sarhad_store *store, int number,
+    void (*fn)(void *ctx, const struct sarhad_policy_info *info,
+               const char *text, size_t len),
+    void *ctx, struct sarhad_error *err);
+
+/* ---- referrals (secondary inspection) ---- */
+
+/* An open referral case. */
+struct sarhad_referral {
+    int64_t attempt_id;
+    int64_t traveller_id;
+    char post[16];
+    char crossing[16];
+    enum sarhad_direction direction;
+    char at[26]; /* the attempt's local time, RFC 3339 */
+    char officer[32];
+    char nationality[4];
+    char name[96]; /* "SURNAME, Given Names" as read */
+    char rule[48];
+    char reason_code[32]; /* the decision's first reason, "" when none */
+    char reason[160];
+};
+
+/* Call fn for each open case of post (NULL or "": every post), oldest
+ * first; fn returns false to stop. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_referrals(struct sarhad_store *store, const char *post,
+                        bool (*fn)(void *ctx, const struct sarhad_referral *r),
+                        void *ctx, struct sarhad_error *err);
+
+/*
+ * Resolve an open referral: outcome SARHAD_ADMIT or SARHAD_REFUSE with a
+ * written reason (1..SARHAD_LEDGER_REASON_MAX bytes) by a supervisor (or
+ * admin) named in who.  Recorded as a new event referring to the attempt;
+ * an admit then opens or closes the stay as a direct admit would.  One
+ * transaction with its audit entry; *seq (may be NULL) gets that entry's
+ * seq.  Errors: SARHAD_ENOTFOUND (no such referral), SARHAD_EEXIST
+ * (already resolved), SARHAD_EPERM (who is not a supervisor or admin),
+ * SARHAD_EINVAL (bad outcome or reason), store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_resolve(struct sarhad_ledger *ledger, int64_t attempt_id,
+                      enum sarhad_outcome outcome, const char *reason,
+                      const struct sarhad_actor *who, int64_t now, int64_t *seq,
+                      struct sarhad_error *err);
+
+/* ---- lookups ---- */
+
+/*
+ * Call fn once with the JSON of one attempt: {"id", "post", "crossing",
+ * "counter", "officer", "direction", "time", "recorded_at", "traveller",
+ * "presentation" {...as read}, "decision" {...as returned}, "movement"
+ * (exits) and "resolution" (null or {"decision","reason","by","at"})}.
+ * json is valid only during the call.  SARHAD_ENOTFOUND when there is no
+ * such attempt.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_attempt(struct sarhad_store *store, int64_t attempt_id,
+                      void (*fn)(void *ctx, const char *json, size_t len),
+                      void *ctx, struct sarhad_error *err);
+
+/*
+ * Call fn once with the JSON of a traveller's history: {"id",
+ * "nationality", "surname", "given_names", "birth_date", "sex",
+ * "documents" [{"kind","value","first_attempt"}], "links" [{"attempt",
+ * "by", "why"}], "stays" [{"entry","exit","allowed_days"}], "attempts"
+ * [{"id","time","crossing","direction","decision","rule"}]} (attempts most
+ * recent first, at most 200).  SARHAD_ENOTFOUND when unknown.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_traveller(struct sarhad_store *store, int64_t traveller_id,
+                        void (*fn)(void *ctx, const char *json, size_t len),
+                        void *ctx, struct sarhad_error *err);
+
+/* ---- stays ---- */
+
+/*
+ * Days spent in the country within the window of window_days days that
+ * ends on (and includes) day: [day - window_days + 1, day].  The entry day
+ * and the exit day both count, a same-day entry and exit is one day, and
+ * an open stay counts up to day (DOMAIN.md section 4; the EU 90/180 rule
+ * is window_days 180 checked against 90).  Stays with no entry date are
+ * ignored.
+ */
+int sarhad_stays_days_in_window(const struct sarhad_stay *stays, unsigned count,
+                                struct sarhad_date day, int window_days);
+
+/* Days an open stay that began on entry has run past allowed_days on day
+ * (entry day counts as day 1); 0 when within it or when allowed_days is 0. */
+int sarhad_stay_overstay_days(struct sarhad_date entry, int allowed_days,
+                              struct sarhad_date day);
+
+/* ---- reports ---- */
+
+enum sarhad_report_kind {
+    SARHAD_REPORT_DAILY = 0, /* day x post x crossing x direction x
+                                nationality x decision */
+    SARHAD_REPORT_RETURNS,   /* week x crossing x documentation x movement,
+                                with individuals, vehicles, vulnerable */
+    SARHAD_REPORT_OVERSTAYS, /* open stays past their allowed days, by
+                                crossing x nationality x band */
+    SARHAD_REPORT_REFUSALS   /* refusals by reason code x crossing x
+                                nationality */
+};
+
+/* Which part of the ledger a report covers; zero means "no limit".  For
+ * overstays, to is the reference day (today when zero). */
+struct sarhad_report_filter {
+    struct sarhad_date from;
+    struct sarhad_date to;
+    char post[16];
+};
+
+#define SARHAD_REPORT_MAX_COLUMNS 10
+
+/* One row of a report: values[i] is the text of column names[i] (NULL for
+ * null); is_number[i] says it is an integer.  The last column is "count".
+ * Pointers are valid only during the callback. */
+struct sarhad_report_row {
+    unsigned column_count;
+    const char *names[SARHAD_REPORT_MAX_COLUMNS];
+    const char *values[SARHAD_REPORT_MAX_COLUMNS];
+    bool is_number[SARHAD_REPORT_MAX_COLUMNS];
+};
+
+/* "daily", "returns", "overstays", "refusals"; false for another name. */
+bool sarhad_report_kind_parse(enum sarhad_report_kind *out, const char *name);
+
+/* The column names of a report (also when it has no rows); *count gets
+ * how many. */
+const char *const *sarhad_report_columns(enum sarhad_report_kind kind,
+                                         unsigned *count);
+
+/*
+ * Make a report and deliver it row by row to fn (which returns false to
+ * stop), in a stable order.  Reads only (a read-only store is fine).
+ * SARHAD_EINVAL for an unknown kind or from > to; store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_report(struct sarhad_store *store, enum sarhad_report_kind kind,
+                     const struct sarhad_report_filter *filter,
+                     bool (*fn)(void *ctx, const struct sarhad_report_row *row),
+                     void *ctx, struct sarhad_error *err);
+
+/* ---- verification ---- */
+
+/* One problem found by sarhad_ledger_verify. */
+struct sarhad_verify_problem {
+    char check[32];    /* "integrity", "audit_chain", "summary", "stays", ... */
+    int64_t subject;   /* the attempt, stay or entry concerned, 0 when none */
+    char message[160]; /* what is wrong */
+};
+
+/*
+ * Check the store: SQLite's integrity_check, the audit chain
+ * (sarhad_audit_verify), and the ledger's invariants: every attempt has its
+ * audit entry; summary tables equal the counts recomputed from the events;
+ * a traveller has at most one open stay and every stay's days run forwards;
+ * visa entries used equal the admitted entries recorded on the visa; every
+ * referral is either open or resolved exactly once.  Up to cap problems
+ * are copied to problems and *problem_count gets how many were found (0:
+ * the store is sound).  Returns SARHAD_OK whenever the checks ran (finding
+ * problems is a result); errors only when the store cannot be read.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_verify(struct sarhad_store *store,
+                     struct sarhad_verify_problem *problems, unsigned cap,
+                     unsigned *problem_count, struct sarhad_error *err);
+
+/* ---- synthetic traffic ---- */
+
+/*
+ * Record days x per_day synthetic but realistic crossings starting on
+ * first_day through sarhad_ledger_cross (names from Afghan and Pakistani
+ * name lists, valid MRZs, visas of the real categories, returns in the
+ * 2023 proportions, travellers who come back), in batches of up to 1000
+ * per transaction.  The same seed gives the same traffic.  progress (may
+ * be NULL) is called after each batch with the count done and the total.
+ * who is recorded as the officer.  Errors as sarhad_ledger_cross.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_generate(
+    struct sarhad_ledger *ledger, struct sarhad_date first_day, unsigned days,
+    unsigned per_day, uint64_t seed, const struct sarhad_actor *who,
+    void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+    struct sarhad_error *err);
+
 /* ===== names and watchlist screening (src/names.c, src/screen*.c) ===== */
+
+/*
+ * Names.  A name of the region arrives in Latin letters, in Arabic script
+ * (Pashto, Dari, Urdu, Arabic) or from an MRZ ('<' fillers, ICAO X-escapes
+ * such as XKH, XSH).  Normalising it gives lowercase ASCII tokens with
+ * titles (Mullah, Haji, ...) and connectors (bin, ibn, s/o) left out and
+ * particles joined (Abd al-Rahman -> abdrahman, Hikmat Ullah -> hikmatulah),
+ * each with a folded spelling (variants of vowels, doubled letters, q/k,
+ * w/v, th/s, ... meet) and a consonant skeleton key that also meets the
+ * vowel-less transliteration of Arabic script.
+ */
+#define SARHAD_NAME_MAX_LEN    256 /* bytes of UTF-8 accepted */
+#define SARHAD_NAME_MAX_TOKENS 12  /* further tokens are ignored */
+
+enum sarhad_script {
+    SARHAD_SCRIPT_NONE = 0, /* no letters */
+    SARHAD_SCRIPT_LATIN,
+    SARHAD_SCRIPT_ARABIC, /* Arabic script: Arabic, Pashto, Dari, Urdu */
+    SARHAD_SCRIPT_MIXED,
+    SARHAD_SCRIPT_OTHER
+};
+
+struct sarhad_name_token {
+    char text[32];   /* lowercase ASCII after transliteration and joining */
+    char folded[32]; /* spelling variants folded together */
+    char key[24];    /* consonant skeleton of folded (may be "") */
+};
+
+struct sarhad_name {
+    enum sarhad_script script;
+    bool from_mrz;                   /* read as an MRZ name field */
+    bool vowelless;                  /* transliterated from Arabic script */
+    char latin[SARHAD_NAME_MAX_LEN]; /* whole name, lowercase ASCII */
+    unsigned token_count;
+    struct sarhad_name_token tokens[SARHAD_NAME_MAX_TOKENS];
+    char removed[96]; /* titles and connectors left out, space-separated */
+};
+
+/*
+ * Normalise len bytes of UTF-8.  Text made only of A-Z, digits, spaces and
+ * at least one '<' is read as an MRZ name field.  Allocates nothing that
+ * outlives the call; safe from several threads.  SARHAD_ETOOBIG over
+ * SARHAD_NAME_MAX_LEN bytes, SARHAD_EFORMAT for invalid UTF-8 or control
+ * characters (err->offset is the byte), SARHAD_EINVAL for NULL arguments.
+ * A name without letters gives token_count 0 and SARHAD_OK.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_name_normalize(struct sarhad_name *out, const char *text, size_t len,
+                      struct sarhad_error *err);
+
+/* "none", "latin", "arabic", "mixed", "other". */
+const char *sarhad_script_name(enum sarhad_script script);
+
+/*
+ * Decode an MRZ name field (len bytes of A-Z and '<'): fillers become
+ * spaces, "SURNAME<<GIVEN" becomes "GIVEN SURNAME", and the ICAO 9303-3
+ * Arabic X-escapes are undone (XKH -> KH, XSH -> SH, XTH -> TH, ...).
+ * Writes a NUL-terminated string of at most cap bytes; SARHAD_ETOOBIG when
+ * it does not fit, SARHAD_EFORMAT for other characters.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_name_from_mrz(char *out, size_t cap, const char *text, size_t len,
+                     struct sarhad_error *err);
+
+/*
+ * Watchlists.  An import is a new list version; the newest is current.
+ * CSV columns: id,name,aliases,birth_date,nationality,father_name (header
+ * required; aliases separated by ';'; birth dates YYYY-MM-DD, YYYY or
+ * YYYY..YYYY, several separated by ';', a leading '~' or "circa " marks an
+ * approximate one; nationalities ICAO codes or country names separated by
+ * ';').  The UN consolidated list XML is also read (individuals only).
+ */
+#define SARHAD_WL_MAX_INPUT   (64u * 1024 * 1024) /* bytes per import */
+#define SARHAD_WL_MAX_ENTRIES 2000000
+#define SARHAD_WL_MAX_NAMES   32 /* primary name + aliases + original */
+#define SARHAD_WL_NAME_LEN    256
+#define SARHAD_WL_MAX_BIRTHS  12
+#define SARHAD_WL_MAX_NATS    6
+
+enum sarhad_wl_format { SARHAD_WL_AUTO = 0, SARHAD_WL_CSV, SARHAD_WL_UN_XML };
+
+/* A birth date as listed: from == to for an exact day; a year is its Jan
+ * 1 - Dec 31; a range its years; approximate for "circa". */
+struct sarhad_birth {
+    struct sarhad_date from;
+    struct sarhad_date to;
+    bool approximate;
+};
+
+struct sarhad_watchlist_entry {
+    char id[32];
+    char sex;            /* 'M', 'F' or 0 when not listed */
+    unsigned name_count; /* names[0] is the primary name; no repeats */
+    char names[SARHAD_WL_MAX_NAMES][SARHAD_WL_NAME_LEN];
+    unsigned alias_count; /* aliases the source listed (repeats counted) */
+    unsigned birth_count;
+    struct sarhad_birth births[SARHAD_WL_MAX_BIRTHS];
+    unsigned nationality_count;
+    char nationalities[SARHAD_WL_MAX_NATS][4]; /* ICAO codes */
+    char father_name[SARHAD_WL_NAME_LEN];
+};
+
+struct sarhad_watchlist_version {
+    char label[24];    /* "v1", "v2", ...: what a screening records */
+    char source[96];   /* the name the importer was given */
+    char format[8];    /* "csv" or "un-xml" */
+    char imported[24]; /* UTC, RFC 3339 */
+    unsigned entry_count;
+    unsigned name_count;
+    bool is_current;
+};
+
+/*
+ * Parse len bytes of a list (format AUTO tells the UN XML from CSV by its
+ * first element) and store it as a new version named by source (a file
+ * name, for the record).  All or nothing: a malformed row fails the whole
+ * import with err->line and err->col at the fault (CSV) or err->line and
+ * the field (XML).  *out (may be NULL) describes the new version.
+ * SARHAD_EFORMAT, SARHAD_ETOOBIG (over SARHAD_WL_MAX_INPUT, too many
+ * entries or names), SARHAD_EPERM (read-only store), SARHAD_EDB, SARHAD_EIO.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_watchlist_import(
+    struct sarhad_store *store, const char *data, size_t len,
+    enum sarhad_wl_format format, const char *source,
+    struct sarhad_watchlist_version *out, struct sarhad_error *err);
+
+/*
+ * Parse without storing: call fn for each entry in order (fn returns
+ * nonzero to stop, which makes the call return SARHAD_OK early).  Errors
+ * as for sarhad_watchlist_import.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_watchlist_parse(
+    const char *data, size_t len, enum sarhad_wl_format format,
+    int (*fn)(void *ctx, const struct sarhad_watchlist_entry *entry), void *ctx,
+    struct sarhad_error *err);
+
+/* The versions, newest first: up to cap into out, *count set to how many
+ * exist.  SARHAD_EDB on store failure. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_watchlist_versions(struct sarhad_store *store,
+                          struct sarhad_watchlist_version *out, size_t cap,
+                          size_t *count, struct sarhad_error *err);
+
+/*
+ * Call fn for each entry of a version (label, or NULL for the current one),
+ * in import order.  SARHAD_ENOTFOUND when there is no such version.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_watchlist_entries(
+    struct sarhad_store *store, const char *label,
+    int (*fn)(void *ctx, const struct sarhad_watchlist_entry *entry), void *ctx,
+    struct sarhad_error *err);
+
+/*
+ * Screening.  A screener is an in-memory index of one list version; it is
+ * read-only once built, so any number of threads may query it at once.
+ */
+#define SARHAD_SCREEN_DEFAULT_THRESHOLD 70 /* until the policy sets one */
+#define SARHAD_EXPLAIN_MAX              8
+
+struct sarhad_screener;
+
+/* What is known of the person screened; all but name may be empty. */
+struct sarhad_screen_query {
+    const char *name;
+    struct sarhad_date birth_date; /* year 0: not given */
+    int birth_year;                /* when only the year is known, or 0 */
+    const char *nationality;       /* ICAO code or country name, or NULL */
+    const char *father_name;       /* or NULL */
+    char sex;                      /* 'M', 'F' or 0 */
+};
+
+/*
+ * Build a screener of the store's current list version (an empty one when
+ * nothing was imported; its list_version is then "").  The caller owns *out
+ * and frees it with sarhad_screener_close.  SARHAD_ENOMEM, SARHAD_EDB.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_screener_open(struct sarhad_screener **out, struct sarhad_store *store,
+                     struct sarhad_error *err);
+
+/*
+ * Build a screener without a store: new, add each entry, then finish
+ * (which builds the index; only then may it be queried).  version is the
+ * label screenings will carry.  SARHAD_ENOMEM, SARHAD_EINVAL (add after
+ * finish, too many entries), SARHAD_EFORMAT (a name not valid UTF-8).
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_screener_new(struct sarhad_screener **out, const char *version,
+                    struct sarhad_error *err);
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_screener_add(struct sarhad_screener *s,
+                    const struct sarhad_watchlist_entry *entry,
+                    struct sarhad_error *err);
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err);
+
+/* Free a screener; NULL is fine. */
+void sarhad_screener_close(struct sarhad_screener *s);
+
+/* The list version the screener was built from ("" when none). */
+const char *sarhad_screener_version(const struct sarhad_screener *s);
+
+struct sarhad_screener_stats {
+    size_t entries;
+    size_t names;
+    size_t tokens;
+    size_t keys;      /* distinct skeleton keys */
+    size_t pair_keys; /* distinct token-pair keys of the index */
+    size_t bytes;     /* memory held */
+};
+void sarhad_screener_stats(const struct sarhad_screener *s,
+                           struct sarhad_screener_stats *out);
+
+/*
+ * Screen one person: out gets the list version, screened = true, and the
+ * entries scoring at or above threshold (0-100), best first, at most
+ * SARHAD_MAX_HITS, each with a why that says which names matched and which
+ * evidence counted.  Thread-safe.  SARHAD_EINVAL (no name, threshold out of
+ * range), errors of sarhad_name_normalize.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_screener_query(const struct sarhad_screener *s,
+                      const struct sarhad_screen_query *query, int threshold,
+                      struct sarhad_screening *out, struct sarhad_error *err);
+
+/* One listed token matched to one query token, and why. */
+struct sarhad_token_match {
+    char query[32];
+    char listed[32];
+    int similarity; /* 0-100 */
+    char why[40];   /* "same spelling", "same consonants", "1 edit", ... */
+};
+
+/* One piece of evidence and what it did to the score. */
+struct sarhad_evidence {
+    char what[16]; /* "birth_date", "nationality", "father_name", "sex",
+                      "none" */
+    int points;    /* added to the name score (negative lowers it) */
+    char detail[112];
+};
+
+struct sarhad_candidate {
+    struct sarhad_hit hit; /* entry id, primary name, final score, why */
+    char matched_name[SARHAD_WL_NAME_LEN]; /* the listed name that matched */
+    int name_score;                        /* 0-100, before evidence */
+    bool above_threshold;
+    unsigned match_count;
+    struct sarhad_token_match matches[SARHAD_NAME_MAX_TOKENS];
+    char unmatched[96]; /* tokens on either side left unmatched */
+    unsigned evidence_count;
+    struct sarhad_evidence evidence[5];
+};
+
+struct sarhad_explanation {
+    struct sarhad_name query; /* the query as normalised */
+    char list_version[24];
+    int threshold;
+    size_t scored;            /* candidates the index handed to the scorer */
+    unsigned candidate_count; /* best first, above threshold or not */
+    struct sarhad_candidate candidates[SARHAD_EXPLAIN_MAX];
+};
+
+/*
+ * Screen one person and explain: the best SARHAD_EXPLAIN_MAX candidates
+ * (including those under threshold) with every token alignment and every
+ * piece of evidence.  *out is large (about 40 KiB): allocate it.
+ * Thread-safe.  Errors as for sarhad_screener_query.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_screener_explain(
+    const struct sarhad_screener *s, const struct sarhad_screen_query *query,
+    int threshold, struct sarhad_explanation *out, struct sarhad_error *err);
+
+/*
+ * Parse a birth date as a query or list gives it: "YYYY-MM-DD", "YYYY",
+ * "YYYY..YYYY", optionally led by "~" or "circa " (approximate).
+ * SARHAD_EFORMAT with err->offset at the fault.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_birth_parse(struct sarhad_birth *out, const char *text, size_t len,
+                   struct sarhad_error *err);
+
+/* Write b as sarhad_birth_parse reads it ("~1966", "1965..1968",
+ * "1975-03-14") into out (cap bytes, NUL-terminated); returns the length. */
+size_t sarhad_birth_format(char *out, size_t cap, const struct sarhad_birth *b);
+
+/* Write to out the ICAO code of a nationality given as a code or a
+ * country name ("Afghanistan" -> "AFG"); false when it is unknown. */
+bool sarhad_nationality_code(char out[4], const char *text, size_t len);
 
 /* ===== accounts, sessions and audit (src/auth.c, src/audit.c) ===== */
 

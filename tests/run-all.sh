@@ -39,6 +39,19 @@ for replay in "$BUILD"/replay_*; do
     fi
 done
 
+# Shell test scripts (tests/*_test.sh): each exits 0 when all its checks
+# passed and prints its own "ok"/"FAIL" lines.
+for t in tests/*_test.sh; do
+    [ -f "$t" ] || continue
+    if r=$(BUILD="$BUILD" SARHAD="$BUILD/sarhad" bash "$t" 2>&1); then
+        echo "$t: $(echo "$r" | grep -c '^ok') checks passed"
+        count "$t" 0
+    else
+        echo "$r" | grep -v '^ok' | tail -n 20
+        count "$t" 1
+    fi
+done
+
 # Command-line cases.
 export SARHAD="$BUILD/sarhad"
 source tests/cases.sh

@@ -38,9 +38,10 @@ test_failed(const char *file, int line, const char *fmt, ...)
     current_failed = 1;
 }
 
-/* The counting allocator behind test_alloc_fail_at() and test_alloc_live(). */
+/* The counting allocator behind test_alloc_fail_at() and test_alloc_live().
+ * The live count is atomic: library calls may run on several threads. */
 static long alloc_countdown;
-static long alloc_live;
+static _Atomic long alloc_live;
 static int alloc_did_fail;
 
 static void *

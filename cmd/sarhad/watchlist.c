@@ -1,0 +1,128 @@
+/*
+ * watchlist.c - `sarhad watchlist import|list|versions`: importing a list
+ * (CSV or the UN consolidated XML) as a new version of the post's
+ * watchlist, and showing what is stored.
+ */
+#include "cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+SARHAD_VERB(watchlist, "import and show watchlists (CSV, UN XML)")
+
+static void
+help(FILE *out)
+{
+    fprintf(out,
+            "usage: sarhad watchlist import --db FILE LIST\n"
+            "       sarhad watchlist versions --db FILE\n"
+            "       sarhad watchlist list --db FILE [--version vN]\n"
+            "\n"
+            "LIST is the UN consolidated list XML or a CSV with the header\n"
+            "  id,name,aliases,birth_date,nationality,father_name[,sex]\n"
+            "aliases, birth dates and nationalities separated by ';'; birth\n"
+            "dates YYYY-MM-DD, YYYY or YYYY..YYYY ('~' before one: circa).\n"
+            "Each import is a new version; the newest is current.\n");
+}
+
+static int
+print_entry(void *ctx, const struct sarhad_watchlist_entry *e)
+{
+    (void)ctx;
+    printf("%s\t%s\t", e->id, e->names[0]);
+    for (unsigned i = 1; i < e->name_count; i++)
+        printf("%s%s", i > 1 ? "; " : "", e->names[i]);
+    putchar('\t');
+    for (unsigned i = 0; i < e->birth_count; i++) {
+        char text[32];
+        sarhad_birth_format(text, sizeof(text), &e->births[i]);
+        printf("%s%s", i ? ";" : "", text);
+    }
+    putchar('\t');
+    for (unsigned i = 0; i < e->nationality_count; i++)
+        printf("%s%s", i ? ";" : "", e->nationalities[i]);
+    printf("\t%s\n", e->father_name);
+    return 0;
+}
+
+int
+cmd_watchlist(int argc, char **argv)
+{
+    const char *db = NULL, *version = NULL, *list = NULL, *sub;
+    struct sarhad_store_options opt = {false, false, NULL};
+    struct sarhad_store *store = NULL;
+    struct sarhad_error err;
+    int rc = 0;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+        help(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : 0;
+    }
+    sub = argv[1];
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db = argv[++i];
+        else if (strcmp(argv[i], "--version") == 0 && i + 1 < argc)
+            version = argv[++i];
+        else if (strcmp(argv[i], "--help") == 0) {
+            help(stdout);
+            return 0;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return usage_error("watchlist", "unknown option %s", argv[i]);
+        else if (list == NULL)
+            list = argv[i];
+        else
+            return usage_error("watchlist", "one list at a time");
+    }
+    if (db == NULL)
+        return usage_error("watchlist", "--db FILE is required");
+    if (strcmp(sub, "import") == 0) {
+        if (list == NULL)
+            return usage_error("watchlist", "import needs a LIST file");
+        opt.create = true;
+    } else if (strcmp(sub, "list") == 0 || strcmp(sub, "versions") == 0) {
+        if (list != NULL)
+            return usage_error("watchlist", "%s takes no file", sub);
+        opt.read_only = true;
+    } else {
+        return usage_error("watchlist", "unknown subcommand '%s'", sub);
+    }
+    if (sarhad_store_open(&store, db, &opt, &err) != SARHAD_OK) {
+        print_error(db, &err);
+        return 1;
+    }
+    if (strcmp(sub, "import") == 0) {
+        struct sarhad_watchlist_version v;
+        size_t len;
+        char *data = read_input(list, SARHAD_WL_MAX_INPUT, &len);
+        if (data == NULL) {
+            rc = 1;
+        } else if (sarhad_watchlist_import(store, data, len, SARHAD_WL_AUTO,
+                                           list, &v, &err) != SARHAD_OK) {
+            print_error(list, &err);
+            rc = 1;
+        } else {
+            printf("imported %s: %u entries, %u names (%s) from %s\n", v.label,
+                   v.entry_count, v.name_count, v.format, list);
+        }
+        free(data);
+    } else if (strcmp(sub, "versions") == 0) {
+        struct sarhad_watchlist_version v[64];
+        size_t count = 0;
+        if (sarhad_watchlist_versions(store, v, 64, &count, &err) !=
+            SARHAD_OK) {
+            print_error(db, &err);
+            rc = 1;
+        }
+        for (size_t i = 0; rc == 0 && i < count && i < 64; i++)
+            printf("%s\t%s\t%s\t%s\t%u entries\t%u names\t%s\n", v[i].label,
+                   v[i].is_current ? "current" : "old", v[i].imported,
+                   v[i].format, v[i].entry_count, v[i].name_count, v[i].source);
+    } else if (sarhad_watchlist_entries(store, version, print_entry, NULL,
+                                        &err) != SARHAD_OK) {
+        print_error(db, &err);
+        rc = 1;
+    }
+    sarhad_store_close(store);
+    return rc;
+}

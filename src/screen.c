@@ -1,0 +1,854 @@
+/*
+ * screen.c - the screener: an in-memory index of one list version, built
+ * once and then read by any number of threads.  Every listed name is
+ * normalised to tokens with consonant-skeleton keys; the index maps each
+ * unordered pair of a name's keys (and each key of a one-token name) to
+ * the names holding it.  A query expands each of its keys to the listed
+ * keys within one edit (a deletion-neighbourhood table over the small key
+ * dictionary), looks up every pair of expansions, and hands the scorer the
+ * union: tens to thousands of names out of a million, never all of them.
+ */
+#include "screen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* How many names a query may send to the scorer before it stops adding
+ * the least selective key pairs (the most selective are always used). */
+#define CANDIDATE_CAP  6000
+#define MAX_EXPANSIONS 8
+
+static uint64_t
+hash_str(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static bool
+grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    size_t n = *cap ? *cap : 64;
+    void *q;
+
+    if (need <= *cap)
+        return true;
+    while (n < need)
+        n *= 2;
+    q = sarhad__realloc(*p, n * size);
+    if (q == NULL)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+static uint32_t
+add_string(struct sarhad_screener *s, const char *text)
+{
+    size_t len = strlen(text) + 1;
+    uint32_t off = (uint32_t)s->strings_len;
+
+    if (!grow((void **)&s->strings, &s->strings_cap, s->strings_len + len, 1))
+        return UINT32_MAX;
+    memcpy(s->strings + s->strings_len, text, len);
+    s->strings_len += len;
+    return off;
+}
+
+/* ---- key dictionary -------------------------------------------------- */
+
+uint32_t
+sarhad__screen_key_find(const struct sarhad_screener *s, const char *key)
+{
+    size_t mask, i;
+
+    if (s->key_table_cap == 0)
+        return UINT32_MAX;
+    mask = s->key_table_cap - 1;
+    for (i = hash_str(key, strlen(key)) & mask; s->key_table[i] != 0;
+         i = (i + 1) & mask)
+        if (strcmp(s->keys[s->key_table[i] - 1], key) == 0)
+            return s->key_table[i] - 1;
+    return UINT32_MAX;
+}
+
+static bool
+rehash(struct sarhad_screener *s, size_t cap)
+{
+    uint32_t *t = sarhad__calloc(cap, sizeof(*t));
+
+    if (t == NULL)
+        return false;
+    for (size_t k = 0; k < s->key_count; k++) {
+        size_t i = hash_str(s->keys[k], strlen(s->keys[k])) & (cap - 1);
+        while (t[i] != 0)
+            i = (i + 1) & (cap - 1);
+        t[i] = (uint32_t)k + 1;
+    }
+    sarhad__free(s->key_table);
+    s->key_table = t;
+    s->key_table_cap = cap;
+    return true;
+}
+
+static uint32_t
+key_intern(struct sarhad_screener *s, const char *key)
+{
+    uint32_t id = sarhad__screen_key_find(s, key);
+    size_t i;
+
+    if (id != UINT32_MAX) {
+        s->key_df[id]++;
+        return id;
+    }
+    if ((s->key_count + 1) * 2 > s->key_table_cap &&
+        !rehash(s, s->key_table_cap ? s->key_table_cap * 2 : 1024))
+        return UINT32_MAX;
+    if (!grow((void **)&s->keys, &s->key_cap, s->key_count + 1,
+              sizeof(*s->keys)))
+        return UINT32_MAX;
+    {
+        size_t df_cap = s->key_count;
+        uint32_t *df = sarhad__realloc(s->key_df, s->key_cap * sizeof(*df));
+        (void)df_cap;
+        if (df == NULL)
+            return UINT32_MAX;
+        s->key_df = df;
+    }
+    id = (uint32_t)s->key_count++;
+    sarhad__strlcpy(s->keys[id], key, sizeof(s->keys[id]));
+    s->key_df[id] = 1;
+    i = hash_str(key, strlen(key)) & (s->key_table_cap - 1);
+    while (s->key_table[i] != 0)
+        i = (i + 1) & (s->key_table_cap - 1);
+    s->key_table[i] = id + 1;
+    return id;
+}
+
+/* ---- building -------------------------------------------------------- */
+
+enum sarhad_status
+sarhad_screener_new(struct sarhad_screener **out, const char *version,
+                    struct sarhad_error *err)
+{
+    struct sarhad_screener *s;
+
+    if (out == NULL)
+        return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
+                            "no screener given");
+    s = sarhad__calloc(1, sizeof(*s));
+    if (s == NULL)
+        return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
+    sarhad__strlcpy(s->version, version != NULL ? version : "",
+                    sizeof(s->version));
+    *out = s;
+    return SARHAD_OK;
+}
+
+void
+sarhad_screener_close(struct sarhad_screener *s)
+{
+    if (s == NULL)
+        return;
+    sarhad__free(s->entries);
+    sarhad__free(s->names);
+    sarhad__free(s->tokens);
+    sarhad__free(s->births);
+    sarhad__free(s->strings);
+    sarhad__free(s->keys);
+    sarhad__free(s->key_df);
+    sarhad__free(s->key_table);
+    sarhad__free(s->dels);
+    sarhad__free(s->pairs);
+    sarhad__free(s->pair_names);
+    sarhad__free(s->singles);
+    sarhad__free(s->single_names);
+    sarhad__free(s);
+}
+
+const char *
+sarhad_screener_version(const struct sarhad_screener *s)
+{
+    return s != NULL ? s->version : "";
+}
+
+/* Add one normalised name; returns its index or UINT32_MAX (no memory). */
+static uint32_t
+add_name(struct sarhad_screener *s, uint32_t entry, const char *text,
+         const struct sarhad_name *n)
+{
+    struct scr_name *nm;
+
+    if (!grow((void **)&s->names, &s->name_cap, s->name_count + 1,
+              sizeof(*s->names)) ||
+        !grow((void **)&s->tokens, &s->token_cap,
+              s->token_count + n->token_count, sizeof(*s->tokens)))
+        return UINT32_MAX;
+    nm = &s->names[s->name_count];
+    nm->entry = entry;
+    nm->tok_start = (uint32_t)s->token_count;
+    nm->tok_count = (uint8_t)n->token_count;
+    nm->vowelless = n->vowelless;
+    nm->text_off = add_string(s, text);
+    if (nm->text_off == UINT32_MAX)
+        return UINT32_MAX;
+    for (unsigned i = 0; i < n->token_count; i++) {
+        struct scr_token *t = &s->tokens[s->token_count + i];
+        t->key = key_intern(s, n->tokens[i].key);
+        if (t->key == UINT32_MAX)
+            return UINT32_MAX;
+        t->common = sarhad__screen_is_common(n->tokens[i].key);
+        sarhad__strlcpy(t->folded, n->tokens[i].folded, sizeof(t->folded));
+        sarhad__strlcpy(t->text, n->tokens[i].text, sizeof(t->text));
+    }
+    s->token_count += n->token_count;
+    return (uint32_t)s->name_count++;
+}
+
+enum sarhad_status
+sarhad_screener_add(struct sarhad_screener *s,
+                    const struct sarhad_watchlist_entry *e,
+                    struct sarhad_error *err)
+{
+    struct sarhad_name *n;
+    struct scr_entry *se;
+    enum sarhad_status st = SARHAD_OK;
+    uint32_t index;
+
+    if (s == NULL || e == NULL || s->finished)
+        return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
+                            "entries are added before finish");
+    if (s->entry_count >= SARHAD_WL_MAX_ENTRIES)
+        return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
+                            "more than %d entries", SARHAD_WL_MAX_ENTRIES);
+    if (!grow((void **)&s->entries, &s->entry_cap, s->entry_count + 1,
+              sizeof(*s->entries)) ||
+        !grow((void **)&s->births, &s->birth_cap,
+              s->birth_count + e->birth_count, sizeof(*s->births)))
+        return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
+    n = sarhad__malloc(sizeof(*n));
+    if (n == NULL)
+        return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
+    index = (uint32_t)s->entry_count;
+    se = &s->entries[index];
+    memset(se, 0, sizeof(*se));
+    se->father = UINT32_MAX;
+    se->sex = e->sex;
+    se->name_start = (uint32_t)s->name_count;
+    se->id_off = add_string(s, e->id);
+    if (se->id_off == UINT32_MAX)
+        st = sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
+    for (unsigned i = 0; st == SARHAD_OK && i < e->name_count; i++) {
+        st = sarhad_name_normalize(n, e->names[i], strlen(e->names[i]), err);
+        if (st == SARHAD_OK && n->token_count > 0) {
+            if (add_name(s, index, e->names[i], n) == UINT32_MAX)
+                st = sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX,
+                                  NULL);
+            else
+                se->name_count++;
+        }
+    }
+    if (st == SARHAD_OK && e->father_name[0] != '\0') {
+        st = sarhad_name_normalize(n, e->father_name, strlen(e->father_name),
+                                   err);
+        if (st == SARHAD_OK && n->token_count > 0) {
+            se->father = add_name(s, index, e->father_name, n);
+            if (se->father == UINT32_MAX)
+                st = sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX,
+                                  NULL);
+        }
+    }
+    sarhad__free(n);
+    if (st != SARHAD_OK)
+        return st; /* the half-added entry is not counted */
+    se->birth_start = (uint32_t)s->birth_count;
+    se->birth_count = (uint8_t)e->birth_count;
+    if (e->birth_count > 0) /* births may still be NULL */
+        memcpy(s->births + s->birth_count, e->births,
+               e->birth_count * sizeof(*e->births));
+    s->birth_count += e->birth_count;
+    se->nat_count = (uint8_t)e->nationality_count;
+    memcpy(se->nats, e->nationalities, sizeof(se->nats));
+    s->entry_count++;
+    return SARHAD_OK;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Records are (key << 32 | name) when built; group them into postings. */
+static bool
+group(uint64_t *rec, size_t count, struct scr_posting **postings,
+      size_t *posting_count, uint32_t **names)
+{
+    size_t keys = 0;
+
+    qsort(rec, count, sizeof(*rec), cmp_u64);
+    for (size_t i = 0; i < count; i++)
+        if (i == 0 || rec[i] >> 32 != rec[i - 1] >> 32)
+            keys++;
+    *postings = sarhad__malloc((keys ? keys : 1) * sizeof(**postings));
+    *names = sarhad__malloc((count ? count : 1) * sizeof(**names));
+    if (*postings == NULL || *names == NULL)
+        return false;
+    *posting_count = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (i == 0 || rec[i] >> 32 != rec[i - 1] >> 32) {
+            struct scr_posting *p = &(*postings)[(*posting_count)++];
+            p->key = rec[i] >> 32;
+            p->start = (uint32_t)i;
+            p->count = 0;
+        }
+        (*names)[i] = (uint32_t)rec[i];
+        (*postings)[*posting_count - 1].count++;
+    }
+    return true;
+}
+
+/* A pair of key ids folded into the 32 bits the records have for keys. */
+static uint32_t
+pair_key(uint32_t a, uint32_t b)
+{
+    uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
+    uint64_t h = (lo * 0x9E3779B97F4A7C15ull) ^ (hi + 0x632BE59BD9B4E019ull);
+
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
+static bool
+build_pairs(struct sarhad_screener *s)
+{
+    size_t count = 0, n = 0;
+    uint64_t *rec;
+    bool ok;
+
+    for (size_t i = 0; i < s->name_count; i++) {
+        size_t t = s->names[i].tok_count > 6 ? 6 : s->names[i].tok_count;
+        count += t <= 1 ? 1 : t * (t - 1) / 2;
+    }
+    rec = sarhad__malloc((count ? count : 1) * sizeof(*rec));
+    if (rec == NULL)
+        return false;
+    for (size_t i = 0; i < s->name_count; i++) {
+        const struct scr_name *nm = &s->names[i];
+        const struct scr_token *t = &s->tokens[nm->tok_start];
+        size_t tc = nm->tok_count > 6 ? 6 : nm->tok_count;
+        if (s->entries[nm->entry].father == i)
+            continue; /* fathers' names are evidence, not names to find */
+        if (tc == 1)
+            rec[n++] = (uint64_t)pair_key(t[0].key, t[0].key) << 32 | i;
+        for (size_t a = 0; a < tc; a++)
+            for (size_t b = a + 1; b < tc; b++)
+                rec[n++] = (uint64_t)pair_key(t[a].key, t[b].key) << 32 | i;
+    }
+    s->pair_records = n;
+    ok = group(rec, n, &s->pairs, &s->pair_count, &s->pair_names);
+    sarhad__free(rec);
+    if (!ok)
+        return false;
+    n = 0;
+    rec = sarhad__malloc((s->token_count ? s->token_count : 1) * sizeof(*rec));
+    if (rec == NULL)
+        return false;
+    for (size_t i = 0; i < s->name_count; i++) {
+        const struct scr_name *nm = &s->names[i];
+        if (s->entries[nm->entry].father == i)
+            continue;
+        for (size_t a = 0; a < nm->tok_count; a++)
+            rec[n++] = (uint64_t)s->tokens[nm->tok_start + a].key << 32 | i;
+    }
+    ok = group(rec, n, &s->singles, &s->single_count, &s->single_names);
+    sarhad__free(rec);
+    return ok;
+}
+
+/* The deletion neighbourhood: every key and each of its one-letter
+ * deletions, as (hash << 32 | key id). */
+static bool
+build_dels(struct sarhad_screener *s)
+{
+    size_t count = 0, n = 0;
+
+    for (size_t k = 0; k < s->key_count; k++)
+        count += 1 + strlen(s->keys[k]);
+    s->dels = sarhad__malloc((count ? count : 1) * sizeof(*s->dels));
+    if (s->dels == NULL)
+        return false;
+    for (size_t k = 0; k < s->key_count; k++) {
+        const char *key = s->keys[k];
+        size_t len = strlen(key);
+        char buf[24];
+        s->dels[n++] = (hash_str(key, len) & 0xFFFFFFFF00000000ull) | k;
+        if (len < 3)
+            continue; /* two-letter keys are too short to bend */
+        for (size_t d = 0; d < len; d++) {
+            memcpy(buf, key, d);
+            memcpy(buf + d, key + d + 1, len - d - 1);
+            s->dels[n++] = (hash_str(buf, len - 1) & 0xFFFFFFFF00000000ull) | k;
+        }
+    }
+    s->del_count = n;
+    qsort(s->dels, n, sizeof(*s->dels), cmp_u64);
+    return true;
+}
+
+enum sarhad_status
+sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err)
+{
+    if (s == NULL || s->finished)
+        return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
+                            "finish is called once");
+    if (!build_dels(s) || !build_pairs(s))
+        return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
+    s->finished = true;
+    return SARHAD_OK;
+}
+
+static int
+add_entry_cb(void *ctx, const struct sarhad_watchlist_entry *e)
+{
+    void **c = ctx;
+    struct sarhad_error *err = c[1];
+
+    *(enum sarhad_status *)c[2] = sarhad_screener_add(c[0], e, err);
+    return *(enum sarhad_status *)c[2] != SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad_screener_open(struct sarhad_screener **out, struct sarhad_store *store,
+                     struct sarhad_error *err)
+{
+    struct sarhad_watchlist_version v;
+    struct sarhad_screener *s = NULL;
+    enum sarhad_status st, added = SARHAD_OK;
+    size_t count = 0;
+    void *ctx[3];
+
+    if (out == NULL || store == NULL)
+        return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
+                            "no store given");
+    st = sarhad_watchlist_versions(store, &v, 1, &count, err);
+    if (st == SARHAD_OK)
+        st = sarhad_screener_new(&s, count > 0 ? v.label : "", err);
+    ctx[0] = s;
+    ctx[1] = err;
+    ctx[2] = &added;
+    if (st == SARHAD_OK && count > 0)
+        st = sarhad_watchlist_entries(store, v.label, add_entry_cb, ctx, err);
+    if (st == SARHAD_OK)
+        st = added;
+    if (st == SARHAD_OK)
+        st = sarhad_screener_finish(s, err);
+    if (st != SARHAD_OK) {
+        sarhad_screener_close(s);
+        return st;
+    }
+    *out = s;
+    return SARHAD_OK;
+}
+
+void
+sarhad_screener_stats(const struct sarhad_screener *s,
+                      struct sarhad_screener_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (s == NULL)
+        return;
+    out->entries = s->entry_count;
+    out->names = s->name_count;
+    out->tokens = s->token_count;
+    out->keys = s->key_count;
+    out->pair_keys = s->pair_count;
+    out->bytes =
+        sizeof(*s) + s->entry_cap * sizeof(*s->entries) +
+        s->name_cap * sizeof(*s->names) + s->token_cap * sizeof(*s->tokens) +
+        s->birth_cap * sizeof(*s->births) + s->strings_cap +
+        s->key_cap * (sizeof(*s->keys) + sizeof(*s->key_df)) +
+        s->key_table_cap * sizeof(*s->key_table) +
+        s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
+        s->pair_records * sizeof(*s->pair_names) +
+        s->single_count * sizeof(*s->singles) +
+        s->token_count * sizeof(*s->single_names);
+}
+
+/* ---- querying -------------------------------------------------------- */
+
+static const struct scr_posting *
+find_posting(const struct scr_posting *p, size_t count, uint64_t key)
+{
+    size_t lo = 0, hi = count;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < count && p[lo].key == key ? &p[lo] : NULL;
+}
+
+static size_t
+osa_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t d[24][24];
+
+    if (la > 23 || lb > 23)
+        return 99;
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c)
+                c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c)
+                c = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+                c = d[i - 2][j - 2] + 1;
+            d[i][j] = c;
+        }
+    return d[la][lb];
+}
+
+/* The listed keys within one edit of key (itself first when listed). */
+static size_t
+expand(const struct sarhad_screener *s, const char *key, uint32_t *out,
+       size_t cap)
+{
+    size_t len = strlen(key), n = 0;
+    char buf[24];
+    uint32_t self = sarhad__screen_key_find(s, key);
+
+    if (self != UINT32_MAX)
+        out[n++] = self;
+    if (len < 3 && !(len == 2 && strcmp(key, "md") == 0))
+        return n;
+    for (size_t d = 0; d <= len && n < cap; d++) {
+        uint64_t h;
+        size_t lo = 0, hi = s->del_count;
+        if (d == len) {
+            h = hash_str(key, len) & 0xFFFFFFFF00000000ull;
+        } else {
+            memcpy(buf, key, d);
+            memcpy(buf + d, key + d + 1, len - d - 1);
+            h = hash_str(buf, len - 1) & 0xFFFFFFFF00000000ull;
+        }
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if ((s->dels[mid] & 0xFFFFFFFF00000000ull) < h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < s->del_count && n < cap &&
+               (s->dels[lo] & 0xFFFFFFFF00000000ull) == h;
+             lo++) {
+            uint32_t k = (uint32_t)s->dels[lo];
+            bool seen = false;
+            for (size_t i = 0; i < n; i++)
+                seen = seen || out[i] == k;
+            if (!seen && strlen(s->keys[k]) >= 2 &&
+                osa_distance(s->keys[k], key) <= 1)
+                out[n++] = k;
+        }
+    }
+    /* "Md" and "Mohd" are how Muhammad is abbreviated. */
+    if (strcmp(key, "md") == 0 || strcmp(key, "mhd") == 0) {
+        uint32_t k = sarhad__screen_key_find(s, "mhmd");
+        if (k != UINT32_MAX && n < cap)
+            out[n++] = k;
+    }
+    return n;
+}
+
+struct lookup {
+    const struct scr_posting *p;
+    const uint32_t *names;
+};
+
+static int
+cmp_lookup(const void *a, const void *b)
+{
+    uint32_t x = ((const struct lookup *)a)->p->count;
+    uint32_t y = ((const struct lookup *)b)->p->count;
+
+    return x < y ? -1 : x > y;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * The candidate names of a query, sorted and unique, in a heap array the
+ * caller frees (*count of them).  false when out of memory.
+ */
+static bool
+candidates(const struct sarhad_screener *s, const struct sarhad_name *q,
+           uint32_t **out, size_t *count)
+{
+    uint32_t exp[SARHAD_NAME_MAX_TOKENS][MAX_EXPANSIONS];
+    size_t exp_n[SARHAD_NAME_MAX_TOKENS];
+    struct lookup *lk;
+    size_t lk_n = 0, lk_cap, total = 0, n = 0, m = q->token_count;
+    uint32_t *names;
+
+    if (m > 6)
+        m = 6;
+    for (size_t i = 0; i < m; i++)
+        exp_n[i] = expand(s, q->tokens[i].key, exp[i], MAX_EXPANSIONS);
+    lk_cap = m * m * MAX_EXPANSIONS * MAX_EXPANSIONS + 1;
+    lk = sarhad__malloc(lk_cap * sizeof(*lk));
+    if (lk == NULL)
+        return false;
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = i; j < m; j++)
+            for (size_t a = 0; a < exp_n[i]; a++)
+                for (size_t b = 0; b < exp_n[j]; b++) {
+                    const struct scr_posting *p;
+                    if (i == j && a != b)
+                        continue;
+                    /* A one-token query also reaches the names holding
+                     * that token (partial names). */
+                    if (i == j && m == 1)
+                        p = find_posting(s->singles, s->single_count,
+                                         exp[i][a]);
+                    else
+                        p = find_posting(s->pairs, s->pair_count,
+                                         pair_key(exp[i][a], exp[j][b]));
+                    if (p != NULL && lk_n < lk_cap) {
+                        lk[lk_n].p = p;
+                        lk[lk_n++].names =
+                            i == j && m == 1 ? s->single_names : s->pair_names;
+                    }
+                }
+    qsort(lk, lk_n, sizeof(*lk), cmp_lookup);
+    for (size_t i = 0; i < lk_n; i++) {
+        if (i > 0 && total + lk[i].p->count > CANDIDATE_CAP)
+            break;
+        total += lk[i].p->count;
+    }
+    names = sarhad__malloc((total ? total : 1) * sizeof(*names));
+    if (names == NULL) {
+        sarhad__free(lk);
+        return false;
+    }
+    for (size_t i = 0; i < lk_n && n < total; i++) {
+        memcpy(names + n, lk[i].names + lk[i].p->start,
+               lk[i].p->count * sizeof(*names));
+        n += lk[i].p->count;
+    }
+    sarhad__free(lk);
+    qsort(names, n, sizeof(*names), cmp_u32);
+    {
+        size_t u = 0;
+        for (size_t i = 0; i < n; i++)
+            if (u == 0 || names[u - 1] != names[i])
+                names[u++] = names[i];
+        n = u;
+    }
+    *out = names;
+    *count = n;
+    return true;
+}
+
+static enum sarhad_status
+prepare(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
+        int threshold, struct scr_query *q, struct sarhad_error *err)
+{
+    enum sarhad_status st;
+
+    if (s == NULL || in == NULL || in->name == NULL || !s->finished)
+        return sarhad__fail(err, SARHAD_EINVAL, "name", SIZE_MAX,
+                            "no name to screen");
+    if (threshold < 0 || threshold > 100)
+        return sarhad__fail(err, SARHAD_EINVAL, "threshold", SIZE_MAX,
+                            "a threshold is 0 to 100");
+    memset(q, 0, sizeof(*q));
+    st = sarhad_name_normalize(&q->name, in->name, strlen(in->name), err);
+    if (st != SARHAD_OK)
+        return st;
+    if (in->father_name != NULL && in->father_name[0] != '\0') {
+        st = sarhad_name_normalize(&q->father, in->father_name,
+                                   strlen(in->father_name), err);
+        if (st != SARHAD_OK) {
+            if (err != NULL)
+                sarhad__strlcpy(err->field, "father_name", sizeof(err->field));
+            return st;
+        }
+        q->has_father = q->father.token_count > 0;
+    }
+    if (in->nationality != NULL && in->nationality[0] != '\0' &&
+        !sarhad_nationality_code(q->nat, in->nationality,
+                                 strlen(in->nationality)))
+        return sarhad__fail(err, SARHAD_EINVAL, "nationality", SIZE_MAX,
+                            "not an ICAO code or a known country name");
+    q->dob = in->birth_date;
+    q->birth_year =
+        in->birth_date.year != 0 ? in->birth_date.year : in->birth_year;
+    q->sex = in->sex == 'M' || in->sex == 'F' ? in->sex : 0;
+    for (unsigned i = 0; i < q->name.token_count; i++)
+        q->keys[i] = sarhad__screen_key_find(s, q->name.tokens[i].key);
+    return SARHAD_OK;
+}
+
+/* Keep the best `cap` candidates (one per entry) in out, best first. */
+static void
+keep_best(struct sarhad_candidate *best, unsigned *count, unsigned cap,
+          const struct sarhad_candidate *c)
+{
+    unsigned i, at;
+
+    for (i = 0; i < *count; i++)
+        if (strcmp(best[i].hit.entry_id, c->hit.entry_id) == 0) {
+            if (best[i].hit.score >= c->hit.score)
+                return;
+            memmove(&best[i], &best[i + 1], (*count - i - 1) * sizeof(*best));
+            (*count)--;
+            break;
+        }
+    for (at = 0; at < *count; at++)
+        if (c->hit.score > best[at].hit.score)
+            break;
+    if (at >= cap)
+        return;
+    if (*count == cap)
+        (*count)--;
+    memmove(&best[at + 1], &best[at], (*count - at) * sizeof(*best));
+    best[at] = *c;
+    (*count)++;
+}
+
+static enum sarhad_status
+run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
+    int threshold, struct sarhad_candidate *best, unsigned cap,
+    unsigned *best_count, size_t *scored, struct scr_query *q,
+    struct sarhad_error *err)
+{
+    struct sarhad_candidate *c;
+    uint32_t *names = NULL;
+    size_t count = 0;
+    enum sarhad_status st = prepare(s, in, threshold, q, err);
+
+    *best_count = 0;
+    *scored = 0;
+    if (st != SARHAD_OK)
+        return st;
+    if (q->name.token_count == 0)
+        return SARHAD_OK;
+    c = sarhad__malloc(sizeof(*c));
+    if (c == NULL || !candidates(s, &q->name, &names, &count)) {
+        sarhad__free(c);
+        return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
+    }
+    for (size_t i = 0; i < count; i++) {
+        /* Explanations are written only for names that make the list. */
+        int quick = sarhad__screen_score(s, q, names[i], NULL);
+        if (*best_count == cap && quick <= best[cap - 1].hit.score)
+            continue;
+        sarhad__screen_score(s, q, names[i], c);
+        keep_best(best, best_count, cap, c);
+    }
+    *scored = count;
+    sarhad__free(names);
+    sarhad__free(c);
+    return SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad_screener_query(const struct sarhad_screener *s,
+                      const struct sarhad_screen_query *query, int threshold,
+                      struct sarhad_screening *out, struct sarhad_error *err)
+{
+    struct {
+        struct scr_query q;
+        struct sarhad_candidate best[SARHAD_MAX_HITS];
+    } * w;
+    unsigned n;
+    size_t scored;
+    enum sarhad_status st;
+
+    if (out == NULL)
+        return sarhad__fail(err, SARHAD_EINVAL, "screening", SIZE_MAX,
+                            "no result given");
+    w = sarhad__malloc(sizeof(*w));
+    if (w == NULL)
+        return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
+    st = run(s, query, threshold, w->best, SARHAD_MAX_HITS, &n, &scored, &w->q,
+             err);
+    if (st == SARHAD_OK) {
+        memset(out, 0, sizeof(*out));
+        out->screened = true;
+        sarhad__strlcpy(out->list_version, s->version,
+                        sizeof(out->list_version));
+        for (unsigned i = 0; i < n; i++) {
+            if (w->best[i].hit.score < threshold)
+                break;
+            out->hits[out->hit_count] = w->best[i].hit;
+            sarhad__strlcpy(out->hits[out->hit_count].list_version, s->version,
+                            sizeof(out->hits[0].list_version));
+            out->hit_count++;
+        }
+    }
+    sarhad__free(w);
+    return st;
+}
+
+enum sarhad_status
+sarhad_screener_explain(const struct sarhad_screener *s,
+                        const struct sarhad_screen_query *query, int threshold,
+                        struct sarhad_explanation *out,
+                        struct sarhad_error *err)
+{
+    struct scr_query *q;
+    enum sarhad_status st;
+
+    if (out == NULL)
+        return sarhad__fail(err, SARHAD_EINVAL, "explanation", SIZE_MAX,
+                            "no result given");
+    q = sarhad__malloc(sizeof(*q));
+    if (q == NULL)
+        return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
+    memset(out, 0, sizeof(*out));
+    st = run(s, query, threshold, out->candidates, SARHAD_EXPLAIN_MAX,
+             &out->candidate_count, &out->scored, q, err);
+    if (st == SARHAD_OK) {
+        out->query = q->name;
+        out->threshold = threshold;
+        sarhad__strlcpy(out->list_version, s->version,
+                        sizeof(out->list_version));
+        for (unsigned i = 0; i < out->candidate_count; i++) {
+            out->candidates[i].above_threshold =
+                out->candidates[i].hit.score >= threshold;
+            sarhad__strlcpy(out->candidates[i].hit.list_version, s->version,
+                            sizeof(out->candidates[i].hit.list_version));
+        }
+    } else {
+        memset(out, 0, sizeof(*out));
+    }
+    sarhad__free(q);
+    return st;
+}

@@ -1,0 +1,512 @@
+/*
+ * screen_score.c - scoring a listed name against a query and saying why.
+ * Tokens are aligned greedily, best pair first, in any order (names of the
+ * region are written given-name-first, surname-first, or with the father's
+ * name in between); a token pair scores by what it shares: the same
+ * spelling, the same folded spelling, the same consonants (all a vowel-less
+ * Arabic-script name can offer), one edit apart, an abbreviation or an
+ * initial.  Tokens left over on both sides are tried joined ("Gul Agha" and
+ * "Gulagha").  The name score weighs coverage of the query and of the
+ * listed name, common elements (Muhammad, Khan) counting half, and a name
+ * matched only on common elements is capped.  Evidence then moves the
+ * score: birth dates against every listed date and range, nationality,
+ * father's name, sex; with none, the score is lowered.
+ */
+#include "screen.h"
+#include "watchlist.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A name matched only on elements this common cannot alert by itself. */
+#define COMMON_ONLY_CAP 60
+
+/* Skeleton keys of the name elements so common they say little. */
+static const char *const common_keys[] = {
+    "mhmd", "hmd", "l", "Kn", "gl", "jn", "S", "sd", "g", "bb",
+};
+
+bool
+sarhad__screen_is_common(const char *key)
+{
+    for (size_t i = 0; i < SARHAD_COUNT_OF(common_keys); i++)
+        if (strcmp(key, common_keys[i]) == 0)
+            return true;
+    return false;
+}
+
+struct tok {
+    const char *text;
+    const char *folded;
+    const char *key;
+    bool common;
+};
+
+static size_t
+osa(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t d[33][33];
+
+    if (la > 32 || lb > 32)
+        return la > lb ? la : lb;
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c)
+                c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c)
+                c = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+                c = d[i - 2][j - 2] + 1;
+            d[i][j] = c;
+        }
+    return d[la][lb];
+}
+
+static bool
+is_muhammad_abbrev(const struct tok *t)
+{
+    return strcmp(t->folded, "md") == 0 || strcmp(t->folded, "muhd") == 0 ||
+           strcmp(t->folded, "mhd") == 0 || strcmp(t->folded, "mu") == 0;
+}
+
+/* Similarity 0-100 of two tokens and the reason. */
+static int
+tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
+        const char **why)
+{
+    size_t fa = strlen(a->folded), fb = strlen(b->folded);
+
+    if (strcmp(a->folded, b->folded) == 0) {
+        *why = strcmp(a->text, b->text) == 0 ? "same spelling"
+                                             : "spelling variant";
+        return 100;
+    }
+    if (a->key[0] != '\0' && strcmp(a->key, b->key) == 0) {
+        size_t d;
+        if (vowelless) {
+            /* Arabic script writes a word-initial vowel (alef), so an
+             * initial vowel on both sides or neither still tells apart
+             * "amr" ~ Omar from "amr" ~ Mir. */
+            bool va = strchr("aeiuy", a->folded[0]) != NULL;
+            bool vb = strchr("aeiuy", b->folded[0]) != NULL;
+            *why = "same consonants (script)";
+            return va == vb ? 93 : 84;
+        }
+        d = osa(a->folded, b->folded);
+        *why = "vowel variant";
+        /* Vowels carry more of a short name (Umar, Amir, Mir). */
+        if (strlen(a->key) <= 2)
+            return d >= 3 ? 70 : (int)(96 - 8 * d);
+        return d >= 3 ? 84 : (int)(96 - 4 * d);
+    }
+    if ((is_muhammad_abbrev(a) && strcmp(b->key, "mhmd") == 0) ||
+        (is_muhammad_abbrev(b) && strcmp(a->key, "mhmd") == 0)) {
+        *why = "abbreviation";
+        return 90;
+    }
+    if (fa == 1 || fb == 1) {
+        if (a->folded[0] == b->folded[0]) {
+            *why = "initial";
+            return 60;
+        }
+        return 0;
+    }
+    {
+        size_t kl =
+            strlen(a->key) > strlen(b->key) ? strlen(a->key) : strlen(b->key);
+        size_t kd = osa(a->key, b->key);
+        size_t fl = fa > fb ? fa : fb;
+        size_t fd = vowelless ? fl : osa(a->folded, b->folded);
+        int sim_f = (int)(100 - (100 * fd) / fl);
+        int sim_k = kl >= 3 && kd == 1 ? (vowelless ? 80 : 78) : 0;
+        int sim = sim_f > sim_k ? sim_f : sim_k;
+        if (sim < 65)
+            return 0;
+        *why = sim == sim_k ? "one consonant differs"
+               : fd == 1    ? "one letter differs"
+                            : "similar spelling";
+        return sim;
+    }
+}
+
+/* ---- alignment --------------------------------------------------------- */
+
+struct match {
+    unsigned qmask;
+    unsigned cmask;
+    int sim;
+    const char *why;
+};
+
+struct alignment {
+    unsigned count;
+    struct match m[SARHAD_NAME_MAX_TOKENS];
+    unsigned qused, cused;
+    int score; /* the name score 0-100 */
+    bool common_only;
+};
+
+static void
+join_tok(char *folded, char *key, char *text, const struct tok *a,
+         const struct tok *b)
+{
+    snprintf(folded, 32, "%s%s", a->folded, b->folded);
+    sarhad__name_skeleton(key, 24, folded);
+    snprintf(text, 48, "%s %s", a->text, b->text);
+}
+
+static void
+align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
+      bool vowelless, struct alignment *al)
+{
+    int sims[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
+    const char *whys[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
+    double wq = 0, wc = 0, mq = 0, mc = 0;
+    unsigned matched = 0;
+    bool any_rare = false;
+
+    memset(al, 0, sizeof(*al));
+    for (unsigned i = 0; i < m; i++)
+        for (unsigned j = 0; j < n; j++)
+            sims[i][j] = tok_sim(&q[i], &c[j], vowelless, &whys[i][j]);
+    for (;;) {
+        int best = 0;
+        unsigned bi = 0, bj = 0;
+        for (unsigned i = 0; i < m; i++) {
+            if (al->qused & (1u << i))
+                continue;
+            for (unsigned j = 0; j < n; j++)
+                if (!(al->cused & (1u << j)) && sims[i][j] > best) {
+                    best = sims[i][j];
+                    bi = i;
+                    bj = j;
+                }
+        }
+        if (best == 0)
+            break;
+        al->qused |= 1u << bi;
+        al->cused |= 1u << bj;
+        al->m[al->count++] =
+            (struct match){1u << bi, 1u << bj, best, whys[bi][bj]};
+    }
+    /* Leftovers on both sides: try two adjacent tokens as one. */
+    for (int side = 0; side < 2 && al->count < SARHAD_NAME_MAX_TOKENS; side++) {
+        const struct tok *x = side == 0 ? q : c, *y = side == 0 ? c : q;
+        unsigned xn = side == 0 ? m : n, yn = side == 0 ? n : m;
+        unsigned *xu = side == 0 ? &al->qused : &al->cused;
+        unsigned *yu = side == 0 ? &al->cused : &al->qused;
+        for (unsigned i = 0; i + 1 < xn; i++) {
+            char f[32], k[24], t[48];
+            struct tok joined = {t, f, k, false};
+            if (*xu & (3u << i))
+                continue;
+            join_tok(f, k, t, &x[i], &x[i + 1]);
+            for (unsigned j = 0; j < yn; j++) {
+                const char *why;
+                int sim;
+                if (*yu & (1u << j))
+                    continue;
+                sim = tok_sim(&joined, &y[j], vowelless, &why);
+                if (sim >= 90) {
+                    *xu |= 3u << i;
+                    *yu |= 1u << j;
+                    al->m[al->count++] = (struct match){
+                        side == 0 ? 3u << i : 1u << j,
+                        side == 0 ? 1u << j : 3u << i, sim, "written joined"};
+                    break;
+                }
+            }
+        }
+    }
+    for (unsigned i = 0; i < m; i++)
+        wq += q[i].common ? 0.5 : 1.0;
+    for (unsigned j = 0; j < n; j++)
+        wc += c[j].common ? 0.5 : 1.0;
+    for (unsigned k = 0; k < al->count; k++) {
+        const struct match *mt = &al->m[k];
+        for (unsigned i = 0; i < m; i++)
+            if (mt->qmask & (1u << i)) {
+                mq += (q[i].common ? 0.5 : 1.0) * mt->sim / 100.0;
+                any_rare = any_rare || !q[i].common;
+            }
+        for (unsigned j = 0; j < n; j++)
+            if (mt->cmask & (1u << j)) {
+                mc += (c[j].common ? 0.5 : 1.0) * mt->sim / 100.0;
+                any_rare = any_rare || !c[j].common;
+            }
+        matched++;
+    }
+    if (wq <= 0 || wc <= 0 || matched == 0) {
+        al->score = 0;
+        return;
+    }
+    {
+        double base = 100.0 * (0.6 * mq / wq + 0.4 * mc / wc);
+        if (matched == 1 && (m > 1 || n > 1))
+            base *= 0.85;
+        al->common_only = !any_rare;
+        if (al->common_only && base > COMMON_ONLY_CAP)
+            base = COMMON_ONLY_CAP;
+        al->score = (int)(base + 0.5);
+    }
+}
+
+static unsigned
+toks_of_name(struct tok *out, const struct sarhad_name *n)
+{
+    for (unsigned i = 0; i < n->token_count; i++)
+        out[i] = (struct tok){n->tokens[i].text, n->tokens[i].folded,
+                              n->tokens[i].key,
+                              sarhad__screen_is_common(n->tokens[i].key)};
+    return n->token_count;
+}
+
+static unsigned
+toks_of_listed(struct tok *out, const struct sarhad_screener *s,
+               const struct scr_name *nm)
+{
+    for (unsigned i = 0; i < nm->tok_count; i++) {
+        const struct scr_token *t = &s->tokens[nm->tok_start + i];
+        out[i] =
+            (struct tok){t->text, t->folded, s->keys[t->key], t->common != 0};
+    }
+    return nm->tok_count;
+}
+
+int
+sarhad__screen_name_score(const struct sarhad_name *a,
+                          const struct sarhad_name *b)
+{
+    struct tok ta[SARHAD_NAME_MAX_TOKENS], tb[SARHAD_NAME_MAX_TOKENS];
+    struct alignment al;
+    unsigned m = toks_of_name(ta, a), n = toks_of_name(tb, b);
+
+    align(ta, m, tb, n, a->vowelless || b->vowelless, &al);
+    return al.score;
+}
+
+/* ---- evidence ---------------------------------------------------------- */
+
+static int add_evidence(struct sarhad_candidate *c, const char *what,
+                        int points, const char *fmt, ...) SARHAD_PRINTF(4, 5);
+
+static int
+add_evidence(struct sarhad_candidate *c, const char *what, int points,
+             const char *fmt, ...)
+{
+    if (c != NULL && c->evidence_count < SARHAD_COUNT_OF(c->evidence)) {
+        struct sarhad_evidence *e = &c->evidence[c->evidence_count++];
+        va_list ap;
+        sarhad__strlcpy(e->what, what, sizeof(e->what));
+        e->points = points;
+        va_start(ap, fmt);
+        vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+        va_end(ap);
+    }
+    return points;
+}
+
+static int
+birth_points(const struct sarhad_screener *s, const struct scr_query *q,
+             const struct scr_entry *e, struct sarhad_candidate *c)
+{
+    int best = -1000, best_d = 0;
+    char listed[40] = "", buf[96];
+
+    if (q->birth_year == 0)
+        return 0;
+    if (e->birth_count == 0)
+        return add_evidence(c, "birth_date", 0, "%sno birth date listed", "");
+    for (unsigned i = 0; i < e->birth_count; i++) {
+        const struct sarhad_birth *b = &s->births[e->birth_start + i];
+        struct sarhad_date lo = q->dob, hi = q->dob;
+        int pts, d;
+        if (q->dob.year == 0) {
+            lo = (struct sarhad_date){(int16_t)q->birth_year, 1, 1};
+            hi = (struct sarhad_date){(int16_t)q->birth_year, 12, 31};
+        }
+        if (q->dob.year != 0 && sarhad_date_cmp(b->from, b->to) == 0 &&
+            sarhad_date_cmp(b->from, q->dob) == 0) {
+            pts = 12;
+            d = 0;
+        } else if (sarhad_date_cmp(hi, b->from) >= 0 &&
+                   sarhad_date_cmp(lo, b->to) <= 0) {
+            pts = 8;
+            d = 0;
+        } else {
+            d = q->birth_year < b->from.year ? b->from.year - q->birth_year
+                                             : q->birth_year - b->to.year;
+            if (sarhad_date_cmp(b->from, b->to) == 0 && d == 0)
+                d = 1; /* same year, another day */
+            if (b->approximate)
+                d -= 2;
+            pts = d <= 0 ? 4 : d == 1 ? 0 : d < 5 ? -20 : -35;
+        }
+        if (pts > best) {
+            best = pts;
+            best_d = d;
+            sarhad_birth_format(listed, sizeof(listed), b);
+        }
+    }
+    if (best == 12)
+        snprintf(buf, sizeof(buf), "born %s as listed (+12)", listed);
+    else if (best == 8)
+        snprintf(buf, sizeof(buf), "born within listed %s (+8)", listed);
+    else if (best == 4)
+        snprintf(buf, sizeof(buf), "born near listed %s (+4)", listed);
+    else if (best == 0)
+        snprintf(buf, sizeof(buf), "born a year from listed %s (0)", listed);
+    else
+        snprintf(buf, sizeof(buf),
+                 "born %d years from every listed date, nearest %s (%d)",
+                 best_d, listed, best);
+    return add_evidence(c, "birth_date", best, "%s", buf);
+}
+
+static int
+evidence(const struct sarhad_screener *s, const struct scr_query *q,
+         const struct scr_entry *e, struct sarhad_candidate *c)
+{
+    int total = 0;
+    bool support = false;
+
+    total += birth_points(s, q, e, c);
+    support = total > 0;
+    if (q->nat[0] != '\0' && e->nat_count > 0) {
+        bool same = false;
+        for (unsigned i = 0; i < e->nat_count; i++)
+            same = same || strcmp(e->nats[i], q->nat) == 0;
+        if (same) {
+            total += add_evidence(c, "nationality", 4,
+                                  "nationality %s is listed (+4)", q->nat);
+            support = true;
+        } else {
+            total += add_evidence(c, "nationality", -12,
+                                  "nationality %s is not listed (-12)", q->nat);
+        }
+    }
+    if (q->has_father && e->father != UINT32_MAX) {
+        struct tok tq[SARHAD_NAME_MAX_TOKENS], tl[SARHAD_NAME_MAX_TOKENS];
+        struct alignment al;
+        const struct scr_name *fn = &s->names[e->father];
+        unsigned m = toks_of_name(tq, &q->father);
+        unsigned n = toks_of_listed(tl, s, fn);
+        char detail[64];
+        align(tq, m, tl, n, q->father.vowelless || fn->vowelless, &al);
+        if (al.score >= 80) {
+            snprintf(detail, sizeof(detail), "%d", al.score);
+            total += add_evidence(c, "father_name", 10,
+                                  "father's name matches (%s) (+10)", detail);
+            support = true;
+        } else if (al.score <= 45) {
+            snprintf(detail, sizeof(detail), "%d", al.score);
+            total += add_evidence(c, "father_name", -20,
+                                  "father's name differs (%s) (-20)", detail);
+        } else {
+            snprintf(detail, sizeof(detail), "%d", al.score);
+            add_evidence(c, "father_name", 0,
+                         "father's name is unsure (%s) (0)", detail);
+        }
+    }
+    if (q->sex != 0 && e->sex != 0 && q->sex != e->sex)
+        total += add_evidence(c, "sex", -25, "%slisted sex differs (-25)", "");
+    if (!support)
+        total += add_evidence(c, "none", -5,
+                              "%sno supporting evidence: name only (-5)", "");
+    return total;
+}
+
+/* ---- the candidate --------------------------------------------------- */
+
+static void
+describe(struct sarhad_candidate *c, const struct tok *q, unsigned m,
+         const struct tok *l, unsigned n, const struct alignment *al)
+{
+    size_t un = 0;
+
+    c->match_count = 0;
+    for (unsigned k = 0; k < al->count && k < SARHAD_NAME_MAX_TOKENS; k++) {
+        struct sarhad_token_match *tm = &c->matches[c->match_count++];
+        size_t a = 0, b = 0;
+        tm->query[0] = tm->listed[0] = '\0';
+        for (unsigned i = 0; i < m; i++)
+            if (al->m[k].qmask & (1u << i))
+                a += (size_t)snprintf(tm->query + a, sizeof(tm->query) - a,
+                                      "%s%s", a ? " " : "", q[i].text);
+        for (unsigned j = 0; j < n; j++)
+            if (al->m[k].cmask & (1u << j))
+                b += (size_t)snprintf(tm->listed + b, sizeof(tm->listed) - b,
+                                      "%s%s", b ? " " : "", l[j].text);
+        tm->similarity = al->m[k].sim;
+        sarhad__strlcpy(tm->why, al->m[k].why, sizeof(tm->why));
+    }
+    c->unmatched[0] = '\0';
+    for (unsigned i = 0; i < m; i++)
+        if (!(al->qused & (1u << i)) &&
+            un + strlen(q[i].text) + 10 < sizeof(c->unmatched))
+            un += (size_t)snprintf(c->unmatched + un, sizeof(c->unmatched) - un,
+                                   "%s%s", un ? " " : "", q[i].text);
+    for (unsigned j = 0; j < n; j++)
+        if (!(al->cused & (1u << j)) &&
+            un + strlen(l[j].text) + 10 < sizeof(c->unmatched))
+            un += (size_t)snprintf(c->unmatched + un, sizeof(c->unmatched) - un,
+                                   "%slisted:%s", un ? " " : "", l[j].text);
+}
+
+static void
+write_why(struct sarhad_candidate *c)
+{
+    char *w = c->hit.why;
+    size_t cap = sizeof(c->hit.why), n = 0;
+
+    n += (size_t)snprintf(w, cap, "name %d:", c->name_score);
+    for (unsigned k = 0; k < c->match_count && n < cap; k++)
+        n += (size_t)snprintf(w + n, cap - n, "%s %s%s%s (%s)", k ? "," : "",
+                              c->matches[k].query,
+                              c->matches[k].similarity == 100 ? "=" : "~",
+                              c->matches[k].listed, c->matches[k].why);
+    if (c->unmatched[0] != '\0' && n < cap)
+        n += (size_t)snprintf(w + n, cap - n, "; unmatched %s", c->unmatched);
+    for (unsigned k = 0; k < c->evidence_count && n < cap; k++)
+        n += (size_t)snprintf(w + n, cap - n, "; %s", c->evidence[k].detail);
+}
+
+int
+sarhad__screen_score(const struct sarhad_screener *s, const struct scr_query *q,
+                     uint32_t name_index, struct sarhad_candidate *c)
+{
+    const struct scr_name *nm = &s->names[name_index];
+    const struct scr_entry *e = &s->entries[nm->entry];
+    struct tok tq[SARHAD_NAME_MAX_TOKENS], tl[SARHAD_NAME_MAX_TOKENS];
+    struct alignment al;
+    unsigned m = toks_of_name(tq, &q->name), n = toks_of_listed(tl, s, nm);
+    int score;
+
+    align(tq, m, tl, n, q->name.vowelless || nm->vowelless, &al);
+    if (c != NULL) {
+        memset(c, 0, sizeof(*c));
+        c->name_score = al.score;
+    }
+    score = al.score + evidence(s, q, e, c);
+    score = score < 0 ? 0 : score > 100 ? 100 : score;
+    if (c == NULL)
+        return score;
+    c->hit.score = score;
+    sarhad__strlcpy(c->hit.entry_id, s->strings + e->id_off,
+                    sizeof(c->hit.entry_id));
+    sarhad__strlcpy(c->hit.name, s->strings + s->names[e->name_start].text_off,
+                    sizeof(c->hit.name));
+    sarhad__strlcpy(c->matched_name, s->strings + nm->text_off,
+                    sizeof(c->matched_name));
+    describe(c, tq, m, tl, n, &al);
+    write_why(c);
+    return score;
+}

@@ -1,0 +1,306 @@
+/*
+ * test_screen.c - screening: hits across spellings and scripts, the
+ * explanation of a score (which tokens matched which and why), evidence
+ * raising and lowering scores, a name without evidence weaker than one
+ * with it, the list version recorded, queries from several threads, and
+ * allocation failures.
+ */
+#include "test.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+static struct sarhad_watchlist_entry *
+entry(const char *id, const char *name, const char *alias, const char *dob,
+      const char *nat, const char *father, char sex)
+{
+    static struct sarhad_watchlist_entry e;
+
+    memset(&e, 0, sizeof(e));
+    snprintf(e.id, sizeof(e.id), "%s", id);
+    snprintf(e.names[e.name_count++], SARHAD_WL_NAME_LEN, "%s", name);
+    if (alias != NULL)
+        snprintf(e.names[e.name_count++], SARHAD_WL_NAME_LEN, "%s", alias);
+    if (dob != NULL &&
+        sarhad_birth_parse(&e.births[0], dob, strlen(dob), NULL) == SARHAD_OK)
+        e.birth_count = 1;
+    if (nat != NULL) {
+        snprintf(e.nationalities[0], 4, "%s", nat);
+        e.nationality_count = 1;
+    }
+    if (father != NULL)
+        snprintf(e.father_name, sizeof(e.father_name), "%s", father);
+    e.sex = sex;
+    return &e;
+}
+
+static struct sarhad_screener *
+small_list(void)
+{
+    struct sarhad_screener *s = NULL;
+
+    if (sarhad_screener_new(&s, "v7", NULL) != SARHAD_OK)
+        return NULL;
+    if (sarhad_screener_add(s,
+                            entry("T-1", "Mohammed Omar",
+                                  "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf "
+                                  "\xd8\xb9\xd9\x85\xd8\xb1",
+                                  "~1960", "AFG", "Ghulam Nabi", 'M'),
+                            NULL) != SARHAD_OK ||
+        sarhad_screener_add(s,
+                            entry("T-2", "Jalaluddin Haqqani", NULL,
+                                  "1950..1952", "AFG", NULL, 'M'),
+                            NULL) != SARHAD_OK ||
+        sarhad_screener_add(s,
+                            entry("T-3", "Obaidur Rahman Akhund", NULL,
+                                  "1975-03-14", "AFG", "Abdul Ghafoor", 'M'),
+                            NULL) != SARHAD_OK ||
+        sarhad_screener_add(s,
+                            entry("T-4", "Muhammad Yusuf Khan", NULL, "1980",
+                                  "PAK", "Sher Khan", 'M'),
+                            NULL) != SARHAD_OK ||
+        sarhad_screener_finish(s, NULL) != SARHAD_OK) {
+        sarhad_screener_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+static int
+screen_score(const struct sarhad_screener *s, const char *name, const char *dob,
+             const char *father, const char *id)
+{
+    struct sarhad_screen_query q;
+    struct sarhad_screening out;
+
+    memset(&q, 0, sizeof(q));
+    q.name = name;
+    q.father_name = father;
+    if (dob != NULL && strlen(dob) == 4)
+        q.birth_year = atoi(dob);
+    else if (dob != NULL &&
+             sarhad_date_parse(&q.birth_date, dob, 10, NULL) != SARHAD_OK)
+        return -2;
+    if (sarhad_screener_query(s, &q, 0, &out, NULL) != SARHAD_OK)
+        return -3;
+    for (unsigned i = 0; i < out.hit_count; i++)
+        if (strcmp(out.hits[i].entry_id, id) == 0)
+            return out.hits[i].score;
+    return -1;
+}
+
+TEST(screen_variants_hit)
+{
+    struct sarhad_screener *s = small_list();
+    int t = SARHAD_SCREEN_DEFAULT_THRESHOLD;
+
+    ASSERT(s != NULL);
+    ASSERT(screen_score(s, "Mullah Muhammad Umar", "1960", NULL, "T-1") >= t);
+    ASSERT(screen_score(s, "OMAR<<MOHAMMAD", "1961", NULL, "T-1") >= t);
+    ASSERT(screen_score(s,
+                        "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf \xd8\xb9\xd9\x85"
+                        "\xd8\xb1",
+                        "1960", NULL, "T-1") >= t);
+    ASSERT(screen_score(s, "Haqani Jalal al-Din", "1951", NULL, "T-2") >= t);
+    ASSERT(screen_score(s, "Ubaid-ur-Rehman", "1975-03-14", NULL, "T-3") >= t);
+    /* A typo and a dropped name. */
+    ASSERT(screen_score(s, "Jalaludin Haqqany", "1950", NULL, "T-2") >= t);
+    /* Unrelated people do not hit. */
+    ASSERT(screen_score(s, "John Smith", NULL, NULL, "T-1") < 0);
+    sarhad_screener_close(s);
+}
+
+TEST(screen_evidence_moves_scores)
+{
+    struct sarhad_screener *s = small_list();
+    int none, born, wrong_year, wrong_father, right_father;
+
+    ASSERT(s != NULL);
+    none = screen_score(s, "Mohammad Omar", NULL, NULL, "T-1");
+    born = screen_score(s, "Mohammad Omar", "1960", NULL, "T-1");
+    wrong_year = screen_score(s, "Mohammad Omar", "1995", NULL, "T-1");
+    right_father = screen_score(s, "Mohammad Omar", NULL, "Gholam Nabi", "T-1");
+    wrong_father = screen_score(s, "Mohammad Omar", NULL, "Sher Ali", "T-1");
+    ASSERT(none > 0);
+    ASSERT(born > none);       /* evidence makes a hit stronger */
+    ASSERT(wrong_year < none); /* and a far birth year weaker */
+    ASSERT(wrong_year < SARHAD_SCREEN_DEFAULT_THRESHOLD);
+    ASSERT(right_father > none);
+    ASSERT(wrong_father < none);
+    /* A range: inside it helps, far outside hurts. */
+    ASSERT(screen_score(s, "Jalaluddin Haqqani", "1951", NULL, "T-2") >
+           screen_score(s, "Jalaluddin Haqqani", "1985", NULL, "T-2"));
+    /* "Muhammad Khan" alone shares only common names with T-4. */
+    ASSERT(screen_score(s, "Muhammad Khan", NULL, NULL, "T-4") <
+           SARHAD_SCREEN_DEFAULT_THRESHOLD);
+    sarhad_screener_close(s);
+}
+
+TEST(screen_explanation)
+{
+    struct sarhad_screener *s = small_list();
+    struct sarhad_explanation *x = malloc(sizeof(*x));
+    struct sarhad_screen_query q;
+    const struct sarhad_candidate *c;
+    bool vowel = false, same = false, birth = false;
+
+    ASSERT(s != NULL && x != NULL);
+    memset(&q, 0, sizeof(q));
+    q.name = "Mullah Muhammad Omar";
+    q.birth_year = 1961;
+    q.nationality = "Afghanistan";
+    ASSERT_OK(sarhad_screener_explain(s, &q, 70, x, NULL));
+    ASSERT_EQ_STR("v7", x->list_version);
+    ASSERT_EQ_STR("mullah", x->query.removed);
+    ASSERT(x->candidate_count >= 1);
+    c = &x->candidates[0];
+    ASSERT_EQ_STR("T-1", c->hit.entry_id);
+    ASSERT(c->above_threshold);
+    ASSERT_EQ_INT(2, c->match_count);
+    for (unsigned i = 0; i < c->match_count; i++) {
+        if (strcmp(c->matches[i].query, "muhammad") == 0) {
+            ASSERT_EQ_STR("mohammed", c->matches[i].listed);
+            ASSERT_EQ_STR("vowel variant", c->matches[i].why);
+            vowel = true;
+        }
+        if (strcmp(c->matches[i].query, "omar") == 0) {
+            ASSERT_EQ_INT(100, c->matches[i].similarity);
+            same = true;
+        }
+    }
+    ASSERT(vowel && same);
+    for (unsigned i = 0; i < c->evidence_count; i++)
+        if (strcmp(c->evidence[i].what, "birth_date") == 0) {
+            ASSERT(c->evidence[i].points > 0); /* circa 1960 */
+            birth = true;
+        }
+    ASSERT(birth);
+    ASSERT(strstr(c->hit.why, "muhammad~mohammed") != NULL);
+    ASSERT(strstr(c->hit.why, "nationality AFG is listed") != NULL);
+    ASSERT_EQ_INT(c->name_score + 8 > 100 ? 100 : c->name_score + 8,
+                  c->hit.score);
+    free(x);
+    sarhad_screener_close(s);
+}
+
+TEST(screen_records_version_from_store)
+{
+    char path[300];
+    struct sarhad_store *store;
+    struct sarhad_store_options opt = {true, false, NULL};
+    struct sarhad_screener *s = NULL;
+    struct sarhad_screening out;
+    struct sarhad_screen_query q;
+    const char *a = "id,name,aliases,birth_date,nationality,father_name\n"
+                    "A,Gulbuddin Hekmatyar,,1949,AFG,\n";
+    const char *b = "id,name,aliases,birth_date,nationality,father_name\n"
+                    "B,Zabihullah Mujahid,,,AFG,\n";
+
+    snprintf(path, sizeof(path), "%s/screen.db", test_tmpdir());
+    ASSERT_OK(sarhad_store_open(&store, path, &opt, NULL));
+    ASSERT_OK(sarhad_screener_open(&s, store, NULL));
+    ASSERT_EQ_STR("", sarhad_screener_version(s));
+    sarhad_screener_close(s);
+    ASSERT_OK(sarhad_watchlist_import(store, a, strlen(a), SARHAD_WL_CSV, "a",
+                                      NULL, NULL));
+    ASSERT_OK(sarhad_watchlist_import(store, b, strlen(b), SARHAD_WL_CSV, "b",
+                                      NULL, NULL));
+    ASSERT_OK(sarhad_screener_open(&s, store, NULL));
+    memset(&q, 0, sizeof(q));
+    q.name = "\xd8\xb0\xd8\xa8\xd9\x8a\xd8\xad \xd8\xa7\xd9\x84\xd9\x84\xd9"
+             "\x87 \xd9\x85\xd8\xac\xd8\xa7\xd9\x87\xd8\xaf"; /* Arabic */
+    ASSERT_OK(sarhad_screener_query(s, &q, 60, &out, NULL));
+    ASSERT(out.screened);
+    ASSERT_EQ_STR("v2", out.list_version);
+    ASSERT_EQ_INT(1, out.hit_count);
+    ASSERT_EQ_STR("B", out.hits[0].entry_id);
+    ASSERT_EQ_STR("v2", out.hits[0].list_version);
+    /* The old version's entry is not in the current list. */
+    q.name = "Gulbuddin Hekmatyar";
+    ASSERT_OK(sarhad_screener_query(s, &q, 60, &out, NULL));
+    ASSERT_EQ_INT(0, out.hit_count);
+    ASSERT_EQ_INT(SARHAD_EINVAL, sarhad_screener_query(s, &q, 101, &out, NULL));
+    q.name = NULL;
+    ASSERT_EQ_INT(SARHAD_EINVAL, sarhad_screener_query(s, &q, 60, &out, NULL));
+    sarhad_screener_close(s);
+    sarhad_store_close(store);
+}
+
+struct worker {
+    const struct sarhad_screener *s;
+    int bad;
+};
+
+static void *
+work(void *arg)
+{
+    struct worker *w = arg;
+    struct sarhad_screen_query q;
+    struct sarhad_screening out;
+
+    memset(&q, 0, sizeof(q));
+    for (int i = 0; i < 200; i++) {
+        q.name = i % 2 ? "Ubaid ur Rahman"
+                       : "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf "
+                         "\xd8\xb9\xd9\x85\xd8\xb1";
+        if (sarhad_screener_query(w->s, &q, 60, &out, NULL) != SARHAD_OK ||
+            out.hit_count == 0 ||
+            strcmp(out.hits[0].entry_id, i % 2 ? "T-3" : "T-1") != 0)
+            w->bad++;
+    }
+    return NULL;
+}
+
+TEST(screen_threads)
+{
+    struct sarhad_screener *s = small_list();
+    pthread_t th[4];
+    struct worker w[4];
+
+    ASSERT(s != NULL);
+    for (int i = 0; i < 4; i++) {
+        w[i] = (struct worker){s, 0};
+        ASSERT(pthread_create(&th[i], NULL, work, &w[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        ASSERT_EQ_INT(0, w[i].bad);
+    }
+    sarhad_screener_close(s);
+}
+
+TEST(screen_alloc_failures)
+{
+    struct sarhad_screener *s = small_list();
+    struct sarhad_screen_query q;
+    struct sarhad_screening out;
+    struct sarhad_error err;
+    enum sarhad_status st = SARHAD_ENOMEM;
+
+    ASSERT(s != NULL);
+    memset(&q, 0, sizeof(q));
+    q.name = "Mohammad Omar";
+    for (long n = 1; st == SARHAD_ENOMEM && n < 50; n++) {
+        long live = test_alloc_live();
+        test_alloc_fail_at(n);
+        st = sarhad_screener_query(s, &q, 60, &out, &err);
+        test_alloc_fail_at(0);
+        ASSERT(st == SARHAD_OK || st == SARHAD_ENOMEM);
+        ASSERT_EQ_INT(live, test_alloc_live());
+    }
+    ASSERT_OK(st);
+    ASSERT_EQ_STR("T-1", out.hits[0].entry_id);
+    sarhad_screener_close(s);
+    /* Building fails cleanly too. */
+    st = SARHAD_ENOMEM;
+    for (long n = 1; st == SARHAD_ENOMEM && n < 400; n++) {
+        long live = test_alloc_live();
+        test_alloc_fail_at(n);
+        s = small_list();
+        test_alloc_fail_at(0);
+        st = s != NULL ? SARHAD_OK : SARHAD_ENOMEM;
+        sarhad_screener_close(s);
+        ASSERT_EQ_INT(live, test_alloc_live());
+    }
+    ASSERT_OK(st);
+}

@@ -4,6 +4,7 @@
  * Each component defines its migration steps in its own file; adding a
  * component means adding one line here.
  */
+#include "auth.h"
 #include "internal.h"
 
 /* The store's own bookkeeping: which post this is and when it was made. */
@@ -20,5 +21,7 @@ static const size_t store_step_count = SARHAD_COUNT_OF(store_steps);
 const struct sarhad__component sarhad__components[] = {
     {"store", store_steps, &store_step_count},
     {"audit", sarhad__audit_steps, &sarhad__audit_step_count},
+    {"audit_sign", sarhad__audit_sign_steps, &sarhad__audit_sign_step_count},
+    {"auth", sarhad__auth_steps, &sarhad__auth_step_count},
 };
 const size_t sarhad__component_count = SARHAD_COUNT_OF(sarhad__components);

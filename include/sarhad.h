@@ -254,6 +254,18 @@ SARHAD_MUST_CHECK enum sarhad_status
 sarhad_mrz_format(char *out, size_t cap, const struct sarhad_mrz *fields,
                   struct sarhad_error *err);
 
+/*
+ * As sarhad_mrz_parse, with two-digit years read against the day today
+ * instead of the current date, so that a reading can be replayed: a birth
+ * date is the latest date with those digits not after today, an expiry date
+ * is in 2000-2099 unless that would be more than 50 years after today (no
+ * travel document is valid that long), when it is in 1900-1999.
+ * sarhad_mrz_parse calls this with today's UTC date.  Allocates nothing.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_mrz_parse_at(struct sarhad_mrz *out, const char *text, size_t len,
+                    struct sarhad_date today, struct sarhad_error *err);
+
 /* The ICAO 9303 check digit of len characters (7-3-1 weights), or -1 when
  * a character is outside A-Z 0-9 '<'. */
 int sarhad_mrz_check_digit(const char *s, size_t len);
@@ -312,7 +324,8 @@ const char *sarhad_cnic_province_name(int province);
  */
 bool sarhad_id_pattern_match(const char *pattern, const char *text, size_t len);
 
-/* True when pattern is well formed (printable ASCII, at most 63 bytes). */
+/* True when pattern is well formed (printable ASCII, 1-63 bytes, at most
+ * two '*'). */
 bool sarhad_id_pattern_is_valid(const char *pattern);
 
 /* ===== presentations and the rule language (src/presentation.c,

@@ -1329,6 +1329,10 @@ sarhad_session_end(struct sarhad_store *store, const struct sarhad_actor *actor,
 void sarhad_session_csrf(char out[SARHAD_TOKEN_LEN + 1], const char *token,
                          size_t len);
 
+/* The post code the store records for (store_meta "post"), "" when it has
+ * none yet.  Officers and supervisors of another post may not act here. */
+const char *sarhad_store_post(const struct sarhad_store *store);
+
 /* The 32-byte hash under which a token is stored (and may be cached). */
 void sarhad_token_hash(unsigned char out[32], const char *token, size_t len);
 

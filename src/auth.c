@@ -378,3 +378,9 @@ sarhad_user_set_password(struct sarhad_store *store,
     return user_change(store, actor, name, sql_user_passwd, pwhash,
                        "password_changed", now, err);
 }
+
+const char *
+sarhad_store_post(const struct sarhad_store *store)
+{
+    return store->post;
+}

@@ -646,8 +646,8 @@ struct sarhad_lint_issue {
  * no document requirement already decides everything they cover, or their
  * dates run backwards), rules that overlap an earlier rule with a different
  * outcome where neither's scope contains the other (so their order matters
- * and nothing in the file says which was meant), document sets that can
- * never be met.  Writes up to cap issues to out and returns how many were
+ * and nothing in the file says which was meant: one of them needs no
+ * document, or both ask for the same documents).  Writes up to cap issues to out and returns how many were
  * found in all.  Unknown crossing codes and document kinds are already
  * compile errors.
  */

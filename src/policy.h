@@ -102,6 +102,7 @@ struct prule {
     struct ptext reasons[SARHAD_MAX_REASONS];
     struct ptext flags[SARHAD_MAX_FLAGS];
     int limit_days, limit_window; /* rolling limit; 0 when none */
+    bool exception; /* meant to take precedence over later rules */
 };
 
 struct pfine {

@@ -8,7 +8,8 @@
  */
 #include "policy.h"
 
-#include <stdlib.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_LIST 64
@@ -40,21 +41,25 @@ is_word(const struct token *t, const char *w)
            memcmp(t->text, w, t->len) == 0;
 }
 
-/* Record an error at the current token (or at t). */
+/* Record an error at token t (the first error wins). */
 static enum sarhad_status
 error_at(struct parser *ps, const struct token *t, enum sarhad_status code,
-         const char *fmt, const char *arg)
+         const char *fmt, ...) SARHAD_PRINTF(4, 5);
+static enum sarhad_status
+error_at(struct parser *ps, const struct token *t, enum sarhad_status code,
+         const char *fmt, ...)
 {
     char msg[140];
     const char *fn = ps->filename ? ps->filename : "policy";
+    va_list ap;
 
     if (ps->status != SARHAD_OK)
         return ps->status;
-    if (t->kind == TOK_ERROR && ps->lx.error != NULL) {
-        fmt = "%s";
-        arg = ps->lx.error;
-    }
-    snprintf(msg, sizeof(msg), fmt, arg ? arg : "");
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (t->kind == TOK_ERROR && ps->lx.error != NULL)
+        snprintf(msg, sizeof(msg), "%s", ps->lx.error);
     ps->status =
         sarhad__fail_at(ps->err, code, ps->rule_id ? ps->rule_id : "", t->line,
                         t->col, "%s:%u:%u: %s", fn, t->line, t->col, msg);
@@ -78,7 +83,7 @@ expect_error(struct parser *ps, const char *what)
         snprintf(found, sizeof(found), "the end of the line");
         break;
     case TOK_ERROR:
-        return error_at(ps, t, SARHAD_EFORMAT, "%s", NULL);
+        return error_at(ps, t, SARHAD_EFORMAT, "%s", "bad token");
     default:
         snprintf(found, sizeof(found), "'%.*s'", (int)(t->len > 30 ? 30 : t->len),
                  t->text);
@@ -619,6 +624,10 @@ read_clause(struct parser *ps, struct prule *r, struct pset *sets)
         (*n)++;
         return SARHAD_OK;
     }
+    if (is_word(&kw, "exception")) {
+        r->exception = true;
+        return SARHAD_OK;
+    }
     if (is_word(&kw, "source")) {
         if (ps->tok.kind != TOK_STRING)
             return expect_error(ps, "the source in double quotes");
@@ -633,7 +642,8 @@ read_clause(struct parser *ps, struct prule *r, struct pset *sets)
                             "direction, nationality, residence, tribe, "
                             "occupation, purpose, movement, age, "
                             "overstayed, accept, limit, admit, refuse, "
-                            "refer, reason, flag, source) or 'end'");
+                            "refer, reason, flag, source, exception) or "
+                            "'end'");
 }
 
 static enum sarhad_status

@@ -21,7 +21,7 @@ static enum sarhad_status
 fail(struct ctx *c, enum sarhad_status code, const char *field,
      const char *msg)
 {
-    char where[32];
+    char where[64];
 
     if (c->path[0] != '\0' && field[0] != '\0')
         snprintf(where, sizeof(where), "%s.%s", c->path, field);

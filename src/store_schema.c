@@ -7,6 +7,9 @@
 #include "auth.h"
 #include "internal.h"
 
+extern const char *const sarhad__ledger_steps[];
+extern const size_t sarhad__ledger_step_count;
+
 /* The store's own bookkeeping: which post this is and when it was made. */
 static const char *const store_steps[] = {
     "CREATE TABLE store_meta ("
@@ -23,5 +26,6 @@ const struct sarhad__component sarhad__components[] = {
     {"audit", sarhad__audit_steps, &sarhad__audit_step_count},
     {"audit_sign", sarhad__audit_sign_steps, &sarhad__audit_sign_step_count},
     {"auth", sarhad__auth_steps, &sarhad__auth_step_count},
+    {"ledger", sarhad__ledger_steps, &sarhad__ledger_step_count},
 };
 const size_t sarhad__component_count = SARHAD_COUNT_OF(sarhad__components);

@@ -647,9 +647,9 @@ struct sarhad_lint_issue {
  * dates run backwards), rules that overlap an earlier rule with a different
  * outcome where neither's scope contains the other (so their order matters
  * and nothing in the file says which was meant: one of them needs no
- * document, or both ask for the same documents).  Writes up to cap issues to out and returns how many were
- * found in all.  Unknown crossing codes and document kinds are already
- * compile errors.
+ * document, or both ask for the same documents).  Writes up to cap issues to
+ * out and returns how many were found in all.  Unknown crossing codes and
+ * document kinds are already compile errors.
  */
 unsigned sarhad_policy_lint(const struct sarhad_policy *policy,
                             struct sarhad_lint_issue *out, unsigned cap);

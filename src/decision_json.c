@@ -84,8 +84,7 @@ put_flags(struct out *o, const struct sarhad_decision *d, bool mrz)
 }
 
 size_t
-sarhad_decision_json(char *out, size_t cap,
-                     const struct sarhad_decision *d)
+sarhad_decision_json(char *out, size_t cap, const struct sarhad_decision *d)
 {
     struct out o = {out, cap ? cap - 1 : 0, 0};
 

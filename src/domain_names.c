@@ -21,12 +21,10 @@ word_is(const char *word, const char *name, size_t len)
 }
 
 bool
-sarhad_doc_kind_parse(enum sarhad_doc_kind *out, const char *name,
-                      size_t len)
+sarhad_doc_kind_parse(enum sarhad_doc_kind *out, const char *name, size_t len)
 {
     for (int k = 0; k < SARHAD_DOC_KIND_COUNT; k++) {
-        if (word_is(sarhad_doc_kind_name((enum sarhad_doc_kind)k), name,
-                    len)) {
+        if (word_is(sarhad_doc_kind_name((enum sarhad_doc_kind)k), name, len)) {
             *out = (enum sarhad_doc_kind)k;
             return true;
         }

@@ -37,8 +37,7 @@ sarhad_cnic_parse(struct sarhad_cnic *out, const char *text, size_t len,
     bool dashed = len == 15;
 
     if (out == NULL || (text == NULL && len > 0))
-        return sarhad__fail(err, SARHAD_EINVAL, "", SIZE_MAX,
-                            "no CNIC given");
+        return sarhad__fail(err, SARHAD_EINVAL, "", SIZE_MAX, "no CNIC given");
     if (len != 13 && len != 15)
         return sarhad__fail(err, SARHAD_EFORMAT, "number", 0,
                             "expected a CNIC of 13 digits, DDDDD-DDDDDDD-D");

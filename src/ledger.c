@@ -81,10 +81,9 @@ compile_checked(struct sarhad_policy **out, const char *filename,
         if (found[i].is_error) {
             sarhad_policy_free(*out);
             *out = NULL;
-            return sarhad__fail_at(err, SARHAD_EINVAL, found[i].code,
-                                   found[i].line, found[i].col,
-                                   "the policy checker refuses it: %s",
-                                   found[i].message);
+            return sarhad__fail_at(
+                err, SARHAD_EINVAL, found[i].code, found[i].line, found[i].col,
+                "the policy checker refuses it: %s", found[i].message);
         }
     }
     return SARHAD_OK;
@@ -206,8 +205,8 @@ sarhad_ledger_init(struct sarhad_store *store, const char *post,
         s = sarhad__fail(err, SARHAD_EEXIST, "policy", SIZE_MAX,
                          "the store already has a published policy");
     if (s == SARHAD_OK)
-        s = compile_checked(&policy, policy_filename, policy_text, len, NULL,
-                            0, NULL, err);
+        s = compile_checked(&policy, policy_filename, policy_text, len, NULL, 0,
+                            NULL, err);
     if (s != SARHAD_OK)
         return s;
     s = sarhad__store_write_begin(store, err);
@@ -215,8 +214,8 @@ sarhad_ledger_init(struct sarhad_store *store, const char *post,
         s = sarhad__store_meta_set(store, "post", post, err);
         snprintf(detail, sizeof(detail), "{\"post\":\"%s\"}", post);
         if (s == SARHAD_OK)
-            s = sarhad__audit_append(store, who, now, "post_initialised",
-                                     post, detail, NULL, err);
+            s = sarhad__audit_append(store, who, now, "post_initialised", post,
+                                     detail, NULL, err);
         if (s == SARHAD_OK)
             s = publish(store, policy, policy_filename, policy_text, len, who,
                         now, NULL, err);
@@ -317,10 +316,10 @@ sarhad_ledger_set_screen(struct sarhad_ledger *ledger, sarhad_screen_fn fn,
 }
 
 enum sarhad_status
-sarhad_ledger_policy_publish(struct sarhad_ledger *ledger,
-                             const char *filename, const char *text,
-                             size_t len, const struct sarhad_actor *who,
-                             int64_t now, struct sarhad_policy_info *info,
+sarhad_ledger_policy_publish(struct sarhad_ledger *ledger, const char *filename,
+                             const char *text, size_t len,
+                             const struct sarhad_actor *who, int64_t now,
+                             struct sarhad_policy_info *info,
                              struct sarhad_lint_issue *issues,
                              unsigned issue_cap, unsigned *issue_count,
                              struct sarhad_error *err)

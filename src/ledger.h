@@ -64,8 +64,8 @@ struct sarhad__key {
 struct sarhad__identity {
     unsigned key_count;
     struct sarhad__key keys[SARHAD__MAX_KEYS];
-    int64_t traveller_id;  /* 0: not known yet (or anonymous) */
-    unsigned matched;      /* index of the key that found the traveller */
+    int64_t traveller_id; /* 0: not known yet (or anonymous) */
+    unsigned matched;     /* index of the key that found the traveller */
     char surname[40];
     char given_names[40];
     char visa_key[80]; /* "" when no visa */
@@ -82,11 +82,11 @@ enum sarhad_status sarhad__identity_find(struct sarhad_store *store,
  * every key of the presentation, recording why a new key was linked.
  * Sets *linked when a new passport was tied to a known traveller.
  */
-enum sarhad_status
-sarhad__identity_record(struct sarhad_store *store,
-                        const struct sarhad_presentation *p,
-                        struct sarhad__identity *id, int64_t attempt_id,
-                        bool *linked, struct sarhad_error *err);
+enum sarhad_status sarhad__identity_record(struct sarhad_store *store,
+                                           const struct sarhad_presentation *p,
+                                           struct sarhad__identity *id,
+                                           int64_t attempt_id, bool *linked,
+                                           struct sarhad_error *err);
 
 /* ---- recording (ledger_record.c) ---- */
 
@@ -124,13 +124,10 @@ enum sarhad_status sarhad__admit_effects(struct sarhad_store *store,
                                          struct sarhad_error *err);
 
 /* Add delta to a daily_summary cell. */
-enum sarhad_status sarhad__summary_daily(struct sarhad_store *store,
-                                         const char *day, const char *post,
-                                         const char *crossing,
-                                         const char *direction,
-                                         const char *nationality,
-                                         const char *decision, int delta,
-                                         struct sarhad_error *err);
+enum sarhad_status sarhad__summary_daily(
+    struct sarhad_store *store, const char *day, const char *post,
+    const char *crossing, const char *direction, const char *nationality,
+    const char *decision, int delta, struct sarhad_error *err);
 
 enum sarhad_status sarhad__summary_refusal(struct sarhad_store *store,
                                            const char *day, const char *post,

@@ -158,10 +158,9 @@ put_movement(struct crossing *c, struct sarhad_error *err)
     sqlite3_bind_text(st, 4, m->household, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 5, m->household_size);
     sqlite3_bind_text(st, 6, sex, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 7,
-                      sarhad__age_band(c->p->traveller.birth_date,
-                                       c->p->time.date),
-                      -1, SQLITE_STATIC);
+    sqlite3_bind_text(
+        st, 7, sarhad__age_band(c->p->traveller.birth_date, c->p->time.date),
+        -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 8, (int)m->vulnerabilities);
     sqlite3_bind_int(st, 9, m->vehicles);
     sqlite3_bind_text(st, 10, m->intended_stay, -1, SQLITE_STATIC);
@@ -185,8 +184,8 @@ put_attempt(struct crossing *c, int64_t seq, struct sarhad_error *err)
     sqlite3_bind_text(st, 3, p->crossing, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, p->counter, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, c->who->user, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, p->direction == SARHAD_EXIT ? "exit" : "entry",
-                      -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, p->direction == SARHAD_EXIT ? "exit" : "entry", -1,
+                      SQLITE_STATIC);
     sqlite3_bind_text(st, 7, time, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 8, c->day, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 9, c->now);
@@ -226,8 +225,7 @@ audit(struct crossing *c, int64_t *seq, struct sarhad_error *err)
     sarhad__buf_reset(&c->detail);
     sarhad__buf_printf(&c->detail,
                        "{\"attempt\":%lld,\"traveller\":%lld,\"crossing\":",
-                       (long long)c->attempt_id,
-                       (long long)c->id.traveller_id);
+                       (long long)c->attempt_id, (long long)c->id.traveller_id);
     sarhad__buf_json_str(&c->detail, c->p->crossing);
     sarhad__buf_printf(&c->detail,
                        ",\"direction\":\"%s\",\"day\":\"%s\","
@@ -350,8 +348,8 @@ decide_and_record(struct crossing *c, struct sarhad_error *err)
     if (s == SARHAD_OK)
         s = next_attempt(c, err);
     if (s == SARHAD_OK)
-        s = sarhad__identity_record(store, c->p, &c->id, c->attempt_id,
-                                    &linked, err);
+        s = sarhad__identity_record(store, c->p, &c->id, c->attempt_id, &linked,
+                                    err);
     if (s != SARHAD_OK)
         return s;
     if (linked)

@@ -244,8 +244,8 @@ sarhad__identity_record(struct sarhad_store *store,
                      k->kind, k->value, (long long)k->traveller_id,
                      (long long)k->first_attempt, by->kind, by->value,
                      (long long)id->traveller_id);
-            s = put_link(store, attempt_id, id->traveller_id, "conflict",
-                         why, err);
+            s = put_link(store, attempt_id, id->traveller_id, "conflict", why,
+                         err);
             continue;
         }
         st = sarhad__store_prepare(store, sql_key_put, err);

@@ -20,8 +20,8 @@ static const char sql_policy_list[] =
 static void
 policy_row(struct sarhad_policy_info *pi, sqlite3_stmt *st)
 {
-    struct sarhad_time t = sarhad_time_from_unix(sqlite3_column_int64(st, 4),
-                                                 0);
+    struct sarhad_time t =
+        sarhad_time_from_unix(sqlite3_column_int64(st, 4), 0);
 
     memset(pi, 0, sizeof(*pi));
     pi->number = sqlite3_column_int(st, 0);
@@ -130,8 +130,7 @@ sarhad_ledger_referrals(struct sarhad_store *store, const char *post,
                           ? SARHAD_EXIT
                           : SARHAD_ENTRY;
         sarhad__strlcpy(r.at, sarhad__col_text(st, 5), sizeof(r.at));
-        sarhad__strlcpy(r.officer, sarhad__col_text(st, 6),
-                        sizeof(r.officer));
+        sarhad__strlcpy(r.officer, sarhad__col_text(st, 6), sizeof(r.officer));
         sarhad__strlcpy(r.nationality, sarhad__col_text(st, 7),
                         sizeof(r.nationality));
         snprintf(r.name, sizeof(r.name), "%s%s%s", surname,
@@ -235,7 +234,8 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
     s = load_case(store, attempt_id, &r, err);
     if (s != SARHAD_OK)
         return s;
-    sarhad__buf_printf(&detail, "{\"attempt\":%lld,\"decision\":\"%s\","
+    sarhad__buf_printf(&detail,
+                       "{\"attempt\":%lld,\"decision\":\"%s\","
                        "\"reason\":",
                        (long long)attempt_id, name);
     sarhad__buf_json_str(&detail, reason);
@@ -269,12 +269,11 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
     }
     /* The daily figures count each attempt once, by its final outcome. */
     if (s == SARHAD_OK)
-        s = sarhad__summary_daily(store, r.day, r.post, r.crossing,
-                                  r.direction, r.nationality, "refer", -1,
-                                  err);
+        s = sarhad__summary_daily(store, r.day, r.post, r.crossing, r.direction,
+                                  r.nationality, "refer", -1, err);
     if (s == SARHAD_OK)
-        s = sarhad__summary_daily(store, r.day, r.post, r.crossing,
-                                  r.direction, r.nationality, name, 1, err);
+        s = sarhad__summary_daily(store, r.day, r.post, r.crossing, r.direction,
+                                  r.nationality, name, 1, err);
     if (s == SARHAD_OK && outcome == SARHAD_REFUSE)
         s = sarhad__summary_refusal(store, r.day, r.post, r.crossing,
                                     r.nationality, "referral_refused", err);
@@ -311,8 +310,8 @@ blank(const char *s)
 enum sarhad_status
 sarhad_ledger_resolve(struct sarhad_ledger *ledger, int64_t attempt_id,
                       enum sarhad_outcome outcome, const char *reason,
-                      const struct sarhad_actor *who, int64_t now,
-                      int64_t *seq, struct sarhad_error *err)
+                      const struct sarhad_actor *who, int64_t now, int64_t *seq,
+                      struct sarhad_error *err)
 {
     enum sarhad_status s;
 
@@ -356,8 +355,7 @@ field(struct sarhad__buf *b, const char *key, sqlite3_stmt *st, int col)
 {
     sarhad__buf_printf(b, ",\"%s\":", key);
     if (sqlite3_column_type(st, col) == SQLITE_INTEGER)
-        sarhad__buf_printf(b, "%lld",
-                           (long long)sqlite3_column_int64(st, col));
+        sarhad__buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, col));
     else
         sarhad__buf_json_str(b, sarhad__col_text(st, col));
 }
@@ -391,9 +389,8 @@ attempt_json(struct sarhad__buf *b, sqlite3_stmt *st)
     sarhad__buf_puts(b, sarhad__col_text(st, 10));
     if (sqlite3_column_int(st, 24)) {
         static const char *const keys[] = {
-            "category",  "documentation",   "household",
-            "household_size", "sex",        "age_band",
-            "vulnerabilities", "vehicles",  "intended_stay"};
+            "category", "documentation",   "household", "household_size", "sex",
+            "age_band", "vulnerabilities", "vehicles",  "intended_stay"};
         sarhad__buf_puts(b, ",\"movement\":{\"category\":");
         sarhad__buf_json_str(b, sarhad__col_text(st, 11));
         for (int i = 1; i < 9; i++)

@@ -302,8 +302,8 @@ admit_entry(struct sarhad_store *store, const struct sarhad__admit *a,
     enum sarhad_status s;
 
     if (a->traveller_id != 0) {
-        s = bind_run(store, sql_stay_lose, "close a lost stay",
-                     a->traveller_id, NULL, NULL, err);
+        s = bind_run(store, sql_stay_lose, "close a lost stay", a->traveller_id,
+                     NULL, NULL, err);
         if (s != SARHAD_OK)
             return s;
         st = sarhad__store_prepare(store, sql_stay_open, err);
@@ -376,7 +376,7 @@ admit_exit(struct sarhad_store *store, const struct sarhad__admit *a,
         return s;
     if (a->por != NULL)
         return a->por[0] != '\0' ? cancel_por(store, a, a->por, err)
-                                  : SARHAD_OK;
+                                 : SARHAD_OK;
     /* The PoR card is punched on return; its number is read back from the
      * recorded presentation so a resolution needs nothing else. */
     st = sarhad__store_prepare(store, sql_attempt_por, err);

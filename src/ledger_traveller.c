@@ -71,15 +71,13 @@ sarhad_ledger_traveller(struct sarhad_store *store, int64_t traveller_id,
 {
     static const char *const key_cols[] = {"kind", "value", "first_attempt"};
     static const char *const link_cols[] = {"attempt", "by", "why"};
-    static const char *const stay_cols[] = {"entry",        "exit",
-                                            "allowed_days", "state",
+    static const char *const stay_cols[] = {"entry",         "exit",
+                                            "allowed_days",  "state",
                                             "entry_attempt", "exit_attempt"};
-    static const char *const attempt_cols[] = {"id",        "time",
-                                               "crossing",  "direction",
-                                               "decision",  "rule"};
-    static const char *const who_cols[] = {"id",          "nationality",
-                                           "surname",     "given_names",
-                                           "birth_date",  "sex"};
+    static const char *const attempt_cols[] = {
+        "id", "time", "crossing", "direction", "decision", "rule"};
+    static const char *const who_cols[] = {
+        "id", "nationality", "surname", "given_names", "birth_date", "sex"};
     sqlite3_stmt *st = sarhad__store_prepare(store, sql_traveller_get, err);
     struct sarhad__buf b = {0};
     enum sarhad_status s = SARHAD_OK;

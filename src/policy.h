@@ -9,12 +9,12 @@
 
 #include "internal.h"
 
-#define POLICY_DAY_MIN INT32_MIN
-#define POLICY_DAY_MAX INT32_MAX
+#define POLICY_DAY_MIN        INT32_MIN
+#define POLICY_DAY_MAX        INT32_MAX
 #define POLICY_CROSSING_COUNT 9
-#define POLICY_ALL_CROSSINGS ((1u << POLICY_CROSSING_COUNT) - 1)
-#define POLICY_MAX_FORMATS 4
-#define POLICY_MAX_FINES 8
+#define POLICY_ALL_CROSSINGS  ((1u << POLICY_CROSSING_COUNT) - 1)
+#define POLICY_MAX_FORMATS    4
+#define POLICY_MAX_FINES      8
 
 /* A chunked bump allocator: the policy's memory, freed in one go. */
 struct arena_chunk {

@@ -184,9 +184,8 @@ struct sink {
     unsigned cap, count;
 };
 
-static void
-report(struct sink *s, unsigned line, unsigned col, bool is_error,
-       const char *code, const char *fmt, ...) SARHAD_PRINTF(6, 7);
+static void report(struct sink *s, unsigned line, unsigned col, bool is_error,
+                   const char *code, const char *fmt, ...) SARHAD_PRINTF(6, 7);
 
 static void
 report(struct sink *s, unsigned line, unsigned col, bool is_error,

@@ -101,7 +101,7 @@ static struct sarhad_date
 doc_expiry(const struct sarhad_document *d)
 {
     return d->has_mrz && d->mrz.expiry_date.year != 0 ? d->mrz.expiry_date
-                                                       : d->expiry;
+                                                      : d->expiry;
 }
 
 static const char *
@@ -111,8 +111,7 @@ doc_issuer(const struct sarhad_document *d)
                                                          : d->issuer;
 }
 
-static const char *const entries_names[] = {"", "single", "double",
-                                            "multiple"};
+static const char *const entries_names[] = {"", "single", "double", "multiple"};
 
 static bool
 cond_holds(const struct pcond *c, const struct sarhad_document *d,
@@ -297,10 +296,10 @@ static const char *
 kind_label(enum sarhad_doc_kind k)
 {
     static const char *const labels[SARHAD_DOC_KIND_COUNT] = {
-        "passport",       "visa",           "CNIC",
-        "tazkira",        "PoR card",       "Afghan Citizen Card",
-        "Rahdari pass",   "medical letter", "cancer card",
-        "exit permit",    "token"};
+        "passport",     "visa",           "CNIC",
+        "tazkira",      "PoR card",       "Afghan Citizen Card",
+        "Rahdari pass", "medical letter", "cancer card",
+        "exit permit",  "token"};
     return (unsigned)k < SARHAD_DOC_KIND_COUNT ? labels[k] : "document";
 }
 
@@ -312,7 +311,7 @@ join_list(char *out, size_t cap, const struct plist *l)
     out[0] = '\0';
     for (unsigned i = 0; i < l->count && n + 1 < cap; i++) {
         int w = snprintf(out + n, cap - n, "%s%s",
-                         i == 0 ? ""
+                         i == 0              ? ""
                          : i + 1 == l->count ? " or "
                                              : ", ",
                          l->items[i]);
@@ -337,8 +336,7 @@ miss_reason(struct sarhad_decision *d, const struct miss *m,
         snprintf(msg, sizeof(msg),
                  "The traveller has been in Pakistan %d of the last %d days; "
                  "at most %d are allowed.",
-                 m->days_in_window, m->rule->limit_window,
-                 m->rule->limit_days);
+                 m->days_in_window, m->rule->limit_window, m->rule->limit_days);
         add_reason(d, "stay_limit", msg);
         return;
     }
@@ -399,8 +397,8 @@ miss_reason(struct sarhad_decision *d, const struct miss *m,
         break;
     case PC_TRIBE:
         snprintf(code, sizeof(code), "%s_tribe", kind);
-        snprintf(msg, sizeof(msg), "The %s must %sbe for the %s tribe.",
-                 label, c->list.negate ? "not " : "", list);
+        snprintf(msg, sizeof(msg), "The %s must %sbe for the %s tribe.", label,
+                 c->list.negate ? "not " : "", list);
         break;
     }
     add_reason(d, code, msg);
@@ -426,9 +424,8 @@ document_check(struct sarhad_decision *d, const struct facts *f)
                      "send the traveller to secondary inspection.",
                      kind_label(doc->kind));
             add_reason(d, "mrz_check_failed", msg);
-            for (unsigned k = 0; k < doc->mrz.issue_count &&
-                                 k < SARHAD_MRZ_MAX_ISSUES;
-                 k++) {
+            for (unsigned k = 0;
+                 k < doc->mrz.issue_count && k < SARHAD_MRZ_MAX_ISSUES; k++) {
                 snprintf(detail, sizeof(detail), "%s: %s (%s)", kind,
                          doc->mrz.issues[k].field, doc->mrz.issues[k].code);
                 add_flag(d, "mrz_check_failed", detail);
@@ -503,7 +500,7 @@ overstay(struct facts *f)
     if (h == NULL || !h->known || f->direction_bit != 2u)
         return;
     for (unsigned i = h->stay_count < SARHAD_MAX_STAYS ? h->stay_count
-                                                        : SARHAD_MAX_STAYS;
+                                                       : SARHAD_MAX_STAYS;
          i-- > 0;) {
         const struct sarhad_stay *s = &h->stays[i];
         int allowed;
@@ -554,9 +551,9 @@ sarhad_policy_decide(struct sarhad_decision *out,
     if (out == NULL || policy == NULL || presentation == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "", SIZE_MAX,
                             "decide needs a policy and a presentation");
-    crossing = sarhad_crossing_index(presentation->crossing,
-                                     strnlen(presentation->crossing,
-                                             sizeof(presentation->crossing)));
+    crossing = sarhad_crossing_index(
+        presentation->crossing,
+        strnlen(presentation->crossing, sizeof(presentation->crossing)));
     if (crossing < 0 || presentation->time.date.year == 0 ||
         presentation->document_count > SARHAD_MAX_DOCUMENTS ||
         (unsigned)presentation->direction > 1u ||

@@ -143,8 +143,8 @@ sarhad__lex_next(struct lexer *lx)
                    is_word_char((unsigned char)lx->src[lx->pos]))
                 advance(lx);
             if (lx->pos - start > 200)
-                return error_token(lx, "word longer than 200 characters",
-                                   line, col);
+                return error_token(lx, "word longer than 200 characters", line,
+                                   col);
             return make(lx, TOK_WORD, start, line, col);
         }
         if (c == '"') {
@@ -152,8 +152,9 @@ sarhad__lex_next(struct lexer *lx)
             start = lx->pos;
             while (lx->pos < lx->len && lx->src[lx->pos] != '"') {
                 if (lx->src[lx->pos] == '\n')
-                    return error_token(lx, "unterminated string: expected "
-                                           "'\"' before the end of the line",
+                    return error_token(lx,
+                                       "unterminated string: expected "
+                                       "'\"' before the end of the line",
                                        line, col);
                 if ((unsigned char)lx->src[lx->pos] < ' ' &&
                     lx->src[lx->pos] != '\t')
@@ -161,10 +162,11 @@ sarhad__lex_next(struct lexer *lx)
                                        lx->line, lx->col);
                 if (lx->src[lx->pos] == '\\') {
                     advance(lx);
-                    if (lx->pos >= lx->len || (lx->src[lx->pos] != '"' &&
-                                               lx->src[lx->pos] != '\\'))
-                        return error_token(lx, "expected \\\" or \\\\ in a "
-                                               "string",
+                    if (lx->pos >= lx->len ||
+                        (lx->src[lx->pos] != '"' && lx->src[lx->pos] != '\\'))
+                        return error_token(lx,
+                                           "expected \\\" or \\\\ in a "
+                                           "string",
                                            lx->line, lx->col);
                 }
                 advance(lx);

@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_LIST 64
-#define MAX_TERMS 6
-#define MAX_CONDS 8
-#define MAX_SETS 8
+#define MAX_LIST    64
+#define MAX_TERMS   6
+#define MAX_CONDS   8
+#define MAX_SETS    8
 #define MAX_WINDOWS 16
 
 struct parser {
@@ -42,9 +42,9 @@ is_word(const struct token *t, const char *w)
 }
 
 /* Record an error at token t (the first error wins). */
-static enum sarhad_status
-error_at(struct parser *ps, const struct token *t, enum sarhad_status code,
-         const char *fmt, ...) SARHAD_PRINTF(4, 5);
+static enum sarhad_status error_at(struct parser *ps, const struct token *t,
+                                   enum sarhad_status code, const char *fmt,
+                                   ...) SARHAD_PRINTF(4, 5);
 static enum sarhad_status
 error_at(struct parser *ps, const struct token *t, enum sarhad_status code,
          const char *fmt, ...)
@@ -85,8 +85,8 @@ expect_error(struct parser *ps, const char *what)
     case TOK_ERROR:
         return error_at(ps, t, SARHAD_EFORMAT, "%s", "bad token");
     default:
-        snprintf(found, sizeof(found), "'%.*s'", (int)(t->len > 30 ? 30 : t->len),
-                 t->text);
+        snprintf(found, sizeof(found), "'%.*s'",
+                 (int)(t->len > 30 ? 30 : t->len), t->text);
     }
     snprintf(msg, sizeof(msg), "expected %s, found %s", what, found);
     return error_at(ps, t, SARHAD_EFORMAT, "%s", msg);
@@ -124,8 +124,8 @@ read_int(struct parser *ps, int *out, int min, int max, const char *what)
         v = v * 10 + (ps->tok.text[i] - '0');
     }
     if (v < min || v > max)
-        return error_at(ps, &ps->tok, SARHAD_EFORMAT,
-                        "%s is out of range", what);
+        return error_at(ps, &ps->tok, SARHAD_EFORMAT, "%s is out of range",
+                        what);
     *out = (int)v;
     next(ps);
     return SARHAD_OK;
@@ -341,8 +341,8 @@ read_term(struct parser *ps, struct pterm *t)
         next(ps);
     }
     next(ps);
-    t->conds = sarhad__arena_alloc(&ps->p->arena,
-                                   t->cond_count * sizeof(*t->conds));
+    t->conds =
+        sarhad__arena_alloc(&ps->p->arena, t->cond_count * sizeof(*t->conds));
     if (t->conds == NULL)
         return nomem(ps);
     memcpy(t->conds, conds, t->cond_count * sizeof(*conds));
@@ -379,8 +379,8 @@ read_accept(struct parser *ps, struct pset *sets, unsigned *set_count)
             break;
         next(ps);
     }
-    s->terms = sarhad__arena_alloc(&ps->p->arena,
-                                   s->term_count * sizeof(*s->terms));
+    s->terms =
+        sarhad__arena_alloc(&ps->p->arena, s->term_count * sizeof(*s->terms));
     if (s->terms == NULL)
         return nomem(ps);
     memcpy(s->terms, terms, s->term_count * sizeof(*terms));
@@ -710,8 +710,8 @@ read_rule(struct parser *ps, struct prule *r)
     if (r->movements == 0)
         r->movements = 0xFu;
     if (r->set_count > 0) {
-        r->sets = sarhad__arena_alloc(&ps->p->arena,
-                                      r->set_count * sizeof(*r->sets));
+        r->sets =
+            sarhad__arena_alloc(&ps->p->arena, r->set_count * sizeof(*r->sets));
         if (r->sets == NULL)
             return nomem(ps);
         memcpy(r->sets, sets, r->set_count * sizeof(*sets));
@@ -763,8 +763,7 @@ read_fines(struct parser *ps)
                 return ps->status;
             if (is_word(&ps->tok, "per")) {
                 next(ps);
-                if (read_int(ps, &f->per_days, 1, 100000,
-                             "a number of days") ||
+                if (read_int(ps, &f->per_days, 1, 100000, "a number of days") ||
                     keyword(ps, "days"))
                     return ps->status;
             }
@@ -812,13 +811,12 @@ read_header_line(struct parser *ps, bool *have_policy)
                         "expected 'policy \"NAME\" version N' first");
     next(ps);
     if (is_word(&kw, "screen-threshold")) {
-        if (read_int(ps, &p->screen_threshold, 0, 100,
-                     "a score from 0 to 100"))
+        if (read_int(ps, &p->screen_threshold, 0, 100, "a score from 0 to 100"))
             return ps->status;
     } else if (is_word(&kw, "default-stay") ||
                is_word(&kw, "blacklist-after")) {
-        int *v =
-            is_word(&kw, "default-stay") ? &p->default_stay : &p->blacklist_after;
+        int *v = is_word(&kw, "default-stay") ? &p->default_stay
+                                              : &p->blacklist_after;
         if (read_int(ps, v, 1, 100000, "a number of days") ||
             keyword(ps, "days"))
             return ps->status;
@@ -884,8 +882,7 @@ sarhad__policy_parse(struct sarhad_policy *p, const char *filename,
                 if (rules == NULL)
                     return nomem(&ps);
                 if (p->rule_count > 0)
-                    memcpy(rules, p->rules,
-                           p->rule_count * sizeof(*rules));
+                    memcpy(rules, p->rules, p->rule_count * sizeof(*rules));
                 p->rules = rules;
                 rule_cap = cap;
             }

@@ -18,8 +18,7 @@ struct ctx {
 };
 
 static enum sarhad_status
-fail(struct ctx *c, enum sarhad_status code, const char *field,
-     const char *msg)
+fail(struct ctx *c, enum sarhad_status code, const char *field, const char *msg)
 {
     char where[64];
 
@@ -88,8 +87,7 @@ get_date(struct ctx *c, json_t *obj, const char *key, struct sarhad_date *d)
     if (st != SARHAD_OK || buf[0] == '\0')
         return st;
     if (sarhad_date_parse(d, buf, strlen(buf), NULL) != SARHAD_OK)
-        return fail(c, SARHAD_EFORMAT, key,
-                    "expected a real date YYYY-MM-DD");
+        return fail(c, SARHAD_EFORMAT, key, "expected a real date YYYY-MM-DD");
     return SARHAD_OK;
 }
 
@@ -126,8 +124,8 @@ read_traveller(struct ctx *c, json_t *obj, struct sarhad_traveller *t)
                       sizeof(t->nationality), false)) != SARHAD_OK ||
         (st = get_str(c, obj, "sex", sex, sizeof(sex), false)) != SARHAD_OK ||
         (st = get_date(c, obj, "birth_date", &t->birth_date)) != SARHAD_OK ||
-        (st = get_str(c, obj, "residence", t->residence,
-                      sizeof(t->residence), false)) != SARHAD_OK ||
+        (st = get_str(c, obj, "residence", t->residence, sizeof(t->residence),
+                      false)) != SARHAD_OK ||
         (st = get_str(c, obj, "tribe", t->tribe, sizeof(t->tribe), false)) !=
             SARHAD_OK ||
         (st = get_str(c, obj, "occupation", t->occupation,
@@ -153,8 +151,8 @@ read_traveller(struct ctx *c, json_t *obj, struct sarhad_traveller *t)
 }
 
 static const char *const document_keys[] = {
-    "kind",   "mrz",      "number",  "issued",     "expiry", "district",
-    "tribe",  "issuer",   "category", "entries",   "stay_days", NULL};
+    "kind",  "mrz",    "number",   "issued",  "expiry",    "district",
+    "tribe", "issuer", "category", "entries", "stay_days", NULL};
 
 static enum sarhad_status
 read_document(struct ctx *c, json_t *obj, unsigned index,
@@ -172,16 +170,16 @@ read_document(struct ctx *c, json_t *obj, unsigned index,
         return st;
     if (!sarhad_doc_kind_parse(&d->kind, kind, strlen(kind)))
         return fail(c, SARHAD_EFORMAT, "kind", "unknown document kind");
-    if ((st = get_str(c, obj, "number", d->number, sizeof(d->number),
-                      false)) != SARHAD_OK ||
+    if ((st = get_str(c, obj, "number", d->number, sizeof(d->number), false)) !=
+            SARHAD_OK ||
         (st = get_date(c, obj, "issued", &d->issued)) != SARHAD_OK ||
         (st = get_date(c, obj, "expiry", &d->expiry)) != SARHAD_OK ||
         (st = get_str(c, obj, "district", d->district, sizeof(d->district),
                       false)) != SARHAD_OK ||
         (st = get_str(c, obj, "tribe", d->tribe, sizeof(d->tribe), false)) !=
             SARHAD_OK ||
-        (st = get_str(c, obj, "issuer", d->issuer, sizeof(d->issuer),
-                      false)) != SARHAD_OK ||
+        (st = get_str(c, obj, "issuer", d->issuer, sizeof(d->issuer), false)) !=
+            SARHAD_OK ||
         (st = get_str(c, obj, "category", d->category, sizeof(d->category),
                       false)) != SARHAD_OK ||
         (st = get_str(c, obj, "entries", entries, sizeof(entries), false)) !=
@@ -233,11 +231,15 @@ read_document(struct ctx *c, json_t *obj, unsigned index,
 }
 
 static const char *const vulnerability_names[] = {
-    "unaccompanied_child", "medical",  "single_woman",
-    "elderly",             "disabled", "specific_needs"};
-static const char *const movement_keys[] = {
-    "category", "household",     "household_size",
-    "vulnerabilities", "vehicles", "intended_stay", NULL};
+    "unaccompanied_child", "medical", "single_woman", "elderly", "disabled",
+    "specific_needs"};
+static const char *const movement_keys[] = {"category",
+                                            "household",
+                                            "household_size",
+                                            "vulnerabilities",
+                                            "vehicles",
+                                            "intended_stay",
+                                            NULL};
 
 static enum sarhad_status
 read_movement(struct ctx *c, json_t *obj, struct sarhad_movement_info *m)
@@ -250,10 +252,10 @@ read_movement(struct ctx *c, json_t *obj, struct sarhad_movement_info *m)
     if (!json_is_object(obj))
         return fail(c, SARHAD_EFORMAT, "", "expected an object");
     if ((st = only_keys(c, obj, movement_keys)) != SARHAD_OK ||
-        (st = get_str(c, obj, "category", category, sizeof(category),
+        (st = get_str(c, obj, "category", category, sizeof(category), false)) !=
+            SARHAD_OK ||
+        (st = get_str(c, obj, "household", m->household, sizeof(m->household),
                       false)) != SARHAD_OK ||
-        (st = get_str(c, obj, "household", m->household,
-                      sizeof(m->household), false)) != SARHAD_OK ||
         (st = get_int(c, obj, "household_size", &m->household_size, 1000)) !=
             SARHAD_OK ||
         (st = get_int(c, obj, "vehicles", &m->vehicles, 1000)) != SARHAD_OK ||
@@ -287,8 +289,7 @@ read_movement(struct ctx *c, json_t *obj, struct sarhad_movement_info *m)
                 return fail(c, SARHAD_EFORMAT, "vulnerabilities",
                             "expected strings");
             for (size_t k = 0; k < SARHAD_COUNT_OF(vulnerability_names); k++)
-                if (strcmp(json_string_value(v), vulnerability_names[k]) ==
-                    0) {
+                if (strcmp(json_string_value(v), vulnerability_names[k]) == 0) {
                     m->vulnerabilities |= 1u << k;
                     found = true;
                 }
@@ -300,9 +301,9 @@ read_movement(struct ctx *c, json_t *obj, struct sarhad_movement_info *m)
     return SARHAD_OK;
 }
 
-static const char *const top_keys[] = {"crossing",  "direction", "time",
-                                       "counter",   "traveller", "documents",
-                                       "movement",  NULL};
+static const char *const top_keys[] = {"crossing", "direction", "time",
+                                       "counter",  "traveller", "documents",
+                                       "movement", NULL};
 
 static enum sarhad_status
 read_top(struct ctx *c, json_t *root, struct sarhad_presentation *p)
@@ -353,8 +354,7 @@ read_top(struct ctx *c, json_t *root, struct sarhad_presentation *p)
     if (!json_is_array(docs))
         return fail(c, SARHAD_EFORMAT, "documents", "expected an array");
     if (json_array_size(docs) > SARHAD_MAX_DOCUMENTS)
-        return fail(c, SARHAD_ETOOBIG, "documents",
-                    "more than 8 documents");
+        return fail(c, SARHAD_ETOOBIG, "documents", "more than 8 documents");
     json_array_foreach(docs, i, v)
     {
         if ((st = read_document(c, v, (unsigned)i, &p->documents[i])) !=
@@ -385,10 +385,8 @@ sarhad_presentation_parse(struct sarhad_presentation *out, const char *json,
     root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL) {
         enum sarhad_status code = sarhad__fail(
-            err, SARHAD_EFORMAT, "", (size_t)(jerr.position > 0
-                                                  ? jerr.position
-                                                  : 0),
-            "%s", jerr.text);
+            err, SARHAD_EFORMAT, "",
+            (size_t)(jerr.position > 0 ? jerr.position : 0), "%s", jerr.text);
         if (err != NULL && jerr.line > 0) {
             err->line = (unsigned)jerr.line;
             err->col = (unsigned)(jerr.column > 0 ? jerr.column : 1);

@@ -14,14 +14,12 @@
 #include <string.h>
 
 static const char *const daily_cols[] = {
-    "day", "post", "crossing", "direction", "nationality", "decision",
-    "count"};
+    "day", "post", "crossing", "direction", "nationality", "decision", "count"};
 static const char *const returns_cols[] = {
-    "week",     "post",     "crossing",   "documentation", "movement",
-    "children", "women",    "vehicles",   "vulnerable",    "count"};
-static const char *const overstays_cols[] = {"post", "crossing",
-                                             "nationality", "overstay",
-                                             "count"};
+    "week",     "post",  "crossing", "documentation", "movement",
+    "children", "women", "vehicles", "vulnerable",    "count"};
+static const char *const overstays_cols[] = {"post", "crossing", "nationality",
+                                             "overstay", "count"};
 static const char *const refusals_cols[] = {"reason", "post", "crossing",
                                             "nationality", "count"};
 
@@ -70,8 +68,7 @@ static const char sql_overstays[] =
     " AND (?3 = '' OR post = ?3))"
     " WHERE over > 0 GROUP BY post, crossing, nationality, band"
     " ORDER BY post, crossing, nationality, min(over)";
-static const char sql_last_day[] =
-    "SELECT max(day) FROM daily_summary";
+static const char sql_last_day[] = "SELECT max(day) FROM daily_summary";
 
 struct report_def {
     const char *name;

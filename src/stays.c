@@ -24,8 +24,7 @@ sarhad_stays_days_in_window(const struct sarhad_stay *stays, unsigned count,
             continue;
         a = sarhad_date_to_days(stays[i].entry);
         /* An open stay runs up to the reference day. */
-        b = stays[i].exit.year != 0 ? sarhad_date_to_days(stays[i].exit)
-                                    : last;
+        b = stays[i].exit.year != 0 ? sarhad_date_to_days(stays[i].exit) : last;
         if (a < first)
             a = first;
         if (b > last)

@@ -53,9 +53,8 @@ load_policy(const char *path)
 }
 
 static int
-decide_one(const struct sarhad_policy *policy, const char *name,
-           unsigned line, const char *json, size_t len, char **buf,
-           size_t *cap)
+decide_one(const struct sarhad_policy *policy, const char *name, unsigned line,
+           const char *json, size_t len, char **buf, size_t *cap)
 {
     struct sarhad_presentation pr;
     struct sarhad_decision d;
@@ -74,8 +73,7 @@ decide_one(const struct sarhad_policy *policy, const char *name,
         }
         return 1;
     }
-    if (sarhad_policy_decide(&d, policy, &pr, NULL, NULL, &err) !=
-        SARHAD_OK) {
+    if (sarhad_policy_decide(&d, policy, &pr, NULL, NULL, &err) != SARHAD_OK) {
         print_error(name, &err);
         return 1;
     }
@@ -105,8 +103,7 @@ is_json_lines(const char *text, size_t len)
     while (end > i && (text[end - 1] == ' ' || text[end - 1] == '\r' ||
                        text[end - 1] == '\t'))
         end--;
-    return end - i >= 2 && text[i] == '{' && text[end - 1] == '}' &&
-           end < len;
+    return end - i >= 2 && text[i] == '{' && text[end - 1] == '}' && end < len;
 }
 
 int

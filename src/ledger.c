@@ -212,6 +212,8 @@ sarhad_ledger_init(struct sarhad_store *store, const char *post,
     s = sarhad__store_write_begin(store, err);
     if (s == SARHAD_OK) {
         s = sarhad__store_meta_set(store, "post", post, err);
+        if (s == SARHAD_OK)
+            s = sarhad__store_meta_set(store, "citizens", "PAK", err);
         snprintf(detail, sizeof(detail), "{\"post\":\"%s\"}", post);
         if (s == SARHAD_OK)
             s = sarhad__audit_append(store, who, now, "post_initialised", post,
@@ -277,7 +279,14 @@ sarhad_ledger_open(struct sarhad_ledger **out, struct sarhad_store *store,
     if (l == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "ledger", SIZE_MAX, NULL);
     l->store = store;
-    s = load_current(store, &l->policy, &l->policy_number, err);
+    s = sarhad__store_meta_get(store, "citizens", l->citizen,
+                               sizeof(l->citizen), err);
+    if (s == SARHAD_ENOTFOUND) {
+        sarhad__strlcpy(l->citizen, "PAK", sizeof(l->citizen));
+        s = SARHAD_OK;
+    }
+    if (s == SARHAD_OK)
+        s = load_current(store, &l->policy, &l->policy_number, err);
     if (s != SARHAD_OK) {
         sarhad__free(l);
         return s;

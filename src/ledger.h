@@ -16,6 +16,9 @@ struct sarhad_ledger {
     struct sarhad_store *store;
     struct sarhad_policy *policy;
     int policy_number; /* the publication in force */
+    /* Citizens of the operating state (store_meta "citizens", "PAK" by
+     * default) live there: they have no stays and use no visa entries. */
+    char citizen[4];
     sarhad_screen_fn screen;
     void *screen_ctx;
 };
@@ -115,6 +118,7 @@ struct sarhad__admit {
     char day[11];
     const char *visa_key; /* "" when none */
     int allowed_days;
+    bool citizen;    /* no stay, no visa use */
     const char *por; /* exits: the PoR number shown, "" none, NULL: read it
                         back from the recorded attempt */
 };

@@ -50,6 +50,7 @@ struct crossing {
     const struct sarhad_document *visa;
     char day[11];
     char por[32];
+    bool citizen;
     struct sarhad__buf pres;
     struct sarhad__buf dec;
     struct sarhad__buf detail;
@@ -88,6 +89,8 @@ history_flags(struct crossing *c, const struct sarhad_history *h,
     bool cancelled;
     enum sarhad_status s;
 
+    if (c->citizen)
+        return SARHAD_OK; /* citizens live here: no stays to speak of */
     if (c->p->direction == SARHAD_EXIT && !open)
         add_flag(c->d, "no_entry_on_record",
                  "no open stay is on record for this traveller");
@@ -283,6 +286,7 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
         a.visa_key = c->id.visa_key;
         a.allowed_days = c->visa != NULL ? c->visa->stay_days : 0;
         a.por = c->por;
+        a.citizen = c->citizen;
         return sarhad__admit_effects(store, &a, err);
     }
     if (d->outcome != SARHAD_REFER)
@@ -333,8 +337,12 @@ decide_and_record(struct crossing *c, struct sarhad_error *err)
     size_t need;
 
     s = sarhad__identity_find(store, c->p, &c->id, err);
-    if (s == SARHAD_OK)
+    if (s == SARHAD_OK && c->citizen) {
+        memset(&history, 0, sizeof(history));
+        history.known = true;
+    } else if (s == SARHAD_OK) {
         s = sarhad__history_load(store, &c->id, &history, err);
+    }
     if (s == SARHAD_OK && c->ledger->screen != NULL) {
         memset(&screening, 0, sizeof(screening));
         s = c->ledger->screen(c->ledger->screen_ctx, c->p, &screening, err);
@@ -410,6 +418,7 @@ sarhad_ledger_cross(struct sarhad_ledger *ledger,
     c.pres = c.dec = c.detail = none;
     sarhad_date_format(c.day, p->time.date);
     sarhad__por_number(c.por, p);
+    c.citizen = strcmp(p->traveller.nationality, ledger->citizen) == 0;
     batch = store->in_batch;
     s = batch ? run_static(store, sql_savepoint, err)
               : sarhad__store_write_begin(store, err);

@@ -301,6 +301,8 @@ admit_entry(struct sarhad_store *store, const struct sarhad__admit *a,
     sqlite3_stmt *st;
     enum sarhad_status s;
 
+    if (a->citizen)
+        return SARHAD_OK;
     if (a->traveller_id != 0) {
         s = bind_run(store, sql_stay_lose, "close a lost stay", a->traveller_id,
                      NULL, NULL, err);
@@ -353,7 +355,7 @@ admit_exit(struct sarhad_store *store, const struct sarhad__admit *a,
     enum sarhad_status s = SARHAD_OK;
     int rc;
 
-    if (a->traveller_id != 0) {
+    if (a->traveller_id != 0 && !a->citizen) {
         st = sarhad__store_prepare(store, sql_stay_close, err);
         if (st == NULL)
             return SARHAD__PREP_FAIL(err);

@@ -110,6 +110,8 @@ static const struct check checks[] = {
      " count(*) AS n FROM attempt a"
      " LEFT JOIN resolution r ON r.attempt_id = a.id"
      " WHERE a.direction = 'entry' AND a.visa_key != ''"
+     " AND a.nationality != (SELECT coalesce((SELECT value FROM store_meta"
+     " WHERE key = 'citizens'), 'PAK'))"
      " AND " FINAL " = 'admit' GROUP BY a.visa_key) u ON u.k = v.key"
      " WHERE v.entries_used != coalesce(u.n, 0)"},
     {"referrals",

@@ -98,24 +98,23 @@ new_person(struct gen *g, struct person *p, const char *nat,
     sarhad__strlcpy(p->nat, nat, sizeof(p->nat));
     p->sex = male ? 'M' : 'F';
     p->birth = sarhad_date_add_days(day, -(age * 365 + (int)pick(g, 365)));
-    sarhad__strlcpy(p->surname,
-                    afg ? sarhad__afg_surnames[pick(
-                              g, sarhad__afg_surname_count)]
-                        : sarhad__pak_surnames[pick(
-                              g, sarhad__pak_surname_count)],
-                    sizeof(p->surname));
+    sarhad__strlcpy(
+        p->surname,
+        afg ? sarhad__afg_surnames[pick(g, sarhad__afg_surname_count)]
+            : sarhad__pak_surnames[pick(g, sarhad__pak_surname_count)],
+        sizeof(p->surname));
     if (afg)
-        sarhad__strlcpy(p->given,
-                        male ? sarhad__afg_male[pick(g, sarhad__afg_male_count)]
-                             : sarhad__afg_female[pick(
-                                   g, sarhad__afg_female_count)],
-                        sizeof(p->given));
+        sarhad__strlcpy(
+            p->given,
+            male ? sarhad__afg_male[pick(g, sarhad__afg_male_count)]
+                 : sarhad__afg_female[pick(g, sarhad__afg_female_count)],
+            sizeof(p->given));
     else
-        sarhad__strlcpy(p->given,
-                        male ? sarhad__pak_male[pick(g, sarhad__pak_male_count)]
-                             : sarhad__pak_female[pick(
-                                   g, sarhad__pak_female_count)],
-                        sizeof(p->given));
+        sarhad__strlcpy(
+            p->given,
+            male ? sarhad__pak_male[pick(g, sarhad__pak_male_count)]
+                 : sarhad__pak_female[pick(g, sarhad__pak_female_count)],
+            sizeof(p->given));
     g->serial++;
     if (afg) {
         /* Afghan passport numbers: a letter and digits (assumption). */
@@ -137,7 +136,7 @@ new_person(struct gen *g, struct person *p, const char *nat,
         snprintf(p->cnic, sizeof(p->cnic), "%.5s-%.7s-%c", d, d + 5, d[12]);
     }
     sarhad__strlcpy(p->occupation,
-                    chance(g, 120) ? "driver"
+                    chance(g, 120)   ? "driver"
                     : chance(g, 300) ? "trader"
                                      : "",
                     sizeof(p->occupation));
@@ -147,8 +146,9 @@ static void
 new_visa(struct gen *g, struct person *p, struct sarhad_date day)
 {
     static const char *const categories[] = {
-        "visit", "visit", "family", "family", "business", "business",
-        "medical", "medical", "work", "study", "transit", "ngo", "official"};
+        "visit",    "visit",   "family",  "family", "business",
+        "business", "medical", "medical", "work",   "study",
+        "transit",  "ngo",     "official"};
     unsigned e = pick(g, 10);
 
     g->serial++;
@@ -170,8 +170,8 @@ new_visa(struct gen *g, struct person *p, struct sarhad_date day)
 static void
 mrz_doc(struct sarhad_document *d, enum sarhad_doc_kind kind,
         enum sarhad_mrz_format format, const char *code, const char *issuer,
-        const struct person *p, const char *number,
-        struct sarhad_date expiry, const char *optional, bool misread)
+        const struct person *p, const char *number, struct sarhad_date expiry,
+        const char *optional, bool misread)
 {
     struct sarhad_mrz f;
     char text[128];
@@ -214,14 +214,13 @@ passport(struct sarhad_presentation *pr, const struct person *p,
                 cnic[n++] = *s;
         cnic[n] = '\0';
     }
-    mrz_doc(d, SARHAD_DOC_PASSPORT, SARHAD_MRZ_TD3, "P", p->nat, p,
-            p->passport, sarhad_date_add_days(day, 400 + (int)(p->birth.day) * 20),
+    mrz_doc(d, SARHAD_DOC_PASSPORT, SARHAD_MRZ_TD3, "P", p->nat, p, p->passport,
+            sarhad_date_add_days(day, 400 + (int)(p->birth.day) * 20),
             cnic[0] != '\0' ? cnic : NULL, misread);
 }
 
 static void
-visa(struct sarhad_presentation *pr, const struct person *p,
-     const char *issuer)
+visa(struct sarhad_presentation *pr, const struct person *p, const char *issuer)
 {
     struct sarhad_document *d = &pr->documents[pr->document_count++];
 
@@ -259,8 +258,7 @@ fill_traveller(struct sarhad_presentation *pr, const struct person *p)
  * traveller starts at home (Pakistanis inside, others outside), so one is
  * made when that is the state wanted; NULL when none can be had. */
 static struct person *
-pool_person(struct gen *g, const char *nat, bool inside,
-            struct sarhad_date day)
+pool_person(struct gen *g, const char *nat, bool inside, struct sarhad_date day)
 {
     struct person *p;
 
@@ -296,8 +294,8 @@ afghan_return(struct gen *g, struct sarhad_presentation *pr,
                  (unsigned long long)g->serial);
         g->household_doc = d < 80 ? "undocumented" : d < 90 ? "acc" : "por";
         g->household_move = c < 7    ? SARHAD_MOVE_DEPORTATION
-                             : c < 12 ? SARHAD_MOVE_ASSISTED_RETURN
-                                      : SARHAD_MOVE_SPONTANEOUS_RETURN;
+                            : c < 12 ? SARHAD_MOVE_ASSISTED_RETURN
+                                     : SARHAD_MOVE_SPONTANEOUS_RETURN;
         g->household_vehicles = chance(g, 350) ? 1 : 0;
     }
     new_person(g, &p, "AFG", day);
@@ -307,9 +305,8 @@ afghan_return(struct gen *g, struct sarhad_presentation *pr,
     sarhad__strlcpy(m->household, g->household, sizeof(m->household));
     m->household_size = (int)g->household_size;
     /* The household's vehicle is counted once, with its first member. */
-    m->vehicles = g->household_left == g->household_size
-                      ? g->household_vehicles
-                      : 0;
+    m->vehicles =
+        g->household_left == g->household_size ? g->household_vehicles : 0;
     if (chance(g, 40))
         m->vulnerabilities |= SARHAD_VULN_MEDICAL;
     if (chance(g, 20))
@@ -322,7 +319,8 @@ afghan_return(struct gen *g, struct sarhad_presentation *pr,
              g->household_doc[0] == 'p' ? 'P' : 'A',
              (unsigned long long)(g->serial % 1000000000));
     if (strcmp(g->household_doc, "por") == 0)
-        number_doc(pr, SARHAD_DOC_POR, number, (struct sarhad_date){2025, 6, 30});
+        number_doc(pr, SARHAD_DOC_POR, number,
+                   (struct sarhad_date){2025, 6, 30});
     else if (strcmp(g->household_doc, "acc") == 0)
         number_doc(pr, SARHAD_DOC_ACC, number, (struct sarhad_date){0, 0, 0});
     else if (chance(g, 400))
@@ -337,10 +335,9 @@ static void
 make(struct gen *g, struct sarhad_presentation *pr, struct sarhad_date day,
      struct person **who_moved)
 {
-    static const char *const crossings[] = {"TORKHAM", "TORKHAM", "TORKHAM",
-                                            "CHAMAN",  "CHAMAN",  "GHULAM_KHAN",
-                                            "KHARLACHI", "ANGOOR_ADDA",
-                                            "BARABCHA"};
+    static const char *const crossings[] = {
+        "TORKHAM",     "TORKHAM",   "TORKHAM",     "CHAMAN",  "CHAMAN",
+        "GHULAM_KHAN", "KHARLACHI", "ANGOOR_ADDA", "BARABCHA"};
     unsigned r = g->household_left > 0 ? 0 : pick(g, 1000);
     struct person *p = NULL;
 
@@ -415,13 +412,11 @@ make(struct gen *g, struct sarhad_presentation *pr, struct sarhad_date day,
 }
 
 enum sarhad_status
-sarhad_ledger_generate(struct sarhad_ledger *ledger,
-                       struct sarhad_date first_day, unsigned days,
-                       unsigned per_day, uint64_t seed,
-                       const struct sarhad_actor *who,
-                       void (*progress)(void *ctx, uint64_t done,
-                                        uint64_t total),
-                       void *ctx, struct sarhad_error *err)
+sarhad_ledger_generate(
+    struct sarhad_ledger *ledger, struct sarhad_date first_day, unsigned days,
+    unsigned per_day, uint64_t seed, const struct sarhad_actor *who,
+    void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+    struct sarhad_error *err)
 {
     uint64_t total = (uint64_t)days * per_day, done = 0;
     struct sarhad_presentation pr;
@@ -448,17 +443,16 @@ sarhad_ledger_generate(struct sarhad_ledger *ledger,
             pr.time.date = day;
             pr.time.utc_offset_min = 300;
             /* Counters are open 06:00-20:00. */
-            pr.time.seconds = 6 * 3600 + (int32_t)((uint64_t)i * 14 * 3600 /
-                                                    per_day);
+            pr.time.seconds =
+                6 * 3600 + (int32_t)((uint64_t)i * 14 * 3600 / per_day);
             snprintf(pr.counter, sizeof(pr.counter), "C%02u", 1 + pick(&g, 12));
             make(&g, &pr, day, &moved);
             if (in_batch == 0)
                 s = sarhad_store_begin(ledger->store, err);
             if (s != SARHAD_OK)
                 break;
-            s = sarhad_ledger_cross(ledger, &pr, who,
-                                    sarhad_time_to_unix(&pr.time), &d, NULL,
-                                    err);
+            s = sarhad_ledger_cross(
+                ledger, &pr, who, sarhad_time_to_unix(&pr.time), &d, NULL, err);
             if (s == SARHAD_OK && moved != NULL && d.outcome == SARHAD_ADMIT)
                 moved->inside = pr.direction == SARHAD_ENTRY;
             done++;

@@ -61,8 +61,8 @@ decision_text(const struct sarhad_decision *d, int64_t attempt, size_t *len)
     size_t need = sarhad_decision_json(NULL, 0, d);
     char *json = xmalloc(need + 1), *s;
     char head[40];
-    int hn = snprintf(head, sizeof(head), "{\"attempt\":%lld,",
-                      (long long)attempt);
+    int hn =
+        snprintf(head, sizeof(head), "{\"attempt\":%lld,", (long long)attempt);
 
     sarhad_decision_json(json, need + 1, d);
     s = xmalloc((size_t)hn + need + 1);
@@ -97,8 +97,8 @@ one(struct session *s, const char *line, size_t len, const char *path)
         s->failed = 1;
         return;
     }
-    s->out[s->out_count].json = decision_text(&d, attempt,
-                                              &s->out[s->out_count].len);
+    s->out[s->out_count].json =
+        decision_text(&d, attempt, &s->out[s->out_count].len);
     s->out_count++;
 }
 
@@ -136,8 +136,9 @@ end_group(struct session *s)
 
     if (s->group > 1 && sarhad_store_commit(s->store, &err) != SARHAD_OK) {
         cli_fail("cross", NULL, &err);
-        fprintf(stderr, "sarhad cross: the last %zu decisions were not "
-                        "recorded and are not reported\n",
+        fprintf(stderr,
+                "sarhad cross: the last %zu decisions were not "
+                "recorded and are not reported\n",
                 s->out_count);
         flush_out(s, false);
         return false;
@@ -219,8 +220,9 @@ stream(struct session *s)
             continue;
         ok = lines(s, buf, &len, false);
         if (ok && len == cap) {
-            fprintf(stderr, "sarhad cross: <stdin> line %lu: longer than "
-                            "%u bytes\n",
+            fprintf(stderr,
+                    "sarhad cross: <stdin> line %lu: longer than "
+                    "%u bytes\n",
                     s->line_no + 1, (unsigned)LINE_CAP);
             s->failed = 1;
             len = 0; /* drop the rest of the overlong line's chunk */

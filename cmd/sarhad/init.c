@@ -85,8 +85,8 @@ cmd_init(int argc, char **argv)
         cli_actor(&who, user, "officer", post);
         if (ledger == NULL) {
             rc = 1;
-        } else if (sarhad_ledger_generate(ledger, first, 7, 300, 1, &who,
-                                          NULL, NULL, &err) != SARHAD_OK) {
+        } else if (sarhad_ledger_generate(ledger, first, 7, 300, 1, &who, NULL,
+                                          NULL, &err) != SARHAD_OK) {
             cli_fail("init", db, &err);
             rc = 1;
         } else {

@@ -18,8 +18,8 @@ cli_fail(const char *verb, const char *path, const struct sarhad_error *err)
 }
 
 struct sarhad_store *
-cli_open_store(const char *verb, const char *path, bool create,
-               bool read_only, const char *sync)
+cli_open_store(const char *verb, const char *path, bool create, bool read_only,
+               const char *sync)
 {
     struct sarhad_store_options opt = {create, read_only, sync};
     struct sarhad_store *store = NULL;

@@ -123,6 +123,11 @@ run(const char *verb, const struct args *a)
     int64_t now = (int64_t)time(NULL);
 
     sarhad_error_clear(&err);
+    if (add && !sarhad_role_is_valid(a->role)) {
+        fprintf(stderr, "sarhad user: role: the role must be officer, "
+                        "supervisor, analyst, admin or auditor\n");
+        return 1;
+    }
     if (add || passwd) {
         char *pw = read_password();
         if (pw == NULL)

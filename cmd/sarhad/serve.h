@@ -228,8 +228,6 @@ void route_policy_publish(struct server *srv, struct request *req);
  * sarhad init: ledger routes answer 503 no_ledger). */
 int serve_open_ledger(struct server *srv);
 void serve_close_ledger(struct server *srv);
-/* serve_routes_screen.c: install the watchlist screening hook, if any. */
-void serve_attach_screening(struct server *srv);
 /* serve_http.c: the destructor of a pool thread's read-only store. */
 void serve_close_reader(void *store);
 

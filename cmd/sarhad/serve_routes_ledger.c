@@ -33,7 +33,6 @@ serve_open_ledger(struct server *srv)
         print_error(srv->db_path, &err);
         return 1;
     }
-    serve_attach_screening(srv);
     return 0;
 }
 

@@ -104,6 +104,11 @@ struct request {
     void (*free_data)(void *data);
     int64_t start_ns;
     size_t route_index;
+    /* headers of the embedded console's files (serve_routes_web.c); the
+     * JSON answers keep no-store and the API's strict policy */
+    const char *csp;
+    const char *cache_control;
+    char etag[24];
 };
 
 struct metrics {
@@ -223,6 +228,7 @@ void route_policies(struct server *srv, struct request *req);
 void route_policy(struct server *srv, struct request *req);
 void route_policy_lint(struct server *srv, struct request *req);
 void route_policy_publish(struct server *srv, struct request *req);
+void route_web(struct server *srv, struct request *req);
 
 /* serve_routes_ledger.c: the ledger of an initialised store (none before
  * sarhad init: ledger routes answer 503 no_ledger). */

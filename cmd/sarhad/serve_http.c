@@ -226,8 +226,18 @@ send_reply(struct request *req)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                             req->content_type ? req->content_type
                                               : "application/json");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            req->cache_control ? req->cache_control
+                                               : "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    /* Nothing the API answers is a document to render or frame. */
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_SECURITY_POLICY,
+                            req->csp ? req->csp
+                                     : "default-src 'none'; "
+                                       "frame-ancestors 'none'");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (req->etag[0] != '\0')
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, req->etag);
     if (req->set_cookie != NULL)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
                                 req->set_cookie);

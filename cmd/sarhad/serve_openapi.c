@@ -4,7 +4,8 @@
  * and query arguments) and the request schemas below, so that every route
  * the server answers is described and nothing described is missing.
  * Request schemas say additionalProperties: false because the server
- * refuses unknown fields.
+ * refuses unknown fields.  Routes outside /v1 (the web console's files)
+ * are not part of the API and are left out.
  */
 #include "serve.h"
 
@@ -156,6 +157,8 @@ serve_openapi(struct server *srv, struct request *req)
         const struct route *r = &serve_routes[i];
         json_t *item = json_object_get(paths, r->pattern);
         size_t k;
+        if (strncmp(r->pattern, "/v1/", 4) != 0)
+            continue; /* the web console, not the API */
         if (item == NULL) {
             item = json_object();
             json_object_set_new(paths, r->pattern, item);

@@ -3,7 +3,8 @@
  * call it, how large a body it takes, the handler, and what the OpenAPI
  * document says about it.  /v1/openapi.json is made from this table and a
  * test walks the served document against the running server, so the two
- * cannot drift apart.
+ * cannot drift apart.  The web console's two routes close the table; they
+ * are not part of the API and the OpenAPI document leaves them out.
  */
 #include "serve.h"
 
@@ -75,5 +76,11 @@ const struct route serve_routes[] = {
      "Upload and publish a new policy version (never edits a published "
      "one)",
      "PolicyUpload", NULL},
+    /* The web console (serve_routes_web.c): not part of /v1, so not in the
+     * OpenAPI document. */
+    {"GET", "/", ROLE_PUBLIC, 0, route_web, false, "The web console", NULL,
+     NULL},
+    {"GET", "/{file}", ROLE_PUBLIC, 0, route_web, false,
+     "A file of the web console", NULL, NULL},
 };
 const size_t serve_route_count = sizeof(serve_routes) / sizeof(serve_routes[0]);

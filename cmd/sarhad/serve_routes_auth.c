@@ -155,11 +155,20 @@ route_logout(struct server *srv, struct request *req)
 void
 route_whoami(struct server *srv, struct request *req)
 {
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:o}", "user", req->actor.user,
+                            "role", req->actor.role, "post", req->actor.post,
+                            "expires", time_json(req->session.expires));
+    char csrf[SARHAD_TOKEN_LEN + 1];
+
     (void)srv;
-    serve_reply_json(req, 200,
-                     json_pack("{s:s, s:s, s:s, s:o}", "user", req->actor.user,
-                               "role", req->actor.role, "post", req->actor.post,
-                               "expires", time_json(req->session.expires)));
+    /* The web console reloaded: its cookie session still needs the CSRF
+     * token for writes.  Only a same-site page sends the cookie
+     * (SameSite=Strict) and only a same-origin page can read this. */
+    if (req->by_cookie) {
+        sarhad_session_csrf(csrf, req->token, SARHAD_TOKEN_LEN);
+        json_object_set_new(doc, "csrf", json_string(csrf));
+    }
+    serve_reply_json(req, 200, doc);
 }
 
 static json_t *

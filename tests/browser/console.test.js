@@ -179,6 +179,7 @@ test('a refusal says what was missing, in words', async () => {
     assert.ok(reasons.includes('missing_visa'), reasons.join());
     assert.match(await page.textContent('#decision .reasons'), /No visa was presented\./);
     assert.equal(await page.textContent('#decision .rule'), 'one-document');
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'refusal.png') });
     // Typing the next traveller marks the shown decision as the last one's.
     await page.keyboard.type('P<AFG');
     assert.ok(await page.isVisible('#decision .stale-note'));
@@ -209,6 +210,7 @@ test('a supervisor opens a referral, sees the history and resolves it', async ()
     assert.ok(await page.isVisible('#ref-decision .verdict.refer'));
     assert.match(await page.textContent('#ref-case-h'), new RegExp('Attempt #' + attempt));
     assert.ok((await page.locator('#ref-history table.history-attempts tbody tr').count()) >= 1);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'supervisor.png'), fullPage: true });
     // A resolution needs a written reason.
     await page.check('#res-admit');
     await page.click('#resolve-form button[type=submit]');
@@ -233,6 +235,7 @@ test('an analyst sees a report as table and chart and downloads its CSV', async 
     const days = await page.$$eval('#rep-table tbody tr td:first-child', (td) => [...new Set(td.map((x) => x.textContent))]);
     assert.deepEqual(days.sort(), ['2023-11-01', '2023-11-02', '2023-11-03']);
     assert.equal(await page.locator('#rep-chart svg rect.bar').count(), 3, 'one bar per day');
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'analyst.png'), fullPage: false });
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#rep-csv')]);
     assert.equal(download.suggestedFilename(), 'daily-2023-11-01-to-2023-11-03.csv');
     const csv = fs.readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);

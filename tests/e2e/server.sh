@@ -3,7 +3,8 @@
 # loopback port and drive it over HTTP with curl.  Covers the OpenAPI
 # document against the routes, every role against every route, the
 # contract (sessions, decisions, policies, audit verify, health), bad and
-# oversized bodies, wrong passwords and throttling, cookies and CSRF,
+# oversized bodies, wrong passwords and throttling, cookies and CSRF, the
+# embedded web console's files and headers,
 # logout and expiry, referrals, reports, audit tampering, and a graceful
 # shutdown that loses nothing.  Sourced by tests/run-all.sh (sets
 # e2e_passed and e2e_failed) or run alone: bash tests/e2e/server.sh.
@@ -219,6 +220,30 @@ e2e_main() {
     check "cookie write without CSRF: 403" 403 "$(curl -s -o "$dir/body" -w '%{http_code}' -b "$dir/jar" -X POST "$B/v1/users/nobody/disable")"
     check "... csrf" csrf "$(field .code)"
     check "cookie write with CSRF" 404 "$(curl -s -o /dev/null -w '%{http_code}' -b "$dir/jar" -H "X-CSRF-Token: $csrf" -X POST "$B/v1/users/nobody/disable")"
+    check "a reloaded console gets its CSRF token back" "$csrf" "$(curl -s -b "$dir/jar" "$B/v1/sessions/current" | jq -r .csrf)"
+    check "... but a bearer client does not" null "$(curl -s -H "Authorization: Bearer ${T[admin]}" "$B/v1/sessions/current" | jq -r .csrf)"
+
+    # ---- the embedded web console (not part of /v1) ---------------------
+    local hdr="$dir/headers"
+    check "console page" 200 "$(curl -s -D "$hdr" -o "$dir/body" -w '%{http_code}' "$B/")"
+    check "... is HTML" 1 "$(grep -ci '^Content-Type: text/html; charset=utf-8' "$hdr")"
+    check "... with a strict CSP" 1 "$(grep -i '^Content-Security-Policy:' "$hdr" | grep -c "script-src 'self';")"
+    check "... no inline script allowed" 0 "$(grep -ci 'unsafe-inline' "$hdr")"
+    check "... nosniff" 1 "$(grep -ci '^X-Content-Type-Options: nosniff' "$hdr")"
+    check "... revalidated, not stale" 1 "$(grep -ci '^Cache-Control: no-cache' "$hdr")"
+    check "... no inline script in it" 0 "$(grep -c '<script>' "$dir/body")"
+    check "/index.html is the same page" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$B/index.html")"
+    check "console script" 200 "$(curl -s -D "$hdr" -o /dev/null -w '%{http_code}' "$B/app.js")"
+    check "... as JavaScript" 1 "$(grep -ci '^Content-Type: text/javascript' "$hdr")"
+    local etag
+    etag=$(sed -n 's/^ETag: *\([^[:space:]]*\).*/\1/Ip' "$hdr")
+    check "an unchanged file: 304" 304 "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$B/app.js")"
+    check "console stylesheet as CSS" 1 "$(curl -s -D - -o /dev/null "$B/app.css" | grep -ci '^Content-Type: text/css')"
+    check "no such console file: 404" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$B/nothing.js")"
+    check "no path out of the console: 404" 404 "$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$B/../etc/passwd")"
+    check "console files take GET only" 405 "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$B/app.js")"
+    check "the console is not in the API document" 0 "$(jq '[.paths | keys[] | select(startswith("/v1/") | not)] | length' "$dir/openapi.json")"
+    check "API answers are not documents either" 1 "$(curl -s -D - -o /dev/null "$B/v1/health" | grep -ci "^Content-Security-Policy: default-src 'none'")"
 
     # ---- logout --------------------------------------------------------
     check "logout" 200 "$(req DELETE /v1/sessions/current "${T[auditor]}")"

@@ -40,7 +40,7 @@
         const needs = NEEDS_POST.has($('u-role').value);
         $('u-post').disabled = !needs;
         if (!needs) $('u-post').value = '';
-        else if (!$('u-post').value && S.state.post) $('u-post').value = S.state.post;
+        else if (!$('u-post').value) $('u-post').value = S.state.post || S.serverPost || '';
     }
 
     async function addUser(ev) {

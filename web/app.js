@@ -212,7 +212,10 @@
         S.$('login-form').addEventListener('submit', login);
         S.$('logout').addEventListener('click', logout);
         const health = await S.api('GET', '/v1/health');
-        if (health.ok && health.data.post) S.$('post-name').textContent = '· post ' + health.data.post;
+        if (health.ok && health.data.post) {
+            S.serverPost = health.data.post; // the post this server records for
+            S.$('post-name').textContent = '· post ' + health.data.post;
+        }
         const message = sessionStorage.getItem('sarhad-message');
         sessionStorage.removeItem('sarhad-message');
         const who = await S.api('GET', '/v1/sessions/current');

@@ -1410,6 +1410,243 @@ sarhad_audit_verify(struct sarhad_store *store,
                     struct sarhad_audit_report *report,
                     struct sarhad_error *err);
 
+/* ---- audit checkpoints (src/audit_sign.c) ---- */
+
+/*
+ * The post signs checkpoints of its audit chain with an ed25519 key kept in
+ * a file beside the store (PATH.key, mode 0600, made at first use); the
+ * public key is recorded in the store.  A checkpoint commits to the hash of
+ * the entry at its seq, so deleting the last entries of the log (which the
+ * chain alone cannot notice) leaves a signed checkpoint pointing past the
+ * end, and verify names the first missing entry.
+ */
+struct sarhad_audit_key;
+
+/*
+ * Load the signing key of the store at store_path from store_path + ".key",
+ * creating it (0600) when missing and create is true.  SARHAD_EIO when the
+ * file cannot be read or written or is readable by others, SARHAD_EFORMAT
+ * when it is not a key.  The caller frees *out with sarhad_audit_key_free,
+ * which wipes it.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_key_load(struct sarhad_audit_key **out, const char *store_path,
+                      bool create, struct sarhad_error *err);
+void sarhad_audit_key_free(struct sarhad_audit_key *key);
+
+/*
+ * Sign a checkpoint of the chain's current head (inside the caller's batch
+ * when one is open, so it commits with the entries it covers).  Does
+ * nothing when the head is already checkpointed.  The first checkpoint
+ * records the key's public half in the store; a key whose public half
+ * differs from the recorded one is SARHAD_ESIGN.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_checkpoint(struct sarhad_store *store,
+                        const struct sarhad_audit_key *key, int64_t now,
+                        struct sarhad_error *err);
+
+/*
+ * sarhad_audit_verify, then every checkpoint: its signature under the
+ * store's recorded public key, and that the entry it names exists and has
+ * the hash it signed.  A truncated tail, a forged or edited checkpoint or a
+ * missing public key with checkpoints present make report->ok false with
+ * first_bad naming the first entry at fault.  *checkpoints (may be NULL)
+ * receives the number of checkpoints found sound.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_verify_signed(struct sarhad_store *store,
+                           struct sarhad_audit_report *report,
+                           int64_t *checkpoints, struct sarhad_error *err);
+
+/* ---- accounts and sessions (src/auth.c) ---- */
+
+/*
+ * Roles (DESIGN.md).  Officers and supervisors belong to a post and act
+ * only there; the others may be national (post "").
+ */
+#define SARHAD_ROLE_MAP(X)                                                     \
+    X(OFFICER, "officer")                                                      \
+    X(SUPERVISOR, "supervisor")                                                \
+    X(ANALYST, "analyst")                                                      \
+    X(ADMIN, "admin")                                                          \
+    X(AUDITOR, "auditor")
+
+/* True when role is one of the five role names. */
+bool sarhad_role_is_valid(const char *role);
+/* True for the roles that must belong to a post (officer, supervisor). */
+bool sarhad_role_needs_post(const char *role);
+
+#define SARHAD_PASSWORD_MIN_LEN 10
+#define SARHAD_PASSWORD_MAX_LEN 128
+#define SARHAD_PWHASH_LEN       128 /* argon2id string, NUL included */
+#define SARHAD_TOKEN_LEN        64  /* hex characters of a session token */
+
+/* An account.  Passwords are kept only as argon2id hashes. */
+struct sarhad_user {
+    char name[32]; /* [a-z0-9._-], 1-31 characters, starting with a letter */
+    char role[16];
+    char post[16]; /* [A-Z_], "" for national accounts */
+    bool is_disabled;
+    char created[26]; /* UTC, RFC 3339 */
+};
+
+/*
+ * Hash a password (len bytes, SARHAD_PASSWORD_MIN_LEN to _MAX_LEN, no NUL)
+ * with argon2id at libsodium's interactive cost into out.  Takes about a
+ * tenth of a second and 64 MiB.  SARHAD_EINVAL (field "password") for a bad
+ * length, SARHAD_ENOMEM when the hash cannot get its memory.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_password_hash(char out[SARHAD_PWHASH_LEN], const char *password,
+                     size_t len, struct sarhad_error *err);
+
+/*
+ * Add an account (name, role, post from *user; is_disabled and created are
+ * ignored) with a password hash from sarhad_password_hash, recording a
+ * "user_added" audit entry by actor in the same transaction.
+ * SARHAD_EINVAL names the bad field ("username", "role", "post");
+ * SARHAD_EEXIST when the name is taken.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_user_add(struct sarhad_store *store, const struct sarhad_actor *actor,
+                const struct sarhad_user *user, const char *pwhash, int64_t now,
+                struct sarhad_error *err);
+
+/* Disable an account and end its sessions ("user_disabled" audit entry).
+ * Accounts are never deleted.  SARHAD_ENOTFOUND for an unknown name. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_user_disable(struct sarhad_store *store,
+                    const struct sarhad_actor *actor, const char *name,
+                    int64_t now, struct sarhad_error *err);
+
+/* Replace an account's password hash and end its sessions
+ * ("password_changed" audit entry).  SARHAD_ENOTFOUND for an unknown name. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_user_set_password(struct sarhad_store *store,
+                         const struct sarhad_actor *actor, const char *name,
+                         const char *pwhash, int64_t now,
+                         struct sarhad_error *err);
+
+/* Read one account.  SARHAD_ENOTFOUND for an unknown name. */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_user_get(struct sarhad_store *store,
+                                                     const char *name,
+                                                     struct sarhad_user *out,
+                                                     struct sarhad_error *err);
+
+/* Call fn for every account in name order; fn returns false to stop. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_user_list(struct sarhad_store *store,
+                 bool (*fn)(void *ctx, const struct sarhad_user *user),
+                 void *ctx, struct sarhad_error *err);
+
+/*
+ * Login throttling and session lifetime.  After account_failures failed
+ * logins for one account, or address_failures from one address, within
+ * window seconds, logins for it are refused without looking at the
+ * password for lockout seconds.
+ */
+struct sarhad_login_limits {
+    unsigned account_failures; /* 5 */
+    unsigned address_failures; /* 20 */
+    int64_t window;            /* 900 */
+    int64_t lockout;           /* 900 */
+    int64_t session_lifetime;  /* 43200 (12 hours) */
+};
+void sarhad_login_limits_default(struct sarhad_login_limits *out);
+
+/*
+ * A login in three steps, so that a server can check the password (slow,
+ * by design) away from the thread that writes the store:
+ *   sarhad_login_begin   reads the account and the throttle state;
+ *   sarhad_login_check   checks the password (no store access);
+ *   sarhad_login_finish  records the outcome: a session and a "login" audit
+ *                        entry, or the failure counted and "login_failed".
+ * sarhad_login does all three on one store.
+ */
+struct sarhad_login {
+    char username[32];
+    char address[48];
+    bool user_found; /* an enabled account of that name exists */
+    struct sarhad_user user;
+    char pwhash[SARHAD_PWHASH_LEN];
+    int64_t throttled_until; /* > now: refused without a password check */
+    bool password_ok;
+};
+
+/* A session: the token is shown once, at login; the store keeps a hash. */
+struct sarhad_session {
+    char token[SARHAD_TOKEN_LEN + 1]; /* bearer token, hex */
+    char csrf[SARHAD_TOKEN_LEN + 1];  /* for cookie-authenticated writes */
+    int64_t expires;                  /* Unix seconds */
+    struct sarhad_actor actor;
+};
+
+/*
+ * Start a login: username (at most 31 bytes, else treated as unknown) and
+ * the client's address.  Reads only.  Never fails for a wrong name: *login
+ * then has user_found false and the check will fail in the same time.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_login_begin(struct sarhad_store *store, struct sarhad_login *login,
+                   const char *username, const char *address, int64_t now,
+                   const struct sarhad_login_limits *limits,
+                   struct sarhad_error *err);
+
+/* Check the password against the account (argon2id; constant work for an
+ * unknown account).  Sets and returns login->password_ok.  A throttled
+ * login is never checked and stays false. */
+bool sarhad_login_check(struct sarhad_login *login, const char *password,
+                        size_t len, int64_t now);
+
+/*
+ * Record the outcome.  On success fills *session (a new random token,
+ * expiring limits->session_lifetime from now) and returns SARHAD_OK.  On
+ * failure returns SARHAD_EAUTH with err->field "throttled" when the login
+ * was refused for too many failures (err->message says for how long), else
+ * "password" with the same message for a wrong name or password.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_login_finish(struct sarhad_store *store,
+                    const struct sarhad_login *login, int64_t now,
+                    const struct sarhad_login_limits *limits,
+                    struct sarhad_session *session, struct sarhad_error *err);
+
+/* All three steps on one store. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_login(struct sarhad_store *store, const char *username,
+             const char *password, size_t len, const char *address, int64_t now,
+             const struct sarhad_login_limits *limits,
+             struct sarhad_session *session, struct sarhad_error *err);
+
+/*
+ * The session of a token (len bytes): fills *out (token and csrf left
+ * empty) when the token is known, not expired, not ended, and its account
+ * is enabled; SARHAD_EAUTH otherwise.  Reads only.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_session_lookup(struct sarhad_store *store, const char *token, size_t len,
+                      int64_t now, struct sarhad_session *out,
+                      struct sarhad_error *err);
+
+/* End a session (logout), with a "logout" audit entry by actor.
+ * SARHAD_EAUTH when the token names no live session. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_session_end(struct sarhad_store *store, const struct sarhad_actor *actor,
+                   const char *token, size_t len, int64_t now,
+                   struct sarhad_error *err);
+
+/* The CSRF token that goes with a session token (derived, not stored). */
+void sarhad_session_csrf(char out[SARHAD_TOKEN_LEN + 1], const char *token,
+                         size_t len);
+
+/* The post code the store records for (store_meta "post"), "" when it has
+ * none yet.  Officers and supervisors of another post may not act here. */
+const char *sarhad_store_post(const struct sarhad_store *store);
+
+/* The 32-byte hash under which a token is stored (and may be cached). */
+void sarhad_token_hash(unsigned char out[32], const char *token, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
  * Each component defines its migration steps in its own file; adding a
  * component means adding one line here.
  */
+#include "auth.h"
 #include "internal.h"
 #include "watchlist.h"
 
@@ -25,6 +26,8 @@ static const size_t watchlist_step_count = SARHAD__WATCHLIST_STEPS;
 const struct sarhad__component sarhad__components[] = {
     {"store", store_steps, &store_step_count},
     {"audit", sarhad__audit_steps, &sarhad__audit_step_count},
+    {"audit_sign", sarhad__audit_sign_steps, &sarhad__audit_sign_step_count},
+    {"auth", sarhad__auth_steps, &sarhad__auth_step_count},
     {"ledger", sarhad__ledger_steps, &sarhad__ledger_step_count},
     {"watchlist", sarhad__watchlist_steps, &watchlist_step_count},
 };

@@ -60,5 +60,11 @@ passed=$((passed + cases_passed))
 failed=$((failed + cases_failed))
 echo "cases: $cases_passed passed, $cases_failed failed"
 
+# End-to-end tests of the HTTP server (tests/e2e/server.sh).
+source tests/e2e/server.sh
+passed=$((passed + e2e_passed))
+failed=$((failed + e2e_failed))
+echo "e2e: $e2e_passed passed, $e2e_failed failed"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -16,7 +16,8 @@
 
 /* How many names a query may send to the scorer before it stops adding
  * the least selective key pairs (the most selective are always used). */
-#define CANDIDATE_CAP  6000
+#define CANDIDATE_CAP  30000 /* names gathered from the postings */
+#define SCORE_CAP      1500  /* names handed to the scorer */
 #define MAX_EXPANSIONS 8
 #define QUERY_KEYS     11 /* six words and five joined pairs */
 
@@ -233,6 +234,7 @@ sarhad_screener_add(struct sarhad_screener *s,
     struct scr_entry *se;
     enum sarhad_status st = SARHAD_OK;
     uint32_t index;
+    size_t names_tokens, strings_len;
 
     if (s == NULL || e == NULL || s->finished)
         return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
@@ -249,6 +251,8 @@ sarhad_screener_add(struct sarhad_screener *s,
     if (n == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     index = (uint32_t)s->entry_count;
+    names_tokens = s->token_count;
+    strings_len = s->strings_len;
     se = &s->entries[index];
     memset(se, 0, sizeof(*se));
     se->father = UINT32_MAX;
@@ -278,12 +282,18 @@ sarhad_screener_add(struct sarhad_screener *s,
         }
     }
     sarhad__free(n);
-    if (st != SARHAD_OK)
-        return st; /* the half-added entry is not counted */
+    if (st != SARHAD_OK) {
+        /* Leave the screener as it was: drop the names already added. */
+        s->name_count = se->name_start;
+        s->token_count = names_tokens;
+        s->strings_len = strings_len;
+        return st;
+    }
     se->birth_start = (uint32_t)s->birth_count;
     se->birth_count = (uint8_t)e->birth_count;
-    memcpy(s->births + s->birth_count, e->births,
-           e->birth_count * sizeof(*e->births));
+    if (e->birth_count > 0)
+        memcpy(s->births + s->birth_count, e->births,
+               e->birth_count * sizeof(*e->births));
     s->birth_count += e->birth_count;
     se->nat_count = (uint8_t)e->nationality_count;
     memcpy(se->nats, e->nationalities, sizeof(se->nats));
@@ -628,6 +638,85 @@ cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Sort n names (LSD radix, 11 bits a pass); false when out of memory. */
+static bool
+radix_sort(uint32_t *a, size_t n)
+{
+    uint32_t *tmp, *src = a, *dst;
+    size_t count[2048];
+
+    if (n < 256) {
+        qsort(a, n, sizeof(*a), cmp_u32);
+        return true;
+    }
+    tmp = sarhad__malloc(n * sizeof(*tmp));
+    if (tmp == NULL)
+        return false;
+    dst = tmp;
+    for (unsigned shift = 0; shift < 33; shift += 11) {
+        size_t sum = 0;
+        uint32_t *t;
+        memset(count, 0, sizeof(count));
+        for (size_t i = 0; i < n; i++)
+            count[(src[i] >> shift) & 2047]++;
+        for (size_t b = 0; b < 2048; b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & 2047]++] = src[i];
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof(*a));
+    sarhad__free(tmp);
+    return true;
+}
+
+/*
+ * names is sorted with repeats: a name appears once for each query key
+ * pair it shares.  Keep each name once and, when there are more than
+ * SCORE_CAP, those sharing the most pairs (a listed name near the query
+ * shares most of its pairs; one sharing a single common pair rarely
+ * scores).  Returns the count kept, sorted.
+ */
+static size_t
+keep_most_shared(uint32_t *names, size_t n)
+{
+    size_t hist[64] = {0}, u = 0, cut = 0, above = 0, at_cut = 0;
+
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && names[j] == names[i])
+            j++;
+        hist[j - i > 63 ? 63 : j - i]++;
+        u++;
+        i = j;
+    }
+    if (u > SCORE_CAP) {
+        for (cut = 63; cut > 0 && above + hist[cut] <= SCORE_CAP; cut--)
+            above += hist[cut];
+        at_cut = SCORE_CAP - above; /* how many sharing exactly cut */
+    }
+    u = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i, shared;
+        while (j < n && names[j] == names[i])
+            j++;
+        shared = j - i > 63 ? 63 : j - i;
+        if (shared > cut || (shared == cut && at_cut > 0)) {
+            if (shared == cut && cut > 0)
+                at_cut--;
+            names[u++] = names[i];
+        }
+        i = j;
+    }
+    return u;
+}
+
 /*
  * The candidate names of a query, sorted and unique, in a heap array the
  * caller frees (*count of them).  false when out of memory.
@@ -733,14 +822,9 @@ sarhad__screen_candidates(const struct sarhad_screener *s,
         n += lk[i].p->count;
     }
     sarhad__free(lk);
-    qsort(names, n, sizeof(*names), cmp_u32);
-    {
-        size_t u = 0;
-        for (size_t i = 0; i < n; i++)
-            if (u == 0 || names[u - 1] != names[i])
-                names[u++] = names[i];
-        n = u;
-    }
+    if (!radix_sort(names, n))
+        qsort(names, n, sizeof(*names), cmp_u32);
+    n = keep_most_shared(names, n);
     *out = names;
     *count = n;
     return true;

@@ -237,6 +237,9 @@ cached_sim(struct scr_cache *cache, unsigned i, const struct tok *a,
     slot = (tag * 2654435761u) >> 18; /* 14 bits: SCR_CACHE slots */
     if (cache->tag[slot] == tag) {
         *why = reasons[cache->why[slot]];
+        if (cache->sim[slot] == 100 && a->spell == b->spell)
+            *why = strcmp(a->text, b->text) == 0 ? "same spelling"
+                                                 : "spelling variant";
         return cache->sim[slot];
     }
     *why = "";

@@ -16,7 +16,7 @@
 
 /* How many names a query may send to the scorer before it stops adding
  * the least selective key pairs (the most selective are always used). */
-#define CANDIDATE_CAP  30000 /* names gathered from the postings */
+#define CANDIDATE_CAP  200000 /* names gathered from the postings */
 #define SCORE_CAP      1500  /* names handed to the scorer */
 #define MAX_EXPANSIONS 8
 #define QUERY_KEYS     11 /* six words and five joined pairs */
@@ -679,36 +679,52 @@ radix_sort(uint32_t *a, size_t n)
 /*
  * names is sorted with repeats: a name appears once for each query key
  * pair it shares.  Keep each name once and, when there are more than
- * SCORE_CAP, those sharing the most pairs (a listed name near the query
- * shares most of its pairs; one sharing a single common pair rarely
- * scores).  Returns the count kept, sorted.
+ * SCORE_CAP, those sharing the largest part of the pairs they could share
+ * (a listed name near the query shares most of its pairs; one sharing a
+ * single common pair out of six rarely scores).  Returns the count kept,
+ * sorted.
  */
-static size_t
-keep_most_shared(uint32_t *names, size_t n)
+static unsigned
+share(const struct sarhad_screener *s, uint32_t name, size_t shared,
+      size_t query_pairs)
 {
-    size_t hist[64] = {0}, u = 0, cut = 0, above = 0, at_cut = 0;
+    size_t t = s->names[name].tok_count > 6 ? 6 : s->names[name].tok_count;
+    size_t pairs = t <= 1 ? 1 : t * (t - 1) / 2;
+    size_t most = pairs < query_pairs ? pairs : query_pairs;
+
+    most = most ? most : 1;
+    shared = shared > most ? most : shared;
+    return (unsigned)(shared * 100 / most);
+}
+
+static size_t
+keep_most_shared(const struct sarhad_screener *s, uint32_t *names, size_t n,
+                 size_t query_pairs)
+{
+    size_t hist[101] = {0}, u = 0, above = 0, at_cut = 0;
+    size_t cut = 0;
 
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && names[j] == names[i])
             j++;
-        hist[j - i > 63 ? 63 : j - i]++;
+        hist[share(s, names[i], j - i, query_pairs)]++;
         u++;
         i = j;
     }
     if (u > SCORE_CAP) {
-        for (cut = 63; cut > 0 && above + hist[cut] <= SCORE_CAP; cut--)
+        for (cut = 100; cut > 0 && above + hist[cut] <= SCORE_CAP; cut--)
             above += hist[cut];
         at_cut = SCORE_CAP - above; /* how many sharing exactly cut */
     }
     u = 0;
     for (size_t i = 0; i < n;) {
-        size_t j = i, shared;
+        size_t j = i, part;
         while (j < n && names[j] == names[i])
             j++;
-        shared = j - i > 63 ? 63 : j - i;
-        if (shared > cut || (shared == cut && at_cut > 0)) {
-            if (shared == cut && cut > 0)
+        part = share(s, names[i], j - i, query_pairs);
+        if (part > cut || (part == cut && at_cut > 0)) {
+            if (part == cut && cut > 0)
                 at_cut--;
             names[u++] = names[i];
         }
@@ -770,8 +786,10 @@ sarhad__screen_candidates(const struct sarhad_screener *s,
                     if (i == j && a != b)
                         continue;
                     /* One side as written, the other bent by an edit:
-                     * two typos in one pair are left to the other pairs. */
-                    if (i != j && a >= exact_n[i] && b >= exact_n[j])
+                     * two typos in one pair are left to the other pairs
+                     * (a two-word name has no other pair). */
+                    if (i != j && a >= exact_n[i] && b >= exact_n[j] &&
+                        words > 2)
                         continue;
                     /* A one-token query also reaches the names holding
                      * that token (partial names). */
@@ -824,7 +842,7 @@ sarhad__screen_candidates(const struct sarhad_screener *s,
     sarhad__free(lk);
     if (!radix_sort(names, n))
         qsort(names, n, sizeof(*names), cmp_u32);
-    n = keep_most_shared(names, n);
+    n = keep_most_shared(s, names, n, words * (words - 1) / 2);
     *out = names;
     *count = n;
     return true;

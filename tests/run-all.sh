@@ -40,7 +40,7 @@ for replay in "$BUILD"/replay_*; do
 done
 
 # Command-line cases.
-SARHAD="$BUILD/sarhad"
+export SARHAD="$BUILD/sarhad"
 source tests/cases.sh
 run_cases
 passed=$((passed + cases_passed))

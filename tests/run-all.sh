@@ -39,6 +39,19 @@ for replay in "$BUILD"/replay_*; do
     fi
 done
 
+# Shell test scripts (tests/*_test.sh): each exits 0 when all its checks
+# passed and prints its own "ok"/"FAIL" lines.
+for t in tests/*_test.sh; do
+    [ -f "$t" ] || continue
+    if r=$(BUILD="$BUILD" SARHAD="$BUILD/sarhad" bash "$t" 2>&1); then
+        echo "$t: $(echo "$r" | grep -c '^ok') checks passed"
+        count "$t" 0
+    else
+        echo "$r" | grep -v '^ok' | tail -n 20
+        count "$t" 1
+    fi
+done
+
 # Command-line cases.
 export SARHAD="$BUILD/sarhad"
 source tests/cases.sh
@@ -46,6 +59,12 @@ run_cases
 passed=$((passed + cases_passed))
 failed=$((failed + cases_failed))
 echo "cases: $cases_passed passed, $cases_failed failed"
+
+# End-to-end tests of the HTTP server (tests/e2e/server.sh).
+source tests/e2e/server.sh
+passed=$((passed + e2e_passed))
+failed=$((failed + e2e_failed))
+echo "e2e: $e2e_passed passed, $e2e_failed failed"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -254,6 +254,18 @@ SARHAD_MUST_CHECK enum sarhad_status
 sarhad_mrz_format(char *out, size_t cap, const struct sarhad_mrz *fields,
                   struct sarhad_error *err);
 
+/*
+ * As sarhad_mrz_parse, with two-digit years read against the day today
+ * instead of the current date, so that a reading can be replayed: a birth
+ * date is the latest date with those digits not after today, an expiry date
+ * is in 2000-2099 unless that would be more than 50 years after today (no
+ * travel document is valid that long), when it is in 1900-1999.
+ * sarhad_mrz_parse calls this with today's UTC date.  Allocates nothing.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_mrz_parse_at(struct sarhad_mrz *out, const char *text, size_t len,
+                    struct sarhad_date today, struct sarhad_error *err);
+
 /* The ICAO 9303 check digit of len characters (7-3-1 weights), or -1 when
  * a character is outside A-Z 0-9 '<'. */
 int sarhad_mrz_check_digit(const char *s, size_t len);
@@ -262,6 +274,59 @@ int sarhad_mrz_check_digit(const char *s, size_t len);
 const char *sarhad_mrz_format_name(enum sarhad_mrz_format format);
 
 /* ===== national ID numbers (src/ids.c) ===== */
+
+/* CNIC province digits (the first digit of the number). */
+#define SARHAD_CNIC_PROVINCE_MAP(X)                                            \
+    X(1, "Khyber Pakhtunkhwa")                                                 \
+    X(2, "FATA")                                                               \
+    X(3, "Punjab")                                                             \
+    X(4, "Sindh")                                                              \
+    X(5, "Balochistan")                                                        \
+    X(6, "Islamabad")                                                          \
+    X(7, "Gilgit-Baltistan")
+
+/*
+ * A Pakistani CNIC number as read.  digits holds the 13 digits without
+ * dashes; area the first five (the district area); province the first digit;
+ * sex 'M' (last digit odd) or 'F' (even).
+ */
+struct sarhad_cnic {
+    char digits[14];
+    char area[6];
+    int province;
+    char sex;
+};
+
+/*
+ * Read a CNIC number: exactly "DDDDD-DDDDDDD-D" or 13 digits without dashes
+ * (len bytes).  Allocates nothing.  SARHAD_EFORMAT when the shape is wrong
+ * (err->offset is the faulty byte) or the province digit is not 1-7
+ * (err->field "province").  The sex digit is always readable; compare it
+ * with sarhad_cnic_sex_matches.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_cnic_parse(struct sarhad_cnic *out, const char *text, size_t len,
+                  struct sarhad_error *err);
+
+/* True when the CNIC's sex digit agrees with sex ('M' or 'F'); any other
+ * sex (unstated, 'X') agrees with every number. */
+bool sarhad_cnic_sex_matches(const struct sarhad_cnic *cnic, char sex);
+
+/* The province of a CNIC province digit, or NULL when not 1-7. */
+const char *sarhad_cnic_province_name(int province);
+
+/*
+ * Configurable number layouts for documents whose format was not found
+ * (tazkira, PoR, ACC, Rahdari): a pattern where '9' is a digit, 'A' a letter
+ * A-Z (either case), '?' a digit or letter, '*' any run of digits, letters,
+ * '-' and '/' (possibly empty), and every other character itself.  True when
+ * text (len bytes) matches pattern (NUL-terminated) in full.
+ */
+bool sarhad_id_pattern_match(const char *pattern, const char *text, size_t len);
+
+/* True when pattern is well formed (printable ASCII, 1-63 bytes, at most
+ * two '*'). */
+bool sarhad_id_pattern_is_valid(const char *pattern);
 
 /* ===== presentations and the rule language (src/presentation.c,
  * src/policy_*.c) ===== */
@@ -440,6 +505,160 @@ const char *sarhad_outcome_name(enum sarhad_outcome outcome);
 /* "passport", ... as in SARHAD_DOC_KIND_MAP; "unknown" out of range. */
 const char *sarhad_doc_kind_name(enum sarhad_doc_kind kind);
 
+/* The enumeration for a name ("passport" -> SARHAD_DOC_PASSPORT); false
+ * when name (len bytes) is not a document kind. */
+bool sarhad_doc_kind_parse(enum sarhad_doc_kind *out, const char *name,
+                           size_t len);
+
+/* The crossing codes of DESIGN.md, in a fixed order (index = bit). */
+#define SARHAD_CROSSING_MAP(X)                                                 \
+    X(TORKHAM)                                                                 \
+    X(CHAMAN)                                                                  \
+    X(GHULAM_KHAN)                                                             \
+    X(KHARLACHI)                                                               \
+    X(ANGOOR_ADDA)                                                             \
+    X(BADINI)                                                                  \
+    X(ARANDU)                                                                  \
+    X(BIN_SHAHI)                                                               \
+    X(BARABCHA)
+
+/* The index of a crossing code (len bytes, exact case) in
+ * SARHAD_CROSSING_MAP, or -1 when it is not a known crossing. */
+int sarhad_crossing_index(const char *code, size_t len);
+
+/* "regular", "spontaneous_return", "assisted_return", "deportation". */
+const char *sarhad_movement_name(enum sarhad_movement movement);
+
+/* Limits on inputs (bytes). */
+#define SARHAD_PRESENTATION_MAX_LEN (64 * 1024)
+#define SARHAD_POLICY_MAX_LEN       (4 * 1024 * 1024)
+
+/*
+ * Read a presentation (DESIGN.md) of len bytes of JSON into *out, which is
+ * zeroed first.  Allocates only inside jansson and frees it before
+ * returning.  Strict: duplicate keys, unknown fields, wrong types, strings
+ * longer than their field, more than SARHAD_MAX_DOCUMENTS documents, bad
+ * dates, unknown crossing codes, document kinds or directions, and an MRZ
+ * that does not have the shape of one or is not of its document's kind (a
+ * passport's is TD3 or TD2 with a code starting P, a visa's MRV-A or MRV-B
+ * with V; a bad check digit is not an input error: the policy decides) are
+ * SARHAD_EFORMAT (SARHAD_ETOOBIG for sizes) with err->field naming the field
+ * ("documents[1].mrz", "traveller.sex") and, for JSON syntax errors,
+ * err->line/col/offset.  Optional parts: "counter", traveller "father_name",
+ * and for exits "movement" {"category", "household", "household_size",
+ * "vulnerabilities", "vehicles", "intended_stay"}.  A CNIC number must have the
+ * CNIC shape (sarhad_cnic_parse); its province and sex digits are decided by
+ * the policy.  On failure *out is left zeroed.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_presentation_parse(struct sarhad_presentation *out, const char *json,
+                          size_t len, struct sarhad_error *err);
+
+/*
+ * A compiled policy (docs/POLICY.md): the rules of a regime with their
+ * dates, compiled once into tables that evaluate in microseconds.
+ * Immutable after compilation, so one policy may be shared by any number of
+ * threads deciding at once.
+ */
+struct sarhad_policy;
+
+/*
+ * Compile the policy text (len bytes, at most SARHAD_POLICY_MAX_LEN) into
+ * *out, which the caller frees with sarhad_policy_free.  filename is used
+ * only in messages (may be NULL).  Errors: SARHAD_EFORMAT with err->line and
+ * err->col (1-based) of the first fault and a message "FILE:LINE:COL: ..."
+ * saying what was expected ("expected a date YYYY-MM-DD (or
+ * YYYY-MM-DDTHH:MM), found '2023-02-30'", "unknown crossing code
+ * 'TORKHUM' (expected TORKHAM, ...)"), err->field the rule id when inside a
+ * rule;
+ * SARHAD_ETOOBIG for oversized input; SARHAD_ENOMEM.  On failure *out is
+ * NULL and nothing is leaked.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_policy_compile(struct sarhad_policy **out, const char *filename,
+                      const char *text, size_t len, struct sarhad_error *err);
+
+/* Free a compiled policy; NULL is fine. */
+void sarhad_policy_free(struct sarhad_policy *policy);
+
+/* The policy's declared name ("pakistan"), never NULL. */
+const char *sarhad_policy_name(const struct sarhad_policy *policy);
+
+/* The policy's declared version number. */
+int sarhad_policy_version(const struct sarhad_policy *policy);
+
+/* The watchlist alert score (0-100): a screening hit scoring at least this
+ * makes the decision `refer`.  100 when the policy does not say. */
+int sarhad_policy_screen_threshold(const struct sarhad_policy *policy);
+
+/* Number of rules in the policy. */
+unsigned sarhad_policy_rule_count(const struct sarhad_policy *policy);
+
+/*
+ * Decide a presentation.  Pure: no I/O, no clock, no allocation; the same
+ * inputs always give the same decision, and a refusal is SARHAD_OK.
+ * history may be NULL (no ledger consulted), screening NULL (not screened).
+ * In order:
+ *   1. a passport or visa whose MRZ failed a check, a visa whose names or
+ *      birth date differ from the passport's, a CNIC with an impossible
+ *      province or a sex digit against the traveller's sex, or a number that
+ *      does not fit the policy's number-format: refer (rule
+ *      "document-check"), never admit or refuse;
+ *   2. screening hits scoring at or above the policy's threshold: refer
+ *      (rule "watchlist"), the hits and their explanations copied;
+ *   3. the policy's rules in file order: the first in force (at the
+ *      presentation's local date and time) whose scope
+ *      matches and one of whose document sets is satisfied decides; the
+ *      reasons of the rules that nearly matched (what was missing or
+ *      wrong) are added to a refusal; when no rule decides: refuse (rule
+ *      "no-rule").
+ * On exit with history, an open stay longer than allowed sets
+ * out->overstay_days and out->fine_usd from the policy's fine table.
+ * SARHAD_EINVAL only for NULL out, policy or presentation.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_policy_decide(
+    struct sarhad_decision *out, const struct sarhad_policy *policy,
+    const struct sarhad_presentation *presentation,
+    const struct sarhad_history *history,
+    const struct sarhad_screening *screening, struct sarhad_error *err);
+
+/*
+ * Write the decision JSON of DESIGN.md, snprintf-like: at most cap bytes
+ * including the NUL (out may be NULL when cap is 0); returns the length the
+ * whole text needs, without the NUL.  One line:
+ *   {"decision":"refuse","zone":null,"rule":"one-document",
+ *    "policy":{"name":"pakistan","version":1},
+ *    "reasons":[{"code":"...","message":"..."}],
+ *    "flags":{"overstay_days":0,"fine_usd":0,"watchlist_hits":[{"list_version",
+ *    "entry_id","name","score","why"}],"mrz_problems":[{"code","detail"}],
+ *    "notes":[{"code","detail"}]}}
+ */
+size_t sarhad_decision_json(char *out, size_t cap,
+                            const struct sarhad_decision *decision);
+
+/* One finding of the policy checker. */
+struct sarhad_lint_issue {
+    unsigned line;
+    unsigned col;
+    bool is_error; /* false: a warning */
+    char code[24]; /* "unreachable", "overlap", "dates_backwards", ... */
+    char message[200];
+};
+
+/*
+ * Check a compiled policy: rules that can never fire (an earlier rule with
+ * no document requirement already decides everything they cover, or their
+ * dates run backwards), rules that overlap an earlier rule with a different
+ * outcome where neither's scope contains the other (so their order matters
+ * and nothing in the file says which was meant: one of them needs no
+ * document, or both ask for the same documents, and the earlier one is not
+ * marked `exception`).  Writes up to cap issues to
+ * out and returns how many were found in all.  Unknown crossing codes and
+ * document kinds are already compile errors.
+ */
+unsigned sarhad_policy_lint(const struct sarhad_policy *policy,
+                            struct sarhad_lint_issue *out, unsigned cap);
+
 /* ===== the post's store (src/store.c) ===== */
 
 /*
@@ -483,6 +702,366 @@ sarhad_store_commit(struct sarhad_store *store, struct sarhad_error *err);
 void sarhad_store_rollback(struct sarhad_store *store);
 
 /* ===== ledger (src/ledger*.c) ===== */
+
+/*
+ * The crossing ledger: a post's durable memory.  Every attempt at the
+ * counter is recorded with its presentation and decision (append-only: a
+ * later event such as a referral's resolution refers to the attempt, it
+ * never edits it); travellers are linked across documents; admitted entries
+ * open stays and exits close them; visa entries are counted; exits carry
+ * the returns categories of DOMAIN.md section 6; referred attempts wait in
+ * the post's secondary-inspection queue.  Summary tables that the reports
+ * read are kept in step with the events in the same transaction.  Every
+ * state change appends its audit entry in that transaction too.
+ *
+ * A ledger is a store plus its compiled current policy (and an optional
+ * screening hook).  It is not thread-safe: one thread records at a time.
+ */
+struct sarhad_ledger;
+struct sarhad_actor; /* defined with the audit log, below */
+
+/*
+ * Screening hook: fill *out for the presentation (out is zeroed before the
+ * call).  Returns SARHAD_OK, or an error that makes the crossing fail
+ * before anything is recorded.  The ledger passes the result to the policy.
+ */
+typedef enum sarhad_status (*sarhad_screen_fn)(
+    void *ctx, const struct sarhad_presentation *presentation,
+    struct sarhad_screening *out, struct sarhad_error *err);
+
+/* Upper limits on what the ledger accepts. */
+#define SARHAD_LEDGER_REASON_MAX 1000 /* a resolution's written reason */
+
+/*
+ * Make a new (empty) store a post's: set its post code (1-15 characters,
+ * A-Z 0-9 '_' '-') and publish policy version 1 from policy_text (len
+ * bytes; filename only for messages and the record).  who is recorded as
+ * the publisher, now (Unix seconds) as the time.  One transaction, with
+ * its audit entries.  SARHAD_EEXIST when the store already has a post or a
+ * policy; SARHAD_EFORMAT (line, col) when the policy does not compile;
+ * SARHAD_EINVAL when the lint finds an error in it or the post code is bad;
+ * store errors as sarhad_store_open.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_init(struct sarhad_store *store, const char *post,
+                   const char *policy_filename, const char *policy_text,
+                   size_t len, const struct sarhad_actor *who, int64_t now,
+                   struct sarhad_error *err);
+
+/*
+ * Open the ledger of an initialised store: loads and compiles the current
+ * published policy.  The store must outlive the ledger.  The caller owns
+ * *out (sarhad_ledger_close).  SARHAD_ENOTFOUND when the store was never
+ * initialised (sarhad_ledger_init); SARHAD_EFORMAT when the stored policy
+ * no longer compiles; SARHAD_ENOMEM; store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_open(struct sarhad_ledger **out, struct sarhad_store *store,
+                   struct sarhad_error *err);
+
+/* Free the ledger (not its store).  NULL is fine. */
+void sarhad_ledger_close(struct sarhad_ledger *ledger);
+
+/* The store the ledger records into. */
+struct sarhad_store *sarhad_ledger_store(struct sarhad_ledger *ledger);
+
+/* The compiled current policy (owned by the ledger; valid until the next
+ * publication or the close). */
+const struct sarhad_policy *
+sarhad_ledger_policy(const struct sarhad_ledger *ledger);
+
+/* Install (or with fn NULL remove) the screening hook used by
+ * sarhad_ledger_cross; ctx is passed to it. */
+void sarhad_ledger_set_screen(struct sarhad_ledger *ledger, sarhad_screen_fn fn,
+                              void *ctx);
+
+struct sarhad_screener; /* the watchlist index, below */
+
+/*
+ * Screen every presentation against screener (NULL: stop screening), which
+ * must outlive its use here.  The query is the name from the first
+ * machine-readable document (given names then surname), the birth date,
+ * nationality, father's name and sex; a presentation without such a name
+ * is not screened.  Hits down to the lower of the policy's screening
+ * threshold and SARHAD_SCREEN_DEFAULT_THRESHOLD are carried; the policy
+ * refers those at or above its own.
+ */
+void sarhad_ledger_set_screener(struct sarhad_ledger *ledger,
+                                const struct sarhad_screener *screener);
+
+/*
+ * Decide and record one presentation: find the traveller's history in the
+ * ledger (linking identities), screen (when a hook is set), decide by the
+ * current policy, then record the attempt, its decision, the stay change,
+ * visa use, the returns record of an exit, PoR cancellation, a referral
+ * case and the audit entry.  All in one transaction: outside a batch it
+ * commits (durably, per the store's synchronous level) before returning;
+ * inside a sarhad_store_begin/commit batch it runs under a SAVEPOINT, so a
+ * failing item is undone alone and the batch goes on.
+ *
+ * The ledger adds to the policy's decision what only history knows, as
+ * flags: "no_entry_on_record" (an exit with no open stay; not refused),
+ * "previous_stay_open" (an entry while a stay is still open),
+ * "por_cancelled" (a PoR card already cancelled on an earlier return),
+ * "identity_linked" (the traveller was recognised by another document).
+ * *out receives the decision and *attempt_id (may be NULL) its id.  who
+ * names the officer; now is the recording time (Unix seconds).
+ *
+ * A presentation with no identity at all (an undocumented returnee with no
+ * document and no name) is recorded as an anonymous attempt (traveller 0).
+ *
+ * Errors: SARHAD_EINVAL (NULL arguments, a presentation without a time),
+ * SARHAD_EPERM (a store opened read-only), store errors (SARHAD_EIO for a
+ * full disk or a read-only file, SARHAD_EBUSY, SARHAD_EDB), the screening
+ * hook's error.  On any error nothing is recorded.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_cross(
+    struct sarhad_ledger *ledger, const struct sarhad_presentation *p,
+    const struct sarhad_actor *who, int64_t now, struct sarhad_decision *out,
+    int64_t *attempt_id, struct sarhad_error *err);
+
+/*
+ * The history the ledger would hand the policy for p (read only): stays of
+ * the linked traveller (most recent last, at most SARHAD_MAX_STAYS) and
+ * entries already used on the presented visa.  *traveller_id (may be NULL)
+ * gets the traveller's id, 0 when unknown.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_history(struct sarhad_ledger *ledger,
+                      const struct sarhad_presentation *p,
+                      struct sarhad_history *out, int64_t *traveller_id,
+                      struct sarhad_error *err);
+
+/* ---- policy versions ---- */
+
+/* A published policy version: number counts publications 1, 2, ...; name
+ * and version are what the policy text declares. */
+struct sarhad_policy_info {
+    int number;
+    char name[48];
+    int version;
+    char filename[128];
+    char published_at[26]; /* UTC, RFC 3339 */
+    char published_by[32];
+    char sha256[65]; /* hex of the text */
+    bool is_current;
+};
+
+/*
+ * Publish a new policy version: compile, lint (an error finding refuses
+ * it, warnings do not), then record it as the next publication and make it
+ * current for this ledger, with its audit entry, in one transaction.  A
+ * published version is never edited: the declared version must be greater
+ * than the current one's (SARHAD_EEXIST otherwise).  Up to issue_cap lint
+ * findings are copied to issues (may be NULL with cap 0) and
+ * *issue_count (may be NULL) gets how many there were.  *info (may be
+ * NULL) describes the publication.  Not inside a batch.  Errors:
+ * SARHAD_EFORMAT (compile, err->line/col), SARHAD_EINVAL (lint errors, or
+ * a batch is open), SARHAD_EEXIST, store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_policy_publish(
+    struct sarhad_ledger *ledger, const char *filename, const char *text,
+    size_t len, const struct sarhad_actor *who, int64_t now,
+    struct sarhad_policy_info *info, struct sarhad_lint_issue *issues,
+    unsigned issue_cap, unsigned *issue_count, struct sarhad_error *err);
+
+/* Call fn for every publication, oldest first; fn returns false to stop. */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_policy_list(
+    struct sarhad_store *store,
+    bool (*fn)(void *ctx, const struct sarhad_policy_info *info), void *ctx,
+    struct sarhad_error *err);
+
+/*
+ * Call fn once with publication number's text (number 0: the current
+ * one); text is valid only during the call.  SARHAD_ENOTFOUND when there
+ * is no such publication.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_policy_text(
+    struct sarhad_store *store, int number,
+    void (*fn)(void *ctx, const struct sarhad_policy_info *info,
+               const char *text, size_t len),
+    void *ctx, struct sarhad_error *err);
+
+/* ---- referrals (secondary inspection) ---- */
+
+/* An open referral case. */
+struct sarhad_referral {
+    int64_t attempt_id;
+    int64_t traveller_id;
+    char post[16];
+    char crossing[16];
+    enum sarhad_direction direction;
+    char at[26]; /* the attempt's local time, RFC 3339 */
+    char officer[32];
+    char nationality[4];
+    char name[96]; /* "SURNAME, Given Names" as read */
+    char rule[48];
+    char reason_code[32]; /* the decision's first reason, "" when none */
+    char reason[160];
+};
+
+/* Call fn for each open case of post (NULL or "": every post), oldest
+ * first; fn returns false to stop. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_referrals(struct sarhad_store *store, const char *post,
+                        bool (*fn)(void *ctx, const struct sarhad_referral *r),
+                        void *ctx, struct sarhad_error *err);
+
+/*
+ * Resolve an open referral: outcome SARHAD_ADMIT or SARHAD_REFUSE with a
+ * written reason (1..SARHAD_LEDGER_REASON_MAX bytes) by a supervisor (or
+ * admin) named in who.  Recorded as a new event referring to the attempt;
+ * an admit then opens or closes the stay as a direct admit would.  One
+ * transaction with its audit entry; *seq (may be NULL) gets that entry's
+ * seq.  Errors: SARHAD_ENOTFOUND (no such referral), SARHAD_EEXIST
+ * (already resolved), SARHAD_EPERM (who is not a supervisor or admin),
+ * SARHAD_EINVAL (bad outcome or reason), store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_resolve(struct sarhad_ledger *ledger, int64_t attempt_id,
+                      enum sarhad_outcome outcome, const char *reason,
+                      const struct sarhad_actor *who, int64_t now, int64_t *seq,
+                      struct sarhad_error *err);
+
+/* ---- lookups ---- */
+
+/*
+ * Call fn once with the JSON of one attempt: {"id", "post", "crossing",
+ * "counter", "officer", "direction", "time", "recorded_at", "traveller",
+ * "presentation" {...as read}, "decision" {...as returned}, "movement"
+ * (exits) and "resolution" (null or {"decision","reason","by","at"})}.
+ * json is valid only during the call.  SARHAD_ENOTFOUND when there is no
+ * such attempt.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_attempt(struct sarhad_store *store, int64_t attempt_id,
+                      void (*fn)(void *ctx, const char *json, size_t len),
+                      void *ctx, struct sarhad_error *err);
+
+/*
+ * Call fn once with the JSON of a traveller's history: {"id",
+ * "nationality", "surname", "given_names", "birth_date", "sex",
+ * "documents" [{"kind","value","first_attempt"}], "links" [{"attempt",
+ * "by", "why"}], "stays" [{"entry","exit","allowed_days"}], "attempts"
+ * [{"id","time","crossing","direction","decision","rule"}]} (attempts most
+ * recent first, at most 200).  SARHAD_ENOTFOUND when unknown.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_traveller(struct sarhad_store *store, int64_t traveller_id,
+                        void (*fn)(void *ctx, const char *json, size_t len),
+                        void *ctx, struct sarhad_error *err);
+
+/* ---- stays ---- */
+
+/*
+ * Days spent in the country within the window of window_days days that
+ * ends on (and includes) day: [day - window_days + 1, day].  The entry day
+ * and the exit day both count, a same-day entry and exit is one day, and
+ * an open stay counts up to day (DOMAIN.md section 4; the EU 90/180 rule
+ * is window_days 180 checked against 90).  Stays with no entry date are
+ * ignored.
+ */
+int sarhad_stays_days_in_window(const struct sarhad_stay *stays, unsigned count,
+                                struct sarhad_date day, int window_days);
+
+/* Days an open stay that began on entry has run past allowed_days on day
+ * (entry day counts as day 1); 0 when within it or when allowed_days is 0. */
+int sarhad_stay_overstay_days(struct sarhad_date entry, int allowed_days,
+                              struct sarhad_date day);
+
+/* ---- reports ---- */
+
+enum sarhad_report_kind {
+    SARHAD_REPORT_DAILY = 0, /* day x post x crossing x direction x
+                                nationality x decision */
+    SARHAD_REPORT_RETURNS,   /* week x crossing x documentation x movement,
+                                with individuals, vehicles, vulnerable */
+    SARHAD_REPORT_OVERSTAYS, /* open stays past their allowed days, by
+                                crossing x nationality x band */
+    SARHAD_REPORT_REFUSALS   /* refusals by reason code x crossing x
+                                nationality */
+};
+
+/* Which part of the ledger a report covers; zero means "no limit".  For
+ * overstays, to is the reference day (today when zero). */
+struct sarhad_report_filter {
+    struct sarhad_date from;
+    struct sarhad_date to;
+    char post[16];
+};
+
+#define SARHAD_REPORT_MAX_COLUMNS 10
+
+/* One row of a report: values[i] is the text of column names[i] (NULL for
+ * null); is_number[i] says it is an integer.  The last column is "count".
+ * Pointers are valid only during the callback. */
+struct sarhad_report_row {
+    unsigned column_count;
+    const char *names[SARHAD_REPORT_MAX_COLUMNS];
+    const char *values[SARHAD_REPORT_MAX_COLUMNS];
+    bool is_number[SARHAD_REPORT_MAX_COLUMNS];
+};
+
+/* "daily", "returns", "overstays", "refusals"; false for another name. */
+bool sarhad_report_kind_parse(enum sarhad_report_kind *out, const char *name);
+
+/* The column names of a report (also when it has no rows); *count gets
+ * how many. */
+const char *const *sarhad_report_columns(enum sarhad_report_kind kind,
+                                         unsigned *count);
+
+/*
+ * Make a report and deliver it row by row to fn (which returns false to
+ * stop), in a stable order.  Reads only (a read-only store is fine).
+ * SARHAD_EINVAL for an unknown kind or from > to; store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_report(struct sarhad_store *store, enum sarhad_report_kind kind,
+                     const struct sarhad_report_filter *filter,
+                     bool (*fn)(void *ctx, const struct sarhad_report_row *row),
+                     void *ctx, struct sarhad_error *err);
+
+/* ---- verification ---- */
+
+/* One problem found by sarhad_ledger_verify. */
+struct sarhad_verify_problem {
+    char check[32];    /* "integrity", "audit_chain", "summary", "stays", ... */
+    int64_t subject;   /* the attempt, stay or entry concerned, 0 when none */
+    char message[160]; /* what is wrong */
+};
+
+/*
+ * Check the store: SQLite's integrity_check, the audit chain
+ * (sarhad_audit_verify), and the ledger's invariants: every attempt has its
+ * audit entry; summary tables equal the counts recomputed from the events;
+ * a traveller has at most one open stay and every stay's days run forwards;
+ * visa entries used equal the admitted entries recorded on the visa; every
+ * referral is either open or resolved exactly once.  Up to cap problems
+ * are copied to problems and *problem_count gets how many were found (0:
+ * the store is sound).  Returns SARHAD_OK whenever the checks ran (finding
+ * problems is a result); errors only when the store cannot be read.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_verify(struct sarhad_store *store,
+                     struct sarhad_verify_problem *problems, unsigned cap,
+                     unsigned *problem_count, struct sarhad_error *err);
+
+/* ---- synthetic traffic ---- */
+
+/*
+ * Record days x per_day synthetic but realistic crossings starting on
+ * first_day through sarhad_ledger_cross (names from Afghan and Pakistani
+ * name lists, valid MRZs, visas of the real categories, returns in the
+ * 2023 proportions, travellers who come back), in batches of up to 1000
+ * per transaction.  The same seed gives the same traffic.  progress (may
+ * be NULL) is called after each batch with the count done and the total.
+ * who is recorded as the officer.  Errors as sarhad_ledger_cross.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_generate(
+    struct sarhad_ledger *ledger, struct sarhad_date first_day, unsigned days,
+    unsigned per_day, uint64_t seed, const struct sarhad_actor *who,
+    void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+    struct sarhad_error *err);
 
 /* ===== names and watchlist screening (src/names.c, src/screen*.c) ===== */
 
@@ -775,6 +1354,298 @@ size_t sarhad_birth_format(char *out, size_t cap, const struct sarhad_birth *b);
 bool sarhad_nationality_code(char out[4], const char *text, size_t len);
 
 /* ===== accounts, sessions and audit (src/auth.c, src/audit.c) ===== */
+
+/*
+ * Who did something, from where.  Every state change in a store is an
+ * event in one append-only, hash-chained log (the audit log): decisions,
+ * resolutions, overrides, policy publications, user changes, logins.  The
+ * ledger's tables are views kept in step with it, in the same transaction.
+ */
+struct sarhad_actor {
+    char user[32];    /* "" for the system itself (e.g. sarhad init) */
+    char role[16];    /* officer, supervisor, analyst, admin, auditor */
+    char post[16];    /* the post the actor belongs to, "" for national */
+    char address[48]; /* client address, "" on the command line */
+};
+
+/* One entry of the audit log as read back; detail points into storage that
+ * is valid only during the callback that receives it. */
+struct sarhad_audit_entry {
+    int64_t seq;   /* 1, 2, 3, ... with no gaps */
+    char post[16]; /* the post whose log this is */
+    char at[26];   /* UTC time of recording, RFC 3339 */
+    struct sarhad_actor actor;
+    char kind[24];      /* "decision", "resolution", "login_failed", ... */
+    char subject[64];   /* what it is about: an attempt id, a user name, ... */
+    const char *detail; /* JSON object text */
+    unsigned char hash[32];
+};
+
+/*
+ * Call fn for each entry with seq >= from_seq, in order, at most limit
+ * entries (0: no limit).  fn returns false to stop early.  Reads only.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_read(struct sarhad_store *store, int64_t from_seq, size_t limit,
+                  bool (*fn)(void *ctx, const struct sarhad_audit_entry *e),
+                  void *ctx, struct sarhad_error *err);
+
+/* The outcome of checking the chain. */
+struct sarhad_audit_report {
+    bool ok;
+    int64_t checked;   /* entries that were checked and found sound */
+    int64_t first_bad; /* seq of the first bad entry (0 when ok) */
+    char problem[160]; /* what is wrong with it: edited, missing, ... */
+};
+
+/*
+ * Check the whole chain: each entry's hash over its content and its
+ * predecessor's hash, and seq numbers without gaps.  An edited, deleted,
+ * inserted or reordered entry breaks it; the report names the first bad
+ * entry.  Returns SARHAD_OK with report->ok false for a broken chain (that
+ * is a finding, not a failure); errors are for an unreadable store.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_verify(struct sarhad_store *store,
+                    struct sarhad_audit_report *report,
+                    struct sarhad_error *err);
+
+/* ---- audit checkpoints (src/audit_sign.c) ---- */
+
+/*
+ * The post signs checkpoints of its audit chain with an ed25519 key kept in
+ * a file beside the store (PATH.key, mode 0600, made at first use); the
+ * public key is recorded in the store.  A checkpoint commits to the hash of
+ * the entry at its seq, so deleting the last entries of the log (which the
+ * chain alone cannot notice) leaves a signed checkpoint pointing past the
+ * end, and verify names the first missing entry.
+ */
+struct sarhad_audit_key;
+
+/*
+ * Load the signing key of the store at store_path from store_path + ".key",
+ * creating it (0600) when missing and create is true.  SARHAD_EIO when the
+ * file cannot be read or written or is readable by others, SARHAD_EFORMAT
+ * when it is not a key.  The caller frees *out with sarhad_audit_key_free,
+ * which wipes it.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_key_load(struct sarhad_audit_key **out, const char *store_path,
+                      bool create, struct sarhad_error *err);
+void sarhad_audit_key_free(struct sarhad_audit_key *key);
+
+/*
+ * Sign a checkpoint of the chain's current head (inside the caller's batch
+ * when one is open, so it commits with the entries it covers).  Does
+ * nothing when the head is already checkpointed.  The first checkpoint
+ * records the key's public half in the store; a key whose public half
+ * differs from the recorded one is SARHAD_ESIGN.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_checkpoint(struct sarhad_store *store,
+                        const struct sarhad_audit_key *key, int64_t now,
+                        struct sarhad_error *err);
+
+/*
+ * sarhad_audit_verify, then every checkpoint: its signature under the
+ * store's recorded public key, and that the entry it names exists and has
+ * the hash it signed.  A truncated tail, a forged or edited checkpoint or a
+ * missing public key with checkpoints present make report->ok false with
+ * first_bad naming the first entry at fault.  *checkpoints (may be NULL)
+ * receives the number of checkpoints found sound.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_verify_signed(struct sarhad_store *store,
+                           struct sarhad_audit_report *report,
+                           int64_t *checkpoints, struct sarhad_error *err);
+
+/* ---- accounts and sessions (src/auth.c) ---- */
+
+/*
+ * Roles (DESIGN.md).  Officers and supervisors belong to a post and act
+ * only there; the others may be national (post "").
+ */
+#define SARHAD_ROLE_MAP(X)                                                     \
+    X(OFFICER, "officer")                                                      \
+    X(SUPERVISOR, "supervisor")                                                \
+    X(ANALYST, "analyst")                                                      \
+    X(ADMIN, "admin")                                                          \
+    X(AUDITOR, "auditor")
+
+/* True when role is one of the five role names. */
+bool sarhad_role_is_valid(const char *role);
+/* True for the roles that must belong to a post (officer, supervisor). */
+bool sarhad_role_needs_post(const char *role);
+
+#define SARHAD_PASSWORD_MIN_LEN 10
+#define SARHAD_PASSWORD_MAX_LEN 128
+#define SARHAD_PWHASH_LEN       128 /* argon2id string, NUL included */
+#define SARHAD_TOKEN_LEN        64  /* hex characters of a session token */
+
+/* An account.  Passwords are kept only as argon2id hashes. */
+struct sarhad_user {
+    char name[32]; /* [a-z0-9._-], 1-31 characters, starting with a letter */
+    char role[16];
+    char post[16]; /* [A-Z_], "" for national accounts */
+    bool is_disabled;
+    char created[26]; /* UTC, RFC 3339 */
+};
+
+/*
+ * Hash a password (len bytes, SARHAD_PASSWORD_MIN_LEN to _MAX_LEN, no NUL)
+ * with argon2id at libsodium's interactive cost into out.  Takes about a
+ * tenth of a second and 64 MiB.  SARHAD_EINVAL (field "password") for a bad
+ * length, SARHAD_ENOMEM when the hash cannot get its memory.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_password_hash(char out[SARHAD_PWHASH_LEN], const char *password,
+                     size_t len, struct sarhad_error *err);
+
+/*
+ * Add an account (name, role, post from *user; is_disabled and created are
+ * ignored) with a password hash from sarhad_password_hash, recording a
+ * "user_added" audit entry by actor in the same transaction.
+ * SARHAD_EINVAL names the bad field ("username", "role", "post");
+ * SARHAD_EEXIST when the name is taken.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_user_add(struct sarhad_store *store, const struct sarhad_actor *actor,
+                const struct sarhad_user *user, const char *pwhash, int64_t now,
+                struct sarhad_error *err);
+
+/* Disable an account and end its sessions ("user_disabled" audit entry).
+ * Accounts are never deleted.  SARHAD_ENOTFOUND for an unknown name. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_user_disable(struct sarhad_store *store,
+                    const struct sarhad_actor *actor, const char *name,
+                    int64_t now, struct sarhad_error *err);
+
+/* Replace an account's password hash and end its sessions
+ * ("password_changed" audit entry).  SARHAD_ENOTFOUND for an unknown name. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_user_set_password(struct sarhad_store *store,
+                         const struct sarhad_actor *actor, const char *name,
+                         const char *pwhash, int64_t now,
+                         struct sarhad_error *err);
+
+/* Read one account.  SARHAD_ENOTFOUND for an unknown name. */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_user_get(struct sarhad_store *store,
+                                                     const char *name,
+                                                     struct sarhad_user *out,
+                                                     struct sarhad_error *err);
+
+/* Call fn for every account in name order; fn returns false to stop. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_user_list(struct sarhad_store *store,
+                 bool (*fn)(void *ctx, const struct sarhad_user *user),
+                 void *ctx, struct sarhad_error *err);
+
+/*
+ * Login throttling and session lifetime.  After account_failures failed
+ * logins for one account, or address_failures from one address, within
+ * window seconds, logins for it are refused without looking at the
+ * password for lockout seconds.
+ */
+struct sarhad_login_limits {
+    unsigned account_failures; /* 5 */
+    unsigned address_failures; /* 20 */
+    int64_t window;            /* 900 */
+    int64_t lockout;           /* 900 */
+    int64_t session_lifetime;  /* 43200 (12 hours) */
+};
+void sarhad_login_limits_default(struct sarhad_login_limits *out);
+
+/*
+ * A login in three steps, so that a server can check the password (slow,
+ * by design) away from the thread that writes the store:
+ *   sarhad_login_begin   reads the account and the throttle state;
+ *   sarhad_login_check   checks the password (no store access);
+ *   sarhad_login_finish  records the outcome: a session and a "login" audit
+ *                        entry, or the failure counted and "login_failed".
+ * sarhad_login does all three on one store.
+ */
+struct sarhad_login {
+    char username[32];
+    char address[48];
+    bool user_found; /* an enabled account of that name exists */
+    struct sarhad_user user;
+    char pwhash[SARHAD_PWHASH_LEN];
+    int64_t throttled_until; /* > now: refused without a password check */
+    bool password_ok;
+};
+
+/* A session: the token is shown once, at login; the store keeps a hash. */
+struct sarhad_session {
+    char token[SARHAD_TOKEN_LEN + 1]; /* bearer token, hex */
+    char csrf[SARHAD_TOKEN_LEN + 1];  /* for cookie-authenticated writes */
+    int64_t expires;                  /* Unix seconds */
+    struct sarhad_actor actor;
+};
+
+/*
+ * Start a login: username (at most 31 bytes, else treated as unknown) and
+ * the client's address.  Reads only.  Never fails for a wrong name: *login
+ * then has user_found false and the check will fail in the same time.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_login_begin(struct sarhad_store *store, struct sarhad_login *login,
+                   const char *username, const char *address, int64_t now,
+                   const struct sarhad_login_limits *limits,
+                   struct sarhad_error *err);
+
+/* Check the password against the account (argon2id; constant work for an
+ * unknown account).  Sets and returns login->password_ok.  A throttled
+ * login is never checked and stays false. */
+bool sarhad_login_check(struct sarhad_login *login, const char *password,
+                        size_t len, int64_t now);
+
+/*
+ * Record the outcome.  On success fills *session (a new random token,
+ * expiring limits->session_lifetime from now) and returns SARHAD_OK.  On
+ * failure returns SARHAD_EAUTH with err->field "throttled" when the login
+ * was refused for too many failures (err->message says for how long), else
+ * "password" with the same message for a wrong name or password.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_login_finish(struct sarhad_store *store,
+                    const struct sarhad_login *login, int64_t now,
+                    const struct sarhad_login_limits *limits,
+                    struct sarhad_session *session, struct sarhad_error *err);
+
+/* All three steps on one store. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_login(struct sarhad_store *store, const char *username,
+             const char *password, size_t len, const char *address, int64_t now,
+             const struct sarhad_login_limits *limits,
+             struct sarhad_session *session, struct sarhad_error *err);
+
+/*
+ * The session of a token (len bytes): fills *out (token and csrf left
+ * empty) when the token is known, not expired, not ended, and its account
+ * is enabled; SARHAD_EAUTH otherwise.  Reads only.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_session_lookup(struct sarhad_store *store, const char *token, size_t len,
+                      int64_t now, struct sarhad_session *out,
+                      struct sarhad_error *err);
+
+/* End a session (logout), with a "logout" audit entry by actor.
+ * SARHAD_EAUTH when the token names no live session. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_session_end(struct sarhad_store *store, const struct sarhad_actor *actor,
+                   const char *token, size_t len, int64_t now,
+                   struct sarhad_error *err);
+
+/* The CSRF token that goes with a session token (derived, not stored). */
+void sarhad_session_csrf(char out[SARHAD_TOKEN_LEN + 1], const char *token,
+                         size_t len);
+
+/* The post code the store records for (store_meta "post"), "" when it has
+ * none yet.  Officers and supervisors of another post may not act here. */
+const char *sarhad_store_post(const struct sarhad_store *store);
+
+/* The 32-byte hash under which a token is stored (and may be cached). */
+void sarhad_token_hash(unsigned char out[32], const char *token, size_t len);
 
 #ifdef __cplusplus
 }

@@ -97,21 +97,39 @@ enum sarhad_status sarhad__store_exec(sqlite3 *db, const char *sql,
  * set between sarhad_store_begin and sarhad_store_commit so that a recording
  * call knows whether to wrap itself in a transaction (sarhad__store_write_*).
  */
+#define SARHAD__STORE_MAX_STMTS 128
 struct sarhad_store {
     sqlite3 *db;
     bool read_only;
     bool in_batch;
-    int lock_fd; /* the writer's exclusive lock on PATH.lock, or -1 */
+    int lock_fd;   /* the writer's exclusive lock on PATH.lock, or -1 */
+    char post[16]; /* this store's post code (store_meta 'post'), or "" */
+    /* Prepared statements, keyed by the address of their static SQL text
+     * so each is prepared once per handle (sarhad__store_prepare). */
+    size_t stmt_count;
+    const char *stmt_sql[SARHAD__STORE_MAX_STMTS];
+    sqlite3_stmt *stmts[SARHAD__STORE_MAX_STMTS];
 };
 
 /*
+ * The statement for sql, prepared on first use and reset (bindings
+ * cleared) on every later one.  sql must be a string with static storage:
+ * its address is the cache key.  NULL (with *err filled) on failure.  The
+ * store owns the statement; do not finalize it.
+ */
+sqlite3_stmt *sarhad__store_prepare(struct sarhad_store *store, const char *sql,
+                                    struct sarhad_error *err);
+
+/*
  * A component's schema: its name and its migration steps.  The table of
- * components is in store_schema.c; a component adds one line there.
+ * components is in store_schema.c; a component adds one line there and
+ * defines `const char *const sarhad__<name>_steps[]` and
+ * `const size_t sarhad__<name>_step_count` in its own file.
  */
 struct sarhad__component {
     const char *name;
     const char *const *steps;
-    size_t step_count;
+    const size_t *step_count; /* a pointer: counts live in other files */
 };
 extern const struct sarhad__component sarhad__components[];
 extern const size_t sarhad__component_count;
@@ -125,5 +143,31 @@ enum sarhad_status sarhad__store_write_begin(struct sarhad_store *store,
                                              struct sarhad_error *err);
 enum sarhad_status sarhad__store_write_end(struct sarhad_store *store, bool ok,
                                            struct sarhad_error *err);
+
+/* Read a store_meta value into out (cap bytes); SARHAD_ENOTFOUND if unset. */
+enum sarhad_status sarhad__store_meta_get(struct sarhad_store *store,
+                                          const char *key, char *out,
+                                          size_t cap, struct sarhad_error *err);
+/* Set a store_meta value; call inside a write (sarhad__store_write_begin). */
+enum sarhad_status sarhad__store_meta_set(struct sarhad_store *store,
+                                          const char *key, const char *value,
+                                          struct sarhad_error *err);
+
+/* ---- audit log (src/audit.c) ------------------------------------------ */
+
+extern const char *const sarhad__audit_steps[];
+extern const size_t sarhad__audit_step_count;
+
+/*
+ * Append one entry to the audit log, inside the caller's write (between
+ * sarhad__store_write_begin and _end, or in a batch), so that the change it
+ * records and the entry commit together or not at all.  at_unix is the
+ * time of the change; detail_json is a JSON object (or NULL for {}).
+ * *seq_out (may be NULL) receives the entry's seq.
+ */
+enum sarhad_status sarhad__audit_append(
+    struct sarhad_store *store, const struct sarhad_actor *actor,
+    int64_t at_unix, const char *kind, const char *subject,
+    const char *detail_json, int64_t *seq_out, struct sarhad_error *err);
 
 #endif /* SARHAD_INTERNAL_H */

@@ -291,7 +291,7 @@ sarhad_screener_add(struct sarhad_screener *s,
     }
     se->birth_start = (uint32_t)s->birth_count;
     se->birth_count = (uint8_t)e->birth_count;
-    if (e->birth_count > 0)
+    if (e->birth_count > 0) /* births may still be NULL */
         memcpy(s->births + s->birth_count, e->births,
                e->birth_count * sizeof(*e->births));
     s->birth_count += e->birth_count;

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -257,6 +258,11 @@ sarhad_store_open(struct sarhad_store **out, const char *path,
 
     if (opt == NULL)
         opt = &defaults;
+    /* libsodium's hashing and signing (audit, auth) need it initialised;
+     * the call is idempotent and thread-safe. */
+    if (sodium_init() < 0)
+        return sarhad__fail(err, SARHAD_EINVAL, "store", SIZE_MAX,
+                            "libsodium cannot initialise");
     if (path == NULL || path[0] == '\0')
         return sarhad__fail(err, SARHAD_EINVAL, "store", SIZE_MAX,
                             "no store path given");
@@ -276,21 +282,81 @@ sarhad_store_open(struct sarhad_store **out, const char *path,
     for (size_t i = 0; s == SARHAD_OK && i < sarhad__component_count; i++) {
         const struct sarhad__component *c = &sarhad__components[i];
         if (opt->read_only) {
-            if (sarhad__store_version(store->db, c->name) < (int)c->step_count)
+            if (sarhad__store_version(store->db, c->name) < (int)*c->step_count)
                 s = sarhad__fail(err, SARHAD_EDB, c->name, SIZE_MAX,
                                  "the store's %s schema is out of date; open "
                                  "it once for writing to upgrade it",
                                  c->name);
         } else {
             s = sarhad__store_migrate(store->db, c->name, c->steps,
-                                      c->step_count, err);
+                                      *c->step_count, err);
         }
+    }
+    if (s == SARHAD_OK) {
+        s = sarhad__store_meta_get(store, "post", store->post,
+                                   sizeof(store->post), err);
+        if (s == SARHAD_ENOTFOUND) /* a store not yet given to a post */
+            s = SARHAD_OK;
     }
     if (s != SARHAD_OK) {
         sarhad_store_close(store);
         return s;
     }
     *out = store;
+    return SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad__store_meta_get(struct sarhad_store *store, const char *key, char *out,
+                       size_t cap, struct sarhad_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(store->db,
+                                "SELECT value FROM store_meta WHERE key = ?1",
+                                -1, &st, NULL);
+    enum sarhad_status s = SARHAD_OK;
+
+    if (rc != SQLITE_OK)
+        return sarhad__store_fail(store->db, rc, "read the store's settings",
+                                  err);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        sarhad__strlcpy(out, v ? (const char *)v : "", cap);
+    } else if (rc == SQLITE_DONE) {
+        s = sarhad__fail(err, SARHAD_ENOTFOUND, key, SIZE_MAX,
+                         "the store has no setting '%s'", key);
+    } else {
+        s = sarhad__store_fail(store->db, rc, "read the store's settings", err);
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+enum sarhad_status
+sarhad__store_meta_set(struct sarhad_store *store, const char *key,
+                       const char *value, struct sarhad_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(store->db,
+                                "INSERT INTO store_meta(key, value)"
+                                " VALUES (?1, ?2) ON CONFLICT(key)"
+                                " DO UPDATE SET value = excluded.value",
+                                -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return sarhad__store_fail(store->db, rc, "write the store's settings",
+                                  err);
+    if (strcmp(key, "post") == 0)
+        sarhad__strlcpy(store->post, value, sizeof(store->post));
     return SARHAD_OK;
 }
 
@@ -302,8 +368,7 @@ sarhad_store_close(struct sarhad_store *store)
     if (store->db != NULL) {
         if (store->in_batch)
             sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
-        /* Statements prepared by components are finalised by them; any
-         * left over are finalised here so the close cannot fail. */
+        /* Cached statements (sarhad__store_prepare) are finalised here. */
         for (sqlite3_stmt *st; (st = sqlite3_next_stmt(store->db, NULL));)
             sqlite3_finalize(st);
         sqlite3_close(store->db);
@@ -377,4 +442,34 @@ sarhad__store_write_end(struct sarhad_store *store, bool ok,
     if (s != SARHAD_OK)
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
     return s;
+}
+
+sqlite3_stmt *
+sarhad__store_prepare(struct sarhad_store *store, const char *sql,
+                      struct sarhad_error *err)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < store->stmt_count; i++) {
+        if (store->stmt_sql[i] == sql) {
+            sqlite3_reset(store->stmts[i]);
+            sqlite3_clear_bindings(store->stmts[i]);
+            return store->stmts[i];
+        }
+    }
+    if (store->stmt_count == SARHAD__STORE_MAX_STMTS) {
+        sarhad__fail(err, SARHAD_ENOMEM, "store", SIZE_MAX,
+                     "too many distinct statements for the cache");
+        return NULL;
+    }
+    rc = sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                            &store->stmts[i], NULL);
+    if (rc != SQLITE_OK) {
+        sarhad__store_fail(store->db, rc, "prepare a statement", err);
+        return NULL;
+    }
+    store->stmt_sql[i] = sql;
+    store->stmt_count++;
+    return store->stmts[i];
 }

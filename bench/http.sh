@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# HTTP benchmark of `sarhad serve` (run by `make bench`): wrk on loopback,
+# 64 connections, against (1) the bare echo route and (2) POST
+# /v1/decisions, which decides and records each presentation durably
+# (synchronous=FULL, one fsync per group commit).  Prints requests/s,
+# p50/p99 latency, server CPU per request (from /proc/PID/stat) and the
+# ratio of decisions to echo, with the disk's fsync rate measured before
+# and after.  The store lives under build/ (the real disk, not tmpfs).
+set -u
+BUILD=${BUILD:-build}
+SARHAD=$BUILD/sarhad
+DURATION=${DURATION:-10}
+CONNS=${CONNS:-64}
+dir=$BUILD/bench-http
+rm -rf "$dir" && mkdir -p "$dir"
+command -v wrk >/dev/null || { echo "wrk is not installed"; exit 1; }
+
+fsync_rate() { # small 4 KiB synchronous writes per second on this disk
+    local t0 t1
+    t0=$(date +%s%N)
+    dd if=/dev/zero of="$dir/fsync.tmp" bs=4k count=200 oflag=dsync \
+        status=none
+    t1=$(date +%s%N)
+    rm -f "$dir/fsync.tmp"
+    echo $((200 * 1000000000 / (t1 - t0)))
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run NAME SCRIPT -> sets rps p50 p99 cpu_us
+run() {
+    local before after out requests
+    before=$(cpu_ticks "$pid")
+    out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$2" \
+        "http://127.0.0.1:$port" 2>&1)
+    after=$(cpu_ticks "$pid")
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
+    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+    cpu_us=$(awk -v t=$((after - before)) -v n="$requests" \
+        -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
+    printf '%-10s %8s req/s  p50 %-8s p99 %-8s server CPU %6s us/req  %s\n' \
+        "$1" "$rps" "$p50" "$p99" "$cpu_us" "${errors:+non-2xx: $errors}"
+}
+
+"$SARHAD" init --db "$dir/post.db" --post TORKHAM \
+    --policy policies/pakistan.policy >/dev/null || exit 1
+echo "bench-officer-pass" | "$SARHAD" user add --db "$dir/post.db" bench \
+    --role officer --post TORKHAM --password-stdin || exit 1
+"$SARHAD" serve --db "$dir/post.db" --listen 127.0.0.1:0 --echo --quiet \
+    >"$dir/out" 2>"$dir/err" &
+pid=$!
+for _ in $(seq 100); do
+    port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$dir/out")
+    [ -n "$port" ] && break
+    sleep 0.05
+done
+export SARHAD_TOKEN
+SARHAD_TOKEN=$(curl -s -X POST "http://127.0.0.1:$port/v1/sessions" \
+    -d '{"username":"bench","password":"bench-officer-pass"}' | jq -r .token)
+
+echo "fsync rate before: $(fsync_rate)/s (4 KiB O_DSYNC writes)"
+echo "wrk -t2 -c$CONNS -d${DURATION}s on loopback; server: $(nproc) pool threads + 1 writer"
+run echo bench/http_echo.lua
+echo_rps=$rps
+run decisions bench/http_decide.lua
+echo "decisions / echo: $(awk -v a="$rps" -v b="$echo_rps" 'BEGIN {printf "%.2f", a / b}')"
+batches=$(curl -s "http://127.0.0.1:$port/v1/metrics" |
+    awk '/^sarhad_write_batches_total/ {b=$2} /^sarhad_write_batch_items_total/ {i=$2} END {printf "%d batches, %.1f per batch", b, i / (b ? b : 1)}')
+echo "group commits: $batches"
+echo "fsync rate after: $(fsync_rate)/s"
+kill -TERM "$pid"
+wait "$pid"
+"$SARHAD" audit verify --db "$dir/post.db" | sed 's/^/after the run: /'
+rm -rf "$dir"

@@ -1,0 +1,45 @@
+/*
+ * ledger_cli.h - what the ledger's verbs (init, cross, verify, referrals,
+ * resolve, report, gen) share: opening a store with a clear message,
+ * the actor a command-line user acts as, and option parsing helpers.
+ */
+#ifndef SARHAD_LEDGER_CLI_H
+#define SARHAD_LEDGER_CLI_H
+
+#include "cmd.h"
+
+#include <stdbool.h>
+
+/* Open the store at path; prints "sarhad VERB: PATH: why" and returns
+ * NULL on failure. */
+struct sarhad_store *cli_open_store(const char *verb, const char *path,
+                                    bool create, bool read_only,
+                                    const char *sync);
+
+/* Open the ledger of an open store, printing why not. */
+struct sarhad_ledger *cli_open_ledger(const char *verb,
+                                      struct sarhad_store *store);
+
+/* The actor for this command: user (or $USER, or "cli"), role, the post. */
+void cli_actor(struct sarhad_actor *out, const char *user, const char *role,
+               const char *post);
+
+/* Print "sarhad VERB: message" for a failed library call. */
+void cli_fail(const char *verb, const char *path,
+              const struct sarhad_error *err);
+
+/* Parse a YYYY-MM-DD option value; prints and returns false when bad. */
+bool cli_date(const char *verb, const char *opt, const char *text,
+              struct sarhad_date *out);
+
+/* Is argv[*i] the option name (with its value in argv[*i + 1])?  Advances
+ * *i and sets *value; a missing value is a usage error (*missing set). */
+bool cli_opt(int argc, char **argv, int *i, const char *name,
+             const char **value, bool *missing);
+
+/* The text of the shipped policy file (policies/pakistan.policy, found
+ * beside the working directory or the binary), or NULL; *path_out names
+ * where it was found. */
+char *cli_shipped_policy(size_t *len, const char **path_out);
+
+#endif /* SARHAD_LEDGER_CLI_H */

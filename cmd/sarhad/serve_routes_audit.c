@@ -1,0 +1,113 @@
+/*
+ * serve_routes_audit.c - the audit log over HTTP: reading entries in
+ * order, and verifying the chain and its signed checkpoints.  Both read
+ * through the pool thread's read-only store handle and change nothing.
+ */
+#include "serve.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct audit_page {
+    json_t *entries;
+    int64_t last;
+};
+
+static bool
+add_entry(void *ctx, const struct sarhad_audit_entry *e)
+{
+    struct audit_page *page = ctx;
+    char hash[65];
+    json_t *detail = json_loads(e->detail, 0, NULL);
+    static const char hex[] = "0123456789abcdef";
+
+    for (int i = 0; i < 32; i++) {
+        hash[2 * i] = hex[e->hash[i] >> 4];
+        hash[2 * i + 1] = hex[e->hash[i] & 15];
+    }
+    hash[64] = '\0';
+    json_array_append_new(
+        page->entries,
+        json_pack("{s:I, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:s, s:s, s:o, "
+                  "s:s}",
+                  "seq", (json_int_t)e->seq, "post", e->post, "at", e->at,
+                  "actor", "user", e->actor.user, "role", e->actor.role, "post",
+                  e->actor.post, "address", e->actor.address, "kind", e->kind,
+                  "subject", e->subject, "detail",
+                  detail != NULL ? detail : json_string(e->detail), "hash",
+                  hash));
+    page->last = e->seq;
+    return true;
+}
+
+/* A positive integer query argument, or def; -1 when malformed. */
+static long long
+int_arg(struct request *req, const char *name, long long def, long long max)
+{
+    const char *v = serve_query(req, name);
+    char *end;
+    long long n;
+
+    if (v == NULL)
+        return def;
+    n = strtoll(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || n < 0 || n > max)
+        return -1;
+    return n;
+}
+
+void
+route_audit(struct server *srv, struct request *req)
+{
+    struct sarhad_store *ro = serve_reader(srv);
+    struct audit_page page = {NULL, 0};
+    struct sarhad_error err;
+    long long from = int_arg(req, "from", 1, INT64_MAX / 2);
+    long long limit = int_arg(req, "limit", 100, 1000);
+
+    if (from < 0 || limit <= 0) {
+        serve_reply_error(req, 400, "invalid", from < 0 ? "from" : "limit",
+                          "from is an entry number, limit 1 to 1000");
+        return;
+    }
+    if (ro == NULL) {
+        serve_reply_error(req, 503, "store_unavailable", NULL,
+                          "the store cannot be read");
+        return;
+    }
+    page.entries = json_array();
+    sarhad_error_clear(&err);
+    if (sarhad_audit_read(ro, from, (size_t)limit, add_entry, &page, &err) !=
+        SARHAD_OK) {
+        json_decref(page.entries);
+        serve_reply_status(req, err.code, &err);
+        return;
+    }
+    serve_reply_json(req, 200,
+                     json_pack("{s:o, s:o}", "entries", page.entries, "next",
+                               json_array_size(page.entries) == (size_t)limit
+                                   ? json_integer(page.last + 1)
+                                   : json_null()));
+}
+
+void
+route_audit_verify(struct server *srv, struct request *req)
+{
+    struct sarhad_store *ro = serve_reader(srv);
+    struct sarhad_audit_report r;
+    struct sarhad_error err;
+    int64_t checkpoints = 0;
+
+    sarhad_error_clear(&err);
+    if (ro == NULL ||
+        sarhad_audit_verify_signed(ro, &r, &checkpoints, &err) != SARHAD_OK) {
+        serve_reply_status(req, ro ? err.code : SARHAD_EIO, &err);
+        return;
+    }
+    serve_reply_json(
+        req, 200,
+        json_pack("{s:b, s:I, s:I, s:o, s:o}", "ok", r.ok, "checked",
+                  (json_int_t)r.checked, "checkpoints", (json_int_t)checkpoints,
+                  "first_bad", r.ok ? json_null() : json_integer(r.first_bad),
+                  "problem", r.ok ? json_null() : json_string(r.problem)));
+}

@@ -1,0 +1,273 @@
+/*
+ * serve_routes_ledger.c - the crossing ledger over HTTP: decide and record
+ * a presentation, look up an attempt and a traveller's history, the
+ * referral queue and its resolution, and the reports as JSON or CSV.  The
+ * presentation is parsed (strictly) on the pool thread; deciding and
+ * recording happen on the writer, inside its batch transaction, so the
+ * answer is only sent once the decision is durable.
+ */
+#include "serve.h"
+
+#include "cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+serve_open_ledger(struct server *srv)
+{
+    struct sarhad_error err;
+    enum sarhad_status s;
+
+    sarhad_error_clear(&err);
+    s = sarhad_ledger_open(&srv->ledger, srv->store, &err);
+    if (s == SARHAD_ENOTFOUND) {
+        /* Accounts and the audit log work; decisions wait for init. */
+        if (!srv->quiet)
+            fprintf(stderr, "sarhad serve: %s (decisions are off)\n",
+                    err.message);
+        return 0;
+    }
+    if (s != SARHAD_OK) {
+        print_error(srv->db_path, &err);
+        return 1;
+    }
+    return 0;
+}
+
+void
+serve_close_ledger(struct server *srv)
+{
+    sarhad_ledger_close(srv->ledger);
+    srv->ledger = NULL;
+}
+
+static bool
+have_ledger(struct server *srv, struct request *req)
+{
+    if (srv->ledger != NULL)
+        return true;
+    serve_reply_error(req, 503, "no_ledger", NULL,
+                      "the store belongs to no post yet: run sarhad init");
+    return false;
+}
+
+struct decide_data {
+    struct sarhad_presentation p;
+    struct sarhad_decision decision;
+    int64_t attempt_id;
+};
+
+static void
+decide_run(struct server *srv, struct request *req)
+{
+    struct decide_data *d = req->data;
+
+    req->job.status =
+        sarhad_ledger_cross(srv->ledger, &d->p, &req->actor, serve_now(),
+                            &d->decision, &d->attempt_id, &req->job.err);
+}
+
+static void
+decide_done(struct server *srv, struct request *req)
+{
+    struct decide_data *d = req->data;
+    char head[48], *text;
+    size_t n, h;
+
+    if (req->job.status != SARHAD_OK) {
+        serve_reply_status(req, req->job.status, &req->job.err);
+        return;
+    }
+    if ((unsigned)d->decision.outcome < 3)
+        atomic_fetch_add_explicit(&srv->metrics.decisions[d->decision.outcome],
+                                  1, memory_order_relaxed);
+    /* {"attempt_id":N, followed by the decision object's members. */
+    h = (size_t)snprintf(head, sizeof(head), "{\"attempt_id\":%lld,",
+                         (long long)d->attempt_id);
+    n = sarhad_decision_json(NULL, 0, &d->decision);
+    text = xmalloc(h + n + 1);
+    sarhad_decision_json(text + h - 1, n + 1, &d->decision);
+    memcpy(text, head, h);
+    serve_reply_owned(req, 201, "application/json", text, h + n - 1);
+}
+
+void
+route_decide(struct server *srv, struct request *req)
+{
+    struct decide_data *d;
+    struct sarhad_error err;
+
+    if (!have_ledger(srv, req))
+        return;
+    d = xmalloc(sizeof(*d));
+    req->data = d;
+    req->free_data = free;
+    sarhad_error_clear(&err);
+    if (sarhad_presentation_parse(&d->p, req->body, req->body_len, &err) !=
+        SARHAD_OK) {
+        serve_reply_status(req, err.code, &err);
+        return;
+    }
+    serve_submit(srv, req, decide_run, decide_done);
+}
+
+/* A positive id from the path; false after an error answer. */
+static bool
+path_id(struct request *req, int64_t *out)
+{
+    char *end;
+    long long n = strtoll(req->param, &end, 10);
+
+    if (req->param[0] == '\0' || *end != '\0' || n <= 0) {
+        serve_reply_error(req, 400, "invalid", "id",
+                          "the id is a positive whole number");
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+static void
+take_json(void *ctx, const char *json, size_t len)
+{
+    serve_reply_text(ctx, 200, "application/json", json, len);
+}
+
+void
+route_attempt(struct server *srv, struct request *req)
+{
+    struct sarhad_store *ro = serve_reader(srv);
+    struct sarhad_error err;
+    int64_t id;
+
+    if (!path_id(req, &id))
+        return;
+    sarhad_error_clear(&err);
+    if (ro == NULL ||
+        sarhad_ledger_attempt(ro, id, take_json, req, &err) != SARHAD_OK)
+        serve_reply_status(req, ro ? err.code : SARHAD_EIO, &err);
+}
+
+void
+route_traveller(struct server *srv, struct request *req)
+{
+    struct sarhad_store *ro = serve_reader(srv);
+    struct sarhad_error err;
+    int64_t id;
+
+    if (!path_id(req, &id))
+        return;
+    sarhad_error_clear(&err);
+    if (ro == NULL ||
+        sarhad_ledger_traveller(ro, id, take_json, req, &err) != SARHAD_OK)
+        serve_reply_status(req, ro ? err.code : SARHAD_EIO, &err);
+}
+
+static bool
+add_referral(void *ctx, const struct sarhad_referral *r)
+{
+    json_array_append_new(
+        ctx, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+                       "s:s, s:s}",
+                       "attempt_id", (json_int_t)r->attempt_id, "traveller_id",
+                       (json_int_t)r->traveller_id, "post", r->post, "crossing",
+                       r->crossing, "direction",
+                       r->direction == SARHAD_EXIT ? "exit" : "entry", "at",
+                       r->at, "officer", r->officer, "nationality",
+                       r->nationality, "name", r->name, "rule", r->rule,
+                       "reason_code", r->reason_code, "reason", r->reason));
+    return json_array_size(ctx) < 1000;
+}
+
+void
+route_referrals(struct server *srv, struct request *req)
+{
+    struct sarhad_store *ro = serve_reader(srv);
+    struct sarhad_error err;
+    json_t *list = json_array();
+
+    sarhad_error_clear(&err);
+    if (ro == NULL || sarhad_ledger_referrals(ro, srv->post, add_referral, list,
+                                              &err) != SARHAD_OK) {
+        json_decref(list);
+        serve_reply_status(req, ro ? err.code : SARHAD_EIO, &err);
+        return;
+    }
+    serve_reply_json(req, 200, json_pack("{s:o}", "referrals", list));
+}
+
+struct resolve_data {
+    int64_t attempt_id;
+    enum sarhad_outcome outcome;
+    char reason[SARHAD_LEDGER_REASON_MAX + 1];
+    int64_t seq;
+};
+
+static void
+resolve_run(struct server *srv, struct request *req)
+{
+    struct resolve_data *d = req->data;
+
+    req->job.status =
+        sarhad_ledger_resolve(srv->ledger, d->attempt_id, d->outcome, d->reason,
+                              &req->actor, serve_now(), &d->seq, &req->job.err);
+}
+
+static void
+resolve_done(struct server *srv, struct request *req)
+{
+    struct resolve_data *d = req->data;
+
+    (void)srv;
+    if (req->job.status != SARHAD_OK) {
+        serve_reply_status(req, req->job.status, &req->job.err);
+        return;
+    }
+    serve_reply_json(req, 200,
+                     json_pack("{s:I, s:s, s:I}", "attempt_id",
+                               (json_int_t)d->attempt_id, "decision",
+                               sarhad_outcome_name(d->outcome), "audit_seq",
+                               (json_int_t)d->seq));
+}
+
+void
+route_resolve(struct server *srv, struct request *req)
+{
+    static const char *const fields[] = {"decision", "reason", NULL};
+    struct resolve_data *d;
+    const char *decision, *reason;
+    json_t *body;
+
+    if (!have_ledger(srv, req))
+        return;
+    d = xmalloc(sizeof(*d));
+    memset(d, 0, sizeof(*d));
+    req->data = d;
+    req->free_data = free;
+    if (!path_id(req, &d->attempt_id))
+        return;
+    body = serve_body_object(req, fields, fields);
+    if (body == NULL)
+        return;
+    decision = serve_str(req, body, "decision", 8, true);
+    reason = decision ? serve_str(req, body, "reason", SARHAD_LEDGER_REASON_MAX,
+                                  true)
+                      : NULL;
+    if (reason != NULL) {
+        snprintf(d->reason, sizeof(d->reason), "%s", reason);
+        if (strcmp(decision, "admit") == 0)
+            d->outcome = SARHAD_ADMIT;
+        else if (strcmp(decision, "refuse") == 0)
+            d->outcome = SARHAD_REFUSE;
+        else
+            decision = NULL;
+        if (decision == NULL)
+            serve_reply_error(req, 400, "invalid", "decision",
+                              "a resolution is admit or refuse");
+        else
+            serve_submit(srv, req, resolve_run, resolve_done);
+    }
+    json_decref(body);
+}

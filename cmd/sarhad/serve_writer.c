@@ -1,0 +1,155 @@
+/*
+ * serve_writer.c - the one thread that writes the store.  Requests that
+ * change something (a decision, a resolution, a login, a policy) are queued
+ * here while their connections wait, suspended.  The writer takes every
+ * job queued so far, runs them in one transaction (the ledger puts each
+ * decision under its own savepoint), signs an audit checkpoint at most once
+ * a second, and commits: one fsync (synchronous=FULL) makes the whole group
+ * durable.  Only then are the connections resumed and answered, so a
+ * client never hears of a decision that a power cut could take back.
+ */
+#include "serve.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+serve_submit(struct server *srv, struct request *req,
+             void (*run)(struct server *, struct request *),
+             void (*done)(struct server *, struct request *))
+{
+    req->job.run = run;
+    req->job.done = done;
+    req->job.next = NULL;
+    req->job.status = SARHAD_OK;
+    req->job.is_write_error = false;
+    sarhad_error_clear(&req->job.err);
+    /* Suspend before queueing: the writer may resume it at once. */
+    MHD_suspend_connection(req->conn);
+    req->suspended = true;
+    pthread_mutex_lock(&srv->mu);
+    if (srv->tail != NULL)
+        srv->tail->next = &req->job;
+    else
+        srv->head = &req->job;
+    srv->tail = &req->job;
+    srv->queued++;
+    pthread_cond_signal(&srv->cv);
+    pthread_mutex_unlock(&srv->mu);
+}
+
+static struct request *
+job_request(struct job *job)
+{
+    return (struct request *)(void *)((char *)job -
+                                      offsetof(struct request, job));
+}
+
+static bool
+is_store_failure(enum sarhad_status s)
+{
+    return s == SARHAD_EIO || s == SARHAD_EDB || s == SARHAD_EBUSY ||
+           s == SARHAD_ENOMEM;
+}
+
+static void
+run_batch(struct server *srv, struct job *batch, size_t count)
+{
+    struct sarhad_error err;
+    enum sarhad_status s;
+    bool failed = false;
+    int64_t now = serve_now();
+
+    sarhad_error_clear(&err);
+    s = sarhad_store_begin(srv->store, &err);
+    failed = s != SARHAD_OK;
+    for (struct job *j = batch; !failed && j != NULL; j = j->next) {
+        j->run(srv, job_request(j));
+        if (j->status != SARHAD_OK && is_store_failure(j->status)) {
+            j->is_write_error = true;
+            failed = true;
+        }
+    }
+    if (!failed && srv->key != NULL && now - srv->last_checkpoint >= 1) {
+        if (sarhad_audit_checkpoint(srv->store, srv->key, now, &err) ==
+            SARHAD_OK)
+            srv->last_checkpoint = now;
+        else if (!srv->quiet)
+            fprintf(stderr, "sarhad serve: checkpoint: %s\n", err.message);
+    }
+    if (!failed) {
+        s = sarhad_store_commit(srv->store, &err);
+        failed = s != SARHAD_OK;
+    } else {
+        sarhad_store_rollback(srv->store);
+    }
+    atomic_fetch_add(&srv->metrics.batches, 1);
+    atomic_fetch_add(&srv->metrics.batch_items, count);
+    if (failed) {
+        atomic_fetch_add(&srv->metrics.batch_failures, 1);
+        if (!srv->quiet)
+            fprintf(stderr, "sarhad serve: a write batch of %zu failed: %s\n",
+                    count, err.message[0] ? err.message : "store error");
+    }
+    for (struct job *j = batch, *next; j != NULL; j = next) {
+        struct request *req = job_request(j);
+        next = j->next;
+        if (failed && (j->status == SARHAD_OK || j->is_write_error ||
+                       j->status == SARHAD_EAUTH)) {
+            j->status = SARHAD_EIO;
+            sarhad_error_clear(&j->err);
+            j->err.code = SARHAD_EIO;
+            snprintf(j->err.message, sizeof(j->err.message),
+                     "the store could not record this; nothing was "
+                     "changed, try again");
+        }
+        req->resumed = true;
+        MHD_resume_connection(req->conn);
+    }
+}
+
+static void *
+writer_main(void *arg)
+{
+    struct server *srv = arg;
+
+    for (;;) {
+        struct job *batch, *last;
+        size_t n = 0;
+
+        pthread_mutex_lock(&srv->mu);
+        while (srv->head == NULL && !srv->stopping)
+            pthread_cond_wait(&srv->cv, &srv->mu);
+        if (srv->head == NULL) {
+            pthread_mutex_unlock(&srv->mu);
+            break;
+        }
+        batch = last = srv->head;
+        for (n = 1; n < SERVE_MAX_BATCH && last->next != NULL; n++)
+            last = last->next;
+        srv->head = last->next;
+        if (srv->head == NULL)
+            srv->tail = NULL;
+        last->next = NULL;
+        srv->queued -= n;
+        pthread_mutex_unlock(&srv->mu);
+        run_batch(srv, batch, n);
+    }
+    return NULL;
+}
+
+int
+serve_writer_start(struct server *srv)
+{
+    return pthread_create(&srv->writer, NULL, writer_main, srv);
+}
+
+void
+serve_writer_stop(struct server *srv)
+{
+    pthread_mutex_lock(&srv->mu);
+    srv->stopping = true;
+    pthread_cond_signal(&srv->cv);
+    pthread_mutex_unlock(&srv->mu);
+    pthread_join(srv->writer, NULL);
+}

@@ -1,0 +1,58 @@
+/*
+ * domain_names.c - reading the domain's names back into enumerations: the
+ * document kinds, the crossing codes of DESIGN.md and the movement
+ * categories of exits.  Shared by the presentation reader and the policy
+ * compiler so that both accept exactly the same words.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+static const char *const crossing_codes[] = {
+#define CROSSING_CODE(name) #name,
+    SARHAD_CROSSING_MAP(CROSSING_CODE)
+#undef CROSSING_CODE
+};
+
+static bool
+word_is(const char *word, const char *name, size_t len)
+{
+    return strlen(word) == len && memcmp(word, name, len) == 0;
+}
+
+bool
+sarhad_doc_kind_parse(enum sarhad_doc_kind *out, const char *name, size_t len)
+{
+    for (int k = 0; k < SARHAD_DOC_KIND_COUNT; k++) {
+        if (word_is(sarhad_doc_kind_name((enum sarhad_doc_kind)k), name, len)) {
+            *out = (enum sarhad_doc_kind)k;
+            return true;
+        }
+    }
+    return false;
+}
+
+int
+sarhad_crossing_index(const char *code, size_t len)
+{
+    for (size_t i = 0; i < SARHAD_COUNT_OF(crossing_codes); i++)
+        if (word_is(crossing_codes[i], code, len))
+            return (int)i;
+    return -1;
+}
+
+const char *
+sarhad_movement_name(enum sarhad_movement movement)
+{
+    switch (movement) {
+    case SARHAD_MOVE_REGULAR:
+        return "regular";
+    case SARHAD_MOVE_SPONTANEOUS_RETURN:
+        return "spontaneous_return";
+    case SARHAD_MOVE_ASSISTED_RETURN:
+        return "assisted_return";
+    case SARHAD_MOVE_DEPORTATION:
+        return "deportation";
+    }
+    return "unknown";
+}

@@ -1,0 +1,165 @@
+/*
+ * ledger.h - private declarations shared by the ledger's files: the ledger
+ * object, the growable text buffer its JSON is written into, identity keys,
+ * and the recording steps that ledger.c strings together into one
+ * transaction.
+ */
+#ifndef SARHAD_LEDGER_H
+#define SARHAD_LEDGER_H
+
+#include "internal.h"
+
+extern const char *const sarhad__ledger_steps[];
+extern const size_t sarhad__ledger_step_count;
+
+struct sarhad_ledger {
+    struct sarhad_store *store;
+    struct sarhad_policy *policy;
+    int policy_number; /* the publication in force */
+    /* Citizens of the operating state (store_meta "citizens", "PAK" by
+     * default) live there: they have no stays and use no visa entries. */
+    char citizen[4];
+    sarhad_screen_fn screen;
+    void *screen_ctx;
+    const struct sarhad_screener *screener; /* sarhad_ledger_set_screener */
+};
+
+/* ---- text buffers (ledger_json.c) ---- */
+
+/* A growable NUL-terminated buffer; a failed growth makes it sticky-bad so
+ * a whole JSON document can be written and checked once at the end. */
+struct sarhad__buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    bool failed;
+};
+
+void sarhad__buf_reset(struct sarhad__buf *b);
+/* Make room for more bytes and a NUL; false (and sticky) on failure. */
+bool sarhad__buf_reserve(struct sarhad__buf *b, size_t more);
+void sarhad__buf_free(struct sarhad__buf *b);
+void sarhad__buf_add(struct sarhad__buf *b, const char *s, size_t len);
+void sarhad__buf_puts(struct sarhad__buf *b, const char *s);
+void sarhad__buf_printf(struct sarhad__buf *b, const char *fmt, ...)
+    SARHAD_PRINTF(2, 3);
+/* s as a JSON string with quotes; NULL writes null. */
+void sarhad__buf_json_str(struct sarhad__buf *b, const char *s);
+/* A date as a JSON string, or null for no date. */
+void sarhad__buf_json_date(struct sarhad__buf *b, struct sarhad_date d);
+
+/* The presentation as JSON (DESIGN.md shape, plus "movement" on exits). */
+void sarhad__presentation_json(struct sarhad__buf *b,
+                               const struct sarhad_presentation *p);
+
+/* ---- identity (ledger_identity.c) ---- */
+
+#define SARHAD__MAX_KEYS 8
+
+/* One identity key of a presentation: kind "passport", "cnic", "tazkira",
+ * "por", "acc" or "nbd" (name + birth date + nationality). */
+struct sarhad__key {
+    const char *kind;
+    char value[128];
+    int64_t traveller_id; /* who holds it in the ledger, 0 when nobody */
+    int64_t first_attempt;
+};
+
+struct sarhad__identity {
+    unsigned key_count;
+    struct sarhad__key keys[SARHAD__MAX_KEYS];
+    int64_t traveller_id; /* 0: not known yet (or anonymous) */
+    unsigned matched;     /* index of the key that found the traveller */
+    char surname[40];
+    char given_names[40];
+    char visa_key[80]; /* "" when no visa */
+    /* Set by sarhad__history_load: the visa is already recorded; the
+     * traveller has an open stay (the most recent one). */
+    bool visa_known;
+    bool stay_open;
+};
+
+/* Derive the keys of p and look each up.  Reads only. */
+enum sarhad_status sarhad__identity_find(struct sarhad_store *store,
+                                         const struct sarhad_presentation *p,
+                                         struct sarhad__identity *id,
+                                         struct sarhad_error *err);
+
+/*
+ * Make sure the traveller exists (creating it on first sight) and holds
+ * every key of the presentation, recording why a new key was linked.
+ * Sets *linked when a new passport was tied to a known traveller.
+ */
+enum sarhad_status sarhad__identity_record(struct sarhad_store *store,
+                                           const struct sarhad_presentation *p,
+                                           struct sarhad__identity *id,
+                                           int64_t attempt_id, bool *linked,
+                                           struct sarhad_error *err);
+
+/* ---- recording (ledger_record.c) ---- */
+
+enum sarhad_status sarhad__history_load(struct sarhad_store *store,
+                                        struct sarhad__identity *id,
+                                        struct sarhad_history *out,
+                                        struct sarhad_error *err);
+
+/* The normalised PoR card number of p, "" when it shows none. */
+void sarhad__por_number(char out[32], const struct sarhad_presentation *p);
+
+/* Is the PoR card number of p already cancelled by a return? */
+enum sarhad_status sarhad__por_is_cancelled(struct sarhad_store *store,
+                                            const struct sarhad_presentation *p,
+                                            bool *cancelled,
+                                            struct sarhad_error *err);
+
+/* What an attempt's admission changes: stays, visa use, returns, PoR. */
+struct sarhad__admit {
+    int64_t attempt_id;
+    int64_t traveller_id;
+    const char *post;
+    const char *crossing;
+    const char *nationality;
+    enum sarhad_direction direction;
+    char day[11];
+    const char *visa_key; /* "" when none */
+    int allowed_days;
+    bool citizen;      /* no stay, no visa use */
+    bool no_open_stay; /* known from the history: nothing to mark lost */
+    const char *por;   /* exits: the PoR number shown, "" none, NULL: read it
+                          back from the recorded attempt */
+};
+
+enum sarhad_status sarhad__admit_effects(struct sarhad_store *store,
+                                         const struct sarhad__admit *a,
+                                         struct sarhad_error *err);
+
+/* Add delta to a daily_summary cell. */
+enum sarhad_status sarhad__summary_daily(
+    struct sarhad_store *store, const char *day, const char *post,
+    const char *crossing, const char *direction, const char *nationality,
+    const char *decision, int delta, struct sarhad_error *err);
+
+enum sarhad_status sarhad__summary_refusal(struct sarhad_store *store,
+                                           const char *day, const char *post,
+                                           const char *crossing,
+                                           const char *nationality,
+                                           const char *code,
+                                           struct sarhad_error *err);
+
+/* The documentation status of an exit (returns reporting). */
+const char *sarhad__documentation(const struct sarhad_presentation *p);
+/* The IOM age band of someone born on birth at day ("unknown" without). */
+const char *sarhad__age_band(struct sarhad_date birth, struct sarhad_date day);
+
+/* Run a statement to completion (step until DONE); maps errors. */
+enum sarhad_status sarhad__step_done(struct sarhad_store *store,
+                                     sqlite3_stmt *st, const char *what,
+                                     struct sarhad_error *err);
+
+/* The status of an sarhad__store_prepare failure. */
+#define SARHAD__PREP_FAIL(err) ((err) != NULL ? (err)->code : SARHAD_EDB)
+
+/* Text of a column, "" for NULL. */
+const char *sarhad__col_text(sqlite3_stmt *st, int col);
+
+#endif /* SARHAD_LEDGER_H */

@@ -1,0 +1,487 @@
+/*
+ * ledger_cross.c - deciding and recording one crossing.  The history is
+ * read inside the same write transaction that records the result, so two
+ * decisions can never both use the last entry of a single-entry visa.
+ * The attempt id is fixed before anything is written so that the audit
+ * entry, the traveller's first sighting and the attempt row all name it.
+ */
+#include "ledger.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char sql_next_attempt[] =
+    "SELECT coalesce(max(id), 0) + 1 FROM attempt";
+static const char sql_attempt_put[] =
+    "INSERT INTO attempt(id, post, crossing, counter, officer, direction,"
+    " time, day, recorded_at, traveller_id, nationality, decision, rule,"
+    " policy_name, policy_version, overstay_days, fine_usd, visa_key,"
+    " allowed_days, presentation, decision_json, audit_seq)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+static const char sql_reason_put[] =
+    "INSERT INTO attempt_reason(attempt_id, code) VALUES (?1, ?2)";
+static const char sql_visa_put[] =
+    "INSERT OR IGNORE INTO visa(key, traveller_id, category,"
+    " entries_allowed, stay_days, valid_from, valid_until, entries_used)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)";
+static const char sql_movement_put[] =
+    "INSERT INTO movement(attempt_id, category, documentation, household,"
+    " household_size, sex, age_band, vulnerabilities, vehicles,"
+    " intended_stay) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char sql_referral_put[] =
+    "INSERT INTO referral(attempt_id, post) VALUES (?1, ?2)";
+static const char sql_referral_open[] =
+    "INSERT INTO referral_open(attempt_id) VALUES (?1)";
+static const char sql_savepoint[] = "SAVEPOINT cross_item";
+static const char sql_release[] = "RELEASE cross_item";
+static const char sql_rollback_to[] = "ROLLBACK TO cross_item";
+
+/* Everything one crossing needs while it is being recorded. */
+struct crossing {
+    struct sarhad_ledger *ledger;
+    const struct sarhad_presentation *p;
+    const struct sarhad_actor *who;
+    int64_t now;
+    int64_t attempt_id;
+    struct sarhad__identity id;
+    struct sarhad_decision *d;
+    const struct sarhad_document *visa;
+    char day[11];
+    char por[32];
+    bool citizen;
+    struct sarhad__buf pres;
+    struct sarhad__buf dec;
+    struct sarhad__buf detail;
+};
+
+static enum sarhad_status
+run_static(struct sarhad_store *store, const char *sql,
+           struct sarhad_error *err)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql, err);
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    return sarhad__step_done(store, st, sql, err);
+}
+
+static void
+add_flag(struct sarhad_decision *d, const char *code, const char *detail)
+{
+    if (d->flag_count >= SARHAD_MAX_FLAGS)
+        return;
+    sarhad__strlcpy(d->flags[d->flag_count].code, code,
+                    sizeof(d->flags[0].code));
+    sarhad__strlcpy(d->flags[d->flag_count].detail, detail,
+                    sizeof(d->flags[0].detail));
+    d->flag_count++;
+}
+
+/* The flags only the ledger can raise, from the history before this
+ * presentation. */
+static enum sarhad_status
+history_flags(struct crossing *c, const struct sarhad_history *h,
+              struct sarhad_error *err)
+{
+    const struct sarhad_stay *last =
+        h->stay_count > 0 ? &h->stays[h->stay_count - 1] : NULL;
+    /* An open stay entered after this exit's day cannot be the one it
+     * ends (a clock or paper-fallback error): the exit has no entry. */
+    bool open = last != NULL && last->exit.year == 0 &&
+                sarhad_date_cmp(last->entry, c->p->time.date) <= 0;
+    bool cancelled;
+    enum sarhad_status s;
+
+    if (c->citizen)
+        return SARHAD_OK; /* citizens live here: no stays to speak of */
+    if (c->p->direction == SARHAD_EXIT && !open)
+        add_flag(c->d, "no_entry_on_record",
+                 "no open stay is on record for this traveller");
+    if (c->p->direction == SARHAD_ENTRY && open)
+        add_flag(c->d, "previous_stay_open",
+                 "an earlier entry has no exit on record");
+    s = sarhad__por_is_cancelled(c->ledger->store, c->p, &cancelled, err);
+    if (s == SARHAD_OK && cancelled)
+        add_flag(c->d, "por_cancelled",
+                 "this PoR card was cancelled on an earlier return");
+    return s;
+}
+
+static const struct sarhad_document *
+find_visa(const struct sarhad_presentation *p)
+{
+    for (unsigned i = 0; i < p->document_count; i++)
+        if (p->documents[i].kind == SARHAD_DOC_VISA)
+            return &p->documents[i];
+    return NULL;
+}
+
+static enum sarhad_status
+put_visa(struct crossing *c, struct sarhad_error *err)
+{
+    struct sarhad_store *store = c->ledger->store;
+    const struct sarhad_document *v = c->visa;
+    sqlite3_stmt *st;
+    char from[11], until[11];
+    int entries;
+
+    if (v == NULL || c->id.visa_key[0] == '\0' || c->id.visa_known)
+        return SARHAD_OK;
+    st = sarhad__store_prepare(store, sql_visa_put, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    entries = v->entries == SARHAD_ENTRIES_SINGLE   ? 1
+              : v->entries == SARHAD_ENTRIES_DOUBLE ? 2
+                                                    : 0;
+    sarhad_date_format(from, v->issued);
+    sarhad_date_format(until, v->has_mrz && v->mrz.expiry_date.year != 0
+                                  ? v->mrz.expiry_date
+                                  : v->expiry);
+    sqlite3_bind_text(st, 1, c->id.visa_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, c->id.traveller_id);
+    sqlite3_bind_text(st, 3, v->category, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, entries);
+    sqlite3_bind_int(st, 5, v->stay_days);
+    sqlite3_bind_text(st, 6, from, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 7, until, -1, SQLITE_TRANSIENT);
+    return sarhad__step_done(store, st, "record the visa", err);
+}
+
+static enum sarhad_status
+put_movement(struct crossing *c, struct sarhad_error *err)
+{
+    struct sarhad_store *store = c->ledger->store;
+    const struct sarhad_movement_info *m = &c->p->movement;
+    char sex[2] = {c->p->traveller.sex ? c->p->traveller.sex : 'X', '\0'};
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_movement_put, err);
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_int64(st, 1, c->attempt_id);
+    sqlite3_bind_text(st, 2, sarhad_movement_name(m->category), -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, sarhad__documentation(c->p), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, m->household, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, m->household_size);
+    sqlite3_bind_text(st, 6, sex, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(
+        st, 7, sarhad__age_band(c->p->traveller.birth_date, c->p->time.date),
+        -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, (int)m->vulnerabilities);
+    sqlite3_bind_int(st, 9, m->vehicles);
+    sqlite3_bind_text(st, 10, m->intended_stay, -1, SQLITE_STATIC);
+    return sarhad__step_done(store, st, "record the movement", err);
+}
+
+static enum sarhad_status
+put_attempt(struct crossing *c, int64_t seq, struct sarhad_error *err)
+{
+    struct sarhad_store *store = c->ledger->store;
+    const struct sarhad_presentation *p = c->p;
+    const struct sarhad_decision *d = c->d;
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_attempt_put, err);
+    char time[26];
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sarhad_time_format(time, &p->time);
+    sqlite3_bind_int64(st, 1, c->attempt_id);
+    sqlite3_bind_text(st, 2, store->post, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->crossing, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p->counter, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, c->who->user, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, p->direction == SARHAD_EXIT ? "exit" : "entry", -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, time, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 8, c->day, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, c->now);
+    sqlite3_bind_int64(st, 10, c->id.traveller_id);
+    sqlite3_bind_text(st, 11, p->traveller.nationality, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, sarhad_outcome_name(d->outcome), -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, d->rule, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 14, d->policy_name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 15, d->policy_version);
+    sqlite3_bind_int(st, 16, d->overstay_days);
+    sqlite3_bind_int(st, 17, d->fine_usd);
+    sqlite3_bind_text(st, 18, c->id.visa_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 19, c->visa != NULL ? c->visa->stay_days : 0);
+    sqlite3_bind_text(st, 20, c->pres.data, (int)c->pres.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 21, c->dec.data, (int)c->dec.len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 22, seq);
+    return sarhad__step_done(store, st, "record the attempt", err);
+}
+
+/* The audit entry's detail: what was decided, and a hash over the
+ * presentation and decision texts stored in the attempt, so the log alone
+ * proves what the attempt row must hold. */
+static enum sarhad_status
+audit(struct crossing *c, int64_t *seq, struct sarhad_error *err)
+{
+    static const char digits[] = "0123456789abcdef";
+    crypto_generichash_state hs;
+    unsigned char h[32];
+    char hex[65], subject[40];
+
+    crypto_generichash_init(&hs, NULL, 0, sizeof(h));
+    crypto_generichash_update(&hs, (const unsigned char *)c->pres.data,
+                              c->pres.len);
+    crypto_generichash_update(&hs, (const unsigned char *)"\n", 1);
+    crypto_generichash_update(&hs, (const unsigned char *)c->dec.data,
+                              c->dec.len);
+    crypto_generichash_final(&hs, h, sizeof(h));
+    for (size_t i = 0; i < sizeof(h); i++) {
+        hex[2 * i] = digits[h[i] >> 4];
+        hex[2 * i + 1] = digits[h[i] & 15];
+    }
+    hex[64] = '\0';
+    sarhad__buf_reset(&c->detail);
+    sarhad__buf_printf(&c->detail,
+                       "{\"attempt\":%lld,\"traveller\":%lld,\"crossing\":",
+                       (long long)c->attempt_id, (long long)c->id.traveller_id);
+    sarhad__buf_json_str(&c->detail, c->p->crossing);
+    sarhad__buf_printf(
+        &c->detail,
+        ",\"direction\":\"%s\",\"day\":\"%s\",\"decision\":\"%s\","
+        "\"rule\":",
+        c->p->direction == SARHAD_EXIT ? "exit" : "entry", c->day,
+        sarhad_outcome_name(c->d->outcome));
+    sarhad__buf_json_str(&c->detail, c->d->rule);
+    sarhad__buf_puts(&c->detail, ",\"policy\":");
+    sarhad__buf_json_str(&c->detail, c->d->policy_name);
+    sarhad__buf_printf(&c->detail, ",\"policy_version\":%d,\"blake2b\":\"%s\"}",
+                       c->d->policy_version, hex);
+    if (c->detail.failed)
+        return sarhad__fail(err, SARHAD_ENOMEM, "attempt", SIZE_MAX, NULL);
+    snprintf(subject, sizeof(subject), "attempt:%lld",
+             (long long)c->attempt_id);
+    return sarhad__audit_append(c->ledger->store, c->who, c->now, "decision",
+                                subject, c->detail.data, seq, err);
+}
+
+static enum sarhad_status
+record_outcome(struct crossing *c, struct sarhad_error *err)
+{
+    struct sarhad_store *store = c->ledger->store;
+    const struct sarhad_decision *d = c->d;
+    const char *dir = c->p->direction == SARHAD_EXIT ? "exit" : "entry";
+    const char *nat = c->p->traveller.nationality;
+    enum sarhad_status s;
+    sqlite3_stmt *st;
+
+    s = sarhad__summary_daily(store, c->day, store->post, c->p->crossing, dir,
+                              nat, sarhad_outcome_name(d->outcome), 1, err);
+    for (unsigned i = 0; s == SARHAD_OK && d->outcome == SARHAD_REFUSE &&
+                         i < (d->reason_count ? d->reason_count : 1);
+         i++) {
+        const char *code = d->reason_count ? d->reasons[i].code : "none";
+        st = sarhad__store_prepare(store, sql_reason_put, err);
+        if (st == NULL)
+            return SARHAD__PREP_FAIL(err);
+        sqlite3_bind_int64(st, 1, c->attempt_id);
+        sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+        s = sarhad__step_done(store, st, "record a reason", err);
+        if (s == SARHAD_OK)
+            s = sarhad__summary_refusal(store, c->day, store->post,
+                                        c->p->crossing, nat, code, err);
+    }
+    if (s != SARHAD_OK)
+        return s;
+    if (d->outcome == SARHAD_ADMIT) {
+        struct sarhad__admit a;
+        memset(&a, 0, sizeof(a));
+        a.attempt_id = c->attempt_id;
+        a.traveller_id = c->id.traveller_id;
+        a.post = store->post;
+        a.crossing = c->p->crossing;
+        a.nationality = nat;
+        a.direction = c->p->direction;
+        memcpy(a.day, c->day, sizeof(a.day));
+        a.visa_key = c->id.visa_key;
+        a.allowed_days = c->visa != NULL ? c->visa->stay_days : 0;
+        a.por = c->por;
+        a.citizen = c->citizen;
+        a.no_open_stay = !c->id.stay_open;
+        return sarhad__admit_effects(store, &a, err);
+    }
+    if (d->outcome != SARHAD_REFER)
+        return SARHAD_OK;
+    st = sarhad__store_prepare(store, sql_referral_put, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_int64(st, 1, c->attempt_id);
+    sqlite3_bind_text(st, 2, store->post, -1, SQLITE_STATIC);
+    s = sarhad__step_done(store, st, "open a referral", err);
+    if (s != SARHAD_OK)
+        return s;
+    st = sarhad__store_prepare(store, sql_referral_open, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_int64(st, 1, c->attempt_id);
+    return sarhad__step_done(store, st, "queue a referral", err);
+}
+
+static enum sarhad_status
+next_attempt(struct crossing *c, struct sarhad_error *err)
+{
+    struct sarhad_store *store = c->ledger->store;
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_next_attempt, err);
+    int rc;
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        c->attempt_id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return sarhad__store_fail(store->db, rc, "number the attempt", err);
+    return SARHAD_OK;
+}
+
+/* Steps 1-4 of a crossing inside its transaction. */
+static enum sarhad_status
+decide_and_record(struct crossing *c, struct sarhad_error *err)
+{
+    struct sarhad_store *store = c->ledger->store;
+    struct sarhad_history history;
+    struct sarhad_screening screening, *screened = NULL;
+    enum sarhad_status s;
+    int64_t seq;
+    bool linked;
+    size_t need;
+
+    s = sarhad__identity_find(store, c->p, &c->id, err);
+    if (s == SARHAD_OK && c->citizen) {
+        memset(&history, 0, sizeof(history));
+        history.known = true;
+    } else if (s == SARHAD_OK) {
+        s = sarhad__history_load(store, &c->id, &history, err);
+    }
+    if (s == SARHAD_OK && c->ledger->screen != NULL) {
+        memset(&screening, 0, sizeof(screening));
+        s = c->ledger->screen(c->ledger->screen_ctx, c->p, &screening, err);
+        screened = &screening;
+    }
+    if (s == SARHAD_OK)
+        s = sarhad_policy_decide(c->d, c->ledger->policy, c->p, &history,
+                                 screened, err);
+    if (s == SARHAD_OK)
+        s = history_flags(c, &history, err);
+    if (s == SARHAD_OK)
+        s = next_attempt(c, err);
+    if (s == SARHAD_OK)
+        s = sarhad__identity_record(store, c->p, &c->id, c->attempt_id, &linked,
+                                    err);
+    if (s != SARHAD_OK)
+        return s;
+    if (linked)
+        add_flag(c->d, "identity_linked",
+                 "a new passport was linked to a known traveller");
+    /* Written once into a buffer that is nearly always big enough. */
+    sarhad__buf_reset(&c->dec);
+    if (sarhad__buf_reserve(&c->dec, 4096)) {
+        need = sarhad_decision_json(c->dec.data, c->dec.cap, c->d);
+        if (need >= c->dec.cap && sarhad__buf_reserve(&c->dec, need))
+            sarhad_decision_json(c->dec.data, c->dec.cap, c->d);
+        c->dec.len = need;
+    }
+    sarhad__buf_reset(&c->pres);
+    sarhad__presentation_json(&c->pres, c->p);
+    if (c->dec.failed || c->pres.failed)
+        return sarhad__fail(err, SARHAD_ENOMEM, "attempt", SIZE_MAX, NULL);
+    s = audit(c, &seq, err);
+    if (s == SARHAD_OK)
+        s = put_attempt(c, seq, err);
+    if (s == SARHAD_OK)
+        s = put_visa(c, err);
+    if (s == SARHAD_OK && c->p->direction == SARHAD_EXIT)
+        s = put_movement(c, err);
+    if (s == SARHAD_OK)
+        s = record_outcome(c, err);
+    return s;
+}
+
+enum sarhad_status
+sarhad_ledger_cross(struct sarhad_ledger *ledger,
+                    const struct sarhad_presentation *p,
+                    const struct sarhad_actor *who, int64_t now,
+                    struct sarhad_decision *out, int64_t *attempt_id,
+                    struct sarhad_error *err)
+{
+    static struct sarhad__buf none;
+    struct sarhad_decision d;
+    struct crossing c;
+    struct sarhad_store *store;
+    enum sarhad_status s;
+    bool batch;
+
+    if (ledger == NULL || p == NULL || who == NULL || out == NULL)
+        return sarhad__fail(err, SARHAD_EINVAL, "cross", SIZE_MAX,
+                            "ledger, presentation, actor and output are "
+                            "required");
+    if (p->time.date.year == 0)
+        return sarhad__fail(err, SARHAD_EINVAL, "time", SIZE_MAX,
+                            "the presentation has no time");
+    store = ledger->store;
+    memset(&c, 0, sizeof(c));
+    memset(&d, 0, sizeof(d));
+    c.ledger = ledger;
+    c.p = p;
+    c.who = who;
+    c.now = now;
+    c.d = &d;
+    c.visa = find_visa(p);
+    c.pres = c.dec = c.detail = none;
+    sarhad_date_format(c.day, p->time.date);
+    sarhad__por_number(c.por, p);
+    c.citizen = strcmp(p->traveller.nationality, ledger->citizen) == 0;
+    batch = store->in_batch;
+    s = batch ? run_static(store, sql_savepoint, err)
+              : sarhad__store_write_begin(store, err);
+    if (s != SARHAD_OK)
+        return s;
+    s = decide_and_record(&c, err);
+    if (batch) {
+        if (s != SARHAD_OK)
+            run_static(store, sql_rollback_to, NULL);
+        if (run_static(store, sql_release, NULL) != SARHAD_OK && s == SARHAD_OK)
+            s = sarhad__fail(err, SARHAD_EDB, "cross", SIZE_MAX,
+                             "cannot close the item's savepoint");
+    } else if (s == SARHAD_OK) {
+        s = sarhad__store_write_end(store, true, err);
+    } else {
+        sarhad__store_write_end(store, false, NULL);
+    }
+    sarhad__buf_free(&c.pres);
+    sarhad__buf_free(&c.dec);
+    sarhad__buf_free(&c.detail);
+    if (s != SARHAD_OK)
+        return s;
+    *out = d;
+    if (attempt_id != NULL)
+        *attempt_id = c.attempt_id;
+    return SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad_ledger_history(struct sarhad_ledger *ledger,
+                      const struct sarhad_presentation *p,
+                      struct sarhad_history *out, int64_t *traveller_id,
+                      struct sarhad_error *err)
+{
+    struct sarhad__identity id;
+    enum sarhad_status s;
+
+    if (ledger == NULL || p == NULL || out == NULL)
+        return sarhad__fail(err, SARHAD_EINVAL, "history", SIZE_MAX,
+                            "ledger, presentation and output are required");
+    s = sarhad__identity_find(ledger->store, p, &id, err);
+    if (s == SARHAD_OK)
+        s = sarhad__history_load(ledger->store, &id, out, err);
+    if (s == SARHAD_OK && traveller_id != NULL)
+        *traveller_id = id.traveller_id;
+    return s;
+}

@@ -1,0 +1,271 @@
+/*
+ * ledger_identity.c - recognising a traveller across documents.  Each
+ * presentation yields identity keys: the passport (issuing state and
+ * number), national ID numbers (CNIC, also read from a Pakistani
+ * passport's personal-number field; tazkira; PoR; ACC) and the name with
+ * birth date and nationality.  The first key already held by someone, in
+ * that order of strength, names the traveller; the keys not yet held are
+ * then given to them, and each such new link is written down with the key
+ * that justified it, so "why is this passport on this person?" always has
+ * an answer.  A key held by someone else is never moved: the clash is
+ * written down as a link for a supervisor to look at.
+ */
+#include "ledger.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Keep letters and digits, upper-cased: "54201-1234567-3" and
+ * "5420112345673" are the same CNIC. */
+static void
+normalise(char *out, size_t cap, const char *in)
+{
+    size_t n = 0;
+
+    for (; *in != '\0' && n + 1 < cap; in++)
+        if (isalnum((unsigned char)*in))
+            out[n++] = (char)toupper((unsigned char)*in);
+    out[n] = '\0';
+}
+
+static void
+add_key(struct sarhad__identity *id, const char *kind, const char *a,
+        const char *b)
+{
+    struct sarhad__key *k;
+    char norm[64];
+
+    if (id->key_count == SARHAD__MAX_KEYS)
+        return;
+    normalise(norm, sizeof(norm), b);
+    if (norm[0] == '\0')
+        return;
+    for (unsigned i = 0; i < id->key_count; i++)
+        if (strcmp(id->keys[i].kind, kind) == 0)
+            return; /* one key of a kind: the first document wins */
+    k = &id->keys[id->key_count++];
+    memset(k, 0, sizeof(*k));
+    k->kind = kind;
+    if (a != NULL && a[0] != '\0') {
+        sarhad__strlcpy(k->value, a, sizeof(k->value));
+        strcat(k->value, ":");
+    }
+    strcat(k->value, norm);
+}
+
+static void
+derive_keys(const struct sarhad_presentation *p, struct sarhad__identity *id)
+{
+    struct sarhad_date birth = p->traveller.birth_date;
+    char nbd[128];
+
+    for (unsigned i = 0; i < p->document_count; i++) {
+        const struct sarhad_document *d = &p->documents[i];
+        if (d->kind == SARHAD_DOC_PASSPORT && d->has_mrz) {
+            add_key(id, "passport", d->mrz.issuing_state,
+                    d->mrz.document_number);
+            if (id->surname[0] == '\0') {
+                sarhad__strlcpy(id->surname, d->mrz.surname,
+                                sizeof(id->surname));
+                sarhad__strlcpy(id->given_names, d->mrz.given_names,
+                                sizeof(id->given_names));
+            }
+            if (birth.year == 0)
+                birth = d->mrz.birth_date;
+            /* Pakistani passports carry the holder's CNIC. */
+            if (strcmp(d->mrz.issuing_state, "PAK") == 0 &&
+                strlen(d->mrz.optional_data) == 13)
+                add_key(id, "cnic", NULL, d->mrz.optional_data);
+        } else if (d->kind == SARHAD_DOC_VISA && id->visa_key[0] == '\0') {
+            char norm[40];
+            if (d->has_mrz) {
+                normalise(norm, sizeof(norm), d->mrz.document_number);
+                sarhad__strlcpy(id->visa_key, d->mrz.issuing_state,
+                                sizeof(id->visa_key));
+                strcat(id->visa_key, ":");
+            } else {
+                normalise(norm, sizeof(norm), d->number);
+                sarhad__strlcpy(id->visa_key, norm[0] ? "ref:" : "",
+                                sizeof(id->visa_key));
+            }
+            if (norm[0] != '\0')
+                strcat(id->visa_key, norm);
+            else
+                id->visa_key[0] = '\0';
+        } else if (d->kind == SARHAD_DOC_CNIC) {
+            add_key(id, "cnic", NULL, d->number);
+        } else if (d->kind == SARHAD_DOC_TAZKIRA) {
+            add_key(id, "tazkira", NULL,
+                    d->has_mrz ? d->mrz.document_number : d->number);
+            if (d->has_mrz && id->surname[0] == '\0') {
+                sarhad__strlcpy(id->surname, d->mrz.surname,
+                                sizeof(id->surname));
+                sarhad__strlcpy(id->given_names, d->mrz.given_names,
+                                sizeof(id->given_names));
+            }
+        } else if (d->kind == SARHAD_DOC_POR) {
+            add_key(id, "por", NULL, d->number);
+        } else if (d->kind == SARHAD_DOC_ACC) {
+            add_key(id, "acc", NULL, d->number);
+        }
+    }
+    /* Name + birth date + nationality: the weakest key, used only when
+     * all three are known. */
+    if (id->surname[0] != '\0' && birth.year != 0 &&
+        p->traveller.nationality[0] != '\0') {
+        char date[11];
+        sarhad_date_format(date, birth);
+        nbd[0] = '\0';
+        sarhad__strlcpy(nbd, id->surname, sizeof(nbd));
+        strcat(nbd, "|");
+        strcat(nbd, id->given_names);
+        strcat(nbd, "|");
+        strcat(nbd, date);
+        add_key(id, "nbd", p->traveller.nationality, nbd);
+    }
+}
+
+static const char sql_key_get[] =
+    "SELECT traveller_id, first_attempt FROM traveller_key"
+    " WHERE kind = ?1 AND value = ?2";
+
+enum sarhad_status
+sarhad__identity_find(struct sarhad_store *store,
+                      const struct sarhad_presentation *p,
+                      struct sarhad__identity *id, struct sarhad_error *err)
+{
+    memset(id, 0, sizeof(*id));
+    derive_keys(p, id);
+    for (unsigned i = 0; i < id->key_count; i++) {
+        struct sarhad__key *k = &id->keys[i];
+        sqlite3_stmt *st = sarhad__store_prepare(store, sql_key_get, err);
+        int rc;
+        if (st == NULL)
+            return SARHAD__PREP_FAIL(err);
+        sqlite3_bind_text(st, 1, k->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, k->value, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            k->traveller_id = sqlite3_column_int64(st, 0);
+            k->first_attempt = sqlite3_column_int64(st, 1);
+            if (id->traveller_id == 0) {
+                id->traveller_id = k->traveller_id;
+                id->matched = i;
+            }
+            rc = sqlite3_step(st);
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return sarhad__store_fail(store->db, rc, "look up a traveller",
+                                      err);
+    }
+    return SARHAD_OK;
+}
+
+static const char sql_traveller_new[] =
+    "INSERT INTO traveller(nationality, surname, given_names, birth_date,"
+    " sex, first_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char sql_key_put[] =
+    "INSERT INTO traveller_key(kind, value, traveller_id, first_attempt)"
+    " VALUES (?1, ?2, ?3, ?4)";
+static const char sql_link_put[] =
+    "INSERT INTO traveller_link(attempt_id, traveller_id, by_kind, why)"
+    " VALUES (?1, ?2, ?3, ?4)";
+
+static enum sarhad_status
+put_link(struct sarhad_store *store, int64_t attempt_id, int64_t traveller,
+         const char *by, const char *why, struct sarhad_error *err)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_link_put, err);
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_int64(st, 1, attempt_id);
+    sqlite3_bind_int64(st, 2, traveller);
+    sqlite3_bind_text(st, 3, by, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, why, -1, SQLITE_TRANSIENT);
+    return sarhad__step_done(store, st, "record an identity link", err);
+}
+
+static enum sarhad_status
+new_traveller(struct sarhad_store *store, const struct sarhad_presentation *p,
+              struct sarhad__identity *id, int64_t attempt_id,
+              struct sarhad_error *err)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_traveller_new, err);
+    char birth[11], sex[2] = {p->traveller.sex, '\0'};
+    enum sarhad_status s;
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sarhad_date_format(birth, p->traveller.birth_date);
+    sqlite3_bind_text(st, 1, p->traveller.nationality, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, id->surname, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, id->given_names, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, birth, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, sex, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 6, attempt_id);
+    s = sarhad__step_done(store, st, "record a traveller", err);
+    if (s == SARHAD_OK)
+        id->traveller_id = sqlite3_last_insert_rowid(store->db);
+    return s;
+}
+
+enum sarhad_status
+sarhad__identity_record(struct sarhad_store *store,
+                        const struct sarhad_presentation *p,
+                        struct sarhad__identity *id, int64_t attempt_id,
+                        bool *linked, struct sarhad_error *err)
+{
+    const struct sarhad__key *by;
+    enum sarhad_status s = SARHAD_OK;
+    bool known = id->traveller_id != 0;
+    char why[320];
+
+    *linked = false;
+    if (id->key_count == 0)
+        return SARHAD_OK; /* nothing to know them by: an anonymous attempt */
+    if (!known) {
+        s = new_traveller(store, p, id, attempt_id, err);
+        if (s != SARHAD_OK)
+            return s;
+    }
+    by = &id->keys[id->matched];
+    for (unsigned i = 0; s == SARHAD_OK && i < id->key_count; i++) {
+        struct sarhad__key *k = &id->keys[i];
+        sqlite3_stmt *st;
+        if (k->traveller_id == id->traveller_id)
+            continue;
+        if (k->traveller_id != 0) {
+            snprintf(why, sizeof(why),
+                     "%s %s is held by traveller %lld (since attempt %lld) "
+                     "but %s %s names traveller %lld: not merged",
+                     k->kind, k->value, (long long)k->traveller_id,
+                     (long long)k->first_attempt, by->kind, by->value,
+                     (long long)id->traveller_id);
+            s = put_link(store, attempt_id, id->traveller_id, "conflict", why,
+                         err);
+            continue;
+        }
+        st = sarhad__store_prepare(store, sql_key_put, err);
+        if (st == NULL)
+            return SARHAD__PREP_FAIL(err);
+        sqlite3_bind_text(st, 1, k->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, k->value, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, id->traveller_id);
+        sqlite3_bind_int64(st, 4, attempt_id);
+        s = sarhad__step_done(store, st, "record an identity key", err);
+        if (s != SARHAD_OK || !known)
+            continue;
+        snprintf(why, sizeof(why),
+                 "new %s %s linked: %s %s matches the one first seen in "
+                 "attempt %lld",
+                 k->kind, k->value, by->kind, by->value,
+                 (long long)by->first_attempt);
+        s = put_link(store, attempt_id, id->traveller_id, by->kind, why, err);
+        if (strcmp(k->kind, "passport") == 0)
+            *linked = true;
+    }
+    return s;
+}

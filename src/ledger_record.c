@@ -1,0 +1,441 @@
+/*
+ * ledger_record.c - what an admitted crossing changes, and the history a
+ * decision is made with.  An admitted entry opens a stay (closing, as
+ * "lost", a stay still open from a missed exit) and uses one entry of its
+ * visa; an admitted exit closes the open stay, counts in the returns
+ * summary with its documentation status, and cancels a returning refugee's
+ * PoR card.  These run inside the caller's transaction, for a direct admit
+ * and for a referral resolved as admit alike.
+ */
+#include "ledger.h"
+
+#include <string.h>
+
+const char *
+sarhad__col_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+
+    return v != NULL ? (const char *)v : "";
+}
+
+enum sarhad_status
+sarhad__step_done(struct sarhad_store *store, sqlite3_stmt *st,
+                  const char *what, struct sarhad_error *err)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return sarhad__store_fail(store->db, rc, what, err);
+    return SARHAD_OK;
+}
+
+static const char sql_stays[] =
+    "SELECT entry_day, exit_day, allowed_days FROM stay"
+    " WHERE traveller_id = ?1 AND state != 'lost' ORDER BY id DESC LIMIT ?2";
+static const char sql_visa_used[] =
+    "SELECT entries_used FROM visa WHERE key = ?1";
+
+static struct sarhad_date
+text_date(const char *s)
+{
+    struct sarhad_date d = {0, 0, 0};
+
+    if (s[0] != '\0' && sarhad_date_parse(&d, s, strlen(s), NULL) != SARHAD_OK)
+        d.year = 0;
+    return d;
+}
+
+enum sarhad_status
+sarhad__history_load(struct sarhad_store *store, struct sarhad__identity *id,
+                     struct sarhad_history *out, struct sarhad_error *err)
+{
+    struct sarhad_stay stays[SARHAD_MAX_STAYS];
+    sqlite3_stmt *st;
+    unsigned n = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    out->known = true;
+    if (id->traveller_id != 0) {
+        st = sarhad__store_prepare(store, sql_stays, err);
+        if (st == NULL)
+            return SARHAD__PREP_FAIL(err);
+        sqlite3_bind_int64(st, 1, id->traveller_id);
+        sqlite3_bind_int(st, 2, SARHAD_MAX_STAYS);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < SARHAD_MAX_STAYS) {
+            stays[n].entry = text_date(sarhad__col_text(st, 0));
+            stays[n].exit = text_date(sarhad__col_text(st, 1));
+            stays[n].allowed_days = sqlite3_column_int(st, 2);
+            n++;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+            return sarhad__store_fail(store->db, rc, "read the stays", err);
+        for (unsigned i = 0; i < n; i++) /* most recent last */
+            out->stays[i] = stays[n - 1 - i];
+        out->stay_count = n;
+        /* Only the newest stay can be open: a later entry marks it lost. */
+        id->stay_open = n > 0 && stays[0].exit.year == 0;
+    }
+    if (id->visa_key[0] != '\0') {
+        st = sarhad__store_prepare(store, sql_visa_used, err);
+        if (st == NULL)
+            return SARHAD__PREP_FAIL(err);
+        sqlite3_bind_text(st, 1, id->visa_key, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            out->visa_entries_used = (unsigned)sqlite3_column_int(st, 0);
+            id->visa_known = true;
+            rc = sqlite3_step(st);
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return sarhad__store_fail(store->db, rc, "read the visa", err);
+    }
+    return SARHAD_OK;
+}
+
+static const char sql_por_get[] =
+    "SELECT 1 FROM por_cancelled WHERE number = ?1";
+
+void
+sarhad__por_number(char out[32], const struct sarhad_presentation *p)
+{
+    size_t n = 0;
+
+    out[0] = '\0';
+    for (unsigned i = 0; i < p->document_count; i++) {
+        const char *s = p->documents[i].number;
+        if (p->documents[i].kind != SARHAD_DOC_POR)
+            continue;
+        for (; *s != '\0' && n < 31; s++)
+            if ((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z'))
+                out[n++] = *s;
+            else if (*s >= 'a' && *s <= 'z')
+                out[n++] = (char)(*s - 'a' + 'A');
+        out[n] = '\0';
+        return;
+    }
+}
+
+enum sarhad_status
+sarhad__por_is_cancelled(struct sarhad_store *store,
+                         const struct sarhad_presentation *p, bool *cancelled,
+                         struct sarhad_error *err)
+{
+    char number[32];
+    sqlite3_stmt *st;
+    int rc;
+
+    *cancelled = false;
+    sarhad__por_number(number, p);
+    if (number[0] == '\0')
+        return SARHAD_OK;
+    st = sarhad__store_prepare(store, sql_por_get, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    *cancelled = rc == SQLITE_ROW;
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return sarhad__store_fail(store->db, rc, "read the PoR cards", err);
+    return SARHAD_OK;
+}
+
+static const char sql_daily[] =
+    "INSERT INTO daily_summary(day, post, crossing, direction, nationality,"
+    " decision, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    " ON CONFLICT DO UPDATE SET count = count + excluded.count";
+
+enum sarhad_status
+sarhad__summary_daily(struct sarhad_store *store, const char *day,
+                      const char *post, const char *crossing,
+                      const char *direction, const char *nationality,
+                      const char *decision, int delta, struct sarhad_error *err)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_daily, err);
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, post, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, crossing, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, direction, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, nationality, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, decision, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, delta);
+    return sarhad__step_done(store, st, "update the daily summary", err);
+}
+
+static const char sql_refusal[] =
+    "INSERT INTO refusal_summary(day, post, crossing, nationality, code,"
+    " count) VALUES (?1, ?2, ?3, ?4, ?5, 1)"
+    " ON CONFLICT DO UPDATE SET count = count + 1";
+
+enum sarhad_status
+sarhad__summary_refusal(struct sarhad_store *store, const char *day,
+                        const char *post, const char *crossing,
+                        const char *nationality, const char *code,
+                        struct sarhad_error *err)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_refusal, err);
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, post, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, crossing, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, nationality, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, code, -1, SQLITE_STATIC);
+    return sarhad__step_done(store, st, "update the refusal summary", err);
+}
+
+const char *
+sarhad__documentation(const struct sarhad_presentation *p)
+{
+    bool passport = false, visa = false, por = false, acc = false;
+
+    for (unsigned i = 0; i < p->document_count; i++) {
+        switch (p->documents[i].kind) {
+        case SARHAD_DOC_PASSPORT:
+            passport = true;
+            break;
+        case SARHAD_DOC_VISA:
+            visa = true;
+            break;
+        case SARHAD_DOC_POR:
+            por = true;
+            break;
+        case SARHAD_DOC_ACC:
+            acc = true;
+            break;
+        default:
+            break;
+        }
+    }
+    /* UNHCR-IOM count a registered refugee as PoR whatever else they
+     * carry; a tazkira alone is an identity, not a stay document. */
+    if (por)
+        return "por";
+    if (acc)
+        return "acc";
+    if (passport && visa)
+        return "passport_visa";
+    return "undocumented";
+}
+
+const char *
+sarhad__age_band(struct sarhad_date birth, struct sarhad_date day)
+{
+    int age;
+
+    if (birth.year == 0 || day.year == 0)
+        return "unknown";
+    age = day.year - birth.year;
+    if (day.month < birth.month ||
+        (day.month == birth.month && day.day < birth.day))
+        age--;
+    if (age < 0)
+        return "unknown";
+    if (age < 5)
+        return "0-4";
+    if (age < 18)
+        return "5-17";
+    if (age < 60)
+        return "18-59";
+    return "60+";
+}
+
+static const char sql_stay_lose[] =
+    "UPDATE stay SET state = 'lost' WHERE traveller_id = ?1"
+    " AND state = 'open'";
+static const char sql_stay_open[] =
+    "INSERT INTO stay(traveller_id, entry_attempt, entry_day, allowed_days,"
+    " visa_key, post, crossing, nationality, state)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open')";
+static const char sql_stay_close[] =
+    "UPDATE stay SET state = 'closed', exit_attempt = ?2, exit_day = ?3"
+    " WHERE traveller_id = ?1 AND state = 'open' AND entry_day <= ?3";
+static const char sql_visa_use[] =
+    "UPDATE visa SET entries_used = entries_used + 1,"
+    " first_entry = coalesce(first_entry, ?2), last_entry = ?2"
+    " WHERE key = ?1";
+static const char sql_returns[] =
+    "INSERT INTO returns_summary(day, post, crossing, documentation,"
+    " category, sex, age_band, count, vehicles, vulnerable)"
+    " SELECT ?1, ?2, ?3, documentation, category, sex, age_band, 1,"
+    " vehicles, vulnerabilities != 0 FROM movement WHERE attempt_id = ?4"
+    " ON CONFLICT DO UPDATE SET count = count + 1,"
+    " vehicles = vehicles + excluded.vehicles,"
+    " vulnerable = vulnerable + excluded.vulnerable";
+static const char sql_returns_daily[] =
+    "INSERT INTO returns_daily(day, post, crossing, documentation, category,"
+    " count, children, women, vehicles, vulnerable)"
+    " SELECT ?1, ?2, ?3, documentation, category, 1,"
+    " age_band IN ('0-4', '5-17'),"
+    " sex = 'F' AND age_band NOT IN ('0-4', '5-17'),"
+    " vehicles, vulnerabilities != 0 FROM movement WHERE attempt_id = ?4"
+    " ON CONFLICT DO UPDATE SET count = count + 1,"
+    " children = children + excluded.children,"
+    " women = women + excluded.women,"
+    " vehicles = vehicles + excluded.vehicles,"
+    " vulnerable = vulnerable + excluded.vulnerable";
+static const char sql_por_cancel[] =
+    "INSERT OR IGNORE INTO por_cancelled(number, attempt_id, day)"
+    " SELECT ?1, ?2, ?3 FROM movement WHERE attempt_id = ?2"
+    " AND category != 'regular'";
+static const char sql_attempt_por[] =
+    "SELECT json_extract(value, '$.number') FROM attempt,"
+    " json_each(attempt.presentation, '$.documents')"
+    " WHERE attempt.id = ?1 AND json_extract(value, '$.kind') = 'por'";
+
+static enum sarhad_status
+bind_run(struct sarhad_store *store, const char *sql, const char *what,
+         int64_t id, const char *t2, const char *t3, struct sarhad_error *err)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql, err);
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_int64(st, 1, id);
+    if (t2 != NULL)
+        sqlite3_bind_text(st, 2, t2, -1, SQLITE_STATIC);
+    if (t3 != NULL)
+        sqlite3_bind_text(st, 3, t3, -1, SQLITE_STATIC);
+    return sarhad__step_done(store, st, what, err);
+}
+
+static enum sarhad_status
+admit_entry(struct sarhad_store *store, const struct sarhad__admit *a,
+            struct sarhad_error *err)
+{
+    sqlite3_stmt *st;
+    enum sarhad_status s;
+
+    if (a->citizen)
+        return SARHAD_OK;
+    if (a->traveller_id != 0) {
+        s = a->no_open_stay
+                ? SARHAD_OK
+                : bind_run(store, sql_stay_lose, "close a lost stay",
+                           a->traveller_id, NULL, NULL, err);
+        if (s != SARHAD_OK)
+            return s;
+        st = sarhad__store_prepare(store, sql_stay_open, err);
+        if (st == NULL)
+            return SARHAD__PREP_FAIL(err);
+        sqlite3_bind_int64(st, 1, a->traveller_id);
+        sqlite3_bind_int64(st, 2, a->attempt_id);
+        sqlite3_bind_text(st, 3, a->day, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, a->allowed_days);
+        sqlite3_bind_text(st, 5, a->visa_key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, a->post, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, a->crossing, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, a->nationality, -1, SQLITE_STATIC);
+        s = sarhad__step_done(store, st, "open a stay", err);
+        if (s != SARHAD_OK)
+            return s;
+    }
+    if (a->visa_key[0] == '\0')
+        return SARHAD_OK;
+    st = sarhad__store_prepare(store, sql_visa_use, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, a->visa_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->day, -1, SQLITE_STATIC);
+    return sarhad__step_done(store, st, "count a visa entry", err);
+}
+
+static enum sarhad_status
+cancel_por(struct sarhad_store *store, const struct sarhad__admit *a,
+           const char *number, struct sarhad_error *err)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_por_cancel, err);
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, number, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, a->attempt_id);
+    sqlite3_bind_text(st, 3, a->day, -1, SQLITE_STATIC);
+    return sarhad__step_done(store, st, "cancel a PoR card", err);
+}
+
+static enum sarhad_status
+admit_exit(struct sarhad_store *store, const struct sarhad__admit *a,
+           struct sarhad_error *err)
+{
+    sqlite3_stmt *st;
+    enum sarhad_status s = SARHAD_OK;
+    int rc;
+
+    if (a->traveller_id != 0 && !a->citizen) {
+        st = sarhad__store_prepare(store, sql_stay_close, err);
+        if (st == NULL)
+            return SARHAD__PREP_FAIL(err);
+        sqlite3_bind_int64(st, 1, a->traveller_id);
+        sqlite3_bind_int64(st, 2, a->attempt_id);
+        sqlite3_bind_text(st, 3, a->day, -1, SQLITE_STATIC);
+        s = sarhad__step_done(store, st, "close a stay", err);
+        if (s != SARHAD_OK)
+            return s;
+    }
+    st = sarhad__store_prepare(store, sql_returns, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, a->attempt_id);
+    s = sarhad__step_done(store, st, "update the returns summary", err);
+    if (s != SARHAD_OK)
+        return s;
+    st = sarhad__store_prepare(store, sql_returns_daily, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, a->attempt_id);
+    s = sarhad__step_done(store, st, "update the daily returns", err);
+    if (s != SARHAD_OK)
+        return s;
+    if (a->por != NULL)
+        return a->por[0] != '\0' ? cancel_por(store, a, a->por, err)
+                                 : SARHAD_OK;
+    /* The PoR card is punched on return; its number is read back from the
+     * recorded presentation so a resolution needs nothing else. */
+    st = sarhad__store_prepare(store, sql_attempt_por, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_int64(st, 1, a->attempt_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        struct sarhad_presentation probe;
+        char number[32];
+        memset(&probe, 0, sizeof(probe));
+        probe.document_count = 1;
+        probe.documents[0].kind = SARHAD_DOC_POR;
+        sarhad__strlcpy(probe.documents[0].number, sarhad__col_text(st, 0),
+                        sizeof(probe.documents[0].number));
+        sqlite3_reset(st);
+        sarhad__por_number(number, &probe);
+        if (number[0] != '\0')
+            s = cancel_por(store, a, number, err);
+        return s;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sarhad__store_fail(store->db, rc, "read the PoR card", err);
+    return SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad__admit_effects(struct sarhad_store *store, const struct sarhad__admit *a,
+                      struct sarhad_error *err)
+{
+    return a->direction == SARHAD_ENTRY ? admit_entry(store, a, err)
+                                        : admit_exit(store, a, err);
+}

@@ -1,0 +1,188 @@
+/*
+ * report.c - the figures ministries and UNHCR/IOM publish, from the
+ * ledger's summary tables (DOMAIN.md section 6): daily flows per post,
+ * crossing, direction, nationality and decision; weekly returns by
+ * documentation status and crossing, with children, women, vehicles and
+ * vulnerable people (the flash-update table); refusals by reason; open
+ * overstays by how far past their allowed stay they are.  The summaries are
+ * kept in step with the events as they are recorded, so a report reads a
+ * few thousand rows whatever the ledger's size.
+ */
+#include "ledger.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const daily_cols[] = {
+    "day", "post", "crossing", "direction", "nationality", "decision", "count"};
+static const char *const returns_cols[] = {
+    "week",     "post",  "crossing", "documentation", "movement",
+    "children", "women", "vehicles", "vulnerable",    "count"};
+static const char *const overstays_cols[] = {"post", "crossing", "nationality",
+                                             "overstay", "count"};
+static const char *const refusals_cols[] = {"reason", "post", "crossing",
+                                            "nationality", "count"};
+
+/* ?1 from, ?2 to ('' for no limit), ?3 post ('' for every post). */
+static const char sql_daily[] =
+    "SELECT day, post, crossing, direction, nationality, decision,"
+    " sum(count) FROM daily_summary"
+    " WHERE (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
+    " AND (?3 = '' OR post = ?3)"
+    " GROUP BY day, post, crossing, direction, nationality, decision"
+    " HAVING sum(count) > 0"
+    " ORDER BY day, post, crossing, direction, nationality, decision";
+/* Days (returns_daily, kept in step with the finer returns_summary) are
+ * rolled into weeks, which run Monday to Sunday: the Sunday on or after
+ * the day, less six. */
+static const char sql_returns[] =
+    "SELECT date(day, 'weekday 0', '-6 days') AS week, post, crossing,"
+    " documentation, category, sum(children), sum(women), sum(vehicles),"
+    " sum(vulnerable), sum(count) FROM returns_daily"
+    " WHERE (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
+    " AND (?3 = '' OR post = ?3)"
+    " GROUP BY week, post, crossing, documentation, category"
+    " ORDER BY week, post, crossing, documentation, category";
+static const char sql_refusals[] =
+    "SELECT code, post, crossing, nationality, sum(count)"
+    " FROM refusal_summary"
+    " WHERE (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
+    " AND (?3 = '' OR post = ?3)"
+    " GROUP BY code, post, crossing, nationality"
+    " ORDER BY sum(count) DESC, code, post, crossing, nationality";
+/* Bands follow the 2020 fine table: under two weeks is free, then two to
+ * four weeks, four weeks to three months, three months to a year. */
+static const char sql_overstays[] =
+    "SELECT post, crossing, nationality,"
+    " CASE WHEN over < 14 THEN 'under 2 weeks'"
+    " WHEN over < 28 THEN '2-4 weeks'"
+    " WHEN over < 90 THEN '4 weeks-3 months'"
+    " WHEN over < 365 THEN '3 months-1 year'"
+    " ELSE 'over 1 year' END AS band, count(*)"
+    " FROM (SELECT post, crossing, nationality,"
+    " CAST(julianday(?2) - julianday(entry_day) AS INTEGER) + 1"
+    " - allowed_days AS over"
+    " FROM stay WHERE state = 'open' AND allowed_days > 0"
+    " AND (?1 = '' OR entry_day >= ?1) AND entry_day <= ?2"
+    " AND (?3 = '' OR post = ?3))"
+    " WHERE over > 0 GROUP BY post, crossing, nationality, band"
+    " ORDER BY post, crossing, nationality, min(over)";
+static const char sql_last_day[] = "SELECT max(day) FROM daily_summary";
+
+struct report_def {
+    const char *name;
+    const char *const *cols;
+    unsigned ncols;
+    const char *sql;
+    unsigned text_cols; /* leading text columns; the rest are numbers */
+};
+
+static const struct report_def reports[] = {
+    {"daily", daily_cols, SARHAD_COUNT_OF(daily_cols), sql_daily, 6},
+    {"returns", returns_cols, SARHAD_COUNT_OF(returns_cols), sql_returns, 5},
+    {"overstays", overstays_cols, SARHAD_COUNT_OF(overstays_cols),
+     sql_overstays, 4},
+    {"refusals", refusals_cols, SARHAD_COUNT_OF(refusals_cols), sql_refusals,
+     4},
+};
+
+bool
+sarhad_report_kind_parse(enum sarhad_report_kind *out, const char *name)
+{
+    for (size_t i = 0; i < SARHAD_COUNT_OF(reports); i++) {
+        if (name != NULL && strcmp(name, reports[i].name) == 0) {
+            *out = (enum sarhad_report_kind)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *const *
+sarhad_report_columns(enum sarhad_report_kind kind, unsigned *count)
+{
+    if ((size_t)kind >= SARHAD_COUNT_OF(reports)) {
+        *count = 0;
+        return NULL;
+    }
+    *count = reports[kind].ncols;
+    return reports[kind].cols;
+}
+
+/* The day the ledger last recorded anything ("" when empty). */
+static enum sarhad_status
+last_day(struct sarhad_store *store, char out[11], struct sarhad_error *err)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_last_day, err);
+    int rc;
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    out[0] = '\0';
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        sarhad__strlcpy(out, sarhad__col_text(st, 0), 11);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return sarhad__store_fail(store->db, rc, "read the ledger", err);
+    return SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad_ledger_report(struct sarhad_store *store, enum sarhad_report_kind kind,
+                     const struct sarhad_report_filter *filter,
+                     bool (*fn)(void *ctx, const struct sarhad_report_row *row),
+                     void *ctx, struct sarhad_error *err)
+{
+    static const struct sarhad_report_filter none;
+    const struct report_def *def;
+    struct sarhad_report_row row;
+    char from[11], to[11];
+    sqlite3_stmt *st;
+    enum sarhad_status s;
+    int rc;
+
+    if (store == NULL || fn == NULL || (size_t)kind >= SARHAD_COUNT_OF(reports))
+        return sarhad__fail(err, SARHAD_EINVAL, "report", SIZE_MAX,
+                            "unknown report");
+    if (filter == NULL)
+        filter = &none;
+    if (filter->from.year != 0 && filter->to.year != 0 &&
+        sarhad_date_cmp(filter->from, filter->to) > 0)
+        return sarhad__fail(err, SARHAD_EINVAL, "from", SIZE_MAX,
+                            "the report's first day is after its last");
+    def = &reports[kind];
+    sarhad_date_format(from, filter->from);
+    sarhad_date_format(to, filter->to);
+    if (kind == SARHAD_REPORT_OVERSTAYS && to[0] == '\0') {
+        s = last_day(store, to, err);
+        if (s != SARHAD_OK)
+            return s;
+        if (to[0] == '\0')
+            return SARHAD_OK; /* an empty ledger has no overstays */
+    }
+    st = sarhad__store_prepare(store, def->sql, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, filter->post, -1, SQLITE_TRANSIENT);
+    memset(&row, 0, sizeof(row));
+    row.column_count = def->ncols;
+    for (unsigned i = 0; i < def->ncols; i++) {
+        row.names[i] = def->cols[i];
+        row.is_number[i] = i >= def->text_cols;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (unsigned i = 0; i < def->ncols; i++)
+            row.values[i] = (const char *)sqlite3_column_text(st, (int)i);
+        if (!fn(ctx, &row)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sarhad__store_fail(store->db, rc, "make the report", err);
+    return SARHAD_OK;
+}

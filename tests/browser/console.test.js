@@ -1,0 +1,347 @@
+// Browser tests of the sarhad web console (run by tests/browser/run.sh,
+// which starts the real server on a demo store with one account per role
+// whose password is pass-ROLE-123).  One chromium profile, fresh for the
+// run; every test starts from a clean page without cookies.  Besides what
+// each test asserts, every page must run without a script error or a
+// Content-Security-Policy violation.
+'use strict';
+
+const { test, before, after, beforeEach, afterEach } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const BASE = process.env.SARHAD_URL;
+const SHOTS = process.env.SCREENSHOTS || '';
+const SECTIONS = ['counter', 'referrals', 'reports', 'lint', 'users', 'policies', 'audit'];
+const SEES = {
+    officer: ['counter'],
+    supervisor: ['referrals', 'counter'],
+    analyst: ['reports', 'lint'],
+    admin: ['users', 'policies'],
+    auditor: ['audit'],
+};
+// The e2e presentation (tests/e2e/presentation.json): passport + visa.
+const PASSPORT = ['P<AFGKHAN<<AMINA<<<<<<<<<<<<<<<<<<<<<<<<<<<<',
+    'PA12345673AFG9001011F3001019<<<<<<<<<<<<<<00'];
+const VISA = ['V<PAKKHAN<<AMINA<<<<<<<<<<<<<<<<<<<<<<<<<<<<',
+    'VA76543213AFG9001011F2406019<<<<<<<<<<<<<<<<'];
+
+let ctx, page, profile, problems;
+
+before(async () => {
+    assert.ok(BASE, 'SARHAD_URL is set by run.sh');
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sarhad-chromium-'));
+    ctx = await chromium.launchPersistentContext(profile, {
+        executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+            '--no-first-run', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync'],
+        viewport: { width: 1024, height: 768 },
+        timezoneId: 'Asia/Karachi',
+        acceptDownloads: true,
+    });
+});
+
+after(async () => {
+    if (ctx) await ctx.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+    await ctx.clearCookies();
+    page = await ctx.newPage();
+    problems = [];
+    page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+    page.on('console', (m) => {
+        if (/Content.Security.Policy|Refused to/i.test(m.text())) problems.push('CSP: ' + m.text());
+    });
+});
+
+afterEach(async () => {
+    await page.close();
+    assert.deepEqual(problems, [], 'no script errors or CSP violations');
+});
+
+async function login(user, password) {
+    await page.goto(BASE + '/');
+    await page.fill('#login-username', user);
+    await page.fill('#login-password', password || 'pass-' + user + '-123');
+    await page.press('#login-password', 'Enter');
+    await page.waitForSelector('#whoami:not([hidden])');
+}
+
+const visible = (sel) => page.isVisible(sel);
+
+test('the console is served with a strict policy and no inline script', async () => {
+    const res = await page.goto(BASE + '/');
+    assert.equal(res.status(), 200);
+    const h = res.headers();
+    assert.match(h['content-type'], /^text\/html; charset=utf-8/);
+    assert.match(h['content-security-policy'], /default-src 'none'/);
+    assert.match(h['content-security-policy'], /script-src 'self'/);
+    assert.doesNotMatch(h['content-security-policy'], /unsafe-inline|unsafe-eval/);
+    assert.equal(h['x-content-type-options'], 'nosniff');
+    assert.equal(await page.locator('script:not([src])').count(), 0);
+    const js = await page.request.get(BASE + '/app.js');
+    assert.match(js.headers()['content-type'], /^text\/javascript/);
+    assert.ok(await visible('#login-form'));
+});
+
+test('a wrong password shows the error beside the password', async () => {
+    await page.goto(BASE + '/');
+    await page.fill('#login-username', 'officer');
+    await page.fill('#login-password', 'not-the-password');
+    await page.click('#login-form button[type=submit]');
+    const err = page.locator('#login-form .field-error');
+    await err.waitFor();
+    assert.match(await err.textContent(), /wrong user name or password/);
+    assert.equal(await page.getAttribute('#login-password', 'aria-invalid'), 'true');
+    assert.ok(!(await visible('#whoami')));
+    assert.ok(!(await visible('#counter')));
+});
+
+for (const [role, mine] of Object.entries(SEES)) {
+    test(`${role} logs in and sees only its part`, async () => {
+        await login(role);
+        assert.equal(await page.textContent('#who-user'), role);
+        await page.waitForSelector('#' + mine[0] + ':not([hidden])');
+        const tabs = await page.$$eval('#tabs button', (bs) => bs.map((b) => b.dataset.section));
+        assert.deepEqual(tabs.length ? tabs : [mine[0]], mine);
+        for (const s of SECTIONS) {
+            if (s !== mine[0]) assert.ok(!(await visible('#' + s)), `${role} does not see ${s}`);
+        }
+        for (const s of mine.slice(1)) {
+            await page.click(`#tabs button[data-section="${s}"]`);
+            assert.ok(await visible('#' + s));
+            assert.ok(!(await visible('#' + mine[0])));
+        }
+    });
+}
+
+/* Type an MRZ as a keyboard-wedge reader does: each line, then Enter. */
+async function scan(selector, lines) {
+    await page.focus(selector);
+    for (const l of lines) {
+        await page.keyboard.type(l);
+        await page.keyboard.press('Enter');
+    }
+}
+
+test('an officer scans passport and visa and sees admit with reasons and rule', async () => {
+    await login('officer');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'c-passport');
+    assert.equal(await page.inputValue('#c-crossing'), 'TORKHAM', 'the post is the default crossing');
+    assert.match(await page.inputValue('#c-time'), /^\d{4}-\d\d-\d\dT\d\d:\d\d/, 'now is the default time');
+    await page.fill('#c-time', '2023-11-05T09:30');
+    await scan('#c-passport', PASSPORT);
+    // The complete passport moved the focus to the visa box, and filled the
+    // traveller from the MRZ.
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'c-visa');
+    assert.equal(await page.inputValue('#c-nationality'), 'AFG');
+    assert.equal(await page.inputValue('#c-birth'), '1990-01-01');
+    assert.equal(await page.inputValue('#c-sex'), 'F');
+    await page.fill('#c-visa-category', 'medical');
+    await page.selectOption('#c-visa-entries', 'multiple');
+    await page.fill('#c-visa-stay', '60');
+    await page.fill('#c-purpose', 'medical');
+    await page.fill('#c-residence', 'Nangarhar');
+    await scan('#c-visa', VISA); // the reader's last Enter decides
+    const verdict = page.locator('#decision .verdict');
+    await verdict.waitFor();
+    assert.equal(await verdict.getAttribute('data-decision'), 'admit');
+    assert.match(await verdict.textContent(), /Admit/);
+    assert.equal(await page.textContent('#decision .rule'), 'passport-visa-form-c');
+    assert.equal(await page.textContent('#decision .policy'), 'pakistan version 1');
+    assert.match(await page.textContent('#decision .reasons'), /Passport and valid Pakistani visa\./);
+    assert.match(await page.textContent('#decision .flags'), /Form C/);
+    assert.match(await page.textContent('#decision .traveller-line'), /KHAN, AMINA · passport PA1234567/);
+    // Ready for the next traveller: form cleared, focus in the passport box.
+    assert.equal(await page.inputValue('#c-passport'), '');
+    assert.equal(await page.inputValue('#c-nationality'), '');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'c-passport');
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'officer.png'), fullPage: true });
+});
+
+test('a refusal says what was missing, in words', async () => {
+    await login('officer');
+    await page.fill('#c-time', '2023-11-05T09:30');
+    await page.fill('#c-purpose', 'medical');
+    await scan('#c-passport', PASSPORT);
+    await page.keyboard.press('Enter'); // empty visa box: decide
+    const verdict = page.locator('#decision .verdict');
+    await verdict.waitFor();
+    assert.equal(await verdict.getAttribute('data-decision'), 'refuse');
+    const reasons = await page.$$eval('#decision .reasons li', (li) => li.map((x) => x.dataset.code));
+    assert.ok(reasons.includes('missing_visa'), reasons.join());
+    assert.match(await page.textContent('#decision .reasons'), /No visa was presented\./);
+    assert.equal(await page.textContent('#decision .rule'), 'one-document');
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'refusal.png') });
+    // Typing the next traveller marks the shown decision as the last one's.
+    await page.keyboard.type('P<AFG');
+    assert.ok(await page.isVisible('#decision .stale-note'));
+});
+
+test('an API error is shown beside the field it names', async () => {
+    await login('officer');
+    await page.fill('#c-passport', 'GARBAGE');
+    await page.fill('#c-nationality', 'AFG');
+    await page.keyboard.press('Control+Enter');
+    const err = page.locator('#c-passport').locator('xpath=..').locator('.field-error');
+    await err.waitFor();
+    assert.match(await err.textContent(), /documents\[0\]\.mrz: not the shape of a machine-readable zone/);
+    assert.equal(await page.getAttribute('#c-passport', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'c-passport');
+    assert.match(await page.textContent('#decision'), /Not decided/);
+});
+
+test('a supervisor opens a referral, sees the history and resolves it', async () => {
+    await login('supervisor');
+    const rows = page.locator('#ref-table tbody tr');
+    await rows.first().waitFor();
+    const before = await rows.count();
+    assert.ok(before > 0, 'the demo store has open referrals');
+    const attempt = await rows.first().getAttribute('data-attempt');
+    await rows.first().locator('button').click();
+    await page.waitForSelector('#ref-history table.history-attempts');
+    assert.ok(await page.isVisible('#ref-decision .verdict.refer'));
+    assert.match(await page.textContent('#ref-case-h'), new RegExp('Attempt #' + attempt));
+    assert.ok((await page.locator('#ref-history table.history-attempts tbody tr').count()) >= 1);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'supervisor.png'), fullPage: true });
+    // A resolution needs a written reason.
+    await page.check('#res-admit');
+    await page.click('#resolve-form button[type=submit]');
+    assert.match(await page.locator('#resolve-form .field-error').textContent(), /reason/);
+    await page.fill('#res-reason', 'Identity established by the tribal elder; CNIC copy seen.');
+    await page.click('#resolve-form button[type=submit]');
+    await page.waitForFunction((a) => /resolved: admit/.test(document.getElementById('ref-count').textContent)
+        && !document.querySelector('#ref-table tr[data-attempt="' + a + '"]'), attempt);
+    assert.equal(await rows.count(), before - 1);
+    assert.ok(!(await page.isVisible('#ref-case')));
+});
+
+test('an analyst sees a report as table and chart and downloads its CSV', async () => {
+    await login('analyst');
+    await page.selectOption('#rep-kind', 'daily');
+    await page.fill('#rep-from', '2023-11-01');
+    await page.fill('#rep-to', '2023-11-03');
+    await page.click('#report-form button[type=submit]');
+    await page.waitForSelector('#rep-result:not([hidden])');
+    const heads = await page.$$eval('#rep-table thead th', (th) => th.map((x) => x.textContent));
+    assert.deepEqual(heads, ['day', 'post', 'crossing', 'direction', 'nationality', 'decision', 'count']);
+    const days = await page.$$eval('#rep-table tbody tr td:first-child', (td) => [...new Set(td.map((x) => x.textContent))]);
+    assert.deepEqual(days.sort(), ['2023-11-01', '2023-11-02', '2023-11-03']);
+    assert.equal(await page.locator('#rep-chart svg rect.bar').count(), 3, 'one bar per day');
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'analyst.png'), fullPage: false });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#rep-csv')]);
+    assert.equal(download.suggestedFilename(), 'daily-2023-11-01-to-2023-11-03.csv');
+    const csv = fs.readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+    assert.equal(csv[0], 'day,post,crossing,direction,nationality,decision,count');
+    assert.equal(csv.length - 1, await page.locator('#rep-table tbody tr').count());
+    // A bad date from the API lands beside the "from" field.
+    await page.evaluate(() => { document.getElementById('rep-from').type = 'text'; });
+    await page.fill('#rep-from', '2023-13-01');
+    await page.click('#report-form button[type=submit]');
+    assert.match(await page.locator('#rep-from').locator('xpath=..').locator('.field-error').textContent(), /YYYY-MM-DD/);
+});
+
+test('an analyst lints a policy and reads file:line:col; names are escaped', async () => {
+    await login('analyst');
+    await page.click('#tabs button[data-section="lint"]');
+    const evil = '<img src=x id=pwned>.policy';
+    await page.fill('#lint-filename', evil);
+    await page.fill('#lint-text', 'rule ??');
+    await page.click('#lint-form button[type=submit]');
+    const item = page.locator('#lint-result li.lint-error');
+    await item.waitFor();
+    assert.ok((await item.textContent()).startsWith(evil + ':1:1: '));
+    assert.equal(await page.locator('#pwned').count(), 0, 'the name is text, not markup');
+    const good = fs.readFileSync(process.env.POLICY_FILE, 'utf8');
+    await page.fill('#lint-filename', 'pakistan.policy');
+    await page.fill('#lint-text', good);
+    await page.click('#lint-form button[type=submit]');
+    await page.waitForSelector('#lint-result p.ok');
+    assert.match(await page.textContent('#lint-result'), /No errors: pakistan version 1/);
+});
+
+test('an admin adds a user (errors beside the field first)', async () => {
+    await login('admin');
+    await page.waitForSelector('#users-table tbody tr');
+    await page.fill('#u-username', 'zarmina');
+    await page.selectOption('#u-role', 'officer');
+    await page.fill('#u-post', '');
+    await page.fill('#u-password', 'pass-zarmina-123');
+    await page.click('#user-form button[type=submit]');
+    const err = page.locator('#u-post').locator('xpath=..').locator('.field-error');
+    await err.waitFor();
+    assert.match(await err.textContent(), /post/);
+    await page.fill('#u-post', 'TORKHAM');
+    await page.fill('#u-password', 'pass-zarmina-123');
+    await page.click('#user-form button[type=submit]');
+    const row = page.locator('#users-table tr[data-user="zarmina"]');
+    await row.waitFor();
+    assert.match(await row.textContent(), /officer.*TORKHAM.*active/);
+    assert.match(await page.textContent('#users-status'), /zarmina added as officer/);
+});
+
+test('an admin checks a policy before publishing it and sees the versions', async () => {
+    await login('admin');
+    await page.click('#tabs button[data-section="policies"]');
+    await page.waitForSelector('#pol-table tbody tr');
+    assert.ok(await page.isDisabled('#pub-submit'), 'publish waits for a check');
+    const text = fs.readFileSync(process.env.POLICY_FILE, 'utf8')
+        .replace(/^policy "pakistan" version 1$/m, 'policy "pakistan" version 2');
+    await page.fill('#pub-filename', 'pakistan-v2.policy');
+    await page.fill('#pub-text', text);
+    await page.click('#pub-lint');
+    await page.waitForSelector('#pub-submit:not([disabled])');
+    await page.click('#pub-submit');
+    await page.waitForFunction(() => /Published pakistan version 2/.test(document.getElementById('pub-result').textContent)
+        && document.querySelectorAll('#pol-table tbody tr').length === 2);
+    const states = await page.$$eval('#pol-table tbody tr', (tr) => tr.map((r) => r.textContent));
+    assert.equal(states.length, 2);
+    assert.match(states[1], /pakistan-v2\.policy.*in force/);
+});
+
+test('an auditor pages through the log and verifies the chain', async () => {
+    await login('auditor');
+    const rows = page.locator('#audit-table tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 50);
+    assert.equal(await rows.first().getAttribute('data-seq'), '1');
+    await page.click('#audit-next');
+    await page.waitForSelector('#audit-table tbody tr[data-seq="51"]');
+    await page.click('#audit-prev');
+    await page.waitForSelector('#audit-table tbody tr[data-seq="1"]');
+    await page.click('#audit-verify');
+    const result = page.locator('#audit-verify-result .verify');
+    await result.waitFor();
+    assert.match(await result.textContent(), /Chain verified: nothing was altered\./);
+    assert.match(await result.textContent(), /\d+ entries checked against \d+ signed checkpoints/);
+});
+
+test('logout ends the session', async () => {
+    await login('officer');
+    await page.click('#logout');
+    await page.waitForSelector('#login-form');
+    await page.waitForFunction(() => !document.getElementById('login').hidden);
+    assert.ok(!(await visible('#counter')));
+    await page.reload();
+    await page.waitForFunction(() => !document.getElementById('login').hidden);
+    const status = await page.evaluate(async () => (await fetch('/v1/sessions/current')).status);
+    assert.equal(status, 401);
+});
+
+test('a reload keeps the session and writes still carry the CSRF token', async () => {
+    await login('supervisor');
+    await page.reload();
+    await page.waitForSelector('#whoami:not([hidden])');
+    await page.click('#tabs button[data-section="counter"]');
+    await page.fill('#c-time', '2023-11-05T09:30');
+    await scan('#c-passport', PASSPORT);
+    await page.keyboard.press('Enter');
+    await page.locator('#decision .verdict').waitFor();
+});

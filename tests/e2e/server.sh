@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# End-to-end tests of `sarhad serve`: start the real server on a free
+# loopback port and drive it over HTTP with curl.  Covers the OpenAPI
+# document against the routes, every role against every route, the
+# contract (sessions, decisions, policies, audit verify, health), bad and
+# oversized bodies, wrong passwords and throttling, cookies and CSRF, the
+# embedded web console's files and headers,
+# logout and expiry, referrals, reports, audit tampering, and a graceful
+# shutdown that loses nothing.  Sourced by tests/run-all.sh (sets
+# e2e_passed and e2e_failed) or run alone: bash tests/e2e/server.sh.
+set -u
+
+e2e_main() {
+    local SARHAD=${SARHAD:-build/sarhad}
+    local here=tests/e2e
+    local dir pid port B
+    e2e_passed=0
+    e2e_failed=0
+    dir=$(mktemp -d)
+
+    ok() { e2e_passed=$((e2e_passed + 1)); }
+    bad() { e2e_failed=$((e2e_failed + 1)); echo "FAIL e2e: $*"; }
+    # check NAME WANT GOT
+    check() { if [ "$2" = "$3" ]; then ok; else bad "$1: want $2, got $3"; fi; }
+    # check_not NAME UNWANTED GOT
+    check_not() { if [ "$2" != "$3" ]; then ok; else bad "$1: got $3"; fi; }
+
+    start() { # start [serve options...]
+        "$SARHAD" serve --db "$dir/post.db" --listen 127.0.0.1:0 --quiet "$@" \
+            >"$dir/out" 2>"$dir/err" &
+        pid=$!
+        for _ in $(seq 100); do
+            port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$dir/out")
+            [ -n "$port" ] && break
+            sleep 0.05
+        done
+        B=http://127.0.0.1:$port
+    }
+    stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+
+    # req METHOD PATH TOKEN [BODY|@FILE]: prints the status, body in $dir/body
+    req() {
+        local -a a=(-s -o "$dir/body" -w '%{http_code}' -X "$1")
+        [ -n "$3" ] && a+=(-H "Authorization: Bearer $3")
+        [ $# -ge 4 ] && a+=(--data-binary "$4")
+        curl "${a[@]}" "$B$2"
+    }
+    field() { jq -r "$1" <"$dir/body" 2>/dev/null; }
+    login() { # login USER PASSWORD -> token
+        curl -s -X POST "$B/v1/sessions" \
+            -d "{\"username\":\"$1\",\"password\":\"$2\"}" | jq -r .token
+    }
+
+    # ---- a post with an account for every role -----------------------
+    "$SARHAD" init --db "$dir/post.db" --post TORKHAM \
+        --policy policies/pakistan.policy >/dev/null || bad "init"
+    local u
+    for u in "officer:officer:TORKHAM" "supervisor:supervisor:TORKHAM" \
+        "analyst:analyst:" "admin:admin:" "auditor:auditor:" \
+        "faraway:officer:CHAMAN" "victim:analyst:"; do
+        IFS=: read -r name role post <<<"$u"
+        echo "pass-$name-123" | "$SARHAD" user add --db "$dir/post.db" \
+            "$name" --role "$role" ${post:+--post "$post"} --password-stdin ||
+            bad "user add $name"
+    done
+    start --login-failures 3 --echo
+    [ -n "$port" ] || { bad "server did not start"; cat "$dir/err"; return; }
+
+    # ---- contract ------------------------------------------------------
+    check "health without a token" 200 "$(req GET /v1/health "")"
+    check "health says ok" ok "$(field .status)"
+    check "login" 201 "$(req POST /v1/sessions "" \
+        '{"username":"officer","password":"pass-officer-123"}')"
+    check "login gives a 64-char token" 64 "$(field '.token | length')"
+    check_not "login gives an expiry" null "$(field .expires)"
+    declare -A T
+    for u in officer supervisor analyst admin auditor faraway; do
+        T[$u]=$(login "$u" "pass-$u-123")
+    done
+    check "no token: 401" 401 "$(req GET /v1/users "")"
+    check "bad token: 401" 401 "$(req GET /v1/users "$(printf 'f%.0s' {1..64})")"
+    check "officer decides" 201 "$(req POST /v1/decisions "${T[officer]}" "@$here/presentation.json")"
+    check "the decision is admit" admit "$(field .decision)"
+    local attempt
+    attempt=$(field .attempt_id)
+    check "analyst may not decide" 403 "$(req POST /v1/decisions "${T[analyst]}" "@$here/presentation.json")"
+    check "auditor may not decide" 403 "$(req POST /v1/decisions "${T[auditor]}" "@$here/presentation.json")"
+    check "officer of another post: 403" 403 "$(req POST /v1/decisions "${T[faraway]}" "@$here/presentation.json")"
+    check "the recorded attempt is found" 200 "$(req GET "/v1/attempts/$attempt" "${T[supervisor]}")"
+    check "... with its decision" admit "$(field .decision.decision)"
+    check "traveller history" 200 "$(req GET "/v1/travellers/$(field .traveller)" "${T[analyst]}")"
+    check "unknown attempt: 404" 404 "$(req GET /v1/attempts/99999 "${T[analyst]}")"
+    check "policy upload needs admin" 403 "$(req POST /v1/policies "${T[officer]}" '{"text":"x"}')"
+    jq -Rs '{filename:"pakistan.policy", text:.}' policies/pakistan.policy >"$dir/policy.json"
+    check "republishing the same version is refused" 409 "$(req POST /v1/policies "${T[admin]}" "@$dir/policy.json")"
+    check "lint by an analyst" 200 "$(req POST /v1/policies/lint "${T[analyst]}" "@$dir/policy.json")"
+    check "lint finds no error" true "$(field .ok)"
+    check "lint of garbage" 200 "$(req POST /v1/policies/lint "${T[admin]}" '{"text":"rule ??"}')"
+    check "lint reports the compile error" false "$(field .ok)"
+    check_not "the compile error has a line" null "$(field .compile_error.line)"
+    check "publish garbage: 400" 400 "$(req POST /v1/policies "${T[admin]}" '{"text":"rule ??"}')"
+    check "policies listed" 1 "$(req GET /v1/policies "${T[officer]}" >/dev/null; field '.policies | length')"
+    check "audit verify" 200 "$(req GET /v1/audit/verify "${T[auditor]}")"
+    check "audit verify ok" true "$(field .ok)"
+
+    # ---- referrals -----------------------------------------------------
+    check "a bad MRZ is referred" refer "$(req POST /v1/decisions "${T[officer]}" "@$here/presentation_refer.json" >/dev/null; field .decision)"
+    local ref
+    ref=$(field .attempt_id)
+    check "supervisor sees the queue" 200 "$(req GET /v1/referrals "${T[supervisor]}")"
+    check "the referral is queued" "$ref" "$(field ".referrals[] | select(.attempt_id == $ref) | .attempt_id")"
+    check "officer may not resolve" 403 "$(req POST "/v1/referrals/$ref/resolution" "${T[officer]}" '{"decision":"admit","reason":"checked"}')"
+    check "resolution needs a reason" 400 "$(req POST "/v1/referrals/$ref/resolution" "${T[supervisor]}" '{"decision":"admit"}')"
+    check "... and names it" reason "$(field .field)"
+    check "supervisor resolves" 200 "$(req POST "/v1/referrals/$ref/resolution" "${T[supervisor]}" '{"decision":"admit","reason":"passport checked by hand"}')"
+    check "a second resolution conflicts" 409 "$(req POST "/v1/referrals/$ref/resolution" "${T[supervisor]}" '{"decision":"refuse","reason":"again"}')"
+
+    # ---- reports -------------------------------------------------------
+    check "daily report as JSON" 200 "$(req GET "/v1/reports/daily" "${T[analyst]}")"
+    check "... has rows" true "$(field '(.rows | length) > 0')"
+    check "daily report as CSV" 200 "$(req GET "/v1/reports/daily?format=csv" "${T[analyst]}")"
+    check "... with its header" "day,post,crossing,direction,nationality,decision,count" "$(head -n 1 "$dir/body" | tr -d '\r')"
+    check "bad report date" 400 "$(req GET "/v1/reports/daily?from=2023-13-01" "${T[analyst]}")"
+    check "unknown report" 404 "$(req GET "/v1/reports/weekly" "${T[analyst]}")"
+    check "officer may read reports" 200 "$(req GET "/v1/reports/refusals" "${T[officer]}")"
+
+    # ---- bad bodies ----------------------------------------------------
+    check "not JSON" 400 "$(req POST /v1/sessions "" '{"username":')"
+    check "... bad_json" bad_json "$(field .code)"
+    check "not an object" 400 "$(req POST /v1/sessions "" '[1,2]')"
+    check "duplicate keys" 400 "$(req POST /v1/sessions "" '{"username":"a","username":"b","password":"c"}')"
+    check "unknown field" 400 "$(req POST /v1/sessions "" '{"username":"a","password":"b","role":"admin"}')"
+    check "... named" role "$(field .field)"
+    check "missing field" 400 "$(req POST /v1/sessions "" '{"username":"a"}')"
+    check "... named" password "$(field .field)"
+    printf '{"username":"\xff\xfe","password":"x"}' >"$dir/latin1"
+    check "invalid UTF-8" 400 "$(req POST /v1/sessions "" "@$dir/latin1")"
+    check "wrong type" 400 "$(req POST /v1/sessions "" '{"username":5,"password":"x"}')"
+    check "bad presentation" 400 "$(req POST /v1/decisions "${T[officer]}" '{"crossing":"NOWHERE"}')"
+    check_not "... names the field" null "$(field .field)"
+    head -c 70000 /dev/zero | tr '\0' ' ' >"$dir/big"
+    check "oversized decision body: 413" 413 "$(req POST /v1/decisions "${T[officer]}" "@$dir/big")"
+    check "oversized login body: 413" 413 "$(req POST /v1/sessions "" "@$dir/big")"
+    check "chunked oversized body: 413" 413 "$(curl -s -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' --data-binary "@$dir/big" "$B/v1/sessions")"
+    check "a body where none is taken: 413" 413 "$(req GET /v1/users "${T[admin]}" '{}')"
+    check "unknown route: 404" 404 "$(req GET /v1/nothing "")"
+    check "wrong method: 405" 405 "$(req PUT /v1/decisions "${T[officer]}")"
+    check "no edit of a recorded event" 405 "$(req DELETE "/v1/attempts/$attempt" "${T[admin]}")"
+
+    # ---- every route in the OpenAPI document, every role ---------------
+    check "OpenAPI document" 200 "$(req GET /v1/openapi.json "")"
+    cp "$dir/body" "$dir/openapi.json"
+    local m p roles want got path r
+    for m in "post /v1/sessions" "post /v1/decisions" "post /v1/policies" \
+        "get /v1/audit/verify" "get /v1/health" "get /v1/metrics"; do
+        set -- $m
+        check "documented: $m" true "$(jq --arg p "$2" --arg m "$1" '.paths[$p][$m] != null' "$dir/openapi.json")"
+    done
+    while IFS=$'\t' read -r m p roles; do
+        path=${p//\{username\}/nobody}
+        path=${path//\{id\}/$attempt}
+        path=${path//\{kind\}/daily}
+        path=${path//\{number\}/1}
+        [ "$m" = delete ] && continue # logout: tested on its own below
+        if [ "$roles" = "" ]; then
+            got=$(req "${m^^}" "$path" "" '{}')
+            check_not "$m $p answers without a token" 401 "$got"
+            check_not "$m $p exists" 404 "$got"
+            continue
+        fi
+        check "$m $p without a token" 401 "$(req "${m^^}" "$path" "")"
+        for r in officer supervisor analyst admin auditor; do
+            [ "$p" = "/v1/users/{username}/password" ] && path=/v1/users/$r/password
+            if [ "$m" = get ]; then got=$(req GET "$path" "${T[$r]}"); else
+                got=$(req "${m^^}" "$path" "${T[$r]}" '{}'); fi
+            if [[ ",$roles," == *",$r,"* ]]; then
+                check_not "$r may $m $p" 403 "$got"
+                check_not "$r may $m $p (route exists)" 405 "$got"
+            else
+                check "$r may not $m $p" 403 "$got"
+            fi
+        done
+    done < <(jq -r '.paths | to_entries[] | .key as $p | .value | to_entries[] |
+        [.key, $p, (.value["x-roles"] | join(","))] | @tsv' "$dir/openapi.json")
+
+    # ---- accounts --------------------------------------------------------
+    check "admin adds a user" 201 "$(req POST /v1/users "${T[admin]}" '{"username":"newbie","role":"officer","post":"TORKHAM","password":"pass-newbie-123"}')"
+    check "a duplicate user conflicts" 409 "$(req POST /v1/users "${T[admin]}" '{"username":"newbie","role":"officer","post":"TORKHAM","password":"pass-newbie-123"}')"
+    check "an officer needs a post" 400 "$(req POST /v1/users "${T[admin]}" '{"username":"nopost","role":"officer","password":"pass-nopost-123"}')"
+    check "... named" post "$(field .field)"
+    check "a short password" 400 "$(req POST /v1/users "${T[admin]}" '{"username":"shorty","role":"analyst","password":"short"}')"
+    local newbie
+    newbie=$(login newbie pass-newbie-123)
+    check "the new user works" 200 "$(req GET /v1/sessions/current "$newbie")"
+    check "... as an officer" officer "$(field .role)"
+    check "disable" 200 "$(req POST /v1/users/newbie/disable "${T[admin]}")"
+    check "a disabled user's session ends" 401 "$(req GET /v1/sessions/current "$newbie")"
+    check "a disabled user cannot log in" 401 "$(req POST /v1/sessions "" '{"username":"newbie","password":"pass-newbie-123"}')"
+    check "analyst changes own password" 200 "$(req POST /v1/users/analyst/password "${T[analyst]}" '{"password":"pass-analyst-456"}')"
+    check "... which ends the session" 401 "$(req GET /v1/sessions/current "${T[analyst]}")"
+    T[analyst]=$(login analyst pass-analyst-456)
+    check "analyst logs in with the new password" 64 "${#T[analyst]}"
+
+    # ---- wrong passwords and throttling --------------------------------
+    check "wrong password: 401" 401 "$(req POST /v1/sessions "" '{"username":"victim","password":"wrong-password"}')"
+    check "... unauthorized" unauthorized "$(field .code)"
+    check "unknown user: 401" 401 "$(req POST /v1/sessions "" '{"username":"ghost","password":"wrong-password"}')"
+    req POST /v1/sessions "" '{"username":"victim","password":"wrong-password"}' >/dev/null
+    req POST /v1/sessions "" '{"username":"victim","password":"wrong-password"}' >/dev/null
+    check "throttled after 3 failures: 429" 429 "$(req POST /v1/sessions "" '{"username":"victim","password":"pass-victim-123"}')"
+    check "... throttled" throttled "$(field .code)"
+
+    # ---- cookies and CSRF ------------------------------------------------
+    curl -s -c "$dir/jar" -o "$dir/body" -X POST "$B/v1/sessions" \
+        -d '{"username":"admin","password":"pass-admin-123"}'
+    local csrf
+    csrf=$(field .csrf)
+    check "the cookie is HttpOnly and SameSite" 1 "$(grep -c '#HttpOnly_127.0.0.1' "$dir/jar")"
+    check "cookie session reads" 200 "$(curl -s -o /dev/null -w '%{http_code}' -b "$dir/jar" "$B/v1/users")"
+    check "cookie write without CSRF: 403" 403 "$(curl -s -o "$dir/body" -w '%{http_code}' -b "$dir/jar" -X POST "$B/v1/users/nobody/disable")"
+    check "... csrf" csrf "$(field .code)"
+    check "cookie write with CSRF" 404 "$(curl -s -o /dev/null -w '%{http_code}' -b "$dir/jar" -H "X-CSRF-Token: $csrf" -X POST "$B/v1/users/nobody/disable")"
+    check "a reloaded console gets its CSRF token back" "$csrf" "$(curl -s -b "$dir/jar" "$B/v1/sessions/current" | jq -r .csrf)"
+    check "... but a bearer client does not" null "$(curl -s -H "Authorization: Bearer ${T[admin]}" "$B/v1/sessions/current" | jq -r .csrf)"
+
+    # ---- the embedded web console (not part of /v1) ---------------------
+    local hdr="$dir/headers"
+    check "console page" 200 "$(curl -s -D "$hdr" -o "$dir/body" -w '%{http_code}' "$B/")"
+    check "... is HTML" 1 "$(grep -ci '^Content-Type: text/html; charset=utf-8' "$hdr")"
+    check "... with a strict CSP" 1 "$(grep -i '^Content-Security-Policy:' "$hdr" | grep -c "script-src 'self';")"
+    check "... no inline script allowed" 0 "$(grep -ci 'unsafe-inline' "$hdr")"
+    check "... nosniff" 1 "$(grep -ci '^X-Content-Type-Options: nosniff' "$hdr")"
+    check "... revalidated, not stale" 1 "$(grep -ci '^Cache-Control: no-cache' "$hdr")"
+    check "... no inline script in it" 0 "$(grep -c '<script>' "$dir/body")"
+    check "/index.html is the same page" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$B/index.html")"
+    check "console script" 200 "$(curl -s -D "$hdr" -o /dev/null -w '%{http_code}' "$B/app.js")"
+    check "... as JavaScript" 1 "$(grep -ci '^Content-Type: text/javascript' "$hdr")"
+    local etag
+    etag=$(sed -n 's/^ETag: *\([^[:space:]]*\).*/\1/Ip' "$hdr")
+    check "an unchanged file: 304" 304 "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$B/app.js")"
+    check "console stylesheet as CSS" 1 "$(curl -s -D - -o /dev/null "$B/app.css" | grep -ci '^Content-Type: text/css')"
+    check "no such console file: 404" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$B/nothing.js")"
+    check "no path out of the console: 404" 404 "$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$B/../etc/passwd")"
+    check "console files take GET only" 405 "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$B/app.js")"
+    check "the console is not in the API document" 0 "$(jq '[.paths | keys[] | select(startswith("/v1/") | not)] | length' "$dir/openapi.json")"
+    check "API answers are not documents either" 1 "$(curl -s -D - -o /dev/null "$B/v1/health" | grep -ci "^Content-Security-Policy: default-src 'none'")"
+
+    # ---- logout --------------------------------------------------------
+    check "logout" 200 "$(req DELETE /v1/sessions/current "${T[auditor]}")"
+    check "after logout: 401" 401 "$(req GET /v1/audit "${T[auditor]}")"
+    check "logout twice: 401" 401 "$(req DELETE /v1/sessions/current "${T[auditor]}")"
+
+    # ---- metrics ---------------------------------------------------------
+    req GET /v1/metrics "" >/dev/null
+    check "metrics count decisions" 1 "$(grep -c '^sarhad_decisions_total{outcome="admit"} [1-9]' "$dir/body")"
+    check "metrics give the store size" 1 "$(grep -c '^sarhad_store_bytes [1-9]' "$dir/body")"
+    check "metrics hold no traveller data" 0 "$(grep -c -i 'KHAN\|AMINA' "$dir/body")"
+
+    # ---- graceful shutdown loses nothing committed -------------------------
+    local i
+    for i in $(seq 40); do
+        curl -s -o "$dir/d$i" -w '%{http_code}\n' -X POST \
+            -H "Authorization: Bearer ${T[officer]}" \
+            --data-binary "@$here/presentation.json" "$B/v1/decisions" \
+            >"$dir/s$i" &
+    done
+    sleep 0.05
+    kill -TERM "$pid"
+    wait
+    check "the server logs no traveller data" 0 "$(grep -c -i 'KHAN\|AMINA\|PA1234567' "$dir/err")"
+    start --session-ttl 2
+    local answered=0 found=0
+    for i in $(seq 40); do
+        if [ "$(cat "$dir/s$i")" = 201 ]; then
+            answered=$((answered + 1))
+            [ "$(req GET "/v1/attempts/$(jq -r .attempt_id "$dir/d$i")" "${T[officer]}")" = 200 ] &&
+                found=$((found + 1))
+        fi
+    done
+    check "every answered decision survived the shutdown" "$answered" "$found"
+
+    # ---- expiry and address throttling (second server) -----------------
+    local short
+    short=$(login auditor pass-auditor-123)
+    check "fresh session works" 200 "$(req GET /v1/audit/verify "$short")"
+    sleep 3.1
+    check "expired session: 401" 401 "$(req GET /v1/audit/verify "$short")"
+    stop
+
+    # ---- audit tampering ---------------------------------------------------
+    check "audit verify (CLI) on a sound log" 0 "$("$SARHAD" audit verify --db "$dir/post.db" >/dev/null; echo $?)"
+    cp "$dir/post.db" "$dir/tail.db"
+    cp "$dir/post.db.key" "$dir/tail.db.key"
+    sqlite3 "$dir/post.db" "DROP TRIGGER audit_log_no_update;
+        UPDATE audit_log SET detail = '{}' WHERE seq = 5;"
+    "$SARHAD" audit verify --db "$dir/post.db" >"$dir/v" 2>&1
+    check "an edited entry fails verify" 1 "$?"
+    check "... naming entry 5" 1 "$(grep -q 'entry 5' "$dir/v" && echo 1)"
+    sqlite3 "$dir/tail.db" "DROP TRIGGER audit_log_no_delete;
+        DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 3 FROM audit_log);"
+    "$SARHAD" audit verify --db "$dir/tail.db" >"$dir/v" 2>&1
+    check "a deleted tail fails verify" 1 "$?"
+    check "... as missing" 1 "$(grep -q 'missing' "$dir/v" && echo 1)"
+    start
+    check "GET /v1/audit/verify after tampering" 200 "$(req GET /v1/audit/verify "$(login auditor pass-auditor-123)")"
+    check "... not ok" false "$(field .ok)"
+    check "... first bad entry 5" 5 "$(field .first_bad)"
+    stop
+    start --address-failures 2
+    req POST /v1/sessions "" '{"username":"nosuch1","password":"wrong-password"}' >/dev/null
+    req POST /v1/sessions "" '{"username":"nosuch2","password":"wrong-password"}' >/dev/null
+    check "address throttled: 429" 429 "$(req POST /v1/sessions "" '{"username":"admin","password":"pass-admin-123"}')"
+    stop
+    rm -rf "$dir"
+}
+
+e2e_main
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    echo "e2e: $e2e_passed passed, $e2e_failed failed"
+    [ "$e2e_failed" -eq 0 ]
+fi

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# ledger_test.sh - the ledger's verbs end to end: init, cross (a file and a
+# stream with a bad line), the single-entry visa used twice, referrals and
+# their resolution, reports in three formats, verify; and the bad inputs a
+# post meets: a corrupt file, a damaged store, a second writer, a read-only
+# file and a full disk (the last two only where this machine lets us mount).
+# Run by tests/run-all.sh; exits 0 when every check passed.
+set -u
+S=${SARHAD:-build/sarhad}
+case $S in /*) ;; *) S=$PWD/$S ;; esac
+T=$(mktemp -d)
+MNT=""
+cleanup() {
+    [ -n "$MNT" ] && umount "$MNT" 2>/dev/null
+    [ -n "${HOLD:-}" ] && kill "$HOLD" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+failed=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; failed=1; }
+expect() { # expect NAME STATUS WANT_STATUS [FILE PATTERN]
+    if [ "$2" -ne "$3" ]; then bad "$1 (exit $2, want $3)"; return; fi
+    if [ $# -ge 5 ] && ! grep -qF -- "$5" "$4"; then
+        bad "$1 (no '$5' in output)"; head -n 5 "$4"; return
+    fi
+    ok "$1"
+}
+
+PASSPORT='P<AFGNOORI<<AHMAD<<<<<<<<<<<<<<<<<<<<<<<<<<<\nP012345673AFG9001011M3001019<<<<<<<<<<<<<<<0'
+VISA='V<PAKNOORI<<AHMAD<<<<<<<<<<<<<<<<<<<<<<<<<<<\nV1234567<3AFG9001011M2406019<<<<<<<<<<<<<<<<'
+entry() { # entry DATE
+    printf '{"crossing":"TORKHAM","direction":"entry","time":"%sT09:30:00+05:00","traveller":{"nationality":"AFG","sex":"M","birth_date":"1990-01-01","purpose":"visit"},"documents":[{"kind":"passport","mrz":"%s"},{"kind":"visa","mrz":"%s","category":"visit","entries":"single","stay_days":30}]}\n' "$1" "$PASSPORT" "$VISA"
+}
+ret() { # ret DATE CATEGORY
+    printf '{"crossing":"CHAMAN","direction":"exit","time":"%sT10:00:00+05:00","traveller":{"nationality":"AFG","sex":"F","birth_date":"1985-05-05"},"movement":{"category":"%s","household":"H7","household_size":2,"vehicles":1,"vulnerabilities":["single_woman"]},"documents":[]}\n' "$1" "$2"
+}
+cnic_entry() {
+    printf '{"crossing":"TORKHAM","direction":"entry","time":"2023-11-06T08:00:00+05:00","traveller":{"nationality":"PAK","sex":"M","birth_date":"1980-02-02"},"documents":[{"kind":"cnic","number":"17301-1234567-1"}]}\n'
+}
+
+DB=$T/post.db
+"$S" init --db "$DB" --post TORKHAM >"$T/out" 2>&1
+expect "init creates the store" $? 0 "$T/out" "initialised post TORKHAM"
+"$S" init --db "$DB" --post TORKHAM >"$T/out" 2>&1
+expect "init refuses a store that has a post" $? 1 "$T/out" "already belongs to a post"
+
+entry 2023-11-05 >"$T/p1.json"
+"$S" cross --db "$DB" "$T/p1.json" >"$T/out" 2>&1
+expect "cross a file: admitted on passport and visa" $? 0 "$T/out" '{"attempt":1,"decision":"admit"'
+{ entry 2023-12-20; echo '{"crossing":"NOWHERE"}'; ret 2023-11-07 spontaneous_return; cnic_entry; } |
+    "$S" cross --db "$DB" >"$T/out" 2>"$T/err"
+expect "a stream with a bad line exits 1" $? 1 "$T/err" "<stdin> line 2"
+expect "the single-entry visa used is refused" 0 0 "$T/out" '{"attempt":2,"decision":"refuse"'
+grep -q '"code":"visa_entries_used"' "$T/out" && ok "the refusal says why" || bad "the refusal says why"
+expect "the lines after the bad one are recorded" 0 0 "$T/out" '{"attempt":4,"decision":"refer"'
+[ "$(wc -l <"$T/out")" -eq 3 ] && ok "three decisions printed" || bad "three decisions printed"
+
+"$S" referrals --db "$DB" >"$T/out" 2>&1
+expect "the referral is queued" $? 0 "$T/out" "pak-entry-refer"
+"$S" resolve --db "$DB" 4 --admit >"$T/out" 2>&1
+expect "resolve needs a reason" $? 2 "$T/out" "--reason is required"
+"$S" resolve --db "$DB" 4 --admit --reason "Identity confirmed with NADRA" --as sup1 >"$T/out" 2>&1
+expect "resolve admits with a reason" $? 0 "$T/out" "attempt 4 resolved: admit"
+"$S" resolve --db "$DB" 4 --refuse --reason "again" >"$T/out" 2>&1
+expect "a referral is resolved once" $? 1 "$T/out" "already resolved"
+"$S" referrals --db "$DB" --json >"$T/out" 2>&1
+[ ! -s "$T/out" ] && ok "the queue is empty" || bad "the queue is empty"
+
+"$S" report --db "$DB" daily --format json >"$T/out" 2>&1
+expect "daily report as JSON lines" $? 0 "$T/out" '{"day":"2023-11-06","post":"TORKHAM","crossing":"TORKHAM","direction":"entry","nationality":"PAK","decision":"admit","count":1}'
+"$S" report --db "$DB" returns --format csv >"$T/out" 2>&1
+expect "returns report as CSV" $? 0 "$T/out" "2023-11-06,TORKHAM,CHAMAN,undocumented,spontaneous_return,0,1,1,1,1"
+"$S" report --db "$DB" refusals --from 2023-12-01 --to 2023-12-31 >"$T/out" 2>&1
+expect "refusals report as a table" $? 0 "$T/out" "visa_entries_used"
+"$S" report --db "$DB" overstays --to 2024-01-20 --format json >"$T/out" 2>&1
+expect "overstays report" $? 0 "$T/out" '"overstay":"4 weeks-3 months","count":1}'
+"$S" report --db "$DB" weekly >"$T/out" 2>&1
+expect "an unknown report is a usage error" $? 2 "$T/out" "unknown report"
+"$S" report --db "$DB" daily --from 2023-13-01 >"$T/out" 2>&1
+expect "a bad date is a usage error" $? 2 "$T/out" "expected a date"
+"$S" verify --db "$DB" >"$T/out" 2>&1
+expect "verify: sound" $? 0 "$T/out" "sound"
+
+# Screening: a watchlisted name is referred, with the hit explained.
+printf 'id,name,aliases,birth_date,nationality,father_name,sex\nW1,Ahmad Noori,,1990-01-01,AFG,,M\n' >"$T/wl.csv"
+"$S" init --db "$T/screen.db" --post TK >/dev/null 2>&1
+"$S" watchlist import --db "$T/screen.db" "$T/wl.csv" >/dev/null 2>&1
+"$S" cross --db "$T/screen.db" "$T/p1.json" >"$T/out" 2>&1
+expect "a watchlist hit is referred" $? 0 "$T/out" '"rule":"watchlist"'
+expect "the hit says why" 0 0 "$T/out" '"entry_id":"W1"'
+"$S" cross --db "$T/screen.db" --no-screen "$T/p1.json" >"$T/out" 2>&1
+expect "--no-screen decides without the list" $? 0 "$T/out" '"decision":"admit"'
+
+# A second writer is refused while the first holds the store.
+mkfifo "$T/fifo"
+"$S" cross --db "$DB" <"$T/fifo" >/dev/null 2>&1 &
+HOLD_CROSS=$!
+exec 7>"$T/fifo"
+sleep 0.3
+"$S" cross --db "$DB" "$T/p1.json" >"$T/out" 2>&1
+expect "a second writer is refused" $? 1 "$T/out" "another sarhad process is writing this store"
+"$S" verify --db "$DB" >"$T/out" 2>&1
+expect "verify runs beside a writer" $? 0 "$T/out" "sound"
+exec 7>&-
+wait "$HOLD_CROSS"
+
+# A file that is not a store: a clear error and the file untouched.
+head -c 8192 /dev/urandom >"$T/junk.db"
+sum=$(cksum <"$T/junk.db")
+"$S" cross --db "$T/junk.db" "$T/p1.json" >"$T/out" 2>&1
+expect "cross refuses a corrupt file" $? 1 "$T/out" "not a sarhad store or is corrupt"
+"$S" verify --db "$T/junk.db" >"$T/out" 2>&1
+expect "verify refuses a corrupt file" $? 1 "$T/out" "not a sarhad store or is corrupt"
+[ "$(cksum <"$T/junk.db")" = "$sum" ] && ok "the corrupt file is unchanged" || bad "the corrupt file is unchanged"
+
+# A store damaged inside: verify says so.
+cp "$DB" "$T/damaged.db"
+size=$(stat -c %s "$T/damaged.db")
+dd if=/dev/urandom of="$T/damaged.db" bs=4096 seek=$((size / 4096 - 2)) count=1 conv=notrunc 2>/dev/null
+"$S" verify --db "$T/damaged.db" >"$T/out" 2>&1
+expect "verify finds a damaged store" $? 1 "$T/out" "problem"
+
+# Read-only file and full disk, where mounting is allowed (as root).
+mkdir -p "$T/mnt"
+if mount -t tmpfs -o size=640k tmpfs "$T/mnt" 2>/dev/null; then
+    MNT=$T/mnt
+    "$S" init --db "$MNT/full.db" --post TK >"$T/out" 2>&1
+    expect "init on a small disk" $? 0 "$T/out" "initialised"
+    for i in $(seq 1 3000); do ret 2023-11-08 deportation; done >"$T/many"
+    "$S" cross --db "$MNT/full.db" --group 20 <"$T/many" >"$T/out" 2>"$T/err"
+    expect "a full disk is a clear error" $? 1 "$T/err" "disk is full"
+    mkdir -p "$T/copy" && cp "$MNT"/full.db* "$T/copy/"
+    umount "$MNT"; MNT=""
+    "$S" verify --db "$T/copy/full.db" >"$T/vout" 2>&1
+    expect "the full store is sound" $? 0 "$T/vout" "sound"
+    printed=$(wc -l <"$T/out")
+    missing=0
+    for id in $(sed 's/^{"attempt":\([0-9]*\),.*/\1/' "$T/out"); do
+        [ "$(sqlite3 "$T/copy/full.db" "SELECT count(*) FROM attempt WHERE id = $id")" = 1 ] || missing=$((missing + 1))
+    done
+    [ "$printed" -gt 0 ] && [ "$missing" -eq 0 ] &&
+        ok "all $printed decisions printed before the disk filled are recorded" ||
+        bad "printed $printed decisions, $missing not recorded"
+else
+    echo "skip full disk (cannot mount tmpfs here)"
+fi
+if mount --bind "$T" "$T/mnt" 2>/dev/null && mount -o remount,bind,ro "$T/mnt" 2>/dev/null; then
+    MNT=$T/mnt
+    "$S" cross --db "$MNT/post.db" "$T/p1.json" >"$T/out" 2>&1
+    expect "a read-only file is a clear error" $? 1 "$T/out" "Read-only file system"
+    umount "$MNT"; MNT=""
+else
+    echo "skip read-only file (cannot bind-mount here)"
+fi
+"$S" verify --db "$DB" >"$T/out" 2>&1
+expect "the store is sound after it all" $? 0 "$T/out" "sound"
+exit $failed

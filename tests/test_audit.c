@@ -1,0 +1,185 @@
+/*
+ * test_audit.c - the hash-chained audit log: appends chain, verify accepts
+ * an untouched log, and each kind of tampering (edit, delete, insert,
+ * reorder) is detected at the right entry.  Tampering goes around the
+ * append-only triggers the way an attacker with the file would.
+ */
+#include "test.h"
+
+#include "../src/internal.h"
+
+#include <stdio.h>
+
+static const struct sarhad_actor officer = {"amina", "officer", "TORKHAM",
+                                            "127.0.0.1"};
+
+/* A store with n entries appended. */
+static struct sarhad_store *
+store_with_entries(const char *name, int n)
+{
+    char path[300];
+    struct sarhad_store *store = NULL;
+    struct sarhad_store_options create = {true, false, NULL};
+    char subject[16];
+
+    snprintf(path, sizeof(path), "%s/%s.db", test_tmpdir(), name);
+    if (sarhad_store_open(&store, path, &create, NULL) != SARHAD_OK)
+        return NULL;
+    for (int i = 1; i <= n; i++) {
+        snprintf(subject, sizeof(subject), "attempt-%d", i);
+        if (sarhad__store_write_begin(store, NULL) != SARHAD_OK ||
+            sarhad__audit_append(store, &officer, 1698800000 + i, "decision",
+                                 subject, "{\"decision\":\"admit\"}", NULL,
+                                 NULL) != SARHAD_OK ||
+            sarhad__store_write_end(store, true, NULL) != SARHAD_OK) {
+            sarhad_store_close(store);
+            return NULL;
+        }
+    }
+    return store;
+}
+
+/* Run SQL with the append-only triggers out of the way. */
+static int
+tamper(struct sarhad_store *store, const char *sql)
+{
+    int rc = sqlite3_exec(store->db,
+                          "DROP TRIGGER audit_log_no_update;"
+                          "DROP TRIGGER audit_log_no_delete;",
+                          NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(store->db, sql, NULL, NULL, NULL);
+    return rc;
+}
+
+TEST(audit_chain_verifies)
+{
+    struct sarhad_store *store = store_with_entries("audit_ok", 5);
+    struct sarhad_audit_report r;
+
+    ASSERT(store != NULL);
+    ASSERT_OK(sarhad_audit_verify(store, &r, NULL));
+    ASSERT(r.ok);
+    ASSERT_EQ_INT(5, r.checked);
+    ASSERT_EQ_INT(0, r.first_bad);
+    /* The triggers refuse edits made through SQLite. */
+    ASSERT(sqlite3_exec(store->db, "UPDATE audit_log SET kind='x'", NULL, NULL,
+                        NULL) != SQLITE_OK);
+    ASSERT(sqlite3_exec(store->db, "DELETE FROM audit_log", NULL, NULL, NULL) !=
+           SQLITE_OK);
+    sarhad_store_close(store);
+}
+
+TEST(audit_detects_edit)
+{
+    struct sarhad_store *store = store_with_entries("audit_edit", 5);
+    struct sarhad_audit_report r;
+
+    ASSERT(store != NULL);
+    ASSERT_EQ_INT(SQLITE_OK,
+                  tamper(store, "UPDATE audit_log SET detail ="
+                                " '{\"decision\":\"refuse\"}' WHERE seq = 3"));
+    ASSERT_OK(sarhad_audit_verify(store, &r, NULL));
+    ASSERT(!r.ok);
+    ASSERT_EQ_INT(3, r.first_bad);
+    ASSERT_EQ_INT(2, r.checked);
+    ASSERT(strstr(r.problem, "altered") != NULL);
+    sarhad_store_close(store);
+}
+
+TEST(audit_detects_delete)
+{
+    struct sarhad_store *store = store_with_entries("audit_delete", 5);
+    struct sarhad_audit_report r;
+
+    ASSERT(store != NULL);
+    ASSERT_EQ_INT(SQLITE_OK, tamper(store, "DELETE FROM audit_log"
+                                           " WHERE seq = 2"));
+    ASSERT_OK(sarhad_audit_verify(store, &r, NULL));
+    ASSERT(!r.ok);
+    ASSERT_EQ_INT(2, r.first_bad);
+    ASSERT(strstr(r.problem, "missing") != NULL);
+    sarhad_store_close(store);
+}
+
+TEST(audit_detects_delete_and_renumber)
+{
+    struct sarhad_store *store = store_with_entries("audit_renumber", 5);
+    struct sarhad_audit_report r;
+
+    ASSERT(store != NULL);
+    /* Deleting entry 2 and closing the gap keeps seq contiguous, but entry
+     * 3 (now 2) no longer hashes to what it says. */
+    ASSERT_EQ_INT(SQLITE_OK,
+                  tamper(store, "DELETE FROM audit_log WHERE seq = 2;"
+                                "UPDATE audit_log SET seq = seq - 1"
+                                " WHERE seq > 2"));
+    ASSERT_OK(sarhad_audit_verify(store, &r, NULL));
+    ASSERT(!r.ok);
+    ASSERT_EQ_INT(2, r.first_bad);
+    sarhad_store_close(store);
+}
+
+TEST(audit_detects_insert)
+{
+    struct sarhad_store *store = store_with_entries("audit_insert", 4);
+    struct sarhad_audit_report r;
+
+    ASSERT(store != NULL);
+    /* Shift entries 3.. up and slip a forged entry 3 in, copying the
+     * predecessor link and hash of the real entry 3. */
+    ASSERT_EQ_INT(SQLITE_OK,
+                  tamper(store, "UPDATE audit_log SET seq = seq + 10"
+                                " WHERE seq >= 3;"
+                                "UPDATE audit_log SET seq = seq - 9"
+                                " WHERE seq >= 13;"
+                                "INSERT INTO audit_log SELECT 3, post, at,"
+                                " actor_user, actor_role, actor_post,"
+                                " actor_address, 'decision', 'forged',"
+                                " detail, prev_hash, hash FROM audit_log"
+                                " WHERE seq = 4"));
+    ASSERT_OK(sarhad_audit_verify(store, &r, NULL));
+    ASSERT(!r.ok);
+    ASSERT_EQ_INT(3, r.first_bad);
+    sarhad_store_close(store);
+}
+
+TEST(audit_detects_reorder)
+{
+    struct sarhad_store *store = store_with_entries("audit_reorder", 5);
+    struct sarhad_audit_report r;
+
+    ASSERT(store != NULL);
+    ASSERT_EQ_INT(SQLITE_OK,
+                  tamper(store, "UPDATE audit_log SET seq = 100 WHERE seq = 2;"
+                                "UPDATE audit_log SET seq = 2 WHERE seq = 4;"
+                                "UPDATE audit_log SET seq = 4"
+                                " WHERE seq = 100"));
+    ASSERT_OK(sarhad_audit_verify(store, &r, NULL));
+    ASSERT(!r.ok);
+    ASSERT_EQ_INT(2, r.first_bad);
+    sarhad_store_close(store);
+}
+
+static bool
+collect(void *ctx, const struct sarhad_audit_entry *e)
+{
+    int *count = ctx;
+
+    (*count)++;
+    return strcmp(e->kind, "decision") == 0 && *count < 3;
+}
+
+TEST(audit_read_in_order)
+{
+    struct sarhad_store *store = store_with_entries("audit_read", 5);
+    int count = 0;
+
+    ASSERT(store != NULL);
+    ASSERT_OK(sarhad_audit_read(store, 2, 0, collect, &count, NULL));
+    ASSERT_EQ_INT(3, count); /* the callback stopped the walk */
+    count = 0;
+    ASSERT_OK(sarhad_audit_read(store, 1, 2, collect, &count, NULL));
+    ASSERT_EQ_INT(2, count); /* the limit stopped it */
+    sarhad_store_close(store);
+}

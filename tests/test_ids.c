@@ -1,0 +1,65 @@
+/*
+ * test_ids.c - CNIC numbers (DOMAIN.md 2: 13 digits DDDDD-DDDDDDD-D, first
+ * digit the province 1-7, last digit odd male / even female) and the
+ * configurable number patterns for documents whose layout is unknown.
+ */
+#include "test.h"
+
+TEST(ids_cnic_reads_province_area_and_sex)
+{
+    struct sarhad_cnic c;
+
+    ASSERT_OK(sarhad_cnic_parse(&c, "54201-1234567-3", 15, NULL));
+    ASSERT_EQ_STR("5420112345673", c.digits);
+    ASSERT_EQ_STR("54201", c.area);
+    ASSERT_EQ_INT(5, c.province);
+    ASSERT_EQ_STR("Balochistan", sarhad_cnic_province_name(c.province));
+    ASSERT_EQ_INT('M', c.sex);
+    ASSERT(sarhad_cnic_sex_matches(&c, 'M'));
+    ASSERT(!sarhad_cnic_sex_matches(&c, 'F'));
+    ASSERT(sarhad_cnic_sex_matches(&c, 'X'));
+    ASSERT(sarhad_cnic_sex_matches(&c, 0));
+    ASSERT_OK(sarhad_cnic_parse(&c, "1730112345678", 13, NULL));
+    ASSERT_EQ_INT('F', c.sex);
+    ASSERT_EQ_INT(1, c.province);
+}
+
+TEST(ids_cnic_errors_say_where)
+{
+    struct sarhad_cnic c;
+    struct sarhad_error err;
+
+    ASSERT_EQ_INT(SARHAD_EFORMAT, sarhad_cnic_parse(&c, "54201", 5, &err));
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_cnic_parse(&c, "54201_1234567-3", 15, &err));
+    ASSERT_EQ_INT(5, err.offset);
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_cnic_parse(&c, "54201-12345A7-3", 15, &err));
+    ASSERT_EQ_INT(11, err.offset);
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_cnic_parse(&c, "84201-1234567-3", 15, &err));
+    ASSERT_EQ_STR("province", err.field);
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_cnic_parse(&c, "04201-1234567-3", 15, &err));
+    ASSERT(sarhad_cnic_province_name(0) == NULL);
+    ASSERT(sarhad_cnic_province_name(8) == NULL);
+}
+
+TEST(ids_patterns_match_configured_layouts)
+{
+    ASSERT(sarhad_id_pattern_match("AAA9999999", "POR1234567", 10));
+    ASSERT(sarhad_id_pattern_match("AAA9999999", "por1234567", 10));
+    ASSERT(!sarhad_id_pattern_match("AAA9999999", "POR123456", 9));
+    ASSERT(!sarhad_id_pattern_match("AAA9999999", "PO01234567", 10));
+    ASSERT(sarhad_id_pattern_match("9999-9999-99999", "1400-0101-12345", 15));
+    ASSERT(sarhad_id_pattern_match("T-*", "T-12/ab-3", 9));
+    ASSERT(sarhad_id_pattern_match("T-*", "T-", 2));
+    ASSERT(!sarhad_id_pattern_match("T-*", "T-1 2", 5));
+    ASSERT(sarhad_id_pattern_match("*9", "AB-9", 4));
+    ASSERT(sarhad_id_pattern_match("??", "a1", 2));
+    ASSERT(!sarhad_id_pattern_match("??", "a-", 2));
+    ASSERT(!sarhad_id_pattern_is_valid(""));
+    ASSERT(!sarhad_id_pattern_is_valid("***"));
+    ASSERT(!sarhad_id_pattern_is_valid("a\tb"));
+    ASSERT(!sarhad_id_pattern_match("***", "abc", 3));
+}

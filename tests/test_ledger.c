@@ -1,0 +1,827 @@
+/*
+ * test_ledger.c - the crossing ledger: stays and the 90/180 rule, visa use,
+ * overstays on exit, identity linking, PoR cancellation, referrals and
+ * their resolution, group-commit batches with savepoints, policy
+ * publication, reports, verification, and failures (read-only store, full
+ * disk, allocation failures) that must leave the store unchanged.
+ */
+#include "test.h"
+
+#include "../src/ledger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const struct sarhad_actor officer = {"off1", "officer", "TK", ""};
+static const struct sarhad_actor supervisor = {"sup1", "supervisor", "TK", ""};
+
+static struct sarhad_date
+D(int y, int m, int d) {
+    struct sarhad_date out = {(int16_t)y, (uint8_t)m, (uint8_t)d};
+    return out;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+        n = 0;
+    buf[n] = '\0';
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* A fresh store at DIR/name with the test policy published. */
+static struct sarhad_store *
+fresh(const char *name, struct sarhad_ledger **ledger)
+{
+    char path[300];
+    struct sarhad_store_options opt = {true, false, "OFF"};
+    struct sarhad_store *store = NULL;
+    size_t len;
+    char *text = slurp("tests/data/ledger_test.policy", &len);
+
+    snprintf(path, sizeof(path), "%s/%s", test_tmpdir(), name);
+    remove(path);
+    if (text == NULL ||
+        sarhad_store_open(&store, path, &opt, NULL) != SARHAD_OK ||
+        sarhad_ledger_init(store, "TK", "ledger_test.policy", text, len,
+                           &officer, 1700000000, NULL) != SARHAD_OK ||
+        sarhad_ledger_open(ledger, store, NULL) != SARHAD_OK) {
+        free(text);
+        sarhad_store_close(store);
+        return NULL;
+    }
+    free(text);
+    return store;
+}
+
+static void
+begin(struct sarhad_presentation *p, const char *crossing,
+      enum sarhad_direction dir, struct sarhad_date day, const char *nat)
+{
+    memset(p, 0, sizeof(*p));
+    sarhad__strlcpy(p->crossing, crossing, sizeof(p->crossing));
+    p->direction = dir;
+    p->time.date = day;
+    p->time.seconds = 9 * 3600;
+    p->time.utc_offset_min = 300;
+    sarhad__strlcpy(p->traveller.nationality, nat, 4);
+    p->traveller.sex = 'M';
+    p->traveller.birth_date = D(1990, 1, 1);
+}
+
+static void
+mrz_doc(struct sarhad_presentation *p, enum sarhad_doc_kind kind,
+        enum sarhad_mrz_format format, const char *issuer, const char *nat,
+        const char *surname, const char *number, struct sarhad_date expiry)
+{
+    struct sarhad_document *d = &p->documents[p->document_count++];
+    struct sarhad_mrz f;
+    char text[100];
+
+    memset(&f, 0, sizeof(f));
+    f.format = format;
+    strcpy(f.document_code, kind == SARHAD_DOC_VISA ? "V" : "P");
+    strcpy(f.issuing_state, issuer);
+    strcpy(f.surname, surname);
+    strcpy(f.given_names, "AHMAD");
+    strcpy(f.document_number, number);
+    strcpy(f.nationality, nat);
+    f.birth_date = D(1990, 1, 1);
+    f.sex = 'M';
+    f.expiry_date = expiry;
+    d->kind = kind;
+    if (sarhad_mrz_format(text, sizeof(text), &f, NULL) == SARHAD_OK)
+        d->has_mrz =
+            sarhad_mrz_parse(&d->mrz, text, strlen(text), NULL) == SARHAD_OK;
+}
+
+static void
+passport(struct sarhad_presentation *p, const char *number)
+{
+    mrz_doc(p, SARHAD_DOC_PASSPORT, SARHAD_MRZ_TD3, p->traveller.nationality,
+            p->traveller.nationality, "NOORI", number, D(2030, 1, 1));
+}
+
+static void
+visa(struct sarhad_presentation *p, const char *number,
+     enum sarhad_visa_entries entries, int stay_days)
+{
+    struct sarhad_document *d;
+
+    mrz_doc(p, SARHAD_DOC_VISA, SARHAD_MRZ_MRVA, "PAK",
+            p->traveller.nationality, "NOORI", number, D(2025, 1, 1));
+    d = &p->documents[p->document_count - 1];
+    strcpy(d->category, "visit");
+    d->entries = entries;
+    d->stay_days = stay_days;
+}
+
+static void
+numbered(struct sarhad_presentation *p, enum sarhad_doc_kind kind,
+         const char *number)
+{
+    struct sarhad_document *d = &p->documents[p->document_count++];
+
+    d->kind = kind;
+    strcpy(d->number, number);
+}
+
+static bool
+has_flag(const struct sarhad_decision *d, const char *code)
+{
+    for (unsigned i = 0; i < d->flag_count; i++)
+        if (strcmp(d->flags[i].code, code) == 0)
+            return true;
+    return false;
+}
+
+static long long
+scalar(struct sarhad_store *store, const char *sql)
+{
+    sqlite3_stmt *st;
+    long long v = -1;
+
+    if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -2;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* How many problems sarhad_ledger_verify finds; they are printed unless
+ * a test expects them. */
+static unsigned
+problems_shown(struct sarhad_store *store, bool show)
+{
+    struct sarhad_verify_problem found[8];
+    unsigned n = 99;
+
+    if (sarhad_ledger_verify(store, found, 8, &n, NULL) != SARHAD_OK)
+        return 98;
+    for (unsigned i = 0; show && i < n && i < 8; i++)
+        fprintf(stderr, "  verify: %s: %s (%lld)\n", found[i].check,
+                found[i].message, (long long)found[i].subject);
+    return n;
+}
+
+static unsigned
+problems(struct sarhad_store *store)
+{
+    return problems_shown(store, true);
+}
+
+TEST(stays_eu_90_180_worked_example)
+{
+    /* The EU's published example: 19-21 April 2014 and 18 June to 11
+     * September 2014 make 89 days on 11 September. */
+    struct sarhad_stay stays[2] = {{D(2014, 4, 19), D(2014, 4, 21), 90},
+                                   {D(2014, 6, 18), D(2014, 9, 11), 90}};
+    struct sarhad_stay open = {D(2014, 6, 18), {0, 0, 0}, 90};
+    struct sarhad_stay same_day = {D(2014, 5, 1), D(2014, 5, 1), 90};
+
+    ASSERT_EQ_INT(89,
+                  sarhad_stays_days_in_window(stays, 2, D(2014, 9, 11), 180));
+    /* The window is [R-179, R]: on 17 October it starts on 21 April, on
+     * 18 October April has left it. */
+    ASSERT_EQ_INT(87,
+                  sarhad_stays_days_in_window(stays, 2, D(2014, 10, 17), 180));
+    ASSERT_EQ_INT(86,
+                  sarhad_stays_days_in_window(stays, 2, D(2014, 10, 18), 180));
+    ASSERT_EQ_INT(0, sarhad_stays_days_in_window(stays, 2, D(2015, 6, 1), 180));
+    /* An open stay counts to the reference day, entry day included. */
+    ASSERT_EQ_INT(86,
+                  sarhad_stays_days_in_window(&open, 1, D(2014, 9, 11), 180));
+    ASSERT_EQ_INT(
+        1, sarhad_stays_days_in_window(&same_day, 1, D(2014, 5, 1), 180));
+    ASSERT_EQ_INT(
+        0, sarhad_stay_overstay_days(D(2023, 11, 5), 30, D(2023, 12, 4)));
+    ASSERT_EQ_INT(
+        1, sarhad_stay_overstay_days(D(2023, 11, 5), 30, D(2023, 12, 5)));
+    ASSERT_EQ_INT(0,
+                  sarhad_stay_overstay_days(D(2023, 11, 5), 0, D(2024, 12, 5)));
+}
+
+TEST(ledger_init_once)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("init.db", &ledger);
+    struct sarhad_error err;
+
+    ASSERT(store != NULL);
+    ASSERT_EQ_STR("ledger-test",
+                  sarhad_policy_name(sarhad_ledger_policy(ledger)));
+    ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_ledger_init(store, "TK", "x", "policy",
+                                                    6, &officer, 0, &err));
+    ASSERT_EQ_INT(5, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+TEST(ledger_visa_use_and_overstay)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("visa.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct sarhad_history h;
+    int64_t id, traveller;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 11, 5), "AFG");
+    passport(&p, "P01234567");
+    visa(&p, "V1234567", SARHAD_ENTRIES_SINGLE, 30);
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, &id, NULL));
+    ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
+    ASSERT_EQ_INT(1, id);
+    ASSERT_OK(sarhad_ledger_history(ledger, &p, &h, &traveller, NULL));
+    ASSERT(traveller > 0);
+    ASSERT_EQ_INT(1, h.visa_entries_used);
+    ASSERT_EQ_INT(1, h.stay_count);
+    ASSERT_EQ_INT(30, h.stays[0].allowed_days);
+    ASSERT_EQ_INT(0, h.stays[0].exit.year);
+
+    /* Overstays report, as of 2024-01-20: 47 days over, band 4w-3m. */
+    {
+        struct sarhad_report_filter f;
+        memset(&f, 0, sizeof(f));
+        f.to = D(2024, 1, 20);
+        ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM stay WHERE "
+                                       "state = 'open'"));
+    }
+
+    /* Exit 47 days past the 30 allowed: flagged with the fine. */
+    p.direction = SARHAD_EXIT;
+    p.time.date = D(2024, 1, 20);
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1705000000, &d, &id, NULL));
+    ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
+    ASSERT_EQ_INT(47, d.overstay_days);
+    ASSERT_EQ_INT(200, d.fine_usd);
+    ASSERT(!has_flag(&d, "no_entry_on_record"));
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM stay WHERE state = "
+                                   "'closed' AND exit_day = '2024-01-20'"));
+
+    /* The single-entry visa is used: the next entry is refused. */
+    p.direction = SARHAD_ENTRY;
+    p.time.date = D(2024, 2, 1);
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1706000000, &d, &id, NULL));
+    ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
+    ASSERT_EQ_INT(1, scalar(store, "SELECT entries_used FROM visa"));
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+TEST(ledger_exit_without_entry_is_flagged)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("noentry.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+
+    ASSERT(store != NULL);
+    begin(&p, "CHAMAN", SARHAD_EXIT, D(2023, 11, 5), "IRN");
+    passport(&p, "X7654321");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, NULL, NULL));
+    ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
+    ASSERT(has_flag(&d, "no_entry_on_record"));
+    /* Citizens live here: their exits are not flagged. */
+    begin(&p, "CHAMAN", SARHAD_EXIT, D(2023, 11, 5), "PAK");
+    passport(&p, "AB1234567");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, NULL, NULL));
+    ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
+    ASSERT(!has_flag(&d, "no_entry_on_record"));
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+struct text {
+    char buf[8192];
+};
+
+static void
+keep(void *ctx, const char *json, size_t len)
+{
+    struct text *t = ctx;
+
+    if (len >= sizeof(t->buf))
+        len = sizeof(t->buf) - 1;
+    memcpy(t->buf, json, len);
+    t->buf[len] = '\0';
+}
+
+TEST(ledger_identity_linked_by_national_id)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("link.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct text t;
+    int64_t id;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 11, 5), "AFG");
+    passport(&p, "P01111111");
+    visa(&p, "V1111111", SARHAD_ENTRIES_MULTIPLE, 60);
+    numbered(&p, SARHAD_DOC_TAZKIRA, "1400-0101-12345");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, &id, NULL));
+    ASSERT(!has_flag(&d, "identity_linked"));
+    /* A new passport, the same tazkira (written differently). */
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 12, 1), "AFG");
+    passport(&p, "P02222222");
+    numbered(&p, SARHAD_DOC_TAZKIRA, "1400 0101 12345");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1701000000, &d, &id, NULL));
+    ASSERT(has_flag(&d, "identity_linked"));
+    ASSERT(!has_flag(&d, "no_entry_on_record")); /* the stay was found */
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM traveller"));
+    ASSERT_OK(sarhad_ledger_traveller(store, 1, keep, &t, NULL));
+    ASSERT(strstr(t.buf, "new passport AFG:P02222222 linked: tazkira "
+                         "140001011234") != NULL);
+    ASSERT(strstr(t.buf, "\"exit\":\"2023-12-01\"") != NULL);
+    ASSERT_OK(sarhad_ledger_attempt(store, id, keep, &t, NULL));
+    ASSERT(strstr(t.buf, "\"direction\":\"exit\"") != NULL);
+    ASSERT(strstr(t.buf, "\"movement\":{\"category\":\"regular\"") != NULL);
+    ASSERT_EQ_INT(SARHAD_ENOTFOUND,
+                  sarhad_ledger_attempt(store, 99, keep, &t, NULL));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+struct rows {
+    int count;
+    long long total;
+    char last[512];
+};
+
+static bool
+collect(void *ctx, const struct sarhad_report_row *r)
+{
+    struct rows *rows = ctx;
+    size_t n = 0;
+
+    rows->count++;
+    rows->total += atoll(r->values[r->column_count - 1]);
+    rows->last[0] = '\0';
+    for (unsigned i = 0; i < r->column_count; i++)
+        n += (size_t)snprintf(rows->last + n, sizeof(rows->last) - n, "%s%s",
+                              i ? "|" : "", r->values[i] ? r->values[i] : "");
+    return true;
+}
+
+TEST(ledger_returns_and_por_cancelled)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("por.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct sarhad_report_filter f;
+    struct rows rows;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 2), "AFG");
+    numbered(&p, SARHAD_DOC_POR, "por-123456");
+    p.traveller.sex = 'F';
+    p.movement.category = SARHAD_MOVE_SPONTANEOUS_RETURN;
+    strcpy(p.movement.household, "H1");
+    p.movement.household_size = 2;
+    p.movement.vehicles = 1;
+    p.movement.vulnerabilities = SARHAD_VULN_SINGLE_WOMAN;
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1698900000, &d, NULL, NULL));
+    ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM por_cancelled "
+                                   "WHERE number = 'POR123456'"));
+    /* An undocumented child of the same household. */
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 2), "AFG");
+    p.traveller.birth_date = D(2015, 3, 3);
+    p.movement.category = SARHAD_MOVE_SPONTANEOUS_RETURN;
+    strcpy(p.movement.household, "H1");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1698900000, &d, NULL, NULL));
+    /* The card shown again is known to be cancelled. */
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 9), "AFG");
+    numbered(&p, SARHAD_DOC_POR, "POR123456");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699500000, &d, NULL, NULL));
+    ASSERT(has_flag(&d, "por_cancelled"));
+
+    memset(&f, 0, sizeof(f));
+    memset(&rows, 0, sizeof(rows));
+    f.to = D(2023, 11, 5);
+    ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_RETURNS, &f, collect,
+                                   &rows, NULL));
+    ASSERT_EQ_INT(2, rows.count);
+    ASSERT_EQ_INT(2, rows.total);
+    ASSERT_EQ_STR("2023-10-30|TK|TORKHAM|undocumented|spontaneous_return|1|0|"
+                  "0|0|1",
+                  rows.last);
+    memset(&rows, 0, sizeof(rows));
+    memset(&f, 0, sizeof(f));
+    ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_RETURNS, &f, collect,
+                                   &rows, NULL));
+    ASSERT_EQ_INT(3, rows.total);
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+struct queue {
+    int count;
+    int64_t first;
+};
+
+static bool
+count_referral(void *ctx, const struct sarhad_referral *r)
+{
+    struct queue *q = ctx;
+
+    if (q->count++ == 0)
+        q->first = r->attempt_id;
+    return true;
+}
+
+TEST(ledger_referral_resolution)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("refer.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct sarhad_report_filter f;
+    struct queue q = {0, 0};
+    struct rows rows;
+    struct sarhad_error err;
+    int64_t id, seq;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 11, 5), "PAK");
+    numbered(&p, SARHAD_DOC_CNIC, "17301-1234567-1");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, &id, NULL));
+    ASSERT_EQ_INT(SARHAD_REFER, d.outcome);
+    ASSERT_OK(sarhad_ledger_referrals(store, "TK", count_referral, &q, NULL));
+    ASSERT_EQ_INT(1, q.count);
+    ASSERT_EQ_INT(id, q.first);
+    ASSERT_EQ_INT(SARHAD_EPERM,
+                  sarhad_ledger_resolve(ledger, id, SARHAD_ADMIT, "ok",
+                                        &officer, 1699000100, &seq, &err));
+    ASSERT_EQ_INT(SARHAD_EINVAL,
+                  sarhad_ledger_resolve(ledger, id, SARHAD_ADMIT, " ",
+                                        &supervisor, 1699000100, &seq, &err));
+    ASSERT_EQ_INT(SARHAD_ENOTFOUND,
+                  sarhad_ledger_resolve(ledger, id + 1, SARHAD_ADMIT, "ok",
+                                        &supervisor, 1699000100, &seq, &err));
+    ASSERT_OK(sarhad_ledger_resolve(ledger, id, SARHAD_ADMIT,
+                                    "Identity confirmed with NADRA",
+                                    &supervisor, 1699000100, &seq, NULL));
+    ASSERT(seq > 0);
+    ASSERT_EQ_INT(SARHAD_EEXIST,
+                  sarhad_ledger_resolve(ledger, id, SARHAD_REFUSE, "no",
+                                        &supervisor, 1699000200, &seq, &err));
+    q.count = 0;
+    ASSERT_OK(sarhad_ledger_referrals(store, NULL, count_referral, &q, NULL));
+    ASSERT_EQ_INT(0, q.count);
+    /* The daily figures count the attempt once, by its final outcome. */
+    memset(&f, 0, sizeof(f));
+    memset(&rows, 0, sizeof(rows));
+    ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_DAILY, &f, collect,
+                                   &rows, NULL));
+    ASSERT_EQ_INT(1, rows.count);
+    ASSERT_EQ_STR("2023-11-05|TK|TORKHAM|entry|PAK|admit|1", rows.last);
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM audit_log WHERE "
+                                   "kind = 'resolution'"));
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+static enum sarhad_status
+failing_screen(void *ctx, const struct sarhad_presentation *p,
+               struct sarhad_screening *out, struct sarhad_error *err)
+{
+    (void)ctx;
+    out->screened = true;
+    if (strcmp(p->traveller.nationality, "IRN") == 0)
+        return sarhad__fail(err, SARHAD_EIO, "screen", SIZE_MAX,
+                            "watchlist unavailable");
+    return SARHAD_OK;
+}
+
+TEST(ledger_batch_item_failure_spares_the_rest)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("batch.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    int64_t id;
+
+    ASSERT(store != NULL);
+    sarhad_ledger_set_screen(ledger, failing_screen, NULL);
+    ASSERT_OK(sarhad_store_begin(store, NULL));
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 5), "AFG");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, &id, NULL));
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 5), "IRN");
+    passport(&p, "X1234567");
+    ASSERT_EQ_INT(SARHAD_EIO, sarhad_ledger_cross(ledger, &p, &officer,
+                                                  1699000000, &d, &id, NULL));
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 5), "AFG");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, &id, NULL));
+    ASSERT_EQ_INT(2, id);
+    ASSERT_OK(sarhad_store_commit(store, NULL));
+    ASSERT_EQ_INT(2, scalar(store, "SELECT count(*) FROM attempt"));
+    ASSERT_EQ_INT(0, scalar(store, "SELECT count(*) FROM traveller"));
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+struct listed {
+    int count;
+    int last_version;
+    char text[64];
+};
+
+static bool
+list_policy(void *ctx, const struct sarhad_policy_info *pi)
+{
+    struct listed *l = ctx;
+
+    l->count++;
+    l->last_version = pi->version;
+    return true;
+}
+
+static void
+policy_text(void *ctx, const struct sarhad_policy_info *pi, const char *text,
+            size_t len)
+{
+    struct listed *l = ctx;
+
+    (void)pi;
+    snprintf(l->text, sizeof(l->text), "%.*s", (int)(len < 60 ? len : 60),
+             text);
+}
+
+TEST(ledger_policy_publication)
+{
+    static const char v2[] = "policy \"ledger-test\" version 2\n"
+                             "rule everyone \"Everyone is refused\"\n"
+                             "  refuse\n"
+                             "  reason closed \"The crossing is closed.\"\n"
+                             "end\n";
+    static const char bad[] = "policy \"x\" version 3\nrule\n";
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("publish.db", &ledger);
+    struct sarhad_policy_info pi;
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct sarhad_error err;
+    struct listed l;
+
+    ASSERT(store != NULL);
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_ledger_policy_publish(
+                      ledger, "bad", bad, sizeof(bad) - 1, &supervisor,
+                      1700000100, NULL, NULL, 0, NULL, &err));
+    ASSERT(err.line == 2);
+    ASSERT_OK(sarhad_ledger_policy_publish(ledger, "v2", v2, sizeof(v2) - 1,
+                                           &supervisor, 1700000100, &pi, NULL,
+                                           0, NULL, NULL));
+    ASSERT_EQ_INT(2, pi.number);
+    ASSERT_EQ_INT(SARHAD_EEXIST,
+                  sarhad_ledger_policy_publish(ledger, "v2", v2, sizeof(v2) - 1,
+                                               &supervisor, 1700000100, NULL,
+                                               NULL, 0, NULL, &err));
+    memset(&l, 0, sizeof(l));
+    ASSERT_OK(sarhad_ledger_policy_list(store, list_policy, &l, NULL));
+    ASSERT_EQ_INT(2, l.count);
+    ASSERT_EQ_INT(2, l.last_version);
+    ASSERT_OK(sarhad_ledger_policy_text(store, 1, policy_text, &l, NULL));
+    ASSERT(strncmp(l.text, "# ledger_test.policy", 20) == 0);
+    ASSERT_EQ_INT(SARHAD_ENOTFOUND,
+                  sarhad_ledger_policy_text(store, 3, policy_text, &l, &err));
+    /* Decisions now cite version 2. */
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 5), "AFG");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1700000200, &d, NULL, NULL));
+    ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
+    ASSERT_EQ_INT(2, d.policy_version);
+    sarhad_ledger_close(ledger);
+    /* A reopened ledger decides by the latest publication. */
+    ASSERT_OK(sarhad_ledger_open(&ledger, store, NULL));
+    ASSERT_EQ_INT(2, sarhad_policy_version(sarhad_ledger_policy(ledger)));
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+TEST(ledger_verify_finds_drift_and_tampering)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("drift.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 5), "AFG");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, NULL, NULL));
+    ASSERT_EQ_INT(0, problems(store));
+    ASSERT_OK(sarhad__store_exec(store->db,
+                                 "UPDATE daily_summary SET count = 5", NULL));
+    ASSERT_EQ_INT(2, problems_shown(store, false)); /* differs both ways */
+    ASSERT_OK(sarhad__store_exec(store->db,
+                                 "UPDATE daily_summary SET count = 1", NULL));
+    ASSERT_EQ_INT(0, problems(store));
+    /* An attempt cannot be edited through SQLite at all. */
+    ASSERT(sarhad__store_exec(store->db,
+                              "UPDATE attempt SET decision = 'refuse'",
+                              NULL) != SARHAD_OK);
+    ASSERT(sarhad__store_exec(store->db, "DELETE FROM attempt", NULL) !=
+           SARHAD_OK);
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+TEST(ledger_full_disk_and_read_only)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("full.db", &ledger);
+    struct sarhad_store_options ro = {false, true, NULL};
+    struct sarhad_store *reader = NULL;
+    struct sarhad_ledger *rl = NULL;
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct sarhad_error err;
+    enum sarhad_status s = SARHAD_OK;
+    long long before;
+    char path[300];
+    int i;
+
+    ASSERT(store != NULL);
+    /* Cap the file at its current size plus a little: a full disk. */
+    ASSERT_OK(
+        sarhad__store_exec(store->db, "PRAGMA journal_mode=DELETE", NULL));
+    ASSERT(scalar(store, "PRAGMA max_page_count = 60") > 0);
+    for (i = 0; i < 5000 && s == SARHAD_OK; i++) {
+        begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 5), "AFG");
+        s = sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, NULL,
+                                &err);
+    }
+    ASSERT_EQ_INT(SARHAD_EIO, s);
+    ASSERT(strstr(err.message, "disk is full") != NULL);
+    before = scalar(store, "SELECT count(*) FROM attempt");
+    ASSERT_EQ_INT(i - 1, before);
+    ASSERT_EQ_INT(0, problems(store));
+
+    /* A read-only store refuses to record, and says so. */
+    snprintf(path, sizeof(path), "%s/full.db", test_tmpdir());
+    ASSERT_OK(sarhad_store_open(&reader, path, &ro, NULL));
+    ASSERT_OK(sarhad_ledger_open(&rl, reader, NULL));
+    ASSERT_EQ_INT(
+        SARHAD_EPERM,
+        sarhad_ledger_cross(rl, &p, &officer, 1699000000, &d, NULL, &err));
+    sarhad_ledger_close(rl);
+    sarhad_store_close(reader);
+    ASSERT_EQ_INT(before, scalar(store, "SELECT count(*) FROM attempt"));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+TEST(ledger_cross_allocation_failures)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("oom.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    enum sarhad_status s = SARHAD_ENOMEM;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 11, 5), "AFG");
+    passport(&p, "P01234567");
+    visa(&p, "V1234567", SARHAD_ENTRIES_DOUBLE, 30);
+    for (long n = 1; s == SARHAD_ENOMEM && n < 100; n++) {
+        long live = test_alloc_live();
+        test_alloc_fail_at(n);
+        s = sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, NULL,
+                                NULL);
+        test_alloc_fail_at(0);
+        ASSERT(s == SARHAD_OK || s == SARHAD_ENOMEM);
+        ASSERT_EQ_INT(live, test_alloc_live());
+        if (s == SARHAD_ENOMEM)
+            ASSERT_EQ_INT(0, scalar(store, "SELECT count(*) FROM attempt"));
+    }
+    ASSERT_EQ_INT(SARHAD_OK, s);
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM attempt"));
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+TEST(ledger_generate_and_report)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("gen.db", &ledger);
+    struct sarhad_report_filter f;
+    struct rows rows;
+    struct sarhad_error err;
+
+    ASSERT(store != NULL);
+    ASSERT_OK(sarhad_ledger_generate(ledger, D(2023, 11, 1), 3, 200, 7,
+                                     &officer, NULL, NULL, NULL));
+    ASSERT_EQ_INT(600, scalar(store, "SELECT count(*) FROM attempt"));
+    memset(&f, 0, sizeof(f));
+    memset(&rows, 0, sizeof(rows));
+    ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_DAILY, &f, collect,
+                                   &rows, NULL));
+    ASSERT_EQ_INT(600, rows.total);
+    f.from = D(2023, 11, 2);
+    f.to = D(2023, 11, 2);
+    memset(&rows, 0, sizeof(rows));
+    ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_DAILY, &f, collect,
+                                   &rows, NULL));
+    ASSERT_EQ_INT(200, rows.total);
+    strcpy(f.post, "ELSEWHERE");
+    memset(&rows, 0, sizeof(rows));
+    ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_REFUSALS, &f, collect,
+                                   &rows, NULL));
+    ASSERT_EQ_INT(0, rows.count);
+    f.from = D(2023, 11, 3);
+    ASSERT_EQ_INT(SARHAD_EINVAL,
+                  sarhad_ledger_report(store, SARHAD_REPORT_DAILY, &f, collect,
+                                       &rows, &err));
+    /* Returns in the 2023 proportions: mostly undocumented. */
+    ASSERT(scalar(store, "SELECT count(*) FROM movement WHERE "
+                         "documentation = 'undocumented'") >
+           scalar(store, "SELECT count(*) FROM movement WHERE "
+                         "documentation IN ('por', 'acc')"));
+    ASSERT(scalar(store, "SELECT count(*) FROM attempt WHERE "
+                         "decision = 'refuse'") > 0);
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+TEST(ledger_migration_5_fills_returns_daily)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("migrate5.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct sarhad_report_filter f;
+    struct rows before, after;
+    char path[300];
+
+    ASSERT(store != NULL);
+    begin(&p, "BARABCHA", SARHAD_EXIT, D(2023, 11, 2), "AFG");
+    p.movement.category = SARHAD_MOVE_DEPORTATION;
+    p.movement.vehicles = 2;
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1698900000, &d, NULL, NULL));
+    memset(&f, 0, sizeof(f));
+    memset(&before, 0, sizeof(before));
+    ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_RETURNS, &f, collect,
+                                   &before, NULL));
+    /* Take the store back to version 4, as an older sarhad left it. */
+    ASSERT_OK(sarhad__store_exec(store->db,
+                                 "DROP TABLE returns_daily;"
+                                 "UPDATE schema_version SET version = 4"
+                                 " WHERE component = 'ledger'",
+                                 NULL));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+    snprintf(path, sizeof(path), "%s/migrate5.db", test_tmpdir());
+    store = NULL;
+    ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
+    ASSERT_EQ_INT(5, sarhad__store_version(store->db, "ledger"));
+    memset(&after, 0, sizeof(after));
+    ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_RETURNS, &f, collect,
+                                   &after, NULL));
+    ASSERT_EQ_INT(1, after.count);
+    ASSERT_EQ_STR(before.last, after.last);
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_store_close(store);
+}

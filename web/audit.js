@@ -1,0 +1,84 @@
+/*
+ * audit.js - the auditor's page: the audit log a page at a time (GET
+ * /v1/audit?from=&limit=) and the verification of the hash chain and its
+ * signed checkpoints (GET /v1/audit/verify): ok, or the first bad entry
+ * and what is wrong with it.
+ */
+'use strict';
+
+(function () {
+    const S = window.Sarhad;
+    const $ = S.$;
+    const PAGE = 50;
+    let from = 1;
+    let pages = []; // start of each page seen, for "Previous"
+    let next = null;
+
+    function summary(detail) {
+        if (!detail || typeof detail !== 'object') return detail === undefined ? '' : String(detail);
+        const d = { ...detail };
+        if (d.decision && typeof d.decision === 'object') {
+            d.decision = d.decision.decision + ' (' + d.decision.rule + ')';
+        }
+        return Object.entries(d).map(([k, v]) => k + '=' + (typeof v === 'object' ? JSON.stringify(v) : v)).join(' ');
+    }
+
+    async function load(start) {
+        from = Math.max(1, start);
+        $('audit-from').value = String(from);
+        const r = await S.api('GET', '/v1/audit?from=' + from + '&limit=' + PAGE);
+        const body = S.clear($('audit-table').tBodies[0]);
+        if (!r.ok) { $('audit-range').textContent = r.data.message || 'The log cannot be read.'; return; }
+        const entries = r.data.entries || [];
+        for (const e of entries) {
+            const a = e.actor || {};
+            body.append(S.el('tr', { 'data-seq': String(e.seq) },
+                S.el('td', { class: 'num' }, String(e.seq)), S.el('td', {}, S.fmtTime(e.at)),
+                S.el('td', {}, a.user), S.el('td', {}, a.role), S.el('td', {}, a.address || '—'),
+                S.el('td', {}, e.kind), S.el('td', {}, e.subject),
+                S.el('td', { class: 'detail' }, summary(e.detail))));
+        }
+        next = entries.length === PAGE && r.data.next ? r.data.next : null;
+        $('audit-range').textContent = entries.length
+            ? 'Entries ' + entries[0].seq + '–' + entries[entries.length - 1].seq
+            : 'No entries from #' + from + '.';
+        $('audit-next').disabled = next === null;
+        $('audit-prev').disabled = from <= 1;
+    }
+
+    async function verify() {
+        const box = S.clear($('audit-verify-result'));
+        box.append(S.el('p', { class: 'muted' }, 'Verifying…'));
+        const r = await S.api('GET', '/v1/audit/verify');
+        S.clear(box);
+        if (!r.ok) { box.append(S.el('p', { class: 'bad' }, r.data.message || 'The log cannot be verified.')); return; }
+        const v = r.data;
+        const card = S.el('div', { class: 'card verify ' + (v.ok ? 'result-ok' : 'result-bad'), role: 'status' });
+        if (v.ok) {
+            card.append(S.el('p', { class: 'ok' }, 'Chain verified: nothing was altered.'),
+                S.el('p', {}, v.checked + ' entries checked against ' + v.checkpoints + ' signed checkpoints.'));
+        } else {
+            card.append(S.el('p', { class: 'bad' }, 'The log is broken' +
+                (v.first_bad ? ' at entry #' + v.first_bad : '') + '.'),
+            S.el('p', {}, 'Why: ' + (v.problem || 'not stated')),
+            S.el('p', { class: 'muted' }, v.checked + ' entries checked, ' + v.checkpoints + ' checkpoints.'));
+            if (v.first_bad) {
+                card.append(S.el('button', { type: 'button', class: 'secondary',
+                    onclick: () => load(Math.max(1, v.first_bad - 2)) }, 'Show entry #' + v.first_bad));
+            }
+        }
+        box.append(card);
+    }
+
+    S.section('audit', { show() { pages = []; load(1); } });
+    document.addEventListener('DOMContentLoaded', () => {
+        $('audit-verify').addEventListener('click', verify);
+        $('audit-first').addEventListener('click', () => { pages = []; load(1); });
+        $('audit-next').addEventListener('click', () => { if (next) { pages.push(from); load(next); } });
+        $('audit-prev').addEventListener('click', () => load(pages.length ? pages.pop() : from - PAGE));
+        $('audit-go').addEventListener('click', () => { pages = []; load(Number($('audit-from').value) || 1); });
+        $('audit-from').addEventListener('keydown', (ev) => {
+            if (ev.key === 'Enter') { ev.preventDefault(); $('audit-go').click(); }
+        });
+    });
+})();

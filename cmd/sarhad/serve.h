@@ -71,6 +71,7 @@ struct job {
     enum sarhad_status status;
     struct sarhad_error err;
     bool is_write_error; /* a store failure: the whole batch is undone */
+    bool alone; /* runs outside any batch, in a transaction of its own */
 };
 
 struct request {
@@ -163,6 +164,10 @@ void serve_writer_stop(struct server *srv);
 void serve_submit(struct server *srv, struct request *req,
                   void (*run)(struct server *, struct request *),
                   void (*done)(struct server *, struct request *));
+/* The same, for a job that runs outside any batch (policy publication). */
+void serve_submit_alone(struct server *srv, struct request *req,
+                        void (*run)(struct server *, struct request *),
+                        void (*done)(struct server *, struct request *));
 
 /* serve_json.c: answers and bodies. */
 void serve_reply_json(struct request *req, unsigned status, json_t *doc);

@@ -387,5 +387,5 @@ route_policy_publish(struct server *srv, struct request *req)
     }
     d = policy_body(req);
     if (d != NULL)
-        serve_submit(srv, req, publish_run, publish_done);
+        serve_submit_alone(srv, req, publish_run, publish_done);
 }

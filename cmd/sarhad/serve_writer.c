@@ -13,11 +13,12 @@
 #include <stdio.h>
 #include <string.h>
 
-void
-serve_submit(struct server *srv, struct request *req,
-             void (*run)(struct server *, struct request *),
-             void (*done)(struct server *, struct request *))
+static void
+submit(struct server *srv, struct request *req,
+       void (*run)(struct server *, struct request *),
+       void (*done)(struct server *, struct request *), bool alone)
 {
+    req->job.alone = alone;
     req->job.run = run;
     req->job.done = done;
     req->job.next = NULL;
@@ -36,6 +37,22 @@ serve_submit(struct server *srv, struct request *req,
     srv->queued++;
     pthread_cond_signal(&srv->cv);
     pthread_mutex_unlock(&srv->mu);
+}
+
+void
+serve_submit(struct server *srv, struct request *req,
+             void (*run)(struct server *, struct request *),
+             void (*done)(struct server *, struct request *))
+{
+    submit(srv, req, run, done, false);
+}
+
+void
+serve_submit_alone(struct server *srv, struct request *req,
+                   void (*run)(struct server *, struct request *),
+                   void (*done)(struct server *, struct request *))
+{
+    submit(srv, req, run, done, true);
 }
 
 static struct request *
@@ -108,6 +125,22 @@ run_batch(struct server *srv, struct job *batch, size_t count)
     }
 }
 
+/*
+ * A job that must not share a transaction (a policy publication switches
+ * the ledger's policy when it commits) runs on its own between batches.
+ */
+static void
+run_alone(struct server *srv, struct job *j)
+{
+    struct request *req = job_request(j);
+
+    j->run(srv, req);
+    atomic_fetch_add(&srv->metrics.batches, 1);
+    atomic_fetch_add(&srv->metrics.batch_items, 1);
+    req->resumed = true;
+    MHD_resume_connection(req->conn);
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -125,7 +158,9 @@ writer_main(void *arg)
             break;
         }
         batch = last = srv->head;
-        for (n = 1; n < SERVE_MAX_BATCH && last->next != NULL; n++)
+        for (n = 1; !batch->alone && n < SERVE_MAX_BATCH &&
+                    last->next != NULL && !last->next->alone;
+             n++)
             last = last->next;
         srv->head = last->next;
         if (srv->head == NULL)
@@ -133,7 +168,10 @@ writer_main(void *arg)
         last->next = NULL;
         srv->queued -= n;
         pthread_mutex_unlock(&srv->mu);
-        run_batch(srv, batch, n);
+        if (batch->alone)
+            run_alone(srv, batch);
+        else
+            run_batch(srv, batch, n);
     }
     return NULL;
 }

@@ -17,7 +17,7 @@
 /* How many names a query may send to the scorer before it stops adding
  * the least selective key pairs (the most selective are always used). */
 #define CANDIDATE_CAP  200000 /* names gathered from the postings */
-#define SCORE_CAP      1500  /* names handed to the scorer */
+#define SCORE_CAP      1500   /* names handed to the scorer */
 #define MAX_EXPANSIONS 8
 #define QUERY_KEYS     11 /* six words and five joined pairs */
 

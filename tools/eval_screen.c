@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define COUNT(a)    (sizeof(a) / sizeof((a)[0]))
 #define MAX_ENTRIES 40000
 #define SYNTH_LIST  5000
 #define INNOCENTS   (getenv("EVAL_QUICK") ? 500 : 10000)
@@ -50,36 +50,46 @@ rnd(uint32_t n)
 
 /* Given names of the region as commonly written in Latin letters. */
 static const char *const given[] = {
-    "Abdul Basir", "Abdul Hakim", "Abdul Wahid", "Ahmad", "Ahmed Shah",
-    "Ajmal", "Akbar", "Akhtar", "Amanullah", "Amin", "Anwar", "Arif",
-    "Asadullah", "Ashraf", "Aziz", "Baz Mohammad", "Bashir", "Bilal",
-    "Daud", "Dost Mohammad", "Ehsan", "Faiz", "Farid", "Faridullah",
-    "Fazal", "Fazal Rahim", "Ghulam Haider", "Ghulam Rasool", "Gul Agha",
-    "Gul Mohammad", "Habib", "Habibullah", "Hamid", "Haroon", "Hayatullah",
-    "Hazrat", "Ibrahim", "Idrees", "Ihsanullah", "Imran", "Inayat",
-    "Iqbal", "Ismail", "Jamil", "Javed", "Kamal", "Karim", "Khalid",
-    "Khan Mohammad", "Latif", "Mahmood", "Majeed", "Mansoor", "Masood",
-    "Mir Ahmad", "Mohammad Akram", "Mohammad Hanif", "Mohammad Nabi",
-    "Mohammad Sadiq", "Mohammad Yousaf", "Muhammad Ali", "Muhammad Asif",
-    "Muhammad Ilyas", "Mujeeb", "Munir", "Naeem", "Najibullah", "Nasir",
-    "Naveed", "Nazir", "Niamatullah", "Noor Ahmad", "Noor Mohammad",
-    "Obaidullah", "Qadir", "Qasim", "Rafiq", "Rahim", "Rahmatullah",
-    "Rashid", "Rauf", "Rehmat", "Saeed", "Saifullah", "Salim", "Sami",
-    "Samiullah", "Sardar", "Shafiq", "Shah Mahmood", "Shahid", "Sharif",
-    "Sher Ali", "Shoaib", "Sultan", "Tahir", "Tariq", "Umar", "Usman",
-    "Wahid", "Waheed", "Waliullah", "Yaqoob", "Yasin", "Younis", "Zahid",
-    "Zahir", "Zakir", "Zalmai", "Zia", "Ziaullah",
+    "Abdul Basir",    "Abdul Hakim",   "Abdul Wahid",    "Ahmad",
+    "Ahmed Shah",     "Ajmal",         "Akbar",          "Akhtar",
+    "Amanullah",      "Amin",          "Anwar",          "Arif",
+    "Asadullah",      "Ashraf",        "Aziz",           "Baz Mohammad",
+    "Bashir",         "Bilal",         "Daud",           "Dost Mohammad",
+    "Ehsan",          "Faiz",          "Farid",          "Faridullah",
+    "Fazal",          "Fazal Rahim",   "Ghulam Haider",  "Ghulam Rasool",
+    "Gul Agha",       "Gul Mohammad",  "Habib",          "Habibullah",
+    "Hamid",          "Haroon",        "Hayatullah",     "Hazrat",
+    "Ibrahim",        "Idrees",        "Ihsanullah",     "Imran",
+    "Inayat",         "Iqbal",         "Ismail",         "Jamil",
+    "Javed",          "Kamal",         "Karim",          "Khalid",
+    "Khan Mohammad",  "Latif",         "Mahmood",        "Majeed",
+    "Mansoor",        "Masood",        "Mir Ahmad",      "Mohammad Akram",
+    "Mohammad Hanif", "Mohammad Nabi", "Mohammad Sadiq", "Mohammad Yousaf",
+    "Muhammad Ali",   "Muhammad Asif", "Muhammad Ilyas", "Mujeeb",
+    "Munir",          "Naeem",         "Najibullah",     "Nasir",
+    "Naveed",         "Nazir",         "Niamatullah",    "Noor Ahmad",
+    "Noor Mohammad",  "Obaidullah",    "Qadir",          "Qasim",
+    "Rafiq",          "Rahim",         "Rahmatullah",    "Rashid",
+    "Rauf",           "Rehmat",        "Saeed",          "Saifullah",
+    "Salim",          "Sami",          "Samiullah",      "Sardar",
+    "Shafiq",         "Shah Mahmood",  "Shahid",         "Sharif",
+    "Sher Ali",       "Shoaib",        "Sultan",         "Tahir",
+    "Tariq",          "Umar",          "Usman",          "Wahid",
+    "Waheed",         "Waliullah",     "Yaqoob",         "Yasin",
+    "Younis",         "Zahid",         "Zahir",          "Zakir",
+    "Zalmai",         "Zia",           "Ziaullah",
 };
 
 /* Family, tribal and clan names. */
 static const char *const family[] = {
-    "Achakzai", "Afridi", "Ahmadzai", "Akhund", "Alizai", "Amiri",
-    "Atmar", "Awan", "Baloch", "Bangash", "Barakzai", "Durrani", "Ghilzai",
-    "Hotak", "Jadoon", "Kakar", "Karzai", "Khan", "Khattak", "Khalil",
-    "Mangal", "Mehsud", "Mohmand", "Momand", "Niazi", "Noorzai", "Orakzai",
-    "Popalzai", "Qureshi", "Rahimi", "Safi", "Sahak", "Shinwari",
-    "Stanikzai", "Sultani", "Tareen", "Wardak", "Wazir", "Yousafzai",
-    "Zadran", "Zazai", "Khan", "Khan", "Shah", "Gul", "Jan",
+    "Achakzai", "Afridi",  "Ahmadzai",  "Akhund",    "Alizai",   "Amiri",
+    "Atmar",    "Awan",    "Baloch",    "Bangash",   "Barakzai", "Durrani",
+    "Ghilzai",  "Hotak",   "Jadoon",    "Kakar",     "Karzai",   "Khan",
+    "Khattak",  "Khalil",  "Mangal",    "Mehsud",    "Mohmand",  "Momand",
+    "Niazi",    "Noorzai", "Orakzai",   "Popalzai",  "Qureshi",  "Rahimi",
+    "Safi",     "Sahak",   "Shinwari",  "Stanikzai", "Sultani",  "Tareen",
+    "Wardak",   "Wazir",   "Yousafzai", "Zadran",    "Zazai",    "Khan",
+    "Khan",     "Shah",    "Gul",       "Jan",
 };
 
 /* Whole-word spelling alternatives, as they turn up in documents. */
@@ -139,9 +149,8 @@ static const char *const spellings[][6] = {
 };
 
 /* Titles people add or leave out. */
-static const char *const add_titles[] = {"MULLAH", "MAULVI", "HAJI",
-                                         "SHEIKH", "QARI", "MAWLAWI",
-                                         "HAJJI", "MOULVI"};
+static const char *const add_titles[] = {
+    "MULLAH", "MAULVI", "HAJI", "SHEIKH", "QARI", "MAWLAWI", "HAJJI", "MOULVI"};
 
 /* Common elements that collide ("Muhammad Khan"). */
 static const char *const common[] = {"Muhammad", "Mohammad", "Ahmad",
@@ -192,8 +201,8 @@ take_entry(void *ctx, const struct sarhad_watchlist_entry *e)
     l->year = e->birth_count > 0 ? e->births[0].from.year : 0;
     /* Taliban (TAi) and Al-Qaida (QDi) entries carry the names the
      * variant rules are about. */
-    l->regional = strncmp(e->id, "TAi.", 4) == 0 ||
-                  strncmp(e->id, "QDi.", 4) == 0;
+    l->regional =
+        strncmp(e->id, "TAi.", 4) == 0 || strncmp(e->id, "QDi.", 4) == 0;
     return 0;
 }
 
@@ -219,9 +228,8 @@ add_synthetic(void)
         snprintf(e.id, sizeof(e.id), "S-%05d", i);
         synth_name(e.names[0], sizeof(e.names[0]));
         e.name_count = 1;
-        e.births[0].from = (struct sarhad_date){(int16_t)y,
-                                                (uint8_t)(1 + rnd(12)),
-                                                (uint8_t)(1 + rnd(28))};
+        e.births[0].from = (struct sarhad_date){
+            (int16_t)y, (uint8_t)(1 + rnd(12)), (uint8_t)(1 + rnd(28))};
         e.births[0].to = e.births[0].from;
         e.birth_count = 1;
         snprintf(e.nationalities[0], 4, "%s", rnd(2) ? "AFG" : "PAK");
@@ -233,7 +241,8 @@ add_synthetic(void)
     }
 }
 
-/* ---- token helpers -------------------------------------------------------- */
+/* ---- token helpers --------------------------------------------------------
+ */
 
 struct toks {
     char t[12][64];
@@ -357,7 +366,8 @@ v_spelling(char *out, size_t cap, const struct listed *l)
                 int alts = 0;
                 while (alts < 5 && spellings[s][alts + 1] != NULL)
                     alts++;
-                snprintf(k.t[i], 64, "%s", spellings[s][1 + rnd((uint32_t)alts)]);
+                snprintf(k.t[i], 64, "%s",
+                         spellings[s][1 + rnd((uint32_t)alts)]);
                 changed = true;
                 break;
             }
@@ -431,9 +441,8 @@ v_particles(char *out, size_t cap, const struct listed *l)
 static bool
 v_typo(char *out, size_t cap, const struct listed *l)
 {
-    static const char *const ocr[][2] = {{"M", "RN"}, {"D", "CL"},
-                                         {"I", "L"},  {"O", "Q"},
-                                         {"E", "F"},  {"H", "N"},
+    static const char *const ocr[][2] = {{"M", "RN"}, {"D", "CL"}, {"I", "L"},
+                                         {"O", "Q"},  {"E", "F"},  {"H", "N"},
                                          {"U", "V"},  {"B", "8"}};
     struct toks k;
     int best = -1;
@@ -532,7 +541,8 @@ v_mrz(char *out, size_t cap, const struct listed *l)
     return true;
 }
 
-/* ---- running queries ------------------------------------------------------- */
+/* ---- running queries -------------------------------------------------------
+ */
 
 static int threshold = SARHAD_SCREEN_DEFAULT_THRESHOLD;
 
@@ -616,8 +626,8 @@ run_family(const struct sarhad_screener *s, const char *name, variant_fn fn,
         t.top5 += rank_of(s, v, 0, NULL, l->id, 0, NULL) > 0;
         if (l->year != 0) {
             t.n_dob++;
-            t.hit_dob += rank_of(s, v, l->year, NULL, l->id, threshold,
-                                 NULL) > 0;
+            t.hit_dob +=
+                rank_of(s, v, l->year, NULL, l->id, threshold, NULL) > 0;
         }
     }
     report(&t);
@@ -674,11 +684,11 @@ cross_script(void)
             continue;
         a2l.n++;
         l2a.n++;
-        a2l.hit_nodob += rank_of(lat, l->arabic, 0, NULL, l->id, threshold,
-                                 NULL) > 0;
+        a2l.hit_nodob +=
+            rank_of(lat, l->arabic, 0, NULL, l->id, threshold, NULL) > 0;
         a2l.top5 += rank_of(lat, l->arabic, 0, NULL, l->id, 0, NULL) > 0;
-        l2a.hit_nodob += rank_of(ara, l->latin, 0, NULL, l->id, threshold,
-                                 NULL) > 0;
+        l2a.hit_nodob +=
+            rank_of(ara, l->latin, 0, NULL, l->id, threshold, NULL) > 0;
         l2a.top5 += rank_of(ara, l->latin, 0, NULL, l->id, 0, NULL) > 0;
         if (l->year != 0) {
             a2l.n_dob++;
@@ -691,9 +701,8 @@ cross_script(void)
     }
     report(&a2l);
     report(&l2a);
-    printf("%-22s %6u                               %6.3f\n",
-           "across scripts", a2l.n + l2a.n,
-           (double)(a2l.top5 + l2a.top5) / (a2l.n + l2a.n));
+    printf("%-22s %6u                               %6.3f\n", "across scripts",
+           a2l.n + l2a.n, (double)(a2l.top5 + l2a.top5) / (a2l.n + l2a.n));
     sarhad_screener_close(lat);
     sarhad_screener_close(ara);
 }
@@ -716,13 +725,11 @@ innocents(const struct sarhad_screener *s)
     printf("\ninnocent travellers (%d synthetic names of the region):\n"
            "  alerts per 1,000 with a birth date:    %6.2f\n"
            "  alerts per 1,000 without a birth date: %6.2f\n",
-           INNOCENTS, 1000.0 * with / INNOCENTS,
-           1000.0 * without / INNOCENTS);
+           INNOCENTS, 1000.0 * with / INNOCENTS, 1000.0 * without / INNOCENTS);
 }
 
 static void
-hard_negatives(const struct sarhad_screener *s, unsigned tp_dob,
-               unsigned n_dob)
+hard_negatives(const struct sarhad_screener *s, unsigned tp_dob, unsigned n_dob)
 {
     unsigned n[3] = {0, 0, 0}, fp_dob[3] = {0, 0, 0}, fp_nodob[3] = {0, 0, 0};
     unsigned a;
@@ -754,10 +761,10 @@ hard_negatives(const struct sarhad_screener *s, unsigned tp_dob,
             for (char *p = name; *p; p++)
                 if (*p == '_')
                     *p = ' ';
-            fp_dob[1] += rank_of(s, name, l->year + 25, NULL, l->id,
-                                 threshold, NULL) > 0;
-            fp_nodob[1] += rank_of(s, name, 0, NULL, l->id, threshold,
-                                   NULL) > 0;
+            fp_dob[1] += rank_of(s, name, l->year + 25, NULL, l->id, threshold,
+                                 NULL) > 0;
+            fp_nodob[1] +=
+                rank_of(s, name, 0, NULL, l->id, threshold, NULL) > 0;
         }
     }
     for (int i = 0; i < 2000; i++) {
@@ -778,9 +785,8 @@ hard_negatives(const struct sarhad_screener *s, unsigned tp_dob,
     printf("\nhard negatives (alert rate; lower is better):\n"
            "%-34s %6s %12s %14s\n",
            "kind", "n", "with dob", "without dob");
-    printf("%-34s %6u %12.3f %14s\n",
-           "same name, other birth date+father", n[0],
-           (double)fp_dob[0] / n[0], "(is a hit)");
+    printf("%-34s %6u %12.3f %14s\n", "same name, other birth date+father",
+           n[0], (double)fp_dob[0] / n[0], "(is a hit)");
     printf("%-34s %6u %12.3f %14.3f\n", "relative (other given name)", n[1],
            (double)fp_dob[1] / n[1], (double)fp_nodob[1] / n[1]);
     printf("%-34s %6u %12.3f %14.3f\n", "\"Muhammad Khan\" collisions", n[2],
@@ -800,8 +806,8 @@ hard_negatives(const struct sarhad_screener *s, unsigned tp_dob,
 int
 main(int argc, char **argv)
 {
-    const char *path = argc > 1 ? argv[1]
-                                : "/work/shared/data/un-consolidated-list.xml";
+    const char *path =
+        argc > 1 ? argv[1] : "/work/shared/data/un-consolidated-list.xml";
     struct sarhad_screener *s;
     struct tally all = {"all variant families", 0, 0, 0, 0, 0};
     unsigned tp_dob = 0;

@@ -137,7 +137,9 @@ open_store(struct server *srv, const struct options *o)
         return 1;
     }
     snprintf(srv->post, sizeof(srv->post), "%s", sarhad_store_post(srv->store));
-    return serve_open_ledger(srv);
+    if (serve_open_ledger(srv) != 0)
+        return 1;
+    return serve_open_screener(srv);
 }
 
 static void
@@ -182,6 +184,7 @@ shut_down(struct server *srv)
         !srv->quiet)
         fprintf(stderr, "sarhad serve: final checkpoint: %s\n", err.message);
     serve_close_ledger(srv);
+    serve_close_screener(srv);
     sarhad_audit_key_free(srv->key);
     sarhad_store_close(srv->store);
     free(srv->cert_pem);

@@ -103,6 +103,31 @@ e2e_main() {
     check "audit verify" 200 "$(req GET /v1/audit/verify "${T[auditor]}")"
     check "audit verify ok" true "$(field .ok)"
 
+    # ---- watchlists: import, screen, and screening inside a decision ---
+    check "no watchlist yet: screen finds nothing" 0 "$(req POST /v1/screen "${T[officer]}" '{"name":"Amina Khan"}' >/dev/null; field '.hits | length')"
+    jq -Rs '{format:"un-xml", source:"un-consolidated-list.xml", text:.}' \
+        ../shared/data/un-consolidated-list.xml >"$dir/un.json"
+    check "an officer may not import a list" 403 "$(req POST /v1/watchlists "${T[officer]}" "@$dir/un.json")"
+    check "an admin imports the UN list" 201 "$(req POST /v1/watchlists "${T[admin]}" "@$dir/un.json")"
+    check "... all 730 individuals" 730 "$(field .version.entries)"
+    check "a bad format is named" invalid "$(req POST /v1/watchlists "${T[admin]}" '{"format":"pdf","text":"x"}' >/dev/null; field .code)"
+    check "... with its field" format "$(field .field)"
+    check "a malformed CSV is refused" 400 "$(req POST /v1/watchlists "${T[admin]}" '{"format":"csv","text":"id,name\n"}')"
+    printf '%s\n' 'id,name,aliases,birth_date,nationality,father_name' \
+        'E2E-1,Amina Khan,Amena Khaan,1990-01-01,AFG,' >"$dir/list.csv"
+    jq -Rs '{format:"csv", source:"e2e.csv", text:.}' "$dir/list.csv" >"$dir/list.json"
+    check "an admin imports a CSV list" 201 "$(req POST /v1/watchlists "${T[admin]}" "@$dir/list.json")"
+    check "versions are listed, newest first" v2 "$(req GET /v1/watchlists "${T[auditor]}" >/dev/null; field '.versions[0].label')"
+    check "an officer screens a name" 200 "$(req POST /v1/screen "${T[officer]}" '{"name":"AMINA KHAN","birth_date":"1990-01-01","nationality":"AFG"}')"
+    check "... and gets the listed entry" E2E-1 "$(field '.hits[0].id')"
+    check_not "... with why it matched" "" "$(field '.hits[0].why')"
+    check "an analyst may not screen" 403 "$(req POST /v1/screen "${T[analyst]}" '{"name":"Amina Khan"}')"
+    check "a bad birth date is named" birth_date "$(req POST /v1/screen "${T[officer]}" '{"name":"A","birth_date":"1990-13-01"}' >/dev/null; field .field)"
+    check "a listed traveller is referred" refer "$(req POST /v1/decisions "${T[officer]}" "@$here/presentation.json" >/dev/null; field .decision)"
+    check "... by the watchlist rule" watchlist "$(field .rule)"
+    check "... with the hit in the decision" E2E-1 "$(field '.flags.watchlist_hits[0].entry_id')"
+    check "the import is in the audit log" watchlist_imported "$(req GET '/v1/audit?from=1&limit=500' "${T[auditor]}" >/dev/null; field '[.entries[] | select(.kind == "watchlist_imported")][0].kind')"
+
     # ---- referrals -----------------------------------------------------
     check "a bad MRZ is referred" refer "$(req POST /v1/decisions "${T[officer]}" "@$here/presentation_refer.json" >/dev/null; field .decision)"
     local ref

@@ -524,33 +524,6 @@ find_posting(const struct scr_posting *p, size_t count, uint64_t key)
     return lo < count && p[lo].key == key ? &p[lo] : NULL;
 }
 
-static size_t
-osa_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t d[24][24];
-
-    if (la > 23 || lb > 23)
-        return 99;
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < c)
-                c = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < c)
-                c = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-                a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
-                c = d[i - 2][j - 2] + 1;
-            d[i][j] = c;
-        }
-    return d[la][lb];
-}
-
 /* The listed keys within one edit of key (itself first when listed),
  * the most frequent first when there are more than cap. */
 static size_t
@@ -593,7 +566,7 @@ expand(const struct sarhad_screener *s, const char *key, uint32_t *out,
             for (size_t i = 0; i < nf && !seen; i++)
                 seen = found[i] == k;
             if (!seen && strlen(s->keys.items[k]) >= 2 &&
-                osa_distance(s->keys.items[k], key) <= 1)
+                sarhad__osa_distance(s->keys.items[k], key) <= 1)
                 found[nf++] = k;
         }
     }

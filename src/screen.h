@@ -137,4 +137,12 @@ bool sarhad__screen_candidates(const struct sarhad_screener *s,
 int sarhad__screen_name_score(const struct sarhad_name *a,
                               const struct sarhad_name *b);
 
+/*
+ * The optimal-string-alignment (restricted Damerau-Levenshtein) distance
+ * of two strings: insertions, deletions, substitutions and transpositions
+ * of neighbours.  Strings over 32 bytes get the longer length, which is
+ * more than any edit threshold the screener uses.  (screen_score.c)
+ */
+size_t sarhad__osa_distance(const char *a, const char *b);
+
 #endif /* SARHAD_SCREEN_H */

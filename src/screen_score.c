@@ -64,8 +64,8 @@ static const char *const reasons[] = {
     "written joined",
 };
 
-static size_t
-osa(const char *a, const char *b)
+size_t
+sarhad__osa_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     size_t d[33][33];
@@ -124,7 +124,7 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
             *why = "same consonants (script)";
             return va == vb ? 93 : 84;
         }
-        d = osa(a->folded, b->folded);
+        d = sarhad__osa_distance(a->folded, b->folded);
         *why = "vowel variant";
         /* Vowels carry more of a short name (Umar, Amir, Mir). */
         if (strlen(a->key) <= 2)
@@ -154,7 +154,7 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         if (vowelless) {
             /* Without vowels only the consonants can be compared: one
              * consonant apart in a long skeleton. */
-            if (kl < 5 || osa(a->key, b->key) != 1)
+            if (kl < 5 || sarhad__osa_distance(a->key, b->key) != 1)
                 return 0;
             *why = "one consonant differs";
             return 74;
@@ -163,7 +163,7 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
          * distance is counted. */
         if ((fl - (fa < fb ? fa : fb)) * 100 > fl * 30)
             return 0;
-        fd = osa(a->folded, b->folded);
+        fd = sarhad__osa_distance(a->folded, b->folded);
         /* Short names differ by a letter and are other names (Turi and
          * Guri); a long one may carry a typo or two. */
         if (fd > (fl <= 4 ? 0u : fl <= 7 ? 1u : 2u))

@@ -4,8 +4,8 @@
 # document against the routes, every role against every route, the
 # contract (sessions, decisions, policies, audit verify, health), bad and
 # oversized bodies, wrong passwords and throttling, cookies and CSRF, the
-# embedded web console's files and headers,
-# logout and expiry, referrals, reports, audit tampering, and a graceful
+# embedded web console's files and headers, watchlist import and
+# screening, TLS, logout and expiry, referrals, reports, audit tampering, and a graceful
 # shutdown that loses nothing.  Sourced by tests/run-all.sh (sets
 # e2e_passed and e2e_failed) or run alone: bash tests/e2e/server.sh.
 set -u
@@ -331,11 +331,23 @@ e2e_main() {
     check "... not ok" false "$(field .ok)"
     check "... first bad entry 5" 5 "$(field .first_bad)"
     stop
+
+    # ---- TLS (GnuTLS through libmicrohttpd) ------------------------------
+    openssl req -x509 -newkey ed25519 -nodes -keyout "$dir/tls.key" \
+        -out "$dir/tls.crt" -days 2 -subj "/CN=localhost" 2>/dev/null
+    start --tls-cert "$dir/tls.crt" --tls-key "$dir/tls.key"
+    check "TLS: the server says https" 1 "$(grep -q 'https://' "$dir/out" && echo 1)"
+    check "TLS: health over https" 200 "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/v1/health")"
+    check "TLS: the session cookie is Secure" 1 "$(curl -sk -D - -o /dev/null -X POST "https://127.0.0.1:$port/v1/sessions" -d '{"username":"auditor","password":"pass-auditor-123"}' | grep -qi '^set-cookie:.*secure' && echo 1)"
+    check "TLS: plain http is not served" 000 "$(curl -s -m 3 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/health")"
+    stop
+    check "TLS: a missing key file is an error" 1 "$("$SARHAD" serve --db "$dir/post.db" --listen 127.0.0.1:0 --tls-cert "$dir/tls.crt" --tls-key "$dir/none.key" >/dev/null 2>&1; echo $?)"
     start --address-failures 2
     req POST /v1/sessions "" '{"username":"nosuch1","password":"wrong-password"}' >/dev/null
     req POST /v1/sessions "" '{"username":"nosuch2","password":"wrong-password"}' >/dev/null
     check "address throttled: 429" 429 "$(req POST /v1/sessions "" '{"username":"admin","password":"pass-admin-123"}')"
     stop
+
     rm -rf "$dir"
 }
 

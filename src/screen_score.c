@@ -439,7 +439,7 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
              const struct scr_entry *e, struct sarhad_candidate *c)
 {
     int best = -1000, best_d = 0;
-    char listed[40] = "", buf[96];
+    char listed[40] = "", buf[160]; /* room for the longest sentence */
 
     if (q->birth_year == 0)
         return 0;

@@ -223,7 +223,7 @@ TEST(auth_address_throttle)
     struct sarhad_login_limits lim;
     struct sarhad_session s;
     struct sarhad_error err;
-    char name[16];
+    char name[32];
 
     ASSERT(store != NULL);
     sarhad_login_limits_default(&lim);

@@ -24,8 +24,10 @@ read_vectors(const char *path, char (*a)[256], char (*b)[512], int cap)
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
         *tab = '\0';
-        snprintf(a[n], 256, "%s", line);
-        snprintf(b[n], 512, "%s", tab + 1);
+        /* Over-long vector lines are cut; the comparison then fails. */
+        if (snprintf(a[n], 256, "%s", line) < 0 ||
+            snprintf(b[n], 512, "%s", tab + 1) < 0)
+            break;
         n++;
     }
     fclose(f);

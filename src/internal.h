@@ -139,6 +139,9 @@ struct sarhad_store {
      * commit (store_tally.c). */
     size_t tally_count;
     struct sarhad__tally tallies[SARHAD__TALLY_MAX];
+    /* Pages in the WAL after the last commit, when checkpoints are
+     * deferred (sarhad_store_defer_checkpoints); stays 0 otherwise. */
+    int wal_pages;
 };
 
 /* Forget what the handle remembered of the open batch (see above),

@@ -414,6 +414,7 @@ decide_and_record(struct crossing *c, struct sarhad_error *err)
         c->dec.len = need;
     }
     sarhad__buf_reset(&c->pres);
+    sarhad__buf_reserve(&c->pres, 2048); /* failure shows in pres.failed */
     sarhad__presentation_json(&c->pres, c->p);
     if (c->dec.failed || c->pres.failed)
         return sarhad__fail(err, SARHAD_ENOMEM, "attempt", SIZE_MAX, NULL);

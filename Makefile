@@ -53,7 +53,7 @@ SARHAD    := $(BUILD)/sarhad
 RUNNER    := $(BUILD)/run-tests
 REPLAYS   := $(FUZZ_NAMES:%=$(BUILD)/replay_%)
 
-.PHONY: all test check fuzz bench clean format format-check tidy deps
+.PHONY: all test check fuzz bench eval clean format format-check tidy deps
 all: $(SARHAD)
 
 deps: $(DEPS_OK)
@@ -124,6 +124,13 @@ fuzz: | $(DEPS_OK)
 	        -artifact_prefix=fuzz/regression/$$t/ \
 	        $(FUZZ_BUILD)/work-$$t fuzz/corpus/$$t || exit 1; \
 	done
+
+# Screening quality on a labelled set (docs/SCREENING.md has the figures).
+UN_LIST ?= /work/shared/data/un-consolidated-list.xml
+$(BUILD)/eval_screen: $(BUILD)/tools/eval_screen.o $(LIB)
+	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+eval: $(BUILD)/eval_screen
+	$(BUILD)/eval_screen $(UN_LIST)
 
 bench: $(SARHAD) $(BENCH_BIN)
 	@BUILD=$(BUILD) bash bench/run.sh

@@ -1192,16 +1192,19 @@ struct sarhad_watchlist_version {
 /*
  * Parse len bytes of a list (format AUTO tells the UN XML from CSV by its
  * first element) and store it as a new version named by source (a file
- * name, for the record).  All or nothing: a malformed row fails the whole
- * import with err->line and err->col at the fault (CSV) or err->line and
+ * name, for the record), with an audit entry "watchlist_imported" by who
+ * at now in the same transaction.  All or nothing: a malformed row fails the
+ * whole import with err->line and err->col at the fault (CSV) or err->line and
  * the field (XML).  *out (may be NULL) describes the new version.
  * SARHAD_EFORMAT, SARHAD_ETOOBIG (over SARHAD_WL_MAX_INPUT, too many
  * entries or names), SARHAD_EPERM (read-only store), SARHAD_EDB, SARHAD_EIO.
  */
-SARHAD_MUST_CHECK enum sarhad_status sarhad_watchlist_import(
-    struct sarhad_store *store, const char *data, size_t len,
-    enum sarhad_wl_format format, const char *source,
-    struct sarhad_watchlist_version *out, struct sarhad_error *err);
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_watchlist_import(struct sarhad_store *store, const char *data,
+                        size_t len, enum sarhad_wl_format format,
+                        const char *source, const struct sarhad_actor *who,
+                        int64_t now, struct sarhad_watchlist_version *out,
+                        struct sarhad_error *err);
 
 /*
  * Parse without storing: call fn for each entry in order (fn returns

@@ -738,6 +738,14 @@ join_particles(struct token_list *tl, struct sarhad_name *out)
             break;
         rest = abd_rest(t->s);
         r.t[r.count] = *t;
+        if (rest == NULL || *rest != '\0') {
+            /* "Abdool", "Abbdul": folded, they are "abdul" too. */
+            char f[32];
+            sarhad__name_fold(f, sizeof(f), t->s, t->len);
+            if (strcmp(f, "abdul") == 0 || strcmp(f, "abdal") == 0 ||
+                strcmp(f, "abdel") == 0 || strcmp(f, "abdur") == 0)
+                rest = "";
+        }
         if (rest != NULL && *rest == '\0') {
             /* "abdul" alone: the next word completes it. */
             strcpy(r.t[r.count].s, "abd");

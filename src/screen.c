@@ -10,13 +10,16 @@
  */
 #include "screen.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* How many names a query may send to the scorer before it stops adding
  * the least selective key pairs (the most selective are always used). */
-#define CANDIDATE_CAP  6000
+#define CANDIDATE_CAP  200000 /* names gathered from the postings */
+#define SCORE_CAP      1500   /* names handed to the scorer */
 #define MAX_EXPANSIONS 8
+#define QUERY_KEYS     11 /* six words and five joined pairs */
 
 static uint64_t
 hash_str(const char *s, size_t len)
@@ -61,74 +64,84 @@ add_string(struct sarhad_screener *s, const char *text)
     return off;
 }
 
-/* ---- key dictionary -------------------------------------------------- */
+/* ---- dictionaries ------------------------------------------------------- */
 
 uint32_t
-sarhad__screen_key_find(const struct sarhad_screener *s, const char *key)
+sarhad__screen_dict_find(const struct scr_dict *d, const char *str)
 {
     size_t mask, i;
 
-    if (s->key_table_cap == 0)
+    if (d->table_cap == 0)
         return UINT32_MAX;
-    mask = s->key_table_cap - 1;
-    for (i = hash_str(key, strlen(key)) & mask; s->key_table[i] != 0;
+    mask = d->table_cap - 1;
+    for (i = hash_str(str, strlen(str)) & mask; d->table[i] != 0;
          i = (i + 1) & mask)
-        if (strcmp(s->keys[s->key_table[i] - 1], key) == 0)
-            return s->key_table[i] - 1;
+        if (strcmp(d->items[d->table[i] - 1], str) == 0)
+            return d->table[i] - 1;
     return UINT32_MAX;
 }
 
 static bool
-rehash(struct sarhad_screener *s, size_t cap)
+rehash(struct scr_dict *d, size_t cap)
 {
     uint32_t *t = sarhad__calloc(cap, sizeof(*t));
 
     if (t == NULL)
         return false;
-    for (size_t k = 0; k < s->key_count; k++) {
-        size_t i = hash_str(s->keys[k], strlen(s->keys[k])) & (cap - 1);
+    for (size_t k = 0; k < d->count; k++) {
+        size_t i = hash_str(d->items[k], strlen(d->items[k])) & (cap - 1);
         while (t[i] != 0)
             i = (i + 1) & (cap - 1);
         t[i] = (uint32_t)k + 1;
     }
-    sarhad__free(s->key_table);
-    s->key_table = t;
-    s->key_table_cap = cap;
+    sarhad__free(d->table);
+    d->table = t;
+    d->table_cap = cap;
     return true;
 }
 
 static uint32_t
-key_intern(struct sarhad_screener *s, const char *key)
+dict_intern(struct scr_dict *d, const char *str)
 {
-    uint32_t id = sarhad__screen_key_find(s, key);
+    uint32_t id = sarhad__screen_dict_find(d, str);
     size_t i;
 
     if (id != UINT32_MAX) {
-        s->key_df[id]++;
+        d->df[id]++;
         return id;
     }
-    if ((s->key_count + 1) * 2 > s->key_table_cap &&
-        !rehash(s, s->key_table_cap ? s->key_table_cap * 2 : 1024))
+    if ((d->count + 1) * 2 > d->table_cap &&
+        !rehash(d, d->table_cap ? d->table_cap * 2 : 1024))
         return UINT32_MAX;
-    if (!grow((void **)&s->keys, &s->key_cap, s->key_count + 1,
-              sizeof(*s->keys)))
-        return UINT32_MAX;
-    {
-        size_t df_cap = s->key_count;
-        uint32_t *df = sarhad__realloc(s->key_df, s->key_cap * sizeof(*df));
-        (void)df_cap;
+    if (d->count == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 256;
+        char(*items)[24] = sarhad__realloc(d->items, cap * sizeof(*items));
+        uint32_t *df;
+        if (items == NULL)
+            return UINT32_MAX;
+        d->items = items;
+        df = sarhad__realloc(d->df, cap * sizeof(*df));
         if (df == NULL)
             return UINT32_MAX;
-        s->key_df = df;
+        d->df = df;
+        d->cap = cap;
     }
-    id = (uint32_t)s->key_count++;
-    sarhad__strlcpy(s->keys[id], key, sizeof(s->keys[id]));
-    s->key_df[id] = 1;
-    i = hash_str(key, strlen(key)) & (s->key_table_cap - 1);
-    while (s->key_table[i] != 0)
-        i = (i + 1) & (s->key_table_cap - 1);
-    s->key_table[i] = id + 1;
+    id = (uint32_t)d->count++;
+    sarhad__strlcpy(d->items[id], str, sizeof(d->items[id]));
+    d->df[id] = 1;
+    i = hash_str(str, strlen(str)) & (d->table_cap - 1);
+    while (d->table[i] != 0)
+        i = (i + 1) & (d->table_cap - 1);
+    d->table[i] = id + 1;
     return id;
+}
+
+static void
+dict_free(struct scr_dict *d)
+{
+    sarhad__free(d->items);
+    sarhad__free(d->df);
+    sarhad__free(d->table);
 }
 
 /* ---- building -------------------------------------------------------- */
@@ -161,9 +174,8 @@ sarhad_screener_close(struct sarhad_screener *s)
     sarhad__free(s->tokens);
     sarhad__free(s->births);
     sarhad__free(s->strings);
-    sarhad__free(s->keys);
-    sarhad__free(s->key_df);
-    sarhad__free(s->key_table);
+    dict_free(&s->keys);
+    dict_free(&s->spells);
     sarhad__free(s->dels);
     sarhad__free(s->pairs);
     sarhad__free(s->pair_names);
@@ -200,10 +212,12 @@ add_name(struct sarhad_screener *s, uint32_t entry, const char *text,
         return UINT32_MAX;
     for (unsigned i = 0; i < n->token_count; i++) {
         struct scr_token *t = &s->tokens[s->token_count + i];
-        t->key = key_intern(s, n->tokens[i].key);
-        if (t->key == UINT32_MAX)
+        t->key = dict_intern(&s->keys, n->tokens[i].key);
+        t->spell = dict_intern(&s->spells, n->tokens[i].folded);
+        if (t->key == UINT32_MAX || t->spell == UINT32_MAX)
             return UINT32_MAX;
-        t->common = sarhad__screen_is_common(n->tokens[i].key);
+        t->common =
+            sarhad__screen_is_common(n->tokens[i].key, n->tokens[i].folded);
         sarhad__strlcpy(t->folded, n->tokens[i].folded, sizeof(t->folded));
         sarhad__strlcpy(t->text, n->tokens[i].text, sizeof(t->text));
     }
@@ -220,6 +234,7 @@ sarhad_screener_add(struct sarhad_screener *s,
     struct scr_entry *se;
     enum sarhad_status st = SARHAD_OK;
     uint32_t index;
+    size_t names_tokens, strings_len;
 
     if (s == NULL || e == NULL || s->finished)
         return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
@@ -236,6 +251,8 @@ sarhad_screener_add(struct sarhad_screener *s,
     if (n == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     index = (uint32_t)s->entry_count;
+    names_tokens = s->token_count;
+    strings_len = s->strings_len;
     se = &s->entries[index];
     memset(se, 0, sizeof(*se));
     se->father = UINT32_MAX;
@@ -265,8 +282,13 @@ sarhad_screener_add(struct sarhad_screener *s,
         }
     }
     sarhad__free(n);
-    if (st != SARHAD_OK)
-        return st; /* the half-added entry is not counted */
+    if (st != SARHAD_OK) {
+        /* Leave the screener as it was: drop the names already added. */
+        s->name_count = se->name_start;
+        s->token_count = names_tokens;
+        s->strings_len = strings_len;
+        return st;
+    }
     se->birth_start = (uint32_t)s->birth_count;
     se->birth_count = (uint8_t)e->birth_count;
     if (e->birth_count > 0) /* births may still be NULL */
@@ -383,13 +405,13 @@ build_dels(struct sarhad_screener *s)
 {
     size_t count = 0, n = 0;
 
-    for (size_t k = 0; k < s->key_count; k++)
-        count += 1 + strlen(s->keys[k]);
+    for (size_t k = 0; k < s->keys.count; k++)
+        count += 1 + strlen(s->keys.items[k]);
     s->dels = sarhad__malloc((count ? count : 1) * sizeof(*s->dels));
     if (s->dels == NULL)
         return false;
-    for (size_t k = 0; k < s->key_count; k++) {
-        const char *key = s->keys[k];
+    for (size_t k = 0; k < s->keys.count; k++) {
+        const char *key = s->keys.items[k];
         size_t len = strlen(key);
         char buf[24];
         s->dels[n++] = (hash_str(key, len) & 0xFFFFFFFF00000000ull) | k;
@@ -471,14 +493,14 @@ sarhad_screener_stats(const struct sarhad_screener *s,
     out->entries = s->entry_count;
     out->names = s->name_count;
     out->tokens = s->token_count;
-    out->keys = s->key_count;
+    out->keys = s->keys.count;
     out->pair_keys = s->pair_count;
     out->bytes =
         sizeof(*s) + s->entry_cap * sizeof(*s->entries) +
         s->name_cap * sizeof(*s->names) + s->token_cap * sizeof(*s->tokens) +
         s->birth_cap * sizeof(*s->births) + s->strings_cap +
-        s->key_cap * (sizeof(*s->keys) + sizeof(*s->key_df)) +
-        s->key_table_cap * sizeof(*s->key_table) +
+        (s->keys.cap + s->spells.cap) * (sizeof(*s->keys.items) + 4) +
+        (s->keys.table_cap + s->spells.table_cap) * 4 +
         s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
         s->pair_records * sizeof(*s->pair_names) +
         s->single_count * sizeof(*s->singles) +
@@ -502,47 +524,24 @@ find_posting(const struct scr_posting *p, size_t count, uint64_t key)
     return lo < count && p[lo].key == key ? &p[lo] : NULL;
 }
 
-static size_t
-osa_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t d[24][24];
-
-    if (la > 23 || lb > 23)
-        return 99;
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < c)
-                c = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < c)
-                c = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-                a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
-                c = d[i - 2][j - 2] + 1;
-            d[i][j] = c;
-        }
-    return d[la][lb];
-}
-
-/* The listed keys within one edit of key (itself first when listed). */
+/* The listed keys within one edit of key (itself first when listed),
+ * the most frequent first when there are more than cap. */
 static size_t
 expand(const struct sarhad_screener *s, const char *key, uint32_t *out,
        size_t cap)
 {
-    size_t len = strlen(key), n = 0;
+    uint32_t found[64];
+    size_t len = strlen(key), n = 0, nf = 0;
     char buf[24];
-    uint32_t self = sarhad__screen_key_find(s, key);
+    uint32_t self = sarhad__screen_dict_find(&s->keys, key);
 
     if (self != UINT32_MAX)
         out[n++] = self;
-    if (len < 3 && !(len == 2 && strcmp(key, "md") == 0))
+    if (len < 2)
         return n;
-    for (size_t d = 0; d <= len && n < cap; d++) {
+    /* Two-letter keys only grow ("Kn" of Akhun to "Knd" of Akhund): a
+     * deletion would leave one letter, which says nothing. */
+    for (size_t d = len < 3 ? len : 0; d <= len; d++) {
         uint64_t h;
         size_t lo = 0, hi = s->del_count;
         if (d == len) {
@@ -559,24 +558,34 @@ expand(const struct sarhad_screener *s, const char *key, uint32_t *out,
             else
                 hi = mid;
         }
-        for (; lo < s->del_count && n < cap &&
+        for (; lo < s->del_count && nf < SARHAD_COUNT_OF(found) &&
                (s->dels[lo] & 0xFFFFFFFF00000000ull) == h;
              lo++) {
             uint32_t k = (uint32_t)s->dels[lo];
-            bool seen = false;
-            for (size_t i = 0; i < n; i++)
-                seen = seen || out[i] == k;
-            if (!seen && strlen(s->keys[k]) >= 2 &&
-                osa_distance(s->keys[k], key) <= 1)
-                out[n++] = k;
+            bool seen = k == self;
+            for (size_t i = 0; i < nf && !seen; i++)
+                seen = found[i] == k;
+            if (!seen && strlen(s->keys.items[k]) >= 2 &&
+                sarhad__osa_distance(s->keys.items[k], key) <= 1)
+                found[nf++] = k;
         }
     }
     /* "Md" and "Mohd" are how Muhammad is abbreviated. */
     if (strcmp(key, "md") == 0 || strcmp(key, "mhd") == 0) {
-        uint32_t k = sarhad__screen_key_find(s, "mhmd");
-        if (k != UINT32_MAX && n < cap)
-            out[n++] = k;
+        uint32_t k = sarhad__screen_dict_find(&s->keys, "mhmd");
+        if (k != UINT32_MAX && nf < SARHAD_COUNT_OF(found))
+            found[nf++] = k;
     }
+    /* Keep the most frequent neighbours: a rare one is likelier a typo. */
+    for (size_t i = 1; i < nf; i++)
+        for (size_t j = i;
+             j > 0 && s->keys.df[found[j]] > s->keys.df[found[j - 1]]; j--) {
+            uint32_t t = found[j];
+            found[j] = found[j - 1];
+            found[j - 1] = t;
+        }
+    for (size_t i = 0; i < nf && n < cap; i++)
+        out[n++] = found[i];
     return n;
 }
 
@@ -602,25 +611,143 @@ cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Sort n names (LSD radix, 11 bits a pass); false when out of memory. */
+static bool
+radix_sort(uint32_t *a, size_t n)
+{
+    uint32_t *tmp, *src = a, *dst;
+    size_t count[2048];
+
+    if (n < 256) {
+        qsort(a, n, sizeof(*a), cmp_u32);
+        return true;
+    }
+    tmp = sarhad__malloc(n * sizeof(*tmp));
+    if (tmp == NULL)
+        return false;
+    dst = tmp;
+    for (unsigned shift = 0; shift < 33; shift += 11) {
+        size_t sum = 0;
+        uint32_t *t;
+        memset(count, 0, sizeof(count));
+        for (size_t i = 0; i < n; i++)
+            count[(src[i] >> shift) & 2047]++;
+        for (size_t b = 0; b < 2048; b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & 2047]++] = src[i];
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof(*a));
+    sarhad__free(tmp);
+    return true;
+}
+
+/*
+ * names is sorted with repeats: a name appears once for each query key
+ * pair it shares.  Keep each name once and, when there are more than
+ * SCORE_CAP, those sharing the largest part of the pairs they could share
+ * (a listed name near the query shares most of its pairs; one sharing a
+ * single common pair out of six rarely scores).  Returns the count kept,
+ * sorted.
+ */
+static unsigned
+share(const struct sarhad_screener *s, uint32_t name, size_t shared,
+      size_t query_pairs)
+{
+    size_t t = s->names[name].tok_count > 6 ? 6 : s->names[name].tok_count;
+    size_t pairs = t <= 1 ? 1 : t * (t - 1) / 2;
+    size_t most = pairs < query_pairs ? pairs : query_pairs;
+
+    most = most ? most : 1;
+    shared = shared > most ? most : shared;
+    return (unsigned)(shared * 100 / most);
+}
+
+static size_t
+keep_most_shared(const struct sarhad_screener *s, uint32_t *names, size_t n,
+                 size_t query_pairs)
+{
+    size_t hist[101] = {0}, u = 0, above = 0, at_cut = 0;
+    size_t cut = 0;
+
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && names[j] == names[i])
+            j++;
+        hist[share(s, names[i], j - i, query_pairs)]++;
+        u++;
+        i = j;
+    }
+    if (u > SCORE_CAP) {
+        for (cut = 100; cut > 0 && above + hist[cut] <= SCORE_CAP; cut--)
+            above += hist[cut];
+        at_cut = SCORE_CAP - above; /* how many sharing exactly cut */
+    }
+    u = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i, part;
+        while (j < n && names[j] == names[i])
+            j++;
+        part = share(s, names[i], j - i, query_pairs);
+        if (part > cut || (part == cut && at_cut > 0)) {
+            if (part == cut && cut > 0)
+                at_cut--;
+            names[u++] = names[i];
+        }
+        i = j;
+    }
+    return u;
+}
+
 /*
  * The candidate names of a query, sorted and unique, in a heap array the
  * caller frees (*count of them).  false when out of memory.
  */
-static bool
-candidates(const struct sarhad_screener *s, const struct sarhad_name *q,
-           uint32_t **out, size_t *count)
+bool
+sarhad__screen_candidates(const struct sarhad_screener *s,
+                          const struct sarhad_name *q, uint32_t **out,
+                          size_t *count)
 {
-    uint32_t exp[SARHAD_NAME_MAX_TOKENS][MAX_EXPANSIONS];
-    size_t exp_n[SARHAD_NAME_MAX_TOKENS];
+    uint32_t exp[QUERY_KEYS][MAX_EXPANSIONS];
+    size_t exp_n[QUERY_KEYS], exact_n[QUERY_KEYS];
     struct lookup *lk;
-    size_t lk_n = 0, lk_cap, total = 0, n = 0, m = q->token_count;
+    size_t lk_n = 0, lk_cap, total = 0, n = 0, m = q->token_count, words;
     uint32_t *names;
 
     if (m > 6)
         m = 6;
-    for (size_t i = 0; i < m; i++)
+    words = m;
+    for (size_t i = 0; i < m; i++) {
         exp_n[i] = expand(s, q->tokens[i].key, exp[i], MAX_EXPANSIONS);
-    lk_cap = m * m * MAX_EXPANSIONS * MAX_EXPANSIONS + 1;
+        exact_n[i] =
+            exp_n[i] > 0 && exp[i][0] == sarhad__screen_dict_find(
+                                             &s->keys, q->tokens[i].key)
+                ? 1
+                : exp_n[i];
+    }
+    /* Two words the list may write as one ("Fazal Rahhim", Fazalrahim):
+     * their joined key also looks for pairs. */
+    for (size_t i = 0; i + 1 < words && m < QUERY_KEYS; i++) {
+        char f[64], k[24];
+        snprintf(f, sizeof(f), "%s%s", q->tokens[i].folded,
+                 q->tokens[i + 1].folded);
+        sarhad__name_skeleton(k, sizeof(k), f);
+        exp_n[m] = expand(s, k, exp[m], MAX_EXPANSIONS);
+        exact_n[m] =
+            exp_n[m] > 0 && exp[m][0] == sarhad__screen_dict_find(&s->keys, k)
+                ? 1
+                : exp_n[m];
+        if (exp_n[m] > 0)
+            m++;
+    }
+    lk_cap = m * m * MAX_EXPANSIONS * MAX_EXPANSIONS + m * MAX_EXPANSIONS + 1;
     lk = sarhad__malloc(lk_cap * sizeof(*lk));
     if (lk == NULL)
         return false;
@@ -631,9 +758,15 @@ candidates(const struct sarhad_screener *s, const struct sarhad_name *q,
                     const struct scr_posting *p;
                     if (i == j && a != b)
                         continue;
+                    /* One side as written, the other bent by an edit:
+                     * two typos in one pair are left to the other pairs
+                     * (a two-word name has no other pair). */
+                    if (i != j && a >= exact_n[i] && b >= exact_n[j] &&
+                        words > 2)
+                        continue;
                     /* A one-token query also reaches the names holding
                      * that token (partial names). */
-                    if (i == j && m == 1)
+                    if (i == j && words == 1)
                         p = find_posting(s->singles, s->single_count,
                                          exp[i][a]);
                     else
@@ -641,10 +774,28 @@ candidates(const struct sarhad_screener *s, const struct sarhad_name *q,
                                          pair_key(exp[i][a], exp[j][b]));
                     if (p != NULL && lk_n < lk_cap) {
                         lk[lk_n].p = p;
-                        lk[lk_n++].names =
-                            i == j && m == 1 ? s->single_names : s->pair_names;
+                        lk[lk_n++].names = i == j && words == 1
+                                               ? s->single_names
+                                               : s->pair_names;
                     }
                 }
+    /* A word with no listed key near it (a typo that broke a digraph,
+     * "Amakrhel"): the names holding any other word of the query stand in
+     * for the pairs it cannot make, least common first. */
+    for (size_t i = 0; i < words && words > 1; i++) {
+        if (exp_n[i] > 0)
+            continue;
+        for (size_t j = 0; j < words; j++)
+            for (size_t a = 0; a < exact_n[j] && lk_n < lk_cap; a++) {
+                const struct scr_posting *p =
+                    find_posting(s->singles, s->single_count, exp[j][a]);
+                if (p != NULL) {
+                    lk[lk_n].p = p;
+                    lk[lk_n++].names = s->single_names;
+                }
+            }
+        break;
+    }
     qsort(lk, lk_n, sizeof(*lk), cmp_lookup);
     for (size_t i = 0; i < lk_n; i++) {
         if (i > 0 && total + lk[i].p->count > CANDIDATE_CAP)
@@ -662,22 +813,18 @@ candidates(const struct sarhad_screener *s, const struct sarhad_name *q,
         n += lk[i].p->count;
     }
     sarhad__free(lk);
-    qsort(names, n, sizeof(*names), cmp_u32);
-    {
-        size_t u = 0;
-        for (size_t i = 0; i < n; i++)
-            if (u == 0 || names[u - 1] != names[i])
-                names[u++] = names[i];
-        n = u;
-    }
+    if (!radix_sort(names, n))
+        qsort(names, n, sizeof(*names), cmp_u32);
+    n = keep_most_shared(s, names, n, words * (words - 1) / 2);
     *out = names;
     *count = n;
     return true;
 }
 
-static enum sarhad_status
-prepare(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
-        int threshold, struct scr_query *q, struct sarhad_error *err)
+enum sarhad_status
+sarhad__screen_prepare(const struct sarhad_screener *s,
+                       const struct sarhad_screen_query *in, int threshold,
+                       struct scr_query *q, struct sarhad_error *err)
 {
     enum sarhad_status st;
 
@@ -710,8 +857,13 @@ prepare(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     q->birth_year =
         in->birth_date.year != 0 ? in->birth_date.year : in->birth_year;
     q->sex = in->sex == 'M' || in->sex == 'F' ? in->sex : 0;
-    for (unsigned i = 0; i < q->name.token_count; i++)
-        q->keys[i] = sarhad__screen_key_find(s, q->name.tokens[i].key);
+    for (unsigned i = 0; i < q->name.token_count; i++) {
+        q->keys[i] = sarhad__screen_dict_find(&s->keys, q->name.tokens[i].key);
+        q->spells[i] =
+            sarhad__screen_dict_find(&s->spells, q->name.tokens[i].folded);
+        q->common[i] = sarhad__screen_is_common(q->name.tokens[i].key,
+                                                q->name.tokens[i].folded);
+    }
     return SARHAD_OK;
 }
 
@@ -751,7 +903,7 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     struct sarhad_candidate *c;
     uint32_t *names = NULL;
     size_t count = 0;
-    enum sarhad_status st = prepare(s, in, threshold, q, err);
+    enum sarhad_status st = sarhad__screen_prepare(s, in, threshold, q, err);
 
     *best_count = 0;
     *scored = 0;
@@ -760,8 +912,12 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     if (q->name.token_count == 0)
         return SARHAD_OK;
     c = sarhad__malloc(sizeof(*c));
-    if (c == NULL || !candidates(s, &q->name, &names, &count)) {
+    q->cache = sarhad__calloc(1, sizeof(*q->cache));
+    if (c == NULL || q->cache == NULL ||
+        !sarhad__screen_candidates(s, &q->name, &names, &count)) {
         sarhad__free(c);
+        sarhad__free(q->cache);
+        q->cache = NULL;
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     }
     for (size_t i = 0; i < count; i++) {
@@ -775,6 +931,8 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     *scored = count;
     sarhad__free(names);
     sarhad__free(c);
+    sarhad__free(q->cache);
+    q->cache = NULL;
     return SARHAD_OK;
 }
 

@@ -12,6 +12,7 @@
 /* One token of a listed name: its skeleton key and folded spelling. */
 struct scr_token {
     uint32_t key;
+    uint32_t spell; /* id of the folded spelling */
     uint8_t common; /* a name so common it says little (Muhammad, Khan) */
     char folded[SCR_FOLDED];
     char text[SCR_FOLDED]; /* as written after joining, for explanations */
@@ -37,6 +38,24 @@ struct scr_entry {
     char sex;
 };
 
+/* Interned short strings: ids, counts of use, an open-addressing table. */
+struct scr_dict {
+    char (*items)[24];
+    uint32_t *df;
+    size_t count, cap;
+    uint32_t *table; /* id + 1, 0 = empty */
+    size_t table_cap;
+};
+
+/* Token similarities already computed for a query: (query token, listed
+ * spelling) -> similarity and reason, direct-mapped. */
+#define SCR_CACHE 16384
+struct scr_cache {
+    uint32_t tag[SCR_CACHE]; /* spell * 16 + token + 1, 0 = empty */
+    uint8_t sim[SCR_CACHE];
+    uint8_t why[SCR_CACHE];
+};
+
 struct scr_posting {
     uint64_t key;
     uint32_t start;
@@ -57,12 +76,9 @@ struct sarhad_screener {
     size_t birth_count, birth_cap;
     char *strings;
     size_t strings_len, strings_cap;
-    /* the skeleton key dictionary: key strings and their hash table */
-    char (*keys)[24];
-    uint32_t *key_df;
-    size_t key_count, key_cap;
-    uint32_t *key_table; /* open addressing: key id + 1, 0 = empty */
-    size_t key_table_cap;
+    /* the dictionaries of skeleton keys and of folded spellings */
+    struct scr_dict keys;
+    struct scr_dict spells;
     /* deletion neighbours: (hash of key or key with one letter deleted,
      * key id), sorted by hash */
     uint64_t *dels;
@@ -80,7 +96,10 @@ struct sarhad_screener {
 /* A query as the scorer needs it. */
 struct scr_query {
     struct sarhad_name name;
-    uint32_t keys[SARHAD_NAME_MAX_TOKENS]; /* key ids, UINT32_MAX unknown */
+    uint32_t keys[SARHAD_NAME_MAX_TOKENS];   /* key ids, UINT32_MAX unknown */
+    uint32_t spells[SARHAD_NAME_MAX_TOKENS]; /* spelling ids, or UINT32_MAX */
+    bool common[SARHAD_NAME_MAX_TOKENS];
+    struct scr_cache *cache; /* NULL: no caching */
     bool has_father;
     struct sarhad_name father;
     char nat[4];
@@ -89,12 +108,11 @@ struct scr_query {
     char sex;
 };
 
-/* Look a skeleton up in the dictionary: key id or UINT32_MAX. */
-uint32_t sarhad__screen_key_find(const struct sarhad_screener *s,
-                                 const char *key);
+/* Look a string up in a dictionary: its id or UINT32_MAX. */
+uint32_t sarhad__screen_dict_find(const struct scr_dict *d, const char *str);
 
 /* Is a folded token one of the region's most common name elements? */
-bool sarhad__screen_is_common(const char *key);
+bool sarhad__screen_is_common(const char *key, const char *folded);
 
 /* Score one candidate name of an entry against the query, with evidence,
  * and return the final score; when c is not NULL fill it fully (name
@@ -103,8 +121,28 @@ int sarhad__screen_score(const struct sarhad_screener *s,
                          const struct scr_query *q, uint32_t name_index,
                          struct sarhad_candidate *c);
 
+/* The query as the scorer needs it (checks as sarhad_screener_query). */
+enum sarhad_status sarhad__screen_prepare(const struct sarhad_screener *s,
+                                          const struct sarhad_screen_query *in,
+                                          int threshold, struct scr_query *q,
+                                          struct sarhad_error *err);
+
+/* The names the index hands the scorer for a query: sorted, unique, in a
+ * heap array the caller frees with sarhad__free.  false: no memory. */
+bool sarhad__screen_candidates(const struct sarhad_screener *s,
+                               const struct sarhad_name *q, uint32_t **out,
+                               size_t *count);
+
 /* The name score alone (0-100) of two normalised names. */
 int sarhad__screen_name_score(const struct sarhad_name *a,
                               const struct sarhad_name *b);
+
+/*
+ * The optimal-string-alignment (restricted Damerau-Levenshtein) distance
+ * of two strings: insertions, deletions, substitutions and transpositions
+ * of neighbours.  Strings over 32 bytes get the longer length, which is
+ * more than any edit threshold the screener uses.  (screen_score.c)
+ */
+size_t sarhad__osa_distance(const char *a, const char *b);
 
 #endif /* SARHAD_SCREEN_H */

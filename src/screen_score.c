@@ -28,8 +28,12 @@ static const char *const common_keys[] = {
 };
 
 bool
-sarhad__screen_is_common(const char *key)
+sarhad__screen_is_common(const char *key, const char *folded)
 {
+    /* Muhammad and Mahmood share their consonants: only the first is
+     * everyone's name. */
+    if (strcmp(key, "mhmd") == 0)
+        return strncmp(folded, "mu", 2) == 0 || strcmp(folded, "mhmd") == 0;
     for (size_t i = 0; i < SARHAD_COUNT_OF(common_keys); i++)
         if (strcmp(key, common_keys[i]) == 0)
             return true;
@@ -41,10 +45,27 @@ struct tok {
     const char *folded;
     const char *key;
     bool common;
+    uint32_t key_id; /* UINT32_MAX when not in the list */
+    uint32_t spell;  /* UINT32_MAX when not in the list */
 };
 
-static size_t
-osa(const char *a, const char *b)
+/* The reasons a token pair gives, by number for the similarity cache. */
+static const char *const reasons[] = {
+    "",
+    "same spelling",
+    "spelling variant",
+    "same consonants (script)",
+    "vowel variant",
+    "abbreviation",
+    "initial",
+    "one consonant differs",
+    "one letter differs",
+    "similar spelling",
+    "written joined",
+};
+
+size_t
+sarhad__osa_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     size_t d[33][33];
@@ -82,14 +103,17 @@ static int
 tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         const char **why)
 {
-    size_t fa = strlen(a->folded), fb = strlen(b->folded);
+    size_t fa, fb;
 
-    if (strcmp(a->folded, b->folded) == 0) {
+    if ((a->spell != UINT32_MAX && a->spell == b->spell) ||
+        (a->spell == UINT32_MAX && strcmp(a->folded, b->folded) == 0)) {
         *why = strcmp(a->text, b->text) == 0 ? "same spelling"
                                              : "spelling variant";
         return 100;
     }
-    if (a->key[0] != '\0' && strcmp(a->key, b->key) == 0) {
+    if (a->key[0] != '\0' &&
+        (a->key_id != UINT32_MAX ? a->key_id == b->key_id
+                                 : strcmp(a->key, b->key) == 0)) {
         size_t d;
         if (vowelless) {
             /* Arabic script writes a word-initial vowel (alef), so an
@@ -100,13 +124,15 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
             *why = "same consonants (script)";
             return va == vb ? 93 : 84;
         }
-        d = osa(a->folded, b->folded);
+        d = sarhad__osa_distance(a->folded, b->folded);
         *why = "vowel variant";
         /* Vowels carry more of a short name (Umar, Amir, Mir). */
         if (strlen(a->key) <= 2)
-            return d >= 3 ? 70 : (int)(96 - 8 * d);
-        return d >= 3 ? 84 : (int)(96 - 4 * d);
+            return d >= 3 ? 0 : d == 2 ? 72 : 88;
+        return d >= 3 ? 78 : (int)(96 - 6 * d);
     }
+    fa = strlen(a->folded);
+    fb = strlen(b->folded);
     if ((is_muhammad_abbrev(a) && strcmp(b->key, "mhmd") == 0) ||
         (is_muhammad_abbrev(b) && strcmp(a->key, "mhmd") == 0)) {
         *why = "abbreviation";
@@ -122,17 +148,30 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
     {
         size_t kl =
             strlen(a->key) > strlen(b->key) ? strlen(a->key) : strlen(b->key);
-        size_t kd = osa(a->key, b->key);
         size_t fl = fa > fb ? fa : fb;
-        size_t fd = vowelless ? fl : osa(a->folded, b->folded);
-        int sim_f = (int)(100 - (100 * fd) / fl);
-        int sim_k = kl >= 3 && kd == 1 ? (vowelless ? 80 : 78) : 0;
-        int sim = sim_f > sim_k ? sim_f : sim_k;
-        if (sim < 65)
+        size_t fd;
+        int sim;
+        if (vowelless) {
+            /* Without vowels only the consonants can be compared: one
+             * consonant apart in a long skeleton. */
+            if (kl < 5 || sarhad__osa_distance(a->key, b->key) != 1)
+                return 0;
+            *why = "one consonant differs";
+            return 74;
+        }
+        /* A length gap alone can rule a pair out before the edit
+         * distance is counted. */
+        if ((fl - (fa < fb ? fa : fb)) * 100 > fl * 30)
             return 0;
-        *why = sim == sim_k ? "one consonant differs"
-               : fd == 1    ? "one letter differs"
-                            : "similar spelling";
+        fd = sarhad__osa_distance(a->folded, b->folded);
+        /* Short names differ by a letter and are other names (Turi and
+         * Guri); a long one may carry a typo or two. */
+        if (fd > (fl <= 4 ? 0u : fl <= 7 ? 1u : 2u))
+            return 0;
+        sim = (int)(100 - (100 * fd) / fl);
+        if (sim < 70)
+            return 0;
+        *why = fd == 1 ? "one letter differs" : "similar spelling";
         return sim;
     }
 }
@@ -158,14 +197,62 @@ static void
 join_tok(char *folded, char *key, char *text, const struct tok *a,
          const struct tok *b)
 {
-    snprintf(folded, 32, "%s%s", a->folded, b->folded);
+    size_t fa = strlen(a->folded), fb = strlen(b->folded);
+    size_t ta = strlen(a->text), tb = strlen(b->text);
+
+    if (fa + fb > 31)
+        fb = 31 - fa;
+    memcpy(folded, a->folded, fa);
+    memcpy(folded + fa, b->folded, fb);
+    folded[fa + fb] = '\0';
     sarhad__name_skeleton(key, 24, folded);
-    snprintf(text, 48, "%s %s", a->text, b->text);
+    if (ta + tb > 46)
+        tb = 46 - ta;
+    memcpy(text, a->text, ta);
+    text[ta] = ' ';
+    memcpy(text + ta + 1, b->text, tb);
+    text[ta + 1 + tb] = '\0';
+}
+
+static int
+reason_code(const char *why)
+{
+    for (size_t i = 1; i < SARHAD_COUNT_OF(reasons); i++)
+        if (strcmp(reasons[i], why) == 0)
+            return (int)i;
+    return 0;
+}
+
+/* tok_sim through the query's cache: most listed names share spellings. */
+static int
+cached_sim(struct scr_cache *cache, unsigned i, const struct tok *a,
+           const struct tok *b, bool vowelless, const char **why)
+{
+    uint32_t tag, slot;
+    int sim;
+
+    if (cache == NULL || b->spell == UINT32_MAX)
+        return tok_sim(a, b, vowelless, why);
+    tag = (b->spell * 16 + i) * 2 + vowelless + 1;
+    slot = (tag * 2654435761u) >> 18; /* 14 bits: SCR_CACHE slots */
+    if (cache->tag[slot] == tag) {
+        *why = reasons[cache->why[slot]];
+        if (cache->sim[slot] == 100 && a->spell == b->spell)
+            *why = strcmp(a->text, b->text) == 0 ? "same spelling"
+                                                 : "spelling variant";
+        return cache->sim[slot];
+    }
+    *why = "";
+    sim = tok_sim(a, b, vowelless, why);
+    cache->tag[slot] = tag;
+    cache->sim[slot] = (uint8_t)sim;
+    cache->why[slot] = (uint8_t)reason_code(*why);
+    return sim;
 }
 
 static void
 align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
-      bool vowelless, struct alignment *al)
+      bool vowelless, struct scr_cache *cache, struct alignment *al)
 {
     int sims[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
     const char *whys[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
@@ -176,7 +263,8 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
     memset(al, 0, sizeof(*al));
     for (unsigned i = 0; i < m; i++)
         for (unsigned j = 0; j < n; j++)
-            sims[i][j] = tok_sim(&q[i], &c[j], vowelless, &whys[i][j]);
+            sims[i][j] =
+                cached_sim(cache, i, &q[i], &c[j], vowelless, &whys[i][j]);
     for (;;) {
         int best = 0;
         unsigned bi = 0, bj = 0;
@@ -205,8 +293,19 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
         unsigned *yu = side == 0 ? &al->cused : &al->qused;
         for (unsigned i = 0; i + 1 < xn; i++) {
             char f[32], k[24], t[48];
-            struct tok joined = {t, f, k, false};
+            struct tok joined = {t, f, k, false, UINT32_MAX, UINT32_MAX};
+            size_t jl;
+            bool fits = false;
             if (*xu & (3u << i))
+                continue;
+            /* Only a token about as long as the two could be them. */
+            jl = strlen(x[i].folded) + strlen(x[i + 1].folded);
+            for (unsigned j = 0; j < yn; j++) {
+                size_t yl = strlen(y[j].folded);
+                fits = fits ||
+                       (!(*yu & (1u << j)) && yl + 2 >= jl && yl <= jl + 2);
+            }
+            if (!fits)
                 continue;
             join_tok(f, k, t, &x[i], &x[i + 1]);
             for (unsigned j = 0; j < yn; j++) {
@@ -249,10 +348,14 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
         return;
     }
     {
-        double base = 100.0 * (0.6 * mq / wq + 0.4 * mc / wc);
+        double base = 100.0 * (0.55 * mq / wq + 0.45 * mc / wc);
         if (matched == 1 && (m > 1 || n > 1))
             base *= 0.85;
-        al->common_only = !any_rare;
+        /* Common elements matched while others are left over ("Muhammad
+         * Khan" against "Muhammad Yusuf Khan") say little; the whole of a
+         * name made of common elements is still that name. */
+        al->common_only = !any_rare && (al->qused != (1u << m) - 1 ||
+                                        al->cused != (1u << n) - 1);
         if (al->common_only && base > COMMON_ONLY_CAP)
             base = COMMON_ONLY_CAP;
         al->score = (int)(base + 0.5);
@@ -263,10 +366,27 @@ static unsigned
 toks_of_name(struct tok *out, const struct sarhad_name *n)
 {
     for (unsigned i = 0; i < n->token_count; i++)
-        out[i] = (struct tok){n->tokens[i].text, n->tokens[i].folded,
-                              n->tokens[i].key,
-                              sarhad__screen_is_common(n->tokens[i].key)};
+        out[i] = (struct tok){
+            n->tokens[i].text,
+            n->tokens[i].folded,
+            n->tokens[i].key,
+            sarhad__screen_is_common(n->tokens[i].key, n->tokens[i].folded),
+            UINT32_MAX,
+            UINT32_MAX};
     return n->token_count;
+}
+
+static unsigned
+toks_of_query(struct tok *out, const struct scr_query *q)
+{
+    for (unsigned i = 0; i < q->name.token_count; i++)
+        out[i] = (struct tok){q->name.tokens[i].text,
+                              q->name.tokens[i].folded,
+                              q->name.tokens[i].key,
+                              q->common[i],
+                              q->keys[i],
+                              q->spells[i]};
+    return q->name.token_count;
 }
 
 static unsigned
@@ -275,8 +395,8 @@ toks_of_listed(struct tok *out, const struct sarhad_screener *s,
 {
     for (unsigned i = 0; i < nm->tok_count; i++) {
         const struct scr_token *t = &s->tokens[nm->tok_start + i];
-        out[i] =
-            (struct tok){t->text, t->folded, s->keys[t->key], t->common != 0};
+        out[i] = (struct tok){t->text,        t->folded, s->keys.items[t->key],
+                              t->common != 0, t->key,    t->spell};
     }
     return nm->tok_count;
 }
@@ -289,7 +409,7 @@ sarhad__screen_name_score(const struct sarhad_name *a,
     struct alignment al;
     unsigned m = toks_of_name(ta, a), n = toks_of_name(tb, b);
 
-    align(ta, m, tb, n, a->vowelless || b->vowelless, &al);
+    align(ta, m, tb, n, a->vowelless || b->vowelless, NULL, &al);
     return al.score;
 }
 
@@ -339,16 +459,27 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
             d = 0;
         } else if (sarhad_date_cmp(hi, b->from) >= 0 &&
                    sarhad_date_cmp(lo, b->to) <= 0) {
-            pts = 8;
+            /* Inside the listed year or range; a wide range says less. */
+            pts = b->to.year - b->from.year > 3 ? 5 : 8;
             d = 0;
         } else {
+            bool both_exact =
+                q->dob.year != 0 && sarhad_date_cmp(b->from, b->to) == 0;
             d = q->birth_year < b->from.year ? b->from.year - q->birth_year
                                              : q->birth_year - b->to.year;
-            if (sarhad_date_cmp(b->from, b->to) == 0 && d == 0)
-                d = 1; /* same year, another day */
-            if (b->approximate)
-                d -= 2;
-            pts = d <= 0 ? 4 : d == 1 ? 0 : d < 5 ? -20 : -35;
+            if (both_exact && q->dob.year == b->from.year &&
+                q->dob.month == b->from.day && q->dob.day == b->from.month) {
+                pts = 4; /* day and month swapped: a clerk's slip */
+                d = 0;
+            } else if (both_exact) {
+                /* Two exact dates that differ are evidence against. */
+                pts = d == 0 ? -30 : d == 1 ? -30 : d < 5 ? -35 : -40;
+                d = d == 0 ? 1 : d;
+            } else {
+                if (b->approximate)
+                    d -= 2;
+                pts = d <= 0 ? 4 : d == 1 ? -5 : d < 5 ? -25 : -40;
+            }
         }
         if (pts > best) {
             best = pts;
@@ -358,12 +489,16 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
     }
     if (best == 12)
         snprintf(buf, sizeof(buf), "born %s as listed (+12)", listed);
-    else if (best == 8)
-        snprintf(buf, sizeof(buf), "born within listed %s (+8)", listed);
+    else if (best == 8 || best == 5)
+        snprintf(buf, sizeof(buf), "born within listed %s (+%d)", listed, best);
     else if (best == 4)
         snprintf(buf, sizeof(buf), "born near listed %s (+4)", listed);
-    else if (best == 0)
-        snprintf(buf, sizeof(buf), "born a year from listed %s (0)", listed);
+    else if (best == -30 && best_d == 1)
+        snprintf(buf, sizeof(buf), "born another day than listed %s (-30)",
+                 listed);
+    else if (best == -5)
+        snprintf(buf, sizeof(buf), "born a year from listed %s (%d)", listed,
+                 best);
     else
         snprintf(buf, sizeof(buf),
                  "born %d years from every listed date, nearest %s (%d)",
@@ -400,7 +535,7 @@ evidence(const struct sarhad_screener *s, const struct scr_query *q,
         unsigned m = toks_of_name(tq, &q->father);
         unsigned n = toks_of_listed(tl, s, fn);
         char detail[64];
-        align(tq, m, tl, n, q->father.vowelless || fn->vowelless, &al);
+        align(tq, m, tl, n, q->father.vowelless || fn->vowelless, NULL, &al);
         if (al.score >= 80) {
             snprintf(detail, sizeof(detail), "%d", al.score);
             total += add_evidence(c, "father_name", 10,
@@ -487,10 +622,10 @@ sarhad__screen_score(const struct sarhad_screener *s, const struct scr_query *q,
     const struct scr_entry *e = &s->entries[nm->entry];
     struct tok tq[SARHAD_NAME_MAX_TOKENS], tl[SARHAD_NAME_MAX_TOKENS];
     struct alignment al;
-    unsigned m = toks_of_name(tq, &q->name), n = toks_of_listed(tl, s, nm);
+    unsigned m = toks_of_query(tq, q), n = toks_of_listed(tl, s, nm);
     int score;
 
-    align(tq, m, tl, n, q->name.vowelless || nm->vowelless, &al);
+    align(tq, m, tl, n, q->name.vowelless || nm->vowelless, q->cache, &al);
     if (c != NULL) {
         memset(c, 0, sizeof(*c));
         c->name_score = al.score;

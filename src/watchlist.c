@@ -8,7 +8,9 @@
  */
 #include "watchlist.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const sarhad__watchlist_steps[SARHAD__WATCHLIST_STEPS] = {
@@ -299,11 +301,34 @@ static enum sarhad_status read_version(sqlite3 *db, const char *where,
                                        size_t cap, size_t *count,
                                        struct sarhad_error *err);
 
+/* The audit entry of an import, in the import's transaction. */
+static enum sarhad_status
+audit_import(struct sarhad_store *store, const struct sarhad_actor *who,
+             int64_t now, const char *label, const char *source,
+             enum sarhad_wl_format format, const struct import *im,
+             struct sarhad_error *err)
+{
+    json_t *detail = json_pack(
+        "{s:s, s:s, s:I, s:I}", "source", source != NULL ? source : "",
+        "format", format == SARHAD_WL_UN_XML ? "un-xml" : "csv", "entries",
+        (json_int_t)im->entries, "names", (json_int_t)im->names);
+    char *text = detail != NULL ? json_dumps(detail, JSON_COMPACT) : NULL;
+    enum sarhad_status s;
+
+    json_decref(detail);
+    if (text == NULL)
+        return sarhad__fail(err, SARHAD_ENOMEM, "list", SIZE_MAX, NULL);
+    s = sarhad__audit_append(store, who, now, "watchlist_imported", label, text,
+                             NULL, err);
+    free(text);
+    return s;
+}
+
 enum sarhad_status
 sarhad_watchlist_import(struct sarhad_store *store, const char *data,
                         size_t len, enum sarhad_wl_format format,
-                        const char *source,
-                        struct sarhad_watchlist_version *out,
+                        const char *source, const struct sarhad_actor *who,
+                        int64_t now, struct sarhad_watchlist_version *out,
                         struct sarhad_error *err)
 {
     struct import *im;
@@ -311,9 +336,9 @@ sarhad_watchlist_import(struct sarhad_store *store, const char *data,
     char label[24];
     bool ok;
 
-    if (store == NULL || data == NULL)
+    if (store == NULL || data == NULL || who == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "list", SIZE_MAX,
-                            "no store or no list given");
+                            "no store, list or actor given");
     if (format == SARHAD_WL_AUTO)
         format = detect(data, len);
     im = sarhad__calloc(1, sizeof(*im));
@@ -353,6 +378,8 @@ sarhad_watchlist_import(struct sarhad_store *store, const char *data,
                          "the list holds no entries");
     if (s == SARHAD_OK)
         s = update_counts(store->db, im, err);
+    if (s == SARHAD_OK)
+        s = audit_import(store, who, now, label, source, format, im, err);
     ok = s == SARHAD_OK;
     {
         struct sarhad_error end_err;

@@ -7,6 +7,8 @@
  */
 #include "test.h"
 
+static const struct sarhad_actor importer = {"admin", "admin", "", ""};
+
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -202,9 +204,9 @@ TEST(screen_records_version_from_store)
     ASSERT_EQ_STR("", sarhad_screener_version(s));
     sarhad_screener_close(s);
     ASSERT_OK(sarhad_watchlist_import(store, a, strlen(a), SARHAD_WL_CSV, "a",
-                                      NULL, NULL));
+                                      &importer, 1700000000, NULL, NULL));
     ASSERT_OK(sarhad_watchlist_import(store, b, strlen(b), SARHAD_WL_CSV, "b",
-                                      NULL, NULL));
+                                      &importer, 1700000000, NULL, NULL));
     ASSERT_OK(sarhad_screener_open(&s, store, NULL));
     memset(&q, 0, sizeof(q));
     q.name = "\xd8\xb0\xd8\xa8\xd9\x8a\xd8\xad \xd8\xa7\xd9\x84\xd9\x84\xd9"

@@ -6,6 +6,8 @@
  */
 #include "test.h"
 
+static const struct sarhad_actor importer = {"admin", "admin", "", ""};
+
 #include <stdlib.h>
 
 static char *
@@ -189,23 +191,26 @@ TEST(watchlist_versions_in_store)
     ASSERT_OK(sarhad_watchlist_versions(store, vs, 4, &count, &err));
     ASSERT_EQ_INT(0, count);
     ASSERT_OK(sarhad_watchlist_import(store, csv, len, SARHAD_WL_AUTO, "a.csv",
-                                      &v, &err));
+                                      &importer, 1700000000, &v, &err));
     ASSERT_EQ_STR("v1", v.label);
     ASSERT_EQ_INT(5, v.entry_count);
     ASSERT_EQ_STR("csv", v.format);
     /* A failed import changes nothing. */
     ASSERT_EQ_INT(SARHAD_EFORMAT,
                   sarhad_watchlist_import(store, "id,name\n", 8, SARHAD_WL_CSV,
-                                          "bad.csv", &v, &err));
+                                          "bad.csv", &importer, 1700000000, &v,
+                                          &err));
     /* A repeated id fails the whole import. */
     ASSERT_EQ_INT(SARHAD_EFORMAT,
                   sarhad_watchlist_import(
                       store,
                       "id,name,aliases,birth_date,nationality,father_name\n"
                       "A,Ali,,,,\nA,Gul,,,,\n",
-                      75, SARHAD_WL_CSV, "dup.csv", &v, &err));
+                      75, SARHAD_WL_CSV, "dup.csv", &importer, 1700000000, &v,
+                      &err));
     ASSERT_OK(sarhad_watchlist_import(store, second, strlen(second),
-                                      SARHAD_WL_AUTO, "b.csv", &v, &err));
+                                      SARHAD_WL_AUTO, "b.csv", &importer,
+                                      1700000000, &v, &err));
     ASSERT_EQ_STR("v2", v.label);
     ASSERT_OK(sarhad_watchlist_versions(store, vs, 4, &count, &err));
     ASSERT_EQ_INT(2, count);

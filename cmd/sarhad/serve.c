@@ -140,7 +140,9 @@ open_store(struct server *srv, const struct options *o)
     /* The writer checkpoints between batches, after answering, rather
      * than inside a commit that decisions are waiting on. */
     sarhad_store_defer_checkpoints(srv->store);
-    return serve_open_ledger(srv);
+    if (serve_open_ledger(srv) != 0)
+        return 1;
+    return serve_open_screener(srv);
 }
 
 static void
@@ -185,6 +187,7 @@ shut_down(struct server *srv)
         !srv->quiet)
         fprintf(stderr, "sarhad serve: final checkpoint: %s\n", err.message);
     serve_close_ledger(srv);
+    serve_close_screener(srv);
     sarhad_audit_key_free(srv->key);
     sarhad_store_close(srv->store);
     free(srv->cert_pem);

@@ -148,6 +148,10 @@ struct server {
     pthread_t writer;
     pthread_key_t reader_key; /* a read-only store per pool thread */
     struct metrics metrics;
+    /* screening (serve_routes_watchlist.c) */
+    struct sarhad_screener *screener; /* swapped under screen_lock */
+    pthread_rwlock_t screen_lock;
+    _Atomic int screen_threshold; /* the published policy's */
 };
 
 /* serve_http.c */
@@ -156,6 +160,14 @@ struct MHD_Daemon *serve_http_start(struct server *srv, const char *host,
                                     const char *key, unsigned *bound_port);
 struct sarhad_store *serve_reader(struct server *srv);
 int64_t serve_now(void);
+
+/* serve_routes_watchlist.c */
+int serve_open_screener(struct server *srv);
+void serve_close_screener(struct server *srv);
+void serve_screen_threshold_changed(struct server *srv);
+void route_screen(struct server *srv, struct request *req);
+void route_watchlists(struct server *srv, struct request *req);
+void route_watchlist_import(struct server *srv, struct request *req);
 
 /* serve_writer.c */
 int serve_writer_start(struct server *srv);

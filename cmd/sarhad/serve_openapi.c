@@ -58,9 +58,19 @@ static const char schemas[] =
     "\"required\":[\"text\"],\"properties\":{"
     "\"filename\":{\"type\":\"string\",\"maxLength\":127},"
     "\"text\":{\"type\":\"string\"}}},"
-    "\"WatchlistImport\":{\"type\":\"object\",\"additionalProperties\":false,"
+    "\"WatchlistUpload\":{\"type\":\"object\",\"additionalProperties\":false,"
     "\"required\":[\"text\"],\"properties\":{"
-    "\"name\":{\"type\":\"string\"},\"text\":{\"type\":\"string\"}}}"
+    "\"format\":{\"type\":\"string\",\"enum\":[\"csv\",\"un-xml\","
+    "\"auto\"]},"
+    "\"source\":{\"type\":\"string\",\"maxLength\":95},"
+    "\"text\":{\"type\":\"string\"}}},"
+    "\"ScreenQuery\":{\"type\":\"object\",\"additionalProperties\":false,"
+    "\"required\":[\"name\"],\"properties\":{"
+    "\"name\":{\"type\":\"string\",\"maxLength\":200},"
+    "\"birth_date\":{\"type\":\"string\",\"description\":"
+    "\"YYYY-MM-DD or YYYY\"},"
+    "\"nationality\":{\"type\":\"string\"},"
+    "\"father_name\":{\"type\":\"string\",\"maxLength\":200}}}"
     "}";
 
 static json_t *

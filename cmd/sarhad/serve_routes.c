@@ -76,6 +76,18 @@ const struct route serve_routes[] = {
      "Upload and publish a new policy version (never edits a published "
      "one)",
      "PolicyUpload", NULL},
+    {"POST", "/v1/screen", ROLE_OFFICER | ROLE_SUPERVISOR, 4 * KB, route_screen,
+     false,
+     "Screen a name against the current watchlist: the hits at or above "
+     "the policy's threshold, each with why",
+     "ScreenQuery", NULL},
+    {"GET", "/v1/watchlists", ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_AUDITOR, 0,
+     route_watchlists, false, "The watchlist versions, newest first", NULL,
+     NULL},
+    {"POST", "/v1/watchlists", ROLE_ADMIN, SARHAD_WL_MAX_INPUT + 64 * KB,
+     route_watchlist_import, false,
+     "Import a watchlist (CSV or UN consolidated XML) as a new version",
+     "WatchlistUpload", NULL},
     /* The web console (serve_routes_web.c): not part of /v1, so not in the
      * OpenAPI document. */
     {"GET", "/", ROLE_PUBLIC, 0, route_web, false, "The web console", NULL,

@@ -341,6 +341,8 @@ publish_run(struct server *srv, struct request *req)
     req->job.status = sarhad_ledger_policy_publish(
         srv->ledger, d->filename, d->text, d->len, &req->actor, serve_now(),
         &d->info, d->issues, MAX_ISSUES, &d->issue_count, &req->job.err);
+    if (req->job.status == SARHAD_OK)
+        serve_screen_threshold_changed(srv);
 }
 
 static void

@@ -5,8 +5,30 @@
  */
 #include "cmd.h"
 
+#include <stdio.h>
+
+#include <time.h>
+
 #include <stdlib.h>
 #include <string.h>
+
+/* The command line acts as the operating-system user, with the admin role
+ * (whoever can write the store's file administers it). */
+static enum sarhad_status
+import(struct sarhad_store *store, const char *data, size_t len,
+       const char *list, struct sarhad_watchlist_version *v,
+       struct sarhad_error *err)
+{
+    struct sarhad_actor who;
+    const char *user = getenv("USER");
+
+    memset(&who, 0, sizeof(who));
+    snprintf(who.user, sizeof(who.user), "%s",
+             user != NULL && user[0] != '\0' ? user : "cli");
+    snprintf(who.role, sizeof(who.role), "admin");
+    return sarhad_watchlist_import(store, data, len, SARHAD_WL_AUTO, list, &who,
+                                   (int64_t)time(NULL), v, err);
+}
 
 SARHAD_VERB(watchlist, "import and show watchlists (CSV, UN XML)")
 
@@ -97,8 +119,7 @@ cmd_watchlist(int argc, char **argv)
         char *data = read_input(list, SARHAD_WL_MAX_INPUT, &len);
         if (data == NULL) {
             rc = 1;
-        } else if (sarhad_watchlist_import(store, data, len, SARHAD_WL_AUTO,
-                                           list, &v, &err) != SARHAD_OK) {
+        } else if (import(store, data, len, list, &v, &err) != SARHAD_OK) {
             print_error(list, &err);
             rc = 1;
         } else {

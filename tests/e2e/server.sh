@@ -4,8 +4,8 @@
 # document against the routes, every role against every route, the
 # contract (sessions, decisions, policies, audit verify, health), bad and
 # oversized bodies, wrong passwords and throttling, cookies and CSRF, the
-# embedded web console's files and headers,
-# logout and expiry, referrals, reports, audit tampering, and a graceful
+# embedded web console's files and headers, watchlist import and
+# screening, TLS, logout and expiry, referrals, reports, audit tampering, and a graceful
 # shutdown that loses nothing.  Sourced by tests/run-all.sh (sets
 # e2e_passed and e2e_failed) or run alone: bash tests/e2e/server.sh.
 set -u
@@ -102,6 +102,31 @@ e2e_main() {
     check "policies listed" 1 "$(req GET /v1/policies "${T[officer]}" >/dev/null; field '.policies | length')"
     check "audit verify" 200 "$(req GET /v1/audit/verify "${T[auditor]}")"
     check "audit verify ok" true "$(field .ok)"
+
+    # ---- watchlists: import, screen, and screening inside a decision ---
+    check "no watchlist yet: screen finds nothing" 0 "$(req POST /v1/screen "${T[officer]}" '{"name":"Amina Khan"}' >/dev/null; field '.hits | length')"
+    jq -Rs '{format:"un-xml", source:"un-consolidated-list.xml", text:.}' \
+        ../shared/data/un-consolidated-list.xml >"$dir/un.json"
+    check "an officer may not import a list" 403 "$(req POST /v1/watchlists "${T[officer]}" "@$dir/un.json")"
+    check "an admin imports the UN list" 201 "$(req POST /v1/watchlists "${T[admin]}" "@$dir/un.json")"
+    check "... all 730 individuals" 730 "$(field .version.entries)"
+    check "a bad format is named" invalid "$(req POST /v1/watchlists "${T[admin]}" '{"format":"pdf","text":"x"}' >/dev/null; field .code)"
+    check "... with its field" format "$(field .field)"
+    check "a malformed CSV is refused" 400 "$(req POST /v1/watchlists "${T[admin]}" '{"format":"csv","text":"id,name\n"}')"
+    printf '%s\n' 'id,name,aliases,birth_date,nationality,father_name' \
+        'E2E-1,Amina Khan,Amena Khaan,1990-01-01,AFG,' >"$dir/list.csv"
+    jq -Rs '{format:"csv", source:"e2e.csv", text:.}' "$dir/list.csv" >"$dir/list.json"
+    check "an admin imports a CSV list" 201 "$(req POST /v1/watchlists "${T[admin]}" "@$dir/list.json")"
+    check "versions are listed, newest first" v2 "$(req GET /v1/watchlists "${T[auditor]}" >/dev/null; field '.versions[0].label')"
+    check "an officer screens a name" 200 "$(req POST /v1/screen "${T[officer]}" '{"name":"AMINA KHAN","birth_date":"1990-01-01","nationality":"AFG"}')"
+    check "... and gets the listed entry" E2E-1 "$(field '.hits[0].id')"
+    check_not "... with why it matched" "" "$(field '.hits[0].why')"
+    check "an analyst may not screen" 403 "$(req POST /v1/screen "${T[analyst]}" '{"name":"Amina Khan"}')"
+    check "a bad birth date is named" birth_date "$(req POST /v1/screen "${T[officer]}" '{"name":"A","birth_date":"1990-13-01"}' >/dev/null; field .field)"
+    check "a listed traveller is referred" refer "$(req POST /v1/decisions "${T[officer]}" "@$here/presentation.json" >/dev/null; field .decision)"
+    check "... by the watchlist rule" watchlist "$(field .rule)"
+    check "... with the hit in the decision" E2E-1 "$(field '.flags.watchlist_hits[0].entry_id')"
+    check "the import is in the audit log" watchlist_imported "$(req GET '/v1/audit?from=1&limit=500' "${T[auditor]}" >/dev/null; field '[.entries[] | select(.kind == "watchlist_imported")][0].kind')"
 
     # ---- referrals -----------------------------------------------------
     check "a bad MRZ is referred" refer "$(req POST /v1/decisions "${T[officer]}" "@$here/presentation_refer.json" >/dev/null; field .decision)"
@@ -306,11 +331,23 @@ e2e_main() {
     check "... not ok" false "$(field .ok)"
     check "... first bad entry 5" 5 "$(field .first_bad)"
     stop
+
+    # ---- TLS (GnuTLS through libmicrohttpd) ------------------------------
+    openssl req -x509 -newkey ed25519 -nodes -keyout "$dir/tls.key" \
+        -out "$dir/tls.crt" -days 2 -subj "/CN=localhost" 2>/dev/null
+    start --tls-cert "$dir/tls.crt" --tls-key "$dir/tls.key"
+    check "TLS: the server says https" 1 "$(grep -q 'https://' "$dir/out" && echo 1)"
+    check "TLS: health over https" 200 "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/v1/health")"
+    check "TLS: the session cookie is Secure" 1 "$(curl -sk -D - -o /dev/null -X POST "https://127.0.0.1:$port/v1/sessions" -d '{"username":"auditor","password":"pass-auditor-123"}' | grep -qi '^set-cookie:.*secure' && echo 1)"
+    check "TLS: plain http is not served" 000 "$(curl -s -m 3 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/health")"
+    stop
+    check "TLS: a missing key file is an error" 1 "$("$SARHAD" serve --db "$dir/post.db" --listen 127.0.0.1:0 --tls-cert "$dir/tls.crt" --tls-key "$dir/none.key" >/dev/null 2>&1; echo $?)"
     start --address-failures 2
     req POST /v1/sessions "" '{"username":"nosuch1","password":"wrong-password"}' >/dev/null
     req POST /v1/sessions "" '{"username":"nosuch2","password":"wrong-password"}' >/dev/null
     check "address throttled: 429" 429 "$(req POST /v1/sessions "" '{"username":"admin","password":"pass-admin-123"}')"
     stop
+
     rm -rf "$dir"
 }
 

@@ -701,6 +701,19 @@ SARHAD_MUST_CHECK enum sarhad_status
 sarhad_store_commit(struct sarhad_store *store, struct sarhad_error *err);
 void sarhad_store_rollback(struct sarhad_store *store);
 
+/*
+ * WAL checkpoints off the commit path.  By default a commit that leaves
+ * 1000 or more pages in the write-ahead log copies them back into the
+ * database file itself (SQLite's automatic checkpoint), so some commits
+ * take much longer than others.  After sarhad_store_defer_checkpoints, a
+ * commit never does; the writer calls sarhad_store_checkpoint when it is
+ * free (between batches), which does the same PASSIVE checkpoint once that
+ * many pages are waiting, and nothing otherwise.  Outside a batch only.
+ */
+void sarhad_store_defer_checkpoints(struct sarhad_store *store);
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_store_checkpoint(struct sarhad_store *store, struct sarhad_error *err);
+
 /* ===== ledger (src/ledger*.c) ===== */
 
 /*

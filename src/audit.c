@@ -92,9 +92,15 @@ static enum sarhad_status
 chain_head(struct sarhad_store *store, int64_t *seq, unsigned char hash[32],
            struct sarhad_error *err)
 {
-    sqlite3_stmt *st = sarhad__store_prepare(store, sql_head, err);
+    sqlite3_stmt *st;
     int rc;
 
+    if (store->in_batch && store->audit_head_known) {
+        *seq = store->audit_head_seq;
+        memcpy(hash, store->audit_head_hash, 32);
+        return SARHAD_OK;
+    }
+    st = sarhad__store_prepare(store, sql_head, err);
     if (st == NULL)
         return err != NULL ? err->code : SARHAD_EDB;
     *seq = 0;
@@ -177,6 +183,11 @@ sarhad__audit_append(struct sarhad_store *store,
     if (rc != SQLITE_DONE)
         return sarhad__store_fail(store->db, rc, "append to the audit log",
                                   err);
+    if (store->in_batch) {
+        store->audit_head_known = true;
+        store->audit_head_seq = seq;
+        memcpy(store->audit_head_hash, e.hash, 32);
+    }
     if (seq_out != NULL)
         *seq_out = seq;
     return SARHAD_OK;

@@ -34,23 +34,27 @@ static void
 put_str(struct out *o, const char *s, size_t cap)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t n = strnlen(s, cap);
+    size_t n = strnlen(s, cap), run = 0;
 
     put(o, "\"", 1);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
+            continue;
+        /* Plain characters go out as one run. */
+        put(o, s + run, i - run);
+        run = i + 1;
         if (c == '"' || c == '\\') {
             char two[2] = {'\\', (char)c};
             put(o, two, 2);
         } else if (c == '\n') {
             put(o, "\\n", 2);
-        } else if (c < 0x20 || c == 0x7f) {
-            put(o, esc, 6);
         } else {
-            put(o, s + i, 1);
+            put(o, esc, 6);
         }
     }
+    put(o, s + run, n - run);
     put(o, "\"", 1);
 }
 

@@ -98,6 +98,23 @@ enum sarhad_status sarhad__store_exec(sqlite3 *db, const char *sql,
  * call knows whether to wrap itself in a transaction (sarhad__store_write_*).
  */
 #define SARHAD__STORE_MAX_STMTS 128
+/*
+ * One pending increment of a summary row: the upsert that applies it (its
+ * static text is the identity, like sarhad__store_prepare's key), the row's
+ * key texts bound as ?1..?ntext, and the amounts bound after them.
+ */
+#define SARHAD__TALLY_MAX  256
+#define SARHAD__TALLY_KEY  128
+#define SARHAD__TALLY_INTS 5
+struct sarhad__tally {
+    const char *sql;
+    uint32_t hash;
+    unsigned ntext, nint;
+    size_t key_len;
+    char key[SARHAD__TALLY_KEY]; /* the texts, each NUL-terminated */
+    int64_t v[SARHAD__TALLY_INTS];
+};
+
 struct sarhad_store {
     sqlite3 *db;
     bool read_only;
@@ -109,7 +126,43 @@ struct sarhad_store {
     size_t stmt_count;
     const char *stmt_sql[SARHAD__STORE_MAX_STMTS];
     sqlite3_stmt *stmts[SARHAD__STORE_MAX_STMTS];
+    /* Facts the writer learnt inside the open batch, so a crossing need
+     * not read them back: the audit chain head (audit.c) and the next
+     * attempt id (ledger_cross.c).  Trusted only while in_batch, and
+     * forgotten (sarhad__store_forget) whenever a transaction begins or
+     * ends or an item's savepoint is rolled back. */
+    bool audit_head_known;
+    int64_t audit_head_seq;
+    unsigned char audit_head_hash[32];
+    int64_t next_attempt; /* 0 = not known */
+    /* Summary-table increments of the open batch, written once each at
+     * commit (store_tally.c). */
+    size_t tally_count;
+    struct sarhad__tally tallies[SARHAD__TALLY_MAX];
+    /* Pages in the WAL after the last commit, when checkpoints are
+     * deferred (sarhad_store_defer_checkpoints); stays 0 otherwise. */
+    int wal_pages;
 };
+
+/* Forget what the handle remembered of the open batch (see above),
+ * pending tallies included. */
+void sarhad__store_forget(struct sarhad_store *store);
+
+/* Fill t: sql, the ntext key texts (false if they do not fit), nint
+ * amounts. */
+bool sarhad__tally_set(struct sarhad__tally *t, const char *sql,
+                       const char *const *texts, unsigned ntext,
+                       const int64_t *v, unsigned nint);
+/* Add t to the batch's pending tallies.  The caller makes room first
+ * (sarhad__store_tally_room), so this cannot fail. */
+void sarhad__store_tally(struct sarhad_store *store,
+                         const struct sarhad__tally *t);
+/* Make room for n more tallies, writing the pending ones if needed. */
+enum sarhad_status sarhad__store_tally_room(struct sarhad_store *store,
+                                            size_t n, struct sarhad_error *err);
+/* Write the pending tallies into the open transaction. */
+enum sarhad_status sarhad__store_tally_flush(struct sarhad_store *store,
+                                             struct sarhad_error *err);
 
 /*
  * The statement for sql, prepared on first use and reset (bindings

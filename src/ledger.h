@@ -123,11 +123,33 @@ struct sarhad__admit {
     char day[11];
     const char *visa_key; /* "" when none */
     int allowed_days;
-    bool citizen;      /* no stay, no visa use */
-    bool no_open_stay; /* known from the history: nothing to mark lost */
-    const char *por;   /* exits: the PoR number shown, "" none, NULL: read it
-                          back from the recorded attempt */
+    bool citizen;         /* no stay, no visa use */
+    bool no_open_stay;    /* known from the history: nothing to mark lost */
+    const char *por;      /* exits: the PoR number shown, "" none, NULL: read it
+                             back from the recorded attempt */
+    bool returns_tallied; /* the caller counts the returns summaries */
 };
+
+/* The summary increments of one crossing in a batch, handed to the store
+ * (sarhad__store_tally) once the crossing's savepoint is released. */
+#define SARHAD__ITEM_TALLIES (3 + SARHAD_MAX_REASONS)
+struct sarhad__item_tallies {
+    unsigned n;
+    struct sarhad__tally t[SARHAD__ITEM_TALLIES];
+};
+
+/* Stage the daily, refusal and returns increments (ledger_record.c). */
+enum sarhad_status sarhad__tally_daily(struct sarhad__item_tallies *it,
+                                       const char *const key[6],
+                                       struct sarhad_error *err);
+enum sarhad_status sarhad__tally_refusal(struct sarhad__item_tallies *it,
+                                         const char *const key[5],
+                                         struct sarhad_error *err);
+enum sarhad_status sarhad__tally_returns(struct sarhad__item_tallies *it,
+                                         const char *day, const char *post,
+                                         const char *crossing,
+                                         const struct sarhad_presentation *p,
+                                         struct sarhad_error *err);
 
 enum sarhad_status sarhad__admit_effects(struct sarhad_store *store,
                                          const struct sarhad__admit *a,

@@ -51,6 +51,8 @@ struct crossing {
     char day[11];
     char por[32];
     bool citizen;
+    bool batch; /* in a group-commit batch: summaries are tallied */
+    struct sarhad__item_tallies tallies;
     struct sarhad__buf pres;
     struct sarhad__buf dec;
     struct sarhad__buf detail;
@@ -271,8 +273,14 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
     enum sarhad_status s;
     sqlite3_stmt *st;
 
-    s = sarhad__summary_daily(store, c->day, store->post, c->p->crossing, dir,
-                              nat, sarhad_outcome_name(d->outcome), 1, err);
+    const char *daily[6] = {
+        c->day, store->post, c->p->crossing,
+        dir,    nat,         sarhad_outcome_name(d->outcome)};
+
+    s = c->batch
+            ? sarhad__tally_daily(&c->tallies, daily, err)
+            : sarhad__summary_daily(store, c->day, store->post, c->p->crossing,
+                                    dir, nat, daily[5], 1, err);
     for (unsigned i = 0; s == SARHAD_OK && d->outcome == SARHAD_REFUSE &&
                          i < (d->reason_count ? d->reason_count : 1);
          i++) {
@@ -283,9 +291,14 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
         sqlite3_bind_int64(st, 1, c->attempt_id);
         sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
         s = sarhad__step_done(store, st, "record a reason", err);
-        if (s == SARHAD_OK)
+        if (s == SARHAD_OK && c->batch) {
+            const char *key[5] = {c->day, store->post, c->p->crossing, nat,
+                                  code};
+            s = sarhad__tally_refusal(&c->tallies, key, err);
+        } else if (s == SARHAD_OK) {
             s = sarhad__summary_refusal(store, c->day, store->post,
                                         c->p->crossing, nat, code, err);
+        }
     }
     if (s != SARHAD_OK)
         return s;
@@ -304,6 +317,13 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
         a.por = c->por;
         a.citizen = c->citizen;
         a.no_open_stay = !c->id.stay_open;
+        if (c->batch && a.direction == SARHAD_EXIT) {
+            s = sarhad__tally_returns(&c->tallies, c->day, store->post,
+                                      c->p->crossing, c->p, err);
+            if (s != SARHAD_OK)
+                return s;
+            a.returns_tallied = true;
+        }
         return sarhad__admit_effects(store, &a, err);
     }
     if (d->outcome != SARHAD_REFER)
@@ -327,9 +347,14 @@ static enum sarhad_status
 next_attempt(struct crossing *c, struct sarhad_error *err)
 {
     struct sarhad_store *store = c->ledger->store;
-    sqlite3_stmt *st = sarhad__store_prepare(store, sql_next_attempt, err);
+    sqlite3_stmt *st;
     int rc;
 
+    if (store->in_batch && store->next_attempt > 0) {
+        c->attempt_id = store->next_attempt;
+        return SARHAD_OK;
+    }
+    st = sarhad__store_prepare(store, sql_next_attempt, err);
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
     rc = sqlite3_step(st);
@@ -389,6 +414,7 @@ decide_and_record(struct crossing *c, struct sarhad_error *err)
         c->dec.len = need;
     }
     sarhad__buf_reset(&c->pres);
+    sarhad__buf_reserve(&c->pres, 2048); /* failure shows in pres.failed */
     sarhad__presentation_json(&c->pres, c->p);
     if (c->dec.failed || c->pres.failed)
         return sarhad__fail(err, SARHAD_ENOMEM, "attempt", SIZE_MAX, NULL);
@@ -439,8 +465,12 @@ sarhad_ledger_cross(struct sarhad_ledger *ledger,
     sarhad__por_number(c.por, p);
     c.citizen = strcmp(p->traveller.nationality, ledger->citizen) == 0;
     batch = store->in_batch;
-    s = batch ? run_static(store, sql_savepoint, err)
-              : sarhad__store_write_begin(store, err);
+    c.batch = batch;
+    s = batch ? sarhad__store_tally_room(store, SARHAD__ITEM_TALLIES, err)
+              : SARHAD_OK;
+    if (s == SARHAD_OK)
+        s = batch ? run_static(store, sql_savepoint, err)
+                  : sarhad__store_write_begin(store, err);
     if (s != SARHAD_OK)
         return s;
     s = decide_and_record(&c, err);
@@ -450,6 +480,16 @@ sarhad_ledger_cross(struct sarhad_ledger *ledger,
         if (run_static(store, sql_release, NULL) != SARHAD_OK && s == SARHAD_OK)
             s = sarhad__fail(err, SARHAD_EDB, "cross", SIZE_MAX,
                              "cannot close the item's savepoint");
+        /* What the batch remembers holds only if the item stands. */
+        if (s == SARHAD_OK) {
+            store->next_attempt = c.attempt_id + 1;
+            for (unsigned i = 0; i < c.tallies.n; i++)
+                sarhad__store_tally(store, &c.tallies.t[i]);
+        } else {
+            /* The item is undone; the batch's earlier tallies stand. */
+            store->next_attempt = 0;
+            store->audit_head_known = false;
+        }
     } else if (s == SARHAD_OK) {
         s = sarhad__store_write_end(store, true, err);
     } else {

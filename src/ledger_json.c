@@ -70,11 +70,19 @@ void
 sarhad__buf_printf(struct sarhad__buf *b, const char *fmt, ...)
 {
     va_list ap;
+    size_t room = b->failed || b->cap <= b->len ? 0 : b->cap - b->len;
     int n;
 
+    /* Formatted once in place when it fits, which it nearly always does. */
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
     va_end(ap);
+    if (n >= 0 && (size_t)n < room) {
+        b->len += (size_t)n;
+        return;
+    }
+    if (room) /* a truncated attempt: the text still ends at len */
+        b->data[b->len] = '\0';
     if (n < 0 || !sarhad__buf_reserve(b, (size_t)n))
         return;
     va_start(ap, fmt);
@@ -138,7 +146,9 @@ opt_str(struct sarhad__buf *b, const char *key, const char *value)
 {
     if (value[0] == '\0')
         return;
-    sarhad__buf_printf(b, ",\"%s\":", key);
+    sarhad__buf_add(b, ",\"", 2);
+    sarhad__buf_puts(b, key);
+    sarhad__buf_add(b, "\":", 2);
     sarhad__buf_json_str(b, value);
 }
 
@@ -147,7 +157,9 @@ opt_date(struct sarhad__buf *b, const char *key, struct sarhad_date d)
 {
     if (d.year == 0)
         return;
-    sarhad__buf_printf(b, ",\"%s\":", key);
+    sarhad__buf_add(b, ",\"", 2);
+    sarhad__buf_puts(b, key);
+    sarhad__buf_add(b, "\":", 2);
     sarhad__buf_json_date(b, d);
 }
 

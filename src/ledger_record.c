@@ -364,6 +364,32 @@ cancel_por(struct sarhad_store *store, const struct sarhad__admit *a,
 }
 
 static enum sarhad_status
+returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
+             struct sarhad_error *err)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_returns, err);
+    enum sarhad_status s;
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, a->attempt_id);
+    s = sarhad__step_done(store, st, "update the returns summary", err);
+    if (s != SARHAD_OK)
+        return s;
+    st = sarhad__store_prepare(store, sql_returns_daily, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, a->attempt_id);
+    return sarhad__step_done(store, st, "update the daily returns", err);
+}
+
+static enum sarhad_status
 admit_exit(struct sarhad_store *store, const struct sarhad__admit *a,
            struct sarhad_error *err)
 {
@@ -382,24 +408,7 @@ admit_exit(struct sarhad_store *store, const struct sarhad__admit *a,
         if (s != SARHAD_OK)
             return s;
     }
-    st = sarhad__store_prepare(store, sql_returns, err);
-    if (st == NULL)
-        return SARHAD__PREP_FAIL(err);
-    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, a->attempt_id);
-    s = sarhad__step_done(store, st, "update the returns summary", err);
-    if (s != SARHAD_OK)
-        return s;
-    st = sarhad__store_prepare(store, sql_returns_daily, err);
-    if (st == NULL)
-        return SARHAD__PREP_FAIL(err);
-    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, a->attempt_id);
-    s = sarhad__step_done(store, st, "update the daily returns", err);
+    s = a->returns_tallied ? SARHAD_OK : returns_rows(store, a, err);
     if (s != SARHAD_OK)
         return s;
     if (a->por != NULL)
@@ -438,4 +447,92 @@ sarhad__admit_effects(struct sarhad_store *store, const struct sarhad__admit *a,
 {
     return a->direction == SARHAD_ENTRY ? admit_entry(store, a, err)
                                         : admit_exit(store, a, err);
+}
+
+/* ---- batch tallies: the same increments as the upserts above, counted
+ * in memory (store_tally.c) and written once per row at commit ---- */
+
+static const char sql_refusal_add[] =
+    "INSERT INTO refusal_summary(day, post, crossing, nationality, code,"
+    " count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT DO UPDATE SET count = count + excluded.count";
+static const char sql_returns_add[] =
+    "INSERT INTO returns_summary(day, post, crossing, documentation,"
+    " category, sex, age_band, count, vehicles, vulnerable)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    " ON CONFLICT DO UPDATE SET count = count + excluded.count,"
+    " vehicles = vehicles + excluded.vehicles,"
+    " vulnerable = vulnerable + excluded.vulnerable";
+static const char sql_returns_daily_add[] =
+    "INSERT INTO returns_daily(day, post, crossing, documentation, category,"
+    " count, children, women, vehicles, vulnerable)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    " ON CONFLICT DO UPDATE SET count = count + excluded.count,"
+    " children = children + excluded.children,"
+    " women = women + excluded.women,"
+    " vehicles = vehicles + excluded.vehicles,"
+    " vulnerable = vulnerable + excluded.vulnerable";
+
+static enum sarhad_status
+stage(struct sarhad__item_tallies *it, const char *sql,
+      const char *const *texts, unsigned ntext, const int64_t *v, unsigned nint,
+      struct sarhad_error *err)
+{
+    if (it->n >= SARHAD__ITEM_TALLIES ||
+        !sarhad__tally_set(&it->t[it->n], sql, texts, ntext, v, nint))
+        return sarhad__fail(err, SARHAD_EINVAL, "summary", SIZE_MAX,
+                            "a summary key does not fit");
+    it->n++;
+    return SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad__tally_daily(struct sarhad__item_tallies *it, const char *const key[6],
+                    struct sarhad_error *err)
+{
+    static const int64_t one[1] = {1};
+
+    return stage(it, sql_daily, key, 6, one, 1, err);
+}
+
+enum sarhad_status
+sarhad__tally_refusal(struct sarhad__item_tallies *it, const char *const key[5],
+                      struct sarhad_error *err)
+{
+    static const int64_t one[1] = {1};
+
+    return stage(it, sql_refusal_add, key, 5, one, 1, err);
+}
+
+/* What the movement row of an exit (put_movement) feeds the returns
+ * summaries, read from the presentation it was made from. */
+enum sarhad_status
+sarhad__tally_returns(struct sarhad__item_tallies *it, const char *day,
+                      const char *post, const char *crossing,
+                      const struct sarhad_presentation *p,
+                      struct sarhad_error *err)
+{
+    const struct sarhad_movement_info *m = &p->movement;
+    char sex[2] = {p->traveller.sex ? p->traveller.sex : 'X', '\0'};
+    const char *band = sarhad__age_band(p->traveller.birth_date, p->time.date);
+    bool child = strcmp(band, "0-4") == 0 || strcmp(band, "5-17") == 0;
+    const char *fine[7] = {day,
+                           post,
+                           crossing,
+                           sarhad__documentation(p),
+                           sarhad_movement_name(m->category),
+                           sex,
+                           band};
+    int64_t vulnerable = m->vulnerabilities != 0;
+    int64_t v[5] = {1, m->vehicles, vulnerable, 0, 0};
+    enum sarhad_status s;
+
+    s = stage(it, sql_returns_add, fine, 7, v, 3, err);
+    if (s != SARHAD_OK)
+        return s;
+    v[1] = child;
+    v[2] = sex[0] == 'F' && !child;
+    v[3] = m->vehicles;
+    v[4] = vulnerable;
+    return stage(it, sql_returns_daily_add, fine, 5, v, 5, err);
 }

@@ -202,6 +202,9 @@ sarhad_ledger_verify(struct sarhad_store *store,
     if (store == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "verify", SIZE_MAX,
                             "no store given");
+    /* Inside a batch, the summaries are checked with its pending tallies. */
+    if (store->in_batch && (s = sarhad__store_tally_flush(store, err)) != 0)
+        return s;
     s = integrity(store->db, &f, err);
     if (s == SARHAD_OK && f.count == 0) {
         s = sarhad_audit_verify(store, &audit, err);

@@ -147,6 +147,9 @@ sarhad_ledger_report(struct sarhad_store *store, enum sarhad_report_kind kind,
                             "unknown report");
     if (filter == NULL)
         filter = &none;
+    /* A report read inside a batch sees the batch's pending tallies. */
+    if (store->in_batch && (s = sarhad__store_tally_flush(store, err)) != 0)
+        return s;
     if (filter->from.year != 0 && filter->to.year != 0 &&
         sarhad_date_cmp(filter->from, filter->to) > 0)
         return sarhad__fail(err, SARHAD_EINVAL, "from", SIZE_MAX,

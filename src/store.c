@@ -378,6 +378,53 @@ sarhad_store_close(struct sarhad_store *store)
     sarhad__free(store);
 }
 
+/* SQLite's automatic checkpoint threshold, kept for deferred ones. */
+#define CHECKPOINT_PAGES 1000
+
+/* Replaces SQLite's automatic checkpoint hook: only count the pages. */
+static int
+wal_counted(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    struct sarhad_store *store = arg;
+
+    (void)db;
+    (void)name;
+    store->wal_pages = pages;
+    return SQLITE_OK;
+}
+
+void
+sarhad_store_defer_checkpoints(struct sarhad_store *store)
+{
+    if (store == NULL || store->read_only)
+        return;
+    store->wal_pages = 0;
+    sqlite3_wal_hook(store->db, wal_counted, store);
+}
+
+enum sarhad_status
+sarhad_store_checkpoint(struct sarhad_store *store, struct sarhad_error *err)
+{
+    int rc;
+
+    if (store == NULL || store->wal_pages < CHECKPOINT_PAGES || store->in_batch)
+        return SARHAD_OK;
+    rc = sqlite3_wal_checkpoint_v2(store->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                   NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        return sarhad__store_fail(store->db, rc, "checkpoint the store", err);
+    store->wal_pages = 0;
+    return SARHAD_OK;
+}
+
+void
+sarhad__store_forget(struct sarhad_store *store)
+{
+    store->audit_head_known = false;
+    store->next_attempt = 0;
+    store->tally_count = 0;
+}
+
 enum sarhad_status
 sarhad_store_begin(struct sarhad_store *store, struct sarhad_error *err)
 {
@@ -386,6 +433,7 @@ sarhad_store_begin(struct sarhad_store *store, struct sarhad_error *err)
     if (store->in_batch)
         return sarhad__fail(err, SARHAD_EINVAL, "store", SIZE_MAX,
                             "a batch is already open");
+    sarhad__store_forget(store);
     s = sarhad__store_exec(store->db, "BEGIN IMMEDIATE", err);
     if (s == SARHAD_OK)
         store->in_batch = true;
@@ -400,7 +448,10 @@ sarhad_store_commit(struct sarhad_store *store, struct sarhad_error *err)
     if (!store->in_batch)
         return sarhad__fail(err, SARHAD_EINVAL, "store", SIZE_MAX,
                             "no batch is open");
-    s = sarhad__store_exec(store->db, "COMMIT", err);
+    s = sarhad__store_tally_flush(store, err);
+    sarhad__store_forget(store);
+    if (s == SARHAD_OK)
+        s = sarhad__store_exec(store->db, "COMMIT", err);
     if (s != SARHAD_OK)
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
     store->in_batch = false;
@@ -410,6 +461,7 @@ sarhad_store_commit(struct sarhad_store *store, struct sarhad_error *err)
 void
 sarhad_store_rollback(struct sarhad_store *store)
 {
+    sarhad__store_forget(store);
     if (store->in_batch)
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
     store->in_batch = false;
@@ -423,6 +475,7 @@ sarhad__store_write_begin(struct sarhad_store *store, struct sarhad_error *err)
                             "the store was opened read-only");
     if (store->in_batch)
         return SARHAD_OK;
+    sarhad__store_forget(store);
     return sarhad__store_exec(store->db, "BEGIN IMMEDIATE", err);
 }
 

@@ -137,6 +137,9 @@ open_store(struct server *srv, const struct options *o)
         return 1;
     }
     snprintf(srv->post, sizeof(srv->post), "%s", sarhad_store_post(srv->store));
+    /* The writer checkpoints between batches, after answering, rather
+     * than inside a commit that decisions are waiting on. */
+    sarhad_store_defer_checkpoints(srv->store);
     if (serve_open_ledger(srv) != 0)
         return 1;
     return serve_open_screener(srv);

@@ -17,7 +17,7 @@
 /* How many names a query may send to the scorer before it stops adding
  * the least selective key pairs (the most selective are always used). */
 #define CANDIDATE_CAP  200000 /* names gathered from the postings */
-#define SCORE_CAP      1500   /* names handed to the scorer */
+#define SCORE_CAP      50000  /* names handed to the scorer */
 #define MAX_EXPANSIONS 8
 #define QUERY_KEYS     11 /* six words and five joined pairs */
 
@@ -181,6 +181,9 @@ sarhad_screener_close(struct sarhad_screener *s)
     sarhad__free(s->pair_names);
     sarhad__free(s->singles);
     sarhad__free(s->single_names);
+    sarhad__free(s->tok_spell);
+    sarhad__free(s->spell_len);
+    sarhad__free(s->spell_common);
     sarhad__free(s);
 }
 
@@ -219,6 +222,7 @@ add_name(struct sarhad_screener *s, uint32_t entry, const char *text,
         t->common =
             sarhad__screen_is_common(n->tokens[i].key, n->tokens[i].folded);
         sarhad__strlcpy(t->folded, n->tokens[i].folded, sizeof(t->folded));
+        t->flen = (uint8_t)strlen(t->folded);
         sarhad__strlcpy(t->text, n->tokens[i].text, sizeof(t->text));
     }
     s->token_count += n->token_count;
@@ -428,13 +432,34 @@ build_dels(struct sarhad_screener *s)
     return true;
 }
 
+/* What the upper bound reads of every candidate, packed: the spelling
+ * ids of each name's tokens side by side (one cache line a name), and
+ * the length and commonness of each spelling. */
+static bool
+build_compact(struct sarhad_screener *s)
+{
+    s->tok_spell = sarhad__malloc((s->token_count ? s->token_count : 1) *
+                                  sizeof(uint32_t));
+    s->spell_len = sarhad__calloc(s->spells.count + 1, 1);
+    s->spell_common = sarhad__calloc(s->spells.count + 1, 1);
+    if (s->tok_spell == NULL || s->spell_len == NULL || s->spell_common == NULL)
+        return false;
+    for (size_t i = 0; i < s->token_count; i++) {
+        const struct scr_token *t = &s->tokens[i];
+        s->tok_spell[i] = t->spell;
+        s->spell_len[t->spell] = t->flen;
+        s->spell_common[t->spell] = t->common;
+    }
+    return true;
+}
+
 enum sarhad_status
 sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err)
 {
     if (s == NULL || s->finished)
         return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
                             "finish is called once");
-    if (!build_dels(s) || !build_pairs(s))
+    if (!build_dels(s) || !build_pairs(s) || !build_compact(s))
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     s->finished = true;
     return SARHAD_OK;
@@ -504,7 +529,8 @@ sarhad_screener_stats(const struct sarhad_screener *s,
         s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
         s->pair_records * sizeof(*s->pair_names) +
         s->single_count * sizeof(*s->singles) +
-        s->token_count * sizeof(*s->single_names);
+        s->token_count * sizeof(*s->single_names) +
+        s->token_count * sizeof(*s->tok_spell) + 2 * s->spells.count;
 }
 
 /* ---- querying -------------------------------------------------------- */
@@ -894,15 +920,21 @@ keep_best(struct sarhad_candidate *best, unsigned *count, unsigned cap,
     (*count)++;
 }
 
+/*
+ * Score the candidates of a query into best (the best cap, best first).
+ * below: whether names under the threshold are wanted (an explanation
+ * shows near misses); a screening only wants hits, so a candidate whose
+ * upper bound is under the threshold is never aligned.
+ */
 static enum sarhad_status
 run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
-    int threshold, struct sarhad_candidate *best, unsigned cap,
+    int threshold, bool below, struct sarhad_candidate *best, unsigned cap,
     unsigned *best_count, size_t *scored, struct scr_query *q,
     struct sarhad_error *err)
 {
     struct sarhad_candidate *c;
     uint32_t *names = NULL;
-    size_t count = 0;
+    size_t count = 0, bound_size;
     enum sarhad_status st = sarhad__screen_prepare(s, in, threshold, q, err);
 
     *best_count = 0;
@@ -911,19 +943,37 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
         return st;
     if (q->name.token_count == 0)
         return SARHAD_OK;
+    bound_size = 2 * (size_t)q->name.token_count * s->spells.count;
     c = sarhad__malloc(sizeof(*c));
     q->cache = sarhad__calloc(1, sizeof(*q->cache));
-    if (c == NULL || q->cache == NULL ||
+    q->bound = sarhad__malloc(bound_size ? bound_size : 1);
+    if (c == NULL || q->cache == NULL || q->bound == NULL ||
         !sarhad__screen_candidates(s, &q->name, &names, &count)) {
         sarhad__free(c);
         sarhad__free(q->cache);
+        sarhad__free(q->bound);
         q->cache = NULL;
+        q->bound = NULL;
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     }
+    memset(q->bound, 0xFF, bound_size);
     for (size_t i = 0; i < count; i++) {
+        int quick, need = below ? 0 : threshold;
+        /* The candidates are scattered over the list: ask for the names
+         * and tokens a few steps ahead so the bound rarely waits. */
+        if (i + 16 < count)
+            __builtin_prefetch(&s->names[names[i + 16]]);
+        if (i + 8 < count)
+            __builtin_prefetch(&s->tok_spell[s->names[names[i + 8]].tok_start]);
+        if (*best_count == cap && need <= best[cap - 1].hit.score)
+            need = best[cap - 1].hit.score + 1;
+        /* Most candidates share a common pair of keys and nothing else:
+         * their bound says so before any alignment. */
+        if (need > 0 && sarhad__screen_bound(s, q, names[i]) < need)
+            continue;
         /* Explanations are written only for names that make the list. */
-        int quick = sarhad__screen_score(s, q, names[i], NULL);
-        if (*best_count == cap && quick <= best[cap - 1].hit.score)
+        quick = sarhad__screen_score(s, q, names[i], NULL);
+        if (quick < need)
             continue;
         sarhad__screen_score(s, q, names[i], c);
         keep_best(best, best_count, cap, c);
@@ -932,7 +982,9 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     sarhad__free(names);
     sarhad__free(c);
     sarhad__free(q->cache);
+    sarhad__free(q->bound);
     q->cache = NULL;
+    q->bound = NULL;
     return SARHAD_OK;
 }
 
@@ -955,8 +1007,8 @@ sarhad_screener_query(const struct sarhad_screener *s,
     w = sarhad__malloc(sizeof(*w));
     if (w == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
-    st = run(s, query, threshold, w->best, SARHAD_MAX_HITS, &n, &scored, &w->q,
-             err);
+    st = run(s, query, threshold, false, w->best, SARHAD_MAX_HITS, &n, &scored,
+             &w->q, err);
     if (st == SARHAD_OK) {
         memset(out, 0, sizeof(*out));
         out->screened = true;
@@ -991,7 +1043,7 @@ sarhad_screener_explain(const struct sarhad_screener *s,
     if (q == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     memset(out, 0, sizeof(*out));
-    st = run(s, query, threshold, out->candidates, SARHAD_EXPLAIN_MAX,
+    st = run(s, query, threshold, true, out->candidates, SARHAD_EXPLAIN_MAX,
              &out->candidate_count, &out->scored, q, err);
     if (st == SARHAD_OK) {
         out->query = q->name;

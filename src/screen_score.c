@@ -98,6 +98,26 @@ is_muhammad_abbrev(const struct tok *t)
            strcmp(t->folded, "mhd") == 0 || strcmp(t->folded, "mu") == 0;
 }
 
+/*
+ * Whether two strings may be within k edits: every edit changes at most
+ * two of the letters present, so letter sets far apart rule a pair out
+ * before the edit distance is counted (most pairs a query meets).
+ */
+static bool
+may_be_within(const char *a, const char *b, size_t k)
+{
+    uint32_t ma = 0, mb = 0, x;
+    unsigned bits = 0;
+
+    for (; *a != '\0'; a++)
+        ma |= 1u << ((unsigned char)*a & 31);
+    for (; *b != '\0'; b++)
+        mb |= 1u << ((unsigned char)*b & 31);
+    for (x = ma ^ mb; x != 0; x &= x - 1)
+        bits++;
+    return bits <= 2 * k;
+}
+
 /* Similarity 0-100 of two tokens and the reason. */
 static int
 tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
@@ -154,7 +174,8 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         if (vowelless) {
             /* Without vowels only the consonants can be compared: one
              * consonant apart in a long skeleton. */
-            if (kl < 5 || sarhad__osa_distance(a->key, b->key) != 1)
+            if (kl < 5 || !may_be_within(a->key, b->key, 1) ||
+                sarhad__osa_distance(a->key, b->key) != 1)
                 return 0;
             *why = "one consonant differs";
             return 74;
@@ -162,6 +183,8 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         /* A length gap alone can rule a pair out before the edit
          * distance is counted. */
         if ((fl - (fa < fb ? fa : fb)) * 100 > fl * 30)
+            return 0;
+        if (!may_be_within(a->folded, b->folded, fl <= 7 ? 1u : 2u))
             return 0;
         fd = sarhad__osa_distance(a->folded, b->folded);
         /* Short names differ by a letter and are other names (Turi and
@@ -644,4 +667,113 @@ sarhad__screen_score(const struct sarhad_screener *s, const struct scr_query *q,
     describe(c, tq, m, tl, n, &al);
     write_why(c);
     return score;
+}
+
+/* ---- the upper bound ------------------------------------------------- */
+
+/*
+ * A ceiling on what sarhad__screen_score can return for a listed name,
+ * cheap enough to compute for every candidate the index gathers, so only
+ * those that can reach the bar are aligned and explained.  Each token's
+ * share of the name score is bounded by its best similarity to any token
+ * on the other side (q->bound caches them by listed spelling), or by 100
+ * when its length lets it take part in a joined pair; the evidence by
+ * the most each piece could add for this entry.
+ */
+int
+sarhad__screen_bound(const struct sarhad_screener *s, const struct scr_query *q,
+                     uint32_t name_index)
+{
+    const struct scr_name *nm = &s->names[name_index];
+    const struct scr_entry *e;
+    const uint32_t *ls = &s->tok_spell[nm->tok_start];
+    unsigned m = q->name.token_count, n = nm->tok_count;
+    bool vl = q->name.vowelless || nm->vowelless;
+    uint8_t *tab = q->bound + (vl ? (size_t)m * s->spells.count : 0);
+    unsigned qmax[SARHAD_NAME_MAX_TOKENS] = {0};
+    unsigned cmax[SARHAD_NAME_MAX_TOKENS] = {0};
+    size_t ql[SARHAD_NAME_MAX_TOKENS], cl[SARHAD_NAME_MAX_TOKENS];
+    double wq = 0, wc = 0, mq = 0, mc = 0;
+    int ev = 0, name;
+    bool support = false;
+
+    for (unsigned j = 0; j < n; j++) {
+        cl[j] = s->spell_len[ls[j]];
+        for (unsigned i = 0; i < m; i++) {
+            uint8_t *v = &tab[(size_t)i * s->spells.count + ls[j]];
+            if (*v == 0xFF) {
+                const struct scr_token *lt = &s->tokens[nm->tok_start + j];
+                struct tok a, b;
+                const char *why;
+                a = (struct tok){q->name.tokens[i].text,
+                                 q->name.tokens[i].folded,
+                                 q->name.tokens[i].key,
+                                 q->common[i],
+                                 q->keys[i],
+                                 q->spells[i]};
+                b = (struct tok){
+                    lt->text,        lt->folded, s->keys.items[lt->key],
+                    lt->common != 0, lt->key,    lt->spell};
+                *v = (uint8_t)tok_sim(&a, &b, vl, &why);
+            }
+            if (*v > qmax[i])
+                qmax[i] = *v;
+            if (*v > cmax[j])
+                cmax[j] = *v;
+        }
+    }
+    for (unsigned i = 0; i < m; i++)
+        ql[i] = strlen(q->name.tokens[i].folded);
+    /* Joined pairs (as align tries them): two adjacent tokens on one side
+     * about as long as one token on the other may all score 100. */
+    for (unsigned i = 0; i + 1 < m; i++)
+        for (unsigned j = 0; j < n; j++)
+            if (cl[j] + 2 >= ql[i] + ql[i + 1] &&
+                cl[j] <= ql[i] + ql[i + 1] + 2)
+                qmax[i] = qmax[i + 1] = cmax[j] = 100;
+    for (unsigned j = 0; j + 1 < n; j++)
+        for (unsigned i = 0; i < m; i++)
+            if (ql[i] + 2 >= cl[j] + cl[j + 1] &&
+                ql[i] <= cl[j] + cl[j + 1] + 2)
+                cmax[j] = cmax[j + 1] = qmax[i] = 100;
+    for (unsigned i = 0; i < m; i++) {
+        double w = q->common[i] ? 0.5 : 1.0;
+        wq += w;
+        mq += w * qmax[i] / 100.0;
+    }
+    for (unsigned j = 0; j < n; j++) {
+        double w = s->spell_common[ls[j]] ? 0.5 : 1.0;
+        wc += w;
+        mc += w * cmax[j] / 100.0;
+    }
+    if (wq <= 0 || wc <= 0)
+        return 0;
+    /* One over the name score, which align rounds. */
+    name = (int)(100.0 * (0.55 * mq / wq + 0.45 * mc / wc)) + 1;
+    /* The evidence at its most favourable for this query, then for this
+     * entry (which costs a visit to it). */
+    if (q->birth_year == 0 && q->nat[0] == '\0' && !q->has_father &&
+        q->sex == 0)
+        return name - 5;
+    e = &s->entries[nm->entry];
+    if (q->birth_year != 0 && e->birth_count > 0) {
+        ev += 12;
+        support = true;
+    }
+    if (q->nat[0] != '\0' && e->nat_count > 0) {
+        bool same = false;
+        for (unsigned i = 0; i < e->nat_count; i++)
+            same = same || strcmp(e->nats[i], q->nat) == 0;
+        ev += same ? 4 : -12;
+        support = support || same;
+    }
+    if (q->has_father && e->father != UINT32_MAX) {
+        ev += 10;
+        support = true;
+    }
+    if (q->sex != 0 && e->sex != 0 && q->sex != e->sex)
+        ev -= 25;
+    if (!support)
+        ev -= 5;
+    return name + ev;
 }

@@ -184,6 +184,7 @@ sarhad_screener_close(struct sarhad_screener *s)
     sarhad__free(s->tok_spell);
     sarhad__free(s->spell_len);
     sarhad__free(s->spell_common);
+    sarhad__free(s->spell_letters);
     sarhad__free(s);
 }
 
@@ -442,8 +443,13 @@ build_compact(struct sarhad_screener *s)
                                   sizeof(uint32_t));
     s->spell_len = sarhad__calloc(s->spells.count + 1, 1);
     s->spell_common = sarhad__calloc(s->spells.count + 1, 1);
-    if (s->tok_spell == NULL || s->spell_len == NULL || s->spell_common == NULL)
+    s->spell_letters =
+        sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_letters));
+    if (s->tok_spell == NULL || s->spell_len == NULL ||
+        s->spell_common == NULL || s->spell_letters == NULL)
         return false;
+    for (size_t i = 0; i < s->spells.count; i++)
+        s->spell_letters[i] = sarhad__screen_letters(s->spells.items[i]);
     for (size_t i = 0; i < s->token_count; i++) {
         const struct scr_token *t = &s->tokens[i];
         s->tok_spell[i] = t->spell;
@@ -530,7 +536,7 @@ sarhad_screener_stats(const struct sarhad_screener *s,
         s->pair_records * sizeof(*s->pair_names) +
         s->single_count * sizeof(*s->singles) +
         s->token_count * sizeof(*s->single_names) +
-        s->token_count * sizeof(*s->tok_spell) + 2 * s->spells.count;
+        s->token_count * sizeof(*s->tok_spell) + 6 * s->spells.count;
 }
 
 /* ---- querying -------------------------------------------------------- */
@@ -893,30 +899,43 @@ sarhad__screen_prepare(const struct sarhad_screener *s,
     return SARHAD_OK;
 }
 
-/* Keep the best `cap` candidates (one per entry) in out, best first. */
-static void
-keep_best(struct sarhad_candidate *best, unsigned *count, unsigned cap,
-          const struct sarhad_candidate *c)
+/* Whether candidate (score a, name x) goes before (score b, name y): the
+ * higher score, and on a tie the name listed first, so the hits do not
+ * depend on the order the candidates are scored in. */
+static bool
+before(int a, uint32_t x, int b, uint32_t y)
 {
-    unsigned i, at;
+    return a > b || (a == b && x < y);
+}
+
+/* Keep the best `cap` candidates (one per entry) in best, best first;
+ * at[] holds the name index of each. */
+static void
+keep_best(struct sarhad_candidate *best, uint32_t *at, unsigned *count,
+          unsigned cap, const struct sarhad_candidate *c, uint32_t name)
+{
+    unsigned i, k;
 
     for (i = 0; i < *count; i++)
         if (strcmp(best[i].hit.entry_id, c->hit.entry_id) == 0) {
-            if (best[i].hit.score >= c->hit.score)
+            if (!before(c->hit.score, name, best[i].hit.score, at[i]))
                 return;
             memmove(&best[i], &best[i + 1], (*count - i - 1) * sizeof(*best));
+            memmove(&at[i], &at[i + 1], (*count - i - 1) * sizeof(*at));
             (*count)--;
             break;
         }
-    for (at = 0; at < *count; at++)
-        if (c->hit.score > best[at].hit.score)
+    for (k = 0; k < *count; k++)
+        if (before(c->hit.score, name, best[k].hit.score, at[k]))
             break;
-    if (at >= cap)
+    if (k >= cap)
         return;
     if (*count == cap)
         (*count)--;
-    memmove(&best[at + 1], &best[at], (*count - at) * sizeof(*best));
-    best[at] = *c;
+    memmove(&best[k + 1], &best[k], (*count - k) * sizeof(*best));
+    memmove(&at[k + 1], &at[k], (*count - k) * sizeof(*at));
+    best[k] = *c;
+    at[k] = name;
     (*count)++;
 }
 
@@ -933,8 +952,10 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     struct sarhad_error *err)
 {
     struct sarhad_candidate *c;
-    uint32_t *names = NULL;
-    size_t count = 0, bound_size;
+    uint32_t *names = NULL, *at;
+    uint64_t *order = NULL;
+    size_t count = 0, bound_size, kept = 0;
+    int base = below ? 0 : threshold;
     enum sarhad_status st = sarhad__screen_prepare(s, in, threshold, q, err);
 
     *best_count = 0;
@@ -944,11 +965,16 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     if (q->name.token_count == 0)
         return SARHAD_OK;
     bound_size = 2 * (size_t)q->name.token_count * s->spells.count;
+    at = sarhad__malloc(cap * sizeof(*at));
     c = sarhad__malloc(sizeof(*c));
     q->cache = sarhad__calloc(1, sizeof(*q->cache));
     q->bound = sarhad__malloc(bound_size ? bound_size : 1);
-    if (c == NULL || q->cache == NULL || q->bound == NULL ||
-        !sarhad__screen_candidates(s, &q->name, &names, &count)) {
+    if (at == NULL || c == NULL || q->cache == NULL || q->bound == NULL ||
+        !sarhad__screen_candidates(s, &q->name, &names, &count) ||
+        (order = sarhad__malloc((count ? count : 1) * sizeof(*order))) ==
+            NULL) {
+        sarhad__free(names);
+        sarhad__free(at);
         sarhad__free(c);
         sarhad__free(q->cache);
         sarhad__free(q->bound);
@@ -957,29 +983,48 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     }
     memset(q->bound, 0xFF, bound_size);
+    for (unsigned i = 0; i < q->name.token_count; i++)
+        q->letters[i] = sarhad__screen_letters(q->name.tokens[i].folded);
+    /* Bound every candidate, then score the promising ones best bound
+     * first: the list of hits fills with good names early and the bar it
+     * sets stops the scan long before the end. */
     for (size_t i = 0; i < count; i++) {
-        int quick, need = below ? 0 : threshold;
+        int b;
         /* The candidates are scattered over the list: ask for the names
          * and tokens a few steps ahead so the bound rarely waits. */
         if (i + 16 < count)
             __builtin_prefetch(&s->names[names[i + 16]]);
         if (i + 8 < count)
             __builtin_prefetch(&s->tok_spell[s->names[names[i + 8]].tok_start]);
-        if (*best_count == cap && need <= best[cap - 1].hit.score)
-            need = best[cap - 1].hit.score + 1;
-        /* Most candidates share a common pair of keys and nothing else:
-         * their bound says so before any alignment. */
-        if (need > 0 && sarhad__screen_bound(s, q, names[i]) < need)
+        b = sarhad__screen_bound(s, q, names[i]);
+        b = b < 0 ? 0 : b > 100 ? 100 : b;
+        if (b >= base)
+            order[kept++] = (uint64_t)(100 - b) << 32 | names[i];
+    }
+    qsort(order, kept, sizeof(*order), cmp_u64);
+    for (size_t i = 0; i < kept; i++) {
+        int b = 100 - (int)(order[i] >> 32), quick, need = base;
+        uint32_t name = (uint32_t)order[i];
+        if (*best_count == cap) {
+            const struct sarhad_candidate *w = &best[cap - 1];
+            if (b < w->hit.score)
+                break; /* nothing further on can beat the last kept */
+            if (w->hit.score >= need)
+                need = name < at[cap - 1] ? w->hit.score : w->hit.score + 1;
+        }
+        if (b < need)
             continue;
         /* Explanations are written only for names that make the list. */
-        quick = sarhad__screen_score(s, q, names[i], NULL);
+        quick = sarhad__screen_score(s, q, name, NULL);
         if (quick < need)
             continue;
-        sarhad__screen_score(s, q, names[i], c);
-        keep_best(best, best_count, cap, c);
+        sarhad__screen_score(s, q, name, c);
+        keep_best(best, at, best_count, cap, c, name);
     }
     *scored = count;
     sarhad__free(names);
+    sarhad__free(order);
+    sarhad__free(at);
     sarhad__free(c);
     sarhad__free(q->cache);
     sarhad__free(q->bound);

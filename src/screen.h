@@ -97,6 +97,7 @@ struct sarhad_screener {
     uint32_t *tok_spell;
     uint8_t *spell_len;
     uint8_t *spell_common;
+    uint32_t *spell_letters; /* sarhad__screen_letters of each spelling */
 };
 
 /* A query as the scorer needs it. */
@@ -109,6 +110,7 @@ struct scr_query {
     /* For sarhad__screen_bound: [vowelless][query token][listed spelling]
      * similarity, 0xFF not yet computed; NULL when not bounding. */
     uint8_t *bound;
+    uint32_t letters[SARHAD_NAME_MAX_TOKENS]; /* sarhad__screen_letters */
     bool has_father;
     struct sarhad_name father;
     char nat[4];
@@ -129,6 +131,9 @@ bool sarhad__screen_is_common(const char *key, const char *folded);
 int sarhad__screen_score(const struct sarhad_screener *s,
                          const struct scr_query *q, uint32_t name_index,
                          struct sarhad_candidate *c);
+
+/* The set of letters in a string, one bit each (case folded). */
+uint32_t sarhad__screen_letters(const char *a);
 
 /* A ceiling on sarhad__screen_score for a listed name, from the best
  * similarity of each token and the most the entry's evidence could add

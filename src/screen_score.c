@@ -103,19 +103,31 @@ is_muhammad_abbrev(const struct tok *t)
  * two of the letters present, so letter sets far apart rule a pair out
  * before the edit distance is counted (most pairs a query meets).
  */
+uint32_t
+sarhad__screen_letters(const char *a)
+{
+    uint32_t m = 0;
+
+    for (; *a != '\0'; a++)
+        m |= 1u << ((unsigned char)*a & 31);
+    return m;
+}
+
+static bool
+masks_within(uint32_t ma, uint32_t mb, size_t k)
+{
+    unsigned bits = 0;
+
+    for (uint32_t x = ma ^ mb; x != 0; x &= x - 1)
+        bits++;
+    return bits <= 2 * k;
+}
+
 static bool
 may_be_within(const char *a, const char *b, size_t k)
 {
-    uint32_t ma = 0, mb = 0, x;
-    unsigned bits = 0;
-
-    for (; *a != '\0'; a++)
-        ma |= 1u << ((unsigned char)*a & 31);
-    for (; *b != '\0'; b++)
-        mb |= 1u << ((unsigned char)*b & 31);
-    for (x = ma ^ mb; x != 0; x &= x - 1)
-        bits++;
-    return bits <= 2 * k;
+    return masks_within(sarhad__screen_letters(a), sarhad__screen_letters(b),
+                        k);
 }
 
 /* Similarity 0-100 of two tokens and the reason. */
@@ -725,17 +737,34 @@ sarhad__screen_bound(const struct sarhad_screener *s, const struct scr_query *q,
     for (unsigned i = 0; i < m; i++)
         ql[i] = strlen(q->name.tokens[i].folded);
     /* Joined pairs (as align tries them): two adjacent tokens on one side
-     * about as long as one token on the other may all score 100. */
+     * about as long as one token on the other may all score 100.  align
+     * takes a joined pair at 90 or more, which outside Arabic script means
+     * the same folded letters give or take one edit (two from 20 letters
+     * on), or an abbreviation of Muhammad (4 letters at most). */
     for (unsigned i = 0; i + 1 < m; i++)
-        for (unsigned j = 0; j < n; j++)
-            if (cl[j] + 2 >= ql[i] + ql[i + 1] &&
-                cl[j] <= ql[i] + ql[i + 1] + 2)
-                qmax[i] = qmax[i + 1] = cmax[j] = 100;
+        for (unsigned j = 0; j < n; j++) {
+            size_t jl = ql[i] + ql[i + 1];
+            if (cl[j] + 2 < jl || cl[j] > jl + 2)
+                continue;
+            if (!vl && jl > 4 && cl[j] > 4 &&
+                !masks_within(q->letters[i] | q->letters[i + 1],
+                              s->spell_letters[ls[j]],
+                              jl >= 20 || cl[j] >= 20 ? 2 : 1))
+                continue;
+            qmax[i] = qmax[i + 1] = cmax[j] = 100;
+        }
     for (unsigned j = 0; j + 1 < n; j++)
-        for (unsigned i = 0; i < m; i++)
-            if (ql[i] + 2 >= cl[j] + cl[j + 1] &&
-                ql[i] <= cl[j] + cl[j + 1] + 2)
-                cmax[j] = cmax[j + 1] = qmax[i] = 100;
+        for (unsigned i = 0; i < m; i++) {
+            size_t jl = cl[j] + cl[j + 1];
+            if (ql[i] + 2 < jl || ql[i] > jl + 2)
+                continue;
+            if (!vl && jl > 4 && ql[i] > 4 &&
+                !masks_within(s->spell_letters[ls[j]] |
+                                  s->spell_letters[ls[j + 1]],
+                              q->letters[i], jl >= 20 || ql[i] >= 20 ? 2 : 1))
+                continue;
+            cmax[j] = cmax[j + 1] = qmax[i] = 100;
+        }
     for (unsigned i = 0; i < m; i++) {
         double w = q->common[i] ? 0.5 : 1.0;
         wq += w;

@@ -954,7 +954,7 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     struct sarhad_candidate *c;
     uint32_t *names = NULL, *at;
     uint64_t *order = NULL;
-    size_t count = 0, bound_size, kept = 0;
+    size_t count = 0, kept = 0;
     int base = below ? 0 : threshold;
     enum sarhad_status st = sarhad__screen_prepare(s, in, threshold, q, err);
 
@@ -964,12 +964,11 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
         return st;
     if (q->name.token_count == 0)
         return SARHAD_OK;
-    bound_size = 2 * (size_t)q->name.token_count * s->spells.count;
     at = sarhad__malloc(cap * sizeof(*at));
     c = sarhad__malloc(sizeof(*c));
     q->cache = sarhad__calloc(1, sizeof(*q->cache));
-    q->bound = sarhad__malloc(bound_size ? bound_size : 1);
-    if (at == NULL || c == NULL || q->cache == NULL || q->bound == NULL ||
+    if (at == NULL || c == NULL || q->cache == NULL ||
+        !sarhad__screen_bound_init(s, q) ||
         !sarhad__screen_candidates(s, &q->name, &names, &count) ||
         (order = sarhad__malloc((count ? count : 1) * sizeof(*order))) ==
             NULL) {
@@ -982,9 +981,6 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
         q->bound = NULL;
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     }
-    memset(q->bound, 0xFF, bound_size);
-    for (unsigned i = 0; i < q->name.token_count; i++)
-        q->letters[i] = sarhad__screen_letters(q->name.tokens[i].folded);
     /* Bound every candidate, then score the promising ones best bound
      * first: the list of hits fills with good names early and the bar it
      * sets stops the scan long before the end. */

@@ -135,6 +135,11 @@ int sarhad__screen_score(const struct sarhad_screener *s,
 /* The set of letters in a string, one bit each (case folded). */
 uint32_t sarhad__screen_letters(const char *a);
 
+/* Set up q->bound and q->letters for sarhad__screen_bound; the caller
+ * frees q->bound with sarhad__free.  false: no memory. */
+bool sarhad__screen_bound_init(const struct sarhad_screener *s,
+                               struct scr_query *q);
+
 /* A ceiling on sarhad__screen_score for a listed name, from the best
  * similarity of each token and the most the entry's evidence could add
  * (q->bound must be set). */

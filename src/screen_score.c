@@ -692,6 +692,26 @@ sarhad__screen_score(const struct sarhad_screener *s, const struct scr_query *q,
  * when its length lets it take part in a joined pair; the evidence by
  * the most each piece could add for this entry.
  */
+static int
+clip(int v)
+{
+    return v < 0 ? 0 : v > 100 ? 100 : v;
+}
+
+bool
+sarhad__screen_bound_init(const struct sarhad_screener *s, struct scr_query *q)
+{
+    size_t size = 2 * (size_t)q->name.token_count * s->spells.count;
+
+    q->bound = sarhad__malloc(size ? size : 1);
+    if (q->bound == NULL)
+        return false;
+    memset(q->bound, 0xFF, size);
+    for (unsigned i = 0; i < q->name.token_count; i++)
+        q->letters[i] = sarhad__screen_letters(q->name.tokens[i].folded);
+    return true;
+}
+
 int
 sarhad__screen_bound(const struct sarhad_screener *s, const struct scr_query *q,
                      uint32_t name_index)
@@ -777,13 +797,14 @@ sarhad__screen_bound(const struct sarhad_screener *s, const struct scr_query *q,
     }
     if (wq <= 0 || wc <= 0)
         return 0;
+    /* (The score is clipped to 0-100: so is the bound.) */
     /* One over the name score, which align rounds. */
     name = (int)(100.0 * (0.55 * mq / wq + 0.45 * mc / wc)) + 1;
     /* The evidence at its most favourable for this query, then for this
      * entry (which costs a visit to it). */
     if (q->birth_year == 0 && q->nat[0] == '\0' && !q->has_father &&
         q->sex == 0)
-        return name - 5;
+        return clip(name - 5);
     e = &s->entries[nm->entry];
     if (q->birth_year != 0 && e->birth_count > 0) {
         ev += 12;
@@ -804,5 +825,5 @@ sarhad__screen_bound(const struct sarhad_screener *s, const struct scr_query *q,
         ev -= 25;
     if (!support)
         ev -= 5;
-    return name + ev;
+    return clip(name + ev);
 }

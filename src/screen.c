@@ -709,6 +709,18 @@ keep_most_shared(const struct sarhad_screener *s, uint32_t *names, size_t n,
     size_t hist[101] = {0}, u = 0, above = 0, at_cut = 0;
     size_t cut = 0;
 
+    /* Under the cap every name is kept: no need to visit them (each visit
+     * is a cache miss on a big list). */
+    for (size_t i = 0; i < n; i++)
+        u += i == 0 || names[i] != names[i - 1];
+    if (u <= SCORE_CAP) {
+        u = 0;
+        for (size_t i = 0; i < n; i++)
+            if (i == 0 || names[i] != names[i - 1])
+                names[u++] = names[i];
+        return u;
+    }
+    u = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && names[j] == names[i])

@@ -17,7 +17,7 @@
 /* How many names a query may send to the scorer before it stops adding
  * the least selective key pairs (the most selective are always used). */
 #define CANDIDATE_CAP  200000 /* names gathered from the postings */
-#define SCORE_CAP      1500   /* names handed to the scorer */
+#define SCORE_CAP      50000  /* names handed to the scorer */
 #define MAX_EXPANSIONS 8
 #define QUERY_KEYS     11 /* six words and five joined pairs */
 
@@ -181,6 +181,10 @@ sarhad_screener_close(struct sarhad_screener *s)
     sarhad__free(s->pair_names);
     sarhad__free(s->singles);
     sarhad__free(s->single_names);
+    sarhad__free(s->tok_spell);
+    sarhad__free(s->spell_len);
+    sarhad__free(s->spell_common);
+    sarhad__free(s->spell_letters);
     sarhad__free(s);
 }
 
@@ -219,6 +223,7 @@ add_name(struct sarhad_screener *s, uint32_t entry, const char *text,
         t->common =
             sarhad__screen_is_common(n->tokens[i].key, n->tokens[i].folded);
         sarhad__strlcpy(t->folded, n->tokens[i].folded, sizeof(t->folded));
+        t->flen = (uint8_t)strlen(t->folded);
         sarhad__strlcpy(t->text, n->tokens[i].text, sizeof(t->text));
     }
     s->token_count += n->token_count;
@@ -428,13 +433,39 @@ build_dels(struct sarhad_screener *s)
     return true;
 }
 
+/* What the upper bound reads of every candidate, packed: the spelling
+ * ids of each name's tokens side by side (one cache line a name), and
+ * the length and commonness of each spelling. */
+static bool
+build_compact(struct sarhad_screener *s)
+{
+    s->tok_spell = sarhad__malloc((s->token_count ? s->token_count : 1) *
+                                  sizeof(uint32_t));
+    s->spell_len = sarhad__calloc(s->spells.count + 1, 1);
+    s->spell_common = sarhad__calloc(s->spells.count + 1, 1);
+    s->spell_letters =
+        sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_letters));
+    if (s->tok_spell == NULL || s->spell_len == NULL ||
+        s->spell_common == NULL || s->spell_letters == NULL)
+        return false;
+    for (size_t i = 0; i < s->spells.count; i++)
+        s->spell_letters[i] = sarhad__screen_letters(s->spells.items[i]);
+    for (size_t i = 0; i < s->token_count; i++) {
+        const struct scr_token *t = &s->tokens[i];
+        s->tok_spell[i] = t->spell;
+        s->spell_len[t->spell] = t->flen;
+        s->spell_common[t->spell] = t->common;
+    }
+    return true;
+}
+
 enum sarhad_status
 sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err)
 {
     if (s == NULL || s->finished)
         return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
                             "finish is called once");
-    if (!build_dels(s) || !build_pairs(s))
+    if (!build_dels(s) || !build_pairs(s) || !build_compact(s))
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     s->finished = true;
     return SARHAD_OK;
@@ -504,7 +535,8 @@ sarhad_screener_stats(const struct sarhad_screener *s,
         s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
         s->pair_records * sizeof(*s->pair_names) +
         s->single_count * sizeof(*s->singles) +
-        s->token_count * sizeof(*s->single_names);
+        s->token_count * sizeof(*s->single_names) +
+        s->token_count * sizeof(*s->tok_spell) + 6 * s->spells.count;
 }
 
 /* ---- querying -------------------------------------------------------- */
@@ -677,6 +709,18 @@ keep_most_shared(const struct sarhad_screener *s, uint32_t *names, size_t n,
     size_t hist[101] = {0}, u = 0, above = 0, at_cut = 0;
     size_t cut = 0;
 
+    /* Under the cap every name is kept: no need to visit them (each visit
+     * is a cache miss on a big list). */
+    for (size_t i = 0; i < n; i++)
+        u += i == 0 || names[i] != names[i - 1];
+    if (u <= SCORE_CAP) {
+        u = 0;
+        for (size_t i = 0; i < n; i++)
+            if (i == 0 || names[i] != names[i - 1])
+                names[u++] = names[i];
+        return u;
+    }
+    u = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && names[j] == names[i])
@@ -867,42 +911,63 @@ sarhad__screen_prepare(const struct sarhad_screener *s,
     return SARHAD_OK;
 }
 
-/* Keep the best `cap` candidates (one per entry) in out, best first. */
-static void
-keep_best(struct sarhad_candidate *best, unsigned *count, unsigned cap,
-          const struct sarhad_candidate *c)
+/* Whether candidate (score a, name x) goes before (score b, name y): the
+ * higher score, and on a tie the name listed first, so the hits do not
+ * depend on the order the candidates are scored in. */
+static bool
+before(int a, uint32_t x, int b, uint32_t y)
 {
-    unsigned i, at;
+    return a > b || (a == b && x < y);
+}
+
+/* Keep the best `cap` candidates (one per entry) in best, best first;
+ * at[] holds the name index of each. */
+static void
+keep_best(struct sarhad_candidate *best, uint32_t *at, unsigned *count,
+          unsigned cap, const struct sarhad_candidate *c, uint32_t name)
+{
+    unsigned i, k;
 
     for (i = 0; i < *count; i++)
         if (strcmp(best[i].hit.entry_id, c->hit.entry_id) == 0) {
-            if (best[i].hit.score >= c->hit.score)
+            if (!before(c->hit.score, name, best[i].hit.score, at[i]))
                 return;
             memmove(&best[i], &best[i + 1], (*count - i - 1) * sizeof(*best));
+            memmove(&at[i], &at[i + 1], (*count - i - 1) * sizeof(*at));
             (*count)--;
             break;
         }
-    for (at = 0; at < *count; at++)
-        if (c->hit.score > best[at].hit.score)
+    for (k = 0; k < *count; k++)
+        if (before(c->hit.score, name, best[k].hit.score, at[k]))
             break;
-    if (at >= cap)
+    if (k >= cap)
         return;
     if (*count == cap)
         (*count)--;
-    memmove(&best[at + 1], &best[at], (*count - at) * sizeof(*best));
-    best[at] = *c;
+    memmove(&best[k + 1], &best[k], (*count - k) * sizeof(*best));
+    memmove(&at[k + 1], &at[k], (*count - k) * sizeof(*at));
+    best[k] = *c;
+    at[k] = name;
     (*count)++;
 }
 
+/*
+ * Score the candidates of a query into best (the best cap, best first).
+ * below: whether names under the threshold are wanted (an explanation
+ * shows near misses); a screening only wants hits, so a candidate whose
+ * upper bound is under the threshold is never aligned.
+ */
 static enum sarhad_status
 run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
-    int threshold, struct sarhad_candidate *best, unsigned cap,
+    int threshold, bool below, struct sarhad_candidate *best, unsigned cap,
     unsigned *best_count, size_t *scored, struct scr_query *q,
     struct sarhad_error *err)
 {
     struct sarhad_candidate *c;
-    uint32_t *names = NULL;
-    size_t count = 0;
+    uint32_t *names = NULL, *at;
+    uint64_t *order = NULL;
+    size_t count = 0, kept = 0;
+    int base = below ? 0 : threshold;
     enum sarhad_status st = sarhad__screen_prepare(s, in, threshold, q, err);
 
     *best_count = 0;
@@ -911,28 +976,68 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
         return st;
     if (q->name.token_count == 0)
         return SARHAD_OK;
+    at = sarhad__malloc(cap * sizeof(*at));
     c = sarhad__malloc(sizeof(*c));
     q->cache = sarhad__calloc(1, sizeof(*q->cache));
-    if (c == NULL || q->cache == NULL ||
-        !sarhad__screen_candidates(s, &q->name, &names, &count)) {
+    if (at == NULL || c == NULL || q->cache == NULL ||
+        !sarhad__screen_bound_init(s, q) ||
+        !sarhad__screen_candidates(s, &q->name, &names, &count) ||
+        (order = sarhad__malloc((count ? count : 1) * sizeof(*order))) ==
+            NULL) {
+        sarhad__free(names);
+        sarhad__free(at);
         sarhad__free(c);
         sarhad__free(q->cache);
+        sarhad__free(q->bound);
         q->cache = NULL;
+        q->bound = NULL;
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     }
+    /* Bound every candidate, then score the promising ones best bound
+     * first: the list of hits fills with good names early and the bar it
+     * sets stops the scan long before the end. */
     for (size_t i = 0; i < count; i++) {
-        /* Explanations are written only for names that make the list. */
-        int quick = sarhad__screen_score(s, q, names[i], NULL);
-        if (*best_count == cap && quick <= best[cap - 1].hit.score)
+        int b;
+        /* The candidates are scattered over the list: ask for the names
+         * and tokens a few steps ahead so the bound rarely waits. */
+        if (i + 16 < count)
+            __builtin_prefetch(&s->names[names[i + 16]]);
+        if (i + 8 < count)
+            __builtin_prefetch(&s->tok_spell[s->names[names[i + 8]].tok_start]);
+        b = sarhad__screen_bound(s, q, names[i]);
+        b = b < 0 ? 0 : b > 100 ? 100 : b;
+        if (b >= base)
+            order[kept++] = (uint64_t)(100 - b) << 32 | names[i];
+    }
+    qsort(order, kept, sizeof(*order), cmp_u64);
+    for (size_t i = 0; i < kept; i++) {
+        int b = 100 - (int)(order[i] >> 32), quick, need = base;
+        uint32_t name = (uint32_t)order[i];
+        if (*best_count == cap) {
+            const struct sarhad_candidate *w = &best[cap - 1];
+            if (b < w->hit.score)
+                break; /* nothing further on can beat the last kept */
+            if (w->hit.score >= need)
+                need = name < at[cap - 1] ? w->hit.score : w->hit.score + 1;
+        }
+        if (b < need)
             continue;
-        sarhad__screen_score(s, q, names[i], c);
-        keep_best(best, best_count, cap, c);
+        /* Explanations are written only for names that make the list. */
+        quick = sarhad__screen_score(s, q, name, NULL);
+        if (quick < need)
+            continue;
+        sarhad__screen_score(s, q, name, c);
+        keep_best(best, at, best_count, cap, c, name);
     }
     *scored = count;
     sarhad__free(names);
+    sarhad__free(order);
+    sarhad__free(at);
     sarhad__free(c);
     sarhad__free(q->cache);
+    sarhad__free(q->bound);
     q->cache = NULL;
+    q->bound = NULL;
     return SARHAD_OK;
 }
 
@@ -955,8 +1060,8 @@ sarhad_screener_query(const struct sarhad_screener *s,
     w = sarhad__malloc(sizeof(*w));
     if (w == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
-    st = run(s, query, threshold, w->best, SARHAD_MAX_HITS, &n, &scored, &w->q,
-             err);
+    st = run(s, query, threshold, false, w->best, SARHAD_MAX_HITS, &n, &scored,
+             &w->q, err);
     if (st == SARHAD_OK) {
         memset(out, 0, sizeof(*out));
         out->screened = true;
@@ -991,7 +1096,7 @@ sarhad_screener_explain(const struct sarhad_screener *s,
     if (q == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     memset(out, 0, sizeof(*out));
-    st = run(s, query, threshold, out->candidates, SARHAD_EXPLAIN_MAX,
+    st = run(s, query, threshold, true, out->candidates, SARHAD_EXPLAIN_MAX,
              &out->candidate_count, &out->scored, q, err);
     if (st == SARHAD_OK) {
         out->query = q->name;

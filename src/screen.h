@@ -14,6 +14,7 @@ struct scr_token {
     uint32_t key;
     uint32_t spell; /* id of the folded spelling */
     uint8_t common; /* a name so common it says little (Muhammad, Khan) */
+    uint8_t flen;   /* strlen(folded) */
     char folded[SCR_FOLDED];
     char text[SCR_FOLDED]; /* as written after joining, for explanations */
 };
@@ -91,6 +92,12 @@ struct sarhad_screener {
     size_t single_count;
     uint32_t *single_names;
     size_t pair_records; /* building: (key, name) records */
+    /* for the upper bound: each token's spelling id (as tokens), and
+     * each spelling's length and commonness */
+    uint32_t *tok_spell;
+    uint8_t *spell_len;
+    uint8_t *spell_common;
+    uint32_t *spell_letters; /* sarhad__screen_letters of each spelling */
 };
 
 /* A query as the scorer needs it. */
@@ -100,6 +107,10 @@ struct scr_query {
     uint32_t spells[SARHAD_NAME_MAX_TOKENS]; /* spelling ids, or UINT32_MAX */
     bool common[SARHAD_NAME_MAX_TOKENS];
     struct scr_cache *cache; /* NULL: no caching */
+    /* For sarhad__screen_bound: [vowelless][query token][listed spelling]
+     * similarity, 0xFF not yet computed; NULL when not bounding. */
+    uint8_t *bound;
+    uint32_t letters[SARHAD_NAME_MAX_TOKENS]; /* sarhad__screen_letters */
     bool has_father;
     struct sarhad_name father;
     char nat[4];
@@ -120,6 +131,20 @@ bool sarhad__screen_is_common(const char *key, const char *folded);
 int sarhad__screen_score(const struct sarhad_screener *s,
                          const struct scr_query *q, uint32_t name_index,
                          struct sarhad_candidate *c);
+
+/* The set of letters in a string, one bit each (case folded). */
+uint32_t sarhad__screen_letters(const char *a);
+
+/* Set up q->bound and q->letters for sarhad__screen_bound; the caller
+ * frees q->bound with sarhad__free.  false: no memory. */
+bool sarhad__screen_bound_init(const struct sarhad_screener *s,
+                               struct scr_query *q);
+
+/* A ceiling on sarhad__screen_score for a listed name, from the best
+ * similarity of each token and the most the entry's evidence could add
+ * (q->bound must be set). */
+int sarhad__screen_bound(const struct sarhad_screener *s,
+                         const struct scr_query *q, uint32_t name_index);
 
 /* The query as the scorer needs it (checks as sarhad_screener_query). */
 enum sarhad_status sarhad__screen_prepare(const struct sarhad_screener *s,

@@ -98,6 +98,38 @@ is_muhammad_abbrev(const struct tok *t)
            strcmp(t->folded, "mhd") == 0 || strcmp(t->folded, "mu") == 0;
 }
 
+/*
+ * Whether two strings may be within k edits: every edit changes at most
+ * two of the letters present, so letter sets far apart rule a pair out
+ * before the edit distance is counted (most pairs a query meets).
+ */
+uint32_t
+sarhad__screen_letters(const char *a)
+{
+    uint32_t m = 0;
+
+    for (; *a != '\0'; a++)
+        m |= 1u << ((unsigned char)*a & 31);
+    return m;
+}
+
+static bool
+masks_within(uint32_t ma, uint32_t mb, size_t k)
+{
+    unsigned bits = 0;
+
+    for (uint32_t x = ma ^ mb; x != 0; x &= x - 1)
+        bits++;
+    return bits <= 2 * k;
+}
+
+static bool
+may_be_within(const char *a, const char *b, size_t k)
+{
+    return masks_within(sarhad__screen_letters(a), sarhad__screen_letters(b),
+                        k);
+}
+
 /* Similarity 0-100 of two tokens and the reason. */
 static int
 tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
@@ -154,7 +186,8 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         if (vowelless) {
             /* Without vowels only the consonants can be compared: one
              * consonant apart in a long skeleton. */
-            if (kl < 5 || sarhad__osa_distance(a->key, b->key) != 1)
+            if (kl < 5 || !may_be_within(a->key, b->key, 1) ||
+                sarhad__osa_distance(a->key, b->key) != 1)
                 return 0;
             *why = "one consonant differs";
             return 74;
@@ -162,6 +195,8 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         /* A length gap alone can rule a pair out before the edit
          * distance is counted. */
         if ((fl - (fa < fb ? fa : fb)) * 100 > fl * 30)
+            return 0;
+        if (!may_be_within(a->folded, b->folded, fl <= 7 ? 1u : 2u))
             return 0;
         fd = sarhad__osa_distance(a->folded, b->folded);
         /* Short names differ by a letter and are other names (Turi and
@@ -644,4 +679,151 @@ sarhad__screen_score(const struct sarhad_screener *s, const struct scr_query *q,
     describe(c, tq, m, tl, n, &al);
     write_why(c);
     return score;
+}
+
+/* ---- the upper bound ------------------------------------------------- */
+
+/*
+ * A ceiling on what sarhad__screen_score can return for a listed name,
+ * cheap enough to compute for every candidate the index gathers, so only
+ * those that can reach the bar are aligned and explained.  Each token's
+ * share of the name score is bounded by its best similarity to any token
+ * on the other side (q->bound caches them by listed spelling), or by 100
+ * when its length lets it take part in a joined pair; the evidence by
+ * the most each piece could add for this entry.
+ */
+static int
+clip(int v)
+{
+    return v < 0 ? 0 : v > 100 ? 100 : v;
+}
+
+bool
+sarhad__screen_bound_init(const struct sarhad_screener *s, struct scr_query *q)
+{
+    size_t size = 2 * (size_t)q->name.token_count * s->spells.count;
+
+    q->bound = sarhad__malloc(size ? size : 1);
+    if (q->bound == NULL)
+        return false;
+    memset(q->bound, 0xFF, size);
+    for (unsigned i = 0; i < q->name.token_count; i++)
+        q->letters[i] = sarhad__screen_letters(q->name.tokens[i].folded);
+    return true;
+}
+
+int
+sarhad__screen_bound(const struct sarhad_screener *s, const struct scr_query *q,
+                     uint32_t name_index)
+{
+    const struct scr_name *nm = &s->names[name_index];
+    const struct scr_entry *e;
+    const uint32_t *ls = &s->tok_spell[nm->tok_start];
+    unsigned m = q->name.token_count, n = nm->tok_count;
+    bool vl = q->name.vowelless || nm->vowelless;
+    uint8_t *tab = q->bound + (vl ? (size_t)m * s->spells.count : 0);
+    unsigned qmax[SARHAD_NAME_MAX_TOKENS] = {0};
+    unsigned cmax[SARHAD_NAME_MAX_TOKENS] = {0};
+    size_t ql[SARHAD_NAME_MAX_TOKENS], cl[SARHAD_NAME_MAX_TOKENS];
+    double wq = 0, wc = 0, mq = 0, mc = 0;
+    int ev = 0, name;
+    bool support = false;
+
+    for (unsigned j = 0; j < n; j++) {
+        cl[j] = s->spell_len[ls[j]];
+        for (unsigned i = 0; i < m; i++) {
+            uint8_t *v = &tab[(size_t)i * s->spells.count + ls[j]];
+            if (*v == 0xFF) {
+                const struct scr_token *lt = &s->tokens[nm->tok_start + j];
+                struct tok a, b;
+                const char *why;
+                a = (struct tok){q->name.tokens[i].text,
+                                 q->name.tokens[i].folded,
+                                 q->name.tokens[i].key,
+                                 q->common[i],
+                                 q->keys[i],
+                                 q->spells[i]};
+                b = (struct tok){
+                    lt->text,        lt->folded, s->keys.items[lt->key],
+                    lt->common != 0, lt->key,    lt->spell};
+                *v = (uint8_t)tok_sim(&a, &b, vl, &why);
+            }
+            if (*v > qmax[i])
+                qmax[i] = *v;
+            if (*v > cmax[j])
+                cmax[j] = *v;
+        }
+    }
+    for (unsigned i = 0; i < m; i++)
+        ql[i] = strlen(q->name.tokens[i].folded);
+    /* Joined pairs (as align tries them): two adjacent tokens on one side
+     * about as long as one token on the other may all score 100.  align
+     * takes a joined pair at 90 or more, which outside Arabic script means
+     * the same folded letters give or take one edit (two from 20 letters
+     * on), or an abbreviation of Muhammad (4 letters at most). */
+    for (unsigned i = 0; i + 1 < m; i++)
+        for (unsigned j = 0; j < n; j++) {
+            size_t jl = ql[i] + ql[i + 1];
+            if (cl[j] + 2 < jl || cl[j] > jl + 2)
+                continue;
+            if (!vl && jl > 4 && cl[j] > 4 &&
+                !masks_within(q->letters[i] | q->letters[i + 1],
+                              s->spell_letters[ls[j]],
+                              jl >= 20 || cl[j] >= 20 ? 2 : 1))
+                continue;
+            qmax[i] = qmax[i + 1] = cmax[j] = 100;
+        }
+    for (unsigned j = 0; j + 1 < n; j++)
+        for (unsigned i = 0; i < m; i++) {
+            size_t jl = cl[j] + cl[j + 1];
+            if (ql[i] + 2 < jl || ql[i] > jl + 2)
+                continue;
+            if (!vl && jl > 4 && ql[i] > 4 &&
+                !masks_within(s->spell_letters[ls[j]] |
+                                  s->spell_letters[ls[j + 1]],
+                              q->letters[i], jl >= 20 || ql[i] >= 20 ? 2 : 1))
+                continue;
+            cmax[j] = cmax[j + 1] = qmax[i] = 100;
+        }
+    for (unsigned i = 0; i < m; i++) {
+        double w = q->common[i] ? 0.5 : 1.0;
+        wq += w;
+        mq += w * qmax[i] / 100.0;
+    }
+    for (unsigned j = 0; j < n; j++) {
+        double w = s->spell_common[ls[j]] ? 0.5 : 1.0;
+        wc += w;
+        mc += w * cmax[j] / 100.0;
+    }
+    if (wq <= 0 || wc <= 0)
+        return 0;
+    /* (The score is clipped to 0-100: so is the bound.) */
+    /* One over the name score, which align rounds. */
+    name = (int)(100.0 * (0.55 * mq / wq + 0.45 * mc / wc)) + 1;
+    /* The evidence at its most favourable for this query, then for this
+     * entry (which costs a visit to it). */
+    if (q->birth_year == 0 && q->nat[0] == '\0' && !q->has_father &&
+        q->sex == 0)
+        return clip(name - 5);
+    e = &s->entries[nm->entry];
+    if (q->birth_year != 0 && e->birth_count > 0) {
+        ev += 12;
+        support = true;
+    }
+    if (q->nat[0] != '\0' && e->nat_count > 0) {
+        bool same = false;
+        for (unsigned i = 0; i < e->nat_count; i++)
+            same = same || strcmp(e->nats[i], q->nat) == 0;
+        ev += same ? 4 : -12;
+        support = support || same;
+    }
+    if (q->has_father && e->father != UINT32_MAX) {
+        ev += 10;
+        support = true;
+    }
+    if (q->sex != 0 && e->sex != 0 && q->sex != e->sex)
+        ev -= 25;
+    if (!support)
+        ev -= 5;
+    return clip(name + ev);
 }

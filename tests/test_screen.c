@@ -7,6 +7,8 @@
  */
 #include "test.h"
 
+#include "../src/screen.h"
+
 static const struct sarhad_actor importer = {"admin", "admin", "", ""};
 
 #include <pthread.h>
@@ -305,4 +307,79 @@ TEST(screen_alloc_failures)
         ASSERT_EQ_INT(live, test_alloc_live());
     }
     ASSERT_OK(st);
+}
+
+/* The upper bound that lets the screener skip a candidate is never below
+ * the score the candidate would get: over every listed name of a list of
+ * joined, split, abbreviated, Arabic-script and MRZ spellings, and queries
+ * with and without evidence. */
+TEST(screen_bound_never_below_score)
+{
+    static const char *const listed[][3] = {
+        {"Fazalrahim Akhundzada", "1971-05-02", "Gul Ahmad"},
+        {"Fazal Rahim Akhund", "1960", NULL},
+        {"Abdul Rahman Haqqani", "1950..1955", "Abdul Ghafoor"},
+        {"Muhammad Yusuf Khan", "1980", "Sher Khan"},
+        {"Md Yusuf", "~1979", NULL},
+        {"Gulagha Ishakzai", "1968-01-01", NULL},
+        {"\xd9\x85\xd8\xad\xd9\x85\xd8\xaf \xd8\xb9\xd9\x85\xd8\xb1", "1960",
+         NULL},
+        {"Hikmat Ullah Zadran", "1985-12-31", "Nur Ullah"},
+        {"Zia ul Haq Khan", NULL, NULL},
+        {"Amanullah Khan Achakzai", "1990", "Sayed Akbar"},
+    };
+    static const char *const queries[][4] = {
+        {"Fazal Rahhim Akhundzada", "1971-05-02", "Gul Ahmed", "AFG"},
+        {"Fazalrahim", NULL, NULL, NULL},
+        {"Abdurrahman Haqani", "1952", NULL, "PAK"},
+        {"Mohd Yousaf Khan", "1979", "Sher Khan", NULL},
+        {"Muhammad Khan", NULL, NULL, NULL},
+        {"Gul Agha Ishaqzai", "1968-01-01", NULL, "AFG"},
+        {"Mohammad Omar", "1961", NULL, NULL},
+        {"\xd8\xad\xda\xa9\xd9\x85\xd8\xaa \xd8\xa7\xd9\x84\xd9\x84\xd9\x87",
+         NULL, NULL, NULL},
+        {"HIKMATULLAH<<ZADRAN", "1985", "Noor Ullah", NULL},
+        {"Ziaulhaq", "2001", NULL, "IND"},
+        {"Aman Ullah Achakzai Khan", "1990", "Syed Akbar", "AFG"},
+        {"Amakrhel Yusuf", NULL, NULL, NULL},
+    };
+    struct sarhad_screener *s = NULL;
+    struct scr_query *q = malloc(sizeof(*q));
+    unsigned checked = 0;
+
+    ASSERT(q != NULL);
+    ASSERT((sarhad_screener_new(&s, "v1", NULL)) == SARHAD_OK);
+    for (size_t i = 0; i < SARHAD_COUNT_OF(listed); i++) {
+        char id[8];
+        snprintf(id, sizeof(id), "B-%zu", i);
+        ASSERT((sarhad_screener_add(s,
+                                    entry(id, listed[i][0], NULL, listed[i][1],
+                                          "AFG", listed[i][2], 'M'),
+                                    NULL)) == SARHAD_OK);
+    }
+    ASSERT((sarhad_screener_finish(s, NULL)) == SARHAD_OK);
+    for (size_t k = 0; k < SARHAD_COUNT_OF(queries); k++) {
+        struct sarhad_screen_query in;
+        memset(&in, 0, sizeof(in));
+        in.name = queries[k][0];
+        if (queries[k][1] != NULL && strlen(queries[k][1]) == 4)
+            in.birth_year = atoi(queries[k][1]);
+        else if (queries[k][1] != NULL)
+            ASSERT((sarhad_date_parse(&in.birth_date, queries[k][1], 10,
+                                      NULL)) == SARHAD_OK);
+        in.father_name = queries[k][2];
+        in.nationality = queries[k][3];
+        ASSERT((sarhad__screen_prepare(s, &in, 70, q, NULL)) == SARHAD_OK);
+        ASSERT(sarhad__screen_bound_init(s, q));
+        for (uint32_t n = 0; n < s->name_count; n++) {
+            int score = sarhad__screen_score(s, q, n, NULL);
+            ASSERT(sarhad__screen_bound(s, q, n) >= score);
+            checked += score > 0;
+        }
+        sarhad__free(q->bound);
+    }
+    /* Many of the pairs do score: the bound is tested where it matters. */
+    ASSERT(checked >= 20);
+    free(q);
+    sarhad_screener_close(s);
 }

@@ -524,16 +524,20 @@ v_mrz(char *out, size_t cap, const struct listed *l)
     split(&k, l->latin);
     if (k.n < 2)
         return false;
-    for (int i = k.n - 1; i >= 0; i--) {
+    /* ICAO 9303: the surname (here the last word), "<<", then the given
+     * names in their own order (an earlier version wrote them reversed,
+     * which is a reordering, not an MRZ form). */
+    for (int o = 0; o < k.n; o++) {
+        int i = o == 0 ? k.n - 1 : o - 1;
         const char *w = k.t[i];
         if (rnd(2) && (strncmp(w, "KH", 2) == 0 || strncmp(w, "SH", 2) == 0))
             out[n++] = 'X'; /* ICAO 9303-3 escape of kh, sh */
         for (; *w && n + 3 < cap; w++)
             out[n++] = (*w >= 'A' && *w <= 'Z') ? *w : '<';
-        if (i == k.n - 1) {
+        if (o == 0) {
             out[n++] = '<';
             out[n++] = '<';
-        } else if (i > 0) {
+        } else if (o < k.n - 1) {
             out[n++] = '<';
         }
     }

@@ -147,19 +147,6 @@ now_text(char out[26], int64_t now)
     sarhad_time_format(out, &t);
 }
 
-/* Run a prepared statement that returns no rows. */
-static enum sarhad_status
-step_done(struct sarhad_store *store, sqlite3_stmt *st, const char *what,
-          struct sarhad_error *err)
-{
-    int rc = sqlite3_step(st);
-
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return sarhad__store_fail(store->db, rc, what, err);
-    return SARHAD_OK;
-}
-
 static enum sarhad_status
 prepared(sqlite3_stmt **st, struct sarhad_store *store, const char *sql,
          struct sarhad_error *err)
@@ -216,7 +203,7 @@ sarhad_user_add(struct sarhad_store *store, const struct sarhad_actor *actor,
         sqlite3_bind_text(st, 3, user->post, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, pwhash, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 5, at, -1, SQLITE_STATIC);
-        s = step_done(store, st, "add the user", err);
+        s = sarhad__store_step_done(store, st, "add the user", err);
         if (s == SARHAD_EEXIST)
             s = sarhad__fail(err, SARHAD_EEXIST, "username", SIZE_MAX,
                              "a user named '%s' already exists", user->name);
@@ -334,7 +321,7 @@ user_change(struct sarhad_store *store, const struct sarhad_actor *actor,
         sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
         if (pwhash != NULL)
             sqlite3_bind_text(st, 3, pwhash, -1, SQLITE_STATIC);
-        s = step_done(store, st, "change the user", err);
+        s = sarhad__store_step_done(store, st, "change the user", err);
     }
     if (s == SARHAD_OK && sqlite3_changes(store->db) == 0)
         s = sarhad__fail(err, SARHAD_ENOTFOUND, "username", SIZE_MAX,
@@ -344,7 +331,7 @@ user_change(struct sarhad_store *store, const struct sarhad_actor *actor,
     if (s == SARHAD_OK) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, now);
-        s = step_done(store, st, "end the user's sessions", err);
+        s = sarhad__store_step_done(store, st, "end the user's sessions", err);
     }
     if (s == SARHAD_OK)
         s = sarhad__audit_append(store, actor, now, kind, name, NULL, NULL,

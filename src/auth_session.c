@@ -156,18 +156,6 @@ static const char sql_session_insert[] =
     "INSERT INTO sessions(token_hash, user, address, created, expires)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";
 
-static enum sarhad_status
-step_done(struct sarhad_store *store, sqlite3_stmt *st, const char *what,
-          struct sarhad_error *err)
-{
-    int rc = sqlite3_step(st);
-
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return sarhad__store_fail(store->db, rc, what, err);
-    return SARHAD_OK;
-}
-
 /* Count one failure against key and lock it out past the limit. */
 static enum sarhad_status
 count_failure(struct sarhad_store *store, const char *key, unsigned limit,
@@ -182,7 +170,7 @@ count_failure(struct sarhad_store *store, const char *key, unsigned limit,
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, limits->window);
-    s = step_done(store, st, "count a failed login", err);
+    s = sarhad__store_step_done(store, st, "count a failed login", err);
     if (s == SARHAD_OK)
         s = prepared(&st, store, sql_throttle_lock, err);
     if (s != SARHAD_OK)
@@ -191,7 +179,7 @@ count_failure(struct sarhad_store *store, const char *key, unsigned limit,
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, limits->lockout);
     sqlite3_bind_int64(st, 4, limit);
-    return step_done(store, st, "lock out failed logins", err);
+    return sarhad__store_step_done(store, st, "lock out failed logins", err);
 }
 
 static enum sarhad_status
@@ -259,13 +247,13 @@ record_success(struct sarhad_store *store, const struct sarhad_login *login,
     sqlite3_bind_text(st, 3, login->address, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now);
     sqlite3_bind_int64(st, 5, session->expires);
-    s = step_done(store, st, "open the session", err);
+    s = sarhad__store_step_done(store, st, "open the session", err);
     if (s == SARHAD_OK)
         s = prepared(&st, store, sql_throttle_clear, err);
     if (s == SARHAD_OK) {
         throttle_key(key, "user", login->username);
         sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-        s = step_done(store, st, "clear the login throttle", err);
+        s = sarhad__store_step_done(store, st, "clear the login throttle", err);
     }
     if (s == SARHAD_OK)
         s = sarhad__audit_append(store, &session->actor, now, "login",
@@ -401,7 +389,7 @@ sarhad_session_end(struct sarhad_store *store, const struct sarhad_actor *actor,
     if (s == SARHAD_OK) {
         sqlite3_bind_blob(st, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 2, now);
-        s = step_done(store, st, "end the session", err);
+        s = sarhad__store_step_done(store, st, "end the session", err);
     }
     if (s == SARHAD_OK && sqlite3_changes(store->db) == 0)
         s = sarhad__fail(err, SARHAD_EAUTH, "token", SIZE_MAX,

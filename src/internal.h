@@ -88,6 +88,14 @@ int sarhad__store_version(sqlite3 *db, const char *component);
 enum sarhad_status sarhad__store_fail(sqlite3 *db, int rc, const char *what,
                                       struct sarhad_error *err);
 
+/*
+ * Step a prepared statement that changes rows (a row it returns is not an
+ * error), then reset it.  A failure is reported as what failed.
+ */
+enum sarhad_status sarhad__store_step_done(struct sarhad_store *store,
+                                           sqlite3_stmt *st, const char *what,
+                                           struct sarhad_error *err);
+
 /* Run SQL without results ("BEGIN IMMEDIATE", "COMMIT"). */
 enum sarhad_status sarhad__store_exec(sqlite3 *db, const char *sql,
                                       struct sarhad_error *err);

@@ -158,7 +158,7 @@ publish(struct sarhad_store *store, const struct sarhad_policy *policy,
     sqlite3_bind_int64(st, 7, now);
     sqlite3_bind_text(st, 8, pi.published_by, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 9, seq);
-    s = sarhad__step_done(store, st, "publish the policy", err);
+    s = sarhad__store_step_done(store, st, "publish the policy", err);
     if (s == SARHAD_OK && info != NULL)
         *info = pi;
     return s;

@@ -173,11 +173,6 @@ const char *sarhad__documentation(const struct sarhad_presentation *p);
 /* The IOM age band of someone born on birth at day ("unknown" without). */
 const char *sarhad__age_band(struct sarhad_date birth, struct sarhad_date day);
 
-/* Run a statement to completion (step until DONE); maps errors. */
-enum sarhad_status sarhad__step_done(struct sarhad_store *store,
-                                     sqlite3_stmt *st, const char *what,
-                                     struct sarhad_error *err);
-
 /* The status of an sarhad__store_prepare failure. */
 #define SARHAD__PREP_FAIL(err) ((err) != NULL ? (err)->code : SARHAD_EDB)
 

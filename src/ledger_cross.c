@@ -66,7 +66,7 @@ run_static(struct sarhad_store *store, const char *sql,
 
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
-    return sarhad__step_done(store, st, sql, err);
+    return sarhad__store_step_done(store, st, sql, err);
 }
 
 static void
@@ -148,7 +148,7 @@ put_visa(struct crossing *c, struct sarhad_error *err)
     sqlite3_bind_int(st, 5, v->stay_days);
     sqlite3_bind_text(st, 6, from, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 7, until, -1, SQLITE_TRANSIENT);
-    return sarhad__step_done(store, st, "record the visa", err);
+    return sarhad__store_step_done(store, st, "record the visa", err);
 }
 
 static enum sarhad_status
@@ -174,7 +174,7 @@ put_movement(struct crossing *c, struct sarhad_error *err)
     sqlite3_bind_int(st, 8, (int)m->vulnerabilities);
     sqlite3_bind_int(st, 9, m->vehicles);
     sqlite3_bind_text(st, 10, m->intended_stay, -1, SQLITE_STATIC);
-    return sarhad__step_done(store, st, "record the movement", err);
+    return sarhad__store_step_done(store, st, "record the movement", err);
 }
 
 static enum sarhad_status
@@ -213,7 +213,7 @@ put_attempt(struct crossing *c, int64_t seq, struct sarhad_error *err)
     sqlite3_bind_text(st, 20, c->pres.data, (int)c->pres.len, SQLITE_STATIC);
     sqlite3_bind_text(st, 21, c->dec.data, (int)c->dec.len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 22, seq);
-    return sarhad__step_done(store, st, "record the attempt", err);
+    return sarhad__store_step_done(store, st, "record the attempt", err);
 }
 
 /* The audit entry's detail: what was decided, and a hash over the
@@ -290,7 +290,7 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
             return SARHAD__PREP_FAIL(err);
         sqlite3_bind_int64(st, 1, c->attempt_id);
         sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-        s = sarhad__step_done(store, st, "record a reason", err);
+        s = sarhad__store_step_done(store, st, "record a reason", err);
         if (s == SARHAD_OK && c->batch) {
             const char *key[5] = {c->day, store->post, c->p->crossing, nat,
                                   code};
@@ -333,14 +333,14 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
         return SARHAD__PREP_FAIL(err);
     sqlite3_bind_int64(st, 1, c->attempt_id);
     sqlite3_bind_text(st, 2, store->post, -1, SQLITE_STATIC);
-    s = sarhad__step_done(store, st, "open a referral", err);
+    s = sarhad__store_step_done(store, st, "open a referral", err);
     if (s != SARHAD_OK)
         return s;
     st = sarhad__store_prepare(store, sql_referral_open, err);
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
     sqlite3_bind_int64(st, 1, c->attempt_id);
-    return sarhad__step_done(store, st, "queue a referral", err);
+    return sarhad__store_step_done(store, st, "queue a referral", err);
 }
 
 static enum sarhad_status

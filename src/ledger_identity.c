@@ -185,7 +185,7 @@ put_link(struct sarhad_store *store, int64_t attempt_id, int64_t traveller,
     sqlite3_bind_int64(st, 2, traveller);
     sqlite3_bind_text(st, 3, by, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, why, -1, SQLITE_TRANSIENT);
-    return sarhad__step_done(store, st, "record an identity link", err);
+    return sarhad__store_step_done(store, st, "record an identity link", err);
 }
 
 static enum sarhad_status
@@ -206,7 +206,7 @@ new_traveller(struct sarhad_store *store, const struct sarhad_presentation *p,
     sqlite3_bind_text(st, 4, birth, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, sex, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 6, attempt_id);
-    s = sarhad__step_done(store, st, "record a traveller", err);
+    s = sarhad__store_step_done(store, st, "record a traveller", err);
     if (s == SARHAD_OK)
         id->traveller_id = sqlite3_last_insert_rowid(store->db);
     return s;
@@ -255,7 +255,7 @@ sarhad__identity_record(struct sarhad_store *store,
         sqlite3_bind_text(st, 2, k->value, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, id->traveller_id);
         sqlite3_bind_int64(st, 4, attempt_id);
-        s = sarhad__step_done(store, st, "record an identity key", err);
+        s = sarhad__store_step_done(store, st, "record an identity key", err);
         if (s != SARHAD_OK || !known)
             continue;
         snprintf(why, sizeof(why),

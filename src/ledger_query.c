@@ -259,13 +259,13 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
     sqlite3_bind_text(st, 5, who->role, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
     sqlite3_bind_int64(st, 7, seq);
-    s = sarhad__step_done(store, st, "record the resolution", err);
+    s = sarhad__store_step_done(store, st, "record the resolution", err);
     if (s == SARHAD_OK) {
         st = sarhad__store_prepare(store, sql_referral_close, err);
         if (st == NULL)
             return SARHAD__PREP_FAIL(err);
         sqlite3_bind_int64(st, 1, attempt_id);
-        s = sarhad__step_done(store, st, "close the referral", err);
+        s = sarhad__store_step_done(store, st, "close the referral", err);
     }
     /* The daily figures count each attempt once, by its final outcome. */
     if (s == SARHAD_OK)

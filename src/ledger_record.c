@@ -19,18 +19,6 @@ sarhad__col_text(sqlite3_stmt *st, int col)
     return v != NULL ? (const char *)v : "";
 }
 
-enum sarhad_status
-sarhad__step_done(struct sarhad_store *store, sqlite3_stmt *st,
-                  const char *what, struct sarhad_error *err)
-{
-    int rc = sqlite3_step(st);
-
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return sarhad__store_fail(store->db, rc, what, err);
-    return SARHAD_OK;
-}
-
 static const char sql_stays[] =
     "SELECT entry_day, exit_day, allowed_days FROM stay"
     " WHERE traveller_id = ?1 AND state != 'lost' ORDER BY id DESC LIMIT ?2";
@@ -167,7 +155,7 @@ sarhad__summary_daily(struct sarhad_store *store, const char *day,
     sqlite3_bind_text(st, 5, nationality, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, decision, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 7, delta);
-    return sarhad__step_done(store, st, "update the daily summary", err);
+    return sarhad__store_step_done(store, st, "update the daily summary", err);
 }
 
 static const char sql_refusal[] =
@@ -190,7 +178,8 @@ sarhad__summary_refusal(struct sarhad_store *store, const char *day,
     sqlite3_bind_text(st, 3, crossing, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, nationality, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, code, -1, SQLITE_STATIC);
-    return sarhad__step_done(store, st, "update the refusal summary", err);
+    return sarhad__store_step_done(store, st, "update the refusal summary",
+                                   err);
 }
 
 const char *
@@ -305,7 +294,7 @@ bind_run(struct sarhad_store *store, const char *sql, const char *what,
         sqlite3_bind_text(st, 2, t2, -1, SQLITE_STATIC);
     if (t3 != NULL)
         sqlite3_bind_text(st, 3, t3, -1, SQLITE_STATIC);
-    return sarhad__step_done(store, st, what, err);
+    return sarhad__store_step_done(store, st, what, err);
 }
 
 static enum sarhad_status
@@ -335,7 +324,7 @@ admit_entry(struct sarhad_store *store, const struct sarhad__admit *a,
         sqlite3_bind_text(st, 6, a->post, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 7, a->crossing, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 8, a->nationality, -1, SQLITE_STATIC);
-        s = sarhad__step_done(store, st, "open a stay", err);
+        s = sarhad__store_step_done(store, st, "open a stay", err);
         if (s != SARHAD_OK)
             return s;
     }
@@ -346,7 +335,7 @@ admit_entry(struct sarhad_store *store, const struct sarhad__admit *a,
         return SARHAD__PREP_FAIL(err);
     sqlite3_bind_text(st, 1, a->visa_key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, a->day, -1, SQLITE_STATIC);
-    return sarhad__step_done(store, st, "count a visa entry", err);
+    return sarhad__store_step_done(store, st, "count a visa entry", err);
 }
 
 static enum sarhad_status
@@ -360,7 +349,7 @@ cancel_por(struct sarhad_store *store, const struct sarhad__admit *a,
     sqlite3_bind_text(st, 1, number, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, a->attempt_id);
     sqlite3_bind_text(st, 3, a->day, -1, SQLITE_STATIC);
-    return sarhad__step_done(store, st, "cancel a PoR card", err);
+    return sarhad__store_step_done(store, st, "cancel a PoR card", err);
 }
 
 static enum sarhad_status
@@ -376,7 +365,7 @@ returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
     sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, a->attempt_id);
-    s = sarhad__step_done(store, st, "update the returns summary", err);
+    s = sarhad__store_step_done(store, st, "update the returns summary", err);
     if (s != SARHAD_OK)
         return s;
     st = sarhad__store_prepare(store, sql_returns_daily, err);
@@ -386,7 +375,7 @@ returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
     sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, a->attempt_id);
-    return sarhad__step_done(store, st, "update the daily returns", err);
+    return sarhad__store_step_done(store, st, "update the daily returns", err);
 }
 
 static enum sarhad_status
@@ -404,7 +393,7 @@ admit_exit(struct sarhad_store *store, const struct sarhad__admit *a,
         sqlite3_bind_int64(st, 1, a->traveller_id);
         sqlite3_bind_int64(st, 2, a->attempt_id);
         sqlite3_bind_text(st, 3, a->day, -1, SQLITE_STATIC);
-        s = sarhad__step_done(store, st, "close a stay", err);
+        s = sarhad__store_step_done(store, st, "close a stay", err);
         if (s != SARHAD_OK)
             return s;
     }

@@ -526,3 +526,15 @@ sarhad__store_prepare(struct sarhad_store *store, const char *sql,
     store->stmt_count++;
     return store->stmts[i];
 }
+
+enum sarhad_status
+sarhad__store_step_done(struct sarhad_store *store, sqlite3_stmt *st,
+                        const char *what, struct sarhad_error *err)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return sarhad__store_fail(store->db, rc, what, err);
+    return SARHAD_OK;
+}

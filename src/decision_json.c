@@ -2,10 +2,13 @@
  * decision_json.c - writes a decision as the one-line JSON of DESIGN.md.
  * snprintf-like (the caller may ask for the length first) and
  * allocation-free, so the server can write straight into its reply buffer.
+ * Written every time a crossing is recorded (twice by `sarhad cross`), so
+ * it does without printf: numbers are formatted by hand, literals are copied
+ * with their lengths known at compile time, and strings are scanned once
+ * against a table of the bytes JSON needs escaped.
  */
 #include "internal.h"
 
-#include <stdio.h>
 #include <string.h>
 
 struct out {
@@ -23,24 +26,30 @@ put(struct out *o, const char *s, size_t n)
     o->len += n;
 }
 
-static void
-puts_(struct out *o, const char *s)
-{
-    put(o, s, strlen(s));
-}
+/* A string literal, its length known at compile time. */
+#define PUT_LIT(o, lit) put(o, lit, sizeof(lit) - 1)
+
+/* Bytes that cannot go into a JSON string as they are: controls, DEL (kept
+ * out for terminals), '"' and '\\'. */
+static const unsigned char needs_escape[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
+    [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1,
+    [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
+    [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
+    [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1, [0x7f] = 1};
 
 /* A JSON string of at most cap bytes of s (fixed-size struct fields). */
 static void
 put_str(struct out *o, const char *s, size_t cap)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t n = strnlen(s, cap), run = 0;
+    size_t i = 0, run = 0;
 
     put(o, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
+    for (; i < cap && s[i] != '\0'; i++) {
         unsigned char c = (unsigned char)s[i];
-        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
+        if (!needs_escape[c])
             continue;
         /* Plain characters go out as one run. */
         put(o, s + run, i - run);
@@ -49,12 +58,13 @@ put_str(struct out *o, const char *s, size_t cap)
             char two[2] = {'\\', (char)c};
             put(o, two, 2);
         } else if (c == '\n') {
-            put(o, "\\n", 2);
+            PUT_LIT(o, "\\n");
         } else {
+            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             put(o, esc, 6);
         }
     }
-    put(o, s + run, n - run);
+    put(o, s + run, i - run);
     put(o, "\"", 1);
 }
 
@@ -62,9 +72,16 @@ static void
 put_int(struct out *o, long v)
 {
     char num[24];
-    int n = snprintf(num, sizeof(num), "%ld", v);
+    size_t i = sizeof(num);
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
 
-    put(o, num, (size_t)n);
+    do {
+        num[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        num[--i] = '-';
+    put(o, num + i, sizeof(num) - i);
 }
 
 static void
@@ -77,9 +94,12 @@ put_flags(struct out *o, const struct sarhad_decision *d, bool mrz)
         const struct sarhad_flag *f = &d->flags[i];
         if ((strcmp(f->code, "mrz_check_failed") == 0) != mrz)
             continue;
-        puts_(o, first ? "{\"code\":" : ",{\"code\":");
+        if (first)
+            PUT_LIT(o, "{\"code\":");
+        else
+            PUT_LIT(o, ",{\"code\":");
         put_str(o, f->code, sizeof(f->code));
-        puts_(o, ",\"detail\":");
+        PUT_LIT(o, ",\"detail\":");
         put_str(o, f->detail, sizeof(f->detail));
         put(o, "}", 1);
         first = false;
@@ -92,51 +112,57 @@ sarhad_decision_json(char *out, size_t cap, const struct sarhad_decision *d)
 {
     struct out o = {out, cap ? cap - 1 : 0, 0};
 
-    puts_(&o, "{\"decision\":");
+    PUT_LIT(&o, "{\"decision\":");
     put_str(&o, sarhad_outcome_name(d->outcome), 16);
-    puts_(&o, ",\"zone\":");
+    PUT_LIT(&o, ",\"zone\":");
     if (d->zone[0] == '\0')
-        puts_(&o, "null");
+        PUT_LIT(&o, "null");
     else
         put_str(&o, d->zone, sizeof(d->zone));
-    puts_(&o, ",\"rule\":");
+    PUT_LIT(&o, ",\"rule\":");
     put_str(&o, d->rule, sizeof(d->rule));
-    puts_(&o, ",\"policy\":{\"name\":");
+    PUT_LIT(&o, ",\"policy\":{\"name\":");
     put_str(&o, d->policy_name, sizeof(d->policy_name));
-    puts_(&o, ",\"version\":");
+    PUT_LIT(&o, ",\"version\":");
     put_int(&o, d->policy_version);
-    puts_(&o, "},\"reasons\":[");
+    PUT_LIT(&o, "},\"reasons\":[");
     for (unsigned i = 0; i < d->reason_count && i < SARHAD_MAX_REASONS; i++) {
-        puts_(&o, i ? ",{\"code\":" : "{\"code\":");
+        if (i > 0)
+            PUT_LIT(&o, ",{\"code\":");
+        else
+            PUT_LIT(&o, "{\"code\":");
         put_str(&o, d->reasons[i].code, sizeof(d->reasons[i].code));
-        puts_(&o, ",\"message\":");
+        PUT_LIT(&o, ",\"message\":");
         put_str(&o, d->reasons[i].message, sizeof(d->reasons[i].message));
         put(&o, "}", 1);
     }
-    puts_(&o, "],\"flags\":{\"overstay_days\":");
+    PUT_LIT(&o, "],\"flags\":{\"overstay_days\":");
     put_int(&o, d->overstay_days);
-    puts_(&o, ",\"fine_usd\":");
+    PUT_LIT(&o, ",\"fine_usd\":");
     put_int(&o, d->fine_usd);
-    puts_(&o, ",\"watchlist_hits\":[");
+    PUT_LIT(&o, ",\"watchlist_hits\":[");
     for (unsigned i = 0; i < d->hit_count && i < SARHAD_MAX_HITS; i++) {
         const struct sarhad_hit *h = &d->hits[i];
-        puts_(&o, i ? ",{\"list_version\":" : "{\"list_version\":");
+        if (i > 0)
+            PUT_LIT(&o, ",{\"list_version\":");
+        else
+            PUT_LIT(&o, "{\"list_version\":");
         put_str(&o, h->list_version, sizeof(h->list_version));
-        puts_(&o, ",\"entry_id\":");
+        PUT_LIT(&o, ",\"entry_id\":");
         put_str(&o, h->entry_id, sizeof(h->entry_id));
-        puts_(&o, ",\"name\":");
+        PUT_LIT(&o, ",\"name\":");
         put_str(&o, h->name, sizeof(h->name));
-        puts_(&o, ",\"score\":");
+        PUT_LIT(&o, ",\"score\":");
         put_int(&o, h->score);
-        puts_(&o, ",\"why\":");
+        PUT_LIT(&o, ",\"why\":");
         put_str(&o, h->why, sizeof(h->why));
         put(&o, "}", 1);
     }
-    puts_(&o, "],\"mrz_problems\":");
+    PUT_LIT(&o, "],\"mrz_problems\":");
     put_flags(&o, d, true);
-    puts_(&o, ",\"notes\":");
+    PUT_LIT(&o, ",\"notes\":");
     put_flags(&o, d, false);
-    puts_(&o, "}}");
+    PUT_LIT(&o, "}}");
     if (cap > 0)
         out[o.len < cap - 1 ? o.len : cap - 1] = '\0';
     return o.len;

@@ -6,61 +6,106 @@
  * are read here (shape only); whether their check digits pass is for the
  * policy to decide, because a document that did not read cleanly is
  * referred, not rejected as bad input.
+ *
+ * Every recorded crossing starts here, so the read is kept cheap: jansson
+ * allocates from an arena on this function's stack (json_arena.h) and the
+ * tree is forgotten rather than freed; each object's keys are walked once,
+ * sorting the values into slots (an unknown key fails on the spot, in the
+ * order the JSON gives them, as before); and only what is read is cleared,
+ * not the documents that are not there.  tests/presentation_ref.h keeps the
+ * straightforward version that the tests and the fuzz target compare with.
  */
 #include "internal.h"
+#include "json_arena.h"
 
 #include <jansson.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <string.h>
+
+/* jansson needs about 2.5-3.5 KB for a presentation of one or two
+ * documents and some 100 bytes per further field; more spills to the heap. */
+#define ARENA_SIZE (12 * 1024)
 
 struct ctx {
     struct sarhad_error *err;
-    char path[32];
+    const char *section; /* "traveller", "movement", "documents" or NULL */
+    unsigned index;      /* of the document being read */
 };
+
+/* The path of the object being read ("documents[1]"), made only when an
+ * error names it. */
+static void
+path_of(const struct ctx *c, char path[32])
+{
+    if (c->section == NULL)
+        path[0] = '\0';
+    else if (strcmp(c->section, "documents") == 0)
+        snprintf(path, 32, "documents[%u]", c->index);
+    else
+        snprintf(path, 32, "%s", c->section);
+}
 
 static enum sarhad_status
 fail(struct ctx *c, enum sarhad_status code, const char *field, const char *msg)
 {
-    char where[64];
+    char path[32], where[64];
 
-    if (c->path[0] != '\0' && field[0] != '\0')
-        snprintf(where, sizeof(where), "%s.%s", c->path, field);
+    path_of(c, path);
+    if (path[0] != '\0' && field[0] != '\0')
+        snprintf(where, sizeof(where), "%s.%s", path, field);
     else
-        snprintf(where, sizeof(where), "%s", c->path[0] ? c->path : field);
+        snprintf(where, sizeof(where), "%s", path[0] ? path : field);
     return sarhad__fail(c->err, code, where, SIZE_MAX, "%s", msg);
 }
 
-/* Every key of obj must be in names (NULL-terminated). */
+struct key {
+    const char *name;
+    size_t len;
+};
+#define KEY(s)                                                                 \
+    {                                                                          \
+        s, sizeof(s) - 1                                                       \
+    }
+
+/*
+ * Sort the members of obj into slots[count] by their position in keys
+ * (NULL for absent ones).  The first member whose key is not there is an
+ * "unknown field" error; jansson has already refused duplicates.
+ */
 static enum sarhad_status
-only_keys(struct ctx *c, json_t *obj, const char *const *names)
+collect(struct ctx *c, json_t *obj, const struct key *keys, size_t count,
+        json_t **slots)
 {
     const char *key;
+    size_t key_len;
     json_t *value;
 
-    json_object_foreach(obj, key, value)
+    for (size_t i = 0; i < count; i++)
+        slots[i] = NULL;
+    json_object_keylen_foreach(obj, key, key_len, value)
     {
-        bool known = false;
-        (void)value;
-        for (size_t i = 0; names[i] != NULL; i++)
-            if (strcmp(key, names[i]) == 0)
-                known = true;
-        if (!known) {
+        size_t i = 0;
+        while (i < count && (keys[i].len != key_len ||
+                             memcmp(keys[i].name, key, key_len) != 0))
+            i++;
+        if (i == count) {
             char field[32];
             snprintf(field, sizeof(field), "%.31s", key);
             return fail(c, SARHAD_EFORMAT, field, "unknown field");
         }
+        slots[i] = value;
     }
     return SARHAD_OK;
 }
 
-/* A string field into dst[cap]; absent or null leaves dst empty unless
- * required. */
+/* A string field's text (*text, *len: the value's own bytes) when it holds
+ * fewer than cap bytes; absent or null gives len 0 unless required. */
 static enum sarhad_status
-get_str(struct ctx *c, json_t *obj, const char *key, char *dst, size_t cap,
-        bool required)
+get_text(struct ctx *c, json_t *v, const char *key, size_t cap, bool required,
+         const char **text, size_t *len)
 {
-    json_t *v = json_object_get(obj, key);
-    size_t len;
-
+    *len = 0;
     if (v == NULL || json_is_null(v)) {
         if (required)
             return fail(c, SARHAD_EFORMAT, key, "required");
@@ -68,71 +113,111 @@ get_str(struct ctx *c, json_t *obj, const char *key, char *dst, size_t cap,
     }
     if (!json_is_string(v))
         return fail(c, SARHAD_EFORMAT, key, "expected a string");
-    len = json_string_length(v);
-    if (len >= cap)
+    *len = json_string_length(v);
+    if (*len >= cap)
         return fail(c, SARHAD_ETOOBIG, key, "too long");
-    if (memchr(json_string_value(v), '\0', len) != NULL)
+    *text = json_string_value(v);
+    if (memchr(*text, '\0', *len) != NULL)
         return fail(c, SARHAD_EFORMAT, key, "contains a NUL character");
-    memcpy(dst, json_string_value(v), len);
-    dst[len] = '\0';
     return SARHAD_OK;
 }
 
+/* A string field into dst[cap] (already zeroed: absent leaves it empty). */
 static enum sarhad_status
-get_date(struct ctx *c, json_t *obj, const char *key, struct sarhad_date *d)
+get_str(struct ctx *c, json_t *v, const char *key, char *dst, size_t cap,
+        bool required)
 {
-    char buf[16] = "";
-    enum sarhad_status st = get_str(c, obj, key, buf, sizeof(buf), false);
+    const char *text = NULL;
+    size_t len;
+    enum sarhad_status st = get_text(c, v, key, cap, required, &text, &len);
 
-    if (st != SARHAD_OK || buf[0] == '\0')
+    if (st == SARHAD_OK && len > 0) {
+        memcpy(dst, text, len);
+        dst[len] = '\0';
+    }
+    return st;
+}
+
+/* An empty string is no date, as an absent one. */
+static enum sarhad_status
+get_date(struct ctx *c, json_t *v, const char *key, struct sarhad_date *d)
+{
+    const char *text = NULL;
+    size_t len;
+    enum sarhad_status st = get_text(c, v, key, 16, false, &text, &len);
+
+    if (st != SARHAD_OK || len == 0)
         return st;
-    if (sarhad_date_parse(d, buf, strlen(buf), NULL) != SARHAD_OK)
+    if (sarhad_date_parse(d, text, len, NULL) != SARHAD_OK)
         return fail(c, SARHAD_EFORMAT, key, "expected a real date YYYY-MM-DD");
     return SARHAD_OK;
 }
 
 static enum sarhad_status
-get_int(struct ctx *c, json_t *obj, const char *key, int *out, int max)
+get_int(struct ctx *c, json_t *v, const char *key, int *out, int max)
 {
-    json_t *v = json_object_get(obj, key);
+    json_int_t n;
 
     if (v == NULL || json_is_null(v))
         return SARHAD_OK;
     if (!json_is_integer(v))
         return fail(c, SARHAD_EFORMAT, key, "expected a whole number");
-    if (json_integer_value(v) < 0 || json_integer_value(v) > max)
+    n = json_integer_value(v);
+    if (n < 0 || n > max)
         return fail(c, SARHAD_EFORMAT, key, "number out of range");
-    *out = (int)json_integer_value(v);
+    *out = (int)n;
     return SARHAD_OK;
 }
 
-static const char *const traveller_keys[] = {
-    "nationality", "sex",     "birth_date",  "residence", "tribe",
-    "occupation",  "purpose", "father_name", NULL};
+static bool
+text_is(const char *text, size_t len, const char *word, size_t word_len)
+{
+    return len == word_len && memcmp(text, word, len) == 0;
+}
+
+enum {
+    T_NATIONALITY,
+    T_SEX,
+    T_BIRTH_DATE,
+    T_RESIDENCE,
+    T_TRIBE,
+    T_OCCUPATION,
+    T_PURPOSE,
+    T_FATHER_NAME,
+    T_COUNT
+};
+static const struct key traveller_keys[T_COUNT] = {
+    KEY("nationality"), KEY("sex"),        KEY("birth_date"),
+    KEY("residence"),   KEY("tribe"),      KEY("occupation"),
+    KEY("purpose"),     KEY("father_name")};
 
 static enum sarhad_status
 read_traveller(struct ctx *c, json_t *obj, struct sarhad_traveller *t)
 {
     enum sarhad_status st;
-    char sex[8] = "";
+    json_t *v[T_COUNT];
+    const char *sex = NULL;
+    size_t sex_len;
 
-    snprintf(c->path, sizeof(c->path), "traveller");
+    c->section = "traveller";
     if (!json_is_object(obj))
         return fail(c, SARHAD_EFORMAT, "", "expected an object");
-    if ((st = only_keys(c, obj, traveller_keys)) != SARHAD_OK ||
-        (st = get_str(c, obj, "nationality", t->nationality,
+    if ((st = collect(c, obj, traveller_keys, T_COUNT, v)) != SARHAD_OK ||
+        (st = get_str(c, v[T_NATIONALITY], "nationality", t->nationality,
                       sizeof(t->nationality), false)) != SARHAD_OK ||
-        (st = get_str(c, obj, "sex", sex, sizeof(sex), false)) != SARHAD_OK ||
-        (st = get_date(c, obj, "birth_date", &t->birth_date)) != SARHAD_OK ||
-        (st = get_str(c, obj, "residence", t->residence, sizeof(t->residence),
-                      false)) != SARHAD_OK ||
-        (st = get_str(c, obj, "tribe", t->tribe, sizeof(t->tribe), false)) !=
+        (st = get_text(c, v[T_SEX], "sex", 8, false, &sex, &sex_len)) !=
             SARHAD_OK ||
-        (st = get_str(c, obj, "occupation", t->occupation,
-                      sizeof(t->occupation), false)) != SARHAD_OK ||
-        (st = get_str(c, obj, "purpose", t->purpose, sizeof(t->purpose),
+        (st = get_date(c, v[T_BIRTH_DATE], "birth_date", &t->birth_date)) !=
+            SARHAD_OK ||
+        (st = get_str(c, v[T_RESIDENCE], "residence", t->residence,
+                      sizeof(t->residence), false)) != SARHAD_OK ||
+        (st = get_str(c, v[T_TRIBE], "tribe", t->tribe, sizeof(t->tribe),
                       false)) != SARHAD_OK ||
-        (st = get_str(c, obj, "father_name", t->father_name,
+        (st = get_str(c, v[T_OCCUPATION], "occupation", t->occupation,
+                      sizeof(t->occupation), false)) != SARHAD_OK ||
+        (st = get_str(c, v[T_PURPOSE], "purpose", t->purpose,
+                      sizeof(t->purpose), false)) != SARHAD_OK ||
+        (st = get_str(c, v[T_FATHER_NAME], "father_name", t->father_name,
                       sizeof(t->father_name), false)) != SARHAD_OK)
         return st;
     for (size_t i = 0; t->nationality[i] != '\0'; i++)
@@ -142,62 +227,96 @@ read_traveller(struct ctx *c, json_t *obj, struct sarhad_traveller *t)
     if (t->nationality[0] != '\0' && strlen(t->nationality) != 3)
         return fail(c, SARHAD_EFORMAT, "nationality",
                     "expected a 3-letter ICAO code such as AFG");
-    if (sex[0] != '\0') {
-        if (sex[1] != '\0' || (sex[0] != 'M' && sex[0] != 'F' && sex[0] != 'X'))
+    if (sex_len > 0) {
+        if (sex_len != 1 || (sex[0] != 'M' && sex[0] != 'F' && sex[0] != 'X'))
             return fail(c, SARHAD_EFORMAT, "sex", "expected M, F or X");
         t->sex = sex[0];
     }
     return SARHAD_OK;
 }
 
-static const char *const document_keys[] = {
-    "kind",  "mrz",    "number",   "issued",  "expiry",    "district",
-    "tribe", "issuer", "category", "entries", "stay_days", NULL};
+enum {
+    D_KIND,
+    D_MRZ,
+    D_NUMBER,
+    D_ISSUED,
+    D_EXPIRY,
+    D_DISTRICT,
+    D_TRIBE,
+    D_ISSUER,
+    D_CATEGORY,
+    D_ENTRIES,
+    D_STAY_DAYS,
+    D_COUNT
+};
+static const struct key document_keys[D_COUNT] = {
+    KEY("kind"),     KEY("mrz"),      KEY("number"),   KEY("issued"),
+    KEY("expiry"),   KEY("district"), KEY("tribe"),    KEY("issuer"),
+    KEY("category"), KEY("entries"),  KEY("stay_days")};
+
+/*
+ * Clear d except its MRZ's issue list (1.7 KB of the 2.1 KB): the MRZ
+ * reader clears the whole of its struct, and a document without an MRZ has
+ * issue_count 0, so no issue of it is ever read.
+ */
+static void
+clear_document(struct sarhad_document *d)
+{
+    size_t issues = offsetof(struct sarhad_document, mrz.issues);
+    size_t after = offsetof(struct sarhad_document, mrz.has_suggestion);
+
+    memset(d, 0, issues);
+    memset((char *)d + after, 0, sizeof(*d) - after);
+}
 
 static enum sarhad_status
 read_document(struct ctx *c, json_t *obj, unsigned index,
               struct sarhad_document *d)
 {
     enum sarhad_status st;
-    char kind[24] = "", entries[16] = "";
-    json_t *mrz;
+    json_t *v[D_COUNT], *mrz;
+    const char *kind = NULL, *entries = NULL;
+    size_t kind_len, entries_len;
 
-    snprintf(c->path, sizeof(c->path), "documents[%u]", index);
+    c->section = "documents";
+    c->index = index;
     if (!json_is_object(obj))
         return fail(c, SARHAD_EFORMAT, "", "expected an object");
-    if ((st = only_keys(c, obj, document_keys)) != SARHAD_OK ||
-        (st = get_str(c, obj, "kind", kind, sizeof(kind), true)) != SARHAD_OK)
+    if ((st = collect(c, obj, document_keys, D_COUNT, v)) != SARHAD_OK ||
+        (st = get_text(c, v[D_KIND], "kind", 24, true, &kind, &kind_len)) !=
+            SARHAD_OK)
         return st;
-    if (!sarhad_doc_kind_parse(&d->kind, kind, strlen(kind)))
+    if (!sarhad_doc_kind_parse(&d->kind, kind, kind_len))
         return fail(c, SARHAD_EFORMAT, "kind", "unknown document kind");
-    if ((st = get_str(c, obj, "number", d->number, sizeof(d->number), false)) !=
-            SARHAD_OK ||
-        (st = get_date(c, obj, "issued", &d->issued)) != SARHAD_OK ||
-        (st = get_date(c, obj, "expiry", &d->expiry)) != SARHAD_OK ||
-        (st = get_str(c, obj, "district", d->district, sizeof(d->district),
+    if ((st = get_str(c, v[D_NUMBER], "number", d->number, sizeof(d->number),
                       false)) != SARHAD_OK ||
-        (st = get_str(c, obj, "tribe", d->tribe, sizeof(d->tribe), false)) !=
-            SARHAD_OK ||
-        (st = get_str(c, obj, "issuer", d->issuer, sizeof(d->issuer), false)) !=
-            SARHAD_OK ||
-        (st = get_str(c, obj, "category", d->category, sizeof(d->category),
+        (st = get_date(c, v[D_ISSUED], "issued", &d->issued)) != SARHAD_OK ||
+        (st = get_date(c, v[D_EXPIRY], "expiry", &d->expiry)) != SARHAD_OK ||
+        (st = get_str(c, v[D_DISTRICT], "district", d->district,
+                      sizeof(d->district), false)) != SARHAD_OK ||
+        (st = get_str(c, v[D_TRIBE], "tribe", d->tribe, sizeof(d->tribe),
                       false)) != SARHAD_OK ||
-        (st = get_str(c, obj, "entries", entries, sizeof(entries), false)) !=
-            SARHAD_OK ||
-        (st = get_int(c, obj, "stay_days", &d->stay_days, 3660)) != SARHAD_OK)
+        (st = get_str(c, v[D_ISSUER], "issuer", d->issuer, sizeof(d->issuer),
+                      false)) != SARHAD_OK ||
+        (st = get_str(c, v[D_CATEGORY], "category", d->category,
+                      sizeof(d->category), false)) != SARHAD_OK ||
+        (st = get_text(c, v[D_ENTRIES], "entries", 16, false, &entries,
+                       &entries_len)) != SARHAD_OK ||
+        (st = get_int(c, v[D_STAY_DAYS], "stay_days", &d->stay_days, 3660)) !=
+            SARHAD_OK)
         return st;
-    if (entries[0] != '\0') {
-        if (strcmp(entries, "single") == 0)
+    if (entries_len > 0) {
+        if (text_is(entries, entries_len, "single", 6))
             d->entries = SARHAD_ENTRIES_SINGLE;
-        else if (strcmp(entries, "double") == 0)
+        else if (text_is(entries, entries_len, "double", 6))
             d->entries = SARHAD_ENTRIES_DOUBLE;
-        else if (strcmp(entries, "multiple") == 0)
+        else if (text_is(entries, entries_len, "multiple", 8))
             d->entries = SARHAD_ENTRIES_MULTIPLE;
         else
             return fail(c, SARHAD_EFORMAT, "entries",
                         "expected single, double or multiple");
     }
-    mrz = json_object_get(obj, "mrz");
+    mrz = v[D_MRZ];
     if (mrz != NULL && !json_is_null(mrz)) {
         if (!json_is_string(mrz))
             return fail(c, SARHAD_EFORMAT, "mrz", "expected a string");
@@ -243,66 +362,83 @@ read_document(struct ctx *c, json_t *obj, unsigned index,
     return SARHAD_OK;
 }
 
-static const char *const vulnerability_names[] = {
-    "unaccompanied_child", "medical", "single_woman", "elderly", "disabled",
-    "specific_needs"};
-static const char *const movement_keys[] = {"category",
-                                            "household",
-                                            "household_size",
-                                            "vulnerabilities",
-                                            "vehicles",
-                                            "intended_stay",
-                                            NULL};
+static const struct key vulnerability_names[] = {KEY("unaccompanied_child"),
+                                                 KEY("medical"),
+                                                 KEY("single_woman"),
+                                                 KEY("elderly"),
+                                                 KEY("disabled"),
+                                                 KEY("specific_needs")};
+
+enum {
+    M_CATEGORY,
+    M_HOUSEHOLD,
+    M_HOUSEHOLD_SIZE,
+    M_VULNERABILITIES,
+    M_VEHICLES,
+    M_INTENDED_STAY,
+    M_COUNT
+};
+static const struct key movement_keys[M_COUNT] = {
+    KEY("category"),        KEY("household"), KEY("household_size"),
+    KEY("vulnerabilities"), KEY("vehicles"),  KEY("intended_stay")};
 
 static enum sarhad_status
 read_movement(struct ctx *c, json_t *obj, struct sarhad_movement_info *m)
 {
     enum sarhad_status st;
-    char category[24] = "";
-    json_t *vulns;
+    json_t *v[M_COUNT], *vulns;
+    const char *category = NULL;
+    size_t category_len;
 
-    snprintf(c->path, sizeof(c->path), "movement");
+    c->section = "movement";
     if (!json_is_object(obj))
         return fail(c, SARHAD_EFORMAT, "", "expected an object");
-    if ((st = only_keys(c, obj, movement_keys)) != SARHAD_OK ||
-        (st = get_str(c, obj, "category", category, sizeof(category), false)) !=
+    if ((st = collect(c, obj, movement_keys, M_COUNT, v)) != SARHAD_OK ||
+        (st = get_text(c, v[M_CATEGORY], "category", 24, false, &category,
+                       &category_len)) != SARHAD_OK ||
+        (st = get_str(c, v[M_HOUSEHOLD], "household", m->household,
+                      sizeof(m->household), false)) != SARHAD_OK ||
+        (st = get_int(c, v[M_HOUSEHOLD_SIZE], "household_size",
+                      &m->household_size, 1000)) != SARHAD_OK ||
+        (st = get_int(c, v[M_VEHICLES], "vehicles", &m->vehicles, 1000)) !=
             SARHAD_OK ||
-        (st = get_str(c, obj, "household", m->household, sizeof(m->household),
-                      false)) != SARHAD_OK ||
-        (st = get_int(c, obj, "household_size", &m->household_size, 1000)) !=
-            SARHAD_OK ||
-        (st = get_int(c, obj, "vehicles", &m->vehicles, 1000)) != SARHAD_OK ||
-        (st = get_str(c, obj, "intended_stay", m->intended_stay,
+        (st = get_str(c, v[M_INTENDED_STAY], "intended_stay", m->intended_stay,
                       sizeof(m->intended_stay), false)) != SARHAD_OK)
         return st;
-    if (category[0] != '\0') {
+    if (category_len > 0) {
         bool found = false;
-        for (int k = SARHAD_MOVE_REGULAR; k <= SARHAD_MOVE_DEPORTATION; k++)
-            if (strcmp(category,
-                       sarhad_movement_name((enum sarhad_movement)k)) == 0) {
+        for (int k = SARHAD_MOVE_REGULAR; k <= SARHAD_MOVE_DEPORTATION; k++) {
+            const char *name = sarhad_movement_name((enum sarhad_movement)k);
+            if (text_is(category, category_len, name, strlen(name))) {
                 m->category = (enum sarhad_movement)k;
                 found = true;
             }
+        }
         if (!found)
             return fail(c, SARHAD_EFORMAT, "category",
                         "expected regular, spontaneous_return, "
                         "assisted_return or deportation");
     }
-    vulns = json_object_get(obj, "vulnerabilities");
+    vulns = v[M_VULNERABILITIES];
     if (vulns != NULL && !json_is_null(vulns)) {
         size_t i;
-        json_t *v;
+        json_t *item;
         if (!json_is_array(vulns))
             return fail(c, SARHAD_EFORMAT, "vulnerabilities",
                         "expected an array");
-        json_array_foreach(vulns, i, v)
+        json_array_foreach(vulns, i, item)
         {
             bool found = false;
-            if (!json_is_string(v))
+            const char *text;
+            size_t len;
+            if (!json_is_string(item))
                 return fail(c, SARHAD_EFORMAT, "vulnerabilities",
                             "expected strings");
+            text = json_string_value(item);
+            len = strlen(text); /* as compared before: up to a NUL */
             for (size_t k = 0; k < SARHAD_COUNT_OF(vulnerability_names); k++)
-                if (strcmp(json_string_value(v), vulnerability_names[k]) == 0) {
+                if (text_is(text, len, vulnerability_names[k].name,
+                            vulnerability_names[k].len)) {
                     m->vulnerabilities |= 1u << k;
                     found = true;
                 }
@@ -314,63 +450,73 @@ read_movement(struct ctx *c, json_t *obj, struct sarhad_movement_info *m)
     return SARHAD_OK;
 }
 
-static const char *const top_keys[] = {"crossing", "direction", "time",
-                                       "counter",  "traveller", "documents",
-                                       "movement", NULL};
+enum {
+    P_CROSSING,
+    P_DIRECTION,
+    P_TIME,
+    P_COUNTER,
+    P_TRAVELLER,
+    P_DOCUMENTS,
+    P_MOVEMENT,
+    P_COUNT
+};
+static const struct key top_keys[P_COUNT] = {
+    KEY("crossing"),  KEY("direction"), KEY("time"),    KEY("counter"),
+    KEY("traveller"), KEY("documents"), KEY("movement")};
 
 static enum sarhad_status
 read_top(struct ctx *c, json_t *root, struct sarhad_presentation *p)
 {
     enum sarhad_status st;
-    char direction[8] = "", time[40] = "";
-    json_t *docs, *v;
-    size_t i;
+    json_t *v[P_COUNT], *docs, *item;
+    const char *direction = NULL, *time = NULL;
+    size_t direction_len, time_len, i;
 
     if (!json_is_object(root))
         return fail(c, SARHAD_EFORMAT, "", "expected a JSON object");
-    if ((st = only_keys(c, root, top_keys)) != SARHAD_OK ||
-        (st = get_str(c, root, "crossing", p->crossing, sizeof(p->crossing),
-                      true)) != SARHAD_OK ||
-        (st = get_str(c, root, "direction", direction, sizeof(direction),
-                      true)) != SARHAD_OK ||
-        (st = get_str(c, root, "time", time, sizeof(time), true)) !=
+    if ((st = collect(c, root, top_keys, P_COUNT, v)) != SARHAD_OK ||
+        (st = get_str(c, v[P_CROSSING], "crossing", p->crossing,
+                      sizeof(p->crossing), true)) != SARHAD_OK ||
+        (st = get_text(c, v[P_DIRECTION], "direction", 8, true, &direction,
+                       &direction_len)) != SARHAD_OK ||
+        (st = get_text(c, v[P_TIME], "time", 40, true, &time, &time_len)) !=
             SARHAD_OK ||
-        (st = get_str(c, root, "counter", p->counter, sizeof(p->counter),
-                      false)) != SARHAD_OK)
+        (st = get_str(c, v[P_COUNTER], "counter", p->counter,
+                      sizeof(p->counter), false)) != SARHAD_OK)
         return st;
     if (sarhad_crossing_index(p->crossing, strlen(p->crossing)) < 0)
         return fail(c, SARHAD_EFORMAT, "crossing", "unknown crossing code");
-    if (strcmp(direction, "entry") == 0)
+    if (text_is(direction, direction_len, "entry", 5))
         p->direction = SARHAD_ENTRY;
-    else if (strcmp(direction, "exit") == 0)
+    else if (text_is(direction, direction_len, "exit", 4))
         p->direction = SARHAD_EXIT;
     else
         return fail(c, SARHAD_EFORMAT, "direction", "expected entry or exit");
-    if (sarhad_time_parse(&p->time, time, strlen(time), NULL) != SARHAD_OK)
+    if (sarhad_time_parse(&p->time, time_len ? time : "", time_len, NULL) !=
+        SARHAD_OK)
         return fail(c, SARHAD_EFORMAT, "time",
                     "expected an RFC 3339 time such as "
                     "2023-11-05T09:30:00+05:00");
-    v = json_object_get(root, "traveller");
-    if (v == NULL)
+    if (v[P_TRAVELLER] == NULL)
         return fail(c, SARHAD_EFORMAT, "traveller", "required");
-    if ((st = read_traveller(c, v, &p->traveller)) != SARHAD_OK)
+    if ((st = read_traveller(c, v[P_TRAVELLER], &p->traveller)) != SARHAD_OK)
         return st;
-    c->path[0] = '\0';
-    v = json_object_get(root, "movement");
-    if (v != NULL && !json_is_null(v) &&
-        (st = read_movement(c, v, &p->movement)) != SARHAD_OK)
+    c->section = NULL;
+    if (v[P_MOVEMENT] != NULL && !json_is_null(v[P_MOVEMENT]) &&
+        (st = read_movement(c, v[P_MOVEMENT], &p->movement)) != SARHAD_OK)
         return st;
-    c->path[0] = '\0';
-    docs = json_object_get(root, "documents");
+    c->section = NULL;
+    docs = v[P_DOCUMENTS];
     if (docs == NULL)
         return fail(c, SARHAD_EFORMAT, "documents", "required");
     if (!json_is_array(docs))
         return fail(c, SARHAD_EFORMAT, "documents", "expected an array");
     if (json_array_size(docs) > SARHAD_MAX_DOCUMENTS)
         return fail(c, SARHAD_ETOOBIG, "documents", "more than 8 documents");
-    json_array_foreach(docs, i, v)
+    json_array_foreach(docs, i, item)
     {
-        if ((st = read_document(c, v, (unsigned)i, &p->documents[i])) !=
+        clear_document(&p->documents[i]);
+        if ((st = read_document(c, item, (unsigned)i, &p->documents[i])) !=
             SARHAD_OK)
             return st;
         p->document_count++;
@@ -382,6 +528,9 @@ enum sarhad_status
 sarhad_presentation_parse(struct sarhad_presentation *out, const char *json,
                           size_t len, struct sarhad_error *err)
 {
+    alignas(max_align_t) unsigned char heap[ARENA_SIZE];
+    struct sarhad__json_arena arena;
+    bool in_arena;
     struct ctx c;
     json_error_t jerr;
     json_t *root;
@@ -390,26 +539,40 @@ sarhad_presentation_parse(struct sarhad_presentation *out, const char *json,
     if (out == NULL || (json == NULL && len > 0))
         return sarhad__fail(err, SARHAD_EINVAL, "", SIZE_MAX,
                             "no presentation given");
-    memset(out, 0, sizeof(*out));
-    if (len > SARHAD_PRESENTATION_MAX_LEN)
+    if (len > SARHAD_PRESENTATION_MAX_LEN) {
+        memset(out, 0, sizeof(*out));
         return sarhad__fail(err, SARHAD_ETOOBIG, "", SIZE_MAX,
                             "a presentation is at most %d bytes",
                             SARHAD_PRESENTATION_MAX_LEN);
+    }
+    /* Documents are cleared as they are read; those past document_count
+     * are never looked at. */
+    memset(out, 0, offsetof(struct sarhad_presentation, documents));
+    in_arena = sarhad__json_arena_begin(&arena, heap, sizeof(heap));
     root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL) {
-        enum sarhad_status code = sarhad__fail(
-            err, SARHAD_EFORMAT, "",
-            (size_t)(jerr.position > 0 ? jerr.position : 0), "%s", jerr.text);
+        if (in_arena)
+            sarhad__json_arena_end(&arena);
+        memset(out, 0, sizeof(*out));
+        st = sarhad__fail(err, SARHAD_EFORMAT, "",
+                          (size_t)(jerr.position > 0 ? jerr.position : 0), "%s",
+                          jerr.text);
         if (err != NULL && jerr.line > 0) {
             err->line = (unsigned)jerr.line;
             err->col = (unsigned)(jerr.column > 0 ? jerr.column : 1);
         }
-        return code;
+        return st;
     }
     c.err = err;
-    c.path[0] = '\0';
+    c.section = NULL;
+    c.index = 0;
     st = read_top(&c, root, out);
-    json_decref(root);
+    /* A tree wholly in the arena goes with it; blocks that spilled to the
+     * heap are freed by json_decref (arena blocks are skipped). */
+    if (!in_arena || arena.spilled > 0)
+        json_decref(root);
+    if (in_arena)
+        sarhad__json_arena_end(&arena);
     if (st != SARHAD_OK)
         memset(out, 0, sizeof(*out));
     return st;

@@ -534,15 +534,20 @@ const char *sarhad_movement_name(enum sarhad_movement movement);
 #define SARHAD_POLICY_MAX_LEN       (4 * 1024 * 1024)
 
 /*
- * Read a presentation (DESIGN.md) of len bytes of JSON into *out, which is
- * zeroed first.  Allocates only inside jansson and frees it before
- * returning.  Strict: duplicate keys, unknown fields, wrong types, strings
- * longer than their field, more than SARHAD_MAX_DOCUMENTS documents, bad
- * dates, unknown crossing codes, document kinds or directions, and an MRZ
- * that does not have the shape of one or is not of its document's kind (a
- * passport's is TD3 or TD2 with a code starting P, a visa's MRV-A or MRV-B
- * with V; a bad check digit is not an input error: the policy decides) are
- * SARHAD_EFORMAT (SARHAD_ETOOBIG for sizes) with err->field naming the field
+ * Read a presentation (DESIGN.md) of len bytes of JSON into *out.  Every
+ * field is set, what the JSON leaves out to zero, except the documents past
+ * out->document_count, which are not touched, and each MRZ's issues past
+ * its issue_count (0 for a document without an MRZ).  Allocates nothing that
+ * outlives the call: jansson works in a per-thread arena on the stack
+ * (spilling to the heap only for presentations far larger than usual, freed
+ * before returning).  Safe to call from several threads at once.  Strict:
+ * duplicate keys, unknown fields, wrong types, strings longer than their field,
+ * more than SARHAD_MAX_DOCUMENTS documents, bad dates, unknown crossing codes,
+ * document kinds or directions, and an MRZ that does not have the shape of one
+ * or is not of its document's kind (a passport's is TD3 or TD2 with a code
+ * starting P, a visa's MRV-A or MRV-B with V; a bad check digit is not an input
+ * error: the policy decides) are SARHAD_EFORMAT (SARHAD_ETOOBIG for sizes) with
+ * err->field naming the field
  * ("documents[1].mrz", "traveller.sex") and, for JSON syntax errors,
  * err->line/col/offset.  Optional parts: "counter", traveller "father_name",
  * and for exits "movement" {"category", "household", "household_size",

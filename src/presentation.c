@@ -255,9 +255,9 @@ static const struct key document_keys[D_COUNT] = {
     KEY("category"), KEY("entries"),  KEY("stay_days")};
 
 /*
- * Clear d except its MRZ's issue list (1.7 KB of the 2.1 KB): the MRZ
- * reader clears the whole of its struct, and a document without an MRZ has
- * issue_count 0, so no issue of it is ever read.
+ * Clear d except its MRZ's issue list (1.7 KB of the 2.1 KB): only the
+ * first issue_count issues are ever read, the MRZ reader writes those, and
+ * a document without an MRZ has none.
  */
 static void
 clear_document(struct sarhad_document *d)
@@ -267,6 +267,32 @@ clear_document(struct sarhad_document *d)
 
     memset(d, 0, issues);
     memset((char *)d + after, 0, sizeof(*d) - after);
+}
+
+/* Zero the bytes past the NUL of a text field of cap bytes. */
+static void
+clear_tail(char *text, size_t cap)
+{
+    size_t n = strnlen(text, cap);
+
+    if (n < cap)
+        memset(text + n, 0, cap - n);
+}
+
+/*
+ * The MRZ reader writes an issue's texts without clearing past their NUL;
+ * the issues it reported are cleared there so that they hold exactly what
+ * they held when the whole struct was zeroed first.  Only an MRZ that did
+ * not read cleanly has issues.
+ */
+static void
+tidy_issues(struct sarhad_mrz *m)
+{
+    for (unsigned k = 0; k < m->issue_count && k < SARHAD_MRZ_MAX_ISSUES; k++) {
+        clear_tail(m->issues[k].field, sizeof(m->issues[k].field));
+        clear_tail(m->issues[k].code, sizeof(m->issues[k].code));
+        clear_tail(m->issues[k].message, sizeof(m->issues[k].message));
+    }
 }
 
 static enum sarhad_status
@@ -327,6 +353,7 @@ read_document(struct ctx *c, json_t *obj, unsigned index,
             return fail(c, SARHAD_EFORMAT, "mrz",
                         "not the shape of a machine-readable zone");
         d->has_mrz = true;
+        tidy_issues(&d->mrz);
     }
     if (d->has_mrz && d->kind == SARHAD_DOC_PASSPORT &&
         ((d->mrz.format != SARHAD_MRZ_TD3 && d->mrz.format != SARHAD_MRZ_TD2) ||

@@ -554,4 +554,98 @@ ref_decision_json(char *out, size_t cap, const struct sarhad_decision *d)
     return o.len;
 }
 
+/* ----- the differential checks ----- */
+
+#include <stddef.h>
+
+static bool
+ref_same_error(const struct sarhad_error *a, const struct sarhad_error *b)
+{
+    return a->code == b->code && a->offset == b->offset &&
+           a->line == b->line && a->col == b->col &&
+           strcmp(a->field, b->field) == 0 &&
+           strcmp(a->message, b->message) == 0;
+}
+
+/* The parts of a document both readers define: all but the MRZ's issue
+ * list past issue_count (the MRZ reader's fast path leaves it as it was,
+ * and a document without an MRZ has none). */
+static bool
+ref_same_document(const struct sarhad_document *a,
+                  const struct sarhad_document *b)
+{
+    size_t issues = offsetof(struct sarhad_document, mrz.issues);
+    size_t after = offsetof(struct sarhad_document, mrz.has_suggestion);
+
+    if (memcmp(a, b, issues) != 0 ||
+        memcmp((const char *)a + after, (const char *)b + after,
+               sizeof(*a) - after) != 0)
+        return false;
+    if (!a->has_mrz && a->mrz.issue_count != 0)
+        return false;
+    return a->mrz.issue_count <= SARHAD_MRZ_MAX_ISSUES &&
+           memcmp(a->mrz.issues, b->mrz.issues,
+                  a->mrz.issue_count * sizeof(a->mrz.issues[0])) == 0;
+}
+
+/*
+ * Read json (len bytes) with the library and with the reference and say
+ * what differs ("" when nothing): the status, every part of the error, and
+ * every field that is defined.  The library's output starts filled with
+ * 0xA5 bytes so that a field it forgot to set cannot look like a zero.
+ * When out is not NULL it receives the library's reading.
+ */
+static const char *
+ref_compare_parse(const char *json, size_t len,
+                  struct sarhad_presentation *out)
+{
+    static _Thread_local struct sarhad_presentation fast, slow;
+    struct sarhad_error fast_err, slow_err;
+    enum sarhad_status fast_st, slow_st;
+
+    memset(&fast, 0xA5, sizeof(fast));
+    memset(&fast_err, 0xA5, sizeof(fast_err));
+    memset(&slow_err, 0xA5, sizeof(slow_err));
+    fast_st = sarhad_presentation_parse(&fast, json, len, &fast_err);
+    slow_st = ref_presentation_parse(&slow, json, len, &slow_err);
+    if (out != NULL)
+        memcpy(out, &fast, sizeof(fast));
+    if (fast_st != slow_st)
+        return "status";
+    if (fast_st != SARHAD_OK) {
+        if (!ref_same_error(&fast_err, &slow_err))
+            return "error";
+        return memcmp(&fast, &slow, sizeof(fast)) == 0 ? "" : "not zeroed";
+    }
+    if (memcmp(&fast, &slow, offsetof(struct sarhad_presentation, documents)))
+        return "fields";
+    for (unsigned i = 0; i < slow.document_count; i++)
+        if (!ref_same_document(&fast.documents[i], &slow.documents[i]))
+            return "document";
+    return "";
+}
+
+/*
+ * Write d with the library and with the reference into buffers of cap
+ * bytes and say whether both give the same length and the same bytes
+ * (with the NUL), for cap 0, 1, a short one and a full one.
+ */
+static bool
+ref_same_decision_json(const struct sarhad_decision *d)
+{
+    static _Thread_local char fast[8192], slow[8192];
+    const size_t caps[] = {0, 1, 2, 17, 64, 300, sizeof(fast)};
+
+    for (size_t k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
+        size_t cap = caps[k], n, m;
+        memset(fast, 0x5A, sizeof(fast));
+        memset(slow, 0x5A, sizeof(slow));
+        n = sarhad_decision_json(cap ? fast : NULL, cap, d);
+        m = ref_decision_json(cap ? slow : NULL, cap, d);
+        if (n != m || memcmp(fast, slow, sizeof(fast)) != 0)
+            return false;
+    }
+    return true;
+}
+
 #endif

@@ -1,9 +1,18 @@
 /*
  * test_presentation.c - the presentation reader: the DESIGN.md example
  * reads field by field, and every kind of bad input is refused with the
- * field it concerns, never read loosely.
+ * field it concerns, never read loosely.  The differential tests hold the
+ * fast reader and decision writer to the reference in presentation_ref.h
+ * over thousands of mutated inputs, on several threads, past the arena, and
+ * with jansson's allocator replaced.
  */
 #include "test.h"
+
+#include "presentation_ref.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
 
 #define PASSPORT_MRZ                                                           \
     "P<AFGKHAN<<AHMAD<<<<<<<<<<<<<<<<<<<<<<<<<<<<\\n"                          \
@@ -203,4 +212,307 @@ TEST(presentation_size_cap)
                   sarhad_presentation_parse(&p, big, sizeof(big) - 1, &err));
     ASSERT_EQ_INT(SARHAD_EINVAL,
                   sarhad_presentation_parse(NULL, "{}", 2, &err));
+}
+
+/* Inputs the mutation test starts from: the examples above, the three
+ * kinds of line bench/ledger.sh records, and some edge shapes. */
+static const char *const bases[] = {
+    HEAD "\"counter\":\"T-12\",\"traveller\":{\"nationality\":\"AFG\","
+         "\"residence\":\"Spin Boldak\",\"tribe\":null,\"occupation\":"
+         "\"driver\",\"sex\":\"F\",\"birth_date\":\"1990-01-01\",\"purpose\":"
+         "\"medical\",\"father_name\":\"Gul\"},\"movement\":{\"category\":"
+         "\"spontaneous_return\",\"household\":\"H1\",\"household_size\":6,"
+         "\"vulnerabilities\":[\"elderly\",\"medical\"],\"vehicles\":1,"
+         "\"intended_stay\":\"permanent\"},\"documents\":[{\"kind\":"
+         "\"passport\",\"mrz\":\"" PASSPORT_MRZ "\"},{\"kind\":\"visa\","
+         "\"mrz\":\"" VISA_MRZ "\",\"category\":\"visit\",\"entries\":"
+         "\"multiple\",\"stay_days\":60},{\"kind\":\"tazkira\",\"number\":"
+         "\"1400-01\",\"district\":\"Kandahar\"},{\"kind\":\"cnic\","
+         "\"number\":\"54201-1234567-3\"},{\"kind\":\"por\",\"number\":\"X\","
+         "\"expiry\":\"2025-06-30\",\"issued\":\"2020-01-01\",\"issuer\":"
+         "\"NADRA\"}]}",
+    "{\"crossing\":\"TORKHAM\",\"direction\":\"exit\",\"time\":"
+    "\"2023-11-01T10:00:00+05:00\",\"traveller\":{\"nationality\":\"AFG\","
+    "\"sex\":\"F\",\"birth_date\":\"1985-05-05\"},\"movement\":{\"category\":"
+    "\"spontaneous_return\",\"household\":\"H0\",\"household_size\":4},"
+    "\"documents\":[{\"kind\":\"por\",\"number\":\"POR0\"}]}",
+    "{\"crossing\":\"CHAMAN\",\"direction\":\"entry\",\"time\":"
+    "\"2023-11-02T08:00:00+05:00\",\"traveller\":{\"nationality\":\"PAK\","
+    "\"sex\":\"M\",\"birth_date\":\"1980-02-02\"},\"documents\":[{\"kind\":"
+    "\"cnic\",\"number\":\"17301-0000001-1\"}]}",
+    "{\"crossing\":\"TORKHAM\",\"direction\":\"entry\",\"time\":"
+    "\"2023-11-08T09:30:00+05:00\",\"traveller\":{\"nationality\":\"AFG\","
+    "\"sex\":\"M\",\"birth_date\":\"1990-01-01\"},\"documents\":[{\"kind\":"
+    "\"passport\",\"mrz\":\"" PASSPORT_MRZ "\"},{\"kind\":\"visa\",\"mrz\":"
+    "\"" VISA_MRZ "\",\"category\":\"visit\",\"entries\":\"single\","
+    "\"stay_days\":60}]}",
+    " {\n  \"documents\" : [ ] , \"traveller\" : { } ,\n  \"time\" : "
+    "\"2023-11-05T09:30:00Z\", \"direction\":\"exit\", \"crossing\":"
+    "\"BADINI\", \"movement\": null, \"counter\": null }\n",
+    HEAD TRAV "\"documents\":[{\"kind\":\"visa\",\"number\":\"E\\u00e9\\n1\","
+              "\"entries\":\"double\",\"stay_days\":3660,\"issued\":\"\","
+              "\"expiry\":null}]}",
+};
+
+/* One deterministic mutation of base into out: delete, replace or insert
+ * a byte, or repeat a stretch (which makes duplicate keys and objects). */
+static size_t
+mutate(char *out, const char *base, size_t len, unsigned pos, unsigned how)
+{
+    static const char bytes[] = "\"{}[],:x0 \\-9e.n\x01\xc3";
+    char c = bytes[how % (sizeof(bytes) - 1)];
+    size_t n = 0;
+
+    switch (how / (sizeof(bytes) - 1)) {
+    case 0: /* delete */
+        memcpy(out, base, pos);
+        memcpy(out + pos, base + pos + 1, len - pos - 1);
+        return len - 1;
+    case 1: /* replace */
+        memcpy(out, base, len);
+        out[pos] = c;
+        return len;
+    case 2: /* insert */
+        memcpy(out, base, pos);
+        out[pos] = c;
+        memcpy(out + pos + 1, base + pos, len - pos);
+        return len + 1;
+    default: { /* repeat base[pos, pos + span) */
+        size_t span = 1 + (how * 7 + pos) % 40;
+        if (pos + span > len)
+            span = len - pos;
+        memcpy(out, base, pos + span);
+        n = pos + span;
+        memcpy(out + n, base + pos, len - pos);
+        return n + len - pos;
+    }
+    }
+}
+
+TEST(presentation_matches_the_reference_on_mutated_inputs)
+{
+    static char buf[4096];
+    unsigned checked = 0, accepted = 0;
+
+    for (size_t b = 0; b < SARHAD_COUNT_OF(bases); b++) {
+        size_t len = strlen(bases[b]);
+        const char *diff = ref_compare_parse(bases[b], len, NULL);
+        if (diff[0] != '\0')
+            test_failed(__FILE__, __LINE__, "base %zu: %s", b, diff);
+        ASSERT(diff[0] == '\0');
+        for (unsigned pos = 0; pos < len; pos++)
+            for (unsigned how = pos % 3; how < 4 * 18;
+                 how += 3 + (pos + how) % 5) {
+                size_t n = mutate(buf, bases[b], len, pos, how);
+                struct sarhad_presentation p;
+                diff = ref_compare_parse(buf, n, &p);
+                if (diff[0] != '\0')
+                    test_failed(__FILE__, __LINE__, "%s on: %.*s", diff, (int)n,
+                                buf);
+                ASSERT(diff[0] == '\0');
+                checked++;
+                accepted += p.crossing[0] != '\0';
+            }
+    }
+    /* Both outcomes were exercised in numbers. */
+    ASSERT(checked > 20000);
+    ASSERT(accepted > 1000 && accepted < checked / 2);
+}
+
+TEST(presentation_larger_than_the_arena_matches_and_frees)
+{
+    /* Thousands of values need far more than the arena: jansson spills to
+     * the heap, and the tree is freed (LeakSanitizer and valgrind see to
+     * the "frees"). */
+    size_t cap = 40000, n;
+    char *json = malloc(cap), *bad;
+    const char *diff;
+    struct sarhad_presentation p;
+
+    ASSERT(json != NULL);
+    n = (size_t)snprintf(json, cap,
+                         HEAD TRAV "\"movement\":{\"vulnerabilities\":[");
+    for (int i = 0; i < 2000; i++)
+        n += (size_t)snprintf(json + n, cap - n, "%s\"%s\"", i ? "," : "",
+                              i % 2 ? "elderly" : "medical");
+    n += (size_t)snprintf(json + n, cap - n, "]},\"documents\":[]}");
+    diff = ref_compare_parse(json, n, &p);
+    ASSERT_EQ_STR("", diff);
+    ASSERT_EQ_INT(SARHAD_VULN_ELDERLY | SARHAD_VULN_MEDICAL,
+                  p.movement.vulnerabilities);
+    /* The same far into the tree, failing: the partial tree is freed. */
+    bad = strstr(json, "\"documents\":[]");
+    ASSERT(bad != NULL);
+    memcpy(bad, "\"documents\":{}", 14);
+    diff = ref_compare_parse(json, n, &p);
+    ASSERT_EQ_STR("", diff);
+    ASSERT_EQ_INT(0, p.document_count);
+    /* And a syntax error after the spill. */
+    json[n - 1] = ']';
+    diff = ref_compare_parse(json, n, &p);
+    ASSERT_EQ_STR("", diff);
+    free(json);
+}
+
+struct reader {
+    unsigned rounds;
+    int failed;
+};
+
+static void *
+read_many(void *arg)
+{
+    struct reader *r = arg;
+
+    for (unsigned k = 0; k < r->rounds; k++)
+        for (size_t b = 0; b < SARHAD_COUNT_OF(bases); b++) {
+            struct sarhad_presentation p;
+            struct sarhad_error err;
+            const char *json = bases[(b + k) % SARHAD_COUNT_OF(bases)];
+            if (sarhad_presentation_parse(&p, json, strlen(json), &err) !=
+                    SARHAD_OK ||
+                strlen(p.crossing) < 6)
+                r->failed = 1;
+            /* A failing read in between. */
+            if (sarhad_presentation_parse(&p, json, strlen(json) / 2, &err) ==
+                    SARHAD_OK ||
+                err.line == 0)
+                r->failed = 1;
+        }
+    return NULL;
+}
+
+TEST(presentation_reads_on_several_threads_at_once)
+{
+    /* Each thread's jansson allocations go to its own arena (the hooks are
+     * process-wide): parallel reads must neither mix nor crash. */
+    pthread_t threads[4];
+    struct reader readers[4];
+
+    for (int i = 0; i < 4; i++) {
+        readers[i].rounds = 200;
+        readers[i].failed = 0;
+        ASSERT_EQ_INT(
+            0, pthread_create(&threads[i], NULL, read_many, &readers[i]));
+    }
+    for (int i = 0; i < 4; i++) {
+        ASSERT_EQ_INT(0, pthread_join(threads[i], NULL));
+        ASSERT_EQ_INT(0, readers[i].failed);
+    }
+}
+
+static long counted_live;
+
+static void *
+counted_malloc(size_t size)
+{
+    counted_live++;
+    return malloc(size);
+}
+
+static void
+counted_free(void *p)
+{
+    if (p != NULL)
+        counted_live--;
+    free(p);
+}
+
+TEST(presentation_reads_when_jansson_has_another_allocator)
+{
+    /* An embedding program that sets its own jansson allocator gets the
+     * plain path: everything allocated is freed through it. */
+    json_malloc_t arena_malloc;
+    json_free_t arena_free;
+    const char *diff = NULL;
+
+    json_get_alloc_funcs(&arena_malloc, &arena_free);
+    json_set_alloc_funcs(counted_malloc, counted_free);
+    counted_live = 0;
+    for (size_t b = 0; b < SARHAD_COUNT_OF(bases); b++) {
+        diff = ref_compare_parse(bases[b], strlen(bases[b]), NULL);
+        if (diff[0] != '\0')
+            break;
+        diff = ref_compare_parse(bases[b], strlen(bases[b]) / 2, NULL);
+        if (diff[0] != '\0')
+            break;
+    }
+    json_set_alloc_funcs(arena_malloc, arena_free);
+    ASSERT_EQ_STR("", diff);
+    ASSERT_EQ_INT(0, counted_live);
+}
+
+static unsigned long long dj_rng = 0x9E3779B97F4A7C15ull;
+
+static unsigned
+dj_rand(void)
+{
+    dj_rng ^= dj_rng << 13;
+    dj_rng ^= dj_rng >> 7;
+    dj_rng ^= dj_rng << 17;
+    return (unsigned)(dj_rng >> 32);
+}
+
+/* Text of up to cap bytes: plain words, every kind of byte that needs
+ * escaping, UTF-8, and sometimes no NUL at all (a full field). */
+static void
+fill_text(char *s, size_t cap)
+{
+    static const char pool[] = "abc XYZ019_-.\"\\/\n\t\r\x01\x1f\x7f\xc3\xa9";
+    size_t n = dj_rand() % 4 == 0 ? cap : dj_rand() % cap;
+
+    for (size_t i = 0; i < n; i++)
+        s[i] = pool[dj_rand() % (sizeof(pool) - 1)];
+    if (n < cap)
+        s[n] = '\0';
+}
+
+static int
+any_int(void)
+{
+    static const int edges[] = {
+        0, 1, -1, 9, 10, 99, 100, 2147483647, -2147483647 - 1, 365, -400};
+    return dj_rand() % 2 ? edges[dj_rand() % 11] : (int)dj_rand();
+}
+
+TEST(decision_json_matches_the_reference)
+{
+    static struct sarhad_decision d;
+
+    for (int round = 0; round < 1500; round++) {
+        memset(&d, 0, sizeof(d));
+        d.outcome = (enum sarhad_outcome)(dj_rand() % 3);
+        if (dj_rand() % 2)
+            fill_text(d.zone, sizeof(d.zone));
+        fill_text(d.rule, sizeof(d.rule));
+        fill_text(d.policy_name, sizeof(d.policy_name));
+        d.policy_version = any_int();
+        d.overstay_days = any_int();
+        d.fine_usd = any_int();
+        d.reason_count = dj_rand() % (SARHAD_MAX_REASONS + 3);
+        for (unsigned i = 0; i < SARHAD_MAX_REASONS; i++) {
+            fill_text(d.reasons[i].code, sizeof(d.reasons[i].code));
+            fill_text(d.reasons[i].message, sizeof(d.reasons[i].message));
+        }
+        d.flag_count = dj_rand() % (SARHAD_MAX_FLAGS + 3);
+        for (unsigned i = 0; i < SARHAD_MAX_FLAGS; i++) {
+            if (dj_rand() % 3 == 0)
+                snprintf(d.flags[i].code, sizeof(d.flags[i].code),
+                         "mrz_check_failed");
+            else
+                fill_text(d.flags[i].code, sizeof(d.flags[i].code));
+            fill_text(d.flags[i].detail, sizeof(d.flags[i].detail));
+        }
+        d.hit_count = dj_rand() % (SARHAD_MAX_HITS + 3);
+        for (unsigned i = 0; i < SARHAD_MAX_HITS; i++) {
+            fill_text(d.hits[i].list_version, sizeof(d.hits[i].list_version));
+            fill_text(d.hits[i].entry_id, sizeof(d.hits[i].entry_id));
+            fill_text(d.hits[i].name, sizeof(d.hits[i].name));
+            d.hits[i].score = any_int();
+            fill_text(d.hits[i].why, sizeof(d.hits[i].why));
+        }
+        if (!ref_same_decision_json(&d))
+            test_failed(__FILE__, __LINE__, "round %d differs", round);
+        ASSERT(ref_same_decision_json(&d));
+    }
 }

@@ -44,10 +44,10 @@ static void
 put_str(struct out *o, const char *s, size_t cap)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t i = 0, run = 0;
+    size_t n = strnlen(s, cap), run = 0;
 
     put(o, "\"", 1);
-    for (; i < cap && s[i] != '\0'; i++) {
+    for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (!needs_escape[c])
             continue;
@@ -64,7 +64,7 @@ put_str(struct out *o, const char *s, size_t cap)
             put(o, esc, 6);
         }
     }
-    put(o, s + run, i - run);
+    put(o, s + run, n - run);
     put(o, "\"", 1);
 }
 

@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 struct out {
@@ -39,6 +40,25 @@ static const unsigned char needs_escape[256] = {
     [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
     [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1, [0x7f] = 1};
 
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* True when none of the 8 bytes in w needs escaping.  The bit tricks are
+ * exact as yes/no answers: a byte below 0x20 (control or NUL), or one equal
+ * to '"', '\\' or DEL, sets a high bit; no other byte can. */
+static bool
+plain8(uint64_t w)
+{
+    uint64_t below = (w - ONES * 0x20) & ~w;
+    uint64_t quote = w ^ (ONES * '"'), slash = w ^ (ONES * '\\');
+    uint64_t del = w ^ (ONES * 0x7f);
+
+    below |= (quote - ONES) & ~quote;
+    below |= (slash - ONES) & ~slash;
+    below |= (del - ONES) & ~del;
+    return (below & HIGHS) == 0;
+}
+
 /* A JSON string of at most cap bytes of s (fixed-size struct fields). */
 static void
 put_str(struct out *o, const char *s, size_t cap)
@@ -48,7 +68,19 @@ put_str(struct out *o, const char *s, size_t cap)
 
     put(o, "\"", 1);
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c;
+        /* Eight plain bytes at a time while they last (all before the
+         * NUL, so all of them are the string's). */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!plain8(w))
+                break;
+            i += 8;
+        }
+        if (i == n)
+            break;
+        c = (unsigned char)s[i];
         if (!needs_escape[c])
             continue;
         /* Plain characters go out as one run. */

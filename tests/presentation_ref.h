@@ -23,7 +23,8 @@ struct ref_ctx {
 };
 
 static enum sarhad_status
-ref_fail(struct ref_ctx *c, enum sarhad_status code, const char *field, const char *msg)
+ref_fail(struct ref_ctx *c, enum sarhad_status code, const char *field,
+         const char *msg)
 {
     char where[64];
 
@@ -60,8 +61,8 @@ ref_only_keys(struct ref_ctx *c, json_t *obj, const char *const *names)
 /* A string field into dst[cap]; absent or null leaves dst empty unless
  * required. */
 static enum sarhad_status
-ref_get_str(struct ref_ctx *c, json_t *obj, const char *key, char *dst, size_t cap,
-        bool required)
+ref_get_str(struct ref_ctx *c, json_t *obj, const char *key, char *dst,
+            size_t cap, bool required)
 {
     json_t *v = json_object_get(obj, key);
     size_t len;
@@ -84,7 +85,8 @@ ref_get_str(struct ref_ctx *c, json_t *obj, const char *key, char *dst, size_t c
 }
 
 static enum sarhad_status
-ref_get_date(struct ref_ctx *c, json_t *obj, const char *key, struct sarhad_date *d)
+ref_get_date(struct ref_ctx *c, json_t *obj, const char *key,
+             struct sarhad_date *d)
 {
     char buf[16] = "";
     enum sarhad_status st = ref_get_str(c, obj, key, buf, sizeof(buf), false);
@@ -92,7 +94,8 @@ ref_get_date(struct ref_ctx *c, json_t *obj, const char *key, struct sarhad_date
     if (st != SARHAD_OK || buf[0] == '\0')
         return st;
     if (sarhad_date_parse(d, buf, strlen(buf), NULL) != SARHAD_OK)
-        return ref_fail(c, SARHAD_EFORMAT, key, "expected a real date YYYY-MM-DD");
+        return ref_fail(c, SARHAD_EFORMAT, key,
+                        "expected a real date YYYY-MM-DD");
     return SARHAD_OK;
 }
 
@@ -126,27 +129,29 @@ ref_read_traveller(struct ref_ctx *c, json_t *obj, struct sarhad_traveller *t)
         return ref_fail(c, SARHAD_EFORMAT, "", "expected an object");
     if ((st = ref_only_keys(c, obj, ref_traveller_keys)) != SARHAD_OK ||
         (st = ref_get_str(c, obj, "nationality", t->nationality,
-                      sizeof(t->nationality), false)) != SARHAD_OK ||
-        (st = ref_get_str(c, obj, "sex", sex, sizeof(sex), false)) != SARHAD_OK ||
-        (st = ref_get_date(c, obj, "birth_date", &t->birth_date)) != SARHAD_OK ||
-        (st = ref_get_str(c, obj, "residence", t->residence, sizeof(t->residence),
-                      false)) != SARHAD_OK ||
-        (st = ref_get_str(c, obj, "tribe", t->tribe, sizeof(t->tribe), false)) !=
+                          sizeof(t->nationality), false)) != SARHAD_OK ||
+        (st = ref_get_str(c, obj, "sex", sex, sizeof(sex), false)) !=
             SARHAD_OK ||
+        (st = ref_get_date(c, obj, "birth_date", &t->birth_date)) !=
+            SARHAD_OK ||
+        (st = ref_get_str(c, obj, "residence", t->residence,
+                          sizeof(t->residence), false)) != SARHAD_OK ||
+        (st = ref_get_str(c, obj, "tribe", t->tribe, sizeof(t->tribe),
+                          false)) != SARHAD_OK ||
         (st = ref_get_str(c, obj, "occupation", t->occupation,
-                      sizeof(t->occupation), false)) != SARHAD_OK ||
+                          sizeof(t->occupation), false)) != SARHAD_OK ||
         (st = ref_get_str(c, obj, "purpose", t->purpose, sizeof(t->purpose),
-                      false)) != SARHAD_OK ||
+                          false)) != SARHAD_OK ||
         (st = ref_get_str(c, obj, "father_name", t->father_name,
-                      sizeof(t->father_name), false)) != SARHAD_OK)
+                          sizeof(t->father_name), false)) != SARHAD_OK)
         return st;
     for (size_t i = 0; t->nationality[i] != '\0'; i++)
         if (t->nationality[i] < 'A' || t->nationality[i] > 'Z')
             return ref_fail(c, SARHAD_EFORMAT, "nationality",
-                        "expected a 3-letter ICAO code such as AFG");
+                            "expected a 3-letter ICAO code such as AFG");
     if (t->nationality[0] != '\0' && strlen(t->nationality) != 3)
         return ref_fail(c, SARHAD_EFORMAT, "nationality",
-                    "expected a 3-letter ICAO code such as AFG");
+                        "expected a 3-letter ICAO code such as AFG");
     if (sex[0] != '\0') {
         if (sex[1] != '\0' || (sex[0] != 'M' && sex[0] != 'F' && sex[0] != 'X'))
             return ref_fail(c, SARHAD_EFORMAT, "sex", "expected M, F or X");
@@ -161,7 +166,7 @@ static const char *const ref_document_keys[] = {
 
 static enum sarhad_status
 ref_read_document(struct ref_ctx *c, json_t *obj, unsigned index,
-              struct sarhad_document *d)
+                  struct sarhad_document *d)
 {
     enum sarhad_status st;
     char kind[24] = "", entries[16] = "";
@@ -171,25 +176,27 @@ ref_read_document(struct ref_ctx *c, json_t *obj, unsigned index,
     if (!json_is_object(obj))
         return ref_fail(c, SARHAD_EFORMAT, "", "expected an object");
     if ((st = ref_only_keys(c, obj, ref_document_keys)) != SARHAD_OK ||
-        (st = ref_get_str(c, obj, "kind", kind, sizeof(kind), true)) != SARHAD_OK)
+        (st = ref_get_str(c, obj, "kind", kind, sizeof(kind), true)) !=
+            SARHAD_OK)
         return st;
     if (!sarhad_doc_kind_parse(&d->kind, kind, strlen(kind)))
         return ref_fail(c, SARHAD_EFORMAT, "kind", "unknown document kind");
-    if ((st = ref_get_str(c, obj, "number", d->number, sizeof(d->number), false)) !=
-            SARHAD_OK ||
+    if ((st = ref_get_str(c, obj, "number", d->number, sizeof(d->number),
+                          false)) != SARHAD_OK ||
         (st = ref_get_date(c, obj, "issued", &d->issued)) != SARHAD_OK ||
         (st = ref_get_date(c, obj, "expiry", &d->expiry)) != SARHAD_OK ||
         (st = ref_get_str(c, obj, "district", d->district, sizeof(d->district),
-                      false)) != SARHAD_OK ||
-        (st = ref_get_str(c, obj, "tribe", d->tribe, sizeof(d->tribe), false)) !=
-            SARHAD_OK ||
-        (st = ref_get_str(c, obj, "issuer", d->issuer, sizeof(d->issuer), false)) !=
-            SARHAD_OK ||
+                          false)) != SARHAD_OK ||
+        (st = ref_get_str(c, obj, "tribe", d->tribe, sizeof(d->tribe),
+                          false)) != SARHAD_OK ||
+        (st = ref_get_str(c, obj, "issuer", d->issuer, sizeof(d->issuer),
+                          false)) != SARHAD_OK ||
         (st = ref_get_str(c, obj, "category", d->category, sizeof(d->category),
-                      false)) != SARHAD_OK ||
-        (st = ref_get_str(c, obj, "entries", entries, sizeof(entries), false)) !=
-            SARHAD_OK ||
-        (st = ref_get_int(c, obj, "stay_days", &d->stay_days, 3660)) != SARHAD_OK)
+                          false)) != SARHAD_OK ||
+        (st = ref_get_str(c, obj, "entries", entries, sizeof(entries),
+                          false)) != SARHAD_OK ||
+        (st = ref_get_int(c, obj, "stay_days", &d->stay_days, 3660)) !=
+            SARHAD_OK)
         return st;
     if (entries[0] != '\0') {
         if (strcmp(entries, "single") == 0)
@@ -200,7 +207,7 @@ ref_read_document(struct ref_ctx *c, json_t *obj, unsigned index,
             d->entries = SARHAD_ENTRIES_MULTIPLE;
         else
             return ref_fail(c, SARHAD_EFORMAT, "entries",
-                        "expected single, double or multiple");
+                            "expected single, double or multiple");
     }
     mrz = json_object_get(obj, "mrz");
     if (mrz != NULL && !json_is_null(mrz)) {
@@ -211,39 +218,40 @@ ref_read_document(struct ref_ctx *c, json_t *obj, unsigned index,
         if (sarhad_mrz_parse(&d->mrz, json_string_value(mrz),
                              json_string_length(mrz), NULL) != SARHAD_OK)
             return ref_fail(c, SARHAD_EFORMAT, "mrz",
-                        "not the shape of a machine-readable zone");
+                            "not the shape of a machine-readable zone");
         d->has_mrz = true;
     }
     if (d->has_mrz && d->kind == SARHAD_DOC_PASSPORT &&
         ((d->mrz.format != SARHAD_MRZ_TD3 && d->mrz.format != SARHAD_MRZ_TD2) ||
          d->mrz.document_code[0] != 'P'))
         return ref_fail(c, SARHAD_EFORMAT, "mrz",
-                    "a passport's MRZ is TD3 (or TD2) with a code "
-                    "starting with P");
+                        "a passport's MRZ is TD3 (or TD2) with a code "
+                        "starting with P");
     if (d->has_mrz && d->kind == SARHAD_DOC_VISA &&
         ((d->mrz.format != SARHAD_MRZ_MRVA &&
           d->mrz.format != SARHAD_MRZ_MRVB) ||
          d->mrz.document_code[0] != 'V'))
         return ref_fail(c, SARHAD_EFORMAT, "mrz",
-                    "a visa's MRZ is MRV-A or MRV-B with a code starting "
-                    "with V");
+                        "a visa's MRZ is MRV-A or MRV-B with a code starting "
+                        "with V");
     if ((d->kind == SARHAD_DOC_PASSPORT && !d->has_mrz))
         return ref_fail(c, SARHAD_EFORMAT, "mrz", "a passport needs its MRZ");
     if (d->kind == SARHAD_DOC_VISA && !d->has_mrz && d->number[0] == '\0')
         return ref_fail(c, SARHAD_EFORMAT, "mrz",
-                    "a visa needs its MRZ or an e-visa number");
+                        "a visa needs its MRZ or an e-visa number");
     if (d->kind == SARHAD_DOC_CNIC) {
         struct sarhad_cnic cnic;
         struct sarhad_error e;
         if (d->number[0] == '\0')
-            return ref_fail(c, SARHAD_EFORMAT, "number", "a CNIC needs its number");
+            return ref_fail(c, SARHAD_EFORMAT, "number",
+                            "a CNIC needs its number");
         /* The province digit is the policy's to judge (refer), so only the
          * shape is an input error here. */
         if (sarhad_cnic_parse(&cnic, d->number, strlen(d->number), &e) !=
                 SARHAD_OK &&
             strcmp(e.field, "province") != 0)
             return ref_fail(c, SARHAD_EFORMAT, "number",
-                        "expected a CNIC number DDDDD-DDDDDDD-D");
+                            "expected a CNIC number DDDDD-DDDDDDD-D");
     }
     return SARHAD_OK;
 }
@@ -252,15 +260,16 @@ static const char *const ref_vulnerability_names[] = {
     "unaccompanied_child", "medical", "single_woman", "elderly", "disabled",
     "specific_needs"};
 static const char *const ref_movement_keys[] = {"category",
-                                            "household",
-                                            "household_size",
-                                            "vulnerabilities",
-                                            "vehicles",
-                                            "intended_stay",
-                                            NULL};
+                                                "household",
+                                                "household_size",
+                                                "vulnerabilities",
+                                                "vehicles",
+                                                "intended_stay",
+                                                NULL};
 
 static enum sarhad_status
-ref_read_movement(struct ref_ctx *c, json_t *obj, struct sarhad_movement_info *m)
+ref_read_movement(struct ref_ctx *c, json_t *obj,
+                  struct sarhad_movement_info *m)
 {
     enum sarhad_status st;
     char category[24] = "";
@@ -270,15 +279,16 @@ ref_read_movement(struct ref_ctx *c, json_t *obj, struct sarhad_movement_info *m
     if (!json_is_object(obj))
         return ref_fail(c, SARHAD_EFORMAT, "", "expected an object");
     if ((st = ref_only_keys(c, obj, ref_movement_keys)) != SARHAD_OK ||
-        (st = ref_get_str(c, obj, "category", category, sizeof(category), false)) !=
+        (st = ref_get_str(c, obj, "category", category, sizeof(category),
+                          false)) != SARHAD_OK ||
+        (st = ref_get_str(c, obj, "household", m->household,
+                          sizeof(m->household), false)) != SARHAD_OK ||
+        (st = ref_get_int(c, obj, "household_size", &m->household_size,
+                          1000)) != SARHAD_OK ||
+        (st = ref_get_int(c, obj, "vehicles", &m->vehicles, 1000)) !=
             SARHAD_OK ||
-        (st = ref_get_str(c, obj, "household", m->household, sizeof(m->household),
-                      false)) != SARHAD_OK ||
-        (st = ref_get_int(c, obj, "household_size", &m->household_size, 1000)) !=
-            SARHAD_OK ||
-        (st = ref_get_int(c, obj, "vehicles", &m->vehicles, 1000)) != SARHAD_OK ||
         (st = ref_get_str(c, obj, "intended_stay", m->intended_stay,
-                      sizeof(m->intended_stay), false)) != SARHAD_OK)
+                          sizeof(m->intended_stay), false)) != SARHAD_OK)
         return st;
     if (category[0] != '\0') {
         bool found = false;
@@ -290,8 +300,8 @@ ref_read_movement(struct ref_ctx *c, json_t *obj, struct sarhad_movement_info *m
             }
         if (!found)
             return ref_fail(c, SARHAD_EFORMAT, "category",
-                        "expected regular, spontaneous_return, "
-                        "assisted_return or deportation");
+                            "expected regular, spontaneous_return, "
+                            "assisted_return or deportation");
     }
     vulns = json_object_get(obj, "vulnerabilities");
     if (vulns != NULL && !json_is_null(vulns)) {
@@ -299,29 +309,31 @@ ref_read_movement(struct ref_ctx *c, json_t *obj, struct sarhad_movement_info *m
         json_t *v;
         if (!json_is_array(vulns))
             return ref_fail(c, SARHAD_EFORMAT, "vulnerabilities",
-                        "expected an array");
+                            "expected an array");
         json_array_foreach(vulns, i, v)
         {
             bool found = false;
             if (!json_is_string(v))
                 return ref_fail(c, SARHAD_EFORMAT, "vulnerabilities",
-                            "expected strings");
-            for (size_t k = 0; k < SARHAD_COUNT_OF(ref_vulnerability_names); k++)
-                if (strcmp(json_string_value(v), ref_vulnerability_names[k]) == 0) {
+                                "expected strings");
+            for (size_t k = 0; k < SARHAD_COUNT_OF(ref_vulnerability_names);
+                 k++)
+                if (strcmp(json_string_value(v), ref_vulnerability_names[k]) ==
+                    0) {
                     m->vulnerabilities |= 1u << k;
                     found = true;
                 }
             if (!found)
                 return ref_fail(c, SARHAD_EFORMAT, "vulnerabilities",
-                            "unknown vulnerability");
+                                "unknown vulnerability");
         }
     }
     return SARHAD_OK;
 }
 
 static const char *const ref_top_keys[] = {"crossing", "direction", "time",
-                                       "counter",  "traveller", "documents",
-                                       "movement", NULL};
+                                           "counter",  "traveller", "documents",
+                                           "movement", NULL};
 
 static enum sarhad_status
 ref_read_top(struct ref_ctx *c, json_t *root, struct sarhad_presentation *p)
@@ -335,13 +347,13 @@ ref_read_top(struct ref_ctx *c, json_t *root, struct sarhad_presentation *p)
         return ref_fail(c, SARHAD_EFORMAT, "", "expected a JSON object");
     if ((st = ref_only_keys(c, root, ref_top_keys)) != SARHAD_OK ||
         (st = ref_get_str(c, root, "crossing", p->crossing, sizeof(p->crossing),
-                      true)) != SARHAD_OK ||
+                          true)) != SARHAD_OK ||
         (st = ref_get_str(c, root, "direction", direction, sizeof(direction),
-                      true)) != SARHAD_OK ||
+                          true)) != SARHAD_OK ||
         (st = ref_get_str(c, root, "time", time, sizeof(time), true)) !=
             SARHAD_OK ||
         (st = ref_get_str(c, root, "counter", p->counter, sizeof(p->counter),
-                      false)) != SARHAD_OK)
+                          false)) != SARHAD_OK)
         return st;
     if (sarhad_crossing_index(p->crossing, strlen(p->crossing)) < 0)
         return ref_fail(c, SARHAD_EFORMAT, "crossing", "unknown crossing code");
@@ -350,11 +362,12 @@ ref_read_top(struct ref_ctx *c, json_t *root, struct sarhad_presentation *p)
     else if (strcmp(direction, "exit") == 0)
         p->direction = SARHAD_EXIT;
     else
-        return ref_fail(c, SARHAD_EFORMAT, "direction", "expected entry or exit");
+        return ref_fail(c, SARHAD_EFORMAT, "direction",
+                        "expected entry or exit");
     if (sarhad_time_parse(&p->time, time, strlen(time), NULL) != SARHAD_OK)
         return ref_fail(c, SARHAD_EFORMAT, "time",
-                    "expected an RFC 3339 time such as "
-                    "2023-11-05T09:30:00+05:00");
+                        "expected an RFC 3339 time such as "
+                        "2023-11-05T09:30:00+05:00");
     v = json_object_get(root, "traveller");
     if (v == NULL)
         return ref_fail(c, SARHAD_EFORMAT, "traveller", "required");
@@ -372,7 +385,8 @@ ref_read_top(struct ref_ctx *c, json_t *root, struct sarhad_presentation *p)
     if (!json_is_array(docs))
         return ref_fail(c, SARHAD_EFORMAT, "documents", "expected an array");
     if (json_array_size(docs) > SARHAD_MAX_DOCUMENTS)
-        return ref_fail(c, SARHAD_ETOOBIG, "documents", "more than 8 documents");
+        return ref_fail(c, SARHAD_ETOOBIG, "documents",
+                        "more than 8 documents");
     json_array_foreach(docs, i, v)
     {
         if ((st = ref_read_document(c, v, (unsigned)i, &p->documents[i])) !=
@@ -385,7 +399,7 @@ ref_read_top(struct ref_ctx *c, json_t *root, struct sarhad_presentation *p)
 
 static enum sarhad_status
 ref_presentation_parse(struct sarhad_presentation *out, const char *json,
-                          size_t len, struct sarhad_error *err)
+                       size_t len, struct sarhad_error *err)
 {
     struct ref_ctx c;
     json_error_t jerr;
@@ -561,9 +575,8 @@ ref_decision_json(char *out, size_t cap, const struct sarhad_decision *d)
 static bool
 ref_same_error(const struct sarhad_error *a, const struct sarhad_error *b)
 {
-    return a->code == b->code && a->offset == b->offset &&
-           a->line == b->line && a->col == b->col &&
-           strcmp(a->field, b->field) == 0 &&
+    return a->code == b->code && a->offset == b->offset && a->line == b->line &&
+           a->col == b->col && strcmp(a->field, b->field) == 0 &&
            strcmp(a->message, b->message) == 0;
 }
 
@@ -596,8 +609,7 @@ ref_same_document(const struct sarhad_document *a,
  * When out is not NULL it receives the library's reading.
  */
 static const char *
-ref_compare_parse(const char *json, size_t len,
-                  struct sarhad_presentation *out)
+ref_compare_parse(const char *json, size_t len, struct sarhad_presentation *out)
 {
     static _Thread_local struct sarhad_presentation fast, slow;
     struct sarhad_error fast_err, slow_err;

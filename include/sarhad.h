@@ -809,8 +809,10 @@ void sarhad_ledger_set_screener(struct sarhad_ledger *ledger,
  * visa use, the returns record of an exit, PoR cancellation, a referral
  * case and the audit entry.  All in one transaction: outside a batch it
  * commits (durably, per the store's synchronous level) before returning;
- * inside a sarhad_store_begin/commit batch it runs under a SAVEPOINT, so a
- * failing item is undone alone and the batch goes on.
+ * inside a sarhad_store_begin/commit batch, a presentation that fails for
+ * its own reasons fails before anything is written and the batch goes on,
+ * while a store error part-way abandons the batch (later calls and the
+ * commit fail with SARHAD_EIO, and nothing of the batch is recorded).
  *
  * The ledger adds to the policy's decision what only history knows, as
  * flags: "no_entry_on_record" (an exit with no open stay; not refused),

@@ -2,9 +2,10 @@
  * ledger.c - the ledger object and the one path every crossing takes:
  * identity and history from the ledger, screening, the policy's decision,
  * then the attempt, its effects and its audit entry in one transaction
- * (a SAVEPOINT inside a group-commit batch, so one bad item never spoils
- * the others).  Policy publication lives here too, since a ledger decides
- * by the publication in force.
+ * (inside a group-commit batch, a crossing that fails for its own reasons
+ * fails before writing anything, so one bad item never spoils the others).
+ * Policy publication lives here too, since a ledger decides by the
+ * publication in force.
  */
 #include "ledger.h"
 
@@ -279,8 +280,9 @@ sarhad_ledger_open(struct sarhad_ledger **out, struct sarhad_store *store,
     if (l == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "ledger", SIZE_MAX, NULL);
     l->store = store;
-    /* Each crossing in a batch runs under a savepoint whose sub-journal
-     * would otherwise go to a temporary file: dozens of writes a crossing. */
+    l->memo = sarhad__memo_new(); /* without one, every read goes to SQLite */
+    /* Statement journals (a statement that may fail part-way) stay in
+     * memory rather than in temporary files. */
     s = sarhad__store_exec(store->db, "PRAGMA temp_store=MEMORY", err);
     /* Identity keys arrive in random order: a larger page cache keeps
      * their index in memory as the ledger grows (64 MiB). */
@@ -296,6 +298,7 @@ sarhad_ledger_open(struct sarhad_ledger **out, struct sarhad_store *store,
     if (s == SARHAD_OK)
         s = load_current(store, &l->policy, &l->policy_number, err);
     if (s != SARHAD_OK) {
+        sarhad__memo_free(l->memo);
         sarhad__free(l);
         return s;
     }
@@ -309,6 +312,7 @@ sarhad_ledger_close(struct sarhad_ledger *ledger)
     if (ledger == NULL)
         return;
     sarhad_policy_free(ledger->policy);
+    sarhad__memo_free(ledger->memo);
     sarhad__free(ledger);
 }
 

@@ -22,6 +22,7 @@ struct sarhad_ledger {
     sarhad_screen_fn screen;
     void *screen_ctx;
     const struct sarhad_screener *screener; /* sarhad_ledger_set_screener */
+    struct sarhad__memo *memo; /* what the writer remembers; NULL: none */
 };
 
 /* ---- text buffers (ledger_json.c) ---- */
@@ -52,6 +53,50 @@ void sarhad__buf_json_date(struct sarhad__buf *b, struct sarhad_date d);
 void sarhad__presentation_json(struct sarhad__buf *b,
                                const struct sarhad_presentation *p);
 
+/* ---- the writer's memo of its store (ledger_memo.c) ---- */
+
+/* Namespaces of the memo's facts and the two numbers each holds. */
+#define SARHAD__MEMO_KEY                                                       \
+    'k'                       /* identity key: traveller id (0: nobody),       \
+                                 first attempt */
+#define SARHAD__MEMO_VISA 'v' /* visa key: recorded (0/1), entries used */
+#define SARHAD__MEMO_POR  'p' /* PoR number: cancelled (0/1), unused */
+
+/* A traveller's stays as sarhad__history_load reads them (not lost, most
+ * recent last, at most SARHAD_MAX_STAYS). */
+struct sarhad__memo_stays {
+    unsigned count;
+    bool window_full; /* the store may hold older stays than these */
+    bool stale;       /* no longer what the store would give: read again */
+    struct sarhad_stay stays[SARHAD_MAX_STAYS];
+};
+
+struct sarhad__memo;
+/* NULL when out of memory (the ledger then works without one). */
+struct sarhad__memo *sarhad__memo_new(void);
+void sarhad__memo_free(struct sarhad__memo *m);
+void sarhad__memo_clear(struct sarhad__memo *m);
+/* Empty the memo unless it was filled in the store's current generation. */
+void sarhad__memo_sync(struct sarhad__memo *m,
+                       const struct sarhad_store *store);
+/* Every function below accepts m == NULL (no memo: nothing known). */
+bool sarhad__memo_get(const struct sarhad__memo *m, char ns, const char *key,
+                      int64_t v[2]);
+void sarhad__memo_put(struct sarhad__memo *m, char ns, const char *key,
+                      const int64_t v[2]);
+/* The traveller's stays, NULL when not remembered. */
+struct sarhad__memo_stays *sarhad__memo_stays(const struct sarhad__memo *m,
+                                              int64_t traveller_id);
+/* Remember the stays just read from the store (n as read, LIMIT
+ * SARHAD_MAX_STAYS). */
+void sarhad__memo_stays_put(struct sarhad__memo *m, int64_t traveller_id,
+                            const struct sarhad_stay *stays, unsigned n);
+/* Mirror an admitted entry (a still-open stay is lost) and exit. */
+void sarhad__memo_stay_open(struct sarhad__memo_stays *s,
+                            struct sarhad_date day, int allowed_days);
+void sarhad__memo_stay_close(struct sarhad__memo_stays *s,
+                             struct sarhad_date day);
+
 /* ---- identity (ledger_identity.c) ---- */
 
 #define SARHAD__MAX_KEYS 8
@@ -77,28 +122,42 @@ struct sarhad__identity {
      * traveller has an open stay (the most recent one). */
     bool visa_known;
     bool stay_open;
+    /* Set by sarhad__identity_plan: traveller_id was just given to someone
+     * seen for the first time, whose row is yet to be written. */
+    bool fresh;
 };
 
 /* Derive the keys of p and look each up.  Reads only. */
 enum sarhad_status sarhad__identity_find(struct sarhad_store *store,
+                                         struct sarhad__memo *memo,
                                          const struct sarhad_presentation *p,
                                          struct sarhad__identity *id,
                                          struct sarhad_error *err);
 
 /*
- * Make sure the traveller exists (creating it on first sight) and holds
- * every key of the presentation, recording why a new key was linked.
- * Sets *linked when a new passport was tied to a known traveller.
+ * Before anything is written: a traveller seen for the first time (no key
+ * held by anyone) is given next_traveller as id and marked fresh.  Returns
+ * true when a new passport is about to be tied to a known traveller.
+ */
+bool sarhad__identity_plan(struct sarhad__identity *id, int64_t next_traveller);
+
+/*
+ * Write what the plan decided: a fresh traveller's row, every key of the
+ * presentation not yet held by anyone, and for a known traveller a link
+ * saying why each new key is theirs (a key held by someone else is a
+ * "conflict" link, never moved).
  */
 enum sarhad_status sarhad__identity_record(struct sarhad_store *store,
+                                           struct sarhad__memo *memo,
                                            const struct sarhad_presentation *p,
-                                           struct sarhad__identity *id,
-                                           int64_t attempt_id, bool *linked,
+                                           const struct sarhad__identity *id,
+                                           int64_t attempt_id,
                                            struct sarhad_error *err);
 
 /* ---- recording (ledger_record.c) ---- */
 
 enum sarhad_status sarhad__history_load(struct sarhad_store *store,
+                                        struct sarhad__memo *memo,
                                         struct sarhad__identity *id,
                                         struct sarhad_history *out,
                                         struct sarhad_error *err);
@@ -108,6 +167,7 @@ void sarhad__por_number(char out[32], const struct sarhad_presentation *p);
 
 /* Is the PoR card number of p already cancelled by a return? */
 enum sarhad_status sarhad__por_is_cancelled(struct sarhad_store *store,
+                                            struct sarhad__memo *memo,
                                             const struct sarhad_presentation *p,
                                             bool *cancelled,
                                             struct sarhad_error *err);
@@ -131,7 +191,7 @@ struct sarhad__admit {
 };
 
 /* The summary increments of one crossing in a batch, handed to the store
- * (sarhad__store_tally) once the crossing's savepoint is released. */
+ * (sarhad__store_tally) once the crossing is recorded. */
 #define SARHAD__ITEM_TALLIES (3 + SARHAD_MAX_REASONS)
 struct sarhad__item_tallies {
     unsigned n;
@@ -152,6 +212,7 @@ enum sarhad_status sarhad__tally_returns(struct sarhad__item_tallies *it,
                                          struct sarhad_error *err);
 
 enum sarhad_status sarhad__admit_effects(struct sarhad_store *store,
+                                         struct sarhad__memo *memo,
                                          const struct sarhad__admit *a,
                                          struct sarhad_error *err);
 

@@ -4,9 +4,9 @@
  * stdin as a stream.  A decision is printed only after the transaction
  * holding it has committed, so a decision anyone saw is never lost.  The
  * stream is recorded with group commit: the lines already waiting are
- * recorded together (each under its own savepoint) and committed with one
- * fsync, then their decisions are printed; a lone line on a quiet stream
- * is committed at once rather than waiting for company.
+ * recorded together (a line that fails alone writes nothing) and committed
+ * with one fsync, then their decisions are printed; a lone line on a quiet
+ * stream is committed at once rather than waiting for company.
  */
 #include "ledger_cli.h"
 

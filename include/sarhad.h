@@ -836,6 +836,15 @@ SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_cross(
     int64_t *attempt_id, struct sarhad_error *err);
 
 /*
+ * The decision JSON of the last successful sarhad_ledger_cross on ledger,
+ * exactly as recorded in its attempt (sarhad_decision_json's text), and
+ * its length in *len; "" after a failed one.  Valid until the next call
+ * on the ledger.
+ */
+const char *sarhad_ledger_decision_text(const struct sarhad_ledger *ledger,
+                                        size_t *len);
+
+/*
  * The history the ledger would hand the policy for p (read only): stays of
  * the linked traveller (most recent last, at most SARHAD_MAX_STAYS) and
  * entries already used on the presented visa.  *traveller_id (may be NULL)

@@ -313,6 +313,9 @@ sarhad_ledger_close(struct sarhad_ledger *ledger)
         return;
     sarhad_policy_free(ledger->policy);
     sarhad__memo_free(ledger->memo);
+    sarhad__buf_free(&ledger->pres);
+    sarhad__buf_free(&ledger->dec);
+    sarhad__buf_free(&ledger->detail);
     sarhad__free(ledger);
 }
 

@@ -12,19 +12,6 @@
 extern const char *const sarhad__ledger_steps[];
 extern const size_t sarhad__ledger_step_count;
 
-struct sarhad_ledger {
-    struct sarhad_store *store;
-    struct sarhad_policy *policy;
-    int policy_number; /* the publication in force */
-    /* Citizens of the operating state (store_meta "citizens", "PAK" by
-     * default) live there: they have no stays and use no visa entries. */
-    char citizen[4];
-    sarhad_screen_fn screen;
-    void *screen_ctx;
-    const struct sarhad_screener *screener; /* sarhad_ledger_set_screener */
-    struct sarhad__memo *memo; /* what the writer remembers; NULL: none */
-};
-
 /* ---- text buffers (ledger_json.c) ---- */
 
 /* A growable NUL-terminated buffer; a failed growth makes it sticky-bad so
@@ -48,6 +35,23 @@ void sarhad__buf_printf(struct sarhad__buf *b, const char *fmt, ...)
 void sarhad__buf_json_str(struct sarhad__buf *b, const char *s);
 /* A date as a JSON string, or null for no date. */
 void sarhad__buf_json_date(struct sarhad__buf *b, struct sarhad_date d);
+
+struct sarhad_ledger {
+    struct sarhad_store *store;
+    struct sarhad_policy *policy;
+    int policy_number; /* the publication in force */
+    /* Citizens of the operating state (store_meta "citizens", "PAK" by
+     * default) live there: they have no stays and use no visa entries. */
+    char citizen[4];
+    sarhad_screen_fn screen;
+    void *screen_ctx;
+    const struct sarhad_screener *screener; /* sarhad_ledger_set_screener */
+    struct sarhad__memo *memo; /* what the writer remembers; NULL: none */
+    /* The texts of the crossing being recorded, kept between crossings so
+     * their memory is reused: the presentation and decision as stored in
+     * the attempt row, and the audit entry's detail. */
+    struct sarhad__buf pres, dec, detail;
+};
 
 /* The presentation as JSON (DESIGN.md shape, plus "movement" on exits). */
 void sarhad__presentation_json(struct sarhad__buf *b,

@@ -60,9 +60,9 @@ struct crossing {
     bool citizen;
     bool batch; /* in a group-commit batch: summaries are tallied */
     struct sarhad__item_tallies tallies;
-    struct sarhad__buf pres;
-    struct sarhad__buf dec;
-    struct sarhad__buf detail;
+    struct sarhad__buf *pres; /* the ledger's buffers */
+    struct sarhad__buf *dec;
+    struct sarhad__buf *detail;
     char subject[40]; /* the audit entry's subject */
 };
 
@@ -214,8 +214,8 @@ put_attempt(struct crossing *c, int64_t seq, struct sarhad_error *err)
     sqlite3_bind_int(st, 17, d->fine_usd);
     sqlite3_bind_text(st, 18, c->id.visa_key, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 19, c->visa != NULL ? c->visa->stay_days : 0);
-    sqlite3_bind_text(st, 20, c->pres.data, (int)c->pres.len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 21, c->dec.data, (int)c->dec.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 20, c->pres->data, (int)c->pres->len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 21, c->dec->data, (int)c->dec->len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 22, seq);
     return sarhad__store_step_done(store, st, "record the attempt", err);
 }
@@ -232,32 +232,32 @@ audit_detail(struct crossing *c)
     char hex[65];
 
     crypto_generichash_init(&hs, NULL, 0, sizeof(h));
-    crypto_generichash_update(&hs, (const unsigned char *)c->pres.data,
-                              c->pres.len);
+    crypto_generichash_update(&hs, (const unsigned char *)c->pres->data,
+                              c->pres->len);
     crypto_generichash_update(&hs, (const unsigned char *)"\n", 1);
-    crypto_generichash_update(&hs, (const unsigned char *)c->dec.data,
-                              c->dec.len);
+    crypto_generichash_update(&hs, (const unsigned char *)c->dec->data,
+                              c->dec->len);
     crypto_generichash_final(&hs, h, sizeof(h));
     for (size_t i = 0; i < sizeof(h); i++) {
         hex[2 * i] = digits[h[i] >> 4];
         hex[2 * i + 1] = digits[h[i] & 15];
     }
     hex[64] = '\0';
-    sarhad__buf_reset(&c->detail);
-    sarhad__buf_printf(&c->detail,
+    sarhad__buf_reset(c->detail);
+    sarhad__buf_printf(c->detail,
                        "{\"attempt\":%lld,\"traveller\":%lld,\"crossing\":",
                        (long long)c->attempt_id, (long long)c->id.traveller_id);
-    sarhad__buf_json_str(&c->detail, c->p->crossing);
+    sarhad__buf_json_str(c->detail, c->p->crossing);
     sarhad__buf_printf(
-        &c->detail,
+        c->detail,
         ",\"direction\":\"%s\",\"day\":\"%s\",\"decision\":\"%s\","
         "\"rule\":",
         c->p->direction == SARHAD_EXIT ? "exit" : "entry", c->day,
         sarhad_outcome_name(c->d->outcome));
-    sarhad__buf_json_str(&c->detail, c->d->rule);
-    sarhad__buf_puts(&c->detail, ",\"policy\":");
-    sarhad__buf_json_str(&c->detail, c->d->policy_name);
-    sarhad__buf_printf(&c->detail, ",\"policy_version\":%d,\"blake2b\":\"%s\"}",
+    sarhad__buf_json_str(c->detail, c->d->rule);
+    sarhad__buf_puts(c->detail, ",\"policy\":");
+    sarhad__buf_json_str(c->detail, c->d->policy_name);
+    sarhad__buf_printf(c->detail, ",\"policy_version\":%d,\"blake2b\":\"%s\"}",
                        c->d->policy_version, hex);
     snprintf(c->subject, sizeof(c->subject), "attempt:%lld",
              (long long)c->attempt_id);
@@ -424,19 +424,19 @@ prepare(struct crossing *c, struct sarhad_error *err)
         add_flag(c->d, "identity_linked",
                  "a new passport was linked to a known traveller");
     /* Written once into a buffer that is nearly always big enough. */
-    sarhad__buf_reset(&c->dec);
-    if (sarhad__buf_reserve(&c->dec, 4096)) {
-        need = sarhad_decision_json(c->dec.data, c->dec.cap, c->d);
-        if (need >= c->dec.cap && sarhad__buf_reserve(&c->dec, need))
-            sarhad_decision_json(c->dec.data, c->dec.cap, c->d);
-        c->dec.len = need;
+    sarhad__buf_reset(c->dec);
+    if (sarhad__buf_reserve(c->dec, 4096)) {
+        need = sarhad_decision_json(c->dec->data, c->dec->cap, c->d);
+        if (need >= c->dec->cap && sarhad__buf_reserve(c->dec, need))
+            sarhad_decision_json(c->dec->data, c->dec->cap, c->d);
+        c->dec->len = need;
     }
-    sarhad__buf_reset(&c->pres);
-    sarhad__buf_reserve(&c->pres, 2048); /* failure shows in pres.failed */
-    sarhad__presentation_json(&c->pres, c->p);
-    if (!c->dec.failed && !c->pres.failed)
+    sarhad__buf_reset(c->pres);
+    sarhad__buf_reserve(c->pres, 2048); /* failure shows in pres.failed */
+    sarhad__presentation_json(c->pres, c->p);
+    if (!c->dec->failed && !c->pres->failed)
         audit_detail(c);
-    if (c->dec.failed || c->pres.failed || c->detail.failed)
+    if (c->dec->failed || c->pres->failed || c->detail->failed)
         return sarhad__fail(err, SARHAD_ENOMEM, "attempt", SIZE_MAX, NULL);
     return stage_tallies(c, err);
 }
@@ -453,7 +453,7 @@ write_rows(struct crossing *c, struct sarhad_error *err)
                                 c->attempt_id, err);
     if (s == SARHAD_OK)
         s = sarhad__audit_append(store, c->who, c->now, "decision", c->subject,
-                                 c->detail.data, &seq, err);
+                                 c->detail->data, &seq, err);
     if (s == SARHAD_OK)
         s = put_attempt(c, seq, err);
     if (s == SARHAD_OK)
@@ -474,7 +474,6 @@ sarhad_ledger_cross(struct sarhad_ledger *ledger,
                     struct sarhad_decision *out, int64_t *attempt_id,
                     struct sarhad_error *err)
 {
-    static struct sarhad__buf none;
     struct sarhad_decision d;
     struct crossing c;
     struct sarhad_store *store;
@@ -496,7 +495,9 @@ sarhad_ledger_cross(struct sarhad_ledger *ledger,
     c.now = now;
     c.d = &d;
     c.visa = find_visa(p);
-    c.pres = c.dec = c.detail = none;
+    c.pres = &ledger->pres;
+    c.dec = &ledger->dec;
+    c.detail = &ledger->detail;
     sarhad_date_format(c.day, p->time.date);
     sarhad__por_number(c.por, p);
     c.citizen = strcmp(p->traveller.nationality, ledger->citizen) == 0;
@@ -525,15 +526,21 @@ sarhad_ledger_cross(struct sarhad_ledger *ledger,
     } else {
         s = sarhad__store_write_end(store, true, err);
     }
-    sarhad__buf_free(&c.pres);
-    sarhad__buf_free(&c.dec);
-    sarhad__buf_free(&c.detail);
-    if (s != SARHAD_OK)
+    if (s != SARHAD_OK) {
+        sarhad__buf_reset(c.dec); /* no decision to show */
         return s;
+    }
     *out = d;
     if (attempt_id != NULL)
         *attempt_id = c.attempt_id;
     return SARHAD_OK;
+}
+
+const char *
+sarhad_ledger_decision_text(const struct sarhad_ledger *ledger, size_t *len)
+{
+    *len = ledger->dec.data != NULL ? ledger->dec.len : 0;
+    return *len > 0 ? ledger->dec.data : "";
 }
 
 enum sarhad_status

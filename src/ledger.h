@@ -31,6 +31,8 @@ void sarhad__buf_add(struct sarhad__buf *b, const char *s, size_t len);
 void sarhad__buf_puts(struct sarhad__buf *b, const char *s);
 void sarhad__buf_printf(struct sarhad__buf *b, const char *fmt, ...)
     SARHAD_PRINTF(2, 3);
+/* A decimal integer (what the per-crossing paths use instead of printf). */
+void sarhad__buf_int(struct sarhad__buf *b, int64_t v);
 /* s as a JSON string with quotes; NULL writes null. */
 void sarhad__buf_json_str(struct sarhad__buf *b, const char *s);
 /* A date as a JSON string, or null for no date. */
@@ -191,6 +193,8 @@ struct sarhad__admit {
     bool no_open_stay;    /* known from the history: nothing to mark lost */
     const char *por;      /* exits: the PoR number shown, "" none, NULL: read it
                              back from the recorded attempt */
+    bool regular;         /* with por given: a regular exit, which keeps the
+                             card */
     bool returns_tallied; /* the caller counts the returns summaries */
 };
 

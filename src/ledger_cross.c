@@ -244,21 +244,27 @@ audit_detail(struct crossing *c)
     }
     hex[64] = '\0';
     sarhad__buf_reset(c->detail);
-    sarhad__buf_printf(c->detail,
-                       "{\"attempt\":%lld,\"traveller\":%lld,\"crossing\":",
-                       (long long)c->attempt_id, (long long)c->id.traveller_id);
+    sarhad__buf_puts(c->detail, "{\"attempt\":");
+    sarhad__buf_int(c->detail, c->attempt_id);
+    sarhad__buf_puts(c->detail, ",\"traveller\":");
+    sarhad__buf_int(c->detail, c->id.traveller_id);
+    sarhad__buf_puts(c->detail, ",\"crossing\":");
     sarhad__buf_json_str(c->detail, c->p->crossing);
-    sarhad__buf_printf(
-        c->detail,
-        ",\"direction\":\"%s\",\"day\":\"%s\",\"decision\":\"%s\","
-        "\"rule\":",
-        c->p->direction == SARHAD_EXIT ? "exit" : "entry", c->day,
-        sarhad_outcome_name(c->d->outcome));
+    sarhad__buf_puts(c->detail, c->p->direction == SARHAD_EXIT
+                                    ? ",\"direction\":\"exit\",\"day\":\""
+                                    : ",\"direction\":\"entry\",\"day\":\"");
+    sarhad__buf_puts(c->detail, c->day);
+    sarhad__buf_puts(c->detail, "\",\"decision\":\"");
+    sarhad__buf_puts(c->detail, sarhad_outcome_name(c->d->outcome));
+    sarhad__buf_puts(c->detail, "\",\"rule\":");
     sarhad__buf_json_str(c->detail, c->d->rule);
     sarhad__buf_puts(c->detail, ",\"policy\":");
     sarhad__buf_json_str(c->detail, c->d->policy_name);
-    sarhad__buf_printf(c->detail, ",\"policy_version\":%d,\"blake2b\":\"%s\"}",
-                       c->d->policy_version, hex);
+    sarhad__buf_puts(c->detail, ",\"policy_version\":");
+    sarhad__buf_int(c->detail, c->d->policy_version);
+    sarhad__buf_puts(c->detail, ",\"blake2b\":\"");
+    sarhad__buf_puts(c->detail, hex);
+    sarhad__buf_puts(c->detail, "\"}");
     snprintf(c->subject, sizeof(c->subject), "attempt:%lld",
              (long long)c->attempt_id);
 }
@@ -327,6 +333,7 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
         a.visa_key = c->id.visa_key;
         a.allowed_days = c->visa != NULL ? c->visa->stay_days : 0;
         a.por = c->por;
+        a.regular = c->p->movement.category == SARHAD_MOVE_REGULAR;
         a.citizen = c->citizen;
         a.no_open_stay = !c->id.stay_open;
         a.returns_tallied = true; /* staged with the other summaries */

@@ -442,15 +442,34 @@ returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
     return sarhad__store_step_done(store, st, "update the daily returns", err);
 }
 
+/* Could this exit close a stay?  The memo often knows there is no open
+ * one (most returnees never entered on record), sparing the update. */
+static bool
+may_close(const struct sarhad__memo *memo, const struct sarhad__admit *a)
+{
+    const struct sarhad__memo_stays *m =
+        sarhad__memo_stays(memo, a->traveller_id);
+    const struct sarhad_stay *last;
+
+    if (m == NULL || m->stale)
+        return true;
+    if (m->count == 0)
+        return false;
+    last = &m->stays[m->count - 1];
+    return last->exit.year == 0 &&
+           sarhad_date_cmp(last->entry, text_date(a->day)) <= 0;
+}
+
 static enum sarhad_status
 admit_exit(struct sarhad_store *store, struct sarhad__memo *memo,
            const struct sarhad__admit *a, struct sarhad_error *err)
 {
     sqlite3_stmt *st;
     enum sarhad_status s = SARHAD_OK;
+    int64_t v[2];
     int rc;
 
-    if (a->traveller_id != 0 && !a->citizen) {
+    if (may_close(memo, a) && a->traveller_id != 0 && !a->citizen) {
         st = sarhad__store_prepare(store, sql_stay_close, err);
         if (st == NULL)
             return SARHAD__PREP_FAIL(err);
@@ -466,9 +485,13 @@ admit_exit(struct sarhad_store *store, struct sarhad__memo *memo,
     s = a->returns_tallied ? SARHAD_OK : returns_rows(store, a, err);
     if (s != SARHAD_OK)
         return s;
-    if (a->por != NULL)
-        return a->por[0] != '\0' ? cancel_por(store, memo, a, a->por, err)
-                                 : SARHAD_OK;
+    if (a->por != NULL) {
+        /* A regular exit keeps its card; one cancelled before stays so. */
+        if (a->por[0] == '\0' || a->regular ||
+            (sarhad__memo_get(memo, SARHAD__MEMO_POR, a->por, v) && v[0] != 0))
+            return SARHAD_OK;
+        return cancel_por(store, memo, a, a->por, err);
+    }
     /* The PoR card is punched on return; its number is read back from the
      * recorded presentation so a resolution needs nothing else. */
     st = sarhad__store_prepare(store, sql_attempt_por, err);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +103,15 @@ configure(sqlite3 *db, enum sarhad__store_mode mode, const char *synchronous,
     return sarhad__store_exec(db, sql, err);
 }
 
+/* SQLite's memory statistics take a global mutex on every allocation,
+ * shared by all threads; nothing here reads them.  Set once, before
+ * SQLite initialises (later it is refused, harmlessly). */
+static void
+configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum sarhad_status
 sarhad__store_open(sqlite3 **out, const char *path,
                    enum sarhad__store_mode mode, const char *synchronous,
@@ -111,8 +121,10 @@ sarhad__store_open(sqlite3 **out, const char *path,
     struct stat st;
     enum sarhad_status s;
     int flags = SQLITE_OPEN_NOMUTEX;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
     int rc;
 
+    pthread_once(&once, configure_sqlite);
     if (mode != SARHAD__STORE_CREATE && stat(path, &st) != 0)
         return sarhad__fail(err, SARHAD_EIO, "store", SIZE_MAX,
                             "cannot open the store: %s", strerror(errno));

@@ -52,7 +52,7 @@ TEST(ledger_init_once)
                   sarhad_policy_name(sarhad_ledger_policy(ledger)));
     ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_ledger_init(store, "TK", "x", "policy",
                                                     6, &officer, 0, &err));
-    ASSERT_EQ_INT(5, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(6, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
@@ -644,7 +644,7 @@ TEST(ledger_migration_5_fills_returns_daily)
     snprintf(path, sizeof(path), "%s/migrate5.db", test_tmpdir());
     store = NULL;
     ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
-    ASSERT_EQ_INT(5, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(6, sarhad__store_version(store->db, "ledger"));
     memset(&after, 0, sizeof(after));
     ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_RETURNS, &f, collect,
                                    &after, NULL));

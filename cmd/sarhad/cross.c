@@ -243,8 +243,8 @@ cmd_cross(int argc, char **argv)
         struct sarhad_presentation *p = xmalloc(sizeof(*p));
         rc = 1;
         if (text != NULL) {
-            bool ok = sarhad_presentation_parse(p, text, len, &err) ==
-                      SARHAD_OK;
+            bool ok =
+                sarhad_presentation_parse(p, text, len, &err) == SARHAD_OK;
             s.group = 1;
             one(&s, p, ok, &err, path, 0);
             flush_out(&s, true);

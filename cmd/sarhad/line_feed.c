@@ -83,8 +83,8 @@ feed(struct line_feed *f, const char *text, size_t len, unsigned long line_no,
         snprintf(slot->err.message, sizeof(slot->err.message),
                  "longer than %zu bytes", f->line_cap);
     } else {
-        slot->ok = sarhad_presentation_parse(&slot->p, text, len,
-                                             &slot->err) == SARHAD_OK;
+        slot->ok = sarhad_presentation_parse(&slot->p, text, len, &slot->err) ==
+                   SARHAD_OK;
     }
     publish(f);
     return true;

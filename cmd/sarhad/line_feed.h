@@ -13,8 +13,8 @@
 /* One non-blank input line, parsed. */
 struct feed_line {
     unsigned long line_no;
-    bool ok;                   /* parsed: p holds it */
-    struct sarhad_error err;   /* why not */
+    bool ok;                 /* parsed: p holds it */
+    struct sarhad_error err; /* why not */
     struct sarhad_presentation p;
 };
 

@@ -711,6 +711,18 @@ void sarhad_store_rollback(struct sarhad_store *store);
  * many pages are waiting, and nothing otherwise.  Outside a batch only.
  */
 void sarhad_store_defer_checkpoints(struct sarhad_store *store);
+
+/*
+ * Better still for a busy writer: from now on its commits only count the
+ * pages in the log, and a thread of the store's own, on a second
+ * connection, runs the PASSIVE checkpoint (with the writer's synchronous
+ * level) whenever 1000 or more are waiting, while the writer goes on.
+ * Stopped by sarhad_store_close.  Does nothing on a read-only store.
+ * Errors: SARHAD_ENOMEM (no thread), store errors opening the connection.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_store_checkpoint_in_background(struct sarhad_store *store,
+                                      struct sarhad_error *err);
 SARHAD_MUST_CHECK enum sarhad_status
 sarhad_store_checkpoint(struct sarhad_store *store, struct sarhad_error *err);
 

@@ -165,7 +165,12 @@ struct sarhad_store {
      * commit rolls everything back. */
     int64_t item_mark; /* sqlite3_total_changes64 when the item began */
     bool batch_abandoned;
+    /* WAL checkpoints on their own thread (store_checkpoint.c), or NULL. */
+    struct sarhad__checkpointer *checkpointer;
 };
+
+/* Stop the background checkpointer, if any (before the handle closes). */
+void sarhad__store_checkpointer_stop(struct sarhad_store *store);
 
 /* Move the generation on (see above). */
 void sarhad__store_invalidate(struct sarhad_store *store);

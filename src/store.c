@@ -378,6 +378,7 @@ sarhad_store_close(struct sarhad_store *store)
     if (store == NULL)
         return;
     if (store->db != NULL) {
+        sarhad__store_checkpointer_stop(store);
         if (store->in_batch)
             sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
         /* Cached statements (sarhad__store_prepare) are finalised here. */

@@ -226,6 +226,14 @@ cmd_cross(int argc, char **argv)
         sarhad_store_close(s.store);
         return 1;
     }
+    /* A stream's commits should not stop to copy the log back. */
+    if (path == NULL &&
+        sarhad_store_checkpoint_in_background(s.store, &err) != SARHAD_OK) {
+        cli_fail("cross", db, &err);
+        sarhad_ledger_close(s.ledger);
+        sarhad_store_close(s.store);
+        return 1;
+    }
     if (screen) {
         if (sarhad_screener_open(&screener, s.store, &err) != SARHAD_OK) {
             cli_fail("cross", db, &err);

@@ -471,6 +471,7 @@ struct sarhad_screening {
     char list_version[24];
     unsigned hit_count;
     struct sarhad_hit hits[SARHAD_MAX_HITS];
+    int floor; /* the lowest score carried (set by the ledger's screening) */
 };
 
 enum sarhad_outcome { SARHAD_ADMIT = 0, SARHAD_REFUSE, SARHAD_REFER };
@@ -815,6 +816,18 @@ void sarhad_ledger_set_screener(struct sarhad_ledger *ledger,
                                 const struct sarhad_screener *screener);
 
 /*
+ * Screen p as sarhad_ledger_cross would, on any thread: the one that
+ * records need not spend its time on it (sarhad_ledger_cross_screened).
+ * Safe beside the recording thread as long as the screener set with
+ * sarhad_ledger_set_screener is not replaced meanwhile.  *out is filled
+ * (screened false when there is no hook or no name to screen).
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_screen(const struct sarhad_ledger *ledger,
+                     const struct sarhad_presentation *p,
+                     struct sarhad_screening *out, struct sarhad_error *err);
+
+/*
  * Decide and record one presentation: find the traveller's history in the
  * ledger (linking identities), screen (when a hook is set), decide by the
  * current policy, then record the attempt, its decision, the stay change,
@@ -846,6 +859,18 @@ SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_cross(
     struct sarhad_ledger *ledger, const struct sarhad_presentation *p,
     const struct sarhad_actor *who, int64_t now, struct sarhad_decision *out,
     int64_t *attempt_id, struct sarhad_error *err);
+
+/*
+ * The same with p already screened by sarhad_ledger_screen (screening may
+ * be NULL: then as sarhad_ledger_cross).  A screening made before a policy
+ * publication moved the carried floor, or before another list was set, is
+ * not trusted: p is screened again here.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_cross_screened(
+    struct sarhad_ledger *ledger, const struct sarhad_presentation *p,
+    const struct sarhad_screening *screening, const struct sarhad_actor *who,
+    int64_t now, struct sarhad_decision *out, int64_t *attempt_id,
+    struct sarhad_error *err);
 
 /*
  * The decision JSON of the last successful sarhad_ledger_cross on ledger,

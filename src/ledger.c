@@ -302,6 +302,7 @@ sarhad_ledger_open(struct sarhad_ledger **out, struct sarhad_store *store,
         sarhad__free(l);
         return s;
     }
+    sarhad__ledger_screen_floor(l);
     *out = l;
     return SARHAD_OK;
 }
@@ -380,6 +381,7 @@ sarhad_ledger_policy_publish(struct sarhad_ledger *ledger, const char *filename,
     sarhad_policy_free(ledger->policy);
     ledger->policy = policy;
     ledger->policy_number = pi.number;
+    sarhad__ledger_screen_floor(ledger);
     if (info != NULL)
         *info = pi;
     return SARHAD_OK;

@@ -9,6 +9,8 @@
 
 #include "internal.h"
 
+#include <stdatomic.h>
+
 extern const char *const sarhad__ledger_steps[];
 extern const size_t sarhad__ledger_step_count;
 
@@ -47,6 +49,11 @@ struct sarhad_ledger {
     char citizen[4];
     sarhad_screen_fn screen;
     void *screen_ctx;
+    /* The lowest score screening carries: the lower of the policy's
+     * threshold and SARHAD_SCREEN_DEFAULT_THRESHOLD.  Atomic because other
+     * threads screen (sarhad_ledger_screen) while the writer may publish
+     * a new policy. */
+    _Atomic int screen_floor;
     const struct sarhad_screener *screener; /* sarhad_ledger_set_screener */
     struct sarhad__memo *memo; /* what the writer remembers; NULL: none */
     /* The texts of the crossing being recorded, kept between crossings so
@@ -102,6 +109,13 @@ void sarhad__memo_stay_open(struct sarhad__memo_stays *s,
                             struct sarhad_date day, int allowed_days);
 void sarhad__memo_stay_close(struct sarhad__memo_stays *s,
                              struct sarhad_date day);
+
+/* Set ledger->screen_floor from its current policy (ledger_screen.c). */
+void sarhad__ledger_screen_floor(struct sarhad_ledger *ledger);
+/* Does a screening made earlier (sarhad_ledger_screen) still stand: the
+ * same floor and, when the ledger holds a screener, the same list? */
+bool sarhad__screening_current(const struct sarhad_ledger *ledger,
+                               const struct sarhad_screening *s);
 
 /* ---- identity (ledger_identity.c) ---- */
 

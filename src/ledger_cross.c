@@ -49,6 +49,7 @@ static const char sql_referral_open[] =
 struct crossing {
     struct sarhad_ledger *ledger;
     const struct sarhad_presentation *p;
+    const struct sarhad_screening *screened; /* made beforehand, or NULL */
     const struct sarhad_actor *who;
     int64_t now;
     int64_t attempt_id;
@@ -387,7 +388,8 @@ decide(struct crossing *c, struct sarhad_error *err)
 {
     struct sarhad_store *store = c->ledger->store;
     struct sarhad_history history;
-    struct sarhad_screening screening, *screened = NULL;
+    struct sarhad_screening screening;
+    const struct sarhad_screening *screened = NULL;
     enum sarhad_status s;
 
     s = sarhad__identity_find(store, c->ledger->memo, c->p, &c->id, err);
@@ -398,7 +400,10 @@ decide(struct crossing *c, struct sarhad_error *err)
     } else if (s == SARHAD_OK) {
         s = sarhad__history_load(store, c->ledger->memo, &c->id, &history, err);
     }
-    if (s == SARHAD_OK && c->ledger->screen != NULL) {
+    if (s == SARHAD_OK && c->screened != NULL &&
+        sarhad__screening_current(c->ledger, c->screened)) {
+        screened = c->screened;
+    } else if (s == SARHAD_OK && c->ledger->screen != NULL) {
         memset(&screening, 0, sizeof(screening));
         s = c->ledger->screen(c->ledger->screen_ctx, c->p, &screening, err);
         screened = &screening;
@@ -481,6 +486,18 @@ sarhad_ledger_cross(struct sarhad_ledger *ledger,
                     struct sarhad_decision *out, int64_t *attempt_id,
                     struct sarhad_error *err)
 {
+    return sarhad_ledger_cross_screened(ledger, p, NULL, who, now, out,
+                                        attempt_id, err);
+}
+
+enum sarhad_status
+sarhad_ledger_cross_screened(struct sarhad_ledger *ledger,
+                             const struct sarhad_presentation *p,
+                             const struct sarhad_screening *screening,
+                             const struct sarhad_actor *who, int64_t now,
+                             struct sarhad_decision *out, int64_t *attempt_id,
+                             struct sarhad_error *err)
+{
     struct sarhad_decision d;
     struct crossing c;
     struct sarhad_store *store;
@@ -498,6 +515,7 @@ sarhad_ledger_cross(struct sarhad_ledger *ledger,
     memset(&d, 0, sizeof(d));
     c.ledger = ledger;
     c.p = p;
+    c.screened = screening;
     c.who = who;
     c.now = now;
     c.d = &d;

@@ -653,3 +653,62 @@ TEST(ledger_migration_5_fills_returns_daily)
     ASSERT_EQ_INT(0, problems(store));
     sarhad_store_close(store);
 }
+
+static int screen_calls;
+
+static enum sarhad_status
+counting_screen(void *ctx, const struct sarhad_presentation *p,
+                struct sarhad_screening *out, struct sarhad_error *err)
+{
+    (void)ctx;
+    (void)p;
+    (void)err;
+    screen_calls++;
+    out->screened = true;
+    strcpy(out->list_version, "test-1");
+    return SARHAD_OK;
+}
+
+TEST(ledger_screening_made_beforehand)
+{
+    static const char v2[] = "policy \"ledger-test\" version 2\n"
+                             "screen-threshold 60\n"
+                             "rule everyone \"Everyone is refused\"\n"
+                             "  refuse\n"
+                             "  reason closed \"The crossing is closed.\"\n"
+                             "end\n";
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("screened.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_screening s;
+    struct sarhad_decision d;
+
+    ASSERT(store != NULL);
+    screen_calls = 0;
+    sarhad_ledger_set_screen(ledger, counting_screen, NULL);
+    begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 11, 5), "AFG");
+    passport(&p, "P01234567");
+    visa(&p, "V1234567", SARHAD_ENTRIES_DOUBLE, 30);
+    /* Screened on another thread's time: the recording trusts it. */
+    ASSERT_OK(sarhad_ledger_screen(ledger, &p, &s, NULL));
+    ASSERT_EQ_INT(1, screen_calls);
+    ASSERT_EQ_INT(SARHAD_SCREEN_DEFAULT_THRESHOLD, s.floor);
+    ASSERT_OK(sarhad_ledger_cross_screened(ledger, &p, &s, &officer, 1700000000,
+                                           &d, NULL, NULL));
+    ASSERT_EQ_INT(1, screen_calls);
+    /* A publication lowering the floor makes that screening stale. */
+    ASSERT_OK(sarhad_ledger_policy_publish(ledger, "v2", v2, sizeof(v2) - 1,
+                                           &supervisor, 1700000100, NULL, NULL,
+                                           0, NULL, NULL));
+    ASSERT_OK(sarhad_ledger_cross_screened(ledger, &p, &s, &officer, 1700000200,
+                                           &d, NULL, NULL));
+    ASSERT_EQ_INT(2, screen_calls);
+    ASSERT_OK(sarhad_ledger_screen(ledger, &p, &s, NULL));
+    ASSERT_EQ_INT(60, s.floor);
+    ASSERT_OK(sarhad_ledger_cross_screened(ledger, &p, &s, &officer, 1700000300,
+                                           &d, NULL, NULL));
+    ASSERT_EQ_INT(3, screen_calls);
+    ASSERT_EQ_INT(3, scalar(store, "SELECT count(*) FROM attempt"));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}

@@ -72,18 +72,21 @@ queue_decision(struct session *s, int64_t attempt)
     s->pending++;
 }
 
-/* Decide and record one presentation (or report why a line was not read:
- * ok false, with its error); its decision waits in s->out. */
+/* Decide and record one presentation, screened beforehand or not (or
+ * report why a line was not read: ok false, with its error); its decision
+ * waits in s->out. */
 static void
-one(struct session *s, const struct sarhad_presentation *p, bool ok,
-    struct sarhad_error *err, const char *path, unsigned long line_no)
+one(struct session *s, const struct sarhad_presentation *p,
+    const struct sarhad_screening *screening, bool ok, struct sarhad_error *err,
+    const char *path, unsigned long line_no)
 {
+    struct sarhad_decision d;
     int64_t attempt;
     char where[64];
 
-    if (ok && sarhad_ledger_cross(s->ledger, p, &s->who, (int64_t)time(NULL),
-                                  &(struct sarhad_decision){0}, &attempt,
-                                  err) == SARHAD_OK) {
+    if (ok && sarhad_ledger_cross_screened(s->ledger, p, screening, &s->who,
+                                           (int64_t)time(NULL), &d, &attempt,
+                                           err) == SARHAD_OK) {
         queue_decision(s, attempt);
         return;
     }
@@ -139,13 +142,24 @@ end_group(struct session *s)
     return true;
 }
 
+/* On the reader thread: screening, the costliest part of a decision that
+ * needs no store. */
+static enum sarhad_status
+screen_line(void *ctx, struct feed_line *l, struct sarhad_error *err)
+{
+    const struct session *s = ctx;
+
+    return sarhad_ledger_screen(s->ledger, &l->p, &l->screening, err);
+}
+
 /* JSON lines from stdin, parsed on a reader thread while this one records.
  * A group is what is waiting, up to s->group lines: a lone line on a quiet
  * stream commits at once, a busy stream shares one fsync among many. */
 static int
 stream(struct session *s)
 {
-    struct line_feed *feed = line_feed_start(0, FEED_RING, LINE_CAP);
+    struct line_feed *feed =
+        line_feed_start(0, FEED_RING, LINE_CAP, screen_line, s);
     const struct feed_line *l;
     bool ok = true, end = false;
     int e;
@@ -162,7 +176,7 @@ stream(struct session *s)
         }
         do {
             struct sarhad_error err = l->err;
-            one(s, &l->p, l->ok, &err, NULL, l->line_no);
+            one(s, &l->p, &l->screening, l->ok, &err, NULL, l->line_no);
             line_feed_done(feed);
         } while (++n < s->group && (l = line_feed_next(feed, false, &end)));
         ok = end_group(s);
@@ -254,7 +268,7 @@ cmd_cross(int argc, char **argv)
             bool ok =
                 sarhad_presentation_parse(p, text, len, &err) == SARHAD_OK;
             s.group = 1;
-            one(&s, p, ok, &err, path, 0);
+            one(&s, p, NULL, ok, &err, path, 0);
             flush_out(&s, true);
             free(s.out);
             rc = s.failed;

@@ -4,7 +4,9 @@
  * Reading the JSON costs about as much as recording a crossing, so on two
  * cores `sarhad cross` parses one line while it records the one before.
  *
- * The lines wait, parsed, in a ring of slots in input order; the consumer
+ * A prepare step given by the consumer (sarhad cross screens the traveller
+ * there) runs on the reader thread too.  The lines wait, parsed, in a ring
+ * of slots in input order; the consumer
  * takes them one at a time and hands each slot back as soon as it is done
  * with the presentation, so the reader runs on while a group commits.
  */
@@ -21,6 +23,8 @@
 struct line_feed {
     int fd;
     size_t line_cap;
+    feed_prepare_fn prepare;
+    void *prepare_ctx;
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t filled, freed;
@@ -85,6 +89,9 @@ feed(struct line_feed *f, const char *text, size_t len, unsigned long line_no,
     } else {
         slot->ok = sarhad_presentation_parse(&slot->p, text, len, &slot->err) ==
                    SARHAD_OK;
+        if (slot->ok && f->prepare != NULL)
+            slot->ok =
+                f->prepare(f->prepare_ctx, slot, &slot->err) == SARHAD_OK;
     }
     publish(f);
     return true;
@@ -159,12 +166,15 @@ reader_main(void *arg)
 }
 
 struct line_feed *
-line_feed_start(int fd, size_t ring, size_t line_cap)
+line_feed_start(int fd, size_t ring, size_t line_cap, feed_prepare_fn prepare,
+                void *ctx)
 {
     struct line_feed *f = calloc(1, sizeof(*f));
 
     if (f == NULL)
         return NULL;
+    f->prepare = prepare;
+    f->prepare_ctx = ctx;
     f->fd = fd;
     f->ring = ring;
     f->line_cap = line_cap;

@@ -10,20 +10,28 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* One non-blank input line, parsed. */
+/* One non-blank input line, parsed (and prepared). */
 struct feed_line {
     unsigned long line_no;
-    bool ok;                 /* parsed: p holds it */
+    bool ok;                 /* parsed and prepared: p holds it */
     struct sarhad_error err; /* why not */
     struct sarhad_presentation p;
+    struct sarhad_screening screening; /* what the prepare step found */
 };
+
+/* Work done on the reader thread on each parsed line (may be NULL):
+ * returns SARHAD_OK or fails the line with *err. */
+typedef enum sarhad_status (*feed_prepare_fn)(void *ctx, struct feed_line *l,
+                                              struct sarhad_error *err);
 
 struct line_feed;
 
 /* Start reading fd on a new thread, keeping up to ring parsed lines
- * waiting; a line over line_cap bytes becomes an ETOOBIG error.  NULL
- * when out of memory or threads. */
-struct line_feed *line_feed_start(int fd, size_t ring, size_t line_cap);
+ * waiting; a line over line_cap bytes becomes an ETOOBIG error; prepare
+ * (with ctx) runs on each line parsed.  NULL when out of memory or
+ * threads. */
+struct line_feed *line_feed_start(int fd, size_t ring, size_t line_cap,
+                                  feed_prepare_fn prepare, void *ctx);
 
 /* The next line in input order, waiting for it when wait is true; NULL
  * when there is none now, and then *end tells whether there never will

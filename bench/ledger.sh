@@ -27,9 +27,14 @@ median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 # on a CNIC, and Afghans on passports and visas with valid MRZs (made by
 # `sarhad mrz --format` for a pool of 500 travellers).
 make_lines() { # make_lines N
-    awk 'BEGIN { for (i = 0; i < 500; i++) {
-        printf "{\"format\":\"TD3\",\"document_code\":\"P\",\"issuing_state\":\"AFG\",\"surname\":\"NOORI\",\"given_names\":\"AHMAD\",\"document_number\":\"P%08d\",\"nationality\":\"AFG\",\"birth_date\":\"1990-01-01\",\"sex\":\"M\",\"expiry_date\":\"2030-01-01\",\"optional_data\":\"\"}\n", i
-        printf "{\"format\":\"MRVA\",\"document_code\":\"V\",\"issuing_state\":\"PAK\",\"surname\":\"NOORI\",\"given_names\":\"AHMAD\",\"document_number\":\"V%07d\",\"nationality\":\"AFG\",\"birth_date\":\"1990-01-01\",\"sex\":\"M\",\"expiry_date\":\"2025-06-01\",\"optional_data\":\"\"}\n", i } }' |
+    awk 'BEGIN {
+        ng = split("AHMAD MOHAMMAD ABDUL GUL NOOR SHER ZIA JAMAL FARID HAMID KARIM NASIR RAHIM SAMI WALI YAR ZAHIR QADIR BASHIR ASAD", g, " ")
+        ns = split("NOORI KHAN AHMADZAI POPAL BARAKZAI ACHAKZAI NOORZAI SAFI MOHMAND SHINWARI WARDAK ZADRAN HOTAK STANIKZAI KAKAR TAREEN DURRANI YUSUFZAI AFRIDI WAZIR MANGAL JADRAN ALKOZAI SULTANI HAQQANI", f, " ")
+        for (i = 0; i < 500; i++) {
+        given = g[1 + i % ng]; sur = f[1 + int(i / ng) % ns]
+        birth = sprintf("%d-%02d-%02d", 1960 + i % 40, 1 + i % 12, 1 + i % 28)
+        printf "{\"format\":\"TD3\",\"document_code\":\"P\",\"issuing_state\":\"AFG\",\"surname\":\"%s\",\"given_names\":\"%s\",\"document_number\":\"P%08d\",\"nationality\":\"AFG\",\"birth_date\":\"%s\",\"sex\":\"M\",\"expiry_date\":\"2030-01-01\",\"optional_data\":\"\"}\n", sur, given, i, birth
+        printf "{\"format\":\"MRVA\",\"document_code\":\"V\",\"issuing_state\":\"PAK\",\"surname\":\"%s\",\"given_names\":\"%s\",\"document_number\":\"V%07d\",\"nationality\":\"AFG\",\"birth_date\":\"%s\",\"sex\":\"M\",\"expiry_date\":\"2025-06-01\",\"optional_data\":\"\"}\n", sur, given, i, birth } }' |
         "$S" mrz --format | awk -v n="$1" '
         /^$/ { next }
         { m[k++] = $0 }
@@ -44,7 +49,7 @@ make_lines() { # make_lines N
                     printf "{\"crossing\":\"CHAMAN\",\"direction\":\"entry\",\"time\":\"%sT08:00:00+05:00\",\"traveller\":{\"nationality\":\"PAK\",\"sex\":\"M\",\"birth_date\":\"1980-02-02\"},\"documents\":[{\"kind\":\"cnic\",\"number\":\"17301-%07d-1\"}]}\n", day, i % 10000000
                 } else {
                     dir = (r == 9) ? "exit" : "entry"
-                    printf "{\"crossing\":\"TORKHAM\",\"direction\":\"%s\",\"time\":\"%sT09:30:00+05:00\",\"traveller\":{\"nationality\":\"AFG\",\"sex\":\"M\",\"birth_date\":\"1990-01-01\"},\"documents\":[{\"kind\":\"passport\",\"mrz\":\"%s\\n%s\"},{\"kind\":\"visa\",\"mrz\":\"%s\\n%s\",\"category\":\"visit\",\"entries\":\"multiple\",\"stay_days\":60}]}\n", dir, day, m[4 * p], m[4 * p + 1], m[4 * p + 2], m[4 * p + 3]
+                    printf "{\"crossing\":\"TORKHAM\",\"direction\":\"%s\",\"time\":\"%sT09:30:00+05:00\",\"traveller\":{\"nationality\":\"AFG\",\"sex\":\"M\",\"birth_date\":\"%s\"},\"documents\":[{\"kind\":\"passport\",\"mrz\":\"%s\\n%s\"},{\"kind\":\"visa\",\"mrz\":\"%s\\n%s\",\"category\":\"visit\",\"entries\":\"multiple\",\"stay_days\":60}]}\n", dir, day, sprintf("%d-%02d-%02d", 1960 + p % 40, 1 + p % 12, 1 + p % 28), m[4 * p], m[4 * p + 1], m[4 * p + 2], m[4 * p + 3]
                 }
             } }'
 }

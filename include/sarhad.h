@@ -471,6 +471,7 @@ struct sarhad_screening {
     char list_version[24];
     unsigned hit_count;
     struct sarhad_hit hits[SARHAD_MAX_HITS];
+    int floor; /* the lowest score carried (set by the ledger's screening) */
 };
 
 enum sarhad_outcome { SARHAD_ADMIT = 0, SARHAD_REFUSE, SARHAD_REFER };
@@ -716,6 +717,18 @@ void sarhad_store_rollback(struct sarhad_store *store);
  * many pages are waiting, and nothing otherwise.  Outside a batch only.
  */
 void sarhad_store_defer_checkpoints(struct sarhad_store *store);
+
+/*
+ * Better still for a busy writer: from now on its commits only count the
+ * pages in the log, and a thread of the store's own, on a second
+ * connection, runs the PASSIVE checkpoint (with the writer's synchronous
+ * level) whenever 1000 or more are waiting, while the writer goes on.
+ * Stopped by sarhad_store_close.  Does nothing on a read-only store.
+ * Errors: SARHAD_ENOMEM (no thread), store errors opening the connection.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_store_checkpoint_in_background(struct sarhad_store *store,
+                                      struct sarhad_error *err);
 SARHAD_MUST_CHECK enum sarhad_status
 sarhad_store_checkpoint(struct sarhad_store *store, struct sarhad_error *err);
 
@@ -808,14 +821,28 @@ void sarhad_ledger_set_screener(struct sarhad_ledger *ledger,
                                 const struct sarhad_screener *screener);
 
 /*
+ * Screen p as sarhad_ledger_cross would, on any thread: the one that
+ * records need not spend its time on it (sarhad_ledger_cross_screened).
+ * Safe beside the recording thread as long as the screener set with
+ * sarhad_ledger_set_screener is not replaced meanwhile.  *out is filled
+ * (screened false when there is no hook or no name to screen).
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_screen(const struct sarhad_ledger *ledger,
+                     const struct sarhad_presentation *p,
+                     struct sarhad_screening *out, struct sarhad_error *err);
+
+/*
  * Decide and record one presentation: find the traveller's history in the
  * ledger (linking identities), screen (when a hook is set), decide by the
  * current policy, then record the attempt, its decision, the stay change,
  * visa use, the returns record of an exit, PoR cancellation, a referral
  * case and the audit entry.  All in one transaction: outside a batch it
  * commits (durably, per the store's synchronous level) before returning;
- * inside a sarhad_store_begin/commit batch it runs under a SAVEPOINT, so a
- * failing item is undone alone and the batch goes on.
+ * inside a sarhad_store_begin/commit batch, a presentation that fails for
+ * its own reasons fails before anything is written and the batch goes on,
+ * while a store error part-way abandons the batch (later calls and the
+ * commit fail with SARHAD_EIO, and nothing of the batch is recorded).
  *
  * The ledger adds to the policy's decision what only history knows, as
  * flags: "no_entry_on_record" (an exit with no open stay; not refused),
@@ -837,6 +864,27 @@ SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_cross(
     struct sarhad_ledger *ledger, const struct sarhad_presentation *p,
     const struct sarhad_actor *who, int64_t now, struct sarhad_decision *out,
     int64_t *attempt_id, struct sarhad_error *err);
+
+/*
+ * The same with p already screened by sarhad_ledger_screen (screening may
+ * be NULL: then as sarhad_ledger_cross).  A screening made before a policy
+ * publication moved the carried floor, or before another list was set, is
+ * not trusted: p is screened again here.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_cross_screened(
+    struct sarhad_ledger *ledger, const struct sarhad_presentation *p,
+    const struct sarhad_screening *screening, const struct sarhad_actor *who,
+    int64_t now, struct sarhad_decision *out, int64_t *attempt_id,
+    struct sarhad_error *err);
+
+/*
+ * The decision JSON of the last successful sarhad_ledger_cross on ledger,
+ * exactly as recorded in its attempt (sarhad_decision_json's text), and
+ * its length in *len; "" after a failed one.  Valid until the next call
+ * on the ledger.
+ */
+const char *sarhad_ledger_decision_text(const struct sarhad_ledger *ledger,
+                                        size_t *len);
 
 /*
  * The history the ledger would hand the policy for p (read only): stays of

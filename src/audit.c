@@ -35,6 +35,9 @@ const char *const sarhad__audit_steps[] = {
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    /* Version 2: nothing reads the log by kind, and the index cost every
+     * decision an extra b-tree insert. */
+    "DROP INDEX IF EXISTS audit_log_kind;",
 };
 const size_t sarhad__audit_step_count = SARHAD_COUNT_OF(sarhad__audit_steps);
 

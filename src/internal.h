@@ -136,13 +136,14 @@ struct sarhad_store {
     sqlite3_stmt *stmts[SARHAD__STORE_MAX_STMTS];
     /* Facts the writer learnt inside the open batch, so a crossing need
      * not read them back: the audit chain head (audit.c) and the next
-     * attempt id (ledger_cross.c).  Trusted only while in_batch, and
-     * forgotten (sarhad__store_forget) whenever a transaction begins or
-     * ends or an item's savepoint is rolled back. */
+     * attempt and traveller ids (ledger_cross.c).  Trusted only while
+     * in_batch, and forgotten (sarhad__store_forget) whenever a
+     * transaction begins or ends. */
     bool audit_head_known;
     int64_t audit_head_seq;
     unsigned char audit_head_hash[32];
-    int64_t next_attempt; /* 0 = not known */
+    int64_t next_attempt;   /* 0 = not known */
+    int64_t next_traveller; /* 0 = not known */
     /* Summary-table increments of the open batch, written once each at
      * commit (store_tally.c). */
     size_t tally_count;
@@ -150,7 +151,29 @@ struct sarhad_store {
     /* Pages in the WAL after the last commit, when checkpoints are
      * deferred (sarhad_store_defer_checkpoints); stays 0 otherwise. */
     int wal_pages;
+    /* Moves on whenever what a handle remembers across transactions may
+     * no longer match the file: a rollback, or a commit by another
+     * connection (seen when the next write transaction begins).  Caches
+     * of the store (ledger_memo.c) hold only while it stands still. */
+    uint64_t generation;
+    int64_t data_version; /* PRAGMA data_version at the last check */
+    /* Items of a batch run without savepoints (a savepoint copies every
+     * page an item touches).  An item that fails before writing a row is
+     * simply dropped; one that fails after it has written (the store's
+     * change count moved since sarhad__store_write_begin) cannot be undone
+     * alone, so it abandons the batch: later items are refused and the
+     * commit rolls everything back. */
+    int64_t item_mark; /* sqlite3_total_changes64 when the item began */
+    bool batch_abandoned;
+    /* WAL checkpoints on their own thread (store_checkpoint.c), or NULL. */
+    struct sarhad__checkpointer *checkpointer;
 };
+
+/* Stop the background checkpointer, if any (before the handle closes). */
+void sarhad__store_checkpointer_stop(struct sarhad_store *store);
+
+/* Move the generation on (see above). */
+void sarhad__store_invalidate(struct sarhad_store *store);
 
 /* Forget what the handle remembered of the open batch (see above),
  * pending tallies included. */
@@ -161,6 +184,10 @@ void sarhad__store_forget(struct sarhad_store *store);
 bool sarhad__tally_set(struct sarhad__tally *t, const char *sql,
                        const char *const *texts, unsigned ntext,
                        const int64_t *v, unsigned nint);
+/* Upsert one summary increment now (outside a batch). */
+enum sarhad_status sarhad__tally_write(struct sarhad_store *store,
+                                       const struct sarhad__tally *t,
+                                       struct sarhad_error *err);
 /* Add t to the batch's pending tallies.  The caller makes room first
  * (sarhad__store_tally_room), so this cannot fail. */
 void sarhad__store_tally(struct sarhad_store *store,
@@ -196,9 +223,11 @@ extern const struct sarhad__component sarhad__components[];
 extern const size_t sarhad__component_count;
 
 /*
- * Start and end a write: inside a batch these do nothing (the batch's
- * commit makes the write durable); outside one they BEGIN IMMEDIATE and
- * COMMIT (or ROLLBACK when ok is false) around it.
+ * Start and end a write: outside a batch they BEGIN IMMEDIATE and COMMIT
+ * (or ROLLBACK when ok is false) around it.  Inside a batch the batch's
+ * commit makes the write durable; a write that fails (ok false) after it
+ * changed a row abandons the batch (see batch_abandoned), and begin then
+ * refuses with SARHAD_EIO.  So validate before the first row is written.
  */
 enum sarhad_status sarhad__store_write_begin(struct sarhad_store *store,
                                              struct sarhad_error *err);

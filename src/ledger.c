@@ -2,9 +2,10 @@
  * ledger.c - the ledger object and the one path every crossing takes:
  * identity and history from the ledger, screening, the policy's decision,
  * then the attempt, its effects and its audit entry in one transaction
- * (a SAVEPOINT inside a group-commit batch, so one bad item never spoils
- * the others).  Policy publication lives here too, since a ledger decides
- * by the publication in force.
+ * (inside a group-commit batch, a crossing that fails for its own reasons
+ * fails before writing anything, so one bad item never spoils the others).
+ * Policy publication lives here too, since a ledger decides by the
+ * publication in force.
  */
 #include "ledger.h"
 
@@ -279,8 +280,9 @@ sarhad_ledger_open(struct sarhad_ledger **out, struct sarhad_store *store,
     if (l == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "ledger", SIZE_MAX, NULL);
     l->store = store;
-    /* Each crossing in a batch runs under a savepoint whose sub-journal
-     * would otherwise go to a temporary file: dozens of writes a crossing. */
+    l->memo = sarhad__memo_new(); /* without one, every read goes to SQLite */
+    /* Statement journals (a statement that may fail part-way) stay in
+     * memory rather than in temporary files. */
     s = sarhad__store_exec(store->db, "PRAGMA temp_store=MEMORY", err);
     /* Identity keys arrive in random order: a larger page cache keeps
      * their index in memory as the ledger grows (64 MiB). */
@@ -296,9 +298,11 @@ sarhad_ledger_open(struct sarhad_ledger **out, struct sarhad_store *store,
     if (s == SARHAD_OK)
         s = load_current(store, &l->policy, &l->policy_number, err);
     if (s != SARHAD_OK) {
+        sarhad__memo_free(l->memo);
         sarhad__free(l);
         return s;
     }
+    sarhad__ledger_screen_floor(l);
     *out = l;
     return SARHAD_OK;
 }
@@ -309,6 +313,10 @@ sarhad_ledger_close(struct sarhad_ledger *ledger)
     if (ledger == NULL)
         return;
     sarhad_policy_free(ledger->policy);
+    sarhad__memo_free(ledger->memo);
+    sarhad__buf_free(&ledger->pres);
+    sarhad__buf_free(&ledger->dec);
+    sarhad__buf_free(&ledger->detail);
     sarhad__free(ledger);
 }
 
@@ -373,6 +381,7 @@ sarhad_ledger_policy_publish(struct sarhad_ledger *ledger, const char *filename,
     sarhad_policy_free(ledger->policy);
     ledger->policy = policy;
     ledger->policy_number = pi.number;
+    sarhad__ledger_screen_floor(ledger);
     if (info != NULL)
         *info = pi;
     return SARHAD_OK;

@@ -9,20 +9,10 @@
 
 #include "internal.h"
 
+#include <stdatomic.h>
+
 extern const char *const sarhad__ledger_steps[];
 extern const size_t sarhad__ledger_step_count;
-
-struct sarhad_ledger {
-    struct sarhad_store *store;
-    struct sarhad_policy *policy;
-    int policy_number; /* the publication in force */
-    /* Citizens of the operating state (store_meta "citizens", "PAK" by
-     * default) live there: they have no stays and use no visa entries. */
-    char citizen[4];
-    sarhad_screen_fn screen;
-    void *screen_ctx;
-    const struct sarhad_screener *screener; /* sarhad_ledger_set_screener */
-};
 
 /* ---- text buffers (ledger_json.c) ---- */
 
@@ -43,14 +33,89 @@ void sarhad__buf_add(struct sarhad__buf *b, const char *s, size_t len);
 void sarhad__buf_puts(struct sarhad__buf *b, const char *s);
 void sarhad__buf_printf(struct sarhad__buf *b, const char *fmt, ...)
     SARHAD_PRINTF(2, 3);
+/* A decimal integer (what the per-crossing paths use instead of printf). */
+void sarhad__buf_int(struct sarhad__buf *b, int64_t v);
 /* s as a JSON string with quotes; NULL writes null. */
 void sarhad__buf_json_str(struct sarhad__buf *b, const char *s);
 /* A date as a JSON string, or null for no date. */
 void sarhad__buf_json_date(struct sarhad__buf *b, struct sarhad_date d);
 
+struct sarhad_ledger {
+    struct sarhad_store *store;
+    struct sarhad_policy *policy;
+    int policy_number; /* the publication in force */
+    /* Citizens of the operating state (store_meta "citizens", "PAK" by
+     * default) live there: they have no stays and use no visa entries. */
+    char citizen[4];
+    sarhad_screen_fn screen;
+    void *screen_ctx;
+    /* The lowest score screening carries: the lower of the policy's
+     * threshold and SARHAD_SCREEN_DEFAULT_THRESHOLD.  Atomic because other
+     * threads screen (sarhad_ledger_screen) while the writer may publish
+     * a new policy. */
+    _Atomic int screen_floor;
+    const struct sarhad_screener *screener; /* sarhad_ledger_set_screener */
+    struct sarhad__memo *memo; /* what the writer remembers; NULL: none */
+    /* The texts of the crossing being recorded, kept between crossings so
+     * their memory is reused: the presentation and decision as stored in
+     * the attempt row, and the audit entry's detail. */
+    struct sarhad__buf pres, dec, detail;
+};
+
 /* The presentation as JSON (DESIGN.md shape, plus "movement" on exits). */
 void sarhad__presentation_json(struct sarhad__buf *b,
                                const struct sarhad_presentation *p);
+
+/* ---- the writer's memo of its store (ledger_memo.c) ---- */
+
+/* Namespaces of the memo's facts and the two numbers each holds. */
+#define SARHAD__MEMO_KEY                                                       \
+    'k'                       /* identity key: traveller id (0: nobody),       \
+                                 first attempt */
+#define SARHAD__MEMO_VISA 'v' /* visa key: recorded (0/1), entries used */
+#define SARHAD__MEMO_POR  'p' /* PoR number: cancelled (0/1), unused */
+
+/* A traveller's stays as sarhad__history_load reads them (not lost, most
+ * recent last, at most SARHAD_MAX_STAYS). */
+struct sarhad__memo_stays {
+    unsigned count;
+    bool window_full; /* the store may hold older stays than these */
+    bool stale;       /* no longer what the store would give: read again */
+    struct sarhad_stay stays[SARHAD_MAX_STAYS];
+};
+
+struct sarhad__memo;
+/* NULL when out of memory (the ledger then works without one). */
+struct sarhad__memo *sarhad__memo_new(void);
+void sarhad__memo_free(struct sarhad__memo *m);
+void sarhad__memo_clear(struct sarhad__memo *m);
+/* Empty the memo unless it was filled in the store's current generation. */
+void sarhad__memo_sync(struct sarhad__memo *m,
+                       const struct sarhad_store *store);
+/* Every function below accepts m == NULL (no memo: nothing known). */
+bool sarhad__memo_get(const struct sarhad__memo *m, char ns, const char *key,
+                      int64_t v[2]);
+void sarhad__memo_put(struct sarhad__memo *m, char ns, const char *key,
+                      const int64_t v[2]);
+/* The traveller's stays, NULL when not remembered. */
+struct sarhad__memo_stays *sarhad__memo_stays(const struct sarhad__memo *m,
+                                              int64_t traveller_id);
+/* Remember the stays just read from the store (n as read, LIMIT
+ * SARHAD_MAX_STAYS). */
+void sarhad__memo_stays_put(struct sarhad__memo *m, int64_t traveller_id,
+                            const struct sarhad_stay *stays, unsigned n);
+/* Mirror an admitted entry (a still-open stay is lost) and exit. */
+void sarhad__memo_stay_open(struct sarhad__memo_stays *s,
+                            struct sarhad_date day, int allowed_days);
+void sarhad__memo_stay_close(struct sarhad__memo_stays *s,
+                             struct sarhad_date day);
+
+/* Set ledger->screen_floor from its current policy (ledger_screen.c). */
+void sarhad__ledger_screen_floor(struct sarhad_ledger *ledger);
+/* Does a screening made earlier (sarhad_ledger_screen) still stand: the
+ * same floor and, when the ledger holds a screener, the same list? */
+bool sarhad__screening_current(const struct sarhad_ledger *ledger,
+                               const struct sarhad_screening *s);
 
 /* ---- identity (ledger_identity.c) ---- */
 
@@ -77,28 +142,42 @@ struct sarhad__identity {
      * traveller has an open stay (the most recent one). */
     bool visa_known;
     bool stay_open;
+    /* Set by sarhad__identity_plan: traveller_id was just given to someone
+     * seen for the first time, whose row is yet to be written. */
+    bool fresh;
 };
 
 /* Derive the keys of p and look each up.  Reads only. */
 enum sarhad_status sarhad__identity_find(struct sarhad_store *store,
+                                         struct sarhad__memo *memo,
                                          const struct sarhad_presentation *p,
                                          struct sarhad__identity *id,
                                          struct sarhad_error *err);
 
 /*
- * Make sure the traveller exists (creating it on first sight) and holds
- * every key of the presentation, recording why a new key was linked.
- * Sets *linked when a new passport was tied to a known traveller.
+ * Before anything is written: a traveller seen for the first time (no key
+ * held by anyone) is given next_traveller as id and marked fresh.  Returns
+ * true when a new passport is about to be tied to a known traveller.
+ */
+bool sarhad__identity_plan(struct sarhad__identity *id, int64_t next_traveller);
+
+/*
+ * Write what the plan decided: a fresh traveller's row, every key of the
+ * presentation not yet held by anyone, and for a known traveller a link
+ * saying why each new key is theirs (a key held by someone else is a
+ * "conflict" link, never moved).
  */
 enum sarhad_status sarhad__identity_record(struct sarhad_store *store,
+                                           struct sarhad__memo *memo,
                                            const struct sarhad_presentation *p,
-                                           struct sarhad__identity *id,
-                                           int64_t attempt_id, bool *linked,
+                                           const struct sarhad__identity *id,
+                                           int64_t attempt_id,
                                            struct sarhad_error *err);
 
 /* ---- recording (ledger_record.c) ---- */
 
 enum sarhad_status sarhad__history_load(struct sarhad_store *store,
+                                        struct sarhad__memo *memo,
                                         struct sarhad__identity *id,
                                         struct sarhad_history *out,
                                         struct sarhad_error *err);
@@ -108,6 +187,7 @@ void sarhad__por_number(char out[32], const struct sarhad_presentation *p);
 
 /* Is the PoR card number of p already cancelled by a return? */
 enum sarhad_status sarhad__por_is_cancelled(struct sarhad_store *store,
+                                            struct sarhad__memo *memo,
                                             const struct sarhad_presentation *p,
                                             bool *cancelled,
                                             struct sarhad_error *err);
@@ -127,11 +207,13 @@ struct sarhad__admit {
     bool no_open_stay;    /* known from the history: nothing to mark lost */
     const char *por;      /* exits: the PoR number shown, "" none, NULL: read it
                              back from the recorded attempt */
+    bool regular;         /* with por given: a regular exit, which keeps the
+                             card */
     bool returns_tallied; /* the caller counts the returns summaries */
 };
 
 /* The summary increments of one crossing in a batch, handed to the store
- * (sarhad__store_tally) once the crossing's savepoint is released. */
+ * (sarhad__store_tally) once the crossing is recorded. */
 #define SARHAD__ITEM_TALLIES (3 + SARHAD_MAX_REASONS)
 struct sarhad__item_tallies {
     unsigned n;
@@ -152,6 +234,7 @@ enum sarhad_status sarhad__tally_returns(struct sarhad__item_tallies *it,
                                          struct sarhad_error *err);
 
 enum sarhad_status sarhad__admit_effects(struct sarhad_store *store,
+                                         struct sarhad__memo *memo,
                                          const struct sarhad__admit *a,
                                          struct sarhad_error *err);
 

@@ -2,8 +2,16 @@
  * ledger_cross.c - deciding and recording one crossing.  The history is
  * read inside the same write transaction that records the result, so two
  * decisions can never both use the last entry of a single-entry visa.
- * The attempt id is fixed before anything is written so that the audit
- * entry, the traveller's first sighting and the attempt row all name it.
+ *
+ * A crossing runs in three steps: read and decide (identity, history,
+ * screening, the policy), prepare (ids, the JSON texts, the summary
+ * increments, the audit detail), then write the rows.  Everything that can
+ * fail for a reason of the crossing's own happens before the first row is
+ * written, so inside a group-commit batch a bad crossing is dropped alone
+ * without a savepoint; a store error while writing abandons the batch
+ * (sarhad__store_write_end).  The ids are fixed before anything is
+ * written so that the audit entry, the traveller's first sighting and the
+ * attempt row all name each other.
  */
 #include "ledger.h"
 
@@ -13,6 +21,8 @@
 
 static const char sql_next_attempt[] =
     "SELECT coalesce(max(id), 0) + 1 FROM attempt";
+static const char sql_next_traveller[] =
+    "SELECT coalesce(max(id), 0) + 1 FROM traveller";
 static const char sql_attempt_put[] =
     "INSERT INTO attempt(id, post, crossing, counter, officer, direction,"
     " time, day, recorded_at, traveller_id, nationality, decision, rule,"
@@ -34,14 +44,12 @@ static const char sql_referral_put[] =
     "INSERT INTO referral(attempt_id, post) VALUES (?1, ?2)";
 static const char sql_referral_open[] =
     "INSERT INTO referral_open(attempt_id) VALUES (?1)";
-static const char sql_savepoint[] = "SAVEPOINT cross_item";
-static const char sql_release[] = "RELEASE cross_item";
-static const char sql_rollback_to[] = "ROLLBACK TO cross_item";
 
 /* Everything one crossing needs while it is being recorded. */
 struct crossing {
     struct sarhad_ledger *ledger;
     const struct sarhad_presentation *p;
+    const struct sarhad_screening *screened; /* made beforehand, or NULL */
     const struct sarhad_actor *who;
     int64_t now;
     int64_t attempt_id;
@@ -53,21 +61,11 @@ struct crossing {
     bool citizen;
     bool batch; /* in a group-commit batch: summaries are tallied */
     struct sarhad__item_tallies tallies;
-    struct sarhad__buf pres;
-    struct sarhad__buf dec;
-    struct sarhad__buf detail;
+    struct sarhad__buf *pres; /* the ledger's buffers */
+    struct sarhad__buf *dec;
+    struct sarhad__buf *detail;
+    char subject[40]; /* the audit entry's subject */
 };
-
-static enum sarhad_status
-run_static(struct sarhad_store *store, const char *sql,
-           struct sarhad_error *err)
-{
-    sqlite3_stmt *st = sarhad__store_prepare(store, sql, err);
-
-    if (st == NULL)
-        return SARHAD__PREP_FAIL(err);
-    return sarhad__store_step_done(store, st, sql, err);
-}
 
 static void
 add_flag(struct sarhad_decision *d, const char *code, const char *detail)
@@ -104,7 +102,8 @@ history_flags(struct crossing *c, const struct sarhad_history *h,
     if (c->p->direction == SARHAD_ENTRY && open)
         add_flag(c->d, "previous_stay_open",
                  "an earlier entry has no exit on record");
-    s = sarhad__por_is_cancelled(c->ledger->store, c->p, &cancelled, err);
+    s = sarhad__por_is_cancelled(c->ledger->store, c->ledger->memo, c->p,
+                                 &cancelled, err);
     if (s == SARHAD_OK && cancelled)
         add_flag(c->d, "por_cancelled",
                  "this PoR card was cancelled on an earlier return");
@@ -125,6 +124,8 @@ put_visa(struct crossing *c, struct sarhad_error *err)
 {
     struct sarhad_store *store = c->ledger->store;
     const struct sarhad_document *v = c->visa;
+    static const int64_t recorded[2] = {1, 0};
+    enum sarhad_status s;
     sqlite3_stmt *st;
     char from[11], until[11];
     int entries;
@@ -148,7 +149,11 @@ put_visa(struct crossing *c, struct sarhad_error *err)
     sqlite3_bind_int(st, 5, v->stay_days);
     sqlite3_bind_text(st, 6, from, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 7, until, -1, SQLITE_TRANSIENT);
-    return sarhad__store_step_done(store, st, "record the visa", err);
+    s = sarhad__store_step_done(store, st, "record the visa", err);
+    if (s == SARHAD_OK && sqlite3_changes(store->db) > 0)
+        sarhad__memo_put(c->ledger->memo, SARHAD__MEMO_VISA, c->id.visa_key,
+                         recorded);
+    return s;
 }
 
 static enum sarhad_status
@@ -210,8 +215,8 @@ put_attempt(struct crossing *c, int64_t seq, struct sarhad_error *err)
     sqlite3_bind_int(st, 17, d->fine_usd);
     sqlite3_bind_text(st, 18, c->id.visa_key, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 19, c->visa != NULL ? c->visa->stay_days : 0);
-    sqlite3_bind_text(st, 20, c->pres.data, (int)c->pres.len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 21, c->dec.data, (int)c->dec.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 20, c->pres->data, (int)c->pres->len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 21, c->dec->data, (int)c->dec->len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 22, seq);
     return sarhad__store_step_done(store, st, "record the attempt", err);
 }
@@ -219,48 +224,80 @@ put_attempt(struct crossing *c, int64_t seq, struct sarhad_error *err)
 /* The audit entry's detail: what was decided, and a hash over the
  * presentation and decision texts stored in the attempt, so the log alone
  * proves what the attempt row must hold. */
-static enum sarhad_status
-audit(struct crossing *c, int64_t *seq, struct sarhad_error *err)
+static void
+audit_detail(struct crossing *c)
 {
     static const char digits[] = "0123456789abcdef";
     crypto_generichash_state hs;
     unsigned char h[32];
-    char hex[65], subject[40];
+    char hex[65];
 
     crypto_generichash_init(&hs, NULL, 0, sizeof(h));
-    crypto_generichash_update(&hs, (const unsigned char *)c->pres.data,
-                              c->pres.len);
+    crypto_generichash_update(&hs, (const unsigned char *)c->pres->data,
+                              c->pres->len);
     crypto_generichash_update(&hs, (const unsigned char *)"\n", 1);
-    crypto_generichash_update(&hs, (const unsigned char *)c->dec.data,
-                              c->dec.len);
+    crypto_generichash_update(&hs, (const unsigned char *)c->dec->data,
+                              c->dec->len);
     crypto_generichash_final(&hs, h, sizeof(h));
     for (size_t i = 0; i < sizeof(h); i++) {
         hex[2 * i] = digits[h[i] >> 4];
         hex[2 * i + 1] = digits[h[i] & 15];
     }
     hex[64] = '\0';
-    sarhad__buf_reset(&c->detail);
-    sarhad__buf_printf(&c->detail,
-                       "{\"attempt\":%lld,\"traveller\":%lld,\"crossing\":",
-                       (long long)c->attempt_id, (long long)c->id.traveller_id);
-    sarhad__buf_json_str(&c->detail, c->p->crossing);
-    sarhad__buf_printf(
-        &c->detail,
-        ",\"direction\":\"%s\",\"day\":\"%s\",\"decision\":\"%s\","
-        "\"rule\":",
-        c->p->direction == SARHAD_EXIT ? "exit" : "entry", c->day,
-        sarhad_outcome_name(c->d->outcome));
-    sarhad__buf_json_str(&c->detail, c->d->rule);
-    sarhad__buf_puts(&c->detail, ",\"policy\":");
-    sarhad__buf_json_str(&c->detail, c->d->policy_name);
-    sarhad__buf_printf(&c->detail, ",\"policy_version\":%d,\"blake2b\":\"%s\"}",
-                       c->d->policy_version, hex);
-    if (c->detail.failed)
-        return sarhad__fail(err, SARHAD_ENOMEM, "attempt", SIZE_MAX, NULL);
-    snprintf(subject, sizeof(subject), "attempt:%lld",
+    sarhad__buf_reset(c->detail);
+    sarhad__buf_puts(c->detail, "{\"attempt\":");
+    sarhad__buf_int(c->detail, c->attempt_id);
+    sarhad__buf_puts(c->detail, ",\"traveller\":");
+    sarhad__buf_int(c->detail, c->id.traveller_id);
+    sarhad__buf_puts(c->detail, ",\"crossing\":");
+    sarhad__buf_json_str(c->detail, c->p->crossing);
+    sarhad__buf_puts(c->detail, c->p->direction == SARHAD_EXIT
+                                    ? ",\"direction\":\"exit\",\"day\":\""
+                                    : ",\"direction\":\"entry\",\"day\":\"");
+    sarhad__buf_puts(c->detail, c->day);
+    sarhad__buf_puts(c->detail, "\",\"decision\":\"");
+    sarhad__buf_puts(c->detail, sarhad_outcome_name(c->d->outcome));
+    sarhad__buf_puts(c->detail, "\",\"rule\":");
+    sarhad__buf_json_str(c->detail, c->d->rule);
+    sarhad__buf_puts(c->detail, ",\"policy\":");
+    sarhad__buf_json_str(c->detail, c->d->policy_name);
+    sarhad__buf_puts(c->detail, ",\"policy_version\":");
+    sarhad__buf_int(c->detail, c->d->policy_version);
+    sarhad__buf_puts(c->detail, ",\"blake2b\":\"");
+    sarhad__buf_puts(c->detail, hex);
+    sarhad__buf_puts(c->detail, "\"}");
+    snprintf(c->subject, sizeof(c->subject), "attempt:%lld",
              (long long)c->attempt_id);
-    return sarhad__audit_append(c->ledger->store, c->who, c->now, "decision",
-                                subject, c->detail.data, seq, err);
+}
+
+/* The summary increments of this crossing, staged before any write (a key
+ * that does not fit fails the crossing alone). */
+static enum sarhad_status
+stage_tallies(struct crossing *c, struct sarhad_error *err)
+{
+    struct sarhad_store *store = c->ledger->store;
+    const struct sarhad_decision *d = c->d;
+    const char *nat = c->p->traveller.nationality;
+    const char *daily[6] = {c->day,
+                            store->post,
+                            c->p->crossing,
+                            c->p->direction == SARHAD_EXIT ? "exit" : "entry",
+                            nat,
+                            sarhad_outcome_name(d->outcome)};
+    enum sarhad_status s = sarhad__tally_daily(&c->tallies, daily, err);
+
+    for (unsigned i = 0; s == SARHAD_OK && d->outcome == SARHAD_REFUSE &&
+                         i < (d->reason_count ? d->reason_count : 1);
+         i++) {
+        const char *key[5] = {c->day, store->post, c->p->crossing, nat,
+                              d->reason_count ? d->reasons[i].code : "none"};
+        s = sarhad__tally_refusal(&c->tallies, key, err);
+    }
+    if (s == SARHAD_OK && d->outcome == SARHAD_ADMIT &&
+        c->p->direction == SARHAD_EXIT)
+        s = sarhad__tally_returns(&c->tallies, c->day, store->post,
+                                  c->p->crossing, c->p, err);
+    return s;
 }
 
 static enum sarhad_status
@@ -268,37 +305,19 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
 {
     struct sarhad_store *store = c->ledger->store;
     const struct sarhad_decision *d = c->d;
-    const char *dir = c->p->direction == SARHAD_EXIT ? "exit" : "entry";
-    const char *nat = c->p->traveller.nationality;
-    enum sarhad_status s;
+    enum sarhad_status s = SARHAD_OK;
     sqlite3_stmt *st;
 
-    const char *daily[6] = {
-        c->day, store->post, c->p->crossing,
-        dir,    nat,         sarhad_outcome_name(d->outcome)};
-
-    s = c->batch
-            ? sarhad__tally_daily(&c->tallies, daily, err)
-            : sarhad__summary_daily(store, c->day, store->post, c->p->crossing,
-                                    dir, nat, daily[5], 1, err);
     for (unsigned i = 0; s == SARHAD_OK && d->outcome == SARHAD_REFUSE &&
                          i < (d->reason_count ? d->reason_count : 1);
          i++) {
-        const char *code = d->reason_count ? d->reasons[i].code : "none";
         st = sarhad__store_prepare(store, sql_reason_put, err);
         if (st == NULL)
             return SARHAD__PREP_FAIL(err);
         sqlite3_bind_int64(st, 1, c->attempt_id);
-        sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, d->reason_count ? d->reasons[i].code : "none",
+                          -1, SQLITE_STATIC);
         s = sarhad__store_step_done(store, st, "record a reason", err);
-        if (s == SARHAD_OK && c->batch) {
-            const char *key[5] = {c->day, store->post, c->p->crossing, nat,
-                                  code};
-            s = sarhad__tally_refusal(&c->tallies, key, err);
-        } else if (s == SARHAD_OK) {
-            s = sarhad__summary_refusal(store, c->day, store->post,
-                                        c->p->crossing, nat, code, err);
-        }
     }
     if (s != SARHAD_OK)
         return s;
@@ -309,22 +328,17 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
         a.traveller_id = c->id.traveller_id;
         a.post = store->post;
         a.crossing = c->p->crossing;
-        a.nationality = nat;
+        a.nationality = c->p->traveller.nationality;
         a.direction = c->p->direction;
         memcpy(a.day, c->day, sizeof(a.day));
         a.visa_key = c->id.visa_key;
         a.allowed_days = c->visa != NULL ? c->visa->stay_days : 0;
         a.por = c->por;
+        a.regular = c->p->movement.category == SARHAD_MOVE_REGULAR;
         a.citizen = c->citizen;
         a.no_open_stay = !c->id.stay_open;
-        if (c->batch && a.direction == SARHAD_EXIT) {
-            s = sarhad__tally_returns(&c->tallies, c->day, store->post,
-                                      c->p->crossing, c->p, err);
-            if (s != SARHAD_OK)
-                return s;
-            a.returns_tallied = true;
-        }
-        return sarhad__admit_effects(store, &a, err);
+        a.returns_tallied = true; /* staged with the other summaries */
+        return sarhad__admit_effects(store, c->ledger->memo, &a, err);
     }
     if (d->outcome != SARHAD_REFER)
         return SARHAD_OK;
@@ -343,49 +357,53 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
     return sarhad__store_step_done(store, st, "queue a referral", err);
 }
 
+/* The next id of a table: remembered within a batch, else read. */
 static enum sarhad_status
-next_attempt(struct crossing *c, struct sarhad_error *err)
+next_id(struct sarhad_store *store, int64_t *remembered, const char *sql,
+        int64_t *out, struct sarhad_error *err)
 {
-    struct sarhad_store *store = c->ledger->store;
     sqlite3_stmt *st;
     int rc;
 
-    if (store->in_batch && store->next_attempt > 0) {
-        c->attempt_id = store->next_attempt;
+    if (store->in_batch && *remembered > 0) {
+        *out = *remembered;
         return SARHAD_OK;
     }
-    st = sarhad__store_prepare(store, sql_next_attempt, err);
+    st = sarhad__store_prepare(store, sql, err);
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        c->attempt_id = sqlite3_column_int64(st, 0);
+        *out = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (rc != SQLITE_ROW)
-        return sarhad__store_fail(store->db, rc, "number the attempt", err);
+        return sarhad__store_fail(store->db, rc, "number the records", err);
     return SARHAD_OK;
 }
 
-/* Steps 1-4 of a crossing inside its transaction. */
+/* Step 1: who it is, what the ledger knows of them, the decision.  Reads
+ * only. */
 static enum sarhad_status
-decide_and_record(struct crossing *c, struct sarhad_error *err)
+decide(struct crossing *c, struct sarhad_error *err)
 {
     struct sarhad_store *store = c->ledger->store;
     struct sarhad_history history;
-    struct sarhad_screening screening, *screened = NULL;
+    struct sarhad_screening screening;
+    const struct sarhad_screening *screened = NULL;
     enum sarhad_status s;
-    int64_t seq;
-    bool linked;
-    size_t need;
 
-    s = sarhad__identity_find(store, c->p, &c->id, err);
+    s = sarhad__identity_find(store, c->ledger->memo, c->p, &c->id, err);
     if (s == SARHAD_OK && c->citizen) {
-        memset(&history, 0, sizeof(history));
         history.known = true;
+        history.visa_entries_used = 0;
+        history.stay_count = 0;
     } else if (s == SARHAD_OK) {
-        s = sarhad__history_load(store, &c->id, &history, err);
+        s = sarhad__history_load(store, c->ledger->memo, &c->id, &history, err);
     }
-    if (s == SARHAD_OK && c->ledger->screen != NULL) {
+    if (s == SARHAD_OK && c->screened != NULL &&
+        sarhad__screening_current(c->ledger, c->screened)) {
+        screened = c->screened;
+    } else if (s == SARHAD_OK && c->ledger->screen != NULL) {
         memset(&screening, 0, sizeof(screening));
         s = c->ledger->screen(c->ledger->screen_ctx, c->p, &screening, err);
         screened = &screening;
@@ -395,30 +413,59 @@ decide_and_record(struct crossing *c, struct sarhad_error *err)
                                  screened, err);
     if (s == SARHAD_OK)
         s = history_flags(c, &history, err);
-    if (s == SARHAD_OK)
-        s = next_attempt(c, err);
-    if (s == SARHAD_OK)
-        s = sarhad__identity_record(store, c->p, &c->id, c->attempt_id, &linked,
-                                    err);
+    return s;
+}
+
+/* Step 2: everything the rows need, made before the first is written. */
+static enum sarhad_status
+prepare(struct crossing *c, struct sarhad_error *err)
+{
+    struct sarhad_store *store = c->ledger->store;
+    int64_t traveller = 0;
+    enum sarhad_status s;
+    size_t need;
+
+    s = next_id(store, &store->next_attempt, sql_next_attempt, &c->attempt_id,
+                err);
+    if (s == SARHAD_OK && c->id.key_count > 0 && c->id.traveller_id == 0)
+        s = next_id(store, &store->next_traveller, sql_next_traveller,
+                    &traveller, err);
     if (s != SARHAD_OK)
         return s;
-    if (linked)
+    if (sarhad__identity_plan(&c->id, traveller))
         add_flag(c->d, "identity_linked",
                  "a new passport was linked to a known traveller");
     /* Written once into a buffer that is nearly always big enough. */
-    sarhad__buf_reset(&c->dec);
-    if (sarhad__buf_reserve(&c->dec, 4096)) {
-        need = sarhad_decision_json(c->dec.data, c->dec.cap, c->d);
-        if (need >= c->dec.cap && sarhad__buf_reserve(&c->dec, need))
-            sarhad_decision_json(c->dec.data, c->dec.cap, c->d);
-        c->dec.len = need;
+    sarhad__buf_reset(c->dec);
+    if (sarhad__buf_reserve(c->dec, 4096)) {
+        need = sarhad_decision_json(c->dec->data, c->dec->cap, c->d);
+        if (need >= c->dec->cap && sarhad__buf_reserve(c->dec, need))
+            sarhad_decision_json(c->dec->data, c->dec->cap, c->d);
+        c->dec->len = need;
     }
-    sarhad__buf_reset(&c->pres);
-    sarhad__buf_reserve(&c->pres, 2048); /* failure shows in pres.failed */
-    sarhad__presentation_json(&c->pres, c->p);
-    if (c->dec.failed || c->pres.failed)
+    sarhad__buf_reset(c->pres);
+    sarhad__buf_reserve(c->pres, 2048); /* failure shows in pres.failed */
+    sarhad__presentation_json(c->pres, c->p);
+    if (!c->dec->failed && !c->pres->failed)
+        audit_detail(c);
+    if (c->dec->failed || c->pres->failed || c->detail->failed)
         return sarhad__fail(err, SARHAD_ENOMEM, "attempt", SIZE_MAX, NULL);
-    s = audit(c, &seq, err);
+    return stage_tallies(c, err);
+}
+
+/* Step 3: the rows.  A failure here is the store's. */
+static enum sarhad_status
+write_rows(struct crossing *c, struct sarhad_error *err)
+{
+    struct sarhad_store *store = c->ledger->store;
+    enum sarhad_status s;
+    int64_t seq;
+
+    s = sarhad__identity_record(store, c->ledger->memo, c->p, &c->id,
+                                c->attempt_id, err);
+    if (s == SARHAD_OK)
+        s = sarhad__audit_append(store, c->who, c->now, "decision", c->subject,
+                                 c->detail->data, &seq, err);
     if (s == SARHAD_OK)
         s = put_attempt(c, seq, err);
     if (s == SARHAD_OK)
@@ -427,6 +474,8 @@ decide_and_record(struct crossing *c, struct sarhad_error *err)
         s = put_movement(c, err);
     if (s == SARHAD_OK)
         s = record_outcome(c, err);
+    for (unsigned i = 0; s == SARHAD_OK && !c->batch && i < c->tallies.n; i++)
+        s = sarhad__tally_write(store, &c->tallies.t[i], err);
     return s;
 }
 
@@ -437,12 +486,22 @@ sarhad_ledger_cross(struct sarhad_ledger *ledger,
                     struct sarhad_decision *out, int64_t *attempt_id,
                     struct sarhad_error *err)
 {
-    static struct sarhad__buf none;
+    return sarhad_ledger_cross_screened(ledger, p, NULL, who, now, out,
+                                        attempt_id, err);
+}
+
+enum sarhad_status
+sarhad_ledger_cross_screened(struct sarhad_ledger *ledger,
+                             const struct sarhad_presentation *p,
+                             const struct sarhad_screening *screening,
+                             const struct sarhad_actor *who, int64_t now,
+                             struct sarhad_decision *out, int64_t *attempt_id,
+                             struct sarhad_error *err)
+{
     struct sarhad_decision d;
     struct crossing c;
     struct sarhad_store *store;
     enum sarhad_status s;
-    bool batch;
 
     if (ledger == NULL || p == NULL || who == NULL || out == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "cross", SIZE_MAX,
@@ -456,54 +515,57 @@ sarhad_ledger_cross(struct sarhad_ledger *ledger,
     memset(&d, 0, sizeof(d));
     c.ledger = ledger;
     c.p = p;
+    c.screened = screening;
     c.who = who;
     c.now = now;
     c.d = &d;
     c.visa = find_visa(p);
-    c.pres = c.dec = c.detail = none;
+    c.pres = &ledger->pres;
+    c.dec = &ledger->dec;
+    c.detail = &ledger->detail;
     sarhad_date_format(c.day, p->time.date);
     sarhad__por_number(c.por, p);
     c.citizen = strcmp(p->traveller.nationality, ledger->citizen) == 0;
-    batch = store->in_batch;
-    c.batch = batch;
-    s = batch ? sarhad__store_tally_room(store, SARHAD__ITEM_TALLIES, err)
-              : SARHAD_OK;
+    c.batch = store->in_batch;
+    s = c.batch ? sarhad__store_tally_room(store, SARHAD__ITEM_TALLIES, err)
+                : SARHAD_OK;
     if (s == SARHAD_OK)
-        s = batch ? run_static(store, sql_savepoint, err)
-                  : sarhad__store_write_begin(store, err);
+        s = sarhad__store_write_begin(store, err);
     if (s != SARHAD_OK)
         return s;
-    s = decide_and_record(&c, err);
-    if (batch) {
-        if (s != SARHAD_OK)
-            run_static(store, sql_rollback_to, NULL);
-        if (run_static(store, sql_release, NULL) != SARHAD_OK && s == SARHAD_OK)
-            s = sarhad__fail(err, SARHAD_EDB, "cross", SIZE_MAX,
-                             "cannot close the item's savepoint");
-        /* What the batch remembers holds only if the item stands. */
-        if (s == SARHAD_OK) {
-            store->next_attempt = c.attempt_id + 1;
-            for (unsigned i = 0; i < c.tallies.n; i++)
-                sarhad__store_tally(store, &c.tallies.t[i]);
-        } else {
-            /* The item is undone; the batch's earlier tallies stand. */
-            store->next_attempt = 0;
-            store->audit_head_known = false;
-        }
-    } else if (s == SARHAD_OK) {
-        s = sarhad__store_write_end(store, true, err);
-    } else {
+    sarhad__memo_sync(ledger->memo, store);
+    s = decide(&c, err);
+    if (s == SARHAD_OK)
+        s = prepare(&c, err);
+    if (s == SARHAD_OK)
+        s = write_rows(&c, err);
+    if (s != SARHAD_OK) {
         sarhad__store_write_end(store, false, NULL);
+    } else if (c.batch) {
+        /* What the batch remembers holds now that the item stands. */
+        store->next_attempt = c.attempt_id + 1;
+        if (c.id.fresh)
+            store->next_traveller = c.id.traveller_id + 1;
+        for (unsigned i = 0; i < c.tallies.n; i++)
+            sarhad__store_tally(store, &c.tallies.t[i]);
+    } else {
+        s = sarhad__store_write_end(store, true, err);
     }
-    sarhad__buf_free(&c.pres);
-    sarhad__buf_free(&c.dec);
-    sarhad__buf_free(&c.detail);
-    if (s != SARHAD_OK)
+    if (s != SARHAD_OK) {
+        sarhad__buf_reset(c.dec); /* no decision to show */
         return s;
+    }
     *out = d;
     if (attempt_id != NULL)
         *attempt_id = c.attempt_id;
     return SARHAD_OK;
+}
+
+const char *
+sarhad_ledger_decision_text(const struct sarhad_ledger *ledger, size_t *len)
+{
+    *len = ledger->dec.data != NULL ? ledger->dec.len : 0;
+    return *len > 0 ? ledger->dec.data : "";
 }
 
 enum sarhad_status
@@ -518,9 +580,10 @@ sarhad_ledger_history(struct sarhad_ledger *ledger,
     if (ledger == NULL || p == NULL || out == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "history", SIZE_MAX,
                             "ledger, presentation and output are required");
-    s = sarhad__identity_find(ledger->store, p, &id, err);
+    s = sarhad__identity_find(ledger->store, NULL, p, &id, err);
+    memset(out, 0, sizeof(*out));
     if (s == SARHAD_OK)
-        s = sarhad__history_load(ledger->store, &id, out, err);
+        s = sarhad__history_load(ledger->store, NULL, &id, out, err);
     if (s == SARHAD_OK && traveller_id != NULL)
         *traveller_id = id.traveller_id;
     return s;

@@ -130,8 +130,60 @@ static const char sql_key_get[] =
     "SELECT traveller_id, first_attempt FROM traveller_key"
     " WHERE kind = ?1 AND value = ?2";
 
+/* Who holds key k (k->traveller_id 0: nobody), from the memo or the
+ * store; what the store says is remembered. */
+static enum sarhad_status
+look_up(struct sarhad_store *store, struct sarhad__memo *memo,
+        struct sarhad__key *k, struct sarhad_error *err)
+{
+    char name[sizeof(k->value) + 16];
+    int64_t v[2] = {0, 0};
+    sqlite3_stmt *st;
+    int rc;
+
+    sarhad__strlcpy(name, k->kind, sizeof(name));
+    strcat(name, "=");
+    strcat(name, k->value);
+    if (sarhad__memo_get(memo, SARHAD__MEMO_KEY, name, v)) {
+        k->traveller_id = v[0];
+        k->first_attempt = v[1];
+        return SARHAD_OK;
+    }
+    st = sarhad__store_prepare(store, sql_key_get, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, k->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, k->value, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        k->traveller_id = sqlite3_column_int64(st, 0);
+        k->first_attempt = sqlite3_column_int64(st, 1);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sarhad__store_fail(store->db, rc, "look up a traveller", err);
+    v[0] = k->traveller_id;
+    v[1] = k->first_attempt;
+    sarhad__memo_put(memo, SARHAD__MEMO_KEY, name, v);
+    return SARHAD_OK;
+}
+
+static void
+remember_key(struct sarhad__memo *memo, const struct sarhad__key *k,
+             int64_t traveller_id, int64_t first_attempt)
+{
+    char name[sizeof(k->value) + 16];
+    int64_t v[2] = {traveller_id, first_attempt};
+
+    sarhad__strlcpy(name, k->kind, sizeof(name));
+    strcat(name, "=");
+    strcat(name, k->value);
+    sarhad__memo_put(memo, SARHAD__MEMO_KEY, name, v);
+}
+
 enum sarhad_status
-sarhad__identity_find(struct sarhad_store *store,
+sarhad__identity_find(struct sarhad_store *store, struct sarhad__memo *memo,
                       const struct sarhad_presentation *p,
                       struct sarhad__identity *id, struct sarhad_error *err)
 {
@@ -139,33 +191,20 @@ sarhad__identity_find(struct sarhad_store *store,
     derive_keys(p, id);
     for (unsigned i = 0; i < id->key_count; i++) {
         struct sarhad__key *k = &id->keys[i];
-        sqlite3_stmt *st = sarhad__store_prepare(store, sql_key_get, err);
-        int rc;
-        if (st == NULL)
-            return SARHAD__PREP_FAIL(err);
-        sqlite3_bind_text(st, 1, k->kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, k->value, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            k->traveller_id = sqlite3_column_int64(st, 0);
-            k->first_attempt = sqlite3_column_int64(st, 1);
-            if (id->traveller_id == 0) {
-                id->traveller_id = k->traveller_id;
-                id->matched = i;
-            }
-            rc = sqlite3_step(st);
+        enum sarhad_status s = look_up(store, memo, k, err);
+        if (s != SARHAD_OK)
+            return s;
+        if (k->traveller_id != 0 && id->traveller_id == 0) {
+            id->traveller_id = k->traveller_id;
+            id->matched = i;
         }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return sarhad__store_fail(store->db, rc, "look up a traveller",
-                                      err);
     }
     return SARHAD_OK;
 }
 
 static const char sql_traveller_new[] =
-    "INSERT INTO traveller(nationality, surname, given_names, birth_date,"
-    " sex, first_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO traveller(id, nationality, surname, given_names, birth_date,"
+    " sex, first_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_key_put[] =
     "INSERT INTO traveller_key(kind, value, traveller_id, first_attempt)"
     " VALUES (?1, ?2, ?3, ?4)";
@@ -190,50 +229,67 @@ put_link(struct sarhad_store *store, int64_t attempt_id, int64_t traveller,
 
 static enum sarhad_status
 new_traveller(struct sarhad_store *store, const struct sarhad_presentation *p,
-              struct sarhad__identity *id, int64_t attempt_id,
+              const struct sarhad__identity *id, int64_t attempt_id,
               struct sarhad_error *err)
 {
     sqlite3_stmt *st = sarhad__store_prepare(store, sql_traveller_new, err);
     char birth[11], sex[2] = {p->traveller.sex, '\0'};
-    enum sarhad_status s;
 
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
     sarhad_date_format(birth, p->traveller.birth_date);
-    sqlite3_bind_text(st, 1, p->traveller.nationality, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id->surname, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, id->given_names, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, birth, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, sex, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 6, attempt_id);
-    s = sarhad__store_step_done(store, st, "record a traveller", err);
-    if (s == SARHAD_OK)
-        id->traveller_id = sqlite3_last_insert_rowid(store->db);
-    return s;
+    sqlite3_bind_int64(st, 1, id->traveller_id);
+    sqlite3_bind_text(st, 2, p->traveller.nationality, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, id->surname, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, id->given_names, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, birth, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 6, sex, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 7, attempt_id);
+    return sarhad__store_step_done(store, st, "record a traveller", err);
+}
+
+bool
+sarhad__identity_plan(struct sarhad__identity *id, int64_t next_traveller)
+{
+    bool linked = false;
+
+    if (id->key_count == 0)
+        return false; /* nothing to know them by: an anonymous attempt */
+    if (id->traveller_id == 0) {
+        id->traveller_id = next_traveller;
+        id->fresh = true;
+        return false;
+    }
+    /* sarhad__identity_record gives a known traveller every key nobody
+     * holds yet; a passport among them is a new passport linked. */
+    for (unsigned i = 0; i < id->key_count; i++)
+        if (id->keys[i].traveller_id == 0 &&
+            strcmp(id->keys[i].kind, "passport") == 0)
+            linked = true;
+    return linked;
 }
 
 enum sarhad_status
-sarhad__identity_record(struct sarhad_store *store,
+sarhad__identity_record(struct sarhad_store *store, struct sarhad__memo *memo,
                         const struct sarhad_presentation *p,
-                        struct sarhad__identity *id, int64_t attempt_id,
-                        bool *linked, struct sarhad_error *err)
+                        const struct sarhad__identity *id, int64_t attempt_id,
+                        struct sarhad_error *err)
 {
     const struct sarhad__key *by;
     enum sarhad_status s = SARHAD_OK;
-    bool known = id->traveller_id != 0;
     char why[320];
 
-    *linked = false;
     if (id->key_count == 0)
-        return SARHAD_OK; /* nothing to know them by: an anonymous attempt */
-    if (!known) {
+        return SARHAD_OK;
+    if (id->fresh) {
         s = new_traveller(store, p, id, attempt_id, err);
         if (s != SARHAD_OK)
             return s;
+        sarhad__memo_stays_put(memo, id->traveller_id, NULL, 0); /* none */
     }
     by = &id->keys[id->matched];
     for (unsigned i = 0; s == SARHAD_OK && i < id->key_count; i++) {
-        struct sarhad__key *k = &id->keys[i];
+        const struct sarhad__key *k = &id->keys[i];
         sqlite3_stmt *st;
         if (k->traveller_id == id->traveller_id)
             continue;
@@ -256,7 +312,9 @@ sarhad__identity_record(struct sarhad_store *store,
         sqlite3_bind_int64(st, 3, id->traveller_id);
         sqlite3_bind_int64(st, 4, attempt_id);
         s = sarhad__store_step_done(store, st, "record an identity key", err);
-        if (s != SARHAD_OK || !known)
+        if (s == SARHAD_OK)
+            remember_key(memo, k, id->traveller_id, attempt_id);
+        if (s != SARHAD_OK || id->fresh)
             continue;
         snprintf(why, sizeof(why),
                  "new %s %s linked: %s %s matches the one first seen in "
@@ -264,8 +322,6 @@ sarhad__identity_record(struct sarhad_store *store,
                  k->kind, k->value, by->kind, by->value,
                  (long long)by->first_attempt);
         s = put_link(store, attempt_id, id->traveller_id, by->kind, why, err);
-        if (strcmp(k->kind, "passport") == 0)
-            *linked = true;
     }
     return s;
 }

@@ -92,6 +92,21 @@ sarhad__buf_printf(struct sarhad__buf *b, const char *fmt, ...)
 }
 
 void
+sarhad__buf_int(struct sarhad__buf *b, int64_t v)
+{
+    char text[24], *end = text + sizeof(text), *s = end;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        *--s = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        *--s = '-';
+    sarhad__buf_add(b, s, (size_t)(end - s));
+}
+
+void
 sarhad__buf_json_str(struct sarhad__buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -212,8 +227,10 @@ document_json(struct sarhad__buf *b, const struct sarhad_document *d)
     opt_str(b, "issuer", d->issuer);
     opt_str(b, "category", d->category);
     opt_str(b, "entries", entries_name(d->entries));
-    if (d->stay_days > 0)
-        sarhad__buf_printf(b, ",\"stay_days\":%d", d->stay_days);
+    if (d->stay_days > 0) {
+        sarhad__buf_puts(b, ",\"stay_days\":");
+        sarhad__buf_int(b, d->stay_days);
+    }
     sarhad__buf_puts(b, "}");
 }
 
@@ -233,8 +250,9 @@ sarhad__presentation_json(struct sarhad__buf *b,
     sarhad_time_format(time, &p->time);
     sarhad__buf_puts(b, "{\"crossing\":");
     sarhad__buf_json_str(b, p->crossing);
-    sarhad__buf_printf(b, ",\"direction\":\"%s\",\"time\":",
-                       p->direction == SARHAD_EXIT ? "exit" : "entry");
+    sarhad__buf_puts(b, p->direction == SARHAD_EXIT
+                            ? ",\"direction\":\"exit\",\"time\":"
+                            : ",\"direction\":\"entry\",\"time\":");
     sarhad__buf_json_str(b, time);
     opt_str(b, "counter", p->counter);
     sarhad__buf_puts(b, ",\"traveller\":{\"nationality\":");
@@ -252,14 +270,19 @@ sarhad__presentation_json(struct sarhad__buf *b,
         sarhad__buf_puts(b, ",\"movement\":{\"category\":");
         sarhad__buf_json_str(b, sarhad_movement_name(m->category));
         opt_str(b, "household", m->household);
-        if (m->household_size > 0)
-            sarhad__buf_printf(b, ",\"household_size\":%d", m->household_size);
+        if (m->household_size > 0) {
+            sarhad__buf_puts(b, ",\"household_size\":");
+            sarhad__buf_int(b, m->household_size);
+        }
         sarhad__buf_puts(b, ",\"vulnerabilities\":[");
         for (unsigned i = 0, n = 0; i < SARHAD_COUNT_OF(vulnerabilities); i++)
-            if (m->vulnerabilities & (1u << i))
-                sarhad__buf_printf(b, "%s\"%s\"", n++ ? "," : "",
-                                   vulnerabilities[i]);
-        sarhad__buf_printf(b, "],\"vehicles\":%d", m->vehicles);
+            if (m->vulnerabilities & (1u << i)) {
+                sarhad__buf_puts(b, n++ ? ",\"" : "\"");
+                sarhad__buf_puts(b, vulnerabilities[i]);
+                sarhad__buf_puts(b, "\"");
+            }
+        sarhad__buf_puts(b, "],\"vehicles\":");
+        sarhad__buf_int(b, m->vehicles);
         opt_str(b, "intended_stay", m->intended_stay);
         sarhad__buf_puts(b, "}");
     }

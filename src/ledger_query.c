@@ -292,7 +292,7 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
         a.allowed_days = r.allowed_days;
         a.por = NULL;
         a.citizen = strcmp(r.nationality, ledger->citizen) == 0;
-        s = sarhad__admit_effects(store, &a, err);
+        s = sarhad__admit_effects(store, ledger->memo, &a, err);
     }
     if (s == SARHAD_OK && seq_out != NULL)
         *seq_out = seq;

@@ -35,54 +35,92 @@ text_date(const char *s)
     return d;
 }
 
-enum sarhad_status
-sarhad__history_load(struct sarhad_store *store, struct sarhad__identity *id,
-                     struct sarhad_history *out, struct sarhad_error *err)
+static enum sarhad_status
+read_stays(struct sarhad_store *store, struct sarhad__memo *memo,
+           int64_t traveller_id, struct sarhad_history *out,
+           struct sarhad_error *err)
 {
     struct sarhad_stay stays[SARHAD_MAX_STAYS];
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_stays, err);
     unsigned n = 0;
     int rc;
 
-    memset(out, 0, sizeof(*out));
-    out->known = true;
-    if (id->traveller_id != 0) {
-        st = sarhad__store_prepare(store, sql_stays, err);
-        if (st == NULL)
-            return SARHAD__PREP_FAIL(err);
-        sqlite3_bind_int64(st, 1, id->traveller_id);
-        sqlite3_bind_int(st, 2, SARHAD_MAX_STAYS);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < SARHAD_MAX_STAYS) {
-            stays[n].entry = text_date(sarhad__col_text(st, 0));
-            stays[n].exit = text_date(sarhad__col_text(st, 1));
-            stays[n].allowed_days = sqlite3_column_int(st, 2);
-            n++;
-        }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-            return sarhad__store_fail(store->db, rc, "read the stays", err);
-        for (unsigned i = 0; i < n; i++) /* most recent last */
-            out->stays[i] = stays[n - 1 - i];
-        out->stay_count = n;
-        /* Only the newest stay can be open: a later entry marks it lost. */
-        id->stay_open = n > 0 && stays[0].exit.year == 0;
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_int64(st, 1, traveller_id);
+    sqlite3_bind_int(st, 2, SARHAD_MAX_STAYS);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < SARHAD_MAX_STAYS) {
+        stays[n].entry = text_date(sarhad__col_text(st, 0));
+        stays[n].exit = text_date(sarhad__col_text(st, 1));
+        stays[n].allowed_days = sqlite3_column_int(st, 2);
+        n++;
     }
-    if (id->visa_key[0] != '\0') {
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return sarhad__store_fail(store->db, rc, "read the stays", err);
+    for (unsigned i = 0; i < n; i++) /* most recent last */
+        out->stays[i] = stays[n - 1 - i];
+    out->stay_count = n;
+    sarhad__memo_stays_put(memo, traveller_id, out->stays, n);
+    return SARHAD_OK;
+}
+
+static enum sarhad_status
+read_visa(struct sarhad_store *store, struct sarhad__memo *memo,
+          struct sarhad__identity *id, struct sarhad_history *out,
+          struct sarhad_error *err)
+{
+    int64_t v[2] = {0, 0};
+    sqlite3_stmt *st;
+    int rc;
+
+    if (!sarhad__memo_get(memo, SARHAD__MEMO_VISA, id->visa_key, v)) {
         st = sarhad__store_prepare(store, sql_visa_used, err);
         if (st == NULL)
             return SARHAD__PREP_FAIL(err);
         sqlite3_bind_text(st, 1, id->visa_key, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
-            out->visa_entries_used = (unsigned)sqlite3_column_int(st, 0);
-            id->visa_known = true;
+            v[0] = 1;
+            v[1] = sqlite3_column_int(st, 0);
             rc = sqlite3_step(st);
         }
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
             return sarhad__store_fail(store->db, rc, "read the visa", err);
+        sarhad__memo_put(memo, SARHAD__MEMO_VISA, id->visa_key, v);
     }
+    id->visa_known = v[0] != 0;
+    out->visa_entries_used = (unsigned)v[1];
     return SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad__history_load(struct sarhad_store *store, struct sarhad__memo *memo,
+                     struct sarhad__identity *id, struct sarhad_history *out,
+                     struct sarhad_error *err)
+{
+    enum sarhad_status s = SARHAD_OK;
+
+    out->known = true;
+    out->visa_entries_used = 0;
+    out->stay_count = 0;
+    if (id->traveller_id != 0) {
+        const struct sarhad__memo_stays *m =
+            sarhad__memo_stays(memo, id->traveller_id);
+        if (m != NULL && !m->stale) {
+            memcpy(out->stays, m->stays, sizeof(m->stays[0]) * m->count);
+            out->stay_count = m->count;
+        } else {
+            s = read_stays(store, memo, id->traveller_id, out, err);
+        }
+        /* Only the newest stay can be open: a later entry marks it lost. */
+        id->stay_open = s == SARHAD_OK && out->stay_count > 0 &&
+                        out->stays[out->stay_count - 1].exit.year == 0;
+    }
+    if (s == SARHAD_OK && id->visa_key[0] != '\0')
+        s = read_visa(store, memo, id, out, err);
+    return s;
 }
 
 static const char sql_por_get[] =
@@ -109,11 +147,12 @@ sarhad__por_number(char out[32], const struct sarhad_presentation *p)
 }
 
 enum sarhad_status
-sarhad__por_is_cancelled(struct sarhad_store *store,
+sarhad__por_is_cancelled(struct sarhad_store *store, struct sarhad__memo *memo,
                          const struct sarhad_presentation *p, bool *cancelled,
                          struct sarhad_error *err)
 {
     char number[32];
+    int64_t v[2] = {0, 0};
     sqlite3_stmt *st;
     int rc;
 
@@ -121,6 +160,10 @@ sarhad__por_is_cancelled(struct sarhad_store *store,
     sarhad__por_number(number, p);
     if (number[0] == '\0')
         return SARHAD_OK;
+    if (sarhad__memo_get(memo, SARHAD__MEMO_POR, number, v)) {
+        *cancelled = v[0] != 0;
+        return SARHAD_OK;
+    }
     st = sarhad__store_prepare(store, sql_por_get, err);
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
@@ -130,6 +173,8 @@ sarhad__por_is_cancelled(struct sarhad_store *store,
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return sarhad__store_fail(store->db, rc, "read the PoR cards", err);
+    v[0] = *cancelled;
+    sarhad__memo_put(memo, SARHAD__MEMO_POR, number, v);
     return SARHAD_OK;
 }
 
@@ -298,8 +343,8 @@ bind_run(struct sarhad_store *store, const char *sql, const char *what,
 }
 
 static enum sarhad_status
-admit_entry(struct sarhad_store *store, const struct sarhad__admit *a,
-            struct sarhad_error *err)
+admit_entry(struct sarhad_store *store, struct sarhad__memo *memo,
+            const struct sarhad__admit *a, struct sarhad_error *err)
 {
     sqlite3_stmt *st;
     enum sarhad_status s;
@@ -327,6 +372,8 @@ admit_entry(struct sarhad_store *store, const struct sarhad__admit *a,
         s = sarhad__store_step_done(store, st, "open a stay", err);
         if (s != SARHAD_OK)
             return s;
+        sarhad__memo_stay_open(sarhad__memo_stays(memo, a->traveller_id),
+                               text_date(a->day), a->allowed_days);
     }
     if (a->visa_key[0] == '\0')
         return SARHAD_OK;
@@ -335,21 +382,38 @@ admit_entry(struct sarhad_store *store, const struct sarhad__admit *a,
         return SARHAD__PREP_FAIL(err);
     sqlite3_bind_text(st, 1, a->visa_key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, a->day, -1, SQLITE_STATIC);
-    return sarhad__store_step_done(store, st, "count a visa entry", err);
+    s = sarhad__store_step_done(store, st, "count a visa entry", err);
+    if (s == SARHAD_OK) {
+        int64_t v[2];
+        if (sarhad__memo_get(memo, SARHAD__MEMO_VISA, a->visa_key, v) &&
+            v[0] != 0) {
+            v[1]++;
+            sarhad__memo_put(memo, SARHAD__MEMO_VISA, a->visa_key, v);
+        }
+    }
+    return s;
 }
 
 static enum sarhad_status
-cancel_por(struct sarhad_store *store, const struct sarhad__admit *a,
-           const char *number, struct sarhad_error *err)
+cancel_por(struct sarhad_store *store, struct sarhad__memo *memo,
+           const struct sarhad__admit *a, const char *number,
+           struct sarhad_error *err)
 {
     sqlite3_stmt *st = sarhad__store_prepare(store, sql_por_cancel, err);
+    static const int64_t cancelled[2] = {1, 0};
+    enum sarhad_status s;
 
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
     sqlite3_bind_text(st, 1, number, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, a->attempt_id);
     sqlite3_bind_text(st, 3, a->day, -1, SQLITE_STATIC);
-    return sarhad__store_step_done(store, st, "cancel a PoR card", err);
+    s = sarhad__store_step_done(store, st, "cancel a PoR card", err);
+    /* No row for a regular exit (nothing changes), nor for a card
+     * cancelled before (already remembered as such, or not at all). */
+    if (s == SARHAD_OK && sqlite3_changes(store->db) > 0)
+        sarhad__memo_put(memo, SARHAD__MEMO_POR, number, cancelled);
+    return s;
 }
 
 static enum sarhad_status
@@ -378,15 +442,34 @@ returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
     return sarhad__store_step_done(store, st, "update the daily returns", err);
 }
 
+/* Could this exit close a stay?  The memo often knows there is no open
+ * one (most returnees never entered on record), sparing the update. */
+static bool
+may_close(const struct sarhad__memo *memo, const struct sarhad__admit *a)
+{
+    const struct sarhad__memo_stays *m =
+        sarhad__memo_stays(memo, a->traveller_id);
+    const struct sarhad_stay *last;
+
+    if (m == NULL || m->stale)
+        return true;
+    if (m->count == 0)
+        return false;
+    last = &m->stays[m->count - 1];
+    return last->exit.year == 0 &&
+           sarhad_date_cmp(last->entry, text_date(a->day)) <= 0;
+}
+
 static enum sarhad_status
-admit_exit(struct sarhad_store *store, const struct sarhad__admit *a,
-           struct sarhad_error *err)
+admit_exit(struct sarhad_store *store, struct sarhad__memo *memo,
+           const struct sarhad__admit *a, struct sarhad_error *err)
 {
     sqlite3_stmt *st;
     enum sarhad_status s = SARHAD_OK;
+    int64_t v[2];
     int rc;
 
-    if (a->traveller_id != 0 && !a->citizen) {
+    if (may_close(memo, a) && a->traveller_id != 0 && !a->citizen) {
         st = sarhad__store_prepare(store, sql_stay_close, err);
         if (st == NULL)
             return SARHAD__PREP_FAIL(err);
@@ -396,13 +479,19 @@ admit_exit(struct sarhad_store *store, const struct sarhad__admit *a,
         s = sarhad__store_step_done(store, st, "close a stay", err);
         if (s != SARHAD_OK)
             return s;
+        sarhad__memo_stay_close(sarhad__memo_stays(memo, a->traveller_id),
+                                text_date(a->day));
     }
     s = a->returns_tallied ? SARHAD_OK : returns_rows(store, a, err);
     if (s != SARHAD_OK)
         return s;
-    if (a->por != NULL)
-        return a->por[0] != '\0' ? cancel_por(store, a, a->por, err)
-                                 : SARHAD_OK;
+    if (a->por != NULL) {
+        /* A regular exit keeps its card; one cancelled before stays so. */
+        if (a->por[0] == '\0' || a->regular ||
+            (sarhad__memo_get(memo, SARHAD__MEMO_POR, a->por, v) && v[0] != 0))
+            return SARHAD_OK;
+        return cancel_por(store, memo, a, a->por, err);
+    }
     /* The PoR card is punched on return; its number is read back from the
      * recorded presentation so a resolution needs nothing else. */
     st = sarhad__store_prepare(store, sql_attempt_por, err);
@@ -421,7 +510,7 @@ admit_exit(struct sarhad_store *store, const struct sarhad__admit *a,
         sqlite3_reset(st);
         sarhad__por_number(number, &probe);
         if (number[0] != '\0')
-            s = cancel_por(store, a, number, err);
+            s = cancel_por(store, memo, a, number, err);
         return s;
     }
     sqlite3_reset(st);
@@ -431,11 +520,11 @@ admit_exit(struct sarhad_store *store, const struct sarhad__admit *a,
 }
 
 enum sarhad_status
-sarhad__admit_effects(struct sarhad_store *store, const struct sarhad__admit *a,
-                      struct sarhad_error *err)
+sarhad__admit_effects(struct sarhad_store *store, struct sarhad__memo *memo,
+                      const struct sarhad__admit *a, struct sarhad_error *err)
 {
-    return a->direction == SARHAD_ENTRY ? admit_entry(store, a, err)
-                                        : admit_exit(store, a, err);
+    return a->direction == SARHAD_ENTRY ? admit_entry(store, memo, a, err)
+                                        : admit_exit(store, memo, a, err);
 }
 
 /* ---- batch tallies: the same increments as the upserts above, counted

@@ -178,5 +178,9 @@ const char *const sarhad__ledger_steps[] = {
     " THEN count ELSE 0 END), sum(vehicles), sum(vulnerable)"
     " FROM returns_summary"
     " GROUP BY day, post, crossing, documentation, category;",
+    /* Version 6: refusal reasons are only ever read whole (verify), and
+     * the decision text carries them for one attempt; the index cost each
+     * refusal a b-tree insert per reason. */
+    "DROP INDEX IF EXISTS attempt_reason_attempt;",
 };
 const size_t sarhad__ledger_step_count = SARHAD_COUNT_OF(sarhad__ledger_steps);

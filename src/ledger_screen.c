@@ -13,14 +13,14 @@
 
 /* Hits down to this score are carried (and shown), even when the policy
  * refers only at a higher score: an officer sees the near misses. */
-static int
-query_threshold(const struct sarhad_policy *policy)
+void
+sarhad__ledger_screen_floor(struct sarhad_ledger *ledger)
 {
-    int t = sarhad_policy_screen_threshold(policy);
+    int t = sarhad_policy_screen_threshold(ledger->policy);
 
-    return t < SARHAD_SCREEN_DEFAULT_THRESHOLD
-               ? t
-               : SARHAD_SCREEN_DEFAULT_THRESHOLD;
+    atomic_store(&ledger->screen_floor, t < SARHAD_SCREEN_DEFAULT_THRESHOLD
+                                            ? t
+                                            : SARHAD_SCREEN_DEFAULT_THRESHOLD);
 }
 
 static enum sarhad_status
@@ -30,7 +30,9 @@ screen_hook(void *ctx, const struct sarhad_presentation *p,
     const struct sarhad_ledger *ledger = ctx;
     const struct sarhad_mrz *m = NULL;
     struct sarhad_screen_query q;
+    enum sarhad_status s;
     char name[96];
+    int floor;
 
     for (unsigned i = 0; i < p->document_count && m == NULL; i++)
         if (p->documents[i].has_mrz && p->documents[i].mrz.surname[0] != '\0')
@@ -49,8 +51,11 @@ screen_hook(void *ctx, const struct sarhad_presentation *p,
     q.father_name =
         p->traveller.father_name[0] != '\0' ? p->traveller.father_name : NULL;
     q.sex = p->traveller.sex != 0 ? p->traveller.sex : m->sex;
-    return sarhad_screener_query(ledger->screener, &q,
-                                 query_threshold(ledger->policy), out, err);
+    /* The floor sarhad_ledger_screen fixed, else the current one. */
+    floor = out->floor > 0 ? out->floor : atomic_load(&ledger->screen_floor);
+    s = sarhad_screener_query(ledger->screener, &q, floor, out, err);
+    out->floor = floor;
+    return s;
 }
 
 void
@@ -60,4 +65,32 @@ sarhad_ledger_set_screener(struct sarhad_ledger *ledger,
     ledger->screener = screener;
     sarhad_ledger_set_screen(ledger, screener != NULL ? screen_hook : NULL,
                              ledger);
+}
+
+enum sarhad_status
+sarhad_ledger_screen(const struct sarhad_ledger *ledger,
+                     const struct sarhad_presentation *p,
+                     struct sarhad_screening *out, struct sarhad_error *err)
+{
+    int floor = atomic_load(&ledger->screen_floor);
+    enum sarhad_status s = SARHAD_OK;
+
+    memset(out, 0, sizeof(*out));
+    out->floor = floor;
+    if (ledger->screen != NULL)
+        s = ledger->screen(ledger->screen_ctx, p, out, err);
+    out->floor = floor;
+    return s;
+}
+
+bool
+sarhad__screening_current(const struct sarhad_ledger *ledger,
+                          const struct sarhad_screening *s)
+{
+    if (s->floor != atomic_load(&ledger->screen_floor))
+        return false; /* a policy published since moved the floor */
+    /* A list imported since: its version names it. */
+    return ledger->screener == NULL || !s->screened ||
+           strcmp(s->list_version, sarhad_screener_version(ledger->screener)) ==
+               0;
 }

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +103,15 @@ configure(sqlite3 *db, enum sarhad__store_mode mode, const char *synchronous,
     return sarhad__store_exec(db, sql, err);
 }
 
+/* SQLite's memory statistics take a global mutex on every allocation,
+ * shared by all threads; nothing here reads them.  Set once, before
+ * SQLite initialises (later it is refused, harmlessly). */
+static void
+configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum sarhad_status
 sarhad__store_open(sqlite3 **out, const char *path,
                    enum sarhad__store_mode mode, const char *synchronous,
@@ -111,8 +121,10 @@ sarhad__store_open(sqlite3 **out, const char *path,
     struct stat st;
     enum sarhad_status s;
     int flags = SQLITE_OPEN_NOMUTEX;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
     int rc;
 
+    pthread_once(&once, configure_sqlite);
     if (mode != SARHAD__STORE_CREATE && stat(path, &st) != 0)
         return sarhad__fail(err, SARHAD_EIO, "store", SIZE_MAX,
                             "cannot open the store: %s", strerror(errno));
@@ -366,6 +378,7 @@ sarhad_store_close(struct sarhad_store *store)
     if (store == NULL)
         return;
     if (store->db != NULL) {
+        sarhad__store_checkpointer_stop(store);
         if (store->in_batch)
             sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
         /* Cached statements (sarhad__store_prepare) are finalised here. */
@@ -418,11 +431,45 @@ sarhad_store_checkpoint(struct sarhad_store *store, struct sarhad_error *err)
 }
 
 void
+sarhad__store_invalidate(struct sarhad_store *store)
+{
+    store->generation++;
+}
+
+static const char sql_data_version[] = "PRAGMA data_version";
+
+/* Inside a write transaction just begun: has another connection committed
+ * since this handle last looked?  Then nothing it remembers holds. */
+static void
+notice_others(struct sarhad_store *store)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_data_version, NULL);
+    int64_t v = -1;
+
+    if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    if (st != NULL)
+        sqlite3_reset(st);
+    if (v < 0 || v != store->data_version)
+        sarhad__store_invalidate(store);
+    store->data_version = v;
+}
+
+void
 sarhad__store_forget(struct sarhad_store *store)
 {
     store->audit_head_known = false;
     store->next_attempt = 0;
+    store->next_traveller = 0;
     store->tally_count = 0;
+}
+
+static enum sarhad_status
+abandoned(struct sarhad_error *err)
+{
+    return sarhad__fail(err, SARHAD_EIO, "store", SIZE_MAX,
+                        "a store error part-way through an item abandoned "
+                        "this batch: nothing in it was recorded");
 }
 
 enum sarhad_status
@@ -435,8 +482,11 @@ sarhad_store_begin(struct sarhad_store *store, struct sarhad_error *err)
                             "a batch is already open");
     sarhad__store_forget(store);
     s = sarhad__store_exec(store->db, "BEGIN IMMEDIATE", err);
-    if (s == SARHAD_OK)
+    if (s == SARHAD_OK) {
         store->in_batch = true;
+        store->batch_abandoned = false;
+        notice_others(store);
+    }
     return s;
 }
 
@@ -448,12 +498,15 @@ sarhad_store_commit(struct sarhad_store *store, struct sarhad_error *err)
     if (!store->in_batch)
         return sarhad__fail(err, SARHAD_EINVAL, "store", SIZE_MAX,
                             "no batch is open");
-    s = sarhad__store_tally_flush(store, err);
+    s = store->batch_abandoned ? abandoned(err)
+                               : sarhad__store_tally_flush(store, err);
     sarhad__store_forget(store);
     if (s == SARHAD_OK)
         s = sarhad__store_exec(store->db, "COMMIT", err);
-    if (s != SARHAD_OK)
+    if (s != SARHAD_OK) {
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+        sarhad__store_invalidate(store);
+    }
     store->in_batch = false;
     return s;
 }
@@ -462,21 +515,33 @@ void
 sarhad_store_rollback(struct sarhad_store *store)
 {
     sarhad__store_forget(store);
-    if (store->in_batch)
+    if (store->in_batch) {
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+        sarhad__store_invalidate(store);
+    }
     store->in_batch = false;
 }
 
 enum sarhad_status
 sarhad__store_write_begin(struct sarhad_store *store, struct sarhad_error *err)
 {
+    enum sarhad_status s;
+
     if (store->read_only)
         return sarhad__fail(err, SARHAD_EPERM, "store", SIZE_MAX,
                             "the store was opened read-only");
-    if (store->in_batch)
+    if (store->in_batch) {
+        if (store->batch_abandoned)
+            return abandoned(err);
+        store->item_mark = sqlite3_total_changes64(store->db);
         return SARHAD_OK;
+    }
     sarhad__store_forget(store);
-    return sarhad__store_exec(store->db, "BEGIN IMMEDIATE", err);
+    s = sarhad__store_exec(store->db, "BEGIN IMMEDIATE", err);
+    if (s == SARHAD_OK)
+        notice_others(store);
+    store->item_mark = sqlite3_total_changes64(store->db);
+    return s;
 }
 
 enum sarhad_status
@@ -485,15 +550,25 @@ sarhad__store_write_end(struct sarhad_store *store, bool ok,
 {
     enum sarhad_status s;
 
-    if (store->in_batch)
+    if (store->in_batch) {
+        if (!ok && sqlite3_total_changes64(store->db) != store->item_mark) {
+            store->batch_abandoned = true;
+            sarhad__store_invalidate(store);
+        }
         return SARHAD_OK;
+    }
     if (!ok) {
+        /* Undoing nothing leaves what the handle remembers true. */
+        if (sqlite3_total_changes64(store->db) != store->item_mark)
+            sarhad__store_invalidate(store);
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
         return SARHAD_OK;
     }
     s = sarhad__store_exec(store->db, "COMMIT", err);
-    if (s != SARHAD_OK)
+    if (s != SARHAD_OK) {
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+        sarhad__store_invalidate(store);
+    }
     return s;
 }
 

@@ -5,8 +5,8 @@
  * crossings touches only a few dozen distinct rows, so the increments are
  * summed here and each row is upserted once, just before COMMIT, in the
  * same transaction: the summaries still change atomically with the events
- * they count.  A crossing hands its tallies over only after its savepoint
- * was released, so a rolled-back item never counts.
+ * they count.  A crossing hands its tallies over only once it has been
+ * recorded, so a failed item never counts.
  */
 #include "internal.h"
 
@@ -64,29 +64,36 @@ sarhad__store_tally(struct sarhad_store *store, const struct sarhad__tally *t)
 }
 
 enum sarhad_status
+sarhad__tally_write(struct sarhad_store *store, const struct sarhad__tally *t,
+                    struct sarhad_error *err)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, t->sql, err);
+    const char *k = t->key;
+    int rc;
+
+    if (st == NULL)
+        return err != NULL ? err->code : SARHAD_EDB;
+    for (unsigned j = 0; j < t->ntext; j++) {
+        sqlite3_bind_text(st, (int)j + 1, k, -1, SQLITE_STATIC);
+        k += strlen(k) + 1;
+    }
+    for (unsigned j = 0; j < t->nint; j++)
+        sqlite3_bind_int64(st, (int)(t->ntext + j) + 1, t->v[j]);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sarhad__store_fail(store->db, rc, "update the summaries", err);
+    return SARHAD_OK;
+}
+
+enum sarhad_status
 sarhad__store_tally_flush(struct sarhad_store *store, struct sarhad_error *err)
 {
-    size_t i;
-
-    for (i = 0; i < store->tally_count; i++) {
-        const struct sarhad__tally *t = &store->tallies[i];
-        sqlite3_stmt *st = sarhad__store_prepare(store, t->sql, err);
-        const char *k = t->key;
-        int rc;
-
-        if (st == NULL)
-            return err != NULL ? err->code : SARHAD_EDB;
-        for (unsigned j = 0; j < t->ntext; j++) {
-            sqlite3_bind_text(st, (int)j + 1, k, -1, SQLITE_STATIC);
-            k += strlen(k) + 1;
-        }
-        for (unsigned j = 0; j < t->nint; j++)
-            sqlite3_bind_int64(st, (int)(t->ntext + j) + 1, t->v[j]);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return sarhad__store_fail(store->db, rc, "update the summaries",
-                                      err);
+    for (size_t i = 0; i < store->tally_count; i++) {
+        enum sarhad_status s =
+            sarhad__tally_write(store, &store->tallies[i], err);
+        if (s != SARHAD_OK)
+            return s;
     }
     store->tally_count = 0;
     return SARHAD_OK;

@@ -8,6 +8,8 @@
 #include "../src/internal.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const steps_v2[] = {
     "CREATE TABLE t(a INTEGER)",
@@ -109,4 +111,38 @@ TEST(store_open_oom_sweep)
     ASSERT(test_alloc_failed());
     ASSERT_EQ_INT(0, test_alloc_live());
     test_alloc_fail_at(0);
+}
+
+TEST(store_checkpoints_in_background)
+{
+    char path[300];
+    struct sarhad_store *a = NULL;
+    struct sarhad_store_options create = {true, false, "NORMAL"};
+    struct stat before, after;
+    struct sarhad_error err;
+
+    snprintf(path, sizeof(path), "%s/ckpt.db", test_tmpdir());
+    ASSERT_OK(sarhad_store_open(&a, path, &create, &err));
+    ASSERT_OK(sarhad_store_checkpoint_in_background(a, &err));
+    ASSERT_OK(sarhad_store_checkpoint_in_background(a, &err)); /* once */
+    ASSERT_EQ_INT(0, stat(path, &before));
+    ASSERT_OK(sarhad__store_exec(a->db, "CREATE TABLE filler(x BLOB)", &err));
+    /* Two commits of ~2,000 pages each: the writer only writes the log... */
+    for (int i = 0; i < 2; i++)
+        ASSERT_OK(sarhad__store_exec(
+            a->db,
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+            " WHERE i < 2000) INSERT INTO filler SELECT randomblob(3000)"
+            " FROM n",
+            &err));
+    /* ...and the checkpointer copies it into the database file. */
+    for (int tries = 0; tries < 200; tries++) {
+        ASSERT_EQ_INT(0, stat(path, &after));
+        if (after.st_size > before.st_size + 4 * 1024 * 1024)
+            break;
+        usleep(10000);
+    }
+    ASSERT(after.st_size > before.st_size + 4 * 1024 * 1024);
+    sarhad_store_close(a);
+    ASSERT_EQ_INT(0, test_alloc_live());
 }

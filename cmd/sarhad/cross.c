@@ -4,14 +4,14 @@
  * stdin as a stream.  A decision is printed only after the transaction
  * holding it has committed, so a decision anyone saw is never lost.  The
  * stream is recorded with group commit: the lines already waiting are
- * recorded together (each under its own savepoint) and committed with one
- * fsync, then their decisions are printed; a lone line on a quiet stream
- * is committed at once rather than waiting for company.
+ * recorded together (a line that fails alone writes nothing) and committed
+ * with one fsync, then their decisions are printed; a lone line on a quiet
+ * stream is committed at once rather than waiting for company.
  */
 #include "ledger_cli.h"
+#include "line_feed.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,8 +19,8 @@
 
 SARHAD_VERB(cross, "decide and record presentations in the ledger")
 
-#define LINE_CAP   SARHAD_PRESENTATION_MAX_LEN
-#define READ_CHUNK (256u * 1024)
+#define LINE_CAP  SARHAD_PRESENTATION_MAX_LEN
+#define FEED_RING 1024 /* parsed lines waiting, about 19 MiB */
 
 static void
 usage(FILE *out)
@@ -41,85 +41,72 @@ usage(FILE *out)
           out);
 }
 
-struct pending {
-    char *json; /* printed after commit */
-    size_t len;
-};
-
 struct session {
     struct sarhad_ledger *ledger;
     struct sarhad_store *store;
     struct sarhad_actor who;
     size_t group;
-    struct pending *out;
-    size_t out_count;
-    unsigned long line_no;
+    char *out; /* the open group's decisions, printed once it commits */
+    size_t out_len, out_cap, pending;
     int failed;
 };
 
-/* The decision JSON with the attempt id first, and a newline. */
-static char *
-decision_text(const struct sarhad_decision *d, int64_t attempt, size_t *len)
+/* Queue the decision just recorded: its JSON with the attempt id first. */
+static void
+queue_decision(struct session *s, int64_t attempt)
 {
-    static char stack[8192];
-    size_t need = sarhad_decision_json(stack, sizeof(stack), d);
-    char *json = stack, *s;
+    size_t len;
+    const char *json = sarhad_ledger_decision_text(s->ledger, &len);
     char head[40];
     int hn =
         snprintf(head, sizeof(head), "{\"attempt\":%lld,", (long long)attempt);
 
-    if (need >= sizeof(stack)) {
-        json = xmalloc(need + 1);
-        sarhad_decision_json(json, need + 1, d);
+    if (s->out_len + (size_t)hn + len + 1 > s->out_cap) {
+        s->out_cap = (s->out_len + (size_t)hn + len + 1) * 2;
+        s->out = xrealloc(s->out, s->out_cap);
     }
-    s = xmalloc((size_t)hn + need + 1);
-    memcpy(s, head, (size_t)hn);
-    memcpy(s + hn, json + 1, need - 1); /* the decision without its '{' */
-    *len = (size_t)hn + need - 1;
-    s[(*len)++] = '\n';
-    s[*len] = '\0';
-    if (json != stack)
-        free(json);
-    return s;
+    memcpy(s->out + s->out_len, head, (size_t)hn);
+    memcpy(s->out + s->out_len + hn, json + 1, len - 1); /* without '{' */
+    s->out_len += (size_t)hn + len - 1;
+    s->out[s->out_len++] = '\n';
+    s->pending++;
 }
 
-/* Decide and record one line; its decision waits in s->out. */
+/* Decide and record one presentation, screened beforehand or not (or
+ * report why a line was not read: ok false, with its error); its decision
+ * waits in s->out. */
 static void
-one(struct session *s, const char *line, size_t len, const char *path)
+one(struct session *s, const struct sarhad_presentation *p,
+    const struct sarhad_screening *screening, bool ok, struct sarhad_error *err,
+    const char *path, unsigned long line_no)
 {
-    struct sarhad_presentation p;
     struct sarhad_decision d;
-    struct sarhad_error err;
     int64_t attempt;
     char where[64];
 
-    if (sarhad_presentation_parse(&p, line, len, &err) != SARHAD_OK ||
-        sarhad_ledger_cross(s->ledger, &p, &s->who, (int64_t)time(NULL), &d,
-                            &attempt, &err) != SARHAD_OK) {
-        if (path == NULL) {
-            snprintf(where, sizeof(where), "<stdin> line %lu", s->line_no);
-            path = where;
-        }
-        fprintf(stderr, "sarhad cross: ");
-        print_error(path, &err);
-        s->failed = 1;
+    if (ok && sarhad_ledger_cross_screened(s->ledger, p, screening, &s->who,
+                                           (int64_t)time(NULL), &d, &attempt,
+                                           err) == SARHAD_OK) {
+        queue_decision(s, attempt);
         return;
     }
-    s->out[s->out_count].json =
-        decision_text(&d, attempt, &s->out[s->out_count].len);
-    s->out_count++;
+    if (path == NULL) {
+        snprintf(where, sizeof(where), "<stdin> line %lu", line_no);
+        path = where;
+    }
+    fprintf(stderr, "sarhad cross: ");
+    print_error(path, err);
+    s->failed = 1;
 }
 
 /* Print and forget the decisions of a committed group. */
 static void
 flush_out(struct session *s, bool committed)
 {
-    for (size_t i = 0; i < s->out_count; i++) {
-        if (committed)
-            fwrite(s->out[i].json, 1, s->out[i].len, stdout);
-        free(s->out[i].json);
-    }
-    s->out_count = 0;
+    if (committed && s->out_len > 0)
+        fwrite(s->out, 1, s->out_len, stdout);
+    s->out_len = 0;
+    s->pending = 0;
     fflush(stdout);
 }
 
@@ -147,7 +134,7 @@ end_group(struct session *s)
         fprintf(stderr,
                 "sarhad cross: the last %zu decisions were not "
                 "recorded and are not reported\n",
-                s->out_count);
+                s->pending);
         flush_out(s, false);
         return false;
     }
@@ -155,88 +142,50 @@ end_group(struct session *s)
     return true;
 }
 
-static bool
-input_waiting(void)
+/* On the reader thread: screening, the costliest part of a decision that
+ * needs no store. */
+static enum sarhad_status
+screen_line(void *ctx, struct feed_line *l, struct sarhad_error *err)
 {
-    struct pollfd pfd = {0, POLLIN, 0};
+    const struct session *s = ctx;
 
-    return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLIN | POLLHUP));
+    return sarhad_ledger_screen(s->ledger, &l->p, &l->screening, err);
 }
 
-/* Process the complete lines in buf[0..*len); keeps a partial tail.
- * Returns false when a commit failed. */
-static bool
-lines(struct session *s, char *buf, size_t *len, bool at_eof)
-{
-    size_t start = 0, in_group = 0;
-    bool ok = true, open = false;
-
-    for (;;) {
-        char *nl = memchr(buf + start, '\n', *len - start);
-        size_t end = nl != NULL ? (size_t)(nl - buf) : *len;
-        if (nl == NULL && (!at_eof || start == *len))
-            break;
-        if (!open) {
-            if (!begin_group(s))
-                return false;
-            open = true;
-        }
-        s->line_no++;
-        buf[end] = '\0';
-        if (end > start && !(end - start == 1 && buf[start] == '\r'))
-            one(s, buf + start, end - start, NULL);
-        start = nl != NULL ? end + 1 : *len;
-        if (++in_group >= s->group) {
-            ok = end_group(s);
-            open = false;
-            in_group = 0;
-            if (!ok)
-                break;
-        }
-    }
-    if (open)
-        ok = end_group(s);
-    memmove(buf, buf + start, *len - start);
-    *len -= start;
-    return ok;
-}
-
+/* JSON lines from stdin, parsed on a reader thread while this one records.
+ * A group is what is waiting, up to s->group lines: a lone line on a quiet
+ * stream commits at once, a busy stream shares one fsync among many. */
 static int
 stream(struct session *s)
 {
-    size_t cap = READ_CHUNK + LINE_CAP, len = 0;
-    char *buf = xmalloc(cap + 1);
-    bool ok = true;
+    struct line_feed *feed =
+        line_feed_start(0, FEED_RING, LINE_CAP, screen_line, s);
+    const struct feed_line *l;
+    bool ok = true, end = false;
+    int e;
 
-    s->out = xmalloc(sizeof(*s->out) * (s->group + 1));
-    while (ok) {
-        ssize_t n = read(0, buf + len, cap - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            fprintf(stderr, "sarhad cross: <stdin>: %s\n", strerror(errno));
+    if (feed == NULL) {
+        fprintf(stderr, "sarhad cross: cannot start the reader thread\n");
+        return 1;
+    }
+    while (ok && (l = line_feed_next(feed, true, &end)) != NULL) {
+        size_t n = 0;
+        if (!begin_group(s)) {
             ok = false;
             break;
         }
-        len += (size_t)n;
-        if (n == 0) {
-            ok = lines(s, buf, &len, true);
-            break;
-        }
-        /* Keep reading while more is already waiting: a bigger group. */
-        if (len < cap && input_waiting())
-            continue;
-        ok = lines(s, buf, &len, false);
-        if (ok && len == cap) {
-            fprintf(stderr,
-                    "sarhad cross: <stdin> line %lu: longer than "
-                    "%u bytes\n",
-                    s->line_no + 1, (unsigned)LINE_CAP);
-            s->failed = 1;
-            len = 0; /* drop the rest of the overlong line's chunk */
-        }
+        do {
+            struct sarhad_error err = l->err;
+            one(s, &l->p, &l->screening, l->ok, &err, NULL, l->line_no);
+            line_feed_done(feed);
+        } while (++n < s->group && (l = line_feed_next(feed, false, &end)));
+        ok = end_group(s);
     }
-    free(buf);
+    e = line_feed_stop(feed);
+    if (e != 0) {
+        fprintf(stderr, "sarhad cross: <stdin>: %s\n", strerror(e));
+        ok = false;
+    }
     free(s->out);
     return !ok ? 1 : s->failed;
 }
@@ -291,6 +240,14 @@ cmd_cross(int argc, char **argv)
         sarhad_store_close(s.store);
         return 1;
     }
+    /* A stream's commits should not stop to copy the log back. */
+    if (path == NULL &&
+        sarhad_store_checkpoint_in_background(s.store, &err) != SARHAD_OK) {
+        cli_fail("cross", db, &err);
+        sarhad_ledger_close(s.ledger);
+        sarhad_store_close(s.store);
+        return 1;
+    }
     if (screen) {
         if (sarhad_screener_open(&screener, s.store, &err) != SARHAD_OK) {
             cli_fail("cross", db, &err);
@@ -305,16 +262,19 @@ cmd_cross(int argc, char **argv)
     if (path != NULL && strcmp(path, "-") != 0) {
         size_t len;
         char *text = read_input(path, LINE_CAP, &len);
-        struct pending out[1];
+        struct sarhad_presentation *p = xmalloc(sizeof(*p));
         rc = 1;
         if (text != NULL) {
-            s.out = out;
+            bool ok =
+                sarhad_presentation_parse(p, text, len, &err) == SARHAD_OK;
             s.group = 1;
-            one(&s, text, len, path);
+            one(&s, p, NULL, ok, &err, path, 0);
             flush_out(&s, true);
+            free(s.out);
             rc = s.failed;
             free(text);
         }
+        free(p);
     } else {
         rc = stream(&s);
     }

@@ -88,6 +88,12 @@ cmd_gen(int argc, char **argv)
         sarhad_store_close(store);
         return 1;
     }
+    if (sarhad_store_checkpoint_in_background(store, &err) != SARHAD_OK) {
+        cli_fail("gen", db, &err);
+        sarhad_ledger_close(ledger);
+        sarhad_store_close(store);
+        return 1;
+    }
     cli_actor(&who, "gen", "officer", "");
     if (sarhad_ledger_generate(ledger, first, (unsigned)days, (unsigned)per_day,
                                seed, &who, isatty(2) ? bar : NULL, NULL,

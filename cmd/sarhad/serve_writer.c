@@ -2,11 +2,12 @@
  * serve_writer.c - the one thread that writes the store.  Requests that
  * change something (a decision, a resolution, a login, a policy) are queued
  * here while their connections wait, suspended.  The writer takes every
- * job queued so far, runs them in one transaction (the ledger puts each
- * decision under its own savepoint), signs an audit checkpoint at most once
- * a second, and commits: one fsync (synchronous=FULL) makes the whole group
- * durable.  Only then are the connections resumed and answered, so a
- * client never hears of a decision that a power cut could take back.
+ * job queued so far, runs them in one transaction (a decision that fails
+ * for its own reasons writes nothing, so the others go on), signs an audit
+ * checkpoint at most once a second, and commits: one fsync
+ * (synchronous=FULL) makes the whole group durable.  Only then are the
+ * connections resumed and answered, so a client never hears of a decision
+ * that a power cut could take back.
  */
 #include "serve.h"
 

@@ -55,6 +55,7 @@ have_ledger(struct server *srv, struct request *req)
 
 struct decide_data {
     struct sarhad_presentation p;
+    struct sarhad_screening screening; /* made on the request's thread */
     struct sarhad_decision decision;
     int64_t attempt_id;
 };
@@ -64,9 +65,9 @@ decide_run(struct server *srv, struct request *req)
 {
     struct decide_data *d = req->data;
 
-    req->job.status =
-        sarhad_ledger_cross(srv->ledger, &d->p, &req->actor, serve_now(),
-                            &d->decision, &d->attempt_id, &req->job.err);
+    req->job.status = sarhad_ledger_cross_screened(
+        srv->ledger, &d->p, &d->screening, &req->actor, serve_now(),
+        &d->decision, &d->attempt_id, &req->job.err);
 }
 
 static void
@@ -98,6 +99,7 @@ route_decide(struct server *srv, struct request *req)
 {
     struct decide_data *d;
     struct sarhad_error err;
+    enum sarhad_status s;
 
     if (!have_ledger(srv, req))
         return;
@@ -108,6 +110,16 @@ route_decide(struct server *srv, struct request *req)
     if (sarhad_presentation_parse(&d->p, req->body, req->body_len, &err) !=
         SARHAD_OK) {
         serve_reply_status(req, err.code, &err);
+        return;
+    }
+    /* Screening needs no store: done here, on one of the pool's threads,
+     * so the writer only records.  The lock keeps the screener from being
+     * swapped (a list import) meanwhile. */
+    pthread_rwlock_rdlock(&srv->screen_lock);
+    s = sarhad_ledger_screen(srv->ledger, &d->p, &d->screening, &err);
+    pthread_rwlock_unlock(&srv->screen_lock);
+    if (s != SARHAD_OK) {
+        serve_reply_status(req, s, &err);
         return;
     }
     serve_submit(srv, req, decide_run, decide_done);

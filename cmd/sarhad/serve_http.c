@@ -35,24 +35,50 @@ mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* What each pool thread keeps: its read-only store handle and the session
+ * cache that answers for it (one per handle, never shared). */
+struct reader {
+    struct sarhad_store *store;
+    struct sarhad_session_cache *sessions;
+};
+
 void
 serve_close_reader(void *p)
 {
-    sarhad_store_close(p);
+    struct reader *r = p;
+
+    sarhad_session_cache_free(r->sessions);
+    sarhad_store_close(r->store);
+    free(r);
+}
+
+static struct reader *
+thread_reader(struct server *srv)
+{
+    static const struct sarhad_store_options ro = {false, true, NULL};
+    struct reader *r = pthread_getspecific(srv->reader_key);
+
+    if (r != NULL)
+        return r;
+    r = calloc(1, sizeof(*r));
+    if (r == NULL)
+        return NULL;
+    if (sarhad_store_open(&r->store, srv->db_path, &ro, NULL) != SARHAD_OK) {
+        free(r);
+        return NULL;
+    }
+    /* NULL (out of memory) only means every lookup reads the store. */
+    r->sessions = sarhad_session_cache_new(1024);
+    pthread_setspecific(srv->reader_key, r);
+    return r;
 }
 
 struct sarhad_store *
 serve_reader(struct server *srv)
 {
-    static const struct sarhad_store_options ro = {false, true, NULL};
-    struct sarhad_store *st = pthread_getspecific(srv->reader_key);
+    struct reader *r = thread_reader(srv);
 
-    if (st == NULL) {
-        if (sarhad_store_open(&st, srv->db_path, &ro, NULL) != SARHAD_OK)
-            return NULL;
-        pthread_setspecific(srv->reader_key, st);
-    }
-    return st;
+    return r != NULL ? r->store : NULL;
 }
 
 /* Match path against pattern; a "{name}" segment captures into param. */
@@ -153,7 +179,7 @@ find_token(struct request *req)
 static bool
 admit_request(struct server *srv, struct request *req)
 {
-    struct sarhad_store *ro;
+    struct reader *ro;
     struct sarhad_error err;
     const char *csrf;
     char want[SARHAD_TOKEN_LEN + 1];
@@ -166,15 +192,16 @@ admit_request(struct server *srv, struct request *req)
                           "log in first: send Authorization: Bearer TOKEN");
         return false;
     }
-    ro = serve_reader(srv);
+    ro = thread_reader(srv);
     if (ro == NULL) {
         serve_reply_error(req, 503, "store_unavailable", NULL,
                           "the store cannot be read");
         return false;
     }
     sarhad_error_clear(&err);
-    if (sarhad_session_lookup(ro, req->token, SARHAD_TOKEN_LEN, serve_now(),
-                              &req->session, &err) != SARHAD_OK) {
+    if (sarhad_session_cached(ro->sessions, ro->store, req->token,
+                              SARHAD_TOKEN_LEN, serve_now(), &req->session,
+                              NULL, &err) != SARHAD_OK) {
         serve_reply_status(req, err.code == SARHAD_OK ? SARHAD_EAUTH : err.code,
                            &err);
         return false;

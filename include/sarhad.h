@@ -1660,6 +1660,11 @@ void sarhad_session_csrf(char out[SARHAD_TOKEN_LEN + 1], const char *token,
  * none yet.  Officers and supervisors of another post may not act here. */
 const char *sarhad_store_post(const struct sarhad_store *store);
 
+/* The post's UTC offset in minutes, for local times shown to its officers:
+ * +300 (UTC+05:00) at a Pakistani post, +270 (UTC+04:30) at an Afghan one
+ * (store_meta "citizens" AFG).  Neither country keeps summer time. */
+int sarhad_store_utc_offset(struct sarhad_store *store);
+
 /* The 32-byte hash under which a token is stored (and may be cached). */
 void sarhad_token_hash(unsigned char out[32], const char *token, size_t len);
 

@@ -386,3 +386,15 @@ sarhad_store_post(const struct sarhad_store *store)
 {
     return store->post;
 }
+
+int
+sarhad_store_utc_offset(struct sarhad_store *store)
+{
+    char citizens[8];
+
+    if (sarhad__store_meta_get(store, "citizens", citizens, sizeof(citizens),
+                               NULL) == SARHAD_OK &&
+        strcmp(citizens, "AFG") == 0)
+        return 270;
+    return 300;
+}

@@ -128,6 +128,7 @@ struct metrics {
 struct server {
     char db_path[4096];
     char post[16];
+    int utc_offset; /* the post's, in minutes (health tells the console) */
     struct sarhad_store *store; /* the writer's handle */
     struct sarhad_ledger *ledger;
     struct sarhad_audit_key *key;
@@ -210,6 +211,11 @@ json_t *serve_parse_object(const char *body, size_t len,
                            const char *const *allowed,
                            const char *const *required, const char **code,
                            char field[64], char msg[160]);
+
+/* Whether body is one JSON array or object, well-formed UTF-8 JSON as the
+ * strict parse would take it (duplicate keys aside: no tree is built).
+ * *offset (may be NULL): where reading stopped, for the error. */
+bool serve_json_check(const char *body, size_t len, size_t *offset);
 
 /* A query argument, or NULL. */
 const char *serve_query(struct request *req, const char *name);

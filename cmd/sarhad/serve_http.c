@@ -103,6 +103,16 @@ match(const char *pattern, const char *path, char *param, size_t cap)
     return *path == '\0';
 }
 
+/* HEAD is GET without the body (libmicrohttpd leaves the body out and
+ * keeps its Content-Length): every GET route answers it, after the same
+ * token and role checks. */
+static bool
+same_method(const char *route_method, const char *method)
+{
+    return strcmp(route_method, method) == 0 ||
+           (strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0);
+}
+
 static const struct route *
 find_route(const char *method, const char *url, char *param, size_t cap,
            bool *path_known, size_t *index)
@@ -112,7 +122,7 @@ find_route(const char *method, const char *url, char *param, size_t cap,
         if (!match(serve_routes[i].pattern, url, param, cap))
             continue;
         *path_known = true;
-        if (strcmp(serve_routes[i].method, method) == 0) {
+        if (same_method(serve_routes[i].method, method)) {
             *index = i;
             return &serve_routes[i];
         }
@@ -222,7 +232,7 @@ admit_request(struct server *srv, struct request *req)
                           "your account belongs to another post");
         return false;
     }
-    if (req->by_cookie && strcmp(req->method, "GET") != 0 &&
+    if (req->by_cookie && strcmp(req->route->method, "GET") != 0 &&
         !req->route->csrf_exempt) {
         csrf = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
                                            "X-CSRF-Token");
@@ -293,13 +303,16 @@ new_request(struct server *srv, struct MHD_Connection *conn, const char *url,
 {
     struct request *req = calloc(1, sizeof(*req));
     bool known = false;
+    size_t n;
 
     if (req == NULL)
         return NULL;
     req->conn = conn;
     req->start_ns = mono_ns();
     req->route_index = SIZE_MAX;
-    snprintf(req->method, sizeof(req->method), "%s", method);
+    n = strnlen(method, sizeof(req->method) - 1);
+    memcpy(req->method, method, n);
+    req->method[n] = '\0';
     if (strlen(url) > SERVE_MAX_URL) {
         serve_reply_error(req, 414, "too_large", "url", "the URL is too long");
         return req;

@@ -38,6 +38,14 @@ enum {
 #define SERVE_MAX_BODY_DEFAULT (16 * 1024)
 #define SERVE_MAX_URL          1024
 #define SERVE_MAX_BATCH        1024
+/* libmicrohttpd's memory per connection: the request line and headers,
+ * the read buffer the body streams through, the answer's headers.  It
+ * zeroes all of it between two requests of a connection, so it costs on
+ * every request: 16 KiB still takes 8 KiB of headers, twice what browsers
+ * send (larger ones get 431). */
+#ifndef SERVE_CONN_MEMORY
+#define SERVE_CONN_MEMORY (16 * 1024)
+#endif
 
 struct server;
 struct request;
@@ -160,6 +168,9 @@ struct MHD_Daemon *serve_http_start(struct server *srv, const char *host,
                                     unsigned port, const char *cert,
                                     const char *key, unsigned *bound_port);
 struct sarhad_store *serve_reader(struct server *srv);
+/* req->actor.address from the connection (done for every authenticated
+ * request; a public route that records the address asks for it). */
+void serve_client_address(struct request *req);
 int64_t serve_now(void);
 
 /* serve_routes_watchlist.c */

@@ -28,14 +28,22 @@ fsync_rate() { # small 4 KiB synchronous writes per second on this disk
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The CPU of one process's pool threads (libmicrohttpd names them
+# MHD-worker): the share of a request spent outside the writer thread.
+pool_ticks() {
+    cat /proc/"$1"/task/*/stat 2>/dev/null |
+        awk '$2 == "(MHD-worker)" {t += $14 + $15} END {print t + 0}'
+}
 
 # run NAME SCRIPT [PID PORT] -> sets rps p50 p99 cpu_us
 run() {
-    local before after out requests p=${3:-$pid} at=${4:-$port}
+    local before after pool0 pool1 out requests p=${3:-$pid} at=${4:-$port}
     before=$(cpu_ticks "$p")
+    pool0=$(pool_ticks "$p")
     out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$2" \
         "http://127.0.0.1:$at" 2>&1)
     after=$(cpu_ticks "$p")
+    pool1=$(pool_ticks "$p")
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
     rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
     p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
@@ -43,8 +51,10 @@ run() {
     errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
     cpu_us=$(awk -v t=$((after - before)) -v n="$requests" \
         -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
-    printf '%-10s %8s req/s  p50 %-8s p99 %-8s server CPU %6s us/req  %s\n' \
-        "$1" "$rps" "$p50" "$p99" "$cpu_us" "${errors:+non-2xx: $errors}"
+    pool_us=$(awk -v t=$((pool1 - pool0)) -v n="$requests" \
+        -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
+    printf '%-10s %8s req/s  p50 %-8s p99 %-8s server CPU %6s us/req (pool threads %s)  %s\n' \
+        "$1" "$rps" "$p50" "$p99" "$cpu_us" "$pool_us" "${errors:+non-2xx: $errors}"
 }
 
 "$SARHAD" init --db "$dir/post.db" --post TORKHAM \

@@ -67,8 +67,10 @@ thread_reader(struct server *srv)
         free(r);
         return NULL;
     }
-    /* NULL (out of memory) only means every lookup reads the store. */
-    r->sessions = sarhad_session_cache_new(1024);
+    /* A post has tens of sessions open (80 KiB of table for 256; more only
+     * empties it now and then).  NULL (out of memory) only means every
+     * lookup reads the store. */
+    r->sessions = sarhad_session_cache_new(256);
     pthread_setspecific(srv->reader_key, r);
     return r;
 }

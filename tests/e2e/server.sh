@@ -102,6 +102,9 @@ e2e_main() {
     check "policies listed" 1 "$(req GET /v1/policies "${T[officer]}" >/dev/null; field '.policies | length')"
     check "audit verify" 200 "$(req GET /v1/audit/verify "${T[auditor]}")"
     check "audit verify ok" true "$(field .ok)"
+    req GET "/v1/audit?limit=1000" "${T[auditor]}" >/dev/null
+    check "the audit log says where a login came from" 127.0.0.1 "$(field '[.entries[] | select(.kind == "login")][0].actor.address')"
+    check "... and a decision" 127.0.0.1 "$(field '[.entries[] | select(.actor.role == "officer" and .kind != "login")][0].actor.address')"
 
     # ---- watchlists: import, screen, and screening inside a decision ---
     check "no watchlist yet: screen finds nothing" 0 "$(req POST /v1/screen "${T[officer]}" '{"name":"Amina Khan"}' >/dev/null; field '.hits | length')"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # HTTP benchmark of `sarhad serve` (run by `make bench`): wrk on loopback,
-# 64 connections, against (1) the bare echo route and (2) POST
-# /v1/decisions, which decides and records each presentation durably
-# (synchronous=FULL, one fsync per group commit).  Prints requests/s,
-# p50/p99 latency, server CPU per request (from /proc/PID/stat) and the
+# 64 connections, against (0) a bare libmicrohttpd echo server configured
+# like sarhad's (bench/peer/mhd_echo.c, the yardstick), (1) sarhad's echo
+# route and (2) POST /v1/decisions, which decides and records each
+# presentation durably (synchronous=FULL, one fsync per group commit).
+# Prints requests/s, p50/p99 latency, server CPU per request (from
+# /proc/PID/stat), the echo route's CPU over the bare server's, and the
 # ratio of decisions to echo, with the disk's fsync rate measured before
 # and after.  The store lives under build/ (the real disk, not tmpfs).
 set -u
@@ -26,14 +28,22 @@ fsync_rate() { # small 4 KiB synchronous writes per second on this disk
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The CPU of one process's pool threads (libmicrohttpd names them
+# MHD-worker): the share of a request spent outside the writer thread.
+pool_ticks() {
+    cat /proc/"$1"/task/*/stat 2>/dev/null |
+        awk '$2 == "(MHD-worker)" {t += $14 + $15} END {print t + 0}'
+}
 
-# run NAME SCRIPT -> sets rps p50 p99 cpu_us
+# run NAME SCRIPT [PID PORT] -> sets rps p50 p99 cpu_us
 run() {
-    local before after out requests
-    before=$(cpu_ticks "$pid")
+    local before after pool0 pool1 out requests p=${3:-$pid} at=${4:-$port}
+    before=$(cpu_ticks "$p")
+    pool0=$(pool_ticks "$p")
     out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$2" \
-        "http://127.0.0.1:$port" 2>&1)
-    after=$(cpu_ticks "$pid")
+        "http://127.0.0.1:$at" 2>&1)
+    after=$(cpu_ticks "$p")
+    pool1=$(pool_ticks "$p")
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
     rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
     p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
@@ -41,8 +51,10 @@ run() {
     errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
     cpu_us=$(awk -v t=$((after - before)) -v n="$requests" \
         -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
-    printf '%-10s %8s req/s  p50 %-8s p99 %-8s server CPU %6s us/req  %s\n' \
-        "$1" "$rps" "$p50" "$p99" "$cpu_us" "${errors:+non-2xx: $errors}"
+    pool_us=$(awk -v t=$((pool1 - pool0)) -v n="$requests" \
+        -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
+    printf '%-10s %8s req/s  p50 %-8s p99 %-8s server CPU %6s us/req (pool threads %s)  %s\n' \
+        "$1" "$rps" "$p50" "$p99" "$cpu_us" "$pool_us" "${errors:+non-2xx: $errors}"
 }
 
 "$SARHAD" init --db "$dir/post.db" --post TORKHAM \
@@ -63,8 +75,27 @@ SARHAD_TOKEN=$(curl -s -X POST "http://127.0.0.1:$port/v1/sessions" \
 
 echo "fsync rate before: $(fsync_rate)/s (4 KiB O_DSYNC writes)"
 echo "wrk -t2 -c$CONNS -d${DURATION}s on loopback; server: $(nproc) pool threads + 1 writer"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+bare_cpu=
+if cc -O2 -o "$dir/mhd_echo" bench/peer/mhd_echo.c \
+    $(pkg-config --cflags --libs libmicrohttpd) -lpthread 2>"$dir/cc.err"; then
+    "$dir/mhd_echo" 0 >"$dir/bare.out" &
+    bare_pid=$!
+    for _ in $(seq 100); do
+        bare_port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$dir/bare.out")
+        [ -n "$bare_port" ] && break
+        sleep 0.05
+    done
+    run bare bench/http_echo.lua "$bare_pid" "$bare_port"
+    bare_cpu=$cpu_us
+    kill -TERM "$bare_pid"
+    wait "$bare_pid" 2>/dev/null
+else
+    echo "bare: bench/peer/mhd_echo.c did not build ($(head -1 "$dir/cc.err"))"
+fi
 run echo bench/http_echo.lua
 echo_rps=$rps
+[ -n "$bare_cpu" ] && echo "echo route / bare libmicrohttpd, server CPU: $(awk -v a="$cpu_us" -v b="$bare_cpu" 'BEGIN {printf "%.2f", a / b}')"
 run decisions bench/http_decide.lua
 echo "decisions / echo: $(awk -v a="$rps" -v b="$echo_rps" 'BEGIN {printf "%.2f", a / b}')"
 batches=$(curl -s "http://127.0.0.1:$port/v1/metrics" |

@@ -2,7 +2,11 @@
  * fuzz_http_body.c - the server's strict reading of request bodies
  * (cmd/sarhad/serve_body.c, compiled in here): any bytes in, and either a
  * refusal with a stable code or an object that holds only allowed fields,
- * has every required one, and survives a dump and re-read unchanged.
+ * has every required one, and survives a dump and re-read unchanged.  The
+ * one-pass check of the echo route (serve_json_check) must agree with
+ * jansson on every input, duplicate keys allowed, except where jansson
+ * refuses a number too large for its types (the check does not convert)
+ * and where jansson passes over a raw NUL byte (both of ours refuse it).
  */
 #include "../cmd/sarhad/serve_body.c"
 
@@ -20,7 +24,19 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     char field[64], msg[160];
     json_t *doc = serve_parse_object((const char *)data, size, allowed,
                                      required, &code, field, msg);
+    json_error_t jerr;
+    json_t *any = json_loadb((const char *)data, size, 0, &jerr);
+    bool checked = serve_json_check((const char *)data, size, NULL);
 
+    /* Both refuse a raw NUL byte, which jansson alone skips. */
+    if (memchr(data, 0, size) != NULL)
+        assert(doc == NULL && !checked);
+    else if (any != NULL)
+        assert(checked);
+    else
+        assert(!checked ||
+               json_error_code(&jerr) == json_error_numeric_overflow);
+    json_decref(any);
     if (doc == NULL) {
         assert(code != NULL && msg[0] != '\0');
         return 0;

@@ -1713,8 +1713,38 @@ void sarhad_session_csrf(char out[SARHAD_TOKEN_LEN + 1], const char *token,
  * none yet.  Officers and supervisors of another post may not act here. */
 const char *sarhad_store_post(const struct sarhad_store *store);
 
+/* The post's UTC offset in minutes, for local times shown to its officers:
+ * +300 (UTC+05:00) at a Pakistani post, +270 (UTC+04:30) at an Afghan one
+ * (store_meta "citizens" AFG).  Neither country keeps summer time. */
+int sarhad_store_utc_offset(struct sarhad_store *store);
+
 /* The 32-byte hash under which a token is stored (and may be cached). */
 void sarhad_token_hash(unsigned char out[32], const char *token, size_t len);
+
+/*
+ * A session cache: token hash -> account, role, post and expiry, so that a
+ * request with a known token costs one read of the store's auth epoch
+ * instead of a session lookup.  The epoch is a counter in the store that
+ * every change to an account or a session moves in the same transaction
+ * (by triggers, so a change from another process or by hand counts too);
+ * when it has moved since the cache last read it, the cache is emptied.
+ * Logout, disabling an account, a new password, a role or post change
+ * thus take effect on the next lookup, and expiry is checked on every hit.
+ * A cache is not shared between threads: keep one per store handle.
+ */
+struct sarhad_session_cache;
+
+/* A cache of up to capacity sessions (1..65536); NULL when out of memory. */
+struct sarhad_session_cache *sarhad_session_cache_new(size_t capacity);
+void sarhad_session_cache_free(struct sarhad_session_cache *cache);
+
+/* sarhad_session_lookup through the cache (same answers, same errors).
+ * *hit (may be NULL) says whether the store's sessions were not read. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_session_cached(struct sarhad_session_cache *cache,
+                      struct sarhad_store *store, const char *token, size_t len,
+                      int64_t now, struct sarhad_session *out, bool *hit,
+                      struct sarhad_error *err);
 
 #ifdef __cplusplus
 }

@@ -38,6 +38,21 @@ const char *const sarhad__auth_steps[] = {
     " failures INTEGER NOT NULL,"
     " window_start INTEGER NOT NULL,"
     " locked_until INTEGER NOT NULL) STRICT;",
+    /* The auth epoch: one counter that every change to an account or a
+     * session moves, whoever makes it (this library, another process, a
+     * hand-typed UPDATE), in the same transaction.  A session cache
+     * (auth_cache.c) stays valid while the epoch it read is unchanged.
+     * New sessions need no bump: a cache has never seen them. */
+    "CREATE TABLE auth_epoch ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " n INTEGER NOT NULL) STRICT;"
+    "INSERT INTO auth_epoch(id, n) VALUES (1, 0);"
+    "CREATE TRIGGER auth_epoch_users AFTER UPDATE ON users"
+    " BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER auth_epoch_sessions_update AFTER UPDATE ON sessions"
+    " BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER auth_epoch_sessions_delete AFTER DELETE ON sessions"
+    " BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;",
 };
 const size_t sarhad__auth_step_count = SARHAD_COUNT_OF(sarhad__auth_steps);
 
@@ -370,4 +385,16 @@ const char *
 sarhad_store_post(const struct sarhad_store *store)
 {
     return store->post;
+}
+
+int
+sarhad_store_utc_offset(struct sarhad_store *store)
+{
+    char citizens[8];
+
+    if (sarhad__store_meta_get(store, "citizens", citizens, sizeof(citizens),
+                               NULL) == SARHAD_OK &&
+        strcmp(citizens, "AFG") == 0)
+        return 270;
+    return 300;
 }

@@ -7,6 +7,7 @@
  * Session tokens are 32 random bytes in hex; the store keeps their BLAKE2b
  * hash only.
  */
+#include "auth.h"
 #include "internal.h"
 
 #include <sodium.h>
@@ -319,25 +320,21 @@ static const char sql_session_get[] =
     " WHERE s.token_hash = ?1";
 
 enum sarhad_status
-sarhad_session_lookup(struct sarhad_store *store, const char *token, size_t len,
-                      int64_t now, struct sarhad_session *out,
-                      struct sarhad_error *err)
+sarhad__session_lookup_hash(struct sarhad_store *store,
+                            const unsigned char hash[32], int64_t now,
+                            struct sarhad_session *out,
+                            struct sarhad_error *err)
 {
-    unsigned char hash[32];
     sqlite3_stmt *st;
     enum sarhad_status s;
     bool live = false;
     int rc;
 
-    if (token == NULL || len != SARHAD_TOKEN_LEN)
-        return sarhad__fail(err, SARHAD_EAUTH, "token", SIZE_MAX,
-                            "not a session token");
     s = prepared(&st, store, sql_session_get, err);
     if (s != SARHAD_OK)
         return s;
-    sarhad_token_hash(hash, token, len);
     memset(out, 0, sizeof(*out));
-    sqlite3_bind_blob(st, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         const unsigned char *v;
@@ -363,6 +360,20 @@ sarhad_session_lookup(struct sarhad_store *store, const char *token, size_t len,
                             "the session is unknown, expired or ended");
     }
     return SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad_session_lookup(struct sarhad_store *store, const char *token, size_t len,
+                      int64_t now, struct sarhad_session *out,
+                      struct sarhad_error *err)
+{
+    unsigned char hash[32];
+
+    if (token == NULL || len != SARHAD_TOKEN_LEN)
+        return sarhad__fail(err, SARHAD_EAUTH, "token", SIZE_MAX,
+                            "not a session token");
+    sarhad_token_hash(hash, token, len);
+    return sarhad__session_lookup_hash(store, hash, now, out, err);
 }
 
 static const char sql_session_end[] =

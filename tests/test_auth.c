@@ -283,3 +283,168 @@ TEST(auth_disable_and_passwd_end_sessions)
     ASSERT_EQ_INT(1, audit_count(store, "password_changed"));
     sarhad_store_close(store);
 }
+
+/* A second, read-only handle on a test store (as a server thread has). */
+static struct sarhad_store *
+reader_of(const char *name)
+{
+    struct sarhad_store_options ro = {false, true, NULL};
+    struct sarhad_store *store = NULL;
+    char path[300];
+
+    snprintf(path, sizeof(path), "%s/%s.db", test_tmpdir(), name);
+    if (sarhad_store_open(&store, path, &ro, NULL) != SARHAD_OK)
+        return NULL;
+    return store;
+}
+
+/* A cached lookup at time t: the status, with *hit and *out filled. */
+static enum sarhad_status
+cached(struct sarhad_session_cache *c, struct sarhad_store *ro,
+       const struct sarhad_session *s, int64_t t, struct sarhad_session *out,
+       bool *hit)
+{
+    return sarhad_session_cached(c, ro, s->token, SARHAD_TOKEN_LEN, t, out, hit,
+                                 NULL);
+}
+
+TEST(auth_session_cache_answers_like_the_store)
+{
+    struct sarhad_store *store = auth_store("auth_cache");
+    struct sarhad_store *ro = reader_of("auth_cache");
+    struct sarhad_session_cache *c = sarhad_session_cache_new(8);
+    struct sarhad_login_limits lim;
+    struct sarhad_session s, found;
+    struct sarhad_error err;
+    bool hit = true;
+    int64_t t = 1700004000;
+
+    ASSERT(store != NULL && ro != NULL && c != NULL);
+    ASSERT(sarhad_session_cache_new(0) == NULL);
+    sarhad_login_limits_default(&lim);
+    ASSERT_OK(sarhad_login(store, "amina", password, sizeof(password) - 1,
+                           "10.0.0.1", t, &lim, &s, NULL));
+    /* First a miss, then answered from memory with the same content. */
+    ASSERT_OK(cached(c, ro, &s, t + 1, &found, &hit));
+    ASSERT(!hit);
+    ASSERT_OK(cached(c, ro, &s, t + 2, &found, &hit));
+    ASSERT(hit);
+    ASSERT_EQ_STR("amina", found.actor.user);
+    ASSERT_EQ_STR("officer", found.actor.role);
+    ASSERT_EQ_STR("TORKHAM", found.actor.post);
+    ASSERT_EQ_INT(s.expires, found.expires);
+    ASSERT_EQ_STR("", found.token);
+    /* Expiry is checked on a hit: the cached entry does not outlive it. */
+    ASSERT_EQ_INT(SARHAD_EAUTH,
+                  sarhad_session_cached(c, ro, s.token, SARHAD_TOKEN_LEN,
+                                        s.expires, &found, &hit, &err));
+    ASSERT(!hit);
+    ASSERT_EQ_STR("token", err.field);
+    /* Not a token, an unknown token: refused, never cached. */
+    ASSERT_EQ_INT(SARHAD_EAUTH, sarhad_session_cached(c, ro, "abc", 3, t,
+                                                      &found, &hit, NULL));
+    found = s;
+    found.token[0] = found.token[0] == 'a' ? 'b' : 'a';
+    ASSERT_EQ_INT(SARHAD_EAUTH, cached(c, ro, &found, t + 3, &found, &hit));
+    ASSERT_EQ_INT(SARHAD_EAUTH, cached(c, ro, &found, t + 3, &found, &hit));
+    ASSERT(!hit);
+    /* Without a cache the same call reads the store each time. */
+    ASSERT_OK(sarhad_session_cached(NULL, ro, s.token, SARHAD_TOKEN_LEN, t + 4,
+                                    &found, &hit, NULL));
+    ASSERT(!hit);
+    ASSERT_EQ_STR("amina", found.actor.user);
+    sarhad_session_cache_free(c);
+    sarhad_store_close(ro);
+    sarhad_store_close(store);
+}
+
+/* Every change made through another handle (another thread or process) is
+ * seen on the next cached lookup: logout, a role or post changed by hand,
+ * a new password, a disabled account. */
+TEST(auth_session_cache_sees_changes_at_once)
+{
+    struct sarhad_store *store = auth_store("auth_cache_changes");
+    struct sarhad_store *ro = reader_of("auth_cache_changes");
+    struct sarhad_session_cache *c = sarhad_session_cache_new(8);
+    struct sarhad_login_limits lim;
+    struct sarhad_session s, s2, found;
+    char other[SARHAD_PWHASH_LEN];
+    bool hit = false;
+    int64_t t = 1700005000;
+
+    ASSERT(store != NULL && ro != NULL && c != NULL);
+    sarhad_login_limits_default(&lim);
+    ASSERT_OK(sarhad_login(store, "amina", password, sizeof(password) - 1,
+                           "10.0.0.1", t, &lim, &s, NULL));
+    ASSERT_OK(sarhad_login(store, "amina", password, sizeof(password) - 1,
+                           "10.0.0.1", t, &lim, &s2, NULL));
+    ASSERT_OK(cached(c, ro, &s, t + 1, &found, &hit));
+    ASSERT_OK(cached(c, ro, &s2, t + 1, &found, &hit));
+    ASSERT_OK(cached(c, ro, &s, t + 1, &found, &hit));
+    ASSERT(hit);
+    /* Logout of one session: it is refused, the other still answers. */
+    ASSERT_OK(sarhad_session_end(store, &s.actor, s.token, SARHAD_TOKEN_LEN,
+                                 t + 2, NULL));
+    ASSERT_EQ_INT(SARHAD_EAUTH, cached(c, ro, &s, t + 3, &found, &hit));
+    ASSERT_OK(cached(c, ro, &s2, t + 3, &found, &hit));
+    ASSERT_OK(cached(c, ro, &s2, t + 3, &found, &hit));
+    ASSERT(hit);
+    /* A role and post changed by a hand-typed UPDATE. */
+    ASSERT_EQ_INT(SQLITE_OK,
+                  sqlite3_exec(store->db,
+                               "UPDATE users SET role = 'analyst', post = ''"
+                               " WHERE name = 'amina'",
+                               NULL, NULL, NULL));
+    ASSERT_OK(cached(c, ro, &s2, t + 4, &found, &hit));
+    ASSERT(!hit);
+    ASSERT_EQ_STR("analyst", found.actor.role);
+    ASSERT_EQ_STR("", found.actor.post);
+    ASSERT_OK(cached(c, ro, &s2, t + 4, &found, &hit));
+    ASSERT(hit);
+    ASSERT_EQ_STR("analyst", found.actor.role);
+    /* A new password ends the session. */
+    ASSERT_OK(sarhad_password_hash(other, "another long secret", 19, NULL));
+    ASSERT_OK(
+        sarhad_user_set_password(store, &admin, "amina", other, t + 5, NULL));
+    ASSERT_EQ_INT(SARHAD_EAUTH, cached(c, ro, &s2, t + 6, &found, &hit));
+    /* So does disabling the account. */
+    ASSERT_OK(sarhad_login(store, "amina", "another long secret", 19,
+                           "10.0.0.1", t + 7, &lim, &s, NULL));
+    ASSERT_OK(cached(c, ro, &s, t + 8, &found, &hit));
+    ASSERT_OK(cached(c, ro, &s, t + 8, &found, &hit));
+    ASSERT(hit);
+    ASSERT_OK(sarhad_user_disable(store, &admin, "amina", t + 9, NULL));
+    ASSERT_EQ_INT(SARHAD_EAUTH, cached(c, ro, &s, t + 10, &found, &hit));
+    sarhad_session_cache_free(c);
+    sarhad_store_close(ro);
+    sarhad_store_close(store);
+}
+
+/* More live sessions than the cache holds: it empties itself and every
+ * lookup still answers right. */
+TEST(auth_session_cache_overflow)
+{
+    struct sarhad_store *store = auth_store("auth_cache_full");
+    struct sarhad_store *ro = reader_of("auth_cache_full");
+    struct sarhad_session_cache *c = sarhad_session_cache_new(2);
+    struct sarhad_login_limits lim;
+    struct sarhad_session s[5], found;
+    bool hit = false;
+    int64_t t = 1700006000;
+
+    ASSERT(store != NULL && ro != NULL && c != NULL);
+    sarhad_login_limits_default(&lim);
+    for (int i = 0; i < 5; i++)
+        ASSERT_OK(sarhad_login(store, "amina", password, sizeof(password) - 1,
+                               "10.0.0.1", t, &lim, &s[i], NULL));
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 5; i++) {
+            ASSERT_OK(cached(c, ro, &s[i], t + 1, &found, &hit));
+            ASSERT_EQ_STR("amina", found.actor.user);
+        }
+    ASSERT_OK(cached(c, ro, &s[4], t + 1, &found, &hit));
+    ASSERT(hit);
+    sarhad_session_cache_free(c);
+    sarhad_store_close(ro);
+    sarhad_store_close(store);
+}

@@ -216,6 +216,11 @@
             S.serverPost = health.data.post; // the post this server records for
             S.$('post-name').textContent = '· post ' + health.data.post;
         }
+        // The post's UTC offset ("+05:00"): times typed at the counter are
+        // the post's local times, whatever zone this browser is set to.
+        if (health.ok && /^[+-]\d\d:\d\d$/.test(health.data.utc_offset || '')) {
+            S.postUtcOffset = health.data.utc_offset;
+        }
         const message = sessionStorage.getItem('sarhad-message');
         sessionStorage.removeItem('sarhad-message');
         const who = await S.api('GET', '/v1/sessions/current');

@@ -141,12 +141,29 @@
         return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' +
             pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
     }
-    /* datetime-local value -> RFC 3339 with this machine's UTC offset. */
+    /* The post's UTC offset in minutes (from /v1/health), or null when the
+     * server did not say: then this machine's offset stands in. */
+    function postOffset() {
+        const m = /^([+-])(\d\d):(\d\d)$/.exec(S.postUtcOffset || '');
+        return m ? (m[1] === '-' ? -1 : 1) * (+m[2] * 60 + +m[3]) : null;
+    }
+    /* Now, as the post's clocks show it (the default time of a new
+     * presentation): an officer at Torkham sees Pakistan time even on a
+     * laptop left on another zone. */
+    function nowAtPost() {
+        const off = postOffset();
+        if (off === null) return localInputValue(new Date());
+        const t = new Date(Date.now() + off * 60000);
+        return t.getUTCFullYear() + '-' + pad(t.getUTCMonth() + 1) + '-' + pad(t.getUTCDate()) +
+            'T' + pad(t.getUTCHours()) + ':' + pad(t.getUTCMinutes()) + ':' + pad(t.getUTCSeconds());
+    }
+    /* datetime-local value -> RFC 3339 with the post's UTC offset. */
     function rfc3339(value) {
         const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(value);
         if (!m) return value;
         const d = new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
-        const off = -d.getTimezoneOffset();
+        const post = postOffset();
+        const off = post !== null ? post : -d.getTimezoneOffset();
         const sign = off >= 0 ? '+' : '-';
         return m[1] + '-' + m[2] + '-' + m[3] + 'T' + m[4] + ':' + m[5] + ':' + (m[6] || '00') +
             sign + pad(Math.floor(Math.abs(off) / 60)) + ':' + pad(Math.abs(off) % 60);
@@ -155,7 +172,7 @@
     function build() {
         fieldMap = { crossing: $('c-crossing'), direction: $('c-direction'), time: $('c-time'),
             traveller: $('c-nationality'), documents: $('c-passport') };
-        if (!timeTouched) $('c-time').value = localInputValue(new Date());
+        if (!timeTouched) $('c-time').value = nowAtPost();
         const p = { crossing: $('c-crossing').value, direction: $('c-direction').value,
             time: rfc3339($('c-time').value), traveller: {}, documents: [] };
         for (const [key, id] of TRAVELLER) {
@@ -223,7 +240,7 @@
         $('c-passport-state').textContent = '';
         $('c-visa-state').textContent = '';
         timeTouched = false;
-        $('c-time').value = localInputValue(new Date());
+        $('c-time').value = nowAtPost();
         $('c-passport').focus();
     }
 
@@ -289,7 +306,7 @@
     S.section('counter', {
         show() {
             if (CROSSINGS.includes(S.state.post)) $('c-crossing').value = S.state.post;
-            if (!timeTouched) $('c-time').value = localInputValue(new Date());
+            if (!timeTouched) $('c-time').value = nowAtPost();
             $('c-passport').focus();
         },
     });

@@ -137,6 +137,7 @@ open_store(struct server *srv, const struct options *o)
         return 1;
     }
     snprintf(srv->post, sizeof(srv->post), "%s", sarhad_store_post(srv->store));
+    srv->utc_offset = sarhad_store_utc_offset(srv->store);
     /* The writer checkpoints between batches, after answering, rather
      * than inside a commit that decisions are waiting on. */
     sarhad_store_defer_checkpoints(srv->store);

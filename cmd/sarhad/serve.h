@@ -38,6 +38,14 @@ enum {
 #define SERVE_MAX_BODY_DEFAULT (16 * 1024)
 #define SERVE_MAX_URL          1024
 #define SERVE_MAX_BATCH        1024
+/* libmicrohttpd's memory per connection: the request line and headers,
+ * the read buffer the body streams through, the answer's headers.  It
+ * zeroes all of it between two requests of a connection, so it costs on
+ * every request.  16 KiB takes about 15 KiB of headers, several times what
+ * a browser sends (more gets 431); bodies stream through in pieces. */
+#ifndef SERVE_CONN_MEMORY
+#define SERVE_CONN_MEMORY (16 * 1024)
+#endif
 
 struct server;
 struct request;
@@ -128,6 +136,7 @@ struct metrics {
 struct server {
     char db_path[4096];
     char post[16];
+    int utc_offset; /* the post's, in minutes (health tells the console) */
     struct sarhad_store *store; /* the writer's handle */
     struct sarhad_ledger *ledger;
     struct sarhad_audit_key *key;
@@ -159,6 +168,9 @@ struct MHD_Daemon *serve_http_start(struct server *srv, const char *host,
                                     unsigned port, const char *cert,
                                     const char *key, unsigned *bound_port);
 struct sarhad_store *serve_reader(struct server *srv);
+/* req->actor.address from the connection (done for every authenticated
+ * request; a public route that records the address asks for it). */
+void serve_client_address(struct request *req);
 int64_t serve_now(void);
 
 /* serve_routes_watchlist.c */
@@ -210,6 +222,11 @@ json_t *serve_parse_object(const char *body, size_t len,
                            const char *const *allowed,
                            const char *const *required, const char **code,
                            char field[64], char msg[160]);
+
+/* Whether body is one JSON array or object, well-formed UTF-8 JSON as the
+ * strict parse would take it (duplicate keys aside: no tree is built).
+ * *offset (may be NULL): where reading stopped, for the error. */
+bool serve_json_check(const char *body, size_t len, size_t *offset);
 
 /* A query argument, or NULL. */
 const char *serve_query(struct request *req, const char *name);

@@ -35,24 +35,52 @@ mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* What each pool thread keeps: its read-only store handle and the session
+ * cache that answers for it (one per handle, never shared). */
+struct reader {
+    struct sarhad_store *store;
+    struct sarhad_session_cache *sessions;
+};
+
 void
 serve_close_reader(void *p)
 {
-    sarhad_store_close(p);
+    struct reader *r = p;
+
+    sarhad_session_cache_free(r->sessions);
+    sarhad_store_close(r->store);
+    free(r);
+}
+
+static struct reader *
+thread_reader(struct server *srv)
+{
+    static const struct sarhad_store_options ro = {false, true, NULL};
+    struct reader *r = pthread_getspecific(srv->reader_key);
+
+    if (r != NULL)
+        return r;
+    r = calloc(1, sizeof(*r));
+    if (r == NULL)
+        return NULL;
+    if (sarhad_store_open(&r->store, srv->db_path, &ro, NULL) != SARHAD_OK) {
+        free(r);
+        return NULL;
+    }
+    /* A post has tens of sessions open (80 KiB of table for 256; more only
+     * empties it now and then).  NULL (out of memory) only means every
+     * lookup reads the store. */
+    r->sessions = sarhad_session_cache_new(256);
+    pthread_setspecific(srv->reader_key, r);
+    return r;
 }
 
 struct sarhad_store *
 serve_reader(struct server *srv)
 {
-    static const struct sarhad_store_options ro = {false, true, NULL};
-    struct sarhad_store *st = pthread_getspecific(srv->reader_key);
+    struct reader *r = thread_reader(srv);
 
-    if (st == NULL) {
-        if (sarhad_store_open(&st, srv->db_path, &ro, NULL) != SARHAD_OK)
-            return NULL;
-        pthread_setspecific(srv->reader_key, st);
-    }
-    return st;
+    return r != NULL ? r->store : NULL;
 }
 
 /* Match path against pattern; a "{name}" segment captures into param. */
@@ -77,6 +105,16 @@ match(const char *pattern, const char *path, char *param, size_t cap)
     return *path == '\0';
 }
 
+/* HEAD is GET without the body (libmicrohttpd leaves the body out and
+ * keeps its Content-Length): every GET route answers it, after the same
+ * token and role checks. */
+static bool
+same_method(const char *route_method, const char *method)
+{
+    return strcmp(route_method, method) == 0 ||
+           (strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0);
+}
+
 static const struct route *
 find_route(const char *method, const char *url, char *param, size_t cap,
            bool *path_known, size_t *index)
@@ -86,7 +124,7 @@ find_route(const char *method, const char *url, char *param, size_t cap,
         if (!match(serve_routes[i].pattern, url, param, cap))
             continue;
         *path_known = true;
-        if (strcmp(serve_routes[i].method, method) == 0) {
+        if (same_method(serve_routes[i].method, method)) {
             *index = i;
             return &serve_routes[i];
         }
@@ -106,24 +144,42 @@ role_bit(const char *role)
     return 0;
 }
 
+/* "a.b.c.d" without inet_ntop's sprintf (it was one of the larger costs
+ * of a small request). */
 static void
-client_address(struct MHD_Connection *conn, char *out, size_t cap)
+ipv4_text(const unsigned char *a, char *out)
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (v >= 100)
+            *out++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *out++ = (char)('0' + v / 10 % 10);
+        *out++ = (char)('0' + v % 10);
+        *out++ = i < 3 ? '.' : '\0';
+    }
+}
+
+void
+serve_client_address(struct request *req)
 {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+    char *out = req->actor.address;
 
     out[0] = '\0';
     if (sa == NULL)
         return;
     if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET,
-                  &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                  out, (socklen_t)cap);
+        ipv4_text((const unsigned char *)&(
+                      (const struct sockaddr_in *)(const void *)sa)
+                      ->sin_addr,
+                  out);
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6,
                   &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                  out, (socklen_t)cap);
+                  out, (socklen_t)sizeof(req->actor.address));
 }
 
 /* The session token from "Authorization: Bearer T" or the cookie. */
@@ -153,28 +209,31 @@ find_token(struct request *req)
 static bool
 admit_request(struct server *srv, struct request *req)
 {
-    struct sarhad_store *ro;
+    struct reader *ro;
     struct sarhad_error err;
     const char *csrf;
     char want[SARHAD_TOKEN_LEN + 1];
 
-    client_address(req->conn, req->actor.address, sizeof(req->actor.address));
+    /* Only an account's requests (and a login, which asks for it) record
+     * where they came from. */
     if (req->route->roles == ROLE_PUBLIC)
         return true;
+    serve_client_address(req);
     if (!find_token(req)) {
         serve_reply_error(req, 401, "unauthorized", "Authorization",
                           "log in first: send Authorization: Bearer TOKEN");
         return false;
     }
-    ro = serve_reader(srv);
+    ro = thread_reader(srv);
     if (ro == NULL) {
         serve_reply_error(req, 503, "store_unavailable", NULL,
                           "the store cannot be read");
         return false;
     }
     sarhad_error_clear(&err);
-    if (sarhad_session_lookup(ro, req->token, SARHAD_TOKEN_LEN, serve_now(),
-                              &req->session, &err) != SARHAD_OK) {
+    if (sarhad_session_cached(ro->sessions, ro->store, req->token,
+                              SARHAD_TOKEN_LEN, serve_now(), &req->session,
+                              NULL, &err) != SARHAD_OK) {
         serve_reply_status(req, err.code == SARHAD_OK ? SARHAD_EAUTH : err.code,
                            &err);
         return false;
@@ -195,7 +254,7 @@ admit_request(struct server *srv, struct request *req)
                           "your account belongs to another post");
         return false;
     }
-    if (req->by_cookie && strcmp(req->method, "GET") != 0 &&
+    if (req->by_cookie && strcmp(req->route->method, "GET") != 0 &&
         !req->route->csrf_exempt) {
         csrf = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
                                            "X-CSRF-Token");
@@ -266,13 +325,16 @@ new_request(struct server *srv, struct MHD_Connection *conn, const char *url,
 {
     struct request *req = calloc(1, sizeof(*req));
     bool known = false;
+    size_t n;
 
     if (req == NULL)
         return NULL;
     req->conn = conn;
     req->start_ns = mono_ns();
     req->route_index = SIZE_MAX;
-    snprintf(req->method, sizeof(req->method), "%s", method);
+    n = strnlen(method, sizeof(req->method) - 1);
+    memcpy(req->method, method, n);
+    req->method[n] = '\0';
     if (strlen(url) > SERVE_MAX_URL) {
         serve_reply_error(req, 414, "too_large", "url", "the URL is too long");
         return req;
@@ -433,7 +495,7 @@ serve_http_start(struct server *srv, const char *host, unsigned port,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cores > 0 ? cores : 1),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEMORY,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         cert_pem != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert_pem,
         MHD_OPTION_HTTPS_MEM_KEY, key_pem, MHD_OPTION_END);

@@ -111,6 +111,7 @@ route_login(struct server *srv, struct request *req)
     req->data = d;
     req->free_data = free_login;
     d->now = serve_now();
+    serve_client_address(req); /* throttled per address */
     sarhad_error_clear(&err);
     if (sarhad_login_begin(ro, &d->login, user, req->actor.address, d->now,
                            &srv->limits, &err) != SARHAD_OK) {

@@ -26,10 +26,21 @@ submit(struct server *srv, struct request *req,
     req->job.status = SARHAD_OK;
     req->job.is_write_error = false;
     sarhad_error_clear(&req->job.err);
-    /* Suspend before queueing: the writer may resume it at once. */
+    pthread_mutex_lock(&srv->mu);
+    if (srv->stopping) {
+        /* The writer has drained its queue and gone (shutdown): a request
+         * that arrived on an open connection after the drain is refused,
+         * not left suspended for ever. */
+        pthread_mutex_unlock(&srv->mu);
+        serve_reply_error(req, 503, "shutting_down", NULL,
+                          "the server is stopping; nothing was recorded");
+        return;
+    }
+    /* Suspend before queueing: the writer may resume it at once.  Under
+     * the lock, so the writer cannot stop in between; the writer never
+     * calls libmicrohttpd while it holds the lock. */
     MHD_suspend_connection(req->conn);
     req->suspended = true;
-    pthread_mutex_lock(&srv->mu);
     if (srv->tail != NULL)
         srv->tail->next = &req->job;
     else

@@ -345,3 +345,56 @@ test('a reload keeps the session and writes still carry the CSRF token', async (
     await page.keyboard.press('Enter');
     await page.locator('#decision .verdict').waitFor();
 });
+
+/* The post's local time as "YYYY-MM-DDTHH:MM" at UTC offset off minutes. */
+function postLocal(ms, off) {
+    return new Date(ms + off * 60000).toISOString().slice(0, 16);
+}
+
+test('the default time is the post\'s (+05:00), not the browser\'s zone', async () => {
+    // A laptop left on California time, at a Pakistani post.
+    const other = await chromium.launch({
+        executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic'],
+    });
+    try {
+        const c = await other.newContext({ timezoneId: 'America/Los_Angeles' });
+        const p = await c.newPage();
+        const errors = [];
+        p.on('pageerror', (e) => errors.push(e.message));
+        assert.equal(await p.evaluate(() => new Date().getTimezoneOffset() > 0), true,
+            'the browser is west of UTC');
+        const health = await (await p.request.get(BASE + '/v1/health')).json();
+        assert.equal(health.utc_offset, '+05:00');
+        await p.goto(BASE + '/');
+        await p.fill('#login-username', 'officer');
+        await p.fill('#login-password', 'pass-officer-123');
+        await p.press('#login-password', 'Enter');
+        await p.waitForSelector('#whoami:not([hidden])');
+        const before = Date.now();
+        const shown = (await p.inputValue('#c-time')).slice(0, 16);
+        const after = Date.now();
+        assert.ok(shown === postLocal(before, 300) || shown === postLocal(after, 300),
+            `default time ${shown} is now at the post (${postLocal(before, 300)})`);
+        assert.notEqual(shown, postLocal(before, -await p.evaluate(() => new Date().getTimezoneOffset())),
+            'not the browser\'s local time');
+        // A typed time is sent as the post's local time.
+        await p.fill('#c-time', '2023-11-05T09:30');
+        await p.fill('#c-purpose', 'medical');
+        await p.focus('#c-passport');
+        for (const l of PASSPORT) {
+            await p.keyboard.type(l);
+            await p.keyboard.press('Enter');
+        }
+        const sent = p.waitForRequest((r) => r.url().endsWith('/v1/decisions') && r.method() === 'POST');
+        await p.keyboard.press('Enter'); // empty visa box: decide
+        const body = JSON.parse((await sent).postData());
+        assert.equal(body.time, '2023-11-05T09:30:00+05:00');
+        await p.locator('#decision .verdict').waitFor();
+        assert.deepEqual(errors, []);
+        await c.close();
+    } finally {
+        await other.close();
+    }
+});

@@ -710,27 +710,18 @@ void sarhad_store_rollback(struct sarhad_store *store);
 /*
  * WAL checkpoints off the commit path.  By default a commit that leaves
  * 1000 or more pages in the write-ahead log copies them back into the
- * database file itself (SQLite's automatic checkpoint), so some commits
- * take much longer than others.  After sarhad_store_defer_checkpoints, a
- * commit never does; the writer calls sarhad_store_checkpoint when it is
- * free (between batches), which does the same PASSIVE checkpoint once that
- * many pages are waiting, and nothing otherwise.  Outside a batch only.
- */
-void sarhad_store_defer_checkpoints(struct sarhad_store *store);
-
-/*
- * Better still for a busy writer: from now on its commits only count the
- * pages in the log, and a thread of the store's own, on a second
+ * database file itself (SQLite's automatic checkpoint) and, with
+ * synchronous=FULL, waits for that file's fsync too, so some commits take
+ * much longer than others.  After this call the writer's commits only
+ * count the pages in the log, and a thread of the store's own, on a second
  * connection, runs the PASSIVE checkpoint (with the writer's synchronous
- * level) whenever 1000 or more are waiting, while the writer goes on.
+ * level) whenever that many are waiting, while the writer goes on.
  * Stopped by sarhad_store_close.  Does nothing on a read-only store.
  * Errors: SARHAD_ENOMEM (no thread), store errors opening the connection.
  */
 SARHAD_MUST_CHECK enum sarhad_status
 sarhad_store_checkpoint_in_background(struct sarhad_store *store,
                                       struct sarhad_error *err);
-SARHAD_MUST_CHECK enum sarhad_status
-sarhad_store_checkpoint(struct sarhad_store *store, struct sarhad_error *err);
 
 /* ===== ledger (src/ledger*.c) ===== */
 

@@ -148,9 +148,6 @@ struct sarhad_store {
      * commit (store_tally.c). */
     size_t tally_count;
     struct sarhad__tally tallies[SARHAD__TALLY_MAX];
-    /* Pages in the WAL after the last commit, when checkpoints are
-     * deferred (sarhad_store_defer_checkpoints); stays 0 otherwise. */
-    int wal_pages;
     /* Moves on whenever what a handle remembers across transactions may
      * no longer match the file: a rollback, or a commit by another
      * connection (seen when the next write transaction begins).  Caches

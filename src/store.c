@@ -391,45 +391,6 @@ sarhad_store_close(struct sarhad_store *store)
     sarhad__free(store);
 }
 
-/* SQLite's automatic checkpoint threshold, kept for deferred ones. */
-#define CHECKPOINT_PAGES 1000
-
-/* Replaces SQLite's automatic checkpoint hook: only count the pages. */
-static int
-wal_counted(void *arg, sqlite3 *db, const char *name, int pages)
-{
-    struct sarhad_store *store = arg;
-
-    (void)db;
-    (void)name;
-    store->wal_pages = pages;
-    return SQLITE_OK;
-}
-
-void
-sarhad_store_defer_checkpoints(struct sarhad_store *store)
-{
-    if (store == NULL || store->read_only)
-        return;
-    store->wal_pages = 0;
-    sqlite3_wal_hook(store->db, wal_counted, store);
-}
-
-enum sarhad_status
-sarhad_store_checkpoint(struct sarhad_store *store, struct sarhad_error *err)
-{
-    int rc;
-
-    if (store == NULL || store->wal_pages < CHECKPOINT_PAGES || store->in_batch)
-        return SARHAD_OK;
-    rc = sqlite3_wal_checkpoint_v2(store->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-                                   NULL, NULL);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-        return sarhad__store_fail(store->db, rc, "checkpoint the store", err);
-    store->wal_pages = 0;
-    return SARHAD_OK;
-}
-
 void
 sarhad__store_invalidate(struct sarhad_store *store)
 {

@@ -138,9 +138,12 @@ open_store(struct server *srv, const struct options *o)
     }
     snprintf(srv->post, sizeof(srv->post), "%s", sarhad_store_post(srv->store));
     srv->utc_offset = sarhad_store_utc_offset(srv->store);
-    /* The writer checkpoints between batches, after answering, rather
-     * than inside a commit that decisions are waiting on. */
-    sarhad_store_defer_checkpoints(srv->store);
+    /* WAL checkpoints run on the store's own thread, never inside a
+     * commit that decisions are waiting on. */
+    if (sarhad_store_checkpoint_in_background(srv->store, &err) != SARHAD_OK) {
+        print_error(o->db, &err);
+        return 1;
+    }
     if (serve_open_ledger(srv) != 0)
         return 1;
     return serve_open_screener(srv);

@@ -153,18 +153,6 @@ run_alone(struct server *srv, struct job *j)
     MHD_resume_connection(req->conn);
 }
 
-/* The WAL checkpoint, once enough pages wait, after the batch's
- * connections were answered (sarhad_store_defer_checkpoints). */
-static void
-checkpoint(struct server *srv)
-{
-    struct sarhad_error err;
-
-    sarhad_error_clear(&err);
-    if (sarhad_store_checkpoint(srv->store, &err) != SARHAD_OK && !srv->quiet)
-        fprintf(stderr, "sarhad serve: WAL checkpoint: %s\n", err.message);
-}
-
 static void *
 writer_main(void *arg)
 {
@@ -196,7 +184,6 @@ writer_main(void *arg)
             run_alone(srv, batch);
         else
             run_batch(srv, batch, n);
-        checkpoint(srv);
     }
     return NULL;
 }

@@ -19,9 +19,18 @@ local function digit(s)
   return tostring(t % 10)
 end
 
-local function td3(num)
-  local l1 = ("P<AFGKHAN<<AMINA" .. string.rep("<", 44)):sub(1, 44)
-  local birth, exp, opt = "900101", "300101", string.rep("<", 14)
+local surnames = {"KHAN", "NOORI", "POPAL", "SAFI", "HOTAK", "ZADRAN",
+  "KAKAR", "WAZIR", "AFRIDI", "MALIK", "QADRI", "SULTANI", "BARAKZAI",
+  "ACHAKZAI", "SHINWARI", "MOHMAND", "WARDAK", "STANIKZAI", "DURRANI",
+  "YUSUFZAI"}
+local given = {"AMINA", "FATIMA", "ZAHRA", "MARYAM", "KHADIJA", "AISHA",
+  "NAZIA", "SHABANA", "GULALAI", "MALALAI", "PARWANA", "NARGIS", "FARIBA",
+  "HOMA", "LAILA", "ROYA", "SOMAYA", "TAHMINA", "ZARGHONA", "BIBI"}
+
+-- The MRZ of passport num for a woman born on birth (YYMMDD).
+local function td3(num, surname, name, birth)
+  local l1 = ("P<AFG" .. surname .. "<<" .. name .. string.rep("<", 44)):sub(1, 44)
+  local exp, opt = "300101", string.rep("<", 14)
   local l2 = num .. digit(num) .. "AFG" .. birth .. digit(birth) .. "F" ..
     exp .. digit(exp) .. opt .. digit(opt)
   local comp = num .. digit(num) .. birth .. digit(birth) .. exp ..
@@ -36,10 +45,17 @@ end
 function request()
   counter = counter + 1
   local num = string.format("P%02d%06d", thread_id % 100, counter % 1000000)
+  -- A different person each time: name and birth date vary, so the ledger
+  -- does not link everyone to one traveller by name and birth date.
+  local k = thread_id * 7919 + counter
+  local year, month, day = 1950 + k % 50, 1 + k % 12, 1 + k % 28
   local body = '{"crossing":"TORKHAM","direction":"entry",' ..
     '"time":"2023-10-15T09:30:00+05:00","traveller":{"nationality":"AFG",' ..
-    '"sex":"F","birth_date":"1990-01-01","purpose":"visit"},' ..
-    '"documents":[{"kind":"passport","mrz":"' .. td3(num) .. '"},' ..
+    '"sex":"F","birth_date":"' .. string.format("%04d-%02d-%02d", year, month, day) ..
+    '","purpose":"visit"},' ..
+    '"documents":[{"kind":"passport","mrz":"' ..
+    td3(num, surnames[1 + k % #surnames], given[1 + math.floor(k / #surnames) % #given],
+        string.format("%02d%02d%02d", year % 100, month, day)) .. '"},' ..
     '{"kind":"tazkira","number":"1400-0101-' .. string.format("%05d", counter % 100000) .. '"}]}'
   return wrk.format("POST", "/v1/decisions",
     {["Authorization"] = "Bearer " .. token,

@@ -723,6 +723,18 @@ SARHAD_MUST_CHECK enum sarhad_status
 sarhad_store_checkpoint_in_background(struct sarhad_store *store,
                                       struct sarhad_error *err);
 
+/*
+ * Make every commit made so far durable: one fdatasync of the store's
+ * write-ahead log.  For a writer opened with synchronous=NORMAL (whose
+ * commits do not wait for the disk) that reports what it committed only
+ * after a flush: callable from another thread while the writer records
+ * the next group, so the two overlap.  Nothing to do on a read-only store
+ * or before the first commit.  Errors: SARHAD_EIO (the disk did not
+ * confirm the write: what was committed may or may not survive a crash).
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_store_flush(struct sarhad_store *store, struct sarhad_error *err);
+
 /* ===== ledger (src/ledger*.c) ===== */
 
 /*

@@ -45,6 +45,7 @@ size_t sarhad__strlcpy(char *dst, const char *src, size_t dst_cap);
 
 /* ---- SQLite stores (src/store.c) -------------------------------------- */
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 /* How sarhad__store_open opens a file. */
@@ -164,7 +165,15 @@ struct sarhad_store {
     bool batch_abandoned;
     /* WAL checkpoints on their own thread (store_checkpoint.c), or NULL. */
     struct sarhad__checkpointer *checkpointer;
+    /* The write-ahead log, flushed by sarhad_store_flush from any thread
+     * (store_flush.c): its path, and a descriptor opened on first use. */
+    char wal_path[4096];
+    int wal_fd;
+    pthread_mutex_t flush_mu;
 };
+
+/* Close what sarhad_store_flush opened. */
+void sarhad__store_flush_close(struct sarhad_store *store);
 
 /* Stop the background checkpointer, if any (before the handle closes). */
 void sarhad__store_checkpointer_stop(struct sarhad_store *store);

@@ -282,7 +282,15 @@ sarhad_store_open(struct sarhad_store **out, const char *path,
     if (store == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "store", SIZE_MAX, NULL);
     store->lock_fd = -1;
+    store->wal_fd = -1;
+    pthread_mutex_init(&store->flush_mu, NULL);
     store->read_only = opt->read_only;
+    if (strlen(path) + 5 > sizeof(store->wal_path)) {
+        sarhad_store_close(store);
+        return sarhad__fail(err, SARHAD_EINVAL, "store", SIZE_MAX,
+                            "the store's path is too long");
+    }
+    snprintf(store->wal_path, sizeof(store->wal_path), "%s-wal", path);
     mode = opt->read_only ? SARHAD__STORE_READONLY
            : opt->create  ? SARHAD__STORE_CREATE
                           : SARHAD__STORE_READWRITE;
@@ -388,6 +396,7 @@ sarhad_store_close(struct sarhad_store *store)
     }
     if (store->lock_fd >= 0)
         close(store->lock_fd);
+    sarhad__store_flush_close(store);
     sarhad__free(store);
 }
 

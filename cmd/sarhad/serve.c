@@ -123,7 +123,9 @@ split_listen(const char *listen, char host[64], unsigned *port)
 static int
 open_store(struct server *srv, const struct options *o)
 {
-    struct sarhad_store_options rw = {false, false, "FULL"};
+    /* NORMAL: a commit does not wait for the disk; the flusher thread's
+     * fdatasync does, before anyone is answered (serve_writer.c). */
+    struct sarhad_store_options rw = {false, false, "NORMAL"};
     struct sarhad_error err;
     enum sarhad_status s;
 
@@ -186,8 +188,9 @@ shut_down(struct server *srv)
     }
     sarhad_error_clear(&err);
     if (srv->key != NULL &&
-        sarhad_audit_checkpoint(srv->store, srv->key, serve_now(), &err) !=
-            SARHAD_OK &&
+        (sarhad_audit_checkpoint(srv->store, srv->key, serve_now(), &err) !=
+             SARHAD_OK ||
+         sarhad_store_flush(srv->store, &err) != SARHAD_OK) &&
         !srv->quiet)
         fprintf(stderr, "sarhad serve: final checkpoint: %s\n", err.message);
     serve_close_ledger(srv);

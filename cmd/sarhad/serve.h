@@ -155,6 +155,11 @@ struct server {
     size_t queued;
     bool stopping;
     pthread_t writer;
+    /* jobs committed and waiting for the flusher's fdatasync (under mu) */
+    pthread_cond_t flush_cv;
+    struct job *flush_head, *flush_tail;
+    bool flush_stopping;
+    pthread_t flusher;
     pthread_key_t reader_key; /* a read-only store per pool thread */
     struct metrics metrics;
     /* screening (serve_routes_watchlist.c) */

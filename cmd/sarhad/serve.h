@@ -159,6 +159,7 @@ struct server {
     pthread_cond_t flush_cv;
     struct job *flush_head, *flush_tail;
     bool flush_stopping;
+    bool flusher_idle; /* nothing handed over is waiting for the disk */
     pthread_t flusher;
     pthread_key_t reader_key; /* a read-only store per pool thread */
     struct metrics metrics;

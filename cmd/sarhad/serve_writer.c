@@ -2,16 +2,17 @@
  * serve_writer.c - the one thread that writes the store, and the one that
  * makes its writes durable.  Requests that change something (a decision,
  * a resolution, a login, a policy) are queued here while their
- * connections wait, suspended.  The writer takes every job queued so far,
- * runs them in one transaction (a decision that fails for its own reasons
- * writes nothing, so the others go on), signs an audit checkpoint at most
- * once a second, and commits.  The store runs with synchronous=NORMAL, so
+ * connections wait, suspended.  The writer runs the jobs in one
+ * transaction as they come (a decision that fails for its own reasons
+ * writes nothing, so the others go on) and keeps it open while the flusher
+ * is busy; once the flusher is free it signs an audit checkpoint (at most
+ * once a second) and commits.  The store runs with synchronous=NORMAL, so
  * the commit does not wait for the disk: the group goes to the flusher,
- * whose one fdatasync of the log makes every group committed so far
- * durable, and only then are their connections resumed and answered.
- * While the flusher waits for the disk the writer records the next group,
- * so a client never hears of a decision that a power cut could take back,
- * and the disk's latency is no longer added to every group's.
+ * whose one fdatasync of the log makes it durable, and only then are its
+ * connections resumed and answered.  So a client never hears of a decision
+ * that a power cut could take back, the writer records while the disk
+ * works, and each group holds everything that arrived during the last
+ * flush.
  */
 #include "serve.h"
 
@@ -111,6 +112,7 @@ hand_over(struct server *srv, struct job *list)
     else
         srv->flush_head = list;
     srv->flush_tail = last;
+    srv->flusher_idle = false; /* work is waiting for it */
     pthread_cond_signal(&srv->flush_cv);
     pthread_mutex_unlock(&srv->mu);
 }
@@ -125,6 +127,11 @@ flusher_main(void *arg)
     for (;;) {
         struct job *list;
         struct sarhad_error err;
+        if (srv->flush_head == NULL) {
+            /* Free again: the writer may commit its open group now. */
+            srv->flusher_idle = true;
+            pthread_cond_signal(&srv->cv);
+        }
         while (srv->flush_head == NULL && !srv->flush_stopping)
             pthread_cond_wait(&srv->flush_cv, &srv->mu);
         if (srv->flush_head == NULL)
@@ -152,46 +159,72 @@ flusher_main(void *arg)
     return NULL;
 }
 
-static void
-run_batch(struct server *srv, struct job *batch, size_t count)
-{
+/* The group being recorded.  Its transaction stays open, taking in the
+ * jobs that arrive, while the flusher waits for the disk; it commits when
+ * the flusher is free, so one fsync covers everything that came meanwhile. */
+struct group {
+    struct job *head, *tail;
+    size_t count;
+    bool open, failed;
     struct sarhad_error err;
-    enum sarhad_status s;
-    bool failed = false;
-    int64_t now = serve_now();
+};
 
-    sarhad_error_clear(&err);
-    s = sarhad_store_begin(srv->store, &err);
-    failed = s != SARHAD_OK;
-    for (struct job *j = batch; !failed && j != NULL; j = j->next) {
+/* Run list's jobs in the group's transaction (begun on first use). */
+static void
+group_run(struct server *srv, struct group *g, struct job *list)
+{
+    if (!g->open) {
+        sarhad_error_clear(&g->err);
+        g->failed = sarhad_store_begin(srv->store, &g->err) != SARHAD_OK;
+        g->open = true;
+    }
+    for (struct job *j = list, *next; j != NULL; j = next) {
+        next = j->next;
+        j->next = NULL;
+        if (g->tail != NULL)
+            g->tail->next = j;
+        else
+            g->head = j;
+        g->tail = j;
+        g->count++;
+        if (g->failed)
+            continue;
         j->run(srv, job_request(j));
         if (j->status != SARHAD_OK && is_store_failure(j->status)) {
             j->is_write_error = true;
-            failed = true;
+            g->failed = true;
         }
     }
+}
+
+/* Commit the group (or roll it back) and hand it to the flusher. */
+static void
+group_end(struct server *srv, struct group *g)
+{
+    int64_t now = serve_now();
+    bool failed = g->failed;
+
     if (!failed && srv->key != NULL && now - srv->last_checkpoint >= 1) {
-        if (sarhad_audit_checkpoint(srv->store, srv->key, now, &err) ==
+        if (sarhad_audit_checkpoint(srv->store, srv->key, now, &g->err) ==
             SARHAD_OK)
             srv->last_checkpoint = now;
         else if (!srv->quiet)
-            fprintf(stderr, "sarhad serve: checkpoint: %s\n", err.message);
+            fprintf(stderr, "sarhad serve: checkpoint: %s\n", g->err.message);
     }
-    if (!failed) {
-        s = sarhad_store_commit(srv->store, &err);
-        failed = s != SARHAD_OK;
-    } else {
+    if (!failed)
+        failed = sarhad_store_commit(srv->store, &g->err) != SARHAD_OK;
+    else
         sarhad_store_rollback(srv->store);
-    }
     atomic_fetch_add(&srv->metrics.batches, 1);
-    atomic_fetch_add(&srv->metrics.batch_items, count);
+    atomic_fetch_add(&srv->metrics.batch_items, g->count);
     if (failed) {
         atomic_fetch_add(&srv->metrics.batch_failures, 1);
         if (!srv->quiet)
             fprintf(stderr, "sarhad serve: a write batch of %zu failed: %s\n",
-                    count, err.message[0] ? err.message : "store error");
+                    g->count,
+                    g->err.message[0] ? g->err.message : "store error");
     }
-    for (struct job *j = batch; failed && j != NULL; j = j->next) {
+    for (struct job *j = g->head; failed && j != NULL; j = j->next) {
         if (j->status == SARHAD_OK || j->is_write_error ||
             j->status == SARHAD_EAUTH) {
             j->status = SARHAD_EIO;
@@ -202,7 +235,8 @@ run_batch(struct server *srv, struct job *batch, size_t count)
                      "changed, try again");
         }
     }
-    hand_over(srv, batch);
+    hand_over(srv, g->head);
+    memset(g, 0, sizeof(*g));
 }
 
 /*
@@ -225,33 +259,48 @@ static void *
 writer_main(void *arg)
 {
     struct server *srv = arg;
+    struct group g;
 
+    memset(&g, 0, sizeof(g));
     for (;;) {
-        struct job *batch, *last;
-        size_t n = 0;
+        struct job *take, *last;
+        bool flusher_idle, stopping;
 
         pthread_mutex_lock(&srv->mu);
-        while (srv->head == NULL && !srv->stopping)
+        while (srv->head == NULL && !srv->stopping &&
+               !(g.open && srv->flusher_idle))
             pthread_cond_wait(&srv->cv, &srv->mu);
-        if (srv->head == NULL) {
+        stopping = srv->stopping;
+        if (srv->head == NULL && stopping && !g.open) {
             pthread_mutex_unlock(&srv->mu);
             break;
         }
-        batch = last = srv->head;
-        for (n = 1; !batch->alone && n < SERVE_MAX_BATCH &&
-                    last->next != NULL && !last->next->alone;
-             n++)
-            last = last->next;
-        srv->head = last->next;
-        if (srv->head == NULL)
-            srv->tail = NULL;
-        last->next = NULL;
-        srv->queued -= n;
+        /* What is queued, up to a job that must run alone (or that job,
+         * when it comes first). */
+        take = last = srv->head;
+        if (take != NULL) {
+            size_t n = 1;
+            while (!take->alone && last->next != NULL && !last->next->alone)
+                last = last->next, n++;
+            srv->head = last->next;
+            if (srv->head == NULL)
+                srv->tail = NULL;
+            last->next = NULL;
+            srv->queued -= n;
+        }
+        flusher_idle = srv->flusher_idle;
         pthread_mutex_unlock(&srv->mu);
-        if (batch->alone)
-            run_alone(srv, batch);
-        else
-            run_batch(srv, batch, n);
+        if (take != NULL && take->alone) {
+            if (g.open)
+                group_end(srv, &g);
+            run_alone(srv, take);
+            continue;
+        }
+        if (take != NULL)
+            group_run(srv, &g, take);
+        if (g.open && (flusher_idle || stopping || take == NULL ||
+                       g.count >= SERVE_MAX_BATCH))
+            group_end(srv, &g);
     }
     return NULL;
 }
@@ -260,6 +309,7 @@ int
 serve_writer_start(struct server *srv)
 {
     pthread_cond_init(&srv->flush_cv, NULL);
+    srv->flusher_idle = true;
     if (pthread_create(&srv->flusher, NULL, flusher_main, srv) != 0)
         return -1;
     if (pthread_create(&srv->writer, NULL, writer_main, srv) != 0) {

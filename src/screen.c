@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How many names a query may send to the scorer before it stops adding
- * the least selective key pairs (the most selective are always used). */
-#define CANDIDATE_CAP  200000 /* names gathered from the postings */
-#define SCORE_CAP      50000  /* names handed to the scorer */
-#define MAX_EXPANSIONS 8
-#define QUERY_KEYS     11 /* six words and five joined pairs */
+/* How many names a query may gather before it stops adding the least
+ * selective key pairs (the most selective are always used). */
+#define CANDIDATE_CAP     200000
+#define MAX_EXPANSIONS    8  /* listed keys within one edit of a word's */
+#define COARSE_EXPANSIONS 4  /* and of its coarse form besides */
+#define QUERY_KEYS        11 /* six words and five joined pairs */
 
 static uint64_t
 hash_str(const char *s, size_t len)
@@ -177,14 +177,16 @@ sarhad_screener_close(struct sarhad_screener *s)
     dict_free(&s->keys);
     dict_free(&s->spells);
     sarhad__free(s->dels);
+    sarhad__free(s->coarse);
     sarhad__free(s->pairs);
-    sarhad__free(s->pair_names);
+    sarhad__free(s->pair_sigs);
     sarhad__free(s->singles);
     sarhad__free(s->single_names);
     sarhad__free(s->tok_spell);
     sarhad__free(s->spell_len);
     sarhad__free(s->spell_common);
     sarhad__free(s->spell_letters);
+    sarhad__free(s->spell_key);
     sarhad__free(s);
 }
 
@@ -356,11 +358,40 @@ pair_key(uint32_t a, uint32_t b)
     return (uint32_t)h;
 }
 
+/* What the bound reads of listed name i (see struct scr_sig). */
+static struct scr_sig
+make_sig(const struct sarhad_screener *s, uint32_t i)
+{
+    const struct scr_name *nm = &s->names[i];
+    const struct scr_entry *e = &s->entries[nm->entry];
+    struct scr_sig g;
+
+    memset(&g, 0, sizeof(g));
+    g.name = i;
+    g.flags = (uint8_t)((nm->vowelless ? SCR_SIG_VOWELLESS : 0) |
+                        (e->birth_count > 0 ? SCR_SIG_BIRTH : 0) |
+                        (e->nat_count > 0 ? SCR_SIG_NAT : 0) |
+                        (e->father != UINT32_MAX ? SCR_SIG_FATHER : 0) |
+                        (e->sex == 'M' ? SCR_SIG_MALE : 0) |
+                        (e->sex == 'F' ? SCR_SIG_FEMALE : 0));
+    if (nm->tok_count > SCR_SIG_SPELLS)
+        return g;
+    for (unsigned j = 0; j < nm->tok_count; j++) {
+        uint32_t sp = s->tokens[nm->tok_start + j].spell;
+        if (sp > UINT16_MAX)
+            return g; /* tok_count stays 0: the name is visited */
+        g.spell[j] = (uint16_t)sp;
+    }
+    g.tok_count = nm->tok_count;
+    return g;
+}
+
 static bool
 build_pairs(struct sarhad_screener *s)
 {
     size_t count = 0, n = 0;
     uint64_t *rec;
+    uint32_t *names = NULL;
     bool ok;
 
     for (size_t i = 0; i < s->name_count; i++) {
@@ -383,10 +414,17 @@ build_pairs(struct sarhad_screener *s)
                 rec[n++] = (uint64_t)pair_key(t[a].key, t[b].key) << 32 | i;
     }
     s->pair_records = n;
-    ok = group(rec, n, &s->pairs, &s->pair_count, &s->pair_names);
+    ok = group(rec, n, &s->pairs, &s->pair_count, &names);
     sarhad__free(rec);
-    if (!ok)
+    s->pair_sigs =
+        ok ? sarhad__malloc((n ? n : 1) * sizeof(*s->pair_sigs)) : NULL;
+    if (s->pair_sigs == NULL) {
+        sarhad__free(names);
         return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        s->pair_sigs[i] = make_sig(s, names[i]);
+    sarhad__free(names);
     n = 0;
     rec = sarhad__malloc((s->token_count ? s->token_count : 1) * sizeof(*rec));
     if (rec == NULL)
@@ -401,6 +439,48 @@ build_pairs(struct sarhad_screener *s)
     ok = group(rec, n, &s->singles, &s->single_count, &s->single_names);
     sarhad__free(rec);
     return ok;
+}
+
+/*
+ * The coarse form of a key: h dropped and the digraph letters (K for kh,
+ * S for sh, C for ch) read as their first letter, doubles once.  A typo
+ * or an OCR slip that breaks a digraph ("Kahn", "Akrhel") or an h that
+ * comes and goes ("Mohmand", "Momand") moves a key two edits but leaves
+ * its coarse form as it was.
+ */
+static size_t
+coarse_key(char *out, size_t cap, const char *key)
+{
+    size_t n = 0;
+
+    for (; *key != '\0' && n + 1 < cap; key++) {
+        char c = *key == 'K'   ? 'k'
+                 : *key == 'S' ? 's'
+                 : *key == 'C' ? 'c'
+                               : *key;
+        if (c == 'h' || (n > 0 && out[n - 1] == c))
+            continue;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+static bool
+build_coarse(struct sarhad_screener *s)
+{
+    s->coarse = sarhad__malloc((s->keys.count ? s->keys.count : 1) *
+                               sizeof(*s->coarse));
+    if (s->coarse == NULL)
+        return false;
+    for (size_t k = 0; k < s->keys.count; k++) {
+        char c[24];
+        size_t len = coarse_key(c, sizeof(c), s->keys.items[k]);
+        s->coarse[k] = (hash_str(c, len) & 0xFFFFFFFF00000000ull) | k;
+    }
+    s->coarse_count = s->keys.count;
+    qsort(s->coarse, s->coarse_count, sizeof(*s->coarse), cmp_u64);
+    return true;
 }
 
 /* The deletion neighbourhood: every key and each of its one-letter
@@ -445,8 +525,10 @@ build_compact(struct sarhad_screener *s)
     s->spell_common = sarhad__calloc(s->spells.count + 1, 1);
     s->spell_letters =
         sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_letters));
+    s->spell_key = sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_key));
     if (s->tok_spell == NULL || s->spell_len == NULL ||
-        s->spell_common == NULL || s->spell_letters == NULL)
+        s->spell_common == NULL || s->spell_letters == NULL ||
+        s->spell_key == NULL)
         return false;
     for (size_t i = 0; i < s->spells.count; i++)
         s->spell_letters[i] = sarhad__screen_letters(s->spells.items[i]);
@@ -455,6 +537,7 @@ build_compact(struct sarhad_screener *s)
         s->tok_spell[i] = t->spell;
         s->spell_len[t->spell] = t->flen;
         s->spell_common[t->spell] = t->common;
+        s->spell_key[t->spell] = t->key;
     }
     return true;
 }
@@ -465,7 +548,8 @@ sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err)
     if (s == NULL || s->finished)
         return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
                             "finish is called once");
-    if (!build_dels(s) || !build_pairs(s) || !build_compact(s))
+    if (!build_dels(s) || !build_coarse(s) || !build_compact(s) ||
+        !build_pairs(s))
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     s->finished = true;
     return SARHAD_OK;
@@ -533,10 +617,11 @@ sarhad_screener_stats(const struct sarhad_screener *s,
         (s->keys.cap + s->spells.cap) * (sizeof(*s->keys.items) + 4) +
         (s->keys.table_cap + s->spells.table_cap) * 4 +
         s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
-        s->pair_records * sizeof(*s->pair_names) +
+        s->pair_records * sizeof(*s->pair_sigs) +
+        s->coarse_count * sizeof(*s->coarse) +
         s->single_count * sizeof(*s->singles) +
         s->token_count * sizeof(*s->single_names) +
-        s->token_count * sizeof(*s->tok_spell) + 6 * s->spells.count;
+        s->token_count * sizeof(*s->tok_spell) + 10 * s->spells.count;
 }
 
 /* ---- querying -------------------------------------------------------- */
@@ -556,11 +641,46 @@ find_posting(const struct scr_posting *p, size_t count, uint64_t key)
     return lo < count && p[lo].key == key ? &p[lo] : NULL;
 }
 
+/* The listed keys of the same coarse form as key (see coarse_key) not
+ * already among out[0..n), appended up to cap; returns how many. */
+static size_t
+coarse_neighbours(const struct sarhad_screener *s, const char *key,
+                  uint32_t *out, size_t n, size_t cap)
+{
+    char c[24], lc[24];
+    size_t len = coarse_key(c, sizeof(c), key), lo = 0, hi = s->coarse_count;
+    size_t added = 0;
+    uint64_t h = hash_str(c, len) & 0xFFFFFFFF00000000ull;
+
+    if (len < 2)
+        return 0; /* one consonant says nothing */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((s->coarse[mid] & 0xFFFFFFFF00000000ull) < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < s->coarse_count && n + added < cap &&
+           (s->coarse[lo] & 0xFFFFFFFF00000000ull) == h;
+         lo++) {
+        uint32_t k = (uint32_t)s->coarse[lo];
+        bool seen = false;
+        for (size_t i = 0; i < n + added && !seen; i++)
+            seen = out[i] == k;
+        coarse_key(lc, sizeof(lc), s->keys.items[k]);
+        if (!seen && strcmp(lc, c) == 0)
+            out[n + added++] = k;
+    }
+    return added;
+}
+
 /* The listed keys within one edit of key (itself first when listed),
- * the most frequent first when there are more than cap. */
+ * the most frequent first when there are more than cap, then those of
+ * the same coarse form up to cap2. */
 static size_t
 expand(const struct sarhad_screener *s, const char *key, uint32_t *out,
-       size_t cap)
+       size_t cap, size_t cap2)
 {
     uint32_t found[64];
     size_t len = strlen(key), n = 0, nf = 0;
@@ -570,7 +690,7 @@ expand(const struct sarhad_screener *s, const char *key, uint32_t *out,
     if (self != UINT32_MAX)
         out[n++] = self;
     if (len < 2)
-        return n;
+        return n + coarse_neighbours(s, key, out, n, cap2);
     /* Two-letter keys only grow ("Kn" of Akhun to "Knd" of Akhund): a
      * deletion would leave one letter, which says nothing. */
     for (size_t d = len < 3 ? len : 0; d <= len; d++) {
@@ -618,12 +738,12 @@ expand(const struct sarhad_screener *s, const char *key, uint32_t *out,
         }
     for (size_t i = 0; i < nf && n < cap; i++)
         out[n++] = found[i];
-    return n;
+    return n + coarse_neighbours(s, key, out, n, cap2);
 }
 
 struct lookup {
     const struct scr_posting *p;
-    const uint32_t *names;
+    bool single; /* a posting of the single index */
 };
 
 static int
@@ -643,133 +763,24 @@ cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Sort n names (LSD radix, 11 bits a pass); false when out of memory. */
-static bool
-radix_sort(uint32_t *a, size_t n)
+/* The postings a query looks up, smallest first, in a heap array the
+ * caller frees; *records gets how many names they hold in all (repeats
+ * counted).  NULL when out of memory. */
+static struct lookup *
+lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
+        size_t *count, size_t *records)
 {
-    uint32_t *tmp, *src = a, *dst;
-    size_t count[2048];
-
-    if (n < 256) {
-        qsort(a, n, sizeof(*a), cmp_u32);
-        return true;
-    }
-    tmp = sarhad__malloc(n * sizeof(*tmp));
-    if (tmp == NULL)
-        return false;
-    dst = tmp;
-    for (unsigned shift = 0; shift < 33; shift += 11) {
-        size_t sum = 0;
-        uint32_t *t;
-        memset(count, 0, sizeof(count));
-        for (size_t i = 0; i < n; i++)
-            count[(src[i] >> shift) & 2047]++;
-        for (size_t b = 0; b < 2048; b++) {
-            size_t c = count[b];
-            count[b] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[count[(src[i] >> shift) & 2047]++] = src[i];
-        t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != a)
-        memcpy(a, src, n * sizeof(*a));
-    sarhad__free(tmp);
-    return true;
-}
-
-/*
- * names is sorted with repeats: a name appears once for each query key
- * pair it shares.  Keep each name once and, when there are more than
- * SCORE_CAP, those sharing the largest part of the pairs they could share
- * (a listed name near the query shares most of its pairs; one sharing a
- * single common pair out of six rarely scores).  Returns the count kept,
- * sorted.
- */
-static unsigned
-share(const struct sarhad_screener *s, uint32_t name, size_t shared,
-      size_t query_pairs)
-{
-    size_t t = s->names[name].tok_count > 6 ? 6 : s->names[name].tok_count;
-    size_t pairs = t <= 1 ? 1 : t * (t - 1) / 2;
-    size_t most = pairs < query_pairs ? pairs : query_pairs;
-
-    most = most ? most : 1;
-    shared = shared > most ? most : shared;
-    return (unsigned)(shared * 100 / most);
-}
-
-static size_t
-keep_most_shared(const struct sarhad_screener *s, uint32_t *names, size_t n,
-                 size_t query_pairs)
-{
-    size_t hist[101] = {0}, u = 0, above = 0, at_cut = 0;
-    size_t cut = 0;
-
-    /* Under the cap every name is kept: no need to visit them (each visit
-     * is a cache miss on a big list). */
-    for (size_t i = 0; i < n; i++)
-        u += i == 0 || names[i] != names[i - 1];
-    if (u <= SCORE_CAP) {
-        u = 0;
-        for (size_t i = 0; i < n; i++)
-            if (i == 0 || names[i] != names[i - 1])
-                names[u++] = names[i];
-        return u;
-    }
-    u = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && names[j] == names[i])
-            j++;
-        hist[share(s, names[i], j - i, query_pairs)]++;
-        u++;
-        i = j;
-    }
-    if (u > SCORE_CAP) {
-        for (cut = 100; cut > 0 && above + hist[cut] <= SCORE_CAP; cut--)
-            above += hist[cut];
-        at_cut = SCORE_CAP - above; /* how many sharing exactly cut */
-    }
-    u = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i, part;
-        while (j < n && names[j] == names[i])
-            j++;
-        part = share(s, names[i], j - i, query_pairs);
-        if (part > cut || (part == cut && at_cut > 0)) {
-            if (part == cut && cut > 0)
-                at_cut--;
-            names[u++] = names[i];
-        }
-        i = j;
-    }
-    return u;
-}
-
-/*
- * The candidate names of a query, sorted and unique, in a heap array the
- * caller frees (*count of them).  false when out of memory.
- */
-bool
-sarhad__screen_candidates(const struct sarhad_screener *s,
-                          const struct sarhad_name *q, uint32_t **out,
-                          size_t *count)
-{
-    uint32_t exp[QUERY_KEYS][MAX_EXPANSIONS];
+    uint32_t exp[QUERY_KEYS][MAX_EXPANSIONS + COARSE_EXPANSIONS];
     size_t exp_n[QUERY_KEYS], exact_n[QUERY_KEYS];
     struct lookup *lk;
-    size_t lk_n = 0, lk_cap, total = 0, n = 0, m = q->token_count, words;
-    uint32_t *names;
+    size_t lk_n = 0, lk_cap, total = 0, m = q->token_count, words;
 
     if (m > 6)
         m = 6;
     words = m;
     for (size_t i = 0; i < m; i++) {
-        exp_n[i] = expand(s, q->tokens[i].key, exp[i], MAX_EXPANSIONS);
+        exp_n[i] = expand(s, q->tokens[i].key, exp[i], MAX_EXPANSIONS,
+                          MAX_EXPANSIONS + COARSE_EXPANSIONS);
         exact_n[i] =
             exp_n[i] > 0 && exp[i][0] == sarhad__screen_dict_find(
                                              &s->keys, q->tokens[i].key)
@@ -783,7 +794,8 @@ sarhad__screen_candidates(const struct sarhad_screener *s,
         snprintf(f, sizeof(f), "%s%s", q->tokens[i].folded,
                  q->tokens[i + 1].folded);
         sarhad__name_skeleton(k, sizeof(k), f);
-        exp_n[m] = expand(s, k, exp[m], MAX_EXPANSIONS);
+        exp_n[m] = expand(s, k, exp[m], MAX_EXPANSIONS,
+                          MAX_EXPANSIONS + COARSE_EXPANSIONS);
         exact_n[m] =
             exp_n[m] > 0 && exp[m][0] == sarhad__screen_dict_find(&s->keys, k)
                 ? 1
@@ -791,15 +803,18 @@ sarhad__screen_candidates(const struct sarhad_screener *s,
         if (exp_n[m] > 0)
             m++;
     }
-    lk_cap = m * m * MAX_EXPANSIONS * MAX_EXPANSIONS + m * MAX_EXPANSIONS + 1;
+    lk_cap = m * m * (MAX_EXPANSIONS + COARSE_EXPANSIONS) *
+                 (MAX_EXPANSIONS + COARSE_EXPANSIONS) +
+             m * (MAX_EXPANSIONS + COARSE_EXPANSIONS) + 1;
     lk = sarhad__malloc(lk_cap * sizeof(*lk));
     if (lk == NULL)
-        return false;
+        return NULL;
     for (size_t i = 0; i < m; i++)
         for (size_t j = i; j < m; j++)
             for (size_t a = 0; a < exp_n[i]; a++)
                 for (size_t b = 0; b < exp_n[j]; b++) {
                     const struct scr_posting *p;
+                    bool single = i == j && words == 1;
                     if (i == j && a != b)
                         continue;
                     /* One side as written, the other bent by an edit:
@@ -810,18 +825,14 @@ sarhad__screen_candidates(const struct sarhad_screener *s,
                         continue;
                     /* A one-token query also reaches the names holding
                      * that token (partial names). */
-                    if (i == j && words == 1)
+                    if (single)
                         p = find_posting(s->singles, s->single_count,
                                          exp[i][a]);
                     else
                         p = find_posting(s->pairs, s->pair_count,
                                          pair_key(exp[i][a], exp[j][b]));
-                    if (p != NULL && lk_n < lk_cap) {
-                        lk[lk_n].p = p;
-                        lk[lk_n++].names = i == j && words == 1
-                                               ? s->single_names
-                                               : s->pair_names;
-                    }
+                    if (p != NULL && lk_n < lk_cap)
+                        lk[lk_n++] = (struct lookup){p, single};
                 }
     /* A word with no listed key near it (a typo that broke a digraph,
      * "Amakrhel"): the names holding any other word of the query stand in
@@ -833,33 +844,116 @@ sarhad__screen_candidates(const struct sarhad_screener *s,
             for (size_t a = 0; a < exact_n[j] && lk_n < lk_cap; a++) {
                 const struct scr_posting *p =
                     find_posting(s->singles, s->single_count, exp[j][a]);
-                if (p != NULL) {
-                    lk[lk_n].p = p;
-                    lk[lk_n++].names = s->single_names;
-                }
+                if (p != NULL)
+                    lk[lk_n++] = (struct lookup){p, true};
             }
         break;
     }
     qsort(lk, lk_n, sizeof(*lk), cmp_lookup);
+    /* The most selective postings are always read; past CANDIDATE_CAP
+     * names the least selective are left out (a safety valve). */
     for (size_t i = 0; i < lk_n; i++) {
-        if (i > 0 && total + lk[i].p->count > CANDIDATE_CAP)
+        if (i > 0 && total + lk[i].p->count > CANDIDATE_CAP) {
+            lk_n = i;
             break;
+        }
         total += lk[i].p->count;
     }
-    names = sarhad__malloc((total ? total : 1) * sizeof(*names));
-    if (names == NULL) {
+    *count = lk_n;
+    *records = total;
+    return lk;
+}
+
+/*
+ * Gather the names of a query's postings, each once (a bitmap of the
+ * names seen), into order as (100 - bound) << 32 | name for every name
+ * whose upper bound reaches base; with q NULL every name is kept, bound
+ * 0.  Pair postings carry what the bound reads, so only the names of the
+ * single index (one-word queries, a word with no listed key near it) are
+ * visited.  *kept gets the count; the caller frees *order.  false when
+ * out of memory.
+ */
+static bool
+gather(const struct sarhad_screener *s, const struct scr_query *q,
+       const struct sarhad_name *qn, int base, uint64_t **order, size_t *kept)
+{
+    struct lookup *lk;
+    size_t lk_n, total, n = 0;
+    uint64_t *seen, *out;
+
+    *order = NULL;
+    *kept = 0;
+    lk = lookups(s, qn, &lk_n, &total);
+    if (lk == NULL)
+        return false;
+    seen = sarhad__calloc(s->name_count / 64 + 1, sizeof(*seen));
+    out = sarhad__malloc((total ? total : 1) * sizeof(*out));
+    if (seen == NULL || out == NULL) {
         sarhad__free(lk);
+        sarhad__free(seen);
+        sarhad__free(out);
         return false;
     }
-    for (size_t i = 0; i < lk_n && n < total; i++) {
-        memcpy(names + n, lk[i].names + lk[i].p->start,
-               lk[i].p->count * sizeof(*names));
-        n += lk[i].p->count;
+    for (size_t l = 0; l < lk_n; l++) {
+        const struct scr_posting *p = lk[l].p;
+        for (uint32_t r = 0; r < p->count; r++) {
+            uint32_t name;
+            const struct scr_sig *g = NULL;
+            int b = 0;
+            if (lk[l].single) {
+                name = s->single_names[p->start + r];
+                if (q != NULL && r + 8 < p->count) {
+                    uint32_t ahead = s->single_names[p->start + r + 8];
+                    __builtin_prefetch(&s->names[ahead]);
+                }
+            } else {
+                g = &s->pair_sigs[p->start + r];
+                name = g->name;
+            }
+            if (seen[name / 64] & (1ull << (name % 64)))
+                continue;
+            seen[name / 64] |= 1ull << (name % 64);
+            if (q != NULL) {
+                b = g != NULL ? sarhad__screen_bound_sig(s, q, g)
+                              : sarhad__screen_bound(s, q, name);
+                b = b < 0 ? 0 : b > 100 ? 100 : b;
+                if (b < base)
+                    continue;
+            }
+            out[n++] = (uint64_t)(100 - b) << 32 | name;
+        }
     }
     sarhad__free(lk);
-    if (!radix_sort(names, n))
-        qsort(names, n, sizeof(*names), cmp_u32);
-    n = keep_most_shared(s, names, n, words * (words - 1) / 2);
+    sarhad__free(seen);
+    *order = out;
+    *kept = n;
+    return true;
+}
+
+/*
+ * The candidate names of a query, sorted and unique, in a heap array the
+ * caller frees (*count of them).  false when out of memory.
+ */
+bool
+sarhad__screen_candidates(const struct sarhad_screener *s,
+                          const struct sarhad_name *q, uint32_t **out,
+                          size_t *count)
+{
+    uint64_t *order;
+    uint32_t *names;
+    size_t n;
+
+    if (!gather(s, NULL, q, 0, &order, &n))
+        return false;
+    names = sarhad__malloc((n ? n : 1) * sizeof(*names));
+    if (names == NULL) {
+        sarhad__free(order);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        names[i] = (uint32_t)order[i];
+    sarhad__free(order);
+    qsort(names, n, sizeof(*names), cmp_u32);
     *out = names;
     *count = n;
     return true;
@@ -964,9 +1058,9 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     struct sarhad_error *err)
 {
     struct sarhad_candidate *c;
-    uint32_t *names = NULL, *at;
+    uint32_t *at;
     uint64_t *order = NULL;
-    size_t count = 0, kept = 0;
+    size_t count = 0;
     int base = below ? 0 : threshold;
     enum sarhad_status st = sarhad__screen_prepare(s, in, threshold, q, err);
 
@@ -979,12 +1073,12 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     at = sarhad__malloc(cap * sizeof(*at));
     c = sarhad__malloc(sizeof(*c));
     q->cache = sarhad__calloc(1, sizeof(*q->cache));
+    /* Bound every candidate as it is gathered, then score the promising
+     * ones best bound first: the list of hits fills with good names early
+     * and the bar it sets stops the scan long before the end. */
     if (at == NULL || c == NULL || q->cache == NULL ||
         !sarhad__screen_bound_init(s, q) ||
-        !sarhad__screen_candidates(s, &q->name, &names, &count) ||
-        (order = sarhad__malloc((count ? count : 1) * sizeof(*order))) ==
-            NULL) {
-        sarhad__free(names);
+        !gather(s, q, &q->name, base, &order, &count)) {
         sarhad__free(at);
         sarhad__free(c);
         sarhad__free(q->cache);
@@ -993,24 +1087,8 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
         q->bound = NULL;
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     }
-    /* Bound every candidate, then score the promising ones best bound
-     * first: the list of hits fills with good names early and the bar it
-     * sets stops the scan long before the end. */
+    qsort(order, count, sizeof(*order), cmp_u64);
     for (size_t i = 0; i < count; i++) {
-        int b;
-        /* The candidates are scattered over the list: ask for the names
-         * and tokens a few steps ahead so the bound rarely waits. */
-        if (i + 16 < count)
-            __builtin_prefetch(&s->names[names[i + 16]]);
-        if (i + 8 < count)
-            __builtin_prefetch(&s->tok_spell[s->names[names[i + 8]].tok_start]);
-        b = sarhad__screen_bound(s, q, names[i]);
-        b = b < 0 ? 0 : b > 100 ? 100 : b;
-        if (b >= base)
-            order[kept++] = (uint64_t)(100 - b) << 32 | names[i];
-    }
-    qsort(order, kept, sizeof(*order), cmp_u64);
-    for (size_t i = 0; i < kept; i++) {
         int b = 100 - (int)(order[i] >> 32), quick, need = base;
         uint32_t name = (uint32_t)order[i];
         if (*best_count == cap) {
@@ -1030,7 +1108,6 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
         keep_best(best, at, best_count, cap, c, name);
     }
     *scored = count;
-    sarhad__free(names);
     sarhad__free(order);
     sarhad__free(at);
     sarhad__free(c);

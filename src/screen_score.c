@@ -15,6 +15,7 @@
 #include "screen.h"
 #include "watchlist.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -701,15 +702,139 @@ clip(int v)
 bool
 sarhad__screen_bound_init(const struct sarhad_screener *s, struct scr_query *q)
 {
-    size_t size = 2 * (size_t)q->name.token_count * s->spells.count;
-
-    q->bound = sarhad__malloc(size ? size : 1);
+    q->bound = sarhad__calloc(2 * s->spells.count + 1, sizeof(*q->bound));
     if (q->bound == NULL)
         return false;
-    memset(q->bound, 0xFF, size);
-    for (unsigned i = 0; i < q->name.token_count; i++)
+    q->qlen_min = USHRT_MAX;
+    q->qlen_max = 0;
+    for (unsigned i = 0; i < q->name.token_count; i++) {
         q->letters[i] = sarhad__screen_letters(q->name.tokens[i].folded);
+        q->qlen[i] = (unsigned short)strlen(q->name.tokens[i].folded);
+        if (q->qlen[i] < q->qlen_min)
+            q->qlen_min = q->qlen[i];
+        if (q->qlen[i] > q->qlen_max)
+            q->qlen_max = q->qlen[i];
+    }
     return true;
+}
+
+/* What the bound needs of listed spelling sp against the query, computed
+ * the first time the query meets it. */
+static const struct scr_bound_entry *
+bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
+            uint32_t sp, bool vl)
+{
+    struct scr_bound_entry *e = &q->bound[(vl ? s->spells.count : 0) + sp];
+    unsigned m = q->name.token_count;
+    size_t cl = s->spell_len[sp];
+    uint32_t k = s->spell_key[sp];
+    struct tok b;
+
+    if (e->done)
+        return e;
+    /* A token's similarity depends on its spelling alone (the text only
+     * changes the reason given). */
+    b = (struct tok){s->spells.items[sp],
+                     s->spells.items[sp],
+                     s->keys.items[k],
+                     s->spell_common[sp] != 0,
+                     k,
+                     sp};
+    for (unsigned i = 0; i < m; i++) {
+        struct tok a = {q->name.tokens[i].text,
+                        q->name.tokens[i].folded,
+                        q->name.tokens[i].key,
+                        q->common[i],
+                        q->keys[i],
+                        q->spells[i]};
+        const char *why;
+        e->sim[i] = (uint8_t)tok_sim(&a, &b, vl, &why);
+        if (e->sim[i] > e->best)
+            e->best = e->sim[i];
+    }
+    /* Joined pairs (as align tries them): two adjacent query tokens about
+     * as long as this one may all score 100.  align takes a joined pair at
+     * 90 or more, which outside Arabic script means the same folded
+     * letters give or take one edit (two from 20 letters on), or an
+     * abbreviation of Muhammad (4 letters at most). */
+    for (unsigned i = 0; i + 1 < m; i++) {
+        size_t jl = (size_t)q->qlen[i] + q->qlen[i + 1];
+        if (cl + 2 < jl || cl > jl + 2)
+            continue;
+        if (!vl && jl > 4 && cl > 4 &&
+            !masks_within(q->letters[i] | q->letters[i + 1],
+                          s->spell_letters[sp], jl >= 20 || cl >= 20 ? 2 : 1))
+            continue;
+        e->joined = (uint16_t)(e->joined | 1u << i);
+    }
+    e->done = 1;
+    return e;
+}
+
+/* The name's share of the ceiling: ls holds the spelling ids of its n
+ * tokens, vl whether either side is Arabic script.  Each token's share
+ * of the name score is bounded by its best similarity to any token on
+ * the other side, or by 100 when it may be half of a joined pair. */
+static int
+name_bound(const struct sarhad_screener *s, const struct scr_query *q,
+           const uint32_t *ls, unsigned n, bool vl)
+{
+    unsigned m = q->name.token_count;
+    unsigned qmax[SARHAD_NAME_MAX_TOKENS] = {0};
+    unsigned cmax[SARHAD_NAME_MAX_TOKENS];
+    unsigned wq = 0, wc = 0, mq = 0, mc = 0; /* in halves and percents */
+
+    for (unsigned j = 0; j < n; j++) {
+        const struct scr_bound_entry *e = bound_entry(s, q, ls[j], vl);
+        for (unsigned i = 0; i < m; i++)
+            if (e->sim[i] > qmax[i])
+                qmax[i] = e->sim[i];
+        cmax[j] = e->best;
+        if (e->joined != 0) {
+            for (unsigned i = 0; i + 1 < m; i++)
+                if (e->joined & (1u << i))
+                    qmax[i] = qmax[i + 1] = 100;
+            cmax[j] = 100;
+        }
+    }
+    /* Two adjacent listed tokens about as long as one query token. */
+    for (unsigned j = 0; j + 1 < n; j++) {
+        size_t jl = (size_t)s->spell_len[ls[j]] + s->spell_len[ls[j + 1]];
+        if (jl + 2 < q->qlen_min || jl > (size_t)q->qlen_max + 2)
+            continue;
+        for (unsigned i = 0; i < m; i++) {
+            size_t ql = q->qlen[i];
+            if (ql + 2 < jl || ql > jl + 2)
+                continue;
+            if (!vl && jl > 4 && ql > 4 &&
+                !masks_within(s->spell_letters[ls[j]] |
+                                  s->spell_letters[ls[j + 1]],
+                              q->letters[i], jl >= 20 || ql >= 20 ? 2 : 1))
+                continue;
+            cmax[j] = cmax[j + 1] = qmax[i] = 100;
+        }
+    }
+    for (unsigned i = 0; i < m; i++) {
+        unsigned w = q->common[i] ? 1 : 2;
+        wq += w;
+        mq += w * qmax[i];
+    }
+    for (unsigned j = 0; j < n; j++) {
+        unsigned w = s->spell_common[ls[j]] ? 1 : 2;
+        wc += w;
+        mc += w * cmax[j];
+    }
+    if (wq == 0 || wc == 0)
+        return -1000;
+    /* One over the name score, which align rounds. */
+    return (int)(0.55 * mq / wq + 0.45 * mc / wc) + 1;
+}
+
+static bool
+query_has_evidence(const struct scr_query *q)
+{
+    return q->birth_year != 0 || q->nat[0] != '\0' || q->has_father ||
+           q->sex != 0;
 }
 
 int
@@ -718,92 +843,17 @@ sarhad__screen_bound(const struct sarhad_screener *s, const struct scr_query *q,
 {
     const struct scr_name *nm = &s->names[name_index];
     const struct scr_entry *e;
-    const uint32_t *ls = &s->tok_spell[nm->tok_start];
-    unsigned m = q->name.token_count, n = nm->tok_count;
-    bool vl = q->name.vowelless || nm->vowelless;
-    uint8_t *tab = q->bound + (vl ? (size_t)m * s->spells.count : 0);
-    unsigned qmax[SARHAD_NAME_MAX_TOKENS] = {0};
-    unsigned cmax[SARHAD_NAME_MAX_TOKENS] = {0};
-    size_t ql[SARHAD_NAME_MAX_TOKENS], cl[SARHAD_NAME_MAX_TOKENS];
-    double wq = 0, wc = 0, mq = 0, mc = 0;
     int ev = 0, name;
     bool support = false;
 
-    for (unsigned j = 0; j < n; j++) {
-        cl[j] = s->spell_len[ls[j]];
-        for (unsigned i = 0; i < m; i++) {
-            uint8_t *v = &tab[(size_t)i * s->spells.count + ls[j]];
-            if (*v == 0xFF) {
-                const struct scr_token *lt = &s->tokens[nm->tok_start + j];
-                struct tok a, b;
-                const char *why;
-                a = (struct tok){q->name.tokens[i].text,
-                                 q->name.tokens[i].folded,
-                                 q->name.tokens[i].key,
-                                 q->common[i],
-                                 q->keys[i],
-                                 q->spells[i]};
-                b = (struct tok){
-                    lt->text,        lt->folded, s->keys.items[lt->key],
-                    lt->common != 0, lt->key,    lt->spell};
-                *v = (uint8_t)tok_sim(&a, &b, vl, &why);
-            }
-            if (*v > qmax[i])
-                qmax[i] = *v;
-            if (*v > cmax[j])
-                cmax[j] = *v;
-        }
-    }
-    for (unsigned i = 0; i < m; i++)
-        ql[i] = strlen(q->name.tokens[i].folded);
-    /* Joined pairs (as align tries them): two adjacent tokens on one side
-     * about as long as one token on the other may all score 100.  align
-     * takes a joined pair at 90 or more, which outside Arabic script means
-     * the same folded letters give or take one edit (two from 20 letters
-     * on), or an abbreviation of Muhammad (4 letters at most). */
-    for (unsigned i = 0; i + 1 < m; i++)
-        for (unsigned j = 0; j < n; j++) {
-            size_t jl = ql[i] + ql[i + 1];
-            if (cl[j] + 2 < jl || cl[j] > jl + 2)
-                continue;
-            if (!vl && jl > 4 && cl[j] > 4 &&
-                !masks_within(q->letters[i] | q->letters[i + 1],
-                              s->spell_letters[ls[j]],
-                              jl >= 20 || cl[j] >= 20 ? 2 : 1))
-                continue;
-            qmax[i] = qmax[i + 1] = cmax[j] = 100;
-        }
-    for (unsigned j = 0; j + 1 < n; j++)
-        for (unsigned i = 0; i < m; i++) {
-            size_t jl = cl[j] + cl[j + 1];
-            if (ql[i] + 2 < jl || ql[i] > jl + 2)
-                continue;
-            if (!vl && jl > 4 && ql[i] > 4 &&
-                !masks_within(s->spell_letters[ls[j]] |
-                                  s->spell_letters[ls[j + 1]],
-                              q->letters[i], jl >= 20 || ql[i] >= 20 ? 2 : 1))
-                continue;
-            cmax[j] = cmax[j + 1] = qmax[i] = 100;
-        }
-    for (unsigned i = 0; i < m; i++) {
-        double w = q->common[i] ? 0.5 : 1.0;
-        wq += w;
-        mq += w * qmax[i] / 100.0;
-    }
-    for (unsigned j = 0; j < n; j++) {
-        double w = s->spell_common[ls[j]] ? 0.5 : 1.0;
-        wc += w;
-        mc += w * cmax[j] / 100.0;
-    }
-    if (wq <= 0 || wc <= 0)
+    name = name_bound(s, q, &s->tok_spell[nm->tok_start], nm->tok_count,
+                      q->name.vowelless || nm->vowelless);
+    if (name < 0)
         return 0;
-    /* (The score is clipped to 0-100: so is the bound.) */
-    /* One over the name score, which align rounds. */
-    name = (int)(100.0 * (0.55 * mq / wq + 0.45 * mc / wc)) + 1;
-    /* The evidence at its most favourable for this query, then for this
-     * entry (which costs a visit to it). */
-    if (q->birth_year == 0 && q->nat[0] == '\0' && !q->has_father &&
-        q->sex == 0)
+    /* (The score is clipped to 0-100: so is the bound.)  The evidence at
+     * its most favourable for this query, then for this entry (which
+     * costs a visit to it). */
+    if (!query_has_evidence(q))
         return clip(name - 5);
     e = &s->entries[nm->entry];
     if (q->birth_year != 0 && e->birth_count > 0) {
@@ -822,6 +872,44 @@ sarhad__screen_bound(const struct sarhad_screener *s, const struct scr_query *q,
         support = true;
     }
     if (q->sex != 0 && e->sex != 0 && q->sex != e->sex)
+        ev -= 25;
+    if (!support)
+        ev -= 5;
+    return clip(name + ev);
+}
+
+int
+sarhad__screen_bound_sig(const struct sarhad_screener *s,
+                         const struct scr_query *q, const struct scr_sig *g)
+{
+    uint32_t ls[SCR_SIG_SPELLS];
+    int ev = 0, name;
+    bool support = false;
+
+    if (g->tok_count == 0)
+        return sarhad__screen_bound(s, q, g->name);
+    for (unsigned j = 0; j < g->tok_count; j++)
+        ls[j] = g->spell[j];
+    name = name_bound(s, q, ls, g->tok_count,
+                      q->name.vowelless || (g->flags & SCR_SIG_VOWELLESS));
+    if (name < 0)
+        return 0;
+    if (!query_has_evidence(q))
+        return clip(name - 5);
+    if (q->birth_year != 0 && (g->flags & SCR_SIG_BIRTH)) {
+        ev += 12;
+        support = true;
+    }
+    if (q->nat[0] != '\0' && (g->flags & SCR_SIG_NAT)) {
+        ev += 4; /* at best the query's is among those listed */
+        support = true;
+    }
+    if (q->has_father && (g->flags & SCR_SIG_FATHER)) {
+        ev += 10;
+        support = true;
+    }
+    if ((q->sex == 'M' && (g->flags & SCR_SIG_FEMALE)) ||
+        (q->sex == 'F' && (g->flags & SCR_SIG_MALE)))
         ev -= 25;
     if (!support)
         ev -= 5;

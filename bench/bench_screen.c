@@ -251,6 +251,9 @@ main(int argc, char **argv)
             return 1;
         lat[i] = now() - a;
         hits += out.hit_count > 0;
+        if (getenv("BENCH_SLOW") != NULL &&
+            lat[i] * 1000.0 > atof(getenv("BENCH_SLOW")))
+            printf("  slow: %.3f ms %s\n", lat[i] * 1000.0, q);
     }
     {
         double total = 0;

@@ -16,10 +16,9 @@
 
 /* How many names a query may gather before it stops adding the least
  * selective key pairs (the most selective are always used). */
-#define CANDIDATE_CAP     200000
-#define MAX_EXPANSIONS    8  /* listed keys within one edit of a word's */
-#define COARSE_EXPANSIONS 4  /* and of its coarse form besides */
-#define QUERY_KEYS        11 /* six words and five joined pairs */
+#define CANDIDATE_CAP  200000
+#define MAX_EXPANSIONS 12 /* listed keys a query word looks up */
+#define QUERY_KEYS     11 /* six words and five joined pairs */
 
 static uint64_t
 hash_str(const char *s, size_t len)
@@ -178,10 +177,13 @@ sarhad_screener_close(struct sarhad_screener *s)
     dict_free(&s->spells);
     sarhad__free(s->dels);
     sarhad__free(s->coarse);
+    sarhad__free(s->spell_dels);
+    sarhad__free(s->key_spell_start);
+    sarhad__free(s->key_spells);
     sarhad__free(s->pairs);
     sarhad__free(s->pair_sigs);
     sarhad__free(s->singles);
-    sarhad__free(s->single_names);
+    sarhad__free(s->single_sigs);
     sarhad__free(s->tok_spell);
     sarhad__free(s->spell_len);
     sarhad__free(s->spell_common);
@@ -436,9 +438,19 @@ build_pairs(struct sarhad_screener *s)
         for (size_t a = 0; a < nm->tok_count; a++)
             rec[n++] = (uint64_t)s->tokens[nm->tok_start + a].key << 32 | i;
     }
-    ok = group(rec, n, &s->singles, &s->single_count, &s->single_names);
+    s->single_records = n;
+    ok = group(rec, n, &s->singles, &s->single_count, &names);
     sarhad__free(rec);
-    return ok;
+    s->single_sigs =
+        ok ? sarhad__malloc((n ? n : 1) * sizeof(*s->single_sigs)) : NULL;
+    if (s->single_sigs == NULL) {
+        sarhad__free(names);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        s->single_sigs[i] = make_sig(s, names[i]);
+    sarhad__free(names);
+    return true;
 }
 
 /*
@@ -464,6 +476,66 @@ coarse_key(char *out, size_t cap, const char *key)
     }
     out[n] = '\0';
     return n;
+}
+
+/* Spellings of at least this many letters may be two edits apart (the
+ * scorer allows two from 8 letters on, and 6 is within 30% of 8). */
+#define TWO_EDITS_FROM 6
+
+/* Every listed spelling, each of its one-letter deletions and, when it is
+ * long, its two-letter deletions, as (hash << 32 | spelling id), sorted;
+ * and the spellings of each key. */
+static bool
+build_spell_index(struct sarhad_screener *s)
+{
+    size_t count = 0, n = 0, nk = s->keys.count;
+
+    for (size_t i = 0; i < s->spells.count; i++) {
+        size_t len = strlen(s->spells.items[i]);
+        count += 1 + len + (len >= TWO_EDITS_FROM ? len * (len - 1) / 2 : 0);
+    }
+    s->spell_dels = sarhad__malloc((count ? count : 1) * sizeof(uint64_t));
+    s->key_spell_start = sarhad__calloc(nk + 2, sizeof(uint32_t));
+    s->key_spells = sarhad__malloc((s->spells.count ? s->spells.count : 1) *
+                                   sizeof(uint32_t));
+    if (s->spell_dels == NULL || s->key_spell_start == NULL ||
+        s->key_spells == NULL)
+        return false;
+    for (size_t i = 0; i < s->spells.count; i++) {
+        const char *sp = s->spells.items[i];
+        size_t len = strlen(sp);
+        char buf[24];
+        s->spell_dels[n++] = (hash_str(sp, len) & 0xFFFFFFFF00000000ull) | i;
+        for (size_t d = 0; d < len && len >= 2; d++) {
+            memcpy(buf, sp, d);
+            memcpy(buf + d, sp + d + 1, len - d - 1);
+            s->spell_dels[n++] =
+                (hash_str(buf, len - 1) & 0xFFFFFFFF00000000ull) | i;
+            for (size_t e = d; e + 1 < len && len >= TWO_EDITS_FROM; e++) {
+                char two[24];
+                /* buf without its letter e: sp without d and e + 1 */
+                memcpy(two, buf, e);
+                memcpy(two + e, buf + e + 1, len - 2 - e);
+                s->spell_dels[n++] =
+                    (hash_str(two, len - 2) & 0xFFFFFFFF00000000ull) | i;
+            }
+        }
+    }
+    qsort(s->spell_dels, n, sizeof(*s->spell_dels), cmp_u64);
+    /* A spelling reached twice by the same deletions is kept once. */
+    count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || s->spell_dels[i] != s->spell_dels[i - 1])
+            s->spell_dels[count++] = s->spell_dels[i];
+    s->spell_del_count = count;
+    /* Counting sort of the spellings by key. */
+    for (size_t i = 0; i < s->spells.count; i++)
+        s->key_spell_start[s->spell_key[i] + 2]++;
+    for (size_t k = 2; k < nk + 2; k++)
+        s->key_spell_start[k] += s->key_spell_start[k - 1];
+    for (size_t i = 0; i < s->spells.count; i++)
+        s->key_spells[s->key_spell_start[s->spell_key[i] + 1]++] = (uint32_t)i;
+    return true;
 }
 
 static bool
@@ -549,7 +621,7 @@ sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err)
         return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
                             "finish is called once");
     if (!build_dels(s) || !build_coarse(s) || !build_compact(s) ||
-        !build_pairs(s))
+        !build_spell_index(s) || !build_pairs(s))
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     s->finished = true;
     return SARHAD_OK;
@@ -619,8 +691,10 @@ sarhad_screener_stats(const struct sarhad_screener *s,
         s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
         s->pair_records * sizeof(*s->pair_sigs) +
         s->coarse_count * sizeof(*s->coarse) +
+        s->spell_del_count * sizeof(*s->spell_dels) +
+        (s->keys.count + 2 + s->spells.count) * sizeof(uint32_t) +
         s->single_count * sizeof(*s->singles) +
-        s->token_count * sizeof(*s->single_names) +
+        s->single_records * sizeof(*s->single_sigs) +
         s->token_count * sizeof(*s->tok_spell) + 10 * s->spells.count;
 }
 
@@ -641,104 +715,195 @@ find_posting(const struct scr_posting *p, size_t count, uint64_t key)
     return lo < count && p[lo].key == key ? &p[lo] : NULL;
 }
 
-/* The listed keys of the same coarse form as key (see coarse_key) not
- * already among out[0..n), appended up to cap; returns how many. */
+/* Binary search for the first of a sorted (hash << 32 | id) table with
+ * the hash of str[0..len). */
 static size_t
-coarse_neighbours(const struct sarhad_screener *s, const char *key,
-                  uint32_t *out, size_t n, size_t cap)
+first_of(const uint64_t *t, size_t count, const char *str, size_t len)
 {
-    char c[24], lc[24];
-    size_t len = coarse_key(c, sizeof(c), key), lo = 0, hi = s->coarse_count;
-    size_t added = 0;
-    uint64_t h = hash_str(c, len) & 0xFFFFFFFF00000000ull;
+    uint64_t h = hash_str(str, len) & 0xFFFFFFFF00000000ull;
+    size_t lo = 0, hi = count;
 
-    if (len < 2)
-        return 0; /* one consonant says nothing */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if ((s->coarse[mid] & 0xFFFFFFFF00000000ull) < h)
+        if ((t[mid] & 0xFFFFFFFF00000000ull) < h)
             lo = mid + 1;
         else
             hi = mid;
     }
-    for (; lo < s->coarse_count && n + added < cap &&
-           (s->coarse[lo] & 0xFFFFFFFF00000000ull) == h;
-         lo++) {
-        uint32_t k = (uint32_t)s->coarse[lo];
-        bool seen = false;
-        for (size_t i = 0; i < n + added && !seen; i++)
-            seen = out[i] == k;
-        coarse_key(lc, sizeof(lc), s->keys.items[k]);
-        if (!seen && strcmp(lc, c) == 0)
-            out[n + added++] = k;
-    }
-    return added;
+    return lo;
 }
 
-/* The listed keys within one edit of key (itself first when listed),
- * the most frequent first when there are more than cap, then those of
- * the same coarse form up to cap2. */
-static size_t
-expand(const struct sarhad_screener *s, const char *key, uint32_t *out,
-       size_t cap, size_t cap2)
+static bool
+same_hash(uint64_t a, uint64_t b)
 {
-    uint32_t found[64];
-    size_t len = strlen(key), n = 0, nf = 0;
-    char buf[24];
+    return (a & 0xFFFFFFFF00000000ull) == (b & 0xFFFFFFFF00000000ull);
+}
+
+/* A listed key a query word may meet, and the best similarity the scorer
+ * can give the word against a spelling of it. */
+struct near {
+    uint32_t key;
+    int sim;
+};
+
+static void
+consider(struct near *nr, size_t *n, size_t cap, uint32_t key, int sim)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (nr[i].key == key) {
+            if (sim > nr[i].sim)
+                nr[i].sim = sim;
+            return;
+        }
+    if (*n < cap)
+        nr[(*n)++] = (struct near){key, sim};
+}
+
+/* The best similarity of the word to a listed spelling of key k (the
+ * first few of them). */
+static int
+key_sim(const struct sarhad_screener *s, const char *folded, const char *key,
+        uint32_t k)
+{
+    int best = 0;
+
+    for (uint32_t i = s->key_spell_start[k];
+         i < s->key_spell_start[k + 1] && i < s->key_spell_start[k] + 8; i++) {
+        int sim = sarhad__screen_spell_sim(s, folded, key, s->key_spells[i]);
+        best = sim > best ? sim : best;
+    }
+    return best;
+}
+
+/* The listed spellings whose deletions hash as str[0..len) does: the
+ * keys of those the word may meet join nr (checked: spellings already
+ * tried, so none is scored twice). */
+static void
+probe_spellings(const struct sarhad_screener *s, const char *folded,
+                const char *key, uint32_t self, const char *str, size_t len,
+                uint32_t *checked, size_t *nc, struct near *nr, size_t *nn)
+{
+    size_t at = first_of(s->spell_dels, s->spell_del_count, str, len);
+
+    for (size_t i = at; i < s->spell_del_count &&
+                        same_hash(s->spell_dels[i], s->spell_dels[at]);
+         i++) {
+        uint32_t sp = (uint32_t)s->spell_dels[i];
+        bool seen = s->spell_key[sp] == self;
+        int sim;
+        for (size_t c = 0; c < *nc && !seen; c++)
+            seen = checked[c] == sp;
+        if (seen)
+            continue;
+        if (*nc < 64)
+            checked[(*nc)++] = sp;
+        sim = sarhad__screen_spell_sim(s, folded, key, sp);
+        if (sim > 0)
+            consider(nr, nn, 64, s->spell_key[sp], sim);
+    }
+}
+
+/*
+ * The listed keys a query word (folded, key) may meet: its own key first
+ * when listed, then, best similarity first and the most frequent first
+ * among equals, up to cap of the keys of listed spellings within one
+ * edit of the word, of listed keys within one edit of its key, and of
+ * listed keys of the same coarse form (see coarse_key) -- each only when
+ * the scorer would give the word something against a spelling of it, so
+ * no lookup is spent on a key that cannot score.
+ */
+static size_t
+expand(const struct sarhad_screener *s, const char *folded, const char *key,
+       uint32_t *out, size_t cap)
+{
+    struct near nr[64];
+    size_t len = strlen(key), flen = strlen(folded), n = 0, nn = 0;
+    char buf[32];
     uint32_t self = sarhad__screen_dict_find(&s->keys, key);
 
     if (self != UINT32_MAX)
         out[n++] = self;
-    if (len < 2)
-        return n + coarse_neighbours(s, key, out, n, cap2);
-    /* Two-letter keys only grow ("Kn" of Akhun to "Knd" of Akhund): a
-     * deletion would leave one letter, which says nothing. */
-    for (size_t d = len < 3 ? len : 0; d <= len; d++) {
-        uint64_t h;
-        size_t lo = 0, hi = s->del_count;
-        if (d == len) {
-            h = hash_str(key, len) & 0xFFFFFFFF00000000ull;
-        } else {
-            memcpy(buf, key, d);
-            memcpy(buf + d, key + d + 1, len - d - 1);
-            h = hash_str(buf, len - 1) & 0xFFFFFFFF00000000ull;
+    /* Listed spellings one edit from the word (two when long): some
+     * deletion of one meets some deletion of the other. */
+    if (flen < sizeof(buf)) {
+        uint32_t checked[64];
+        size_t nc = 0;
+        probe_spellings(s, folded, key, self, folded, flen, checked, &nc, nr,
+                        &nn);
+        for (size_t d = 0; d < flen; d++) {
+            memcpy(buf, folded, d);
+            memcpy(buf + d, folded + d + 1, flen - d - 1);
+            probe_spellings(s, folded, key, self, buf, flen - 1, checked, &nc,
+                            nr, &nn);
+            for (size_t e = d; e + 1 < flen && flen >= TWO_EDITS_FROM; e++) {
+                char two[32];
+                memcpy(two, buf, e);
+                memcpy(two + e, buf + e + 1, flen - 2 - e);
+                probe_spellings(s, folded, key, self, two, flen - 2, checked,
+                                &nc, nr, &nn);
+            }
         }
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if ((s->dels[mid] & 0xFFFFFFFF00000000ull) < h)
-                lo = mid + 1;
-            else
-                hi = mid;
+    }
+    /* Listed keys one edit from the word's.  Two-letter keys only grow
+     * ("Kn" of Akhun to "Knd" of Akhund): a deletion would leave one
+     * letter, which says nothing. */
+    for (size_t d = len < 3 ? len : 0; d <= len && len >= 2; d++) {
+        size_t at;
+        memcpy(buf, key, d);
+        memcpy(buf + d, key + d + 1, d < len ? len - d - 1 : 0);
+        at = first_of(s->dels, s->del_count, d < len ? buf : key,
+                      d < len ? len - 1 : len);
+        for (size_t i = at;
+             i < s->del_count && same_hash(s->dels[i], s->dels[at]); i++) {
+            uint32_t k = (uint32_t)s->dels[i];
+            int sim;
+            if (k == self || strlen(s->keys.items[k]) < 2 ||
+                sarhad__osa_distance(s->keys.items[k], key) > 1)
+                continue;
+            sim = key_sim(s, folded, key, k);
+            if (sim > 0)
+                consider(nr, &nn, SARHAD_COUNT_OF(nr), k, sim);
         }
-        for (; lo < s->del_count && nf < SARHAD_COUNT_OF(found) &&
-               (s->dels[lo] & 0xFFFFFFFF00000000ull) == h;
-             lo++) {
-            uint32_t k = (uint32_t)s->dels[lo];
-            bool seen = k == self;
-            for (size_t i = 0; i < nf && !seen; i++)
-                seen = found[i] == k;
-            if (!seen && strlen(s->keys.items[k]) >= 2 &&
-                sarhad__osa_distance(s->keys.items[k], key) <= 1)
-                found[nf++] = k;
+    }
+    /* Keys of the same coarse form: h come and gone, a digraph broken. */
+    {
+        char c[24], lc[24];
+        size_t cl = coarse_key(c, sizeof(c), key);
+        size_t at = first_of(s->coarse, s->coarse_count, c, cl);
+        for (size_t i = at; cl >= 2 && i < s->coarse_count &&
+                            same_hash(s->coarse[i], s->coarse[at]);
+             i++) {
+            uint32_t k = (uint32_t)s->coarse[i];
+            int sim;
+            coarse_key(lc, sizeof(lc), s->keys.items[k]);
+            if (k == self || strcmp(lc, c) != 0)
+                continue;
+            sim = key_sim(s, folded, key, k);
+            if (sim > 0)
+                consider(nr, &nn, SARHAD_COUNT_OF(nr), k, sim);
         }
     }
     /* "Md" and "Mohd" are how Muhammad is abbreviated. */
     if (strcmp(key, "md") == 0 || strcmp(key, "mhd") == 0) {
         uint32_t k = sarhad__screen_dict_find(&s->keys, "mhmd");
-        if (k != UINT32_MAX && nf < SARHAD_COUNT_OF(found))
-            found[nf++] = k;
+        if (k != UINT32_MAX && k != self)
+            consider(nr, &nn, SARHAD_COUNT_OF(nr), k, 90);
     }
-    /* Keep the most frequent neighbours: a rare one is likelier a typo. */
-    for (size_t i = 1; i < nf; i++)
+    /* The closest first, then the most frequent: a rare one is likelier
+     * a typo. */
+    for (size_t i = 1; i < nn; i++)
         for (size_t j = i;
-             j > 0 && s->keys.df[found[j]] > s->keys.df[found[j - 1]]; j--) {
-            uint32_t t = found[j];
-            found[j] = found[j - 1];
-            found[j - 1] = t;
+             j > 0 && (nr[j].sim > nr[j - 1].sim ||
+                       (nr[j].sim == nr[j - 1].sim &&
+                        s->keys.df[nr[j].key] > s->keys.df[nr[j - 1].key]));
+             j--) {
+            struct near t = nr[j];
+            nr[j] = nr[j - 1];
+            nr[j - 1] = t;
         }
-    for (size_t i = 0; i < nf && n < cap; i++)
-        out[n++] = found[i];
-    return n + coarse_neighbours(s, key, out, n, cap2);
+    for (size_t i = 0; i < nn && n < cap; i++)
+        out[n++] = nr[i].key;
+    return n;
 }
 
 struct lookup {
@@ -770,7 +935,7 @@ static struct lookup *
 lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         size_t *count, size_t *records)
 {
-    uint32_t exp[QUERY_KEYS][MAX_EXPANSIONS + COARSE_EXPANSIONS];
+    uint32_t exp[QUERY_KEYS][MAX_EXPANSIONS];
     size_t exp_n[QUERY_KEYS], exact_n[QUERY_KEYS];
     struct lookup *lk;
     size_t lk_n = 0, lk_cap, total = 0, m = q->token_count, words;
@@ -779,8 +944,8 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         m = 6;
     words = m;
     for (size_t i = 0; i < m; i++) {
-        exp_n[i] = expand(s, q->tokens[i].key, exp[i], MAX_EXPANSIONS,
-                          MAX_EXPANSIONS + COARSE_EXPANSIONS);
+        exp_n[i] = expand(s, q->tokens[i].folded, q->tokens[i].key, exp[i],
+                          MAX_EXPANSIONS);
         exact_n[i] =
             exp_n[i] > 0 && exp[i][0] == sarhad__screen_dict_find(
                                              &s->keys, q->tokens[i].key)
@@ -794,8 +959,7 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         snprintf(f, sizeof(f), "%s%s", q->tokens[i].folded,
                  q->tokens[i + 1].folded);
         sarhad__name_skeleton(k, sizeof(k), f);
-        exp_n[m] = expand(s, k, exp[m], MAX_EXPANSIONS,
-                          MAX_EXPANSIONS + COARSE_EXPANSIONS);
+        exp_n[m] = expand(s, f, k, exp[m], MAX_EXPANSIONS);
         exact_n[m] =
             exp_n[m] > 0 && exp[m][0] == sarhad__screen_dict_find(&s->keys, k)
                 ? 1
@@ -803,9 +967,7 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         if (exp_n[m] > 0)
             m++;
     }
-    lk_cap = m * m * (MAX_EXPANSIONS + COARSE_EXPANSIONS) *
-                 (MAX_EXPANSIONS + COARSE_EXPANSIONS) +
-             m * (MAX_EXPANSIONS + COARSE_EXPANSIONS) + 1;
+    lk_cap = m * m * MAX_EXPANSIONS * MAX_EXPANSIONS + m * MAX_EXPANSIONS + 1;
     lk = sarhad__malloc(lk_cap * sizeof(*lk));
     if (lk == NULL)
         return NULL;
@@ -834,10 +996,12 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
                     if (p != NULL && lk_n < lk_cap)
                         lk[lk_n++] = (struct lookup){p, single};
                 }
-    /* A word with no listed key near it (a typo that broke a digraph,
-     * "Amakrhel"): the names holding any other word of the query stand in
-     * for the pairs it cannot make, least common first. */
-    for (size_t i = 0; i < words && words > 1; i++) {
+    /* A word of a two-word query with no listed key near it (an initial,
+     * a typo the scorer gives nothing): the names holding the other word
+     * stand in for the pair it cannot make.  With three words or more,
+     * the pairs of the others already reach every name that can score
+     * without it. */
+    for (size_t i = 0; i < words && words == 2; i++) {
         if (exp_n[i] > 0)
             continue;
         for (size_t j = 0; j < words; j++)
@@ -868,10 +1032,9 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
  * Gather the names of a query's postings, each once (a bitmap of the
  * names seen), into order as (100 - bound) << 32 | name for every name
  * whose upper bound reaches base; with q NULL every name is kept, bound
- * 0.  Pair postings carry what the bound reads, so only the names of the
- * single index (one-word queries, a word with no listed key near it) are
- * visited.  *kept gets the count; the caller frees *order.  false when
- * out of memory.
+ * 0.  The postings carry what the bound reads, so no name is visited.
+ * *kept gets the count; the caller frees *order.  false when out of
+ * memory.
  */
 static bool
 gather(const struct sarhad_screener *s, const struct scr_query *q,
@@ -896,26 +1059,17 @@ gather(const struct sarhad_screener *s, const struct scr_query *q,
     }
     for (size_t l = 0; l < lk_n; l++) {
         const struct scr_posting *p = lk[l].p;
+        const struct scr_sig *g0 =
+            (lk[l].single ? s->single_sigs : s->pair_sigs) + p->start;
         for (uint32_t r = 0; r < p->count; r++) {
-            uint32_t name;
-            const struct scr_sig *g = NULL;
+            const struct scr_sig *g = &g0[r];
+            uint32_t name = g->name;
             int b = 0;
-            if (lk[l].single) {
-                name = s->single_names[p->start + r];
-                if (q != NULL && r + 8 < p->count) {
-                    uint32_t ahead = s->single_names[p->start + r + 8];
-                    __builtin_prefetch(&s->names[ahead]);
-                }
-            } else {
-                g = &s->pair_sigs[p->start + r];
-                name = g->name;
-            }
             if (seen[name / 64] & (1ull << (name % 64)))
                 continue;
             seen[name / 64] |= 1ull << (name % 64);
             if (q != NULL) {
-                b = g != NULL ? sarhad__screen_bound_sig(s, q, g)
-                              : sarhad__screen_bound(s, q, name);
+                b = sarhad__screen_bound_sig(s, q, g);
                 b = b < 0 ? 0 : b > 100 ? 100 : b;
                 if (b < base)
                     continue;

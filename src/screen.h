@@ -112,14 +112,22 @@ struct sarhad_screener {
      * coarse key << 32 | key id), sorted */
     uint64_t *coarse;
     size_t coarse_count;
+    /* every listed spelling and its one-letter deletions: (hash << 32 |
+     * spelling id), sorted; the spellings of each key (key_spells from
+     * key_spell_start[k] to key_spell_start[k + 1]) */
+    uint64_t *spell_dels;
+    size_t spell_del_count;
+    uint32_t *key_spell_start;
+    uint32_t *key_spells;
     /* pair index: token-pair keys -> names (with what the bound reads);
-     * single index: key -> name ids */
+     * single index: key -> names, the same way */
     struct scr_posting *pairs;
     size_t pair_count;
     struct scr_sig *pair_sigs;
     struct scr_posting *singles;
     size_t single_count;
-    uint32_t *single_names;
+    struct scr_sig *single_sigs;
+    size_t single_records;
     size_t pair_records; /* building: (key, name) records */
     /* for the upper bound: each token's spelling id (as tokens), and
      * each spelling's length and commonness */
@@ -173,6 +181,11 @@ bool sarhad__screen_is_common(const char *key, const char *folded);
 int sarhad__screen_score(const struct sarhad_screener *s,
                          const struct scr_query *q, uint32_t name_index,
                          struct sarhad_candidate *c);
+
+/* The similarity the scorer gives a word (folded, key) against listed
+ * spelling sp, in Latin or, the larger, as Arabic script is compared. */
+int sarhad__screen_spell_sim(const struct sarhad_screener *s,
+                             const char *folded, const char *key, uint32_t sp);
 
 /* The set of letters in a string, one bit each (case folded). */
 uint32_t sarhad__screen_letters(const char *a);

@@ -212,6 +212,25 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
     }
 }
 
+int
+sarhad__screen_spell_sim(const struct sarhad_screener *s, const char *folded,
+                         const char *key, uint32_t sp)
+{
+    uint32_t k = s->spell_key[sp];
+    struct tok a = {folded, folded, key, false, UINT32_MAX, UINT32_MAX};
+    struct tok b = {s->spells.items[sp],
+                    s->spells.items[sp],
+                    s->keys.items[k],
+                    false,
+                    k,
+                    sp};
+    const char *why;
+    int latin = tok_sim(&a, &b, false, &why);
+    int script = tok_sim(&a, &b, true, &why);
+
+    return latin > script ? latin : script;
+}
+
 /* ---- alignment --------------------------------------------------------- */
 
 struct match {

@@ -345,7 +345,7 @@ TEST(screen_bound_never_below_score)
     };
     struct sarhad_screener *s = NULL;
     struct scr_query *q = malloc(sizeof(*q));
-    unsigned checked = 0;
+    unsigned checked = 0, sigs = 0;
 
     ASSERT(q != NULL);
     ASSERT((sarhad_screener_new(&s, "v1", NULL)) == SARHAD_OK);
@@ -376,10 +376,18 @@ TEST(screen_bound_never_below_score)
             ASSERT(sarhad__screen_bound(s, q, n) >= score);
             checked += score > 0;
         }
+        /* The copy a posting carries bounds its name as well. */
+        for (size_t r = 0; r < s->pair_records; r++) {
+            const struct scr_sig *g = &s->pair_sigs[r];
+            ASSERT(sarhad__screen_bound_sig(s, q, g) >=
+                   sarhad__screen_bound(s, q, g->name));
+            sigs += g->tok_count > 0;
+        }
         sarhad__free(q->bound);
     }
     /* Many of the pairs do score: the bound is tested where it matters. */
     ASSERT(checked >= 20);
+    ASSERT(sigs >= 10 * SARHAD_COUNT_OF(queries));
     free(q);
     sarhad_screener_close(s);
 }

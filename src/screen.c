@@ -178,6 +178,7 @@ sarhad_screener_close(struct sarhad_screener *s)
     sarhad__free(s->dels);
     sarhad__free(s->coarse);
     sarhad__free(s->spell_dels);
+    sarhad__free(s->spell_dir);
     sarhad__free(s->key_spell_start);
     sarhad__free(s->key_spells);
     sarhad__free(s->pairs);
@@ -528,6 +529,14 @@ build_spell_index(struct sarhad_screener *s)
         if (i == 0 || s->spell_dels[i] != s->spell_dels[i - 1])
             s->spell_dels[count++] = s->spell_dels[i];
     s->spell_del_count = count;
+    s->spell_dir = sarhad__malloc(65537 * sizeof(*s->spell_dir));
+    if (s->spell_dir == NULL)
+        return false;
+    for (size_t b = 0, i = 0; b <= 65536; b++) {
+        while (i < count && (s->spell_dels[i] >> 48) < b)
+            i++;
+        s->spell_dir[b] = (uint32_t)i;
+    }
     /* Counting sort of the spellings by key. */
     for (size_t i = 0; i < s->spells.count; i++)
         s->key_spell_start[s->spell_key[i] + 2]++;
@@ -691,7 +700,7 @@ sarhad_screener_stats(const struct sarhad_screener *s,
         s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
         s->pair_records * sizeof(*s->pair_sigs) +
         s->coarse_count * sizeof(*s->coarse) +
-        s->spell_del_count * sizeof(*s->spell_dels) +
+        s->spell_del_count * sizeof(*s->spell_dels) + 65537 * 4 +
         (s->keys.count + 2 + s->spells.count) * sizeof(uint32_t) +
         s->single_count * sizeof(*s->singles) +
         s->single_records * sizeof(*s->single_sigs) +
@@ -716,12 +725,15 @@ find_posting(const struct scr_posting *p, size_t count, uint64_t key)
 }
 
 /* Binary search for the first of a sorted (hash << 32 | id) table with
- * the hash of str[0..len). */
+ * the hash of str[0..len); dir, when there is one, narrows the search to
+ * the entries sharing the hash's top 16 bits. */
 static size_t
-first_of(const uint64_t *t, size_t count, const char *str, size_t len)
+first_of(const uint64_t *t, size_t count, const uint32_t *dir, const char *str,
+         size_t len)
 {
     uint64_t h = hash_str(str, len) & 0xFFFFFFFF00000000ull;
-    size_t lo = 0, hi = count;
+    size_t lo = dir != NULL ? dir[h >> 48] : 0;
+    size_t hi = dir != NULL ? dir[(h >> 48) + 1] : count;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -783,7 +795,8 @@ probe_spellings(const struct sarhad_screener *s, const char *folded,
                 const char *key, uint32_t self, const char *str, size_t len,
                 uint32_t *checked, size_t *nc, struct near *nr, size_t *nn)
 {
-    size_t at = first_of(s->spell_dels, s->spell_del_count, str, len);
+    size_t at =
+        first_of(s->spell_dels, s->spell_del_count, s->spell_dir, str, len);
 
     for (size_t i = at; i < s->spell_del_count &&
                         same_hash(s->spell_dels[i], s->spell_dels[at]);
@@ -814,7 +827,7 @@ probe_spellings(const struct sarhad_screener *s, const char *folded,
  */
 static size_t
 expand(const struct sarhad_screener *s, const char *folded, const char *key,
-       uint32_t *out, size_t cap)
+       size_t two_from, uint32_t *out, size_t cap)
 {
     struct near nr[64];
     size_t len = strlen(key), flen = strlen(folded), n = 0, nn = 0;
@@ -835,7 +848,7 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
             memcpy(buf + d, folded + d + 1, flen - d - 1);
             probe_spellings(s, folded, key, self, buf, flen - 1, checked, &nc,
                             nr, &nn);
-            for (size_t e = d; e + 1 < flen && flen >= TWO_EDITS_FROM; e++) {
+            for (size_t e = d; e + 1 < flen && flen >= two_from; e++) {
                 char two[32];
                 memcpy(two, buf, e);
                 memcpy(two + e, buf + e + 1, flen - 2 - e);
@@ -851,7 +864,7 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
         size_t at;
         memcpy(buf, key, d);
         memcpy(buf + d, key + d + 1, d < len ? len - d - 1 : 0);
-        at = first_of(s->dels, s->del_count, d < len ? buf : key,
+        at = first_of(s->dels, s->del_count, NULL, d < len ? buf : key,
                       d < len ? len - 1 : len);
         for (size_t i = at;
              i < s->del_count && same_hash(s->dels[i], s->dels[at]); i++) {
@@ -869,7 +882,7 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
     {
         char c[24], lc[24];
         size_t cl = coarse_key(c, sizeof(c), key);
-        size_t at = first_of(s->coarse, s->coarse_count, c, cl);
+        size_t at = first_of(s->coarse, s->coarse_count, NULL, c, cl);
         for (size_t i = at; cl >= 2 && i < s->coarse_count &&
                             same_hash(s->coarse[i], s->coarse[at]);
              i++) {
@@ -944,8 +957,8 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         m = 6;
     words = m;
     for (size_t i = 0; i < m; i++) {
-        exp_n[i] = expand(s, q->tokens[i].folded, q->tokens[i].key, exp[i],
-                          MAX_EXPANSIONS);
+        exp_n[i] = expand(s, q->tokens[i].folded, q->tokens[i].key,
+                          TWO_EDITS_FROM, exp[i], MAX_EXPANSIONS);
         exact_n[i] =
             exp_n[i] > 0 && exp[i][0] == sarhad__screen_dict_find(
                                              &s->keys, q->tokens[i].key)
@@ -959,7 +972,9 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         snprintf(f, sizeof(f), "%s%s", q->tokens[i].folded,
                  q->tokens[i + 1].folded);
         sarhad__name_skeleton(k, sizeof(k), f);
-        exp_n[m] = expand(s, f, k, exp[m], MAX_EXPANSIONS);
+        /* align joins words only at 90 or more: one edit, two from 20
+         * letters on. */
+        exp_n[m] = expand(s, f, k, 20, exp[m], MAX_EXPANSIONS);
         exact_n[m] =
             exp_n[m] > 0 && exp[m][0] == sarhad__screen_dict_find(&s->keys, k)
                 ? 1

@@ -117,6 +117,7 @@ struct sarhad_screener {
      * key_spell_start[k] to key_spell_start[k + 1]) */
     uint64_t *spell_dels;
     size_t spell_del_count;
+    uint32_t *spell_dir; /* 65,537 starts by the hash's top 16 bits */
     uint32_t *key_spell_start;
     uint32_t *key_spells;
     /* pair index: token-pair keys -> names (with what the bound reads);

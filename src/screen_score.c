@@ -48,6 +48,9 @@ struct tok {
     bool common;
     uint32_t key_id; /* UINT32_MAX when not in the list */
     uint32_t spell;  /* UINT32_MAX when not in the list */
+    /* Known beforehand (0: count them): strlen(folded) and its letters. */
+    uint32_t flen;
+    uint32_t letters;
 };
 
 /* The reasons a token pair gives, by number for the similarity cache. */
@@ -164,10 +167,10 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
             return d >= 3 ? 0 : d == 2 ? 72 : 88;
         return d >= 3 ? 78 : (int)(96 - 6 * d);
     }
-    fa = strlen(a->folded);
-    fb = strlen(b->folded);
-    if ((is_muhammad_abbrev(a) && strcmp(b->key, "mhmd") == 0) ||
-        (is_muhammad_abbrev(b) && strcmp(a->key, "mhmd") == 0)) {
+    fa = a->flen ? a->flen : strlen(a->folded);
+    fb = b->flen ? b->flen : strlen(b->folded);
+    if ((fb <= 4 && strcmp(a->key, "mhmd") == 0 && is_muhammad_abbrev(b)) ||
+        (fa <= 4 && strcmp(b->key, "mhmd") == 0 && is_muhammad_abbrev(a))) {
         *why = "abbreviation";
         return 90;
     }
@@ -179,12 +182,12 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         return 0;
     }
     {
-        size_t kl =
-            strlen(a->key) > strlen(b->key) ? strlen(a->key) : strlen(b->key);
         size_t fl = fa > fb ? fa : fb;
         size_t fd;
         int sim;
         if (vowelless) {
+            size_t kl = strlen(a->key) > strlen(b->key) ? strlen(a->key)
+                                                        : strlen(b->key);
             /* Without vowels only the consonants can be compared: one
              * consonant apart in a long skeleton. */
             if (kl < 5 || !may_be_within(a->key, b->key, 1) ||
@@ -197,7 +200,9 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
          * distance is counted. */
         if ((fl - (fa < fb ? fa : fb)) * 100 > fl * 30)
             return 0;
-        if (!may_be_within(a->folded, b->folded, fl <= 7 ? 1u : 2u))
+        if (!(a->letters && b->letters
+                  ? masks_within(a->letters, b->letters, fl <= 7 ? 1u : 2u)
+                  : may_be_within(a->folded, b->folded, fl <= 7 ? 1u : 2u)))
             return 0;
         fd = sarhad__osa_distance(a->folded, b->folded);
         /* Short names differ by a letter and are other names (Turi and
@@ -217,13 +222,22 @@ sarhad__screen_spell_sim(const struct sarhad_screener *s, const char *folded,
                          const char *key, uint32_t sp)
 {
     uint32_t k = s->spell_key[sp];
-    struct tok a = {folded, folded, key, false, UINT32_MAX, UINT32_MAX};
+    struct tok a = {folded,
+                    folded,
+                    key,
+                    false,
+                    UINT32_MAX,
+                    UINT32_MAX,
+                    (uint32_t)strlen(folded),
+                    sarhad__screen_letters(folded)};
     struct tok b = {s->spells.items[sp],
                     s->spells.items[sp],
                     s->keys.items[k],
                     false,
                     k,
-                    sp};
+                    sp,
+                    s->spell_len[sp],
+                    s->spell_letters[sp]};
     const char *why;
     int latin = tok_sim(&a, &b, false, &why);
     int script = tok_sim(&a, &b, true, &why);
@@ -348,7 +362,7 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
         unsigned *yu = side == 0 ? &al->cused : &al->qused;
         for (unsigned i = 0; i + 1 < xn; i++) {
             char f[32], k[24], t[48];
-            struct tok joined = {t, f, k, false, UINT32_MAX, UINT32_MAX};
+            struct tok joined = {t, f, k, false, UINT32_MAX, UINT32_MAX, 0, 0};
             size_t jl;
             bool fits = false;
             if (*xu & (3u << i))
@@ -427,7 +441,9 @@ toks_of_name(struct tok *out, const struct sarhad_name *n)
             n->tokens[i].key,
             sarhad__screen_is_common(n->tokens[i].key, n->tokens[i].folded),
             UINT32_MAX,
-            UINT32_MAX};
+            UINT32_MAX,
+            0,
+            0};
     return n->token_count;
 }
 
@@ -440,7 +456,9 @@ toks_of_query(struct tok *out, const struct scr_query *q)
                               q->name.tokens[i].key,
                               q->common[i],
                               q->keys[i],
-                              q->spells[i]};
+                              q->spells[i],
+                              q->qlen[i],
+                              q->letters[i]};
     return q->name.token_count;
 }
 
@@ -450,8 +468,14 @@ toks_of_listed(struct tok *out, const struct sarhad_screener *s,
 {
     for (unsigned i = 0; i < nm->tok_count; i++) {
         const struct scr_token *t = &s->tokens[nm->tok_start + i];
-        out[i] = (struct tok){t->text,        t->folded, s->keys.items[t->key],
-                              t->common != 0, t->key,    t->spell};
+        out[i] = (struct tok){t->text,
+                              t->folded,
+                              s->keys.items[t->key],
+                              t->common != 0,
+                              t->key,
+                              t->spell,
+                              t->flen,
+                              s->spell_letters[t->spell]};
     }
     return nm->tok_count;
 }
@@ -758,14 +782,18 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
                      s->keys.items[k],
                      s->spell_common[sp] != 0,
                      k,
-                     sp};
+                     sp,
+                     s->spell_len[sp],
+                     s->spell_letters[sp]};
     for (unsigned i = 0; i < m; i++) {
         struct tok a = {q->name.tokens[i].text,
                         q->name.tokens[i].folded,
                         q->name.tokens[i].key,
                         q->common[i],
                         q->keys[i],
-                        q->spells[i]};
+                        q->spells[i],
+                        q->qlen[i],
+                        q->letters[i]};
         const char *why;
         e->sim[i] = (uint8_t)tok_sim(&a, &b, vl, &why);
         if (e->sim[i] > e->best)

@@ -18,7 +18,7 @@
  * selective key pairs (the most selective are always used). */
 #define CANDIDATE_CAP  200000
 #define MAX_EXPANSIONS 12 /* listed keys a query word looks up */
-#define QUERY_KEYS     11 /* six words and five joined pairs */
+#define QUERY_KEYS     17 /* six words and eleven joined pairs */
 
 static uint64_t
 hash_str(const char *s, size_t len)
@@ -966,11 +966,19 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
                 : exp_n[i];
     }
     /* Two words the list may write as one ("Fazal Rahhim", Fazalrahim):
-     * their joined key also looks for pairs. */
-    for (size_t i = 0; i + 1 < words && m < QUERY_KEYS; i++) {
+     * their joined key also looks for pairs -- neighbours in order, then
+     * in the other order, then the last word before the first, as a name
+     * written surname first splits a compound ("Rahman Abdur"). */
+    for (size_t p = 0;
+         words >= 2 && p < 2 * (words - 1) + (words >= 3) && m < QUERY_KEYS;
+         p++) {
+        size_t a = p < words - 1         ? p
+                   : p < 2 * (words - 1) ? p - words + 2
+                                         : words - 1;
+        size_t b = p < words - 1 ? p + 1 : p < 2 * (words - 1) ? a - 1 : 0;
         char f[64], k[24];
-        snprintf(f, sizeof(f), "%s%s", q->tokens[i].folded,
-                 q->tokens[i + 1].folded);
+        snprintf(f, sizeof(f), "%s%s", q->tokens[a].folded,
+                 q->tokens[b].folded);
         sarhad__name_skeleton(k, sizeof(k), f);
         /* align joins words only at 90 or more: one edit, two from 20
          * letters on. */

@@ -140,12 +140,14 @@ struct sarhad_screener {
 };
 
 /* What the upper bound knows of one listed spelling for a query: its
- * similarity to each query token, the best of them, and which adjacent
- * query tokens it could be written joined with (bit i: tokens i, i+1). */
+ * similarity to each query token, the best of them, and which two query
+ * tokens it could be written joined with. */
 struct scr_bound_entry {
     uint8_t done; /* 0: not yet computed */
     uint8_t best;
-    uint16_t joined;
+    uint8_t len;     /* of the spelling */
+    uint8_t weight;  /* 1 for a common name element, else 2 */
+    uint32_t joined; /* bit p: query tokens p of join_pairs (screen_score.c) */
     uint8_t sim[SARHAD_NAME_MAX_TOKENS];
 };
 
@@ -161,6 +163,7 @@ struct scr_query {
     struct scr_bound_entry *bound;
     unsigned short qlen[SARHAD_NAME_MAX_TOKENS]; /* folded lengths */
     unsigned short qlen_min, qlen_max;
+    unsigned weight; /* of its tokens: 1 a common element, else 2 */
     uint32_t letters[SARHAD_NAME_MAX_TOKENS]; /* sarhad__screen_letters */
     bool has_father;
     struct sarhad_name father;

@@ -127,6 +127,33 @@ masks_within(uint32_t ma, uint32_t mb, size_t k)
     return bits <= 2 * k;
 }
 
+/* A letter set without h: two spellings whose coarse forms (see below)
+ * meet differ in h at most (K, S and C share bits with k, s and c). */
+static uint32_t
+no_h(uint32_t letters)
+{
+    return letters & ~(1u << ('h' & 31));
+}
+
+/* A folded spelling without h, its digraph letters (K, S, C) read as
+ * their first letter, doubled letters once. */
+static void
+coarse_spelling(char *out, size_t cap, const char *folded)
+{
+    size_t n = 0;
+
+    for (; *folded != '\0' && n + 1 < cap; folded++) {
+        char c = *folded == 'K'   ? 'k'
+                 : *folded == 'S' ? 's'
+                 : *folded == 'C' ? 'c'
+                                  : *folded;
+        if (c == 'h' || (n > 0 && out[n - 1] == c))
+            continue;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+}
+
 static bool
 may_be_within(const char *a, const char *b, size_t k)
 {
@@ -162,6 +189,13 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         }
         d = sarhad__osa_distance(a->folded, b->folded);
         *why = "vowel variant";
+        /* A word-initial vowel is written (alef, ain), so when one side
+         * has it and the other not, and more than that one letter moves,
+         * the vowels sit elsewhere: another name (Ahmed and Hamid, Ehsan
+         * and Hasan, Umar and Mir), as Arabic script tells them apart. */
+        if (d >= 2 && (strchr("aeiou", a->folded[0]) != NULL) !=
+                          (strchr("aeiou", b->folded[0]) != NULL))
+            return 0;
         /* Vowels carry more of a short name (Umar, Amir, Mir). */
         if (strlen(a->key) <= 2)
             return d >= 3 ? 0 : d == 2 ? 72 : 88;
@@ -196,18 +230,31 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
             *why = "one consonant differs";
             return 74;
         }
-        /* A length gap alone can rule a pair out before the edit
-         * distance is counted. */
-        if ((fl - (fa < fb ? fa : fb)) * 100 > fl * 30)
-            return 0;
-        if (!(a->letters && b->letters
-                  ? masks_within(a->letters, b->letters, fl <= 7 ? 1u : 2u)
-                  : may_be_within(a->folded, b->folded, fl <= 7 ? 1u : 2u)))
-            return 0;
-        fd = sarhad__osa_distance(a->folded, b->folded);
         /* Short names differ by a letter and are other names (Turi and
          * Guri); a long one may carry a typo or two. */
-        if (fd > (fl <= 4 ? 0u : fl <= 7 ? 1u : 2u))
+        size_t limit = fl <= 4 ? 0u : fl <= 7 ? 1u : 2u;
+        uint32_t la, lb;
+        /* A length gap alone can rule a pair out before the edit
+         * distance is counted. */
+        if ((fl - (fa < fb ? fa : fb)) * 100 > fl * 30 || limit == 0)
+            return 0;
+        la = a->letters ? a->letters : sarhad__screen_letters(a->folded);
+        lb = b->letters ? b->letters : sarhad__screen_letters(b->folded);
+        fd = masks_within(la, lb, limit)
+                 ? sarhad__osa_distance(a->folded, b->folded)
+                 : limit + 1;
+        /* A typo that moves the h of a digraph ("Ahkund", "Krhairullah")
+         * changes two folded letters; their coarse forms, without h and
+         * with the digraphs read as their first letter, are one edit
+         * apart. */
+        if (fd > limit && masks_within(no_h(la), no_h(lb), limit - 1)) {
+            char ca[32], cb[32];
+            coarse_spelling(ca, sizeof(ca), a->folded);
+            coarse_spelling(cb, sizeof(cb), b->folded);
+            if (sarhad__osa_distance(ca, cb) + 1 < fd)
+                fd = sarhad__osa_distance(ca, cb) + 1;
+        }
+        if (fd > limit)
             return 0;
         sim = (int)(100 - (100 * fd) / fl);
         if (sim < 70)
@@ -319,6 +366,16 @@ cached_sim(struct scr_cache *cache, unsigned i, const struct tok *a,
     return sim;
 }
 
+/* The token pairs align may join: neighbours first, then any two of the
+ * first eight (on the query side), then the neighbours past them -- at
+ * most 32, so that the bound keeps one bit for each. */
+static const uint8_t join_pairs[32][2] = {
+    {0, 1}, {1, 2},  {2, 3},   {3, 4}, {4, 5}, {5, 6}, {6, 7}, {7, 8},
+    {8, 9}, {9, 10}, {10, 11}, {0, 2}, {1, 3}, {2, 4}, {3, 5}, {4, 6},
+    {5, 7}, {0, 3},  {1, 4},   {2, 5}, {3, 6}, {4, 7}, {0, 4}, {1, 5},
+    {2, 6}, {3, 7},  {0, 5},   {1, 6}, {2, 7}, {0, 6}, {1, 7}, {0, 7},
+};
+
 static void
 align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
       bool vowelless, struct scr_cache *cache, struct alignment *al)
@@ -360,37 +417,51 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
         unsigned xn = side == 0 ? m : n, yn = side == 0 ? n : m;
         unsigned *xu = side == 0 ? &al->qused : &al->cused;
         unsigned *yu = side == 0 ? &al->cused : &al->qused;
-        for (unsigned i = 0; i + 1 < xn; i++) {
-            char f[32], k[24], t[48];
-            struct tok joined = {t, f, k, false, UINT32_MAX, UINT32_MAX, 0, 0};
+        /* On the query side any two tokens, in either order: a name
+         * written in another order may have split a compound ("Rahman
+         * ... Abdur" for Abdur Rahman).  The list's own compounds are
+         * kept as listed, so there only neighbours are joined. */
+        for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++) {
+            unsigned i = join_pairs[p][0], i2 = join_pairs[p][1];
             size_t jl;
             bool fits = false;
-            if (*xu & (3u << i))
+            if (i2 >= xn || (side == 1 && i2 != i + 1))
+                continue;
+            if (*xu & ((1u << i) | (1u << i2)))
                 continue;
             /* Only a token about as long as the two could be them. */
-            jl = strlen(x[i].folded) + strlen(x[i + 1].folded);
+            jl = strlen(x[i].folded) + strlen(x[i2].folded);
             for (unsigned j = 0; j < yn; j++) {
                 size_t yl = strlen(y[j].folded);
                 fits = fits ||
                        (!(*yu & (1u << j)) && yl + 2 >= jl && yl <= jl + 2);
             }
-            if (!fits)
-                continue;
-            join_tok(f, k, t, &x[i], &x[i + 1]);
-            for (unsigned j = 0; j < yn; j++) {
-                const char *why;
-                int sim;
-                if (*yu & (1u << j))
-                    continue;
-                sim = tok_sim(&joined, &y[j], vowelless, &why);
-                if (sim >= 90) {
-                    *xu |= 3u << i;
-                    *yu |= 1u << j;
-                    al->m[al->count++] = (struct match){
-                        side == 0 ? 3u << i : 1u << j,
-                        side == 0 ? 1u << j : 3u << i, sim, "written joined"};
-                    break;
+            for (unsigned order = 0; fits && order < (side == 0 ? 2u : 1u);
+                 order++) {
+                char f[32], k[24], t[48];
+                struct tok joined = {t,          f,          k, false,
+                                     UINT32_MAX, UINT32_MAX, 0, 0};
+                unsigned both = (1u << i) | (1u << i2);
+                bool taken = false;
+                join_tok(f, k, t, &x[order ? i2 : i], &x[order ? i : i2]);
+                for (unsigned j = 0; j < yn; j++) {
+                    const char *why;
+                    int sim;
+                    if (*yu & (1u << j))
+                        continue;
+                    sim = tok_sim(&joined, &y[j], vowelless, &why);
+                    if (sim >= 90) {
+                        *xu |= both;
+                        *yu |= 1u << j;
+                        al->m[al->count++] = (struct match){
+                            side == 0 ? both : 1u << j,
+                            side == 0 ? 1u << j : both, sim, "written joined"};
+                        taken = true;
+                        break;
+                    }
                 }
+                if (taken)
+                    break;
             }
         }
     }
@@ -515,11 +586,14 @@ add_evidence(struct sarhad_candidate *c, const char *what, int points,
 
 static int
 birth_points(const struct sarhad_screener *s, const struct scr_query *q,
-             const struct scr_entry *e, struct sarhad_candidate *c)
+             const struct scr_entry *e, struct sarhad_candidate *c,
+             bool *strong)
 {
     int best = -1000, best_d = 0;
+    bool best_strong = false;
     char listed[40] = "", buf[160]; /* room for the longest sentence */
 
+    *strong = false;
     if (q->birth_year == 0)
         return 0;
     if (e->birth_count == 0)
@@ -528,6 +602,7 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
         const struct sarhad_birth *b = &s->births[e->birth_start + i];
         struct sarhad_date lo = q->dob, hi = q->dob;
         int pts, d;
+        bool swapped = false;
         if (q->dob.year == 0) {
             lo = (struct sarhad_date){(int16_t)q->birth_year, 1, 1};
             hi = (struct sarhad_date){(int16_t)q->birth_year, 12, 31};
@@ -549,6 +624,7 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
             if (both_exact && q->dob.year == b->from.year &&
                 q->dob.month == b->from.day && q->dob.day == b->from.month) {
                 pts = 4; /* day and month swapped: a clerk's slip */
+                swapped = true;
                 d = 0;
             } else if (both_exact) {
                 /* Two exact dates that differ are evidence against. */
@@ -563,9 +639,14 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
         if (pts > best) {
             best = pts;
             best_d = d;
+            /* A year inside a wide range or near a circa date is true of
+             * one traveller in ten; a listed year, a narrow range, the
+             * day itself or the day with its month swapped are not. */
+            best_strong = pts >= 8 || swapped;
             sarhad_birth_format(listed, sizeof(listed), b);
         }
     }
+    *strong = best_strong;
     if (best == 12)
         snprintf(buf, sizeof(buf), "born %s as listed (+12)", listed);
     else if (best == 8 || best == 5)
@@ -592,8 +673,9 @@ evidence(const struct sarhad_screener *s, const struct scr_query *q,
     int total = 0;
     bool support = false;
 
-    total += birth_points(s, q, e, c);
-    support = total > 0;
+    /* Weak date evidence adds its points but is not the support that
+     * spares a name-only match its mark-down. */
+    total += birth_points(s, q, e, c, &support);
     if (q->nat[0] != '\0' && e->nat_count > 0) {
         bool same = false;
         for (unsigned i = 0; i < e->nat_count; i++)
@@ -750,9 +832,11 @@ sarhad__screen_bound_init(const struct sarhad_screener *s, struct scr_query *q)
         return false;
     q->qlen_min = USHRT_MAX;
     q->qlen_max = 0;
+    q->weight = 0;
     for (unsigned i = 0; i < q->name.token_count; i++) {
         q->letters[i] = sarhad__screen_letters(q->name.tokens[i].folded);
         q->qlen[i] = (unsigned short)strlen(q->name.tokens[i].folded);
+        q->weight += q->common[i] ? 1u : 2u;
         if (q->qlen[i] < q->qlen_min)
             q->qlen_min = q->qlen[i];
         if (q->qlen[i] > q->qlen_max)
@@ -799,21 +883,28 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
         if (e->sim[i] > e->best)
             e->best = e->sim[i];
     }
-    /* Joined pairs (as align tries them): two adjacent query tokens about
-     * as long as this one may all score 100.  align takes a joined pair at
-     * 90 or more, which outside Arabic script means the same folded
-     * letters give or take one edit (two from 20 letters on), or an
-     * abbreviation of Muhammad (4 letters at most). */
-    for (unsigned i = 0; i + 1 < m; i++) {
-        size_t jl = (size_t)q->qlen[i] + q->qlen[i + 1];
+    /* Joined pairs (as align tries them): two query tokens about as long
+     * as this one may all score 100.  align takes a joined pair at 90 or
+     * more, which outside Arabic script means the same folded letters
+     * give or take one edit (two from 20 letters on), an h or a digraph
+     * aside, or an abbreviation of Muhammad (4 letters at most). */
+    for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++) {
+        unsigned i = join_pairs[p][0], i2 = join_pairs[p][1];
+        size_t jl;
+        if (i2 >= m)
+            continue;
+        jl = (size_t)q->qlen[i] + q->qlen[i2];
         if (cl + 2 < jl || cl > jl + 2)
             continue;
         if (!vl && jl > 4 && cl > 4 &&
-            !masks_within(q->letters[i] | q->letters[i + 1],
-                          s->spell_letters[sp], jl >= 20 || cl >= 20 ? 2 : 1))
+            !masks_within(no_h(q->letters[i] | q->letters[i2]),
+                          no_h(s->spell_letters[sp]),
+                          jl >= 20 || cl >= 20 ? 2 : 1))
             continue;
-        e->joined = (uint16_t)(e->joined | 1u << i);
+        e->joined |= 1u << p;
     }
+    e->len = (uint8_t)(cl > 255 ? 255 : cl);
+    e->weight = s->spell_common[sp] ? 1 : 2;
     e->done = 1;
     return e;
 }
@@ -829,24 +920,34 @@ name_bound(const struct sarhad_screener *s, const struct scr_query *q,
     unsigned m = q->name.token_count;
     unsigned qmax[SARHAD_NAME_MAX_TOKENS] = {0};
     unsigned cmax[SARHAD_NAME_MAX_TOKENS];
-    unsigned wq = 0, wc = 0, mq = 0, mc = 0; /* in halves and percents */
+    const struct scr_bound_entry *es[SARHAD_NAME_MAX_TOKENS];
+    unsigned wq = q->weight, wc = 0, mq = 0, mc = 0; /* halves, percents */
+    bool joins = false;
 
     for (unsigned j = 0; j < n; j++) {
-        const struct scr_bound_entry *e = bound_entry(s, q, ls[j], vl);
+        const struct scr_bound_entry *e =
+            &q->bound[(vl ? s->spells.count : 0) + ls[j]];
+        if (!e->done)
+            e = bound_entry(s, q, ls[j], vl);
+        es[j] = e;
         for (unsigned i = 0; i < m; i++)
             if (e->sim[i] > qmax[i])
                 qmax[i] = e->sim[i];
         cmax[j] = e->best;
-        if (e->joined != 0) {
-            for (unsigned i = 0; i + 1 < m; i++)
-                if (e->joined & (1u << i))
-                    qmax[i] = qmax[i + 1] = 100;
+        joins = joins || e->joined != 0;
+    }
+    if (joins)
+        for (unsigned j = 0; j < n; j++) {
+            if (es[j]->joined == 0)
+                continue;
+            for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++)
+                if (es[j]->joined & (1u << p))
+                    qmax[join_pairs[p][0]] = qmax[join_pairs[p][1]] = 100;
             cmax[j] = 100;
         }
-    }
     /* Two adjacent listed tokens about as long as one query token. */
     for (unsigned j = 0; j + 1 < n; j++) {
-        size_t jl = (size_t)s->spell_len[ls[j]] + s->spell_len[ls[j + 1]];
+        size_t jl = (size_t)es[j]->len + es[j + 1]->len;
         if (jl + 2 < q->qlen_min || jl > (size_t)q->qlen_max + 2)
             continue;
         for (unsigned i = 0; i < m; i++) {
@@ -854,22 +955,18 @@ name_bound(const struct sarhad_screener *s, const struct scr_query *q,
             if (ql + 2 < jl || ql > jl + 2)
                 continue;
             if (!vl && jl > 4 && ql > 4 &&
-                !masks_within(s->spell_letters[ls[j]] |
-                                  s->spell_letters[ls[j + 1]],
-                              q->letters[i], jl >= 20 || ql >= 20 ? 2 : 1))
+                !masks_within(
+                    no_h(s->spell_letters[ls[j]] | s->spell_letters[ls[j + 1]]),
+                    no_h(q->letters[i]), jl >= 20 || ql >= 20 ? 2 : 1))
                 continue;
             cmax[j] = cmax[j + 1] = qmax[i] = 100;
         }
     }
-    for (unsigned i = 0; i < m; i++) {
-        unsigned w = q->common[i] ? 1 : 2;
-        wq += w;
-        mq += w * qmax[i];
-    }
+    for (unsigned i = 0; i < m; i++)
+        mq += (q->common[i] ? 1u : 2u) * qmax[i];
     for (unsigned j = 0; j < n; j++) {
-        unsigned w = s->spell_common[ls[j]] ? 1 : 2;
-        wc += w;
-        mc += w * cmax[j];
+        wc += es[j]->weight;
+        mc += es[j]->weight * cmax[j];
     }
     if (wq == 0 || wc == 0)
         return -1000;

@@ -177,6 +177,8 @@ sarhad_screener_close(struct sarhad_screener *s)
     dict_free(&s->spells);
     sarhad__free(s->dels);
     sarhad__free(s->coarse);
+    sarhad__free(s->coarse_dir);
+    sarhad__free(s->del_dir);
     sarhad__free(s->spell_dels);
     sarhad__free(s->spell_dir);
     sarhad__free(s->key_spell_start);
@@ -479,6 +481,24 @@ coarse_key(char *out, size_t cap, const char *key)
     return n;
 }
 
+/* The start of each run of a sorted (hash << 32 | id) table by the top 16
+ * bits of the hash (65,537 entries), so that a look-up searches a few
+ * entries instead of the whole table.  NULL when out of memory. */
+static uint32_t *
+make_dir(const uint64_t *t, size_t count)
+{
+    uint32_t *dir = sarhad__malloc(65537 * sizeof(*dir));
+
+    if (dir == NULL)
+        return NULL;
+    for (size_t b = 0, i = 0; b <= 65536; b++) {
+        while (i < count && (t[i] >> 48) < b)
+            i++;
+        dir[b] = (uint32_t)i;
+    }
+    return dir;
+}
+
 /* Spellings of at least this many letters may be two edits apart (the
  * scorer allows two from 8 letters on, and 6 is within 30% of 8). */
 #define TWO_EDITS_FROM 6
@@ -529,14 +549,9 @@ build_spell_index(struct sarhad_screener *s)
         if (i == 0 || s->spell_dels[i] != s->spell_dels[i - 1])
             s->spell_dels[count++] = s->spell_dels[i];
     s->spell_del_count = count;
-    s->spell_dir = sarhad__malloc(65537 * sizeof(*s->spell_dir));
+    s->spell_dir = make_dir(s->spell_dels, count);
     if (s->spell_dir == NULL)
         return false;
-    for (size_t b = 0, i = 0; b <= 65536; b++) {
-        while (i < count && (s->spell_dels[i] >> 48) < b)
-            i++;
-        s->spell_dir[b] = (uint32_t)i;
-    }
     /* Counting sort of the spellings by key. */
     for (size_t i = 0; i < s->spells.count; i++)
         s->key_spell_start[s->spell_key[i] + 2]++;
@@ -561,7 +576,8 @@ build_coarse(struct sarhad_screener *s)
     }
     s->coarse_count = s->keys.count;
     qsort(s->coarse, s->coarse_count, sizeof(*s->coarse), cmp_u64);
-    return true;
+    s->coarse_dir = make_dir(s->coarse, s->coarse_count);
+    return s->coarse_dir != NULL;
 }
 
 /* The deletion neighbourhood: every key and each of its one-letter
@@ -591,7 +607,8 @@ build_dels(struct sarhad_screener *s)
     }
     s->del_count = n;
     qsort(s->dels, n, sizeof(*s->dels), cmp_u64);
-    return true;
+    s->del_dir = make_dir(s->dels, n);
+    return s->del_dir != NULL;
 }
 
 /* What the upper bound reads of every candidate, packed: the spelling
@@ -700,7 +717,7 @@ sarhad_screener_stats(const struct sarhad_screener *s,
         s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
         s->pair_records * sizeof(*s->pair_sigs) +
         s->coarse_count * sizeof(*s->coarse) +
-        s->spell_del_count * sizeof(*s->spell_dels) + 65537 * 4 +
+        s->spell_del_count * sizeof(*s->spell_dels) + 3 * 65537 * 4 +
         (s->keys.count + 2 + s->spells.count) * sizeof(uint32_t) +
         s->single_count * sizeof(*s->singles) +
         s->single_records * sizeof(*s->single_sigs) +
@@ -864,7 +881,7 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
         size_t at;
         memcpy(buf, key, d);
         memcpy(buf + d, key + d + 1, d < len ? len - d - 1 : 0);
-        at = first_of(s->dels, s->del_count, NULL, d < len ? buf : key,
+        at = first_of(s->dels, s->del_count, s->del_dir, d < len ? buf : key,
                       d < len ? len - 1 : len);
         for (size_t i = at;
              i < s->del_count && same_hash(s->dels[i], s->dels[at]); i++) {
@@ -882,7 +899,7 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
     {
         char c[24], lc[24];
         size_t cl = coarse_key(c, sizeof(c), key);
-        size_t at = first_of(s->coarse, s->coarse_count, NULL, c, cl);
+        size_t at = first_of(s->coarse, s->coarse_count, s->coarse_dir, c, cl);
         for (size_t i = at; cl >= 2 && i < s->coarse_count &&
                             same_hash(s->coarse[i], s->coarse[at]);
              i++) {

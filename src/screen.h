@@ -107,11 +107,13 @@ struct sarhad_screener {
      * key id), sorted by hash */
     uint64_t *dels;
     size_t del_count;
+    uint32_t *del_dir; /* starts by the hash's top 16 bits (make_dir) */
     /* keys that meet once h is dropped and digraphs are read as their
      * first letter (Mohmand and Momand, a broken kh): (hash of that
      * coarse key << 32 | key id), sorted */
     uint64_t *coarse;
     size_t coarse_count;
+    uint32_t *coarse_dir;
     /* every listed spelling and its one-letter deletions: (hash << 32 |
      * spelling id), sorted; the spellings of each key (key_spells from
      * key_spell_start[k] to key_spell_start[k + 1]) */

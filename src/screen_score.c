@@ -196,9 +196,12 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         if (d >= 2 && (strchr("aeiou", a->folded[0]) != NULL) !=
                           (strchr("aeiou", b->folded[0]) != NULL))
             return 0;
-        /* Vowels carry more of a short name (Umar, Amir, Mir). */
+        /* Vowels carry more of a short name (Umar, Amir, Mir): with the
+         * first vowel changed too, two of them make another name. */
         if (strlen(a->key) <= 2)
-            return d >= 3 ? 0 : d == 2 ? 72 : 88;
+            return d >= 3 || (d == 2 && a->folded[0] != b->folded[0]) ? 0
+                   : d == 2                                           ? 72
+                                                                      : 88;
         return d >= 3 ? 78 : (int)(96 - 6 * d);
     }
     fa = a->flen ? a->flen : strlen(a->folded);
@@ -613,8 +616,9 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
             d = 0;
         } else if (sarhad_date_cmp(hi, b->from) >= 0 &&
                    sarhad_date_cmp(lo, b->to) <= 0) {
-            /* Inside the listed year or range; a wide range says less. */
-            pts = b->to.year - b->from.year > 3 ? 5 : 8;
+            /* Inside the listed year or range; a wide range says less,
+             * and so does a circa year, which is as true two years off. */
+            pts = b->approximate ? 4 : b->to.year - b->from.year > 3 ? 5 : 8;
             d = 0;
         } else {
             bool both_exact =

@@ -396,7 +396,8 @@ TEST(screen_bound_never_below_score)
  * between consonants (Mohmand, Momand), a typo that moves the h of a
  * digraph (Ahkund), a compound split by a name written in another order
  * (Basir ... Abdul); and names they keep apart: a moved initial vowel
- * (Ahmed is not Hamid), a birth year that only falls in a wide range. */
+ * (Ahmed is not Hamid), a birth year that only falls in a wide range or
+ * in the year of a circa date. */
 TEST(screen_digraphs_reorder_initial_vowel)
 {
     struct sarhad_screener *s = NULL;
@@ -418,6 +419,10 @@ TEST(screen_digraphs_reorder_initial_vowel)
         (sarhad_screener_add(
             s, entry("R-4", "Ahmed Sultan", NULL, "1968..1973", NULL, NULL, 0),
             NULL)) == SARHAD_OK);
+    ASSERT((sarhad_screener_add(s,
+                                entry("R-5", "Gulbuddin Hekmatyar", NULL,
+                                      "~1949", NULL, NULL, 0),
+                                NULL)) == SARHAD_OK);
     ASSERT((sarhad_screener_finish(s, NULL)) == SARHAD_OK);
     ASSERT(screen_score(s, "Taj Jalal Momand", NULL, NULL, "R-1") >= t);
     ASSERT(screen_score(s, "Baz Mohammad Ahkund", NULL, NULL, "R-2") >= t);
@@ -433,5 +438,8 @@ TEST(screen_digraphs_reorder_initial_vowel)
                   screen_score(s, "Ahmed Sultan Khel", NULL, NULL, "R-4") + 5);
     ASSERT_EQ_INT(
         screen_score(s, "Baz Mohammad Akhund", "1965-01-01", NULL, "R-2"), 100);
+    /* The year of a circa date is weak evidence too (+4, the -5 kept). */
+    ASSERT_EQ_INT(screen_score(s, "Gulbuddin Hekmatyar", NULL, NULL, "R-5") + 4,
+                  screen_score(s, "Gulbuddin Hekmatyar", "1949", NULL, "R-5"));
     sarhad_screener_close(s);
 }

@@ -427,6 +427,9 @@ TEST(screen_digraphs_reorder_initial_vowel)
     ASSERT(screen_score(s, "Taj Jalal Momand", NULL, NULL, "R-1") >= t);
     ASSERT(screen_score(s, "Baz Mohammad Ahkund", NULL, NULL, "R-2") >= t);
     ASSERT(screen_score(s, "Basir Noorzai Abdul", NULL, NULL, "R-3") >= t);
+    /* A slip in the Abd particle itself. */
+    ASSERT(screen_score(s, "Abdlu Basir Noorzai", NULL, NULL, "R-3") >= t);
+    ASSERT(screen_score(s, "Abmdul Basir Noorzai", NULL, NULL, "R-3") >= t);
     ASSERT(screen_score(s, "Noorzai Basir Abdul", "1960", NULL, "R-3") >= t);
     /* Hamid Sultan is not Ahmed Sultan, with or without a birth year in
      * the listed range. */

@@ -531,6 +531,51 @@ abd_rest(const char *s)
     return NULL;
 }
 
+/*
+ * A one-letter slip in the Abd particle before another word ("Abdlu
+ * Jalil", "Abmdul Wahed", "Abdvl Rauf"): five letters one substitution or
+ * one swap of neighbours from abdul, abdur, abdel or abdal, or six letters
+ * one insertion from them, the "ab" and a "d" kept.  Abdulla (Abdullah)
+ * and the other whole names that begin so are longer or end otherwise.
+ */
+static bool
+slipped_abd(const char *f)
+{
+    static const char *const forms[] = {"abdul", "abdur", "abdel", "abdal"};
+    size_t len = strlen(f);
+
+    if (strncmp(f, "ab", 2) != 0 || strchr(f + 2, 'd') == NULL ||
+        (len != 5 && len != 6))
+        return false;
+    for (size_t k = 0; k < SARHAD_COUNT_OF(forms); k++) {
+        const char *g = forms[k];
+        if (len == 5) {
+            size_t diff = 0, first = 5;
+            for (size_t i = 0; i < 5; i++)
+                if (f[i] != g[i]) {
+                    diff++;
+                    first = first < i ? first : i;
+                }
+            if (diff == 1 ||
+                (diff == 2 && first + 1 < 5 && f[first] == g[first + 1] &&
+                 f[first + 1] == g[first]))
+                return true;
+        } else {
+            /* f without one of its letters is g; the ending is kept. */
+            if (strcmp(f + 4, g + 3) != 0)
+                continue;
+            for (size_t d = 2; d < 4; d++) {
+                char buf[8];
+                memcpy(buf, f, d);
+                memcpy(buf + d, f + d + 1, 6 - d);
+                if (strcmp(buf, g) == 0)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
 static void
 append(struct raw_token *t, const char *s)
 {
@@ -743,7 +788,8 @@ join_particles(struct token_list *tl, struct sarhad_name *out)
             char f[32];
             sarhad__name_fold(f, sizeof(f), t->s, t->len);
             if (strcmp(f, "abdul") == 0 || strcmp(f, "abdal") == 0 ||
-                strcmp(f, "abdel") == 0 || strcmp(f, "abdur") == 0)
+                strcmp(f, "abdel") == 0 || strcmp(f, "abdur") == 0 ||
+                (i + 1 < tl->count && slipped_abd(f)))
                 rest = "";
         }
         if (rest != NULL && *rest == '\0') {

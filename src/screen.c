@@ -14,12 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How many names a query may send to the scorer before it stops adding
- * the least selective key pairs (the most selective are always used). */
-#define CANDIDATE_CAP  200000 /* names gathered from the postings */
-#define SCORE_CAP      50000  /* names handed to the scorer */
-#define MAX_EXPANSIONS 8
-#define QUERY_KEYS     11 /* six words and five joined pairs */
+/* How many names a query may gather before it stops adding the least
+ * selective key pairs (the most selective are always used). */
+#define CANDIDATE_CAP  200000
+#define MAX_EXPANSIONS 12 /* listed keys a query word looks up */
+#define QUERY_KEYS     17 /* six words and eleven joined pairs */
 
 static uint64_t
 hash_str(const char *s, size_t len)
@@ -177,14 +176,22 @@ sarhad_screener_close(struct sarhad_screener *s)
     dict_free(&s->keys);
     dict_free(&s->spells);
     sarhad__free(s->dels);
+    sarhad__free(s->coarse);
+    sarhad__free(s->coarse_dir);
+    sarhad__free(s->del_dir);
+    sarhad__free(s->spell_dels);
+    sarhad__free(s->spell_dir);
+    sarhad__free(s->key_spell_start);
+    sarhad__free(s->key_spells);
     sarhad__free(s->pairs);
-    sarhad__free(s->pair_names);
+    sarhad__free(s->pair_sigs);
     sarhad__free(s->singles);
-    sarhad__free(s->single_names);
+    sarhad__free(s->single_sigs);
     sarhad__free(s->tok_spell);
     sarhad__free(s->spell_len);
     sarhad__free(s->spell_common);
     sarhad__free(s->spell_letters);
+    sarhad__free(s->spell_key);
     sarhad__free(s);
 }
 
@@ -356,11 +363,40 @@ pair_key(uint32_t a, uint32_t b)
     return (uint32_t)h;
 }
 
+/* What the bound reads of listed name i (see struct scr_sig). */
+static struct scr_sig
+make_sig(const struct sarhad_screener *s, uint32_t i)
+{
+    const struct scr_name *nm = &s->names[i];
+    const struct scr_entry *e = &s->entries[nm->entry];
+    struct scr_sig g;
+
+    memset(&g, 0, sizeof(g));
+    g.name = i;
+    g.flags = (uint8_t)((nm->vowelless ? SCR_SIG_VOWELLESS : 0) |
+                        (e->birth_count > 0 ? SCR_SIG_BIRTH : 0) |
+                        (e->nat_count > 0 ? SCR_SIG_NAT : 0) |
+                        (e->father != UINT32_MAX ? SCR_SIG_FATHER : 0) |
+                        (e->sex == 'M' ? SCR_SIG_MALE : 0) |
+                        (e->sex == 'F' ? SCR_SIG_FEMALE : 0));
+    if (nm->tok_count > SCR_SIG_SPELLS)
+        return g;
+    for (unsigned j = 0; j < nm->tok_count; j++) {
+        uint32_t sp = s->tokens[nm->tok_start + j].spell;
+        if (sp > UINT16_MAX)
+            return g; /* tok_count stays 0: the name is visited */
+        g.spell[j] = (uint16_t)sp;
+    }
+    g.tok_count = nm->tok_count;
+    return g;
+}
+
 static bool
 build_pairs(struct sarhad_screener *s)
 {
     size_t count = 0, n = 0;
     uint64_t *rec;
+    uint32_t *names = NULL;
     bool ok;
 
     for (size_t i = 0; i < s->name_count; i++) {
@@ -383,10 +419,17 @@ build_pairs(struct sarhad_screener *s)
                 rec[n++] = (uint64_t)pair_key(t[a].key, t[b].key) << 32 | i;
     }
     s->pair_records = n;
-    ok = group(rec, n, &s->pairs, &s->pair_count, &s->pair_names);
+    ok = group(rec, n, &s->pairs, &s->pair_count, &names);
     sarhad__free(rec);
-    if (!ok)
+    s->pair_sigs =
+        ok ? sarhad__malloc((n ? n : 1) * sizeof(*s->pair_sigs)) : NULL;
+    if (s->pair_sigs == NULL) {
+        sarhad__free(names);
         return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        s->pair_sigs[i] = make_sig(s, names[i]);
+    sarhad__free(names);
     n = 0;
     rec = sarhad__malloc((s->token_count ? s->token_count : 1) * sizeof(*rec));
     if (rec == NULL)
@@ -398,9 +441,143 @@ build_pairs(struct sarhad_screener *s)
         for (size_t a = 0; a < nm->tok_count; a++)
             rec[n++] = (uint64_t)s->tokens[nm->tok_start + a].key << 32 | i;
     }
-    ok = group(rec, n, &s->singles, &s->single_count, &s->single_names);
+    s->single_records = n;
+    ok = group(rec, n, &s->singles, &s->single_count, &names);
     sarhad__free(rec);
-    return ok;
+    s->single_sigs =
+        ok ? sarhad__malloc((n ? n : 1) * sizeof(*s->single_sigs)) : NULL;
+    if (s->single_sigs == NULL) {
+        sarhad__free(names);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        s->single_sigs[i] = make_sig(s, names[i]);
+    sarhad__free(names);
+    return true;
+}
+
+/*
+ * The coarse form of a key: h dropped and the digraph letters (K for kh,
+ * S for sh, C for ch) read as their first letter, doubles once.  A typo
+ * or an OCR slip that breaks a digraph ("Kahn", "Akrhel") or an h that
+ * comes and goes ("Mohmand", "Momand") moves a key two edits but leaves
+ * its coarse form as it was.
+ */
+static size_t
+coarse_key(char *out, size_t cap, const char *key)
+{
+    size_t n = 0;
+
+    for (; *key != '\0' && n + 1 < cap; key++) {
+        char c = *key == 'K'   ? 'k'
+                 : *key == 'S' ? 's'
+                 : *key == 'C' ? 'c'
+                               : *key;
+        if (c == 'h' || (n > 0 && out[n - 1] == c))
+            continue;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* The start of each run of a sorted (hash << 32 | id) table by the top 16
+ * bits of the hash (65,537 entries), so that a look-up searches a few
+ * entries instead of the whole table.  NULL when out of memory. */
+static uint32_t *
+make_dir(const uint64_t *t, size_t count)
+{
+    uint32_t *dir = sarhad__malloc(65537 * sizeof(*dir));
+
+    if (dir == NULL)
+        return NULL;
+    for (size_t b = 0, i = 0; b <= 65536; b++) {
+        while (i < count && (t[i] >> 48) < b)
+            i++;
+        dir[b] = (uint32_t)i;
+    }
+    return dir;
+}
+
+/* Spellings of at least this many letters may be two edits apart (the
+ * scorer allows two from 8 letters on, and 6 is within 30% of 8). */
+#define TWO_EDITS_FROM 6
+
+/* Every listed spelling, each of its one-letter deletions and, when it is
+ * long, its two-letter deletions, as (hash << 32 | spelling id), sorted;
+ * and the spellings of each key. */
+static bool
+build_spell_index(struct sarhad_screener *s)
+{
+    size_t count = 0, n = 0, nk = s->keys.count;
+
+    for (size_t i = 0; i < s->spells.count; i++) {
+        size_t len = strlen(s->spells.items[i]);
+        count += 1 + len + (len >= TWO_EDITS_FROM ? len * (len - 1) / 2 : 0);
+    }
+    s->spell_dels = sarhad__malloc((count ? count : 1) * sizeof(uint64_t));
+    s->key_spell_start = sarhad__calloc(nk + 2, sizeof(uint32_t));
+    s->key_spells = sarhad__malloc((s->spells.count ? s->spells.count : 1) *
+                                   sizeof(uint32_t));
+    if (s->spell_dels == NULL || s->key_spell_start == NULL ||
+        s->key_spells == NULL)
+        return false;
+    for (size_t i = 0; i < s->spells.count; i++) {
+        const char *sp = s->spells.items[i];
+        size_t len = strlen(sp);
+        char buf[24];
+        s->spell_dels[n++] = (hash_str(sp, len) & 0xFFFFFFFF00000000ull) | i;
+        for (size_t d = 0; d < len && len >= 2; d++) {
+            memcpy(buf, sp, d);
+            memcpy(buf + d, sp + d + 1, len - d - 1);
+            s->spell_dels[n++] =
+                (hash_str(buf, len - 1) & 0xFFFFFFFF00000000ull) | i;
+            for (size_t e = d; e + 1 < len && len >= TWO_EDITS_FROM; e++) {
+                char two[24];
+                /* buf without its letter e: sp without d and e + 1 */
+                memcpy(two, buf, e);
+                memcpy(two + e, buf + e + 1, len - 2 - e);
+                s->spell_dels[n++] =
+                    (hash_str(two, len - 2) & 0xFFFFFFFF00000000ull) | i;
+            }
+        }
+    }
+    qsort(s->spell_dels, n, sizeof(*s->spell_dels), cmp_u64);
+    /* A spelling reached twice by the same deletions is kept once. */
+    count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || s->spell_dels[i] != s->spell_dels[i - 1])
+            s->spell_dels[count++] = s->spell_dels[i];
+    s->spell_del_count = count;
+    s->spell_dir = make_dir(s->spell_dels, count);
+    if (s->spell_dir == NULL)
+        return false;
+    /* Counting sort of the spellings by key. */
+    for (size_t i = 0; i < s->spells.count; i++)
+        s->key_spell_start[s->spell_key[i] + 2]++;
+    for (size_t k = 2; k < nk + 2; k++)
+        s->key_spell_start[k] += s->key_spell_start[k - 1];
+    for (size_t i = 0; i < s->spells.count; i++)
+        s->key_spells[s->key_spell_start[s->spell_key[i] + 1]++] = (uint32_t)i;
+    return true;
+}
+
+static bool
+build_coarse(struct sarhad_screener *s)
+{
+    s->coarse = sarhad__malloc((s->keys.count ? s->keys.count : 1) *
+                               sizeof(*s->coarse));
+    if (s->coarse == NULL)
+        return false;
+    for (size_t k = 0; k < s->keys.count; k++) {
+        char c[24];
+        size_t len = coarse_key(c, sizeof(c), s->keys.items[k]);
+        s->coarse[k] = (hash_str(c, len) & 0xFFFFFFFF00000000ull) | k;
+    }
+    s->coarse_count = s->keys.count;
+    qsort(s->coarse, s->coarse_count, sizeof(*s->coarse), cmp_u64);
+    s->coarse_dir = make_dir(s->coarse, s->coarse_count);
+    return s->coarse_dir != NULL;
 }
 
 /* The deletion neighbourhood: every key and each of its one-letter
@@ -430,7 +607,8 @@ build_dels(struct sarhad_screener *s)
     }
     s->del_count = n;
     qsort(s->dels, n, sizeof(*s->dels), cmp_u64);
-    return true;
+    s->del_dir = make_dir(s->dels, n);
+    return s->del_dir != NULL;
 }
 
 /* What the upper bound reads of every candidate, packed: the spelling
@@ -445,8 +623,10 @@ build_compact(struct sarhad_screener *s)
     s->spell_common = sarhad__calloc(s->spells.count + 1, 1);
     s->spell_letters =
         sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_letters));
+    s->spell_key = sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_key));
     if (s->tok_spell == NULL || s->spell_len == NULL ||
-        s->spell_common == NULL || s->spell_letters == NULL)
+        s->spell_common == NULL || s->spell_letters == NULL ||
+        s->spell_key == NULL)
         return false;
     for (size_t i = 0; i < s->spells.count; i++)
         s->spell_letters[i] = sarhad__screen_letters(s->spells.items[i]);
@@ -455,6 +635,7 @@ build_compact(struct sarhad_screener *s)
         s->tok_spell[i] = t->spell;
         s->spell_len[t->spell] = t->flen;
         s->spell_common[t->spell] = t->common;
+        s->spell_key[t->spell] = t->key;
     }
     return true;
 }
@@ -465,7 +646,8 @@ sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err)
     if (s == NULL || s->finished)
         return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
                             "finish is called once");
-    if (!build_dels(s) || !build_pairs(s) || !build_compact(s))
+    if (!build_dels(s) || !build_coarse(s) || !build_compact(s) ||
+        !build_spell_index(s) || !build_pairs(s))
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     s->finished = true;
     return SARHAD_OK;
@@ -533,10 +715,13 @@ sarhad_screener_stats(const struct sarhad_screener *s,
         (s->keys.cap + s->spells.cap) * (sizeof(*s->keys.items) + 4) +
         (s->keys.table_cap + s->spells.table_cap) * 4 +
         s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
-        s->pair_records * sizeof(*s->pair_names) +
+        s->pair_records * sizeof(*s->pair_sigs) +
+        s->coarse_count * sizeof(*s->coarse) +
+        s->spell_del_count * sizeof(*s->spell_dels) + 3 * 65537 * 4 +
+        (s->keys.count + 2 + s->spells.count) * sizeof(uint32_t) +
         s->single_count * sizeof(*s->singles) +
-        s->token_count * sizeof(*s->single_names) +
-        s->token_count * sizeof(*s->tok_spell) + 6 * s->spells.count;
+        s->single_records * sizeof(*s->single_sigs) +
+        s->token_count * sizeof(*s->tok_spell) + 10 * s->spells.count;
 }
 
 /* ---- querying -------------------------------------------------------- */
@@ -556,74 +741,204 @@ find_posting(const struct scr_posting *p, size_t count, uint64_t key)
     return lo < count && p[lo].key == key ? &p[lo] : NULL;
 }
 
-/* The listed keys within one edit of key (itself first when listed),
- * the most frequent first when there are more than cap. */
+/* Binary search for the first of a sorted (hash << 32 | id) table with
+ * the hash of str[0..len); dir, when there is one, narrows the search to
+ * the entries sharing the hash's top 16 bits. */
 static size_t
-expand(const struct sarhad_screener *s, const char *key, uint32_t *out,
-       size_t cap)
+first_of(const uint64_t *t, size_t count, const uint32_t *dir, const char *str,
+         size_t len)
 {
-    uint32_t found[64];
-    size_t len = strlen(key), n = 0, nf = 0;
-    char buf[24];
+    uint64_t h = hash_str(str, len) & 0xFFFFFFFF00000000ull;
+    size_t lo = dir != NULL ? dir[h >> 48] : 0;
+    size_t hi = dir != NULL ? dir[(h >> 48) + 1] : count;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((t[mid] & 0xFFFFFFFF00000000ull) < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool
+same_hash(uint64_t a, uint64_t b)
+{
+    return (a & 0xFFFFFFFF00000000ull) == (b & 0xFFFFFFFF00000000ull);
+}
+
+/* A listed key a query word may meet, and the best similarity the scorer
+ * can give the word against a spelling of it. */
+struct near {
+    uint32_t key;
+    int sim;
+};
+
+static void
+consider(struct near *nr, size_t *n, size_t cap, uint32_t key, int sim)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (nr[i].key == key) {
+            if (sim > nr[i].sim)
+                nr[i].sim = sim;
+            return;
+        }
+    if (*n < cap)
+        nr[(*n)++] = (struct near){key, sim};
+}
+
+/* The best similarity of the word to a listed spelling of key k (the
+ * first few of them). */
+static int
+key_sim(const struct sarhad_screener *s, const char *folded, const char *key,
+        uint32_t k)
+{
+    int best = 0;
+
+    for (uint32_t i = s->key_spell_start[k];
+         i < s->key_spell_start[k + 1] && i < s->key_spell_start[k] + 8; i++) {
+        int sim = sarhad__screen_spell_sim(s, folded, key, s->key_spells[i]);
+        best = sim > best ? sim : best;
+    }
+    return best;
+}
+
+/* The listed spellings whose deletions hash as str[0..len) does: the
+ * keys of those the word may meet join nr (checked: spellings already
+ * tried, so none is scored twice). */
+static void
+probe_spellings(const struct sarhad_screener *s, const char *folded,
+                const char *key, uint32_t self, const char *str, size_t len,
+                uint32_t *checked, size_t *nc, struct near *nr, size_t *nn)
+{
+    size_t at =
+        first_of(s->spell_dels, s->spell_del_count, s->spell_dir, str, len);
+
+    for (size_t i = at; i < s->spell_del_count &&
+                        same_hash(s->spell_dels[i], s->spell_dels[at]);
+         i++) {
+        uint32_t sp = (uint32_t)s->spell_dels[i];
+        bool seen = s->spell_key[sp] == self;
+        int sim;
+        for (size_t c = 0; c < *nc && !seen; c++)
+            seen = checked[c] == sp;
+        if (seen)
+            continue;
+        if (*nc < 64)
+            checked[(*nc)++] = sp;
+        sim = sarhad__screen_spell_sim(s, folded, key, sp);
+        if (sim > 0)
+            consider(nr, nn, 64, s->spell_key[sp], sim);
+    }
+}
+
+/*
+ * The listed keys a query word (folded, key) may meet: its own key first
+ * when listed, then, best similarity first and the most frequent first
+ * among equals, up to cap of the keys of listed spellings within one
+ * edit of the word, of listed keys within one edit of its key, and of
+ * listed keys of the same coarse form (see coarse_key) -- each only when
+ * the scorer would give the word something against a spelling of it, so
+ * no lookup is spent on a key that cannot score.
+ */
+static size_t
+expand(const struct sarhad_screener *s, const char *folded, const char *key,
+       size_t two_from, uint32_t *out, size_t cap)
+{
+    struct near nr[64];
+    size_t len = strlen(key), flen = strlen(folded), n = 0, nn = 0;
+    char buf[32];
     uint32_t self = sarhad__screen_dict_find(&s->keys, key);
 
     if (self != UINT32_MAX)
         out[n++] = self;
-    if (len < 2)
-        return n;
-    /* Two-letter keys only grow ("Kn" of Akhun to "Knd" of Akhund): a
-     * deletion would leave one letter, which says nothing. */
-    for (size_t d = len < 3 ? len : 0; d <= len; d++) {
-        uint64_t h;
-        size_t lo = 0, hi = s->del_count;
-        if (d == len) {
-            h = hash_str(key, len) & 0xFFFFFFFF00000000ull;
-        } else {
-            memcpy(buf, key, d);
-            memcpy(buf + d, key + d + 1, len - d - 1);
-            h = hash_str(buf, len - 1) & 0xFFFFFFFF00000000ull;
+    /* Listed spellings one edit from the word (two when long): some
+     * deletion of one meets some deletion of the other. */
+    if (flen < sizeof(buf)) {
+        uint32_t checked[64];
+        size_t nc = 0;
+        probe_spellings(s, folded, key, self, folded, flen, checked, &nc, nr,
+                        &nn);
+        for (size_t d = 0; d < flen; d++) {
+            memcpy(buf, folded, d);
+            memcpy(buf + d, folded + d + 1, flen - d - 1);
+            probe_spellings(s, folded, key, self, buf, flen - 1, checked, &nc,
+                            nr, &nn);
+            for (size_t e = d; e + 1 < flen && flen >= two_from; e++) {
+                char two[32];
+                memcpy(two, buf, e);
+                memcpy(two + e, buf + e + 1, flen - 2 - e);
+                probe_spellings(s, folded, key, self, two, flen - 2, checked,
+                                &nc, nr, &nn);
+            }
         }
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if ((s->dels[mid] & 0xFFFFFFFF00000000ull) < h)
-                lo = mid + 1;
-            else
-                hi = mid;
+    }
+    /* Listed keys one edit from the word's.  Two-letter keys only grow
+     * ("Kn" of Akhun to "Knd" of Akhund): a deletion would leave one
+     * letter, which says nothing. */
+    for (size_t d = len < 3 ? len : 0; d <= len && len >= 2; d++) {
+        size_t at;
+        memcpy(buf, key, d);
+        memcpy(buf + d, key + d + 1, d < len ? len - d - 1 : 0);
+        at = first_of(s->dels, s->del_count, s->del_dir, d < len ? buf : key,
+                      d < len ? len - 1 : len);
+        for (size_t i = at;
+             i < s->del_count && same_hash(s->dels[i], s->dels[at]); i++) {
+            uint32_t k = (uint32_t)s->dels[i];
+            int sim;
+            if (k == self || strlen(s->keys.items[k]) < 2 ||
+                sarhad__osa_distance(s->keys.items[k], key) > 1)
+                continue;
+            sim = key_sim(s, folded, key, k);
+            if (sim > 0)
+                consider(nr, &nn, SARHAD_COUNT_OF(nr), k, sim);
         }
-        for (; lo < s->del_count && nf < SARHAD_COUNT_OF(found) &&
-               (s->dels[lo] & 0xFFFFFFFF00000000ull) == h;
-             lo++) {
-            uint32_t k = (uint32_t)s->dels[lo];
-            bool seen = k == self;
-            for (size_t i = 0; i < nf && !seen; i++)
-                seen = found[i] == k;
-            if (!seen && strlen(s->keys.items[k]) >= 2 &&
-                sarhad__osa_distance(s->keys.items[k], key) <= 1)
-                found[nf++] = k;
+    }
+    /* Keys of the same coarse form: h come and gone, a digraph broken. */
+    {
+        char c[24], lc[24];
+        size_t cl = coarse_key(c, sizeof(c), key);
+        size_t at = first_of(s->coarse, s->coarse_count, s->coarse_dir, c, cl);
+        for (size_t i = at; cl >= 2 && i < s->coarse_count &&
+                            same_hash(s->coarse[i], s->coarse[at]);
+             i++) {
+            uint32_t k = (uint32_t)s->coarse[i];
+            int sim;
+            coarse_key(lc, sizeof(lc), s->keys.items[k]);
+            if (k == self || strcmp(lc, c) != 0)
+                continue;
+            sim = key_sim(s, folded, key, k);
+            if (sim > 0)
+                consider(nr, &nn, SARHAD_COUNT_OF(nr), k, sim);
         }
     }
     /* "Md" and "Mohd" are how Muhammad is abbreviated. */
     if (strcmp(key, "md") == 0 || strcmp(key, "mhd") == 0) {
         uint32_t k = sarhad__screen_dict_find(&s->keys, "mhmd");
-        if (k != UINT32_MAX && nf < SARHAD_COUNT_OF(found))
-            found[nf++] = k;
+        if (k != UINT32_MAX && k != self)
+            consider(nr, &nn, SARHAD_COUNT_OF(nr), k, 90);
     }
-    /* Keep the most frequent neighbours: a rare one is likelier a typo. */
-    for (size_t i = 1; i < nf; i++)
+    /* The closest first, then the most frequent: a rare one is likelier
+     * a typo. */
+    for (size_t i = 1; i < nn; i++)
         for (size_t j = i;
-             j > 0 && s->keys.df[found[j]] > s->keys.df[found[j - 1]]; j--) {
-            uint32_t t = found[j];
-            found[j] = found[j - 1];
-            found[j - 1] = t;
+             j > 0 && (nr[j].sim > nr[j - 1].sim ||
+                       (nr[j].sim == nr[j - 1].sim &&
+                        s->keys.df[nr[j].key] > s->keys.df[nr[j - 1].key]));
+             j--) {
+            struct near t = nr[j];
+            nr[j] = nr[j - 1];
+            nr[j - 1] = t;
         }
-    for (size_t i = 0; i < nf && n < cap; i++)
-        out[n++] = found[i];
+    for (size_t i = 0; i < nn && n < cap; i++)
+        out[n++] = nr[i].key;
     return n;
 }
 
 struct lookup {
     const struct scr_posting *p;
-    const uint32_t *names;
+    bool single; /* a posting of the single index */
 };
 
 static int
@@ -643,111 +958,170 @@ cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Sort n names (LSD radix, 11 bits a pass); false when out of memory. */
-static bool
-radix_sort(uint32_t *a, size_t n)
+/* The postings a query looks up, smallest first, in a heap array the
+ * caller frees; *records gets how many names they hold in all (repeats
+ * counted).  NULL when out of memory. */
+static struct lookup *
+lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
+        size_t *count, size_t *records)
 {
-    uint32_t *tmp, *src = a, *dst;
-    size_t count[2048];
+    uint32_t exp[QUERY_KEYS][MAX_EXPANSIONS];
+    size_t exp_n[QUERY_KEYS], exact_n[QUERY_KEYS];
+    struct lookup *lk;
+    size_t lk_n = 0, lk_cap, total = 0, m = q->token_count, words;
 
-    if (n < 256) {
-        qsort(a, n, sizeof(*a), cmp_u32);
-        return true;
+    if (m > 6)
+        m = 6;
+    words = m;
+    for (size_t i = 0; i < m; i++) {
+        exp_n[i] = expand(s, q->tokens[i].folded, q->tokens[i].key,
+                          TWO_EDITS_FROM, exp[i], MAX_EXPANSIONS);
+        exact_n[i] =
+            exp_n[i] > 0 && exp[i][0] == sarhad__screen_dict_find(
+                                             &s->keys, q->tokens[i].key)
+                ? 1
+                : exp_n[i];
     }
-    tmp = sarhad__malloc(n * sizeof(*tmp));
-    if (tmp == NULL)
-        return false;
-    dst = tmp;
-    for (unsigned shift = 0; shift < 33; shift += 11) {
-        size_t sum = 0;
-        uint32_t *t;
-        memset(count, 0, sizeof(count));
-        for (size_t i = 0; i < n; i++)
-            count[(src[i] >> shift) & 2047]++;
-        for (size_t b = 0; b < 2048; b++) {
-            size_t c = count[b];
-            count[b] = sum;
-            sum += c;
+    /* Two words the list may write as one ("Fazal Rahhim", Fazalrahim):
+     * their joined key also looks for pairs -- neighbours in order, then
+     * in the other order, then the last word before the first, as a name
+     * written surname first splits a compound ("Rahman Abdur"). */
+    for (size_t p = 0;
+         words >= 2 && p < 2 * (words - 1) + (words >= 3) && m < QUERY_KEYS;
+         p++) {
+        size_t a = p < words - 1         ? p
+                   : p < 2 * (words - 1) ? p - words + 2
+                                         : words - 1;
+        size_t b = p < words - 1 ? p + 1 : p < 2 * (words - 1) ? a - 1 : 0;
+        char f[64], k[24];
+        snprintf(f, sizeof(f), "%s%s", q->tokens[a].folded,
+                 q->tokens[b].folded);
+        sarhad__name_skeleton(k, sizeof(k), f);
+        /* align joins words only at 90 or more: one edit, two from 20
+         * letters on. */
+        exp_n[m] = expand(s, f, k, 20, exp[m], MAX_EXPANSIONS);
+        exact_n[m] =
+            exp_n[m] > 0 && exp[m][0] == sarhad__screen_dict_find(&s->keys, k)
+                ? 1
+                : exp_n[m];
+        if (exp_n[m] > 0)
+            m++;
+    }
+    lk_cap = m * m * MAX_EXPANSIONS * MAX_EXPANSIONS + m * MAX_EXPANSIONS + 1;
+    lk = sarhad__malloc(lk_cap * sizeof(*lk));
+    if (lk == NULL)
+        return NULL;
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = i; j < m; j++)
+            for (size_t a = 0; a < exp_n[i]; a++)
+                for (size_t b = 0; b < exp_n[j]; b++) {
+                    const struct scr_posting *p;
+                    bool single = i == j && words == 1;
+                    if (i == j && a != b)
+                        continue;
+                    /* One side as written, the other bent by an edit:
+                     * two typos in one pair are left to the other pairs
+                     * (a two-word name has no other pair). */
+                    if (i != j && a >= exact_n[i] && b >= exact_n[j] &&
+                        words > 2)
+                        continue;
+                    /* A one-token query also reaches the names holding
+                     * that token (partial names). */
+                    if (single)
+                        p = find_posting(s->singles, s->single_count,
+                                         exp[i][a]);
+                    else
+                        p = find_posting(s->pairs, s->pair_count,
+                                         pair_key(exp[i][a], exp[j][b]));
+                    if (p != NULL && lk_n < lk_cap)
+                        lk[lk_n++] = (struct lookup){p, single};
+                }
+    /* A word of a two-word query with no listed key near it (an initial,
+     * a typo the scorer gives nothing): the names holding the other word
+     * stand in for the pair it cannot make.  With three words or more,
+     * the pairs of the others already reach every name that can score
+     * without it. */
+    for (size_t i = 0; i < words && words == 2; i++) {
+        if (exp_n[i] > 0)
+            continue;
+        for (size_t j = 0; j < words; j++)
+            for (size_t a = 0; a < exact_n[j] && lk_n < lk_cap; a++) {
+                const struct scr_posting *p =
+                    find_posting(s->singles, s->single_count, exp[j][a]);
+                if (p != NULL)
+                    lk[lk_n++] = (struct lookup){p, true};
+            }
+        break;
+    }
+    qsort(lk, lk_n, sizeof(*lk), cmp_lookup);
+    /* The most selective postings are always read; past CANDIDATE_CAP
+     * names the least selective are left out (a safety valve). */
+    for (size_t i = 0; i < lk_n; i++) {
+        if (i > 0 && total + lk[i].p->count > CANDIDATE_CAP) {
+            lk_n = i;
+            break;
         }
-        for (size_t i = 0; i < n; i++)
-            dst[count[(src[i] >> shift) & 2047]++] = src[i];
-        t = src;
-        src = dst;
-        dst = t;
+        total += lk[i].p->count;
     }
-    if (src != a)
-        memcpy(a, src, n * sizeof(*a));
-    sarhad__free(tmp);
-    return true;
+    *count = lk_n;
+    *records = total;
+    return lk;
 }
 
 /*
- * names is sorted with repeats: a name appears once for each query key
- * pair it shares.  Keep each name once and, when there are more than
- * SCORE_CAP, those sharing the largest part of the pairs they could share
- * (a listed name near the query shares most of its pairs; one sharing a
- * single common pair out of six rarely scores).  Returns the count kept,
- * sorted.
+ * Gather the names of a query's postings, each once (a bitmap of the
+ * names seen), into order as (100 - bound) << 32 | name for every name
+ * whose upper bound reaches base; with q NULL every name is kept, bound
+ * 0.  The postings carry what the bound reads, so no name is visited.
+ * *kept gets the count; the caller frees *order.  false when out of
+ * memory.
  */
-static unsigned
-share(const struct sarhad_screener *s, uint32_t name, size_t shared,
-      size_t query_pairs)
+static bool
+gather(const struct sarhad_screener *s, const struct scr_query *q,
+       const struct sarhad_name *qn, int base, uint64_t **order, size_t *kept)
 {
-    size_t t = s->names[name].tok_count > 6 ? 6 : s->names[name].tok_count;
-    size_t pairs = t <= 1 ? 1 : t * (t - 1) / 2;
-    size_t most = pairs < query_pairs ? pairs : query_pairs;
+    struct lookup *lk;
+    size_t lk_n, total, n = 0;
+    uint64_t *seen, *out;
 
-    most = most ? most : 1;
-    shared = shared > most ? most : shared;
-    return (unsigned)(shared * 100 / most);
-}
-
-static size_t
-keep_most_shared(const struct sarhad_screener *s, uint32_t *names, size_t n,
-                 size_t query_pairs)
-{
-    size_t hist[101] = {0}, u = 0, above = 0, at_cut = 0;
-    size_t cut = 0;
-
-    /* Under the cap every name is kept: no need to visit them (each visit
-     * is a cache miss on a big list). */
-    for (size_t i = 0; i < n; i++)
-        u += i == 0 || names[i] != names[i - 1];
-    if (u <= SCORE_CAP) {
-        u = 0;
-        for (size_t i = 0; i < n; i++)
-            if (i == 0 || names[i] != names[i - 1])
-                names[u++] = names[i];
-        return u;
+    *order = NULL;
+    *kept = 0;
+    lk = lookups(s, qn, &lk_n, &total);
+    if (lk == NULL)
+        return false;
+    seen = sarhad__calloc(s->name_count / 64 + 1, sizeof(*seen));
+    out = sarhad__malloc((total ? total : 1) * sizeof(*out));
+    if (seen == NULL || out == NULL) {
+        sarhad__free(lk);
+        sarhad__free(seen);
+        sarhad__free(out);
+        return false;
     }
-    u = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && names[j] == names[i])
-            j++;
-        hist[share(s, names[i], j - i, query_pairs)]++;
-        u++;
-        i = j;
-    }
-    if (u > SCORE_CAP) {
-        for (cut = 100; cut > 0 && above + hist[cut] <= SCORE_CAP; cut--)
-            above += hist[cut];
-        at_cut = SCORE_CAP - above; /* how many sharing exactly cut */
-    }
-    u = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i, part;
-        while (j < n && names[j] == names[i])
-            j++;
-        part = share(s, names[i], j - i, query_pairs);
-        if (part > cut || (part == cut && at_cut > 0)) {
-            if (part == cut && cut > 0)
-                at_cut--;
-            names[u++] = names[i];
+    for (size_t l = 0; l < lk_n; l++) {
+        const struct scr_posting *p = lk[l].p;
+        const struct scr_sig *g0 =
+            (lk[l].single ? s->single_sigs : s->pair_sigs) + p->start;
+        for (uint32_t r = 0; r < p->count; r++) {
+            const struct scr_sig *g = &g0[r];
+            uint32_t name = g->name;
+            int b = 0;
+            if (seen[name / 64] & (1ull << (name % 64)))
+                continue;
+            seen[name / 64] |= 1ull << (name % 64);
+            if (q != NULL) {
+                b = sarhad__screen_bound_sig(s, q, g);
+                b = b < 0 ? 0 : b > 100 ? 100 : b;
+                if (b < base)
+                    continue;
+            }
+            out[n++] = (uint64_t)(100 - b) << 32 | name;
         }
-        i = j;
     }
-    return u;
+    sarhad__free(lk);
+    sarhad__free(seen);
+    *order = out;
+    *kept = n;
+    return true;
 }
 
 /*
@@ -759,107 +1133,21 @@ sarhad__screen_candidates(const struct sarhad_screener *s,
                           const struct sarhad_name *q, uint32_t **out,
                           size_t *count)
 {
-    uint32_t exp[QUERY_KEYS][MAX_EXPANSIONS];
-    size_t exp_n[QUERY_KEYS], exact_n[QUERY_KEYS];
-    struct lookup *lk;
-    size_t lk_n = 0, lk_cap, total = 0, n = 0, m = q->token_count, words;
+    uint64_t *order;
     uint32_t *names;
+    size_t n;
 
-    if (m > 6)
-        m = 6;
-    words = m;
-    for (size_t i = 0; i < m; i++) {
-        exp_n[i] = expand(s, q->tokens[i].key, exp[i], MAX_EXPANSIONS);
-        exact_n[i] =
-            exp_n[i] > 0 && exp[i][0] == sarhad__screen_dict_find(
-                                             &s->keys, q->tokens[i].key)
-                ? 1
-                : exp_n[i];
-    }
-    /* Two words the list may write as one ("Fazal Rahhim", Fazalrahim):
-     * their joined key also looks for pairs. */
-    for (size_t i = 0; i + 1 < words && m < QUERY_KEYS; i++) {
-        char f[64], k[24];
-        snprintf(f, sizeof(f), "%s%s", q->tokens[i].folded,
-                 q->tokens[i + 1].folded);
-        sarhad__name_skeleton(k, sizeof(k), f);
-        exp_n[m] = expand(s, k, exp[m], MAX_EXPANSIONS);
-        exact_n[m] =
-            exp_n[m] > 0 && exp[m][0] == sarhad__screen_dict_find(&s->keys, k)
-                ? 1
-                : exp_n[m];
-        if (exp_n[m] > 0)
-            m++;
-    }
-    lk_cap = m * m * MAX_EXPANSIONS * MAX_EXPANSIONS + m * MAX_EXPANSIONS + 1;
-    lk = sarhad__malloc(lk_cap * sizeof(*lk));
-    if (lk == NULL)
+    if (!gather(s, NULL, q, 0, &order, &n))
         return false;
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = i; j < m; j++)
-            for (size_t a = 0; a < exp_n[i]; a++)
-                for (size_t b = 0; b < exp_n[j]; b++) {
-                    const struct scr_posting *p;
-                    if (i == j && a != b)
-                        continue;
-                    /* One side as written, the other bent by an edit:
-                     * two typos in one pair are left to the other pairs
-                     * (a two-word name has no other pair). */
-                    if (i != j && a >= exact_n[i] && b >= exact_n[j] &&
-                        words > 2)
-                        continue;
-                    /* A one-token query also reaches the names holding
-                     * that token (partial names). */
-                    if (i == j && words == 1)
-                        p = find_posting(s->singles, s->single_count,
-                                         exp[i][a]);
-                    else
-                        p = find_posting(s->pairs, s->pair_count,
-                                         pair_key(exp[i][a], exp[j][b]));
-                    if (p != NULL && lk_n < lk_cap) {
-                        lk[lk_n].p = p;
-                        lk[lk_n++].names = i == j && words == 1
-                                               ? s->single_names
-                                               : s->pair_names;
-                    }
-                }
-    /* A word with no listed key near it (a typo that broke a digraph,
-     * "Amakrhel"): the names holding any other word of the query stand in
-     * for the pairs it cannot make, least common first. */
-    for (size_t i = 0; i < words && words > 1; i++) {
-        if (exp_n[i] > 0)
-            continue;
-        for (size_t j = 0; j < words; j++)
-            for (size_t a = 0; a < exact_n[j] && lk_n < lk_cap; a++) {
-                const struct scr_posting *p =
-                    find_posting(s->singles, s->single_count, exp[j][a]);
-                if (p != NULL) {
-                    lk[lk_n].p = p;
-                    lk[lk_n++].names = s->single_names;
-                }
-            }
-        break;
-    }
-    qsort(lk, lk_n, sizeof(*lk), cmp_lookup);
-    for (size_t i = 0; i < lk_n; i++) {
-        if (i > 0 && total + lk[i].p->count > CANDIDATE_CAP)
-            break;
-        total += lk[i].p->count;
-    }
-    names = sarhad__malloc((total ? total : 1) * sizeof(*names));
+    names = sarhad__malloc((n ? n : 1) * sizeof(*names));
     if (names == NULL) {
-        sarhad__free(lk);
+        sarhad__free(order);
         return false;
     }
-    for (size_t i = 0; i < lk_n && n < total; i++) {
-        memcpy(names + n, lk[i].names + lk[i].p->start,
-               lk[i].p->count * sizeof(*names));
-        n += lk[i].p->count;
-    }
-    sarhad__free(lk);
-    if (!radix_sort(names, n))
-        qsort(names, n, sizeof(*names), cmp_u32);
-    n = keep_most_shared(s, names, n, words * (words - 1) / 2);
+    for (size_t i = 0; i < n; i++)
+        names[i] = (uint32_t)order[i];
+    sarhad__free(order);
+    qsort(names, n, sizeof(*names), cmp_u32);
     *out = names;
     *count = n;
     return true;
@@ -964,9 +1252,9 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     struct sarhad_error *err)
 {
     struct sarhad_candidate *c;
-    uint32_t *names = NULL, *at;
+    uint32_t *at;
     uint64_t *order = NULL;
-    size_t count = 0, kept = 0;
+    size_t count = 0;
     int base = below ? 0 : threshold;
     enum sarhad_status st = sarhad__screen_prepare(s, in, threshold, q, err);
 
@@ -979,12 +1267,12 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
     at = sarhad__malloc(cap * sizeof(*at));
     c = sarhad__malloc(sizeof(*c));
     q->cache = sarhad__calloc(1, sizeof(*q->cache));
+    /* Bound every candidate as it is gathered, then score the promising
+     * ones best bound first: the list of hits fills with good names early
+     * and the bar it sets stops the scan long before the end. */
     if (at == NULL || c == NULL || q->cache == NULL ||
         !sarhad__screen_bound_init(s, q) ||
-        !sarhad__screen_candidates(s, &q->name, &names, &count) ||
-        (order = sarhad__malloc((count ? count : 1) * sizeof(*order))) ==
-            NULL) {
-        sarhad__free(names);
+        !gather(s, q, &q->name, base, &order, &count)) {
         sarhad__free(at);
         sarhad__free(c);
         sarhad__free(q->cache);
@@ -993,24 +1281,8 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
         q->bound = NULL;
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     }
-    /* Bound every candidate, then score the promising ones best bound
-     * first: the list of hits fills with good names early and the bar it
-     * sets stops the scan long before the end. */
+    qsort(order, count, sizeof(*order), cmp_u64);
     for (size_t i = 0; i < count; i++) {
-        int b;
-        /* The candidates are scattered over the list: ask for the names
-         * and tokens a few steps ahead so the bound rarely waits. */
-        if (i + 16 < count)
-            __builtin_prefetch(&s->names[names[i + 16]]);
-        if (i + 8 < count)
-            __builtin_prefetch(&s->tok_spell[s->names[names[i + 8]].tok_start]);
-        b = sarhad__screen_bound(s, q, names[i]);
-        b = b < 0 ? 0 : b > 100 ? 100 : b;
-        if (b >= base)
-            order[kept++] = (uint64_t)(100 - b) << 32 | names[i];
-    }
-    qsort(order, kept, sizeof(*order), cmp_u64);
-    for (size_t i = 0; i < kept; i++) {
         int b = 100 - (int)(order[i] >> 32), quick, need = base;
         uint32_t name = (uint32_t)order[i];
         if (*best_count == cap) {
@@ -1030,7 +1302,6 @@ run(const struct sarhad_screener *s, const struct sarhad_screen_query *in,
         keep_best(best, at, best_count, cap, c, name);
     }
     *scored = count;
-    sarhad__free(names);
     sarhad__free(order);
     sarhad__free(at);
     sarhad__free(c);

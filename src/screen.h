@@ -63,6 +63,29 @@ struct scr_posting {
     uint32_t count;
 };
 
+/*
+ * What the upper bound reads of a listed name, stored with each of the
+ * name's pair-index postings: bounding a candidate then reads its posting
+ * in order instead of visiting the name and its tokens (two cache misses
+ * a candidate on a list of a million).  A name of more tokens than fit,
+ * or of spellings numbered past 16 bits, has tok_count 0 and is visited.
+ */
+#define SCR_SIG_SPELLS 5
+enum {
+    SCR_SIG_VOWELLESS = 1,
+    SCR_SIG_BIRTH = 2,  /* the entry lists a birth date */
+    SCR_SIG_NAT = 4,    /* the entry lists a nationality */
+    SCR_SIG_FATHER = 8, /* the entry has a father's name */
+    SCR_SIG_MALE = 16,
+    SCR_SIG_FEMALE = 32,
+};
+struct scr_sig {
+    uint32_t name;
+    uint8_t tok_count;
+    uint8_t flags;
+    uint16_t spell[SCR_SIG_SPELLS];
+};
+
 struct sarhad_screener {
     char version[24];
     bool finished;
@@ -84,13 +107,30 @@ struct sarhad_screener {
      * key id), sorted by hash */
     uint64_t *dels;
     size_t del_count;
-    /* pair index: token-pair keys -> name ids; single index: key -> names */
+    uint32_t *del_dir; /* starts by the hash's top 16 bits (make_dir) */
+    /* keys that meet once h is dropped and digraphs are read as their
+     * first letter (Mohmand and Momand, a broken kh): (hash of that
+     * coarse key << 32 | key id), sorted */
+    uint64_t *coarse;
+    size_t coarse_count;
+    uint32_t *coarse_dir;
+    /* every listed spelling and its one-letter deletions: (hash << 32 |
+     * spelling id), sorted; the spellings of each key (key_spells from
+     * key_spell_start[k] to key_spell_start[k + 1]) */
+    uint64_t *spell_dels;
+    size_t spell_del_count;
+    uint32_t *spell_dir; /* 65,537 starts by the hash's top 16 bits */
+    uint32_t *key_spell_start;
+    uint32_t *key_spells;
+    /* pair index: token-pair keys -> names (with what the bound reads);
+     * single index: key -> names, the same way */
     struct scr_posting *pairs;
     size_t pair_count;
-    uint32_t *pair_names;
+    struct scr_sig *pair_sigs;
     struct scr_posting *singles;
     size_t single_count;
-    uint32_t *single_names;
+    struct scr_sig *single_sigs;
+    size_t single_records;
     size_t pair_records; /* building: (key, name) records */
     /* for the upper bound: each token's spelling id (as tokens), and
      * each spelling's length and commonness */
@@ -98,6 +138,19 @@ struct sarhad_screener {
     uint8_t *spell_len;
     uint8_t *spell_common;
     uint32_t *spell_letters; /* sarhad__screen_letters of each spelling */
+    uint32_t *spell_key;     /* key id of each spelling */
+};
+
+/* What the upper bound knows of one listed spelling for a query: its
+ * similarity to each query token, the best of them, and which two query
+ * tokens it could be written joined with. */
+struct scr_bound_entry {
+    uint8_t done; /* 0: not yet computed */
+    uint8_t best;
+    uint8_t len;     /* of the spelling */
+    uint8_t weight;  /* 1 for a common name element, else 2 */
+    uint32_t joined; /* bit p: query tokens p of join_pairs (screen_score.c) */
+    uint8_t sim[SARHAD_NAME_MAX_TOKENS];
 };
 
 /* A query as the scorer needs it. */
@@ -107,9 +160,12 @@ struct scr_query {
     uint32_t spells[SARHAD_NAME_MAX_TOKENS]; /* spelling ids, or UINT32_MAX */
     bool common[SARHAD_NAME_MAX_TOKENS];
     struct scr_cache *cache; /* NULL: no caching */
-    /* For sarhad__screen_bound: [vowelless][query token][listed spelling]
-     * similarity, 0xFF not yet computed; NULL when not bounding. */
-    uint8_t *bound;
+    /* For sarhad__screen_bound: [vowelless][listed spelling], filled as
+     * spellings are met; NULL when not bounding. */
+    struct scr_bound_entry *bound;
+    unsigned short qlen[SARHAD_NAME_MAX_TOKENS]; /* folded lengths */
+    unsigned short qlen_min, qlen_max;
+    unsigned weight; /* of its tokens: 1 a common element, else 2 */
     uint32_t letters[SARHAD_NAME_MAX_TOKENS]; /* sarhad__screen_letters */
     bool has_father;
     struct sarhad_name father;
@@ -132,6 +188,11 @@ int sarhad__screen_score(const struct sarhad_screener *s,
                          const struct scr_query *q, uint32_t name_index,
                          struct sarhad_candidate *c);
 
+/* The similarity the scorer gives a word (folded, key) against listed
+ * spelling sp, in Latin or, the larger, as Arabic script is compared. */
+int sarhad__screen_spell_sim(const struct sarhad_screener *s,
+                             const char *folded, const char *key, uint32_t sp);
+
 /* The set of letters in a string, one bit each (case folded). */
 uint32_t sarhad__screen_letters(const char *a);
 
@@ -145,6 +206,13 @@ bool sarhad__screen_bound_init(const struct sarhad_screener *s,
  * (q->bound must be set). */
 int sarhad__screen_bound(const struct sarhad_screener *s,
                          const struct scr_query *q, uint32_t name_index);
+
+/* The same ceiling from a posting's copy of what it reads of the name,
+ * never under sarhad__screen_bound's: the entry is not visited, so a
+ * listed nationality counts as the query's. */
+int sarhad__screen_bound_sig(const struct sarhad_screener *s,
+                             const struct scr_query *q,
+                             const struct scr_sig *g);
 
 /* The query as the scorer needs it (checks as sarhad_screener_query). */
 enum sarhad_status sarhad__screen_prepare(const struct sarhad_screener *s,

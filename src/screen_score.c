@@ -15,6 +15,7 @@
 #include "screen.h"
 #include "watchlist.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +48,9 @@ struct tok {
     bool common;
     uint32_t key_id; /* UINT32_MAX when not in the list */
     uint32_t spell;  /* UINT32_MAX when not in the list */
+    /* Known beforehand (0: count them): strlen(folded) and its letters. */
+    uint32_t flen;
+    uint32_t letters;
 };
 
 /* The reasons a token pair gives, by number for the similarity cache. */
@@ -123,6 +127,33 @@ masks_within(uint32_t ma, uint32_t mb, size_t k)
     return bits <= 2 * k;
 }
 
+/* A letter set without h: two spellings whose coarse forms (see below)
+ * meet differ in h at most (K, S and C share bits with k, s and c). */
+static uint32_t
+no_h(uint32_t letters)
+{
+    return letters & ~(1u << ('h' & 31));
+}
+
+/* A folded spelling without h, its digraph letters (K, S, C) read as
+ * their first letter, doubled letters once. */
+static void
+coarse_spelling(char *out, size_t cap, const char *folded)
+{
+    size_t n = 0;
+
+    for (; *folded != '\0' && n + 1 < cap; folded++) {
+        char c = *folded == 'K'   ? 'k'
+                 : *folded == 'S' ? 's'
+                 : *folded == 'C' ? 'c'
+                                  : *folded;
+        if (c == 'h' || (n > 0 && out[n - 1] == c))
+            continue;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+}
+
 static bool
 may_be_within(const char *a, const char *b, size_t k)
 {
@@ -158,15 +189,25 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         }
         d = sarhad__osa_distance(a->folded, b->folded);
         *why = "vowel variant";
-        /* Vowels carry more of a short name (Umar, Amir, Mir). */
+        /* A word-initial vowel is written (alef, ain), so when one side
+         * has it and the other not, and more than that one letter moves,
+         * the vowels sit elsewhere: another name (Ahmed and Hamid, Ehsan
+         * and Hasan, Umar and Mir), as Arabic script tells them apart. */
+        if (d >= 2 && (strchr("aeiou", a->folded[0]) != NULL) !=
+                          (strchr("aeiou", b->folded[0]) != NULL))
+            return 0;
+        /* Vowels carry more of a short name (Umar, Amir, Mir): with the
+         * first vowel changed too, two of them make another name. */
         if (strlen(a->key) <= 2)
-            return d >= 3 ? 0 : d == 2 ? 72 : 88;
+            return d >= 3 || (d == 2 && a->folded[0] != b->folded[0]) ? 0
+                   : d == 2                                           ? 72
+                                                                      : 88;
         return d >= 3 ? 78 : (int)(96 - 6 * d);
     }
-    fa = strlen(a->folded);
-    fb = strlen(b->folded);
-    if ((is_muhammad_abbrev(a) && strcmp(b->key, "mhmd") == 0) ||
-        (is_muhammad_abbrev(b) && strcmp(a->key, "mhmd") == 0)) {
+    fa = a->flen ? a->flen : strlen(a->folded);
+    fb = b->flen ? b->flen : strlen(b->folded);
+    if ((fb <= 4 && strcmp(a->key, "mhmd") == 0 && is_muhammad_abbrev(b)) ||
+        (fa <= 4 && strcmp(b->key, "mhmd") == 0 && is_muhammad_abbrev(a))) {
         *why = "abbreviation";
         return 90;
     }
@@ -178,12 +219,12 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         return 0;
     }
     {
-        size_t kl =
-            strlen(a->key) > strlen(b->key) ? strlen(a->key) : strlen(b->key);
         size_t fl = fa > fb ? fa : fb;
         size_t fd;
         int sim;
         if (vowelless) {
+            size_t kl = strlen(a->key) > strlen(b->key) ? strlen(a->key)
+                                                        : strlen(b->key);
             /* Without vowels only the consonants can be compared: one
              * consonant apart in a long skeleton. */
             if (kl < 5 || !may_be_within(a->key, b->key, 1) ||
@@ -192,16 +233,31 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
             *why = "one consonant differs";
             return 74;
         }
-        /* A length gap alone can rule a pair out before the edit
-         * distance is counted. */
-        if ((fl - (fa < fb ? fa : fb)) * 100 > fl * 30)
-            return 0;
-        if (!may_be_within(a->folded, b->folded, fl <= 7 ? 1u : 2u))
-            return 0;
-        fd = sarhad__osa_distance(a->folded, b->folded);
         /* Short names differ by a letter and are other names (Turi and
          * Guri); a long one may carry a typo or two. */
-        if (fd > (fl <= 4 ? 0u : fl <= 7 ? 1u : 2u))
+        size_t limit = fl <= 4 ? 0u : fl <= 7 ? 1u : 2u;
+        uint32_t la, lb;
+        /* A length gap alone can rule a pair out before the edit
+         * distance is counted. */
+        if ((fl - (fa < fb ? fa : fb)) * 100 > fl * 30 || limit == 0)
+            return 0;
+        la = a->letters ? a->letters : sarhad__screen_letters(a->folded);
+        lb = b->letters ? b->letters : sarhad__screen_letters(b->folded);
+        fd = masks_within(la, lb, limit)
+                 ? sarhad__osa_distance(a->folded, b->folded)
+                 : limit + 1;
+        /* A typo that moves the h of a digraph ("Ahkund", "Krhairullah")
+         * changes two folded letters; their coarse forms, without h and
+         * with the digraphs read as their first letter, are one edit
+         * apart. */
+        if (fd > limit && masks_within(no_h(la), no_h(lb), limit - 1)) {
+            char ca[32], cb[32];
+            coarse_spelling(ca, sizeof(ca), a->folded);
+            coarse_spelling(cb, sizeof(cb), b->folded);
+            if (sarhad__osa_distance(ca, cb) + 1 < fd)
+                fd = sarhad__osa_distance(ca, cb) + 1;
+        }
+        if (fd > limit)
             return 0;
         sim = (int)(100 - (100 * fd) / fl);
         if (sim < 70)
@@ -209,6 +265,34 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         *why = fd == 1 ? "one letter differs" : "similar spelling";
         return sim;
     }
+}
+
+int
+sarhad__screen_spell_sim(const struct sarhad_screener *s, const char *folded,
+                         const char *key, uint32_t sp)
+{
+    uint32_t k = s->spell_key[sp];
+    struct tok a = {folded,
+                    folded,
+                    key,
+                    false,
+                    UINT32_MAX,
+                    UINT32_MAX,
+                    (uint32_t)strlen(folded),
+                    sarhad__screen_letters(folded)};
+    struct tok b = {s->spells.items[sp],
+                    s->spells.items[sp],
+                    s->keys.items[k],
+                    false,
+                    k,
+                    sp,
+                    s->spell_len[sp],
+                    s->spell_letters[sp]};
+    const char *why;
+    int latin = tok_sim(&a, &b, false, &why);
+    int script = tok_sim(&a, &b, true, &why);
+
+    return latin > script ? latin : script;
 }
 
 /* ---- alignment --------------------------------------------------------- */
@@ -285,6 +369,16 @@ cached_sim(struct scr_cache *cache, unsigned i, const struct tok *a,
     return sim;
 }
 
+/* The token pairs align may join: neighbours first, then any two of the
+ * first eight (on the query side), then the neighbours past them -- at
+ * most 32, so that the bound keeps one bit for each. */
+static const uint8_t join_pairs[32][2] = {
+    {0, 1}, {1, 2},  {2, 3},   {3, 4}, {4, 5}, {5, 6}, {6, 7}, {7, 8},
+    {8, 9}, {9, 10}, {10, 11}, {0, 2}, {1, 3}, {2, 4}, {3, 5}, {4, 6},
+    {5, 7}, {0, 3},  {1, 4},   {2, 5}, {3, 6}, {4, 7}, {0, 4}, {1, 5},
+    {2, 6}, {3, 7},  {0, 5},   {1, 6}, {2, 7}, {0, 6}, {1, 7}, {0, 7},
+};
+
 static void
 align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
       bool vowelless, struct scr_cache *cache, struct alignment *al)
@@ -326,37 +420,51 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
         unsigned xn = side == 0 ? m : n, yn = side == 0 ? n : m;
         unsigned *xu = side == 0 ? &al->qused : &al->cused;
         unsigned *yu = side == 0 ? &al->cused : &al->qused;
-        for (unsigned i = 0; i + 1 < xn; i++) {
-            char f[32], k[24], t[48];
-            struct tok joined = {t, f, k, false, UINT32_MAX, UINT32_MAX};
+        /* On the query side any two tokens, in either order: a name
+         * written in another order may have split a compound ("Rahman
+         * ... Abdur" for Abdur Rahman).  The list's own compounds are
+         * kept as listed, so there only neighbours are joined. */
+        for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++) {
+            unsigned i = join_pairs[p][0], i2 = join_pairs[p][1];
             size_t jl;
             bool fits = false;
-            if (*xu & (3u << i))
+            if (i2 >= xn || (side == 1 && i2 != i + 1))
+                continue;
+            if (*xu & ((1u << i) | (1u << i2)))
                 continue;
             /* Only a token about as long as the two could be them. */
-            jl = strlen(x[i].folded) + strlen(x[i + 1].folded);
+            jl = strlen(x[i].folded) + strlen(x[i2].folded);
             for (unsigned j = 0; j < yn; j++) {
                 size_t yl = strlen(y[j].folded);
                 fits = fits ||
                        (!(*yu & (1u << j)) && yl + 2 >= jl && yl <= jl + 2);
             }
-            if (!fits)
-                continue;
-            join_tok(f, k, t, &x[i], &x[i + 1]);
-            for (unsigned j = 0; j < yn; j++) {
-                const char *why;
-                int sim;
-                if (*yu & (1u << j))
-                    continue;
-                sim = tok_sim(&joined, &y[j], vowelless, &why);
-                if (sim >= 90) {
-                    *xu |= 3u << i;
-                    *yu |= 1u << j;
-                    al->m[al->count++] = (struct match){
-                        side == 0 ? 3u << i : 1u << j,
-                        side == 0 ? 1u << j : 3u << i, sim, "written joined"};
-                    break;
+            for (unsigned order = 0; fits && order < (side == 0 ? 2u : 1u);
+                 order++) {
+                char f[32], k[24], t[48];
+                struct tok joined = {t,          f,          k, false,
+                                     UINT32_MAX, UINT32_MAX, 0, 0};
+                unsigned both = (1u << i) | (1u << i2);
+                bool taken = false;
+                join_tok(f, k, t, &x[order ? i2 : i], &x[order ? i : i2]);
+                for (unsigned j = 0; j < yn; j++) {
+                    const char *why;
+                    int sim;
+                    if (*yu & (1u << j))
+                        continue;
+                    sim = tok_sim(&joined, &y[j], vowelless, &why);
+                    if (sim >= 90) {
+                        *xu |= both;
+                        *yu |= 1u << j;
+                        al->m[al->count++] = (struct match){
+                            side == 0 ? both : 1u << j,
+                            side == 0 ? 1u << j : both, sim, "written joined"};
+                        taken = true;
+                        break;
+                    }
                 }
+                if (taken)
+                    break;
             }
         }
     }
@@ -407,7 +515,9 @@ toks_of_name(struct tok *out, const struct sarhad_name *n)
             n->tokens[i].key,
             sarhad__screen_is_common(n->tokens[i].key, n->tokens[i].folded),
             UINT32_MAX,
-            UINT32_MAX};
+            UINT32_MAX,
+            0,
+            0};
     return n->token_count;
 }
 
@@ -420,7 +530,9 @@ toks_of_query(struct tok *out, const struct scr_query *q)
                               q->name.tokens[i].key,
                               q->common[i],
                               q->keys[i],
-                              q->spells[i]};
+                              q->spells[i],
+                              q->qlen[i],
+                              q->letters[i]};
     return q->name.token_count;
 }
 
@@ -430,8 +542,14 @@ toks_of_listed(struct tok *out, const struct sarhad_screener *s,
 {
     for (unsigned i = 0; i < nm->tok_count; i++) {
         const struct scr_token *t = &s->tokens[nm->tok_start + i];
-        out[i] = (struct tok){t->text,        t->folded, s->keys.items[t->key],
-                              t->common != 0, t->key,    t->spell};
+        out[i] = (struct tok){t->text,
+                              t->folded,
+                              s->keys.items[t->key],
+                              t->common != 0,
+                              t->key,
+                              t->spell,
+                              t->flen,
+                              s->spell_letters[t->spell]};
     }
     return nm->tok_count;
 }
@@ -471,11 +589,14 @@ add_evidence(struct sarhad_candidate *c, const char *what, int points,
 
 static int
 birth_points(const struct sarhad_screener *s, const struct scr_query *q,
-             const struct scr_entry *e, struct sarhad_candidate *c)
+             const struct scr_entry *e, struct sarhad_candidate *c,
+             bool *strong)
 {
     int best = -1000, best_d = 0;
+    bool best_strong = false;
     char listed[40] = "", buf[160]; /* room for the longest sentence */
 
+    *strong = false;
     if (q->birth_year == 0)
         return 0;
     if (e->birth_count == 0)
@@ -484,6 +605,7 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
         const struct sarhad_birth *b = &s->births[e->birth_start + i];
         struct sarhad_date lo = q->dob, hi = q->dob;
         int pts, d;
+        bool swapped = false;
         if (q->dob.year == 0) {
             lo = (struct sarhad_date){(int16_t)q->birth_year, 1, 1};
             hi = (struct sarhad_date){(int16_t)q->birth_year, 12, 31};
@@ -494,8 +616,9 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
             d = 0;
         } else if (sarhad_date_cmp(hi, b->from) >= 0 &&
                    sarhad_date_cmp(lo, b->to) <= 0) {
-            /* Inside the listed year or range; a wide range says less. */
-            pts = b->to.year - b->from.year > 3 ? 5 : 8;
+            /* Inside the listed year or range; a wide range says less,
+             * and so does a circa year, which is as true two years off. */
+            pts = b->approximate ? 4 : b->to.year - b->from.year > 3 ? 5 : 8;
             d = 0;
         } else {
             bool both_exact =
@@ -505,6 +628,7 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
             if (both_exact && q->dob.year == b->from.year &&
                 q->dob.month == b->from.day && q->dob.day == b->from.month) {
                 pts = 4; /* day and month swapped: a clerk's slip */
+                swapped = true;
                 d = 0;
             } else if (both_exact) {
                 /* Two exact dates that differ are evidence against. */
@@ -519,9 +643,14 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
         if (pts > best) {
             best = pts;
             best_d = d;
+            /* A year inside a wide range or near a circa date is true of
+             * one traveller in ten; a listed year, a narrow range, the
+             * day itself or the day with its month swapped are not. */
+            best_strong = pts >= 8 || swapped;
             sarhad_birth_format(listed, sizeof(listed), b);
         }
     }
+    *strong = best_strong;
     if (best == 12)
         snprintf(buf, sizeof(buf), "born %s as listed (+12)", listed);
     else if (best == 8 || best == 5)
@@ -548,8 +677,9 @@ evidence(const struct sarhad_screener *s, const struct scr_query *q,
     int total = 0;
     bool support = false;
 
-    total += birth_points(s, q, e, c);
-    support = total > 0;
+    /* Weak date evidence adds its points but is not the support that
+     * spares a name-only match its mark-down. */
+    total += birth_points(s, q, e, c, &support);
     if (q->nat[0] != '\0' && e->nat_count > 0) {
         bool same = false;
         for (unsigned i = 0; i < e->nat_count; i++)
@@ -701,15 +831,159 @@ clip(int v)
 bool
 sarhad__screen_bound_init(const struct sarhad_screener *s, struct scr_query *q)
 {
-    size_t size = 2 * (size_t)q->name.token_count * s->spells.count;
-
-    q->bound = sarhad__malloc(size ? size : 1);
+    q->bound = sarhad__calloc(2 * s->spells.count + 1, sizeof(*q->bound));
     if (q->bound == NULL)
         return false;
-    memset(q->bound, 0xFF, size);
-    for (unsigned i = 0; i < q->name.token_count; i++)
+    q->qlen_min = USHRT_MAX;
+    q->qlen_max = 0;
+    q->weight = 0;
+    for (unsigned i = 0; i < q->name.token_count; i++) {
         q->letters[i] = sarhad__screen_letters(q->name.tokens[i].folded);
+        q->qlen[i] = (unsigned short)strlen(q->name.tokens[i].folded);
+        q->weight += q->common[i] ? 1u : 2u;
+        if (q->qlen[i] < q->qlen_min)
+            q->qlen_min = q->qlen[i];
+        if (q->qlen[i] > q->qlen_max)
+            q->qlen_max = q->qlen[i];
+    }
     return true;
+}
+
+/* What the bound needs of listed spelling sp against the query, computed
+ * the first time the query meets it. */
+static const struct scr_bound_entry *
+bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
+            uint32_t sp, bool vl)
+{
+    struct scr_bound_entry *e = &q->bound[(vl ? s->spells.count : 0) + sp];
+    unsigned m = q->name.token_count;
+    size_t cl = s->spell_len[sp];
+    uint32_t k = s->spell_key[sp];
+    struct tok b;
+
+    if (e->done)
+        return e;
+    /* A token's similarity depends on its spelling alone (the text only
+     * changes the reason given). */
+    b = (struct tok){s->spells.items[sp],
+                     s->spells.items[sp],
+                     s->keys.items[k],
+                     s->spell_common[sp] != 0,
+                     k,
+                     sp,
+                     s->spell_len[sp],
+                     s->spell_letters[sp]};
+    for (unsigned i = 0; i < m; i++) {
+        struct tok a = {q->name.tokens[i].text,
+                        q->name.tokens[i].folded,
+                        q->name.tokens[i].key,
+                        q->common[i],
+                        q->keys[i],
+                        q->spells[i],
+                        q->qlen[i],
+                        q->letters[i]};
+        const char *why;
+        e->sim[i] = (uint8_t)tok_sim(&a, &b, vl, &why);
+        if (e->sim[i] > e->best)
+            e->best = e->sim[i];
+    }
+    /* Joined pairs (as align tries them): two query tokens about as long
+     * as this one may all score 100.  align takes a joined pair at 90 or
+     * more, which outside Arabic script means the same folded letters
+     * give or take one edit (two from 20 letters on), an h or a digraph
+     * aside, or an abbreviation of Muhammad (4 letters at most). */
+    for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++) {
+        unsigned i = join_pairs[p][0], i2 = join_pairs[p][1];
+        size_t jl;
+        if (i2 >= m)
+            continue;
+        jl = (size_t)q->qlen[i] + q->qlen[i2];
+        if (cl + 2 < jl || cl > jl + 2)
+            continue;
+        if (!vl && jl > 4 && cl > 4 &&
+            !masks_within(no_h(q->letters[i] | q->letters[i2]),
+                          no_h(s->spell_letters[sp]),
+                          jl >= 20 || cl >= 20 ? 2 : 1))
+            continue;
+        e->joined |= 1u << p;
+    }
+    e->len = (uint8_t)(cl > 255 ? 255 : cl);
+    e->weight = s->spell_common[sp] ? 1 : 2;
+    e->done = 1;
+    return e;
+}
+
+/* The name's share of the ceiling: ls holds the spelling ids of its n
+ * tokens, vl whether either side is Arabic script.  Each token's share
+ * of the name score is bounded by its best similarity to any token on
+ * the other side, or by 100 when it may be half of a joined pair. */
+static int
+name_bound(const struct sarhad_screener *s, const struct scr_query *q,
+           const uint32_t *ls, unsigned n, bool vl)
+{
+    unsigned m = q->name.token_count;
+    unsigned qmax[SARHAD_NAME_MAX_TOKENS] = {0};
+    unsigned cmax[SARHAD_NAME_MAX_TOKENS];
+    const struct scr_bound_entry *es[SARHAD_NAME_MAX_TOKENS];
+    unsigned wq = q->weight, wc = 0, mq = 0, mc = 0; /* halves, percents */
+    bool joins = false;
+
+    for (unsigned j = 0; j < n; j++) {
+        const struct scr_bound_entry *e =
+            &q->bound[(vl ? s->spells.count : 0) + ls[j]];
+        if (!e->done)
+            e = bound_entry(s, q, ls[j], vl);
+        es[j] = e;
+        for (unsigned i = 0; i < m; i++)
+            if (e->sim[i] > qmax[i])
+                qmax[i] = e->sim[i];
+        cmax[j] = e->best;
+        joins = joins || e->joined != 0;
+    }
+    if (joins)
+        for (unsigned j = 0; j < n; j++) {
+            if (es[j]->joined == 0)
+                continue;
+            for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++)
+                if (es[j]->joined & (1u << p))
+                    qmax[join_pairs[p][0]] = qmax[join_pairs[p][1]] = 100;
+            cmax[j] = 100;
+        }
+    /* Two adjacent listed tokens about as long as one query token. */
+    for (unsigned j = 0; j + 1 < n; j++) {
+        size_t jl = (size_t)es[j]->len + es[j + 1]->len;
+        if (jl + 2 < q->qlen_min || jl > (size_t)q->qlen_max + 2)
+            continue;
+        for (unsigned i = 0; i < m; i++) {
+            size_t ql = q->qlen[i];
+            if (ql + 2 < jl || ql > jl + 2)
+                continue;
+            if (!vl && jl > 4 && ql > 4 &&
+                !masks_within(
+                    no_h(s->spell_letters[ls[j]] | s->spell_letters[ls[j + 1]]),
+                    no_h(q->letters[i]), jl >= 20 || ql >= 20 ? 2 : 1))
+                continue;
+            cmax[j] = cmax[j + 1] = qmax[i] = 100;
+        }
+    }
+    for (unsigned i = 0; i < m; i++)
+        mq += (q->common[i] ? 1u : 2u) * qmax[i];
+    for (unsigned j = 0; j < n; j++) {
+        wc += es[j]->weight;
+        mc += es[j]->weight * cmax[j];
+    }
+    if (wq == 0 || wc == 0)
+        return -1000;
+    /* One over the name score, which align rounds: floor(0.55 mq / wq +
+     * 0.45 mc / wc) + 1, in integers (mq <= 2,400, wc <= 24). */
+    return (int)((55u * mq * wc + 45u * mc * wq) / (100u * wq * wc)) + 1;
+}
+
+static bool
+query_has_evidence(const struct scr_query *q)
+{
+    return q->birth_year != 0 || q->nat[0] != '\0' || q->has_father ||
+           q->sex != 0;
 }
 
 int
@@ -718,92 +992,17 @@ sarhad__screen_bound(const struct sarhad_screener *s, const struct scr_query *q,
 {
     const struct scr_name *nm = &s->names[name_index];
     const struct scr_entry *e;
-    const uint32_t *ls = &s->tok_spell[nm->tok_start];
-    unsigned m = q->name.token_count, n = nm->tok_count;
-    bool vl = q->name.vowelless || nm->vowelless;
-    uint8_t *tab = q->bound + (vl ? (size_t)m * s->spells.count : 0);
-    unsigned qmax[SARHAD_NAME_MAX_TOKENS] = {0};
-    unsigned cmax[SARHAD_NAME_MAX_TOKENS] = {0};
-    size_t ql[SARHAD_NAME_MAX_TOKENS], cl[SARHAD_NAME_MAX_TOKENS];
-    double wq = 0, wc = 0, mq = 0, mc = 0;
     int ev = 0, name;
     bool support = false;
 
-    for (unsigned j = 0; j < n; j++) {
-        cl[j] = s->spell_len[ls[j]];
-        for (unsigned i = 0; i < m; i++) {
-            uint8_t *v = &tab[(size_t)i * s->spells.count + ls[j]];
-            if (*v == 0xFF) {
-                const struct scr_token *lt = &s->tokens[nm->tok_start + j];
-                struct tok a, b;
-                const char *why;
-                a = (struct tok){q->name.tokens[i].text,
-                                 q->name.tokens[i].folded,
-                                 q->name.tokens[i].key,
-                                 q->common[i],
-                                 q->keys[i],
-                                 q->spells[i]};
-                b = (struct tok){
-                    lt->text,        lt->folded, s->keys.items[lt->key],
-                    lt->common != 0, lt->key,    lt->spell};
-                *v = (uint8_t)tok_sim(&a, &b, vl, &why);
-            }
-            if (*v > qmax[i])
-                qmax[i] = *v;
-            if (*v > cmax[j])
-                cmax[j] = *v;
-        }
-    }
-    for (unsigned i = 0; i < m; i++)
-        ql[i] = strlen(q->name.tokens[i].folded);
-    /* Joined pairs (as align tries them): two adjacent tokens on one side
-     * about as long as one token on the other may all score 100.  align
-     * takes a joined pair at 90 or more, which outside Arabic script means
-     * the same folded letters give or take one edit (two from 20 letters
-     * on), or an abbreviation of Muhammad (4 letters at most). */
-    for (unsigned i = 0; i + 1 < m; i++)
-        for (unsigned j = 0; j < n; j++) {
-            size_t jl = ql[i] + ql[i + 1];
-            if (cl[j] + 2 < jl || cl[j] > jl + 2)
-                continue;
-            if (!vl && jl > 4 && cl[j] > 4 &&
-                !masks_within(q->letters[i] | q->letters[i + 1],
-                              s->spell_letters[ls[j]],
-                              jl >= 20 || cl[j] >= 20 ? 2 : 1))
-                continue;
-            qmax[i] = qmax[i + 1] = cmax[j] = 100;
-        }
-    for (unsigned j = 0; j + 1 < n; j++)
-        for (unsigned i = 0; i < m; i++) {
-            size_t jl = cl[j] + cl[j + 1];
-            if (ql[i] + 2 < jl || ql[i] > jl + 2)
-                continue;
-            if (!vl && jl > 4 && ql[i] > 4 &&
-                !masks_within(s->spell_letters[ls[j]] |
-                                  s->spell_letters[ls[j + 1]],
-                              q->letters[i], jl >= 20 || ql[i] >= 20 ? 2 : 1))
-                continue;
-            cmax[j] = cmax[j + 1] = qmax[i] = 100;
-        }
-    for (unsigned i = 0; i < m; i++) {
-        double w = q->common[i] ? 0.5 : 1.0;
-        wq += w;
-        mq += w * qmax[i] / 100.0;
-    }
-    for (unsigned j = 0; j < n; j++) {
-        double w = s->spell_common[ls[j]] ? 0.5 : 1.0;
-        wc += w;
-        mc += w * cmax[j] / 100.0;
-    }
-    if (wq <= 0 || wc <= 0)
+    name = name_bound(s, q, &s->tok_spell[nm->tok_start], nm->tok_count,
+                      q->name.vowelless || nm->vowelless);
+    if (name < 0)
         return 0;
-    /* (The score is clipped to 0-100: so is the bound.) */
-    /* One over the name score, which align rounds. */
-    name = (int)(100.0 * (0.55 * mq / wq + 0.45 * mc / wc)) + 1;
-    /* The evidence at its most favourable for this query, then for this
-     * entry (which costs a visit to it). */
-    if (q->birth_year == 0 && q->nat[0] == '\0' && !q->has_father &&
-        q->sex == 0)
+    /* (The score is clipped to 0-100: so is the bound.)  The evidence at
+     * its most favourable for this query, then for this entry (which
+     * costs a visit to it). */
+    if (!query_has_evidence(q))
         return clip(name - 5);
     e = &s->entries[nm->entry];
     if (q->birth_year != 0 && e->birth_count > 0) {
@@ -822,6 +1021,44 @@ sarhad__screen_bound(const struct sarhad_screener *s, const struct scr_query *q,
         support = true;
     }
     if (q->sex != 0 && e->sex != 0 && q->sex != e->sex)
+        ev -= 25;
+    if (!support)
+        ev -= 5;
+    return clip(name + ev);
+}
+
+int
+sarhad__screen_bound_sig(const struct sarhad_screener *s,
+                         const struct scr_query *q, const struct scr_sig *g)
+{
+    uint32_t ls[SCR_SIG_SPELLS];
+    int ev = 0, name;
+    bool support = false;
+
+    if (g->tok_count == 0)
+        return sarhad__screen_bound(s, q, g->name);
+    for (unsigned j = 0; j < g->tok_count; j++)
+        ls[j] = g->spell[j];
+    name = name_bound(s, q, ls, g->tok_count,
+                      q->name.vowelless || (g->flags & SCR_SIG_VOWELLESS));
+    if (name < 0)
+        return 0;
+    if (!query_has_evidence(q))
+        return clip(name - 5);
+    if (q->birth_year != 0 && (g->flags & SCR_SIG_BIRTH)) {
+        ev += 12;
+        support = true;
+    }
+    if (q->nat[0] != '\0' && (g->flags & SCR_SIG_NAT)) {
+        ev += 4; /* at best the query's is among those listed */
+        support = true;
+    }
+    if (q->has_father && (g->flags & SCR_SIG_FATHER)) {
+        ev += 10;
+        support = true;
+    }
+    if ((q->sex == 'M' && (g->flags & SCR_SIG_FEMALE)) ||
+        (q->sex == 'F' && (g->flags & SCR_SIG_MALE)))
         ev -= 25;
     if (!support)
         ev -= 5;

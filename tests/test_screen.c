@@ -345,7 +345,7 @@ TEST(screen_bound_never_below_score)
     };
     struct sarhad_screener *s = NULL;
     struct scr_query *q = malloc(sizeof(*q));
-    unsigned checked = 0;
+    unsigned checked = 0, sigs = 0;
 
     ASSERT(q != NULL);
     ASSERT((sarhad_screener_new(&s, "v1", NULL)) == SARHAD_OK);
@@ -376,10 +376,73 @@ TEST(screen_bound_never_below_score)
             ASSERT(sarhad__screen_bound(s, q, n) >= score);
             checked += score > 0;
         }
+        /* The copy a posting carries bounds its name as well. */
+        for (size_t r = 0; r < s->pair_records; r++) {
+            const struct scr_sig *g = &s->pair_sigs[r];
+            ASSERT(sarhad__screen_bound_sig(s, q, g) >=
+                   sarhad__screen_bound(s, q, g->name));
+            sigs += g->tok_count > 0;
+        }
         sarhad__free(q->bound);
     }
     /* Many of the pairs do score: the bound is tested where it matters. */
     ASSERT(checked >= 20);
+    ASSERT(sigs >= 10 * SARHAD_COUNT_OF(queries));
     free(q);
+    sarhad_screener_close(s);
+}
+
+/* Spellings the index and the scorer now meet: an h that comes and goes
+ * between consonants (Mohmand, Momand), a typo that moves the h of a
+ * digraph (Ahkund), a compound split by a name written in another order
+ * (Basir ... Abdul); and names they keep apart: a moved initial vowel
+ * (Ahmed is not Hamid), a birth year that only falls in a wide range or
+ * in the year of a circa date. */
+TEST(screen_digraphs_reorder_initial_vowel)
+{
+    struct sarhad_screener *s = NULL;
+    int t = SARHAD_SCREEN_DEFAULT_THRESHOLD;
+
+    ASSERT((sarhad_screener_new(&s, "v1", NULL)) == SARHAD_OK);
+    ASSERT((sarhad_screener_add(
+               s, entry("R-1", "Taj Mohmand", NULL, "1970", NULL, NULL, 0),
+               NULL)) == SARHAD_OK);
+    ASSERT((sarhad_screener_add(s,
+                                entry("R-2", "Baz Mohammad Akhund", NULL,
+                                      "1965-01-01", NULL, NULL, 0),
+                                NULL)) == SARHAD_OK);
+    ASSERT(
+        (sarhad_screener_add(
+            s, entry("R-3", "Abdul Basir Noorzai", NULL, "1960", NULL, NULL, 0),
+            NULL)) == SARHAD_OK);
+    ASSERT(
+        (sarhad_screener_add(
+            s, entry("R-4", "Ahmed Sultan", NULL, "1968..1973", NULL, NULL, 0),
+            NULL)) == SARHAD_OK);
+    ASSERT((sarhad_screener_add(s,
+                                entry("R-5", "Gulbuddin Hekmatyar", NULL,
+                                      "~1949", NULL, NULL, 0),
+                                NULL)) == SARHAD_OK);
+    ASSERT((sarhad_screener_finish(s, NULL)) == SARHAD_OK);
+    ASSERT(screen_score(s, "Taj Jalal Momand", NULL, NULL, "R-1") >= t);
+    ASSERT(screen_score(s, "Baz Mohammad Ahkund", NULL, NULL, "R-2") >= t);
+    ASSERT(screen_score(s, "Basir Noorzai Abdul", NULL, NULL, "R-3") >= t);
+    /* A slip in the Abd particle itself. */
+    ASSERT(screen_score(s, "Abdlu Basir Noorzai", NULL, NULL, "R-3") >= t);
+    ASSERT(screen_score(s, "Abmdul Basir Noorzai", NULL, NULL, "R-3") >= t);
+    ASSERT(screen_score(s, "Noorzai Basir Abdul", "1960", NULL, "R-3") >= t);
+    /* Hamid Sultan is not Ahmed Sultan, with or without a birth year in
+     * the listed range. */
+    ASSERT(screen_score(s, "Hamid Sultan", NULL, NULL, "R-4") < t);
+    ASSERT(screen_score(s, "Hamid Sultan", "1970", NULL, "R-4") < t);
+    /* A birth year in a wide range adds its 5 points but keeps the
+     * name-only mark-down (-5); an exact date removes it. */
+    ASSERT_EQ_INT(screen_score(s, "Ahmed Sultan Khel", "1970", NULL, "R-4"),
+                  screen_score(s, "Ahmed Sultan Khel", NULL, NULL, "R-4") + 5);
+    ASSERT_EQ_INT(
+        screen_score(s, "Baz Mohammad Akhund", "1965-01-01", NULL, "R-2"), 100);
+    /* The year of a circa date is weak evidence too (+4, the -5 kept). */
+    ASSERT_EQ_INT(screen_score(s, "Gulbuddin Hekmatyar", NULL, NULL, "R-5") + 4,
+                  screen_score(s, "Gulbuddin Hekmatyar", "1949", NULL, "R-5"));
     sarhad_screener_close(s);
 }

@@ -38,6 +38,8 @@ struct line_feed {
      * threads do not trade a wake-up (a system call) for every line. */
     bool reader_waits, consumer_waits;
     int read_errno;
+    char *buf; /* the reader's; freed by line_feed_stop, since a reader
+                  cancelled in read() cannot free it itself */
 };
 
 /* The slot for the next line, once the consumer has freed one; NULL when
@@ -108,12 +110,10 @@ reader_main(void *arg)
 {
     struct line_feed *f = arg;
     size_t cap = READ_CHUNK + f->line_cap, len = 0;
-    char *buf = malloc(cap + 1);
+    char *buf = f->buf;
     unsigned long line_no = 0;
-    bool going = buf != NULL, skipping = false;
+    bool going = true, skipping = false;
 
-    if (buf == NULL)
-        f->read_errno = ENOMEM;
     /* line_feed_stop may cancel the thread, but only while it waits for
      * input (a terminal may never send more). */
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
@@ -156,7 +156,6 @@ reader_main(void *arg)
         if (n == 0)
             break;
     }
-    free(buf);
     pthread_mutex_lock(&f->mu);
     f->end = true;
     f->consumer_waits = false;
@@ -179,12 +178,14 @@ line_feed_start(int fd, size_t ring, size_t line_cap, feed_prepare_fn prepare,
     f->ring = ring;
     f->line_cap = line_cap;
     f->slots = calloc(ring, sizeof(*f->slots));
+    f->buf = malloc(READ_CHUNK + line_cap + 1);
     pthread_mutex_init(&f->mu, NULL);
     pthread_cond_init(&f->filled, NULL);
     pthread_cond_init(&f->freed, NULL);
-    if (f->slots == NULL ||
+    if (f->slots == NULL || f->buf == NULL ||
         pthread_create(&f->thread, NULL, reader_main, f) != 0) {
         free(f->slots);
+        free(f->buf);
         free(f);
         return NULL;
     }
@@ -241,6 +242,7 @@ line_feed_stop(struct line_feed *f)
     pthread_cond_destroy(&f->filled);
     pthread_cond_destroy(&f->freed);
     free(f->slots);
+    free(f->buf);
     free(f);
     return e;
 }

@@ -149,6 +149,9 @@ struct sarhad_store {
      * commit (store_tally.c). */
     size_t tally_count;
     struct sarhad__tally tallies[SARHAD__TALLY_MAX];
+    /* Open-addressing index over tallies by hash: slot value i + 1, 0 for
+     * empty (a crossing adds to a few of up to 256 rows). */
+    uint16_t tally_slot[2 * SARHAD__TALLY_MAX];
     /* Moves on whenever what a handle remembers across transactions may
      * no longer match the file: a rollback, or a commit by another
      * connection (seen when the next write transaction begins).  Caches

@@ -432,6 +432,7 @@ sarhad__store_forget(struct sarhad_store *store)
     store->next_attempt = 0;
     store->next_traveller = 0;
     store->tally_count = 0;
+    memset(store->tally_slot, 0, sizeof(store->tally_slot));
 }
 
 static enum sarhad_status

@@ -50,8 +50,11 @@ sarhad__tally_set(struct sarhad__tally *t, const char *sql,
 void
 sarhad__store_tally(struct sarhad_store *store, const struct sarhad__tally *t)
 {
-    for (size_t i = 0; i < store->tally_count; i++) {
-        struct sarhad__tally *e = &store->tallies[i];
+    const size_t mask = SARHAD_COUNT_OF(store->tally_slot) - 1;
+    size_t i = t->hash & mask;
+
+    for (; store->tally_slot[i] != 0; i = (i + 1) & mask) {
+        struct sarhad__tally *e = &store->tallies[store->tally_slot[i] - 1];
         if (e->hash == t->hash && e->sql == t->sql &&
             e->key_len == t->key_len &&
             memcmp(e->key, t->key, t->key_len) == 0) {
@@ -61,6 +64,7 @@ sarhad__store_tally(struct sarhad_store *store, const struct sarhad__tally *t)
         }
     }
     store->tallies[store->tally_count++] = *t;
+    store->tally_slot[i] = (uint16_t)store->tally_count;
 }
 
 enum sarhad_status
@@ -96,6 +100,7 @@ sarhad__store_tally_flush(struct sarhad_store *store, struct sarhad_error *err)
             return s;
     }
     store->tally_count = 0;
+    memset(store->tally_slot, 0, sizeof(store->tally_slot));
     return SARHAD_OK;
 }
 

@@ -220,9 +220,10 @@ struct sarhad__item_tallies {
     struct sarhad__tally t[SARHAD__ITEM_TALLIES];
 };
 
-/* Stage the daily, refusal and returns increments (ledger_record.c). */
+/* Stage the daily, refusal and returns increments (ledger_record.c);
+ * outside a batch they are written with sarhad__tally_write. */
 enum sarhad_status sarhad__tally_daily(struct sarhad__item_tallies *it,
-                                       const char *const key[6],
+                                       const char *const key[6], int delta,
                                        struct sarhad_error *err);
 enum sarhad_status sarhad__tally_refusal(struct sarhad__item_tallies *it,
                                          const char *const key[5],
@@ -237,19 +238,6 @@ enum sarhad_status sarhad__admit_effects(struct sarhad_store *store,
                                          struct sarhad__memo *memo,
                                          const struct sarhad__admit *a,
                                          struct sarhad_error *err);
-
-/* Add delta to a daily_summary cell. */
-enum sarhad_status sarhad__summary_daily(
-    struct sarhad_store *store, const char *day, const char *post,
-    const char *crossing, const char *direction, const char *nationality,
-    const char *decision, int delta, struct sarhad_error *err);
-
-enum sarhad_status sarhad__summary_refusal(struct sarhad_store *store,
-                                           const char *day, const char *post,
-                                           const char *crossing,
-                                           const char *nationality,
-                                           const char *code,
-                                           struct sarhad_error *err);
 
 /* The documentation status of an exit (returns reporting). */
 const char *sarhad__documentation(const struct sarhad_presentation *p);

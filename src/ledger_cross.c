@@ -284,7 +284,7 @@ stage_tallies(struct crossing *c, struct sarhad_error *err)
                             c->p->direction == SARHAD_EXIT ? "exit" : "entry",
                             nat,
                             sarhad_outcome_name(d->outcome)};
-    enum sarhad_status s = sarhad__tally_daily(&c->tallies, daily, err);
+    enum sarhad_status s = sarhad__tally_daily(&c->tallies, daily, 1, err);
 
     for (unsigned i = 0; s == SARHAD_OK && d->outcome == SARHAD_REFUSE &&
                          i < (d->reason_count ? d->reason_count : 1);

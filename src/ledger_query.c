@@ -224,7 +224,14 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
     struct sarhad_store *store = ledger->store;
     const char *name = sarhad_outcome_name(outcome);
     struct sarhad__buf detail = {0};
+    struct sarhad__item_tallies tallies;
     struct referred r;
+    const char *daily_refer[6] = {r.day,       r.post,        r.crossing,
+                                  r.direction, r.nationality, "refer"};
+    const char *daily_final[6] = {r.day,       r.post,        r.crossing,
+                                  r.direction, r.nationality, name};
+    const char *refusal[5] = {r.day, r.post, r.crossing, r.nationality,
+                              "referral_refused"};
     enum sarhad_status s;
     sqlite3_stmt *st;
     char subject[40];
@@ -232,6 +239,15 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
 
     memset(&r, 0, sizeof(r));
     s = load_case(store, attempt_id, &r, err);
+    if (s != SARHAD_OK)
+        return s;
+    /* The daily figures count each attempt once, by its final outcome. */
+    tallies.n = 0;
+    s = sarhad__tally_daily(&tallies, daily_refer, -1, err);
+    if (s == SARHAD_OK)
+        s = sarhad__tally_daily(&tallies, daily_final, 1, err);
+    if (s == SARHAD_OK && outcome == SARHAD_REFUSE)
+        s = sarhad__tally_refusal(&tallies, refusal, err);
     if (s != SARHAD_OK)
         return s;
     sarhad__buf_printf(&detail,
@@ -267,16 +283,8 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
         sqlite3_bind_int64(st, 1, attempt_id);
         s = sarhad__store_step_done(store, st, "close the referral", err);
     }
-    /* The daily figures count each attempt once, by its final outcome. */
-    if (s == SARHAD_OK)
-        s = sarhad__summary_daily(store, r.day, r.post, r.crossing, r.direction,
-                                  r.nationality, "refer", -1, err);
-    if (s == SARHAD_OK)
-        s = sarhad__summary_daily(store, r.day, r.post, r.crossing, r.direction,
-                                  r.nationality, name, 1, err);
-    if (s == SARHAD_OK && outcome == SARHAD_REFUSE)
-        s = sarhad__summary_refusal(store, r.day, r.post, r.crossing,
-                                    r.nationality, "referral_refused", err);
+    for (unsigned i = 0; s == SARHAD_OK && i < tallies.n; i++)
+        s = sarhad__tally_write(store, &tallies.t[i], err);
     if (s == SARHAD_OK && outcome == SARHAD_ADMIT) {
         struct sarhad__admit a;
         memset(&a, 0, sizeof(a));

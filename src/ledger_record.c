@@ -183,50 +183,6 @@ static const char sql_daily[] =
     " decision, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
     " ON CONFLICT DO UPDATE SET count = count + excluded.count";
 
-enum sarhad_status
-sarhad__summary_daily(struct sarhad_store *store, const char *day,
-                      const char *post, const char *crossing,
-                      const char *direction, const char *nationality,
-                      const char *decision, int delta, struct sarhad_error *err)
-{
-    sqlite3_stmt *st = sarhad__store_prepare(store, sql_daily, err);
-
-    if (st == NULL)
-        return SARHAD__PREP_FAIL(err);
-    sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, post, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, crossing, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, direction, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, nationality, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, decision, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, delta);
-    return sarhad__store_step_done(store, st, "update the daily summary", err);
-}
-
-static const char sql_refusal[] =
-    "INSERT INTO refusal_summary(day, post, crossing, nationality, code,"
-    " count) VALUES (?1, ?2, ?3, ?4, ?5, 1)"
-    " ON CONFLICT DO UPDATE SET count = count + 1";
-
-enum sarhad_status
-sarhad__summary_refusal(struct sarhad_store *store, const char *day,
-                        const char *post, const char *crossing,
-                        const char *nationality, const char *code,
-                        struct sarhad_error *err)
-{
-    sqlite3_stmt *st = sarhad__store_prepare(store, sql_refusal, err);
-
-    if (st == NULL)
-        return SARHAD__PREP_FAIL(err);
-    sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, post, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, crossing, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, nationality, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, code, -1, SQLITE_STATIC);
-    return sarhad__store_step_done(store, st, "update the refusal summary",
-                                   err);
-}
-
 const char *
 sarhad__documentation(const struct sarhad_presentation *p)
 {
@@ -566,11 +522,11 @@ stage(struct sarhad__item_tallies *it, const char *sql,
 
 enum sarhad_status
 sarhad__tally_daily(struct sarhad__item_tallies *it, const char *const key[6],
-                    struct sarhad_error *err)
+                    int delta, struct sarhad_error *err)
 {
-    static const int64_t one[1] = {1};
+    const int64_t v[1] = {delta};
 
-    return stage(it, sql_daily, key, 6, one, 1, err);
+    return stage(it, sql_daily, key, 6, v, 1, err);
 }
 
 enum sarhad_status

@@ -16,6 +16,30 @@
 #include <string.h>
 #include <unistd.h>
 
+/* fsync the directory holding path; 0, or -1 with errno. */
+static int
+sync_directory(const char *path)
+{
+    char dir[sizeof(((struct sarhad_store *)0)->wal_path)];
+    char *slash;
+    int fd, rc;
+
+    sarhad__strlcpy(dir, path, sizeof(dir));
+    slash = strrchr(dir, '/');
+    if (slash == NULL)
+        strcpy(dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
 enum sarhad_status
 sarhad_store_flush(struct sarhad_store *store, struct sarhad_error *err)
 {
@@ -27,11 +51,21 @@ sarhad_store_flush(struct sarhad_store *store, struct sarhad_error *err)
     /* The log exists once something was committed; the handle keeps it
      * open, so this descriptor names the same file for the store's life
      * (Linux flushes a file's pages whichever descriptor asks). */
-    if (store->wal_fd < 0)
+    if (store->wal_fd < 0) {
         store->wal_fd = open(store->wal_path, O_RDWR | O_CLOEXEC);
+        /* A log file created since the store was opened must also be in
+         * its directory for good (SQLite syncs the directory only at the
+         * log's first sync of its own, which NORMAL defers). */
+        if (store->wal_fd >= 0 && sync_directory(store->wal_path) != 0) {
+            int e = errno;
+            close(store->wal_fd);
+            store->wal_fd = -1;
+            errno = e;
+        }
+    }
     if (store->wal_fd < 0 && errno != ENOENT)
         s = sarhad__fail(err, SARHAD_EIO, "store", SIZE_MAX,
-                         "cannot open the write-ahead log: %s",
+                         "cannot make the write-ahead log durable: %s",
                          strerror(errno));
     else if (store->wal_fd >= 0 && fdatasync(store->wal_fd) != 0)
         s = sarhad__fail(err, SARHAD_EIO, "store", SIZE_MAX,

@@ -146,3 +146,28 @@ TEST(store_checkpoints_in_background)
     sarhad_store_close(a);
     ASSERT_EQ_INT(0, test_alloc_live());
 }
+
+TEST(store_flush_makes_commits_durable)
+{
+    char path[300];
+    struct sarhad_store *a = NULL, *ro = NULL;
+    struct sarhad_store_options create = {true, false, "NORMAL"};
+    struct sarhad_store_options read_only = {false, true, NULL};
+    struct sarhad_error err;
+
+    snprintf(path, sizeof(path), "%s/flush.db", test_tmpdir());
+    remove(path);
+    ASSERT_OK(sarhad_store_open(&a, path, &create, &err));
+    ASSERT_OK(sarhad_store_flush(a, &err)); /* whatever the log holds */
+    ASSERT_OK(sarhad__store_exec(a->db, "CREATE TABLE t(x)", &err));
+    ASSERT_OK(sarhad_store_begin(a, &err));
+    ASSERT_OK(sarhad__store_exec(a->db, "INSERT INTO t VALUES (1)", &err));
+    ASSERT_OK(sarhad_store_commit(a, &err));
+    ASSERT_OK(sarhad_store_flush(a, &err));
+    ASSERT(a->wal_fd >= 0); /* the log was opened, and flushed */
+    ASSERT_OK(sarhad_store_open(&ro, path, &read_only, &err));
+    ASSERT_OK(sarhad_store_flush(ro, &err)); /* nothing to do */
+    sarhad_store_close(ro);
+    sarhad_store_close(a);
+    ASSERT_EQ_INT(0, test_alloc_live());
+}

@@ -66,6 +66,7 @@ static const char *const reasons[] = {
     "one letter differs",
     "similar spelling",
     "written joined",
+    "OCR confusion",
 };
 
 size_t
@@ -161,6 +162,54 @@ may_be_within(const char *a, const char *b, size_t k)
                         k);
 }
 
+/*
+ * A folded spelling as OCR may have misread printed Latin letters: rn
+ * for m, cl (folded kl) for d, li for h -- two narrow glyphs read for one
+ * wide one.  (vv for w needs nothing: w folds to v, doubled letters
+ * once.)  Returns whether anything was read differently.
+ */
+static bool
+ocr_reading(char *out, size_t cap, const char *folded)
+{
+    size_t n = 0;
+    bool changed = false;
+
+    for (; *folded != '\0' && n + 1 < cap; folded++) {
+        char c = *folded, d = folded[1];
+        char r = c == 'r' && d == 'n'   ? 'm'
+                 : c == 'k' && d == 'l' ? 'd'
+                 : c == 'l' && d == 'i' ? 'h'
+                                        : '\0';
+        if (r != '\0') {
+            out[n++] = r;
+            folded++;
+            changed = true;
+            continue;
+        }
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return changed;
+}
+
+/* Edits between a and b when one of them is read for OCR confusions, the
+ * confusion counting as one edit; SIZE_MAX when neither has one. */
+static size_t
+ocr_distance(const char *a, const char *b)
+{
+    char r[32];
+    size_t best = SIZE_MAX;
+
+    if (ocr_reading(r, sizeof(r), a))
+        best = sarhad__osa_distance(r, b) + 1;
+    if (ocr_reading(r, sizeof(r), b)) {
+        size_t d = sarhad__osa_distance(a, r) + 1;
+        if (d < best)
+            best = d;
+    }
+    return best;
+}
+
 /* Similarity 0-100 of two tokens and the reason. */
 static int
 tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
@@ -222,6 +271,7 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         size_t fl = fa > fb ? fa : fb;
         size_t fd;
         int sim;
+        bool ocr;
         if (vowelless) {
             size_t kl = strlen(a->key) > strlen(b->key) ? strlen(a->key)
                                                         : strlen(b->key);
@@ -257,12 +307,22 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
             if (sarhad__osa_distance(ca, cb) + 1 < fd)
                 fd = sarhad__osa_distance(ca, cb) + 1;
         }
+        ocr = false;
+        if (fd > limit) {
+            size_t od = ocr_distance(a->folded, b->folded);
+            if (od < fd) {
+                fd = od;
+                ocr = true;
+            }
+        }
         if (fd > limit)
             return 0;
         sim = (int)(100 - (100 * fd) / fl);
         if (sim < 70)
             return 0;
-        *why = fd == 1 ? "one letter differs" : "similar spelling";
+        *why = ocr       ? "OCR confusion"
+               : fd == 1 ? "one letter differs"
+                         : "similar spelling";
         return sim;
     }
 }
@@ -420,15 +480,18 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
         unsigned xn = side == 0 ? m : n, yn = side == 0 ? n : m;
         unsigned *xu = side == 0 ? &al->qused : &al->cused;
         unsigned *yu = side == 0 ? &al->cused : &al->qused;
-        /* On the query side any two tokens, in either order: a name
+        /* Any two tokens, in either order, on both sides: a name
          * written in another order may have split a compound ("Rahman
-         * ... Abdur" for Abdur Rahman).  The list's own compounds are
-         * kept as listed, so there only neighbours are joined. */
+         * ... Abdur" for Abdur Rahman), and the normaliser joins a second
+         * element with the word now before it ("Tareen Qadir" read as
+         * one compound for Qadir Tareen, "Hanif Din Mohammad" for Din
+         * Mohammad Hanif), which only the listed tokens taken in the
+         * other order can meet. */
         for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++) {
             unsigned i = join_pairs[p][0], i2 = join_pairs[p][1];
             size_t jl;
             bool fits = false;
-            if (i2 >= xn || (side == 1 && i2 != i + 1))
+            if (i2 >= xn)
                 continue;
             if (*xu & ((1u << i) | (1u << i2)))
                 continue;
@@ -439,8 +502,7 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
                 fits = fits ||
                        (!(*yu & (1u << j)) && yl + 2 >= jl && yl <= jl + 2);
             }
-            for (unsigned order = 0; fits && order < (side == 0 ? 2u : 1u);
-                 order++) {
+            for (unsigned order = 0; fits && order < 2u; order++) {
                 char f[32], k[24], t[48];
                 struct tok joined = {t,          f,          k, false,
                                      UINT32_MAX, UINT32_MAX, 0, 0};
@@ -949,23 +1011,26 @@ name_bound(const struct sarhad_screener *s, const struct scr_query *q,
                     qmax[join_pairs[p][0]] = qmax[join_pairs[p][1]] = 100;
             cmax[j] = 100;
         }
-    /* Two adjacent listed tokens about as long as one query token. */
-    for (unsigned j = 0; j + 1 < n; j++) {
-        size_t jl = (size_t)es[j]->len + es[j + 1]->len;
-        if (jl + 2 < q->qlen_min || jl > (size_t)q->qlen_max + 2)
-            continue;
-        for (unsigned i = 0; i < m; i++) {
-            size_t ql = q->qlen[i];
-            if (ql + 2 < jl || ql > jl + 2)
+    /* Two listed tokens (any two, in either order, as align joins
+     * them) about as long as one query token. */
+    for (unsigned j = 0; j + 1 < n; j++)
+        for (unsigned j2 = j + 1; j2 < n; j2++) {
+            size_t jl = (size_t)es[j]->len + es[j2]->len;
+            if (jl + 2 < q->qlen_min || jl > (size_t)q->qlen_max + 2)
                 continue;
-            if (!vl && jl > 4 && ql > 4 &&
-                !masks_within(
-                    no_h(s->spell_letters[ls[j]] | s->spell_letters[ls[j + 1]]),
-                    no_h(q->letters[i]), jl >= 20 || ql >= 20 ? 2 : 1))
-                continue;
-            cmax[j] = cmax[j + 1] = qmax[i] = 100;
+            for (unsigned i = 0; i < m; i++) {
+                size_t ql = q->qlen[i];
+                if (ql + 2 < jl || ql > jl + 2)
+                    continue;
+                if (!vl && jl > 4 && ql > 4 &&
+                    !masks_within(no_h(s->spell_letters[ls[j]] |
+                                       s->spell_letters[ls[j2]]),
+                                  no_h(q->letters[i]),
+                                  jl >= 20 || ql >= 20 ? 2 : 1))
+                    continue;
+                cmax[j] = cmax[j2] = qmax[i] = 100;
+            }
         }
-    }
     for (unsigned i = 0; i < m; i++)
         mq += (q->common[i] ? 1u : 2u) * qmax[i];
     for (unsigned j = 0; j < n; j++) {

@@ -192,6 +192,9 @@ sarhad_screener_close(struct sarhad_screener *s)
     sarhad__free(s->spell_common);
     sarhad__free(s->spell_letters);
     sarhad__free(s->spell_key);
+    sarhad__free(s->spell_text_letters);
+    sarhad__free(s->spell_text_min);
+    sarhad__free(s->spell_text_max);
     sarhad__free(s);
 }
 
@@ -624,10 +627,16 @@ build_compact(struct sarhad_screener *s)
     s->spell_letters =
         sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_letters));
     s->spell_key = sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_key));
+    s->spell_text_letters =
+        sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_text_letters));
+    s->spell_text_min = sarhad__malloc(s->spells.count + 1);
+    s->spell_text_max = sarhad__calloc(s->spells.count + 1, 1);
     if (s->tok_spell == NULL || s->spell_len == NULL ||
         s->spell_common == NULL || s->spell_letters == NULL ||
-        s->spell_key == NULL)
+        s->spell_key == NULL || s->spell_text_letters == NULL ||
+        s->spell_text_min == NULL || s->spell_text_max == NULL)
         return false;
+    memset(s->spell_text_min, 255, s->spells.count + 1);
     for (size_t i = 0; i < s->spells.count; i++)
         s->spell_letters[i] = sarhad__screen_letters(s->spells.items[i]);
     for (size_t i = 0; i < s->token_count; i++) {
@@ -636,6 +645,15 @@ build_compact(struct sarhad_screener *s)
         s->spell_len[t->spell] = t->flen;
         s->spell_common[t->spell] = t->common;
         s->spell_key[t->spell] = t->key;
+        {
+            size_t tl = strlen(t->text);
+            uint8_t l8 = (uint8_t)(tl > 255 ? 255 : tl);
+            s->spell_text_letters[t->spell] |= sarhad__screen_letters(t->text);
+            if (l8 < s->spell_text_min[t->spell])
+                s->spell_text_min[t->spell] = l8;
+            if (l8 > s->spell_text_max[t->spell])
+                s->spell_text_max[t->spell] = l8;
+        }
     }
     return true;
 }

@@ -164,49 +164,54 @@ may_be_within(const char *a, const char *b, size_t k)
 }
 
 /*
- * A folded spelling as OCR may have misread printed Latin letters: rn
- * for m, cl (folded kl) for d, li for h -- two narrow glyphs read for one
- * wide one.  (vv for w needs nothing: w folds to v, doubled letters
- * once.)  Returns whether anything was read differently.
+ * A folded spelling as OCR may have misread printed Latin letters: two
+ * narrow glyphs read for one wide one, rn for m, cl (folded kl) for d, li
+ * for h.  (vv for w needs nothing: w folds to v, doubled letters once.)
+ * One confusion at a time (which: 0-2), each of its places read back;
+ * returns whether there was any.
  */
+static const char ocr_pairs[3][3] = {"rnm", "kld", "lih"};
+
 static bool
-ocr_reading(char *out, size_t cap, const char *folded)
+ocr_reading(char *out, size_t cap, const char *folded, unsigned which)
 {
+    const char *p = ocr_pairs[which];
     size_t n = 0;
     bool changed = false;
 
     for (; *folded != '\0' && n + 1 < cap; folded++) {
-        char c = *folded, d = folded[1];
-        char r = c == 'r' && d == 'n'   ? 'm'
-                 : c == 'k' && d == 'l' ? 'd'
-                 : c == 'l' && d == 'i' ? 'h'
-                                        : '\0';
-        if (r != '\0') {
-            out[n++] = r;
+        if (folded[0] == p[0] && folded[1] == p[1]) {
+            out[n++] = p[2];
             folded++;
             changed = true;
             continue;
         }
-        out[n++] = c;
+        out[n++] = *folded;
     }
     out[n] = '\0';
     return changed;
 }
 
-/* Edits between a and b when one of them is read for OCR confusions, the
- * confusion counting as one edit; SIZE_MAX when neither has one. */
+/* Edits between a and b when one of them is read back for an OCR
+ * confusion, the confusion counting as one edit; SIZE_MAX when neither
+ * has one. */
 static size_t
 ocr_distance(const char *a, const char *b)
 {
     char r[32];
     size_t best = SIZE_MAX;
 
-    if (ocr_reading(r, sizeof(r), a))
-        best = sarhad__osa_distance(r, b) + 1;
-    if (ocr_reading(r, sizeof(r), b)) {
-        size_t d = sarhad__osa_distance(a, r) + 1;
-        if (d < best)
-            best = d;
+    for (unsigned w = 0; w < SARHAD_COUNT_OF(ocr_pairs); w++) {
+        if (ocr_reading(r, sizeof(r), a, w)) {
+            size_t d = sarhad__osa_distance(r, b) + 1;
+            if (d < best)
+                best = d;
+        }
+        if (ocr_reading(r, sizeof(r), b, w)) {
+            size_t d = sarhad__osa_distance(a, r) + 1;
+            if (d < best)
+                best = d;
+        }
     }
     return best;
 }

@@ -195,6 +195,8 @@ sarhad_screener_close(struct sarhad_screener *s)
     sarhad__free(s->spell_text_letters);
     sarhad__free(s->spell_text_min);
     sarhad__free(s->spell_text_max);
+    sarhad__free(s->spell_texts);
+    sarhad__free(s->spell_text_n);
     sarhad__free(s);
 }
 
@@ -614,6 +616,23 @@ build_dels(struct sarhad_screener *s)
     return s->del_dir != NULL;
 }
 
+/* Keeps token i's text among the written forms of spelling sp. */
+static void
+add_spell_text(struct sarhad_screener *s, uint32_t sp, uint32_t i)
+{
+    uint8_t n = s->spell_text_n[sp];
+    uint32_t *texts = &s->spell_texts[(size_t)sp * SCR_SPELL_TEXTS];
+
+    if (n > SCR_SPELL_TEXTS)
+        return;
+    for (uint8_t k = 0; k < n; k++)
+        if (strcmp(s->tokens[texts[k]].text, s->tokens[i].text) == 0)
+            return;
+    if (n < SCR_SPELL_TEXTS)
+        texts[n] = i;
+    s->spell_text_n[sp] = (uint8_t)(n + 1);
+}
+
 /* What the upper bound reads of every candidate, packed: the spelling
  * ids of each name's tokens side by side (one cache line a name), and
  * the length and commonness of each spelling. */
@@ -631,10 +650,14 @@ build_compact(struct sarhad_screener *s)
         sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_text_letters));
     s->spell_text_min = sarhad__malloc(s->spells.count + 1);
     s->spell_text_max = sarhad__calloc(s->spells.count + 1, 1);
+    s->spell_texts = sarhad__calloc((s->spells.count + 1) * SCR_SPELL_TEXTS,
+                                    sizeof(*s->spell_texts));
+    s->spell_text_n = sarhad__calloc(s->spells.count + 1, 1);
     if (s->tok_spell == NULL || s->spell_len == NULL ||
         s->spell_common == NULL || s->spell_letters == NULL ||
         s->spell_key == NULL || s->spell_text_letters == NULL ||
-        s->spell_text_min == NULL || s->spell_text_max == NULL)
+        s->spell_text_min == NULL || s->spell_text_max == NULL ||
+        s->spell_texts == NULL || s->spell_text_n == NULL)
         return false;
     memset(s->spell_text_min, 255, s->spells.count + 1);
     for (size_t i = 0; i < s->spells.count; i++)
@@ -653,6 +676,7 @@ build_compact(struct sarhad_screener *s)
                 s->spell_text_min[t->spell] = l8;
             if (l8 > s->spell_text_max[t->spell])
                 s->spell_text_max[t->spell] = l8;
+            add_spell_text(s, t->spell, (uint32_t)i);
         }
     }
     return true;

@@ -145,7 +145,13 @@ struct sarhad_screener {
     uint32_t *spell_text_letters;
     uint8_t *spell_text_min;
     uint8_t *spell_text_max;
+    /* Up to SCR_SPELL_TEXTS distinct written forms of each spelling (token
+     * numbers); spell_text_n is SCR_SPELL_TEXTS + 1 when it has more. */
+    uint32_t *spell_texts;
+    uint8_t *spell_text_n;
 };
+
+#define SCR_SPELL_TEXTS 4
 
 /* What the upper bound knows of one listed spelling for a query: its
  * similarity to each query token, the best of them, and which two query

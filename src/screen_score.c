@@ -379,14 +379,14 @@ written_limit(size_t longest)
 }
 
 static int
-written_sim(const char *a, const char *b, const char **why)
+written_sim(const char *a, const char *b, bool short_fold, const char **why)
 {
     size_t la = strlen(a), lb = strlen(b);
     size_t fl = la > lb ? la : lb, lmin = la < lb ? la : lb;
     size_t limit = written_limit(fl), d;
     int sim;
 
-    if (limit == 0 || fl - lmin > limit || fl > 31 ||
+    if (limit == 0 || fl - lmin > limit || fl > 31 || !short_fold ||
         !masks_within(sarhad__screen_letters(a), sarhad__screen_letters(b),
                       limit))
         return 0;
@@ -418,6 +418,34 @@ written_may(const struct sarhad_screener *s, size_t tl, uint32_t tm,
     for (uint32_t x = tm & ~s->spell_text_letters[sp]; x != 0; x &= x - 1)
         bits++;
     return bits <= 2;
+}
+
+/* The most a slip in the writing can give query token i against any
+ * written form of spelling sp, at least sim: exact over the forms kept,
+ * else WRITTEN_CAP when it may reach it. */
+static int
+written_bound(const struct sarhad_screener *s, const struct scr_query *q,
+              unsigned i, uint32_t sp, int sim)
+{
+    unsigned n = s->spell_text_n[sp];
+    bool sf = q->qlen[i] <= 4 || s->spell_len[sp] <= 4;
+
+    if (!sf)
+        return sim;
+
+    if (n > SCR_SPELL_TEXTS)
+        return written_may(s, q->tlen[i], q->tletters[i], sp) ? WRITTEN_CAP
+                                                              : sim;
+    for (unsigned k = 0; k < n && sim < WRITTEN_CAP; k++) {
+        const char *why;
+        int w = written_sim(
+            q->name.tokens[i].text,
+            s->tokens[s->spell_texts[(size_t)sp * SCR_SPELL_TEXTS + k]].text,
+            true, &why);
+        if (w > sim)
+            sim = w;
+    }
+    return sim;
 }
 
 /* ---- alignment --------------------------------------------------------- */
@@ -521,7 +549,8 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
                 cached_sim(cache, i, &q[i], &c[j], vowelless, &whys[i][j]);
             if (!vowelless && sims[i][j] < WRITTEN_CAP) {
                 const char *why = "";
-                int w = written_sim(q[i].text, c[j].text, &why);
+                bool sf = strlen(q[i].folded) <= 4 || strlen(c[j].folded) <= 4;
+                int w = written_sim(q[i].text, c[j].text, sf, &why);
                 if (w > sims[i][j]) {
                     sims[i][j] = w;
                     whys[i][j] = why;
@@ -1022,9 +1051,8 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
                         q->letters[i]};
         const char *why;
         e->sim[i] = (uint8_t)tok_sim(&a, &b, vl, &why);
-        if (!vl && e->sim[i] < WRITTEN_CAP &&
-            written_may(s, q->tlen[i], q->tletters[i], sp))
-            e->sim[i] = WRITTEN_CAP;
+        if (!vl && e->sim[i] < WRITTEN_CAP)
+            e->sim[i] = (uint8_t)written_bound(s, q, i, sp, e->sim[i]);
         if (e->sim[i] > e->best)
             e->best = e->sim[i];
     }

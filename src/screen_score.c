@@ -534,7 +534,8 @@ static const uint8_t join_pairs[32][2] = {
 
 static void
 align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
-      bool vowelless, struct scr_cache *cache, struct alignment *al)
+      bool vowelless, bool q_joined, struct scr_cache *cache,
+      struct alignment *al)
 {
     int sims[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
     const char *whys[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
@@ -657,7 +658,12 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
     }
     {
         double base = 100.0 * (0.55 * mq / wq + 0.45 * mc / wc);
-        if (matched == 1 && (m > 1 || n > 1))
+        /* One of several words matched is a weak match; but a query
+         * written as two words or more that the normaliser joined into one
+         * compound ("Abdul Rauf"), matched whole, is a listed name with a
+         * name dropped (Abdul Rauf Zakir), not one word of it. */
+        if (matched == 1 && (m > 1 || n > 1) &&
+            !(q_joined && m == 1 && al->qused == 1u))
             base *= 0.85;
         /* Common elements matched while others are left over ("Muhammad
          * Khan" against "Muhammad Yusuf Khan") say little; the whole of a
@@ -668,6 +674,26 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
             base = COMMON_ONLY_CAP;
         al->score = (int)(base + 0.5);
     }
+}
+
+/* Words the name was written in, the titles and connectors left out not
+ * counted: more than its tokens when the normaliser joined a compound. */
+static unsigned
+written_words(const struct sarhad_name *n)
+{
+    unsigned words = 0, removed = 0;
+    bool in = false;
+
+    for (const char *p = n->latin; *p != '\0'; p++) {
+        words += !in && *p != ' ';
+        in = *p != ' ';
+    }
+    in = false;
+    for (const char *p = n->removed; *p != '\0'; p++) {
+        removed += !in && *p != ' ';
+        in = *p != ' ';
+    }
+    return words > removed ? words - removed : 0;
 }
 
 static unsigned
@@ -727,7 +753,8 @@ sarhad__screen_name_score(const struct sarhad_name *a,
     struct alignment al;
     unsigned m = toks_of_name(ta, a), n = toks_of_name(tb, b);
 
-    align(ta, m, tb, n, a->vowelless || b->vowelless, NULL, &al);
+    align(ta, m, tb, n, a->vowelless || b->vowelless, written_words(a) > m,
+          NULL, &al);
     return al.score;
 }
 
@@ -865,7 +892,8 @@ evidence(const struct sarhad_screener *s, const struct scr_query *q,
         unsigned m = toks_of_name(tq, &q->father);
         unsigned n = toks_of_listed(tl, s, fn);
         char detail[64];
-        align(tq, m, tl, n, q->father.vowelless || fn->vowelless, NULL, &al);
+        align(tq, m, tl, n, q->father.vowelless || fn->vowelless,
+              written_words(&q->father) > m, NULL, &al);
         if (al.score >= 80) {
             snprintf(detail, sizeof(detail), "%d", al.score);
             total += add_evidence(c, "father_name", 10,
@@ -955,7 +983,8 @@ sarhad__screen_score(const struct sarhad_screener *s, const struct scr_query *q,
     unsigned m = toks_of_query(tq, q), n = toks_of_listed(tl, s, nm);
     int score;
 
-    align(tq, m, tl, n, q->name.vowelless || nm->vowelless, q->cache, &al);
+    align(tq, m, tl, n, q->name.vowelless || nm->vowelless,
+          written_words(&q->name) > m, q->cache, &al);
     if (c != NULL) {
         memset(c, 0, sizeof(*c));
         c->name_score = al.score;

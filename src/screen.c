@@ -192,11 +192,6 @@ sarhad_screener_close(struct sarhad_screener *s)
     sarhad__free(s->spell_common);
     sarhad__free(s->spell_letters);
     sarhad__free(s->spell_key);
-    sarhad__free(s->spell_text_letters);
-    sarhad__free(s->spell_text_min);
-    sarhad__free(s->spell_text_max);
-    sarhad__free(s->spell_texts);
-    sarhad__free(s->spell_text_n);
     sarhad__free(s);
 }
 
@@ -616,23 +611,6 @@ build_dels(struct sarhad_screener *s)
     return s->del_dir != NULL;
 }
 
-/* Keeps token i's text among the written forms of spelling sp. */
-static void
-add_spell_text(struct sarhad_screener *s, uint32_t sp, uint32_t i)
-{
-    uint8_t n = s->spell_text_n[sp];
-    uint32_t *texts = &s->spell_texts[(size_t)sp * SCR_SPELL_TEXTS];
-
-    if (n > SCR_SPELL_TEXTS)
-        return;
-    for (uint8_t k = 0; k < n; k++)
-        if (strcmp(s->tokens[texts[k]].text, s->tokens[i].text) == 0)
-            return;
-    if (n < SCR_SPELL_TEXTS)
-        texts[n] = i;
-    s->spell_text_n[sp] = (uint8_t)(n + 1);
-}
-
 /* What the upper bound reads of every candidate, packed: the spelling
  * ids of each name's tokens side by side (one cache line a name), and
  * the length and commonness of each spelling. */
@@ -646,20 +624,10 @@ build_compact(struct sarhad_screener *s)
     s->spell_letters =
         sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_letters));
     s->spell_key = sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_key));
-    s->spell_text_letters =
-        sarhad__calloc(s->spells.count + 1, sizeof(*s->spell_text_letters));
-    s->spell_text_min = sarhad__malloc(s->spells.count + 1);
-    s->spell_text_max = sarhad__calloc(s->spells.count + 1, 1);
-    s->spell_texts = sarhad__calloc((s->spells.count + 1) * SCR_SPELL_TEXTS,
-                                    sizeof(*s->spell_texts));
-    s->spell_text_n = sarhad__calloc(s->spells.count + 1, 1);
     if (s->tok_spell == NULL || s->spell_len == NULL ||
         s->spell_common == NULL || s->spell_letters == NULL ||
-        s->spell_key == NULL || s->spell_text_letters == NULL ||
-        s->spell_text_min == NULL || s->spell_text_max == NULL ||
-        s->spell_texts == NULL || s->spell_text_n == NULL)
+        s->spell_key == NULL)
         return false;
-    memset(s->spell_text_min, 255, s->spells.count + 1);
     for (size_t i = 0; i < s->spells.count; i++)
         s->spell_letters[i] = sarhad__screen_letters(s->spells.items[i]);
     for (size_t i = 0; i < s->token_count; i++) {
@@ -668,16 +636,6 @@ build_compact(struct sarhad_screener *s)
         s->spell_len[t->spell] = t->flen;
         s->spell_common[t->spell] = t->common;
         s->spell_key[t->spell] = t->key;
-        {
-            size_t tl = strlen(t->text);
-            uint8_t l8 = (uint8_t)(tl > 255 ? 255 : tl);
-            s->spell_text_letters[t->spell] |= sarhad__screen_letters(t->text);
-            if (l8 < s->spell_text_min[t->spell])
-                s->spell_text_min[t->spell] = l8;
-            if (l8 > s->spell_text_max[t->spell])
-                s->spell_text_max[t->spell] = l8;
-            add_spell_text(s, t->spell, (uint32_t)i);
-        }
     }
     return true;
 }

@@ -139,19 +139,7 @@ struct sarhad_screener {
     uint8_t *spell_common;
     uint32_t *spell_letters; /* sarhad__screen_letters of each spelling */
     uint32_t *spell_key;     /* key id of each spelling */
-    /* Of the written forms (token texts) folded to each spelling: the
-     * union of their letters and their shortest and longest length, so
-     * that the bound knows when a slip in the writing may pair them. */
-    uint32_t *spell_text_letters;
-    uint8_t *spell_text_min;
-    uint8_t *spell_text_max;
-    /* Up to SCR_SPELL_TEXTS distinct written forms of each spelling (token
-     * numbers); spell_text_n is SCR_SPELL_TEXTS + 1 when it has more. */
-    uint32_t *spell_texts;
-    uint8_t *spell_text_n;
 };
-
-#define SCR_SPELL_TEXTS 4
 
 /* What the upper bound knows of one listed spelling for a query: its
  * similarity to each query token, the best of them, and which two query
@@ -178,9 +166,7 @@ struct scr_query {
     unsigned short qlen[SARHAD_NAME_MAX_TOKENS]; /* folded lengths */
     unsigned short qlen_min, qlen_max;
     unsigned weight; /* of its tokens: 1 a common element, else 2 */
-    uint32_t letters[SARHAD_NAME_MAX_TOKENS];    /* sarhad__screen_letters */
-    uint32_t tletters[SARHAD_NAME_MAX_TOKENS];   /* the same of the texts */
-    unsigned short tlen[SARHAD_NAME_MAX_TOKENS]; /* written lengths */
+    uint32_t letters[SARHAD_NAME_MAX_TOKENS]; /* sarhad__screen_letters */
     bool has_father;
     struct sarhad_name father;
     char nat[4];

@@ -67,7 +67,6 @@ static const char *const reasons[] = {
     "similar spelling",
     "written joined",
     "OCR confusion",
-    "written letter slip",
 };
 
 size_t
@@ -361,93 +360,6 @@ sarhad__screen_spell_sim(const struct sarhad_screener *s, const char *folded,
     return latin > script ? latin : script;
 }
 
-/*
- * A slip in the writing.  Folding can turn one slipped letter into
- * several ("Niai" folds to "nie", three letters from Niazi's "niazi";
- * "Zair" to "zer" for Zakir), so the written forms (the token texts,
- * lowercase, before folding) are compared too, under the same rule as
- * folded ones: one letter apart from five written letters, two from
- * eight, and never in a shorter name (Turi is not Guri).  Such a pair
- * gets at most WRITTEN_CAP, under any spelling variant.
- */
-#define WRITTEN_CAP 85
-
-static size_t
-written_limit(size_t longest)
-{
-    return longest <= 4 ? 0u : longest <= 7 ? 1u : 2u;
-}
-
-static int
-written_sim(const char *a, const char *b, bool short_fold, const char **why)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t fl = la > lb ? la : lb, lmin = la < lb ? la : lb;
-    size_t limit = written_limit(fl), d;
-    int sim;
-
-    if (limit == 0 || fl - lmin > limit || fl > 31 || !short_fold ||
-        !masks_within(sarhad__screen_letters(a), sarhad__screen_letters(b),
-                      limit))
-        return 0;
-    d = sarhad__osa_distance(a, b);
-    if (d == 0 || d > limit)
-        return 0;
-    sim = (int)(100 - (100 * d) / fl);
-    if (sim > WRITTEN_CAP)
-        sim = WRITTEN_CAP;
-    if (sim < 70)
-        return 0;
-    *why = "written letter slip";
-    return sim;
-}
-
-/* Whether a query text of tl letters (letter set tm) may be a slip of
- * some written form of listed spelling sp: a necessary condition, for the
- * bound. */
-static bool
-written_may(const struct sarhad_screener *s, size_t tl, uint32_t tm,
-            uint32_t sp)
-{
-    size_t lo = s->spell_text_min[sp], hi = s->spell_text_max[sp];
-    unsigned bits = 0;
-
-    if (lo > hi || tl + 2 < lo || tl > hi + 2 ||
-        written_limit(tl > hi ? tl : hi) == 0)
-        return false;
-    for (uint32_t x = tm & ~s->spell_text_letters[sp]; x != 0; x &= x - 1)
-        bits++;
-    return bits <= 2;
-}
-
-/* The most a slip in the writing can give query token i against any
- * written form of spelling sp, at least sim: exact over the forms kept,
- * else WRITTEN_CAP when it may reach it. */
-static int
-written_bound(const struct sarhad_screener *s, const struct scr_query *q,
-              unsigned i, uint32_t sp, int sim)
-{
-    unsigned n = s->spell_text_n[sp];
-    bool sf = q->qlen[i] <= 4 || s->spell_len[sp] <= 4;
-
-    if (!sf)
-        return sim;
-
-    if (n > SCR_SPELL_TEXTS)
-        return written_may(s, q->tlen[i], q->tletters[i], sp) ? WRITTEN_CAP
-                                                              : sim;
-    for (unsigned k = 0; k < n && sim < WRITTEN_CAP; k++) {
-        const char *why;
-        int w = written_sim(
-            q->name.tokens[i].text,
-            s->tokens[s->spell_texts[(size_t)sp * SCR_SPELL_TEXTS + k]].text,
-            true, &why);
-        if (w > sim)
-            sim = w;
-    }
-    return sim;
-}
-
 /* ---- alignment --------------------------------------------------------- */
 
 struct match {
@@ -545,19 +457,9 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
 
     memset(al, 0, sizeof(*al));
     for (unsigned i = 0; i < m; i++)
-        for (unsigned j = 0; j < n; j++) {
+        for (unsigned j = 0; j < n; j++)
             sims[i][j] =
                 cached_sim(cache, i, &q[i], &c[j], vowelless, &whys[i][j]);
-            if (!vowelless && sims[i][j] < WRITTEN_CAP) {
-                const char *why = "";
-                bool sf = strlen(q[i].folded) <= 4 || strlen(c[j].folded) <= 4;
-                int w = written_sim(q[i].text, c[j].text, sf, &why);
-                if (w > sims[i][j]) {
-                    sims[i][j] = w;
-                    whys[i][j] = why;
-                }
-            }
-        }
     for (;;) {
         int best = 0;
         unsigned bi = 0, bj = 0;
@@ -1034,8 +936,6 @@ sarhad__screen_bound_init(const struct sarhad_screener *s, struct scr_query *q)
     for (unsigned i = 0; i < q->name.token_count; i++) {
         q->letters[i] = sarhad__screen_letters(q->name.tokens[i].folded);
         q->qlen[i] = (unsigned short)strlen(q->name.tokens[i].folded);
-        q->tletters[i] = sarhad__screen_letters(q->name.tokens[i].text);
-        q->tlen[i] = (unsigned short)strlen(q->name.tokens[i].text);
         q->weight += q->common[i] ? 1u : 2u;
         if (q->qlen[i] < q->qlen_min)
             q->qlen_min = q->qlen[i];
@@ -1080,8 +980,6 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
                         q->letters[i]};
         const char *why;
         e->sim[i] = (uint8_t)tok_sim(&a, &b, vl, &why);
-        if (!vl && e->sim[i] < WRITTEN_CAP)
-            e->sim[i] = (uint8_t)written_bound(s, q, i, sp, e->sim[i]);
         if (e->sim[i] > e->best)
             e->best = e->sim[i];
     }

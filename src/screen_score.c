@@ -191,23 +191,29 @@ ocr_reading(char *out, size_t cap, const char *folded, unsigned which)
     return changed;
 }
 
-/* Edits between a and b when one of them is read back for an OCR
- * confusion, the confusion counting as one edit; SIZE_MAX when neither
- * has one. */
+/* Edits between a and b (letter sets la, lb) when one of them is read
+ * back for an OCR confusion, the confusion counting as one edit; SIZE_MAX
+ * when neither has one that can come within limit edits. */
 static size_t
-ocr_distance(const char *a, const char *b)
+ocr_distance(const char *a, uint32_t la, const char *b, uint32_t lb,
+             size_t limit)
 {
     char r[32];
     size_t best = SIZE_MAX;
 
     for (unsigned w = 0; w < SARHAD_COUNT_OF(ocr_pairs); w++) {
-        if (ocr_reading(r, sizeof(r), a, w)) {
-            size_t d = sarhad__osa_distance(r, b) + 1;
-            if (d < best)
-                best = d;
-        }
-        if (ocr_reading(r, sizeof(r), b, w)) {
-            size_t d = sarhad__osa_distance(a, r) + 1;
+        const char *p = ocr_pairs[w];
+        uint32_t pair = (1u << (p[0] & 31)) | (1u << (p[1] & 31));
+        for (unsigned side = 0; side < 2; side++) {
+            const char *x = side ? b : a, *y = side ? a : b;
+            uint32_t lx = side ? lb : la, ly = side ? la : lb;
+            size_t d;
+            /* The reading needs both letters of the pair; and it can
+             * only come within the limit with letter sets that close. */
+            if ((lx & pair) != pair || !ocr_reading(r, sizeof(r), x, w) ||
+                !masks_within(sarhad__screen_letters(r), ly, limit - 1))
+                continue;
+            d = sarhad__osa_distance(r, y) + 1;
             if (d < best)
                 best = d;
         }
@@ -314,7 +320,7 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         }
         ocr = false;
         if (fd > limit) {
-            size_t od = ocr_distance(a->folded, b->folded);
+            size_t od = ocr_distance(a->folded, la, b->folded, lb, limit);
             if (od < fd) {
                 fd = od;
                 ocr = true;

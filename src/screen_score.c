@@ -66,6 +66,7 @@ static const char *const reasons[] = {
     "one letter differs",
     "similar spelling",
     "written joined",
+    "OCR confusion",
 };
 
 size_t
@@ -161,6 +162,65 @@ may_be_within(const char *a, const char *b, size_t k)
                         k);
 }
 
+/*
+ * A folded spelling as OCR may have misread printed Latin letters: two
+ * narrow glyphs read for one wide one, rn for m, cl (folded kl) for d, li
+ * for h.  (vv for w needs nothing: w folds to v, doubled letters once.)
+ * One confusion at a time (which: 0-2), each of its places read back;
+ * returns whether there was any.
+ */
+static const char ocr_pairs[3][3] = {"rnm", "kld", "lih"};
+
+static bool
+ocr_reading(char *out, size_t cap, const char *folded, unsigned which)
+{
+    const char *p = ocr_pairs[which];
+    size_t n = 0;
+    bool changed = false;
+
+    for (; *folded != '\0' && n + 1 < cap; folded++) {
+        if (folded[0] == p[0] && folded[1] == p[1]) {
+            out[n++] = p[2];
+            folded++;
+            changed = true;
+            continue;
+        }
+        out[n++] = *folded;
+    }
+    out[n] = '\0';
+    return changed;
+}
+
+/* Edits between a and b (letter sets la, lb) when one of them is read
+ * back for an OCR confusion, the confusion counting as one edit; SIZE_MAX
+ * when neither has one that can come within limit edits. */
+static size_t
+ocr_distance(const char *a, uint32_t la, const char *b, uint32_t lb,
+             size_t limit)
+{
+    char r[32];
+    size_t best = SIZE_MAX;
+
+    for (unsigned w = 0; w < SARHAD_COUNT_OF(ocr_pairs); w++) {
+        const char *p = ocr_pairs[w];
+        uint32_t pair = (1u << (p[0] & 31)) | (1u << (p[1] & 31));
+        for (unsigned side = 0; side < 2; side++) {
+            const char *x = side ? b : a, *y = side ? a : b;
+            uint32_t lx = side ? lb : la, ly = side ? la : lb;
+            size_t d;
+            /* The reading needs both letters of the pair; and it can
+             * only come within the limit with letter sets that close. */
+            if ((lx & pair) != pair || !ocr_reading(r, sizeof(r), x, w) ||
+                !masks_within(sarhad__screen_letters(r), ly, limit - 1))
+                continue;
+            d = sarhad__osa_distance(r, y) + 1;
+            if (d < best)
+                best = d;
+        }
+    }
+    return best;
+}
+
 /* Similarity 0-100 of two tokens and the reason. */
 static int
 tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
@@ -222,6 +282,7 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         size_t fl = fa > fb ? fa : fb;
         size_t fd;
         int sim;
+        bool ocr;
         if (vowelless) {
             size_t kl = strlen(a->key) > strlen(b->key) ? strlen(a->key)
                                                         : strlen(b->key);
@@ -257,12 +318,22 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
             if (sarhad__osa_distance(ca, cb) + 1 < fd)
                 fd = sarhad__osa_distance(ca, cb) + 1;
         }
+        ocr = false;
+        if (fd > limit) {
+            size_t od = ocr_distance(a->folded, la, b->folded, lb, limit);
+            if (od < fd) {
+                fd = od;
+                ocr = true;
+            }
+        }
         if (fd > limit)
             return 0;
         sim = (int)(100 - (100 * fd) / fl);
         if (sim < 70)
             return 0;
-        *why = fd == 1 ? "one letter differs" : "similar spelling";
+        *why = ocr       ? "OCR confusion"
+               : fd == 1 ? "one letter differs"
+                         : "similar spelling";
         return sim;
     }
 }
@@ -381,7 +452,8 @@ static const uint8_t join_pairs[32][2] = {
 
 static void
 align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
-      bool vowelless, struct scr_cache *cache, struct alignment *al)
+      bool vowelless, bool q_joined, struct scr_cache *cache,
+      struct alignment *al)
 {
     int sims[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
     const char *whys[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
@@ -420,15 +492,18 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
         unsigned xn = side == 0 ? m : n, yn = side == 0 ? n : m;
         unsigned *xu = side == 0 ? &al->qused : &al->cused;
         unsigned *yu = side == 0 ? &al->cused : &al->qused;
-        /* On the query side any two tokens, in either order: a name
+        /* Any two tokens, in either order, on both sides: a name
          * written in another order may have split a compound ("Rahman
-         * ... Abdur" for Abdur Rahman).  The list's own compounds are
-         * kept as listed, so there only neighbours are joined. */
+         * ... Abdur" for Abdur Rahman), and the normaliser joins a second
+         * element with the word now before it ("Tareen Qadir" read as
+         * one compound for Qadir Tareen, "Hanif Din Mohammad" for Din
+         * Mohammad Hanif), which only the listed tokens taken in the
+         * other order can meet. */
         for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++) {
             unsigned i = join_pairs[p][0], i2 = join_pairs[p][1];
             size_t jl;
             bool fits = false;
-            if (i2 >= xn || (side == 1 && i2 != i + 1))
+            if (i2 >= xn)
                 continue;
             if (*xu & ((1u << i) | (1u << i2)))
                 continue;
@@ -439,8 +514,7 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
                 fits = fits ||
                        (!(*yu & (1u << j)) && yl + 2 >= jl && yl <= jl + 2);
             }
-            for (unsigned order = 0; fits && order < (side == 0 ? 2u : 1u);
-                 order++) {
+            for (unsigned order = 0; fits && order < 2u; order++) {
                 char f[32], k[24], t[48];
                 struct tok joined = {t,          f,          k, false,
                                      UINT32_MAX, UINT32_MAX, 0, 0};
@@ -492,7 +566,12 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
     }
     {
         double base = 100.0 * (0.55 * mq / wq + 0.45 * mc / wc);
-        if (matched == 1 && (m > 1 || n > 1))
+        /* One of several words matched is a weak match; but a query
+         * written as two words or more that the normaliser joined into one
+         * compound ("Abdul Rauf"), matched whole, is a listed name with a
+         * name dropped (Abdul Rauf Zakir), not one word of it. */
+        if (matched == 1 && (m > 1 || n > 1) &&
+            !(q_joined && m == 1 && al->qused == 1u))
             base *= 0.85;
         /* Common elements matched while others are left over ("Muhammad
          * Khan" against "Muhammad Yusuf Khan") say little; the whole of a
@@ -503,6 +582,26 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
             base = COMMON_ONLY_CAP;
         al->score = (int)(base + 0.5);
     }
+}
+
+/* Words the name was written in, the titles and connectors left out not
+ * counted: more than its tokens when the normaliser joined a compound. */
+static unsigned
+written_words(const struct sarhad_name *n)
+{
+    unsigned words = 0, removed = 0;
+    bool in = false;
+
+    for (const char *p = n->latin; *p != '\0'; p++) {
+        words += !in && *p != ' ';
+        in = *p != ' ';
+    }
+    in = false;
+    for (const char *p = n->removed; *p != '\0'; p++) {
+        removed += !in && *p != ' ';
+        in = *p != ' ';
+    }
+    return words > removed ? words - removed : 0;
 }
 
 static unsigned
@@ -562,7 +661,8 @@ sarhad__screen_name_score(const struct sarhad_name *a,
     struct alignment al;
     unsigned m = toks_of_name(ta, a), n = toks_of_name(tb, b);
 
-    align(ta, m, tb, n, a->vowelless || b->vowelless, NULL, &al);
+    align(ta, m, tb, n, a->vowelless || b->vowelless, written_words(a) > m,
+          NULL, &al);
     return al.score;
 }
 
@@ -700,7 +800,8 @@ evidence(const struct sarhad_screener *s, const struct scr_query *q,
         unsigned m = toks_of_name(tq, &q->father);
         unsigned n = toks_of_listed(tl, s, fn);
         char detail[64];
-        align(tq, m, tl, n, q->father.vowelless || fn->vowelless, NULL, &al);
+        align(tq, m, tl, n, q->father.vowelless || fn->vowelless,
+              written_words(&q->father) > m, NULL, &al);
         if (al.score >= 80) {
             snprintf(detail, sizeof(detail), "%d", al.score);
             total += add_evidence(c, "father_name", 10,
@@ -790,7 +891,8 @@ sarhad__screen_score(const struct sarhad_screener *s, const struct scr_query *q,
     unsigned m = toks_of_query(tq, q), n = toks_of_listed(tl, s, nm);
     int score;
 
-    align(tq, m, tl, n, q->name.vowelless || nm->vowelless, q->cache, &al);
+    align(tq, m, tl, n, q->name.vowelless || nm->vowelless,
+          written_words(&q->name) > m, q->cache, &al);
     if (c != NULL) {
         memset(c, 0, sizeof(*c));
         c->name_score = al.score;
@@ -949,23 +1051,26 @@ name_bound(const struct sarhad_screener *s, const struct scr_query *q,
                     qmax[join_pairs[p][0]] = qmax[join_pairs[p][1]] = 100;
             cmax[j] = 100;
         }
-    /* Two adjacent listed tokens about as long as one query token. */
-    for (unsigned j = 0; j + 1 < n; j++) {
-        size_t jl = (size_t)es[j]->len + es[j + 1]->len;
-        if (jl + 2 < q->qlen_min || jl > (size_t)q->qlen_max + 2)
-            continue;
-        for (unsigned i = 0; i < m; i++) {
-            size_t ql = q->qlen[i];
-            if (ql + 2 < jl || ql > jl + 2)
+    /* Two listed tokens (any two, in either order, as align joins
+     * them) about as long as one query token. */
+    for (unsigned j = 0; j + 1 < n; j++)
+        for (unsigned j2 = j + 1; j2 < n; j2++) {
+            size_t jl = (size_t)es[j]->len + es[j2]->len;
+            if (jl + 2 < q->qlen_min || jl > (size_t)q->qlen_max + 2)
                 continue;
-            if (!vl && jl > 4 && ql > 4 &&
-                !masks_within(
-                    no_h(s->spell_letters[ls[j]] | s->spell_letters[ls[j + 1]]),
-                    no_h(q->letters[i]), jl >= 20 || ql >= 20 ? 2 : 1))
-                continue;
-            cmax[j] = cmax[j + 1] = qmax[i] = 100;
+            for (unsigned i = 0; i < m; i++) {
+                size_t ql = q->qlen[i];
+                if (ql + 2 < jl || ql > jl + 2)
+                    continue;
+                if (!vl && jl > 4 && ql > 4 &&
+                    !masks_within(no_h(s->spell_letters[ls[j]] |
+                                       s->spell_letters[ls[j2]]),
+                                  no_h(q->letters[i]),
+                                  jl >= 20 || ql >= 20 ? 2 : 1))
+                    continue;
+                cmax[j] = cmax[j2] = qmax[i] = 100;
+            }
         }
-    }
     for (unsigned i = 0; i < m; i++)
         mq += (q->common[i] ? 1u : 2u) * qmax[i];
     for (unsigned j = 0; j < n; j++) {

@@ -327,6 +327,9 @@ TEST(screen_bound_never_below_score)
         {"Hikmat Ullah Zadran", "1985-12-31", "Nur Ullah"},
         {"Zia ul Haq Khan", NULL, NULL},
         {"Amanullah Khan Achakzai", "1990", "Sayed Akbar"},
+        {"Qadir Naveed Hotak", NULL, NULL},
+        {"Zakir Khan", "1970", NULL},
+        {"Fazl Mazloom Momand", NULL, NULL},
     };
     static const char *const queries[][4] = {
         {"Fazal Rahhim Akhundzada", "1971-05-02", "Gul Ahmed", "AFG"},
@@ -342,6 +345,10 @@ TEST(screen_bound_never_below_score)
         {"Ziaulhaq", "2001", NULL, "IND"},
         {"Aman Ullah Achakzai Khan", "1990", "Syed Akbar", "AFG"},
         {"Amakrhel Yusuf", NULL, NULL, NULL},
+        {"Hotak Qadir Naveed", NULL, NULL, NULL},
+        {"Zair Khan", "1970", NULL, NULL},
+        {"Fazl Mazloorn Momancl", NULL, NULL, NULL},
+        {"Naveed Hotak", NULL, NULL, NULL},
     };
     struct sarhad_screener *s = NULL;
     struct scr_query *q = malloc(sizeof(*q));

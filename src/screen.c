@@ -391,13 +391,30 @@ make_sig(const struct sarhad_screener *s, uint32_t i)
     return g;
 }
 
+/* Group n records (freed here) into postings, and give each posted name
+ * the signature the score bound reads. */
+static bool
+post(const struct sarhad_screener *s, uint64_t *rec, size_t n,
+     struct scr_posting **postings, size_t *posting_count,
+     struct scr_sig **sigs)
+{
+    uint32_t *names = NULL;
+    bool ok = group(rec, n, postings, posting_count, &names);
+
+    sarhad__free(rec);
+    *sigs = ok ? sarhad__malloc((n ? n : 1) * sizeof(**sigs)) : NULL;
+    if (*sigs != NULL)
+        for (size_t i = 0; i < n; i++)
+            (*sigs)[i] = make_sig(s, names[i]);
+    sarhad__free(names);
+    return *sigs != NULL;
+}
+
 static bool
 build_pairs(struct sarhad_screener *s)
 {
     size_t count = 0, n = 0;
     uint64_t *rec;
-    uint32_t *names = NULL;
-    bool ok;
 
     for (size_t i = 0; i < s->name_count; i++) {
         size_t t = s->names[i].tok_count > 6 ? 6 : s->names[i].tok_count;
@@ -419,17 +436,8 @@ build_pairs(struct sarhad_screener *s)
                 rec[n++] = (uint64_t)pair_key(t[a].key, t[b].key) << 32 | i;
     }
     s->pair_records = n;
-    ok = group(rec, n, &s->pairs, &s->pair_count, &names);
-    sarhad__free(rec);
-    s->pair_sigs =
-        ok ? sarhad__malloc((n ? n : 1) * sizeof(*s->pair_sigs)) : NULL;
-    if (s->pair_sigs == NULL) {
-        sarhad__free(names);
+    if (!post(s, rec, n, &s->pairs, &s->pair_count, &s->pair_sigs))
         return false;
-    }
-    for (size_t i = 0; i < n; i++)
-        s->pair_sigs[i] = make_sig(s, names[i]);
-    sarhad__free(names);
     n = 0;
     rec = sarhad__malloc((s->token_count ? s->token_count : 1) * sizeof(*rec));
     if (rec == NULL)
@@ -442,18 +450,7 @@ build_pairs(struct sarhad_screener *s)
             rec[n++] = (uint64_t)s->tokens[nm->tok_start + a].key << 32 | i;
     }
     s->single_records = n;
-    ok = group(rec, n, &s->singles, &s->single_count, &names);
-    sarhad__free(rec);
-    s->single_sigs =
-        ok ? sarhad__malloc((n ? n : 1) * sizeof(*s->single_sigs)) : NULL;
-    if (s->single_sigs == NULL) {
-        sarhad__free(names);
-        return false;
-    }
-    for (size_t i = 0; i < n; i++)
-        s->single_sigs[i] = make_sig(s, names[i]);
-    sarhad__free(names);
-    return true;
+    return post(s, rec, n, &s->singles, &s->single_count, &s->single_sigs);
 }
 
 /*

@@ -4,7 +4,10 @@
  * written as decision JSON.  Differential as well: the reading (status,
  * error, every defined field) and the decision JSON (every length and byte,
  * at several buffer sizes) must equal those of the reference version kept
- * in tests/presentation_ref.h, or the target aborts.
+ * in tests/presentation_ref.h, or the target aborts.  The fast parser
+ * (src/presentation_fast.c) is held to the jansson path directly as well:
+ * when it takes an input the reading must be the same, and when it gives up
+ * it must have written nothing.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,12 +35,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sarhad_history h;
     struct sarhad_decision d;
     struct sarhad_error err;
+    bool handled;
 
     if (policy == NULL &&
         sarhad_policy_compile(&policy, "fuzz", policy_text,
                               sizeof(policy_text) - 1, &err) != SARHAD_OK)
         return 0;
-    if (ref_compare_parse((const char *)data, size, &pr)[0] != '\0')
+    if (ref_compare_parse((const char *)data, size, &pr)[0] != '\0' ||
+        ref_compare_fast((const char *)data, size, &handled)[0] != '\0')
         abort();
     if (pr.crossing[0] == '\0')
         return 0; /* not read (every presentation names its crossing) */

@@ -7,15 +7,18 @@
  * policy to decide, because a document that did not read cleanly is
  * referred, not rejected as bad input.
  *
- * Every recorded crossing starts here, so the read is kept cheap: jansson
- * allocates from an arena on this function's stack (json_arena.h) and the
- * tree is forgotten rather than freed; each object's keys are walked once,
- * sorting the values into slots (an unknown key fails on the spot, in the
- * order the JSON gives them, as before); and only what is read is cleared,
- * not the documents that are not there.  tests/presentation_ref.h keeps the
- * straightforward version that the tests and the fuzz target compare with.
+ * Every recorded crossing starts here, so the read is kept cheap.  The
+ * usual presentation is parsed by presentation_fast.c, which gives up on
+ * anything unusual; then jansson parses it, allocating from an arena on the
+ * stack (json_arena.h), the tree forgotten rather than freed.  Either
+ * parser's values go through the same checks here (presentation.h says
+ * how), each object's values sorted into slots by key once (jansson's
+ * unknown keys fail on the spot, in the order the JSON gives them), and
+ * only what is read is cleared, not the documents that are not there.
+ * tests/presentation_ref.h keeps the straightforward version that the tests
+ * and the fuzz target compare with.
  */
-#include "internal.h"
+#include "presentation.h"
 #include "json_arena.h"
 
 #include <jansson.h>
@@ -31,6 +34,7 @@ struct ctx {
     struct sarhad_error *err;
     const char *section; /* "traveller", "movement", "documents" or NULL */
     unsigned index;      /* of the document being read */
+    bool fast;           /* the values are the fast parser's, not jansson's */
 };
 
 /* The path of the object being read ("documents[1]"), made only when an
@@ -59,31 +63,82 @@ fail(struct ctx *c, enum sarhad_status code, const char *field, const char *msg)
     return sarhad__fail(c->err, code, where, SIZE_MAX, "%s", msg);
 }
 
-struct key {
-    const char *name;
-    size_t len;
-};
 #define KEY(s)                                                                 \
     {                                                                          \
         s, sizeof(s) - 1                                                       \
     }
 
+const struct sarhad__pkey sarhad__top_keys[SARHAD__P_COUNT] = {
+    KEY("crossing"),  KEY("direction"), KEY("time"),    KEY("counter"),
+    KEY("traveller"), KEY("documents"), KEY("movement")};
+const struct sarhad__pkey sarhad__traveller_keys[SARHAD__T_COUNT] = {
+    KEY("nationality"), KEY("sex"),        KEY("birth_date"),
+    KEY("residence"),   KEY("tribe"),      KEY("occupation"),
+    KEY("purpose"),     KEY("father_name")};
+const struct sarhad__pkey sarhad__movement_keys[SARHAD__M_COUNT] = {
+    KEY("category"),        KEY("household"), KEY("household_size"),
+    KEY("vulnerabilities"), KEY("vehicles"),  KEY("intended_stay")};
+const struct sarhad__pkey sarhad__document_keys[SARHAD__D_COUNT] = {
+    KEY("kind"),     KEY("mrz"),      KEY("number"),   KEY("issued"),
+    KEY("expiry"),   KEY("district"), KEY("tribe"),    KEY("issuer"),
+    KEY("category"), KEY("entries"),  KEY("stay_days")};
+
+/* A jansson value as the checks see it. */
+static struct sarhad__pv
+pv_of(json_t *v)
+{
+    struct sarhad__pv pv = {SARHAD__PV_OTHER, NULL, 0, 0, v};
+
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        pv.kind = SARHAD__PV_OBJECT;
+        break;
+    case JSON_ARRAY:
+        pv.kind = SARHAD__PV_ARRAY;
+        pv.len = json_array_size(v);
+        break;
+    case JSON_STRING:
+        pv.kind = SARHAD__PV_STRING;
+        pv.text = json_string_value(v);
+        pv.len = json_string_length(v);
+        break;
+    case JSON_INTEGER:
+        pv.kind = SARHAD__PV_INTEGER;
+        pv.num = json_integer_value(v);
+        break;
+    case JSON_NULL:
+        pv.kind = SARHAD__PV_NULL;
+        break;
+    default:
+        break;
+    }
+    return pv;
+}
+
 /*
- * Sort the members of obj into slots[count] by their position in keys
- * (NULL for absent ones).  The first member whose key is not there is an
- * "unknown field" error; jansson has already refused duplicates.
+ * The values of the object obj by key (*slots: count values in the order
+ * of keys, absent ones SARHAD__PV_ABSENT).  The fast parser has sorted
+ * them already (and given up on unknown and repeated keys); jansson's are
+ * sorted into buf here, and the first member whose key is not there is an
+ * "unknown field" error, in the order the JSON gives them (jansson has
+ * already refused duplicates).
  */
 static enum sarhad_status
-collect(struct ctx *c, json_t *obj, const struct key *keys, size_t count,
-        json_t **slots)
+collect(struct ctx *c, const struct sarhad__pv *obj,
+        const struct sarhad__pkey *keys, size_t count, struct sarhad__pv *buf,
+        const struct sarhad__pv **slots)
 {
     const char *key;
     size_t key_len;
     json_t *value;
 
+    if (c->fast) {
+        *slots = obj->node;
+        return SARHAD_OK;
+    }
     for (size_t i = 0; i < count; i++)
-        slots[i] = NULL;
-    json_object_keylen_foreach(obj, key, key_len, value)
+        buf[i].kind = SARHAD__PV_ABSENT;
+    json_object_keylen_foreach((json_t *)obj->node, key, key_len, value)
     {
         size_t i = 0;
         while (i < count && (keys[i].len != key_len ||
@@ -94,29 +149,45 @@ collect(struct ctx *c, json_t *obj, const struct key *keys, size_t count,
             snprintf(field, sizeof(field), "%.31s", key);
             return fail(c, SARHAD_EFORMAT, field, "unknown field");
         }
-        slots[i] = value;
+        buf[i] = pv_of(value);
     }
+    *slots = buf;
     return SARHAD_OK;
+}
+
+/* Item i of the array arr. */
+static struct sarhad__pv
+item(const struct ctx *c, const struct sarhad__pv *arr, size_t i)
+{
+    if (c->fast)
+        return ((const struct sarhad__pv *)arr->node)[i];
+    return pv_of(json_array_get((json_t *)arr->node, i));
+}
+
+static bool
+absent(const struct sarhad__pv *v)
+{
+    return v->kind == SARHAD__PV_ABSENT || v->kind == SARHAD__PV_NULL;
 }
 
 /* A string field's text (*text, *len: the value's own bytes) when it holds
  * fewer than cap bytes; absent or null gives len 0 unless required. */
 static enum sarhad_status
-get_text(struct ctx *c, json_t *v, const char *key, size_t cap, bool required,
-         const char **text, size_t *len)
+get_text(struct ctx *c, const struct sarhad__pv *v, const char *key, size_t cap,
+         bool required, const char **text, size_t *len)
 {
     *len = 0;
-    if (v == NULL || json_is_null(v)) {
+    if (absent(v)) {
         if (required)
             return fail(c, SARHAD_EFORMAT, key, "required");
         return SARHAD_OK;
     }
-    if (!json_is_string(v))
+    if (v->kind != SARHAD__PV_STRING)
         return fail(c, SARHAD_EFORMAT, key, "expected a string");
-    *len = json_string_length(v);
+    *len = v->len;
     if (*len >= cap)
         return fail(c, SARHAD_ETOOBIG, key, "too long");
-    *text = json_string_value(v);
+    *text = v->text;
     if (memchr(*text, '\0', *len) != NULL)
         return fail(c, SARHAD_EFORMAT, key, "contains a NUL character");
     return SARHAD_OK;
@@ -124,8 +195,8 @@ get_text(struct ctx *c, json_t *v, const char *key, size_t cap, bool required,
 
 /* A string field into dst[cap] (already zeroed: absent leaves it empty). */
 static enum sarhad_status
-get_str(struct ctx *c, json_t *v, const char *key, char *dst, size_t cap,
-        bool required)
+get_str(struct ctx *c, const struct sarhad__pv *v, const char *key, char *dst,
+        size_t cap, bool required)
 {
     const char *text = NULL;
     size_t len;
@@ -140,7 +211,8 @@ get_str(struct ctx *c, json_t *v, const char *key, char *dst, size_t cap,
 
 /* An empty string is no date, as an absent one. */
 static enum sarhad_status
-get_date(struct ctx *c, json_t *v, const char *key, struct sarhad_date *d)
+get_date(struct ctx *c, const struct sarhad__pv *v, const char *key,
+         struct sarhad_date *d)
 {
     const char *text = NULL;
     size_t len;
@@ -154,18 +226,16 @@ get_date(struct ctx *c, json_t *v, const char *key, struct sarhad_date *d)
 }
 
 static enum sarhad_status
-get_int(struct ctx *c, json_t *v, const char *key, int *out, int max)
+get_int(struct ctx *c, const struct sarhad__pv *v, const char *key, int *out,
+        int max)
 {
-    json_int_t n;
-
-    if (v == NULL || json_is_null(v))
+    if (absent(v))
         return SARHAD_OK;
-    if (!json_is_integer(v))
+    if (v->kind != SARHAD__PV_INTEGER)
         return fail(c, SARHAD_EFORMAT, key, "expected a whole number");
-    n = json_integer_value(v);
-    if (n < 0 || n > max)
+    if (v->num < 0 || v->num > max)
         return fail(c, SARHAD_EFORMAT, key, "number out of range");
-    *out = (int)n;
+    *out = (int)v->num;
     return SARHAD_OK;
 }
 
@@ -175,50 +245,39 @@ text_is(const char *text, size_t len, const char *word, size_t word_len)
     return len == word_len && memcmp(text, word, len) == 0;
 }
 
-enum {
-    T_NATIONALITY,
-    T_SEX,
-    T_BIRTH_DATE,
-    T_RESIDENCE,
-    T_TRIBE,
-    T_OCCUPATION,
-    T_PURPOSE,
-    T_FATHER_NAME,
-    T_COUNT
-};
-static const struct key traveller_keys[T_COUNT] = {
-    KEY("nationality"), KEY("sex"),        KEY("birth_date"),
-    KEY("residence"),   KEY("tribe"),      KEY("occupation"),
-    KEY("purpose"),     KEY("father_name")};
-
 static enum sarhad_status
-read_traveller(struct ctx *c, json_t *obj, struct sarhad_traveller *t)
+read_traveller(struct ctx *c, const struct sarhad__pv *obj,
+               struct sarhad_traveller *t)
 {
     enum sarhad_status st;
-    json_t *v[T_COUNT];
+    struct sarhad__pv buf[SARHAD__T_COUNT];
+    const struct sarhad__pv *v;
     const char *sex = NULL;
     size_t sex_len;
 
     c->section = "traveller";
-    if (!json_is_object(obj))
+    if (obj->kind != SARHAD__PV_OBJECT)
         return fail(c, SARHAD_EFORMAT, "", "expected an object");
-    if ((st = collect(c, obj, traveller_keys, T_COUNT, v)) != SARHAD_OK ||
-        (st = get_str(c, v[T_NATIONALITY], "nationality", t->nationality,
-                      sizeof(t->nationality), false)) != SARHAD_OK ||
-        (st = get_text(c, v[T_SEX], "sex", 8, false, &sex, &sex_len)) !=
+    if ((st = collect(c, obj, sarhad__traveller_keys, SARHAD__T_COUNT, buf,
+                      &v)) != SARHAD_OK ||
+        (st = get_str(c, &v[SARHAD__T_NATIONALITY], "nationality",
+                      t->nationality, sizeof(t->nationality), false)) !=
             SARHAD_OK ||
-        (st = get_date(c, v[T_BIRTH_DATE], "birth_date", &t->birth_date)) !=
-            SARHAD_OK ||
-        (st = get_str(c, v[T_RESIDENCE], "residence", t->residence,
+        (st = get_text(c, &v[SARHAD__T_SEX], "sex", 8, false, &sex,
+                       &sex_len)) != SARHAD_OK ||
+        (st = get_date(c, &v[SARHAD__T_BIRTH_DATE], "birth_date",
+                       &t->birth_date)) != SARHAD_OK ||
+        (st = get_str(c, &v[SARHAD__T_RESIDENCE], "residence", t->residence,
                       sizeof(t->residence), false)) != SARHAD_OK ||
-        (st = get_str(c, v[T_TRIBE], "tribe", t->tribe, sizeof(t->tribe),
-                      false)) != SARHAD_OK ||
-        (st = get_str(c, v[T_OCCUPATION], "occupation", t->occupation,
+        (st = get_str(c, &v[SARHAD__T_TRIBE], "tribe", t->tribe,
+                      sizeof(t->tribe), false)) != SARHAD_OK ||
+        (st = get_str(c, &v[SARHAD__T_OCCUPATION], "occupation", t->occupation,
                       sizeof(t->occupation), false)) != SARHAD_OK ||
-        (st = get_str(c, v[T_PURPOSE], "purpose", t->purpose,
+        (st = get_str(c, &v[SARHAD__T_PURPOSE], "purpose", t->purpose,
                       sizeof(t->purpose), false)) != SARHAD_OK ||
-        (st = get_str(c, v[T_FATHER_NAME], "father_name", t->father_name,
-                      sizeof(t->father_name), false)) != SARHAD_OK)
+        (st = get_str(c, &v[SARHAD__T_FATHER_NAME], "father_name",
+                      t->father_name, sizeof(t->father_name), false)) !=
+            SARHAD_OK)
         return st;
     for (size_t i = 0; t->nationality[i] != '\0'; i++)
         if (t->nationality[i] < 'A' || t->nationality[i] > 'Z')
@@ -234,25 +293,6 @@ read_traveller(struct ctx *c, json_t *obj, struct sarhad_traveller *t)
     }
     return SARHAD_OK;
 }
-
-enum {
-    D_KIND,
-    D_MRZ,
-    D_NUMBER,
-    D_ISSUED,
-    D_EXPIRY,
-    D_DISTRICT,
-    D_TRIBE,
-    D_ISSUER,
-    D_CATEGORY,
-    D_ENTRIES,
-    D_STAY_DAYS,
-    D_COUNT
-};
-static const struct key document_keys[D_COUNT] = {
-    KEY("kind"),     KEY("mrz"),      KEY("number"),   KEY("issued"),
-    KEY("expiry"),   KEY("district"), KEY("tribe"),    KEY("issuer"),
-    KEY("category"), KEY("entries"),  KEY("stay_days")};
 
 /*
  * Clear d except its MRZ's issue list (1.7 KB of the 2.1 KB): only the
@@ -296,40 +336,44 @@ tidy_issues(struct sarhad_mrz *m)
 }
 
 static enum sarhad_status
-read_document(struct ctx *c, json_t *obj, unsigned index,
+read_document(struct ctx *c, const struct sarhad__pv *obj, unsigned index,
               struct sarhad_document *d)
 {
     enum sarhad_status st;
-    json_t *v[D_COUNT], *mrz;
+    struct sarhad__pv buf[SARHAD__D_COUNT];
+    const struct sarhad__pv *v, *mrz;
     const char *kind = NULL, *entries = NULL;
     size_t kind_len, entries_len;
 
     c->section = "documents";
     c->index = index;
-    if (!json_is_object(obj))
+    if (obj->kind != SARHAD__PV_OBJECT)
         return fail(c, SARHAD_EFORMAT, "", "expected an object");
-    if ((st = collect(c, obj, document_keys, D_COUNT, v)) != SARHAD_OK ||
-        (st = get_text(c, v[D_KIND], "kind", 24, true, &kind, &kind_len)) !=
-            SARHAD_OK)
+    if ((st = collect(c, obj, sarhad__document_keys, SARHAD__D_COUNT, buf,
+                      &v)) != SARHAD_OK ||
+        (st = get_text(c, &v[SARHAD__D_KIND], "kind", 24, true, &kind,
+                       &kind_len)) != SARHAD_OK)
         return st;
     if (!sarhad_doc_kind_parse(&d->kind, kind, kind_len))
         return fail(c, SARHAD_EFORMAT, "kind", "unknown document kind");
-    if ((st = get_str(c, v[D_NUMBER], "number", d->number, sizeof(d->number),
-                      false)) != SARHAD_OK ||
-        (st = get_date(c, v[D_ISSUED], "issued", &d->issued)) != SARHAD_OK ||
-        (st = get_date(c, v[D_EXPIRY], "expiry", &d->expiry)) != SARHAD_OK ||
-        (st = get_str(c, v[D_DISTRICT], "district", d->district,
+    if ((st = get_str(c, &v[SARHAD__D_NUMBER], "number", d->number,
+                      sizeof(d->number), false)) != SARHAD_OK ||
+        (st = get_date(c, &v[SARHAD__D_ISSUED], "issued", &d->issued)) !=
+            SARHAD_OK ||
+        (st = get_date(c, &v[SARHAD__D_EXPIRY], "expiry", &d->expiry)) !=
+            SARHAD_OK ||
+        (st = get_str(c, &v[SARHAD__D_DISTRICT], "district", d->district,
                       sizeof(d->district), false)) != SARHAD_OK ||
-        (st = get_str(c, v[D_TRIBE], "tribe", d->tribe, sizeof(d->tribe),
-                      false)) != SARHAD_OK ||
-        (st = get_str(c, v[D_ISSUER], "issuer", d->issuer, sizeof(d->issuer),
-                      false)) != SARHAD_OK ||
-        (st = get_str(c, v[D_CATEGORY], "category", d->category,
+        (st = get_str(c, &v[SARHAD__D_TRIBE], "tribe", d->tribe,
+                      sizeof(d->tribe), false)) != SARHAD_OK ||
+        (st = get_str(c, &v[SARHAD__D_ISSUER], "issuer", d->issuer,
+                      sizeof(d->issuer), false)) != SARHAD_OK ||
+        (st = get_str(c, &v[SARHAD__D_CATEGORY], "category", d->category,
                       sizeof(d->category), false)) != SARHAD_OK ||
-        (st = get_text(c, v[D_ENTRIES], "entries", 16, false, &entries,
+        (st = get_text(c, &v[SARHAD__D_ENTRIES], "entries", 16, false, &entries,
                        &entries_len)) != SARHAD_OK ||
-        (st = get_int(c, v[D_STAY_DAYS], "stay_days", &d->stay_days, 3660)) !=
-            SARHAD_OK)
+        (st = get_int(c, &v[SARHAD__D_STAY_DAYS], "stay_days", &d->stay_days,
+                      3660)) != SARHAD_OK)
         return st;
     if (entries_len > 0) {
         if (text_is(entries, entries_len, "single", 6))
@@ -342,14 +386,13 @@ read_document(struct ctx *c, json_t *obj, unsigned index,
             return fail(c, SARHAD_EFORMAT, "entries",
                         "expected single, double or multiple");
     }
-    mrz = v[D_MRZ];
-    if (mrz != NULL && !json_is_null(mrz)) {
-        if (!json_is_string(mrz))
+    mrz = &v[SARHAD__D_MRZ];
+    if (!absent(mrz)) {
+        if (mrz->kind != SARHAD__PV_STRING)
             return fail(c, SARHAD_EFORMAT, "mrz", "expected a string");
-        if (json_string_length(mrz) > 200)
+        if (mrz->len > 200)
             return fail(c, SARHAD_ETOOBIG, "mrz", "too long for an MRZ");
-        if (sarhad_mrz_parse(&d->mrz, json_string_value(mrz),
-                             json_string_length(mrz), NULL) != SARHAD_OK)
+        if (sarhad_mrz_parse(&d->mrz, mrz->text, mrz->len, NULL) != SARHAD_OK)
             return fail(c, SARHAD_EFORMAT, "mrz",
                         "not the shape of a machine-readable zone");
         d->has_mrz = true;
@@ -389,48 +432,40 @@ read_document(struct ctx *c, json_t *obj, unsigned index,
     return SARHAD_OK;
 }
 
-static const struct key vulnerability_names[] = {KEY("unaccompanied_child"),
-                                                 KEY("medical"),
-                                                 KEY("single_woman"),
-                                                 KEY("elderly"),
-                                                 KEY("disabled"),
-                                                 KEY("specific_needs")};
-
-enum {
-    M_CATEGORY,
-    M_HOUSEHOLD,
-    M_HOUSEHOLD_SIZE,
-    M_VULNERABILITIES,
-    M_VEHICLES,
-    M_INTENDED_STAY,
-    M_COUNT
-};
-static const struct key movement_keys[M_COUNT] = {
-    KEY("category"),        KEY("household"), KEY("household_size"),
-    KEY("vulnerabilities"), KEY("vehicles"),  KEY("intended_stay")};
+static const struct sarhad__pkey vulnerability_names[] = {
+    KEY("unaccompanied_child"),
+    KEY("medical"),
+    KEY("single_woman"),
+    KEY("elderly"),
+    KEY("disabled"),
+    KEY("specific_needs")};
 
 static enum sarhad_status
-read_movement(struct ctx *c, json_t *obj, struct sarhad_movement_info *m)
+read_movement(struct ctx *c, const struct sarhad__pv *obj,
+              struct sarhad_movement_info *m)
 {
     enum sarhad_status st;
-    json_t *v[M_COUNT], *vulns;
+    struct sarhad__pv buf[SARHAD__M_COUNT];
+    const struct sarhad__pv *v, *vulns;
     const char *category = NULL;
     size_t category_len;
 
     c->section = "movement";
-    if (!json_is_object(obj))
+    if (obj->kind != SARHAD__PV_OBJECT)
         return fail(c, SARHAD_EFORMAT, "", "expected an object");
-    if ((st = collect(c, obj, movement_keys, M_COUNT, v)) != SARHAD_OK ||
-        (st = get_text(c, v[M_CATEGORY], "category", 24, false, &category,
-                       &category_len)) != SARHAD_OK ||
-        (st = get_str(c, v[M_HOUSEHOLD], "household", m->household,
+    if ((st = collect(c, obj, sarhad__movement_keys, SARHAD__M_COUNT, buf,
+                      &v)) != SARHAD_OK ||
+        (st = get_text(c, &v[SARHAD__M_CATEGORY], "category", 24, false,
+                       &category, &category_len)) != SARHAD_OK ||
+        (st = get_str(c, &v[SARHAD__M_HOUSEHOLD], "household", m->household,
                       sizeof(m->household), false)) != SARHAD_OK ||
-        (st = get_int(c, v[M_HOUSEHOLD_SIZE], "household_size",
+        (st = get_int(c, &v[SARHAD__M_HOUSEHOLD_SIZE], "household_size",
                       &m->household_size, 1000)) != SARHAD_OK ||
-        (st = get_int(c, v[M_VEHICLES], "vehicles", &m->vehicles, 1000)) !=
-            SARHAD_OK ||
-        (st = get_str(c, v[M_INTENDED_STAY], "intended_stay", m->intended_stay,
-                      sizeof(m->intended_stay), false)) != SARHAD_OK)
+        (st = get_int(c, &v[SARHAD__M_VEHICLES], "vehicles", &m->vehicles,
+                      1000)) != SARHAD_OK ||
+        (st = get_str(c, &v[SARHAD__M_INTENDED_STAY], "intended_stay",
+                      m->intended_stay, sizeof(m->intended_stay), false)) !=
+            SARHAD_OK)
         return st;
     if (category_len > 0) {
         bool found = false;
@@ -446,25 +481,22 @@ read_movement(struct ctx *c, json_t *obj, struct sarhad_movement_info *m)
                         "expected regular, spontaneous_return, "
                         "assisted_return or deportation");
     }
-    vulns = v[M_VULNERABILITIES];
-    if (vulns != NULL && !json_is_null(vulns)) {
-        size_t i;
-        json_t *item;
-        if (!json_is_array(vulns))
+    vulns = &v[SARHAD__M_VULNERABILITIES];
+    if (!absent(vulns)) {
+        if (vulns->kind != SARHAD__PV_ARRAY)
             return fail(c, SARHAD_EFORMAT, "vulnerabilities",
                         "expected an array");
-        json_array_foreach(vulns, i, item)
-        {
+        for (size_t i = 0; i < vulns->len; i++) {
+            struct sarhad__pv name = item(c, vulns, i);
             bool found = false;
-            const char *text;
             size_t len;
-            if (!json_is_string(item))
+            if (name.kind != SARHAD__PV_STRING)
                 return fail(c, SARHAD_EFORMAT, "vulnerabilities",
                             "expected strings");
-            text = json_string_value(item);
-            len = strlen(text); /* as compared before: up to a NUL */
+            len = strnlen(name.text, name.len); /* as compared before: up to
+                                                   a NUL */
             for (size_t k = 0; k < SARHAD_COUNT_OF(vulnerability_names); k++)
-                if (text_is(text, len, vulnerability_names[k].name,
+                if (text_is(name.text, len, vulnerability_names[k].name,
                             vulnerability_names[k].len)) {
                     m->vulnerabilities |= 1u << k;
                     found = true;
@@ -477,38 +509,27 @@ read_movement(struct ctx *c, json_t *obj, struct sarhad_movement_info *m)
     return SARHAD_OK;
 }
 
-enum {
-    P_CROSSING,
-    P_DIRECTION,
-    P_TIME,
-    P_COUNTER,
-    P_TRAVELLER,
-    P_DOCUMENTS,
-    P_MOVEMENT,
-    P_COUNT
-};
-static const struct key top_keys[P_COUNT] = {
-    KEY("crossing"),  KEY("direction"), KEY("time"),    KEY("counter"),
-    KEY("traveller"), KEY("documents"), KEY("movement")};
-
 static enum sarhad_status
-read_top(struct ctx *c, json_t *root, struct sarhad_presentation *p)
+read_top(struct ctx *c, const struct sarhad__pv *root,
+         struct sarhad_presentation *p)
 {
     enum sarhad_status st;
-    json_t *v[P_COUNT], *docs, *item;
+    struct sarhad__pv buf[SARHAD__P_COUNT];
+    const struct sarhad__pv *v, *docs;
     const char *direction = NULL, *time = NULL;
-    size_t direction_len, time_len, i;
+    size_t direction_len, time_len;
 
-    if (!json_is_object(root))
+    if (root->kind != SARHAD__PV_OBJECT)
         return fail(c, SARHAD_EFORMAT, "", "expected a JSON object");
-    if ((st = collect(c, root, top_keys, P_COUNT, v)) != SARHAD_OK ||
-        (st = get_str(c, v[P_CROSSING], "crossing", p->crossing,
-                      sizeof(p->crossing), true)) != SARHAD_OK ||
-        (st = get_text(c, v[P_DIRECTION], "direction", 8, true, &direction,
-                       &direction_len)) != SARHAD_OK ||
-        (st = get_text(c, v[P_TIME], "time", 40, true, &time, &time_len)) !=
+    if ((st = collect(c, root, sarhad__top_keys, SARHAD__P_COUNT, buf, &v)) !=
             SARHAD_OK ||
-        (st = get_str(c, v[P_COUNTER], "counter", p->counter,
+        (st = get_str(c, &v[SARHAD__P_CROSSING], "crossing", p->crossing,
+                      sizeof(p->crossing), true)) != SARHAD_OK ||
+        (st = get_text(c, &v[SARHAD__P_DIRECTION], "direction", 8, true,
+                       &direction, &direction_len)) != SARHAD_OK ||
+        (st = get_text(c, &v[SARHAD__P_TIME], "time", 40, true, &time,
+                       &time_len)) != SARHAD_OK ||
+        (st = get_str(c, &v[SARHAD__P_COUNTER], "counter", p->counter,
                       sizeof(p->counter), false)) != SARHAD_OK)
         return st;
     if (sarhad_crossing_index(p->crossing, strlen(p->crossing)) < 0)
@@ -524,26 +545,28 @@ read_top(struct ctx *c, json_t *root, struct sarhad_presentation *p)
         return fail(c, SARHAD_EFORMAT, "time",
                     "expected an RFC 3339 time such as "
                     "2023-11-05T09:30:00+05:00");
-    if (v[P_TRAVELLER] == NULL)
+    if (v[SARHAD__P_TRAVELLER].kind == SARHAD__PV_ABSENT)
         return fail(c, SARHAD_EFORMAT, "traveller", "required");
-    if ((st = read_traveller(c, v[P_TRAVELLER], &p->traveller)) != SARHAD_OK)
+    if ((st = read_traveller(c, &v[SARHAD__P_TRAVELLER], &p->traveller)) !=
+        SARHAD_OK)
         return st;
     c->section = NULL;
-    if (v[P_MOVEMENT] != NULL && !json_is_null(v[P_MOVEMENT]) &&
-        (st = read_movement(c, v[P_MOVEMENT], &p->movement)) != SARHAD_OK)
+    if (!absent(&v[SARHAD__P_MOVEMENT]) &&
+        (st = read_movement(c, &v[SARHAD__P_MOVEMENT], &p->movement)) !=
+            SARHAD_OK)
         return st;
     c->section = NULL;
-    docs = v[P_DOCUMENTS];
-    if (docs == NULL)
+    docs = &v[SARHAD__P_DOCUMENTS];
+    if (docs->kind == SARHAD__PV_ABSENT)
         return fail(c, SARHAD_EFORMAT, "documents", "required");
-    if (!json_is_array(docs))
+    if (docs->kind != SARHAD__PV_ARRAY)
         return fail(c, SARHAD_EFORMAT, "documents", "expected an array");
-    if (json_array_size(docs) > SARHAD_MAX_DOCUMENTS)
+    if (docs->len > SARHAD_MAX_DOCUMENTS)
         return fail(c, SARHAD_ETOOBIG, "documents", "more than 8 documents");
-    json_array_foreach(docs, i, item)
-    {
+    for (size_t i = 0; i < docs->len; i++) {
+        struct sarhad__pv doc = item(c, docs, i);
         clear_document(&p->documents[i]);
-        if ((st = read_document(c, item, (unsigned)i, &p->documents[i])) !=
+        if ((st = read_document(c, &doc, (unsigned)i, &p->documents[i])) !=
             SARHAD_OK)
             return st;
         p->document_count++;
@@ -551,18 +574,12 @@ read_top(struct ctx *c, json_t *root, struct sarhad_presentation *p)
     return SARHAD_OK;
 }
 
-enum sarhad_status
-sarhad_presentation_parse(struct sarhad_presentation *out, const char *json,
-                          size_t len, struct sarhad_error *err)
+/* The checks common to both parsers: SARHAD_OK when *out may be read into
+ * (its fields before the documents cleared). */
+static enum sarhad_status
+begin(struct sarhad_presentation *out, const char *json, size_t len,
+      struct sarhad_error *err)
 {
-    alignas(max_align_t) unsigned char heap[ARENA_SIZE];
-    struct sarhad__json_arena arena;
-    bool in_arena;
-    struct ctx c;
-    json_error_t jerr;
-    json_t *root;
-    enum sarhad_status st;
-
     if (out == NULL || (json == NULL && len > 0))
         return sarhad__fail(err, SARHAD_EINVAL, "", SIZE_MAX,
                             "no presentation given");
@@ -575,6 +592,49 @@ sarhad_presentation_parse(struct sarhad_presentation *out, const char *json,
     /* Documents are cleared as they are read; those past document_count
      * are never looked at. */
     memset(out, 0, offsetof(struct sarhad_presentation, documents));
+    return SARHAD_OK;
+}
+
+bool
+sarhad__presentation_parse_fast(struct sarhad_presentation *out,
+                                const char *json, size_t len,
+                                struct sarhad_error *err,
+                                enum sarhad_status *status)
+{
+    struct sarhad__fast_tree tree;
+    struct ctx c;
+
+    /* Bad arguments and sizes are the jansson path's to report. */
+    if (out == NULL || json == NULL || len > SARHAD_PRESENTATION_MAX_LEN ||
+        !sarhad__presentation_scan(&tree, json, len))
+        return false;
+    memset(out, 0, offsetof(struct sarhad_presentation, documents));
+    c.err = err;
+    c.section = NULL;
+    c.index = 0;
+    c.fast = true;
+    *status = read_top(&c, &tree.root, out);
+    if (*status != SARHAD_OK)
+        memset(out, 0, sizeof(*out));
+    return true;
+}
+
+enum sarhad_status
+sarhad__presentation_parse_jansson(struct sarhad_presentation *out,
+                                   const char *json, size_t len,
+                                   struct sarhad_error *err)
+{
+    alignas(max_align_t) unsigned char heap[ARENA_SIZE];
+    struct sarhad__json_arena arena;
+    bool in_arena;
+    struct ctx c;
+    json_error_t jerr;
+    json_t *root;
+    struct sarhad__pv pv;
+    enum sarhad_status st;
+
+    if ((st = begin(out, json, len, err)) != SARHAD_OK)
+        return st;
     in_arena = sarhad__json_arena_begin(&arena, heap, sizeof(heap));
     root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL) {
@@ -593,7 +653,9 @@ sarhad_presentation_parse(struct sarhad_presentation *out, const char *json,
     c.err = err;
     c.section = NULL;
     c.index = 0;
-    st = read_top(&c, root, out);
+    c.fast = false;
+    pv = pv_of(root);
+    st = read_top(&c, &pv, out);
     /* A tree wholly in the arena goes with it; blocks that spilled to the
      * heap are freed by json_decref (arena blocks are skipped). */
     if (!in_arena || arena.spilled > 0)
@@ -603,4 +665,22 @@ sarhad_presentation_parse(struct sarhad_presentation *out, const char *json,
     if (st != SARHAD_OK)
         memset(out, 0, sizeof(*out));
     return st;
+}
+
+/*
+ * The fast parser reads the usual presentation in a tenth of jansson's
+ * instructions; whatever it gives up on (anything unusual, and every JSON
+ * error, so that its message, line and column are jansson's) is read again
+ * by jansson from the start.  The fast parser writes nothing into *out or
+ * *err before it has read the whole JSON.
+ */
+enum sarhad_status
+sarhad_presentation_parse(struct sarhad_presentation *out, const char *json,
+                          size_t len, struct sarhad_error *err)
+{
+    enum sarhad_status st;
+
+    if (sarhad__presentation_parse_fast(out, json, len, err, &st))
+        return st;
+    return sarhad__presentation_parse_jansson(out, json, len, err);
 }

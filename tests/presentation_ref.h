@@ -12,6 +12,7 @@
 #define SARHAD_PRESENTATION_REF_H
 
 #include "../src/internal.h"
+#include "../src/presentation.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -634,6 +635,58 @@ ref_compare_parse(const char *json, size_t len, struct sarhad_presentation *out)
     for (unsigned i = 0; i < slow.document_count; i++)
         if (!ref_same_document(&fast.documents[i], &slow.documents[i]))
             return "document";
+    return "";
+}
+
+/* Whether all n bytes at p are b. */
+static bool
+ref_all_bytes(const void *p, size_t n, unsigned char b)
+{
+    const unsigned char *q = p;
+
+    for (size_t i = 0; i < n; i++)
+        if (q[i] != b)
+            return false;
+    return true;
+}
+
+/*
+ * Read json (len bytes) with the fast parser and with jansson alone
+ * (src/presentation.h) and say what differs ("" when nothing), as
+ * ref_compare_parse does.  *handled says whether the fast parser took the
+ * input; when it did not, it must have written nothing at all.
+ */
+static const char *
+ref_compare_fast(const char *json, size_t len, bool *handled)
+{
+    static _Thread_local struct sarhad_presentation fast, slow;
+    struct sarhad_error fast_err, slow_err;
+    enum sarhad_status fast_st = SARHAD_OK, slow_st;
+
+    memset(&fast, 0xA5, sizeof(fast));
+    memset(&slow, 0xA5, sizeof(slow));
+    memset(&fast_err, 0xA5, sizeof(fast_err));
+    memset(&slow_err, 0xA5, sizeof(slow_err));
+    *handled =
+        sarhad__presentation_parse_fast(&fast, json, len, &fast_err, &fast_st);
+    if (!*handled)
+        return ref_all_bytes(&fast, sizeof(fast), 0xA5) &&
+                       ref_all_bytes(&fast_err, sizeof(fast_err), 0xA5)
+                   ? ""
+                   : "written when not handled";
+    slow_st = sarhad__presentation_parse_jansson(&slow, json, len, &slow_err);
+    if (fast_st != slow_st)
+        return "fast status";
+    if (fast_st != SARHAD_OK) {
+        if (!ref_same_error(&fast_err, &slow_err))
+            return "fast error";
+        return memcmp(&fast, &slow, sizeof(fast)) == 0 ? "" : "fast not zeroed";
+    }
+    if (memcmp(&fast, &slow, offsetof(struct sarhad_presentation, documents)))
+        return "fast fields";
+    for (unsigned i = 0; i < slow.document_count; i++)
+        if (!ref_same_document(&fast.documents[i], &slow.documents[i]))
+            return "fast document";
     return "";
 }
 

@@ -10,6 +10,7 @@
 
 #include "presentation_ref.h"
 
+#include <dirent.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -292,7 +293,7 @@ mutate(char *out, const char *base, size_t len, unsigned pos, unsigned how)
 TEST(presentation_matches_the_reference_on_mutated_inputs)
 {
     static char buf[4096];
-    unsigned checked = 0, accepted = 0;
+    unsigned checked = 0, accepted = 0, fast = 0, fast_failed = 0;
 
     for (size_t b = 0; b < SARHAD_COUNT_OF(bases); b++) {
         size_t len = strlen(bases[b]);
@@ -305,18 +306,187 @@ TEST(presentation_matches_the_reference_on_mutated_inputs)
                  how += 3 + (pos + how) % 5) {
                 size_t n = mutate(buf, bases[b], len, pos, how);
                 struct sarhad_presentation p;
+                bool handled;
                 diff = ref_compare_parse(buf, n, &p);
+                if (diff[0] == '\0')
+                    diff = ref_compare_fast(buf, n, &handled);
                 if (diff[0] != '\0')
                     test_failed(__FILE__, __LINE__, "%s on: %.*s", diff, (int)n,
                                 buf);
                 ASSERT(diff[0] == '\0');
                 checked++;
                 accepted += p.crossing[0] != '\0';
+                fast += handled;
+                fast_failed += handled && p.crossing[0] == '\0';
             }
     }
-    /* Both outcomes were exercised in numbers. */
+    /* Both outcomes were exercised in numbers, and the fast parser both
+     * took inputs (reading some, refusing others on their fields) and gave
+     * up on many. */
     ASSERT(checked > 20000);
     ASSERT(accepted > 1000 && accepted < checked / 2);
+    ASSERT(fast > accepted && fast < checked - 5000);
+    ASSERT(fast_failed > 1000);
+}
+
+/* Whether the fast parser takes json, and with the same result as jansson
+ * and as the reference. */
+static int
+fast_takes(const char *json)
+{
+    bool handled;
+    const char *diff = ref_compare_parse(json, strlen(json), NULL);
+
+    if (diff[0] == '\0')
+        diff = ref_compare_fast(json, strlen(json), &handled);
+    if (diff[0] != '\0') {
+        fprintf(stderr, "%s on: %s\n", diff, json);
+        return -1;
+    }
+    return handled;
+}
+
+TEST(presentation_fast_path_takes_the_usual_shapes)
+{
+    for (size_t b = 0; b < SARHAD_COUNT_OF(bases); b++)
+        ASSERT_EQ_INT(1, fast_takes(bases[b]));
+    /* Escapes, UTF-8 and whitespace as jansson reads them. */
+    ASSERT_EQ_INT(1, fast_takes(HEAD "\"counter\":\"\\u00e9\\/\\\"\\\\\\b"
+                                     "\\f\\r\\t\\ud83d\\ude00\\u20AC\","
+                                     "\"traveller\":{\"father_name\":"
+                                     "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+                                     "\"},\"documents\":[]}"));
+    ASSERT_EQ_INT(1, fast_takes("\t\r\n {\"documents\":[ ],\"traveller\":"
+                                "{ },\"time\":\"2023-11-05T09:30:00Z\","
+                                "\"direction\":\"exit\",\"crossing\":"
+                                "\"BADINI\" } \n"));
+    /* Field errors are the checks', on the fast parser's values too. */
+    ASSERT_EQ_INT(1, fast_takes(HEAD TRAV "\"documents\":[{\"kind\":\"visa\","
+                                          "\"number\":\"E1\",\"stay_days\":"
+                                          "-3}]}"));
+    ASSERT_EQ_INT(1, fast_takes(HEAD TRAV "\"documents\":[{\"kind\":true}]}"));
+    ASSERT_EQ_INT(1, fast_takes(HEAD TRAV "\"documents\":[1,null]}"));
+    ASSERT_EQ_INT(1, fast_takes(HEAD "\"traveller\":null,\"documents\":[]}"));
+    ASSERT_EQ_INT(1, fast_takes(HEAD TRAV "\"movement\":{\"vulnerabilities\":"
+                                          "[\"medical\",7]},"
+                                          "\"documents\":[]}"));
+}
+
+TEST(presentation_fast_path_matches_on_the_fuzz_corpus)
+{
+    /* The seed corpus has usual and unusual shapes: both paths are taken. */
+    DIR *dir = opendir("fuzz/corpus/presentation");
+    struct dirent *e;
+    static char json[SARHAD_PRESENTATION_MAX_LEN + 1];
+    unsigned taken = 0, files = 0;
+
+    ASSERT(dir != NULL);
+    while ((e = readdir(dir)) != NULL) {
+        char path[512];
+        FILE *f;
+        size_t n;
+        bool handled;
+        const char *diff;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "fuzz/corpus/presentation/%s", e->d_name);
+        f = fopen(path, "rb");
+        if (f == NULL)
+            continue;
+        n = fread(json, 1, sizeof(json), f);
+        fclose(f);
+        diff = ref_compare_parse(json, n, NULL);
+        if (diff[0] == '\0')
+            diff = ref_compare_fast(json, n, &handled);
+        if (diff[0] != '\0')
+            test_failed(__FILE__, __LINE__, "%s on %s", diff, path);
+        if (diff[0] != '\0')
+            break;
+        files++;
+        taken += handled;
+    }
+    closedir(dir);
+    ASSERT(e == NULL);
+    ASSERT(files >= 10);
+    ASSERT(taken >= 4 && taken <= files - 4);
+}
+
+TEST(presentation_fast_path_gives_up_on_the_unusual)
+{
+    /* Each is read by jansson alone: JSON errors, duplicates and unknown
+     * keys (so that their messages and order are jansson's), what jansson
+     * refuses inside strings, numbers it reads otherwise, and more values
+     * than the fast parser has room for. */
+    static const char *const unusual[] = {
+        HEAD TRAV "\"documents\":[]",
+        HEAD TRAV "\"documents\":[]}x",
+        HEAD TRAV "\"documents\":[],}",
+        HEAD TRAV "\"documents\":[1,]}",
+        HEAD TRAV "\"documents\":[]}{}",
+        HEAD TRAV "\"time\":\"x\",\"documents\":[]}",
+        HEAD TRAV "\"extra\":1,\"documents\":[]}",
+        HEAD TRAV "\"documents\":[{\"kind\":\"por\",\"colour\":1}]}",
+        HEAD TRAV "\"counter\":\"\\u0000\",\"documents\":[]}",
+        HEAD TRAV "\"counter\":\"\\ud800\",\"documents\":[]}",
+        HEAD TRAV "\"counter\":\"\\udc00\",\"documents\":[]}",
+        HEAD TRAV "\"counter\":\"\\ud800\\u0041\",\"documents\":[]}",
+        HEAD TRAV "\"counter\":\"\\x\",\"documents\":[]}",
+        HEAD TRAV "\"counter\":\"\\u12G4\",\"documents\":[]}",
+        HEAD TRAV "\"counter\":\"a\tb\",\"documents\":[]}",
+        HEAD TRAV "\"counter\":\"\xc0\xaf\",\"documents\":[]}",
+        HEAD TRAV "\"counter\":\"\xed\xa0\x80\",\"documents\":[]}",
+        HEAD TRAV "\"counter\":\"\xf4\x90\x80\x80\",\"documents\":[]}",
+        HEAD TRAV "\"counter\":\"\xe2\x82\",\"documents\":[]}",
+        HEAD TRAV "\"documents\":[{\"kind\":\"visa\",\"number\":\"E\","
+                  "\"stay_days\":060}]}",
+        HEAD TRAV "\"documents\":[{\"kind\":\"visa\",\"number\":\"E\","
+                  "\"stay_days\":6.0}]}",
+        HEAD TRAV "\"documents\":[{\"kind\":\"visa\",\"number\":\"E\","
+                  "\"stay_days\":6e1}]}",
+        HEAD TRAV "\"documents\":[{\"kind\":\"visa\",\"number\":\"E\","
+                  "\"stay_days\":1234567890123456789}]}",
+        HEAD TRAV "\"documents\":[{\"kind\":\"visa\",\"number\":\"E\","
+                  "\"stay_days\":-}]}",
+        HEAD TRAV "\"documents\":[{},{},{},{},{},{},{},{},{}]}",
+        HEAD TRAV "\"movement\":{\"vulnerabilities\":[\"a\",\"b\",\"c\","
+                  "\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]},"
+                  "\"documents\":[]}",
+        HEAD TRAV "\"documents\":[{\"kind\":\"por\",\"number\":[]}]}",
+        HEAD TRAV "\"documents\":[[]]}",
+        HEAD "\"traveller\":[],\"documents\":[]}",
+        HEAD TRAV "\"documents\":[],\"counter\":nul}",
+        HEAD TRAV "\"documents\":[],\"\\u0063ounter\":null}",
+        "[]",
+        "",
+        " ",
+    };
+
+    static char big[8192];
+    size_t n;
+    int taken = 0;
+
+    for (size_t i = 0; i < SARHAD_COUNT_OF(unusual); i++)
+        if (fast_takes(unusual[i]) != 0)
+            test_failed(__FILE__, __LINE__, "taken: %s", unusual[i]);
+    for (size_t i = 0; i < SARHAD_COUNT_OF(unusual); i++)
+        ASSERT_EQ_INT(0, fast_takes(unusual[i]));
+    /* Strings with escapes beyond the room for decoding them (those
+     * without escapes are not copied: any length is taken). */
+    for (size_t fill = SARHAD__FAST_TEXT - 8; fill < SARHAD__FAST_TEXT + 8;
+         fill++) {
+        n = (size_t)snprintf(big, sizeof(big), HEAD TRAV "\"counter\":\"");
+        memset(big + n, 'x', fill);
+        n += fill;
+        n += (size_t)snprintf(big + n, sizeof(big) - n,
+                              "\\n\",\"documents\":[]}");
+        if (fill >= SARHAD__FAST_TEXT)
+            ASSERT_EQ_INT(0, fast_takes(big));
+        else
+            taken += fast_takes(big);
+        memcpy(big + n - 20, "xx", 2); /* no escape: taken */
+        ASSERT_EQ_INT(1, fast_takes(big));
+    }
+    ASSERT(taken > 0);
 }
 
 TEST(presentation_larger_than_the_arena_matches_and_frees)

@@ -539,9 +539,11 @@ const char *sarhad_movement_name(enum sarhad_movement movement);
  * field is set, what the JSON leaves out to zero, except the documents past
  * out->document_count, which are not touched, and each MRZ's issues past
  * its issue_count (0 for a document without an MRZ).  Allocates nothing that
- * outlives the call: jansson works in a per-thread arena on the stack
- * (spilling to the heap only for presentations far larger than usual, freed
- * before returning).  Safe to call from several threads at once.  Strict:
+ * outlives the call: the usual presentation is parsed by a reader of its
+ * shape, and anything else (every JSON error included) by jansson in a
+ * per-thread arena on the stack (spilling to the heap only for presentations
+ * far larger than usual, freed before returning), with the same result.
+ * Safe to call from several threads at once.  Strict:
  * duplicate keys, unknown fields, wrong types, strings longer than their field,
  * more than SARHAD_MAX_DOCUMENTS documents, bad dates, unknown crossing codes,
  * document kinds or directions, and an MRZ that does not have the shape of one

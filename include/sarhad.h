@@ -826,16 +826,29 @@ void sarhad_ledger_set_screener(struct sarhad_ledger *ledger,
                                 const struct sarhad_screener *screener);
 
 /*
- * Screen p as sarhad_ledger_cross would, on any thread: the one that
- * records need not spend its time on it (sarhad_ledger_cross_screened).
- * Safe beside the recording thread as long as the screener set with
- * sarhad_ledger_set_screener is not replaced meanwhile.  *out is filled
- * (screened false when there is no hook or no name to screen).
+ * A crossing made ready for recording, on any thread (opaque): the
+ * presentation screened as sarhad_ledger_cross would screen it, its text
+ * as the attempt will keep it, and the audit hash started over that text.
+ * The thread that records then spends its time only on what needs the
+ * store (sarhad_ledger_cross_prepared).  One is reused for presentation
+ * after presentation; sarhad_prepared_free frees it (NULL is fine).
+ */
+struct sarhad_prepared;
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_prepared_new(struct sarhad_prepared **out, struct sarhad_error *err);
+void sarhad_prepared_free(struct sarhad_prepared *prep);
+
+/*
+ * Prepare p for recording.  Safe beside the recording thread as long as
+ * the screener set with sarhad_ledger_set_screener is not replaced
+ * meanwhile.  p is remembered, not copied: it must stay unchanged until
+ * it is recorded.  Errors: SARHAD_EINVAL, SARHAD_ENOMEM, the screening
+ * hook's error.
  */
 SARHAD_MUST_CHECK enum sarhad_status
-sarhad_ledger_screen(const struct sarhad_ledger *ledger,
-                     const struct sarhad_presentation *p,
-                     struct sarhad_screening *out, struct sarhad_error *err);
+sarhad_ledger_prepare(const struct sarhad_ledger *ledger,
+                      const struct sarhad_presentation *p,
+                      struct sarhad_prepared *prep, struct sarhad_error *err);
 
 /*
  * Decide and record one presentation: find the traveller's history in the
@@ -871,16 +884,16 @@ SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_cross(
     int64_t *attempt_id, struct sarhad_error *err);
 
 /*
- * The same with p already screened by sarhad_ledger_screen (screening may
- * be NULL: then as sarhad_ledger_cross).  A screening made before a policy
- * publication moved the carried floor, or before another list was set, is
- * not trusted: p is screened again here.
+ * The same for the presentation prep was prepared from (sarhad_ledger_
+ * prepare).  A screening made before a policy publication moved the
+ * carried floor, or before another list was set, is not trusted: the
+ * presentation is screened again here.  SARHAD_EINVAL for a prep never
+ * prepared.
  */
-SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_cross_screened(
-    struct sarhad_ledger *ledger, const struct sarhad_presentation *p,
-    const struct sarhad_screening *screening, const struct sarhad_actor *who,
-    int64_t now, struct sarhad_decision *out, int64_t *attempt_id,
-    struct sarhad_error *err);
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_cross_prepared(
+    struct sarhad_ledger *ledger, const struct sarhad_prepared *prep,
+    const struct sarhad_actor *who, int64_t now, struct sarhad_decision *out,
+    int64_t *attempt_id, struct sarhad_error *err);
 
 /*
  * The decision JSON of the last successful sarhad_ledger_cross on ledger,

@@ -9,6 +9,7 @@
 
 #include "internal.h"
 
+#include <sodium.h>
 #include <stdatomic.h>
 
 extern const char *const sarhad__ledger_steps[];
@@ -61,6 +62,28 @@ struct sarhad_ledger {
      * the attempt row, and the audit entry's detail. */
     struct sarhad__buf pres, dec, detail;
 };
+
+/* A presentation made ready off the recording thread (ledger_prepare.c):
+ * its screening, its text as the attempt records it, and the audit hash
+ * started over that text.  The hash state is kept as bytes because
+ * libsodium's state type asks for an alignment malloc does not give. */
+struct sarhad_prepared {
+    const struct sarhad_presentation *p; /* NULL until prepared */
+    struct sarhad_screening screening;
+    struct sarhad__buf text;
+    unsigned char hash[sizeof(crypto_generichash_state)]; /* text + "\n" */
+};
+
+/* Start the audit hash of a crossing: BLAKE2b over the presentation text
+ * and a newline (the decision text follows; ledger_cross.c). */
+void sarhad__crossing_hash_start(crypto_generichash_state *h,
+                                 const struct sarhad__buf *text);
+
+/* Screen p as the recording would (ledger_screen.c), floor fixed now. */
+enum sarhad_status sarhad__ledger_screen(const struct sarhad_ledger *ledger,
+                                         const struct sarhad_presentation *p,
+                                         struct sarhad_screening *out,
+                                         struct sarhad_error *err);
 
 /* The presentation as JSON (DESIGN.md shape, plus "movement" on exits). */
 void sarhad__presentation_json(struct sarhad__buf *b,

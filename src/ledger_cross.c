@@ -49,7 +49,7 @@ static const char sql_referral_open[] =
 struct crossing {
     struct sarhad_ledger *ledger;
     const struct sarhad_presentation *p;
-    const struct sarhad_screening *screened; /* made beforehand, or NULL */
+    const struct sarhad_prepared *prep; /* made beforehand, or NULL */
     const struct sarhad_actor *who;
     int64_t now;
     int64_t attempt_id;
@@ -61,8 +61,8 @@ struct crossing {
     bool citizen;
     bool batch; /* in a group-commit batch: summaries are tallied */
     struct sarhad__item_tallies tallies;
-    struct sarhad__buf *pres; /* the ledger's buffers */
-    struct sarhad__buf *dec;
+    const struct sarhad__buf *pres; /* prep's, or the ledger's */
+    struct sarhad__buf *dec;        /* the ledger's buffers */
     struct sarhad__buf *detail;
     char subject[40]; /* the audit entry's subject */
 };
@@ -232,10 +232,10 @@ audit_detail(struct crossing *c)
     unsigned char h[32];
     char hex[65];
 
-    crypto_generichash_init(&hs, NULL, 0, sizeof(h));
-    crypto_generichash_update(&hs, (const unsigned char *)c->pres->data,
-                              c->pres->len);
-    crypto_generichash_update(&hs, (const unsigned char *)"\n", 1);
+    if (c->prep != NULL)
+        memcpy(&hs, c->prep->hash, sizeof(hs));
+    else
+        sarhad__crossing_hash_start(&hs, c->pres);
     crypto_generichash_update(&hs, (const unsigned char *)c->dec->data,
                               c->dec->len);
     crypto_generichash_final(&hs, h, sizeof(h));
@@ -400,9 +400,9 @@ decide(struct crossing *c, struct sarhad_error *err)
     } else if (s == SARHAD_OK) {
         s = sarhad__history_load(store, c->ledger->memo, &c->id, &history, err);
     }
-    if (s == SARHAD_OK && c->screened != NULL &&
-        sarhad__screening_current(c->ledger, c->screened)) {
-        screened = c->screened;
+    if (s == SARHAD_OK && c->prep != NULL &&
+        sarhad__screening_current(c->ledger, &c->prep->screening)) {
+        screened = &c->prep->screening;
     } else if (s == SARHAD_OK && c->ledger->screen != NULL) {
         memset(&screening, 0, sizeof(screening));
         s = c->ledger->screen(c->ledger->screen_ctx, c->p, &screening, err);
@@ -443,9 +443,12 @@ prepare(struct crossing *c, struct sarhad_error *err)
             sarhad_decision_json(c->dec->data, c->dec->cap, c->d);
         c->dec->len = need;
     }
-    sarhad__buf_reset(c->pres);
-    sarhad__buf_reserve(c->pres, 2048); /* failure shows in pres.failed */
-    sarhad__presentation_json(c->pres, c->p);
+    if (c->prep == NULL) {
+        struct sarhad__buf *pres = &c->ledger->pres;
+        sarhad__buf_reset(pres);
+        sarhad__buf_reserve(pres, 2048); /* failure shows in pres.failed */
+        sarhad__presentation_json(pres, c->p);
+    }
     if (!c->dec->failed && !c->pres->failed)
         audit_detail(c);
     if (c->dec->failed || c->pres->failed || c->detail->failed)
@@ -479,24 +482,11 @@ write_rows(struct crossing *c, struct sarhad_error *err)
     return s;
 }
 
-enum sarhad_status
-sarhad_ledger_cross(struct sarhad_ledger *ledger,
-                    const struct sarhad_presentation *p,
-                    const struct sarhad_actor *who, int64_t now,
-                    struct sarhad_decision *out, int64_t *attempt_id,
-                    struct sarhad_error *err)
-{
-    return sarhad_ledger_cross_screened(ledger, p, NULL, who, now, out,
-                                        attempt_id, err);
-}
-
-enum sarhad_status
-sarhad_ledger_cross_screened(struct sarhad_ledger *ledger,
-                             const struct sarhad_presentation *p,
-                             const struct sarhad_screening *screening,
-                             const struct sarhad_actor *who, int64_t now,
-                             struct sarhad_decision *out, int64_t *attempt_id,
-                             struct sarhad_error *err)
+static enum sarhad_status
+cross(struct sarhad_ledger *ledger, const struct sarhad_presentation *p,
+      const struct sarhad_prepared *prep, const struct sarhad_actor *who,
+      int64_t now, struct sarhad_decision *out, int64_t *attempt_id,
+      struct sarhad_error *err)
 {
     struct sarhad_decision d;
     struct crossing c;
@@ -515,12 +505,12 @@ sarhad_ledger_cross_screened(struct sarhad_ledger *ledger,
     memset(&d, 0, sizeof(d));
     c.ledger = ledger;
     c.p = p;
-    c.screened = screening;
+    c.prep = prep;
     c.who = who;
     c.now = now;
     c.d = &d;
     c.visa = find_visa(p);
-    c.pres = &ledger->pres;
+    c.pres = prep != NULL ? &prep->text : &ledger->pres;
     c.dec = &ledger->dec;
     c.detail = &ledger->detail;
     sarhad_date_format(c.day, p->time.date);
@@ -559,6 +549,29 @@ sarhad_ledger_cross_screened(struct sarhad_ledger *ledger,
     if (attempt_id != NULL)
         *attempt_id = c.attempt_id;
     return SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad_ledger_cross(struct sarhad_ledger *ledger,
+                    const struct sarhad_presentation *p,
+                    const struct sarhad_actor *who, int64_t now,
+                    struct sarhad_decision *out, int64_t *attempt_id,
+                    struct sarhad_error *err)
+{
+    return cross(ledger, p, NULL, who, now, out, attempt_id, err);
+}
+
+enum sarhad_status
+sarhad_ledger_cross_prepared(struct sarhad_ledger *ledger,
+                             const struct sarhad_prepared *prep,
+                             const struct sarhad_actor *who, int64_t now,
+                             struct sarhad_decision *out, int64_t *attempt_id,
+                             struct sarhad_error *err)
+{
+    if (prep == NULL || prep->p == NULL)
+        return sarhad__fail(err, SARHAD_EINVAL, "cross", SIZE_MAX,
+                            "the crossing was not prepared");
+    return cross(ledger, prep->p, prep, who, now, out, attempt_id, err);
 }
 
 const char *

@@ -182,5 +182,33 @@ const char *const sarhad__ledger_steps[] = {
      * the decision text carries them for one attempt; the index cost each
      * refusal a b-tree insert per reason. */
     "DROP INDEX IF EXISTS attempt_reason_attempt;",
+    /* Version 7: the stay's state check without an IN list.  SQLite codes
+     * a CHECK of IN with three values as a temporary table built afresh on
+     * every insert and update of a stay, which cost as much as the rest of
+     * recording an entry.  The table is rebuilt (SQLite cannot change a
+     * constraint in place) with its rows, ids and indexes as they were. */
+    "CREATE TABLE stay_v7 ("
+    " id INTEGER PRIMARY KEY,"
+    " traveller_id INTEGER NOT NULL,"
+    " entry_attempt INTEGER NOT NULL,"
+    " entry_day TEXT NOT NULL,"
+    " allowed_days INTEGER NOT NULL,"
+    " visa_key TEXT NOT NULL,"
+    " post TEXT NOT NULL,"
+    " crossing TEXT NOT NULL,"
+    " nationality TEXT NOT NULL,"
+    " state TEXT NOT NULL"
+    " CHECK (state = 'open' OR state = 'closed' OR state = 'lost'),"
+    " exit_attempt INTEGER,"
+    " exit_day TEXT) STRICT;"
+    "INSERT INTO stay_v7 SELECT id, traveller_id, entry_attempt, entry_day,"
+    " allowed_days, visa_key, post, crossing, nationality, state,"
+    " exit_attempt, exit_day FROM stay;"
+    "DROP TABLE stay;"
+    "ALTER TABLE stay_v7 RENAME TO stay;"
+    "CREATE INDEX stay_traveller ON stay(traveller_id, id);"
+    "CREATE UNIQUE INDEX stay_one_open ON stay(traveller_id)"
+    " WHERE state = 'open';"
+    "CREATE INDEX stay_open_day ON stay(entry_day) WHERE state = 'open';",
 };
 const size_t sarhad__ledger_step_count = SARHAD_COUNT_OF(sarhad__ledger_steps);

@@ -68,9 +68,9 @@ sarhad_ledger_set_screener(struct sarhad_ledger *ledger,
 }
 
 enum sarhad_status
-sarhad_ledger_screen(const struct sarhad_ledger *ledger,
-                     const struct sarhad_presentation *p,
-                     struct sarhad_screening *out, struct sarhad_error *err)
+sarhad__ledger_screen(const struct sarhad_ledger *ledger,
+                      const struct sarhad_presentation *p,
+                      struct sarhad_screening *out, struct sarhad_error *err)
 {
     int floor = atomic_load(&ledger->screen_floor);
     enum sarhad_status s = SARHAD_OK;

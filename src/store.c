@@ -3,7 +3,8 @@
  * component that keeps tables in the store (ledger, watchlist, auth, audit)
  * brings them up to date with sarhad__store_migrate, each under its own
  * version number, so components evolve independently and a store made by
- * an older sarhad is upgraded in place, step by step, never half-way.
+ * an older sarhad is upgraded in place: a component's pending steps run in
+ * order inside one transaction, so an upgrade is never left half-way.
  */
 #include "internal.h"
 
@@ -211,21 +212,22 @@ sarhad__store_migrate(sqlite3 *db, const char *component,
                             "the store's %s schema is version %d, newer than "
                             "this sarhad (%zu); upgrade sarhad",
                             component, version, step_count);
-    for (size_t i = (size_t)version; i < step_count; i++) {
-        s = sarhad__store_exec(db, "BEGIN IMMEDIATE", err);
-        if (s != SARHAD_OK)
-            return s;
+    if ((size_t)version == step_count)
+        return SARHAD_OK;
+    /* The pending steps commit together: an upgrade is all or nothing,
+     * and a new store's log holds each schema page once, not once per
+     * step (which filled a small disk before the first crossing). */
+    s = sarhad__store_exec(db, "BEGIN IMMEDIATE", err);
+    for (size_t i = (size_t)version; s == SARHAD_OK && i < step_count; i++) {
         s = sarhad__store_exec(db, steps[i], err);
         if (s == SARHAD_OK)
             s = set_version(db, component, (int)i + 1, err);
-        if (s == SARHAD_OK)
-            s = sarhad__store_exec(db, "COMMIT", err);
-        if (s != SARHAD_OK) {
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-            return s;
-        }
     }
-    return SARHAD_OK;
+    if (s == SARHAD_OK)
+        s = sarhad__store_exec(db, "COMMIT", err);
+    if (s != SARHAD_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return s;
 }
 
 /*

@@ -52,7 +52,7 @@ TEST(ledger_init_once)
                   sarhad_policy_name(sarhad_ledger_policy(ledger)));
     ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_ledger_init(store, "TK", "x", "policy",
                                                     6, &officer, 0, &err));
-    ASSERT_EQ_INT(6, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(7, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
@@ -644,13 +644,81 @@ TEST(ledger_migration_5_fills_returns_daily)
     snprintf(path, sizeof(path), "%s/migrate5.db", test_tmpdir());
     store = NULL;
     ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
-    ASSERT_EQ_INT(6, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(7, sarhad__store_version(store->db, "ledger"));
     memset(&after, 0, sizeof(after));
     ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_RETURNS, &f, collect,
                                    &after, NULL));
     ASSERT_EQ_INT(1, after.count);
     ASSERT_EQ_STR(before.last, after.last);
     ASSERT_EQ_INT(0, problems(store));
+    sarhad_store_close(store);
+}
+
+/* Version 7 rebuilds the stay table with its state check written without
+ * an IN list: the stays, their ids and the open-stay rules survive it. */
+TEST(ledger_migration_7_keeps_stays)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("migrate7.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct sarhad_history h;
+    char path[300];
+    int64_t id;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 11, 5), "AFG");
+    passport(&p, "P07777777");
+    visa(&p, "V7777777", SARHAD_ENTRIES_MULTIPLE, 30);
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, &id, NULL));
+    ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
+    /* Take the store back to version 6: the table as it was shipped. */
+    ASSERT_OK(sarhad__store_exec(
+        store->db,
+        "CREATE TABLE stay_v6 (id INTEGER PRIMARY KEY,"
+        " traveller_id INTEGER NOT NULL, entry_attempt INTEGER NOT NULL,"
+        " entry_day TEXT NOT NULL, allowed_days INTEGER NOT NULL,"
+        " visa_key TEXT NOT NULL, post TEXT NOT NULL, crossing TEXT NOT NULL,"
+        " nationality TEXT NOT NULL, state TEXT NOT NULL"
+        " CHECK (state IN ('open', 'closed', 'lost')),"
+        " exit_attempt INTEGER, exit_day TEXT) STRICT;"
+        "INSERT INTO stay_v6 SELECT * FROM stay;"
+        "DROP TABLE stay; ALTER TABLE stay_v6 RENAME TO stay;"
+        "CREATE INDEX stay_traveller ON stay(traveller_id, id);"
+        "CREATE UNIQUE INDEX stay_one_open ON stay(traveller_id)"
+        " WHERE state = 'open';"
+        "CREATE INDEX stay_open_day ON stay(entry_day) WHERE state = 'open';"
+        "UPDATE schema_version SET version = 6 WHERE component = 'ledger'",
+        NULL));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+    snprintf(path, sizeof(path), "%s/migrate7.db", test_tmpdir());
+    store = NULL;
+    ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
+    ASSERT_EQ_INT(7, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM stay WHERE id = 1"
+                                   " AND state = 'open'"));
+    ASSERT_EQ_INT(0, scalar(store, "SELECT count(*) FROM sqlite_schema"
+                                   " WHERE sql LIKE '%state IN%'"));
+    ASSERT_EQ_INT(3, scalar(store, "SELECT count(*) FROM sqlite_schema"
+                                   " WHERE type = 'index'"
+                                   " AND tbl_name = 'stay'"));
+    ASSERT(sarhad__store_exec(store->db,
+                              "UPDATE stay SET state = 'gone' WHERE id = 1",
+                              NULL) != SARHAD_OK);
+    ASSERT_OK(sarhad_ledger_open(&ledger, store, NULL));
+    /* The open stay is still the one an exit closes. */
+    p.direction = SARHAD_EXIT;
+    p.time.date = D(2023, 11, 20);
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1700000000, &d, &id, NULL));
+    ASSERT(!has_flag(&d, "no_entry_on_record"));
+    ASSERT_OK(sarhad_ledger_history(ledger, &p, &h, NULL, NULL));
+    ASSERT_EQ_INT(1, h.stay_count);
+    ASSERT_EQ_INT(20, h.stays[0].exit.day);
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
     sarhad_store_close(store);
 }
 
@@ -680,35 +748,42 @@ TEST(ledger_screening_made_beforehand)
     struct sarhad_ledger *ledger;
     struct sarhad_store *store = fresh("screened.db", &ledger);
     struct sarhad_presentation p;
-    struct sarhad_screening s;
+    struct sarhad_prepared *prep;
     struct sarhad_decision d;
+    struct sarhad_error err;
 
     ASSERT(store != NULL);
+    ASSERT_OK(sarhad_prepared_new(&prep, NULL));
+    /* Never prepared: refused, nothing recorded. */
+    ASSERT_EQ_INT(SARHAD_EINVAL,
+                  sarhad_ledger_cross_prepared(ledger, prep, &officer,
+                                               1700000000, &d, NULL, &err));
     screen_calls = 0;
     sarhad_ledger_set_screen(ledger, counting_screen, NULL);
     begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 11, 5), "AFG");
     passport(&p, "P01234567");
     visa(&p, "V1234567", SARHAD_ENTRIES_DOUBLE, 30);
     /* Screened on another thread's time: the recording trusts it. */
-    ASSERT_OK(sarhad_ledger_screen(ledger, &p, &s, NULL));
+    ASSERT_OK(sarhad_ledger_prepare(ledger, &p, prep, NULL));
     ASSERT_EQ_INT(1, screen_calls);
-    ASSERT_EQ_INT(SARHAD_SCREEN_DEFAULT_THRESHOLD, s.floor);
-    ASSERT_OK(sarhad_ledger_cross_screened(ledger, &p, &s, &officer, 1700000000,
+    ASSERT_EQ_INT(SARHAD_SCREEN_DEFAULT_THRESHOLD, prep->screening.floor);
+    ASSERT_OK(sarhad_ledger_cross_prepared(ledger, prep, &officer, 1700000000,
                                            &d, NULL, NULL));
     ASSERT_EQ_INT(1, screen_calls);
     /* A publication lowering the floor makes that screening stale. */
     ASSERT_OK(sarhad_ledger_policy_publish(ledger, "v2", v2, sizeof(v2) - 1,
                                            &supervisor, 1700000100, NULL, NULL,
                                            0, NULL, NULL));
-    ASSERT_OK(sarhad_ledger_cross_screened(ledger, &p, &s, &officer, 1700000200,
+    ASSERT_OK(sarhad_ledger_cross_prepared(ledger, prep, &officer, 1700000200,
                                            &d, NULL, NULL));
     ASSERT_EQ_INT(2, screen_calls);
-    ASSERT_OK(sarhad_ledger_screen(ledger, &p, &s, NULL));
-    ASSERT_EQ_INT(60, s.floor);
-    ASSERT_OK(sarhad_ledger_cross_screened(ledger, &p, &s, &officer, 1700000300,
+    ASSERT_OK(sarhad_ledger_prepare(ledger, &p, prep, NULL));
+    ASSERT_EQ_INT(60, prep->screening.floor);
+    ASSERT_OK(sarhad_ledger_cross_prepared(ledger, prep, &officer, 1700000300,
                                            &d, NULL, NULL));
     ASSERT_EQ_INT(3, screen_calls);
     ASSERT_EQ_INT(3, scalar(store, "SELECT count(*) FROM attempt"));
+    sarhad_prepared_free(prep);
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
 }

@@ -79,21 +79,23 @@ queue_decision(struct session *s, int64_t attempt)
     s->pending++;
 }
 
-/* Decide and record one presentation, screened beforehand or not (or
- * report why a line was not read: ok false, with its error); its decision
- * waits in s->out. */
+/* Decide and record one presentation, prepared beforehand (prep) or not
+ * (p), or report why a line was not read (ok false, with its error); its
+ * decision waits in s->out. */
 static void
 one(struct session *s, const struct sarhad_presentation *p,
-    const struct sarhad_screening *screening, bool ok, struct sarhad_error *err,
+    const struct sarhad_prepared *prep, bool ok, struct sarhad_error *err,
     const char *path, unsigned long line_no)
 {
     struct sarhad_decision d;
-    int64_t attempt;
+    int64_t attempt, now = (int64_t)time(NULL);
     char where[64];
 
-    if (ok && sarhad_ledger_cross_screened(s->ledger, p, screening, &s->who,
-                                           (int64_t)time(NULL), &d, &attempt,
-                                           err) == SARHAD_OK) {
+    if (ok &&
+        (prep != NULL ? sarhad_ledger_cross_prepared(s->ledger, prep, &s->who,
+                                                     now, &d, &attempt, err)
+                      : sarhad_ledger_cross(s->ledger, p, &s->who, now, &d,
+                                            &attempt, err)) == SARHAD_OK) {
         queue_decision(s, attempt);
         return;
     }
@@ -158,14 +160,14 @@ end_group(struct session *s)
     return true;
 }
 
-/* On the reader thread: screening, the costliest part of a decision that
- * needs no store. */
+/* On the reader thread: screening and the attempt's text, the part of a
+ * decision that needs no store. */
 static enum sarhad_status
-screen_line(void *ctx, struct feed_line *l, struct sarhad_error *err)
+prepare_line(void *ctx, struct feed_line *l, struct sarhad_error *err)
 {
     const struct session *s = ctx;
 
-    return sarhad_ledger_screen(s->ledger, &l->p, &l->screening, err);
+    return sarhad_ledger_prepare(s->ledger, &l->p, l->prep, err);
 }
 
 /* JSON lines from stdin, parsed on a reader thread while this one records.
@@ -175,7 +177,7 @@ static int
 stream(struct session *s)
 {
     struct line_feed *feed =
-        line_feed_start(0, FEED_RING, LINE_CAP, screen_line, s);
+        line_feed_start(0, FEED_RING, LINE_CAP, prepare_line, s);
     const struct feed_line *l;
     bool ok = true, end = false;
     int e;
@@ -192,7 +194,7 @@ stream(struct session *s)
         }
         do {
             struct sarhad_error err = l->err;
-            one(s, &l->p, &l->screening, l->ok, &err, NULL, l->line_no);
+            one(s, &l->p, l->prep, l->ok, &err, NULL, l->line_no);
             line_feed_done(feed);
         } while (++n < s->group && (l = line_feed_next(feed, false, &end)));
         ok = end_group(s);

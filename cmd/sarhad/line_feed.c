@@ -5,10 +5,11 @@
  * cores `sarhad cross` parses one line while it records the one before.
  *
  * A prepare step given by the consumer (sarhad cross screens the traveller
- * there) runs on the reader thread too.  The lines wait, parsed, in a ring
- * of slots in input order; the consumer
- * takes them one at a time and hands each slot back as soon as it is done
- * with the presentation, so the reader runs on while a group commits.
+ * and writes the text the ledger keeps there, into the slot's
+ * sarhad_prepared) runs on the reader thread too.  The lines wait, parsed, in a
+ * ring of slots in input order; the consumer takes them one at a time and hands
+ * each slot back as soon as it is done with the presentation, so the reader
+ * runs on while a group commits.
  */
 #include "line_feed.h"
 
@@ -164,11 +165,25 @@ reader_main(void *arg)
     return NULL;
 }
 
+static void
+free_all(struct line_feed *f)
+{
+    pthread_mutex_destroy(&f->mu);
+    pthread_cond_destroy(&f->filled);
+    pthread_cond_destroy(&f->freed);
+    for (size_t i = 0; f->slots != NULL && i < f->ring; i++)
+        sarhad_prepared_free(f->slots[i].prep);
+    free(f->slots);
+    free(f->buf);
+    free(f);
+}
+
 struct line_feed *
 line_feed_start(int fd, size_t ring, size_t line_cap, feed_prepare_fn prepare,
                 void *ctx)
 {
     struct line_feed *f = calloc(1, sizeof(*f));
+    bool ok;
 
     if (f == NULL)
         return NULL;
@@ -182,11 +197,11 @@ line_feed_start(int fd, size_t ring, size_t line_cap, feed_prepare_fn prepare,
     pthread_mutex_init(&f->mu, NULL);
     pthread_cond_init(&f->filled, NULL);
     pthread_cond_init(&f->freed, NULL);
-    if (f->slots == NULL || f->buf == NULL ||
-        pthread_create(&f->thread, NULL, reader_main, f) != 0) {
-        free(f->slots);
-        free(f->buf);
-        free(f);
+    ok = f->slots != NULL && f->buf != NULL;
+    for (size_t i = 0; ok && i < ring; i++)
+        ok = sarhad_prepared_new(&f->slots[i].prep, NULL) == SARHAD_OK;
+    if (!ok || pthread_create(&f->thread, NULL, reader_main, f) != 0) {
+        free_all(f);
         return NULL;
     }
     return f;
@@ -238,11 +253,6 @@ line_feed_stop(struct line_feed *f)
         pthread_cancel(f->thread);
     pthread_join(f->thread, NULL);
     e = f->read_errno;
-    pthread_mutex_destroy(&f->mu);
-    pthread_cond_destroy(&f->filled);
-    pthread_cond_destroy(&f->freed);
-    free(f->slots);
-    free(f->buf);
-    free(f);
+    free_all(f);
     return e;
 }

@@ -16,7 +16,7 @@ struct feed_line {
     bool ok;                 /* parsed and prepared: p holds it */
     struct sarhad_error err; /* why not */
     struct sarhad_presentation p;
-    struct sarhad_screening screening; /* what the prepare step found */
+    struct sarhad_prepared *prep; /* the prepare step's, for the ledger */
 };
 
 /* Work done on the reader thread on each parsed line (may be NULL):

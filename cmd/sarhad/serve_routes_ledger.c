@@ -55,19 +55,28 @@ have_ledger(struct server *srv, struct request *req)
 
 struct decide_data {
     struct sarhad_presentation p;
-    struct sarhad_screening screening; /* made on the request's thread */
+    struct sarhad_prepared *prep; /* made on the request's thread */
     struct sarhad_decision decision;
     int64_t attempt_id;
 };
+
+static void
+decide_free(void *data)
+{
+    struct decide_data *d = data;
+
+    sarhad_prepared_free(d->prep);
+    free(d);
+}
 
 static void
 decide_run(struct server *srv, struct request *req)
 {
     struct decide_data *d = req->data;
 
-    req->job.status = sarhad_ledger_cross_screened(
-        srv->ledger, &d->p, &d->screening, &req->actor, serve_now(),
-        &d->decision, &d->attempt_id, &req->job.err);
+    req->job.status = sarhad_ledger_cross_prepared(
+        srv->ledger, d->prep, &req->actor, serve_now(), &d->decision,
+        &d->attempt_id, &req->job.err);
 }
 
 static void
@@ -110,19 +119,23 @@ route_decide(struct server *srv, struct request *req)
     if (!have_ledger(srv, req))
         return;
     d = xmalloc(sizeof(*d));
+    d->prep = NULL;
     req->data = d;
-    req->free_data = free;
+    req->free_data = decide_free;
     sarhad_error_clear(&err);
-    if (sarhad_presentation_parse(&d->p, req->body, req->body_len, &err) !=
-        SARHAD_OK) {
-        serve_reply_status(req, err.code, &err);
+    s = sarhad_presentation_parse(&d->p, req->body, req->body_len, &err);
+    if (s == SARHAD_OK)
+        s = sarhad_prepared_new(&d->prep, &err);
+    if (s != SARHAD_OK) {
+        serve_reply_status(req, s, &err);
         return;
     }
-    /* Screening needs no store: done here, on one of the pool's threads,
-     * so the writer only records.  The lock keeps the screener from being
-     * swapped (a list import) meanwhile. */
+    /* Screening and the attempt's text need no store: made here, on one
+     * of the pool's threads, so the writer only decides and records.  The
+     * lock keeps the screener from being swapped (a list import)
+     * meanwhile. */
     pthread_rwlock_rdlock(&srv->screen_lock);
-    s = sarhad_ledger_screen(srv->ledger, &d->p, &d->screening, &err);
+    s = sarhad_ledger_prepare(srv->ledger, &d->p, d->prep, &err);
     pthread_rwlock_unlock(&srv->screen_lock);
     if (s != SARHAD_OK) {
         serve_reply_status(req, s, &err);

@@ -31,7 +31,7 @@ struct scan {
 static inline void
 skip_ws(struct scan *s)
 {
-    if (s->p<s->end && * s->p> ' ')
+    if (s->p < s->end && s->p[0] > ' ')
         return;
     while (s->p < s->end && *s->p <= ' ' &&
            (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))

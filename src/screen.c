@@ -192,6 +192,13 @@ sarhad_screener_close(struct sarhad_screener *s)
     sarhad__free(s->spell_common);
     sarhad__free(s->spell_letters);
     sarhad__free(s->spell_key);
+    dict_free(&s->texts);
+    sarhad__free(s->text_len);
+    sarhad__free(s->text_letters);
+    sarhad__free(s->spell_text_start);
+    sarhad__free(s->spell_texts);
+    sarhad__free(s->text_dels);
+    sarhad__free(s->text_dir);
     sarhad__free(s);
 }
 
@@ -478,18 +485,26 @@ coarse_key(char *out, size_t cap, const char *key)
     return n;
 }
 
-/* The start of each run of a sorted (hash << 32 | id) table by the top 16
- * bits of the hash (65,537 entries), so that a look-up searches a few
- * entries instead of the whole table.  NULL when out of memory. */
+/* The start of each run of a sorted (hash << 32 | id) table by the top
+ * *bits bits of the hash (2^bits + 1 entries), so that a look-up searches
+ * a few entries instead of the whole table.  The directory has about one
+ * run a table entry and no more than 65,537 entries: a bigger one than the
+ * table needs is a cache miss more a look-up.  NULL when out of memory. */
 static uint32_t *
-make_dir(const uint64_t *t, size_t count)
+make_dir(const uint64_t *t, size_t count, unsigned *bits)
 {
-    uint32_t *dir = sarhad__malloc(65537 * sizeof(*dir));
+    uint32_t *dir;
+    size_t runs;
 
+    *bits = 4;
+    while (*bits < 16 && ((size_t)1 << *bits) < count)
+        (*bits)++;
+    runs = (size_t)1 << *bits;
+    dir = sarhad__malloc((runs + 1) * sizeof(*dir));
     if (dir == NULL)
         return NULL;
-    for (size_t b = 0, i = 0; b <= 65536; b++) {
-        while (i < count && (t[i] >> 48) < b)
+    for (size_t b = 0, i = 0; b <= runs; b++) {
+        while (i < count && (t[i] >> (64 - *bits)) < b)
             i++;
         dir[b] = (uint32_t)i;
     }
@@ -546,7 +561,7 @@ build_spell_index(struct sarhad_screener *s)
         if (i == 0 || s->spell_dels[i] != s->spell_dels[i - 1])
             s->spell_dels[count++] = s->spell_dels[i];
     s->spell_del_count = count;
-    s->spell_dir = make_dir(s->spell_dels, count);
+    s->spell_dir = make_dir(s->spell_dels, count, &s->spell_dir_bits);
     if (s->spell_dir == NULL)
         return false;
     /* Counting sort of the spellings by key. */
@@ -573,7 +588,7 @@ build_coarse(struct sarhad_screener *s)
     }
     s->coarse_count = s->keys.count;
     qsort(s->coarse, s->coarse_count, sizeof(*s->coarse), cmp_u64);
-    s->coarse_dir = make_dir(s->coarse, s->coarse_count);
+    s->coarse_dir = make_dir(s->coarse, s->coarse_count, &s->coarse_dir_bits);
     return s->coarse_dir != NULL;
 }
 
@@ -604,7 +619,7 @@ build_dels(struct sarhad_screener *s)
     }
     s->del_count = n;
     qsort(s->dels, n, sizeof(*s->dels), cmp_u64);
-    s->del_dir = make_dir(s->dels, n);
+    s->del_dir = make_dir(s->dels, n, &s->del_dir_bits);
     return s->del_dir != NULL;
 }
 
@@ -637,6 +652,109 @@ build_compact(struct sarhad_screener *s)
     return true;
 }
 
+/* Adds str[0..len) as a written-form key of spelling sp to t[*n]. */
+static void
+text_del(uint64_t *t, size_t *n, const char *str, size_t len, uint32_t sp)
+{
+    t[(*n)++] = (hash_str(str, len) & 0xFFFFFFFF00000000ull) | sp;
+}
+
+/*
+ * The written forms (see struct sarhad_screener): a typo that folding
+ * turns into two or more letters ("Zair" folds to "zer", three letters
+ * from Zakir's "zakir"; "Aknund" to two from Akhund's "aKund") is one
+ * letter as written, so the scorer compares the written forms too and
+ * the index must find the names it pairs that way: a deletion
+ * neighbourhood over the forms, as over the spellings.
+ */
+static bool
+build_written(struct sarhad_screener *s)
+{
+    size_t np = 0, count = 0, n = 0, ns = s->spells.count;
+    uint64_t *pairs =
+        sarhad__malloc((s->token_count ? s->token_count : 1) * sizeof(*pairs));
+
+    if (pairs == NULL)
+        return false;
+    for (size_t i = 0; i < s->name_count; i++) {
+        const struct scr_name *nm = &s->names[i];
+        if (nm->vowelless)
+            continue;
+        for (unsigned a = 0; a < nm->tok_count; a++) {
+            const struct scr_token *t = &s->tokens[nm->tok_start + a];
+            uint32_t id = dict_intern(&s->texts, t->text);
+            if (id == UINT32_MAX) {
+                sarhad__free(pairs);
+                return false;
+            }
+            pairs[np++] = (uint64_t)t->spell << 32 | id;
+        }
+    }
+    qsort(pairs, np, sizeof(*pairs), cmp_u64);
+    s->text_len = sarhad__malloc(s->texts.count + 1);
+    s->text_letters =
+        sarhad__malloc((s->texts.count + 1) * sizeof(*s->text_letters));
+    s->spell_text_start = sarhad__calloc(ns + 2, sizeof(uint32_t));
+    s->spell_texts = sarhad__malloc((np ? np : 1) * sizeof(uint32_t));
+    if (s->text_len == NULL || s->text_letters == NULL ||
+        s->spell_text_start == NULL || s->spell_texts == NULL) {
+        sarhad__free(pairs);
+        return false;
+    }
+    for (size_t i = 0; i < s->texts.count; i++) {
+        size_t len = strlen(s->texts.items[i]);
+        s->text_len[i] = (uint8_t)len;
+        s->text_letters[i] = sarhad__screen_letters(s->texts.items[i]);
+    }
+    /* (spelling, form) pairs, once each: the forms of each spelling. */
+    for (size_t i = 0; i < np; i++) {
+        if (i > 0 && pairs[i] == pairs[i - 1])
+            continue;
+        pairs[n++] = pairs[i];
+        s->spell_text_start[(pairs[i] >> 32) + 1]++;
+        {
+            size_t len = s->text_len[(uint32_t)pairs[i]];
+            count += 1 + len;
+        }
+    }
+    np = n;
+    for (size_t k = 1; k <= ns; k++)
+        s->spell_text_start[k] += s->spell_text_start[k - 1];
+    for (size_t i = 0; i < np; i++)
+        s->spell_texts[i] = (uint32_t)pairs[i];
+    s->text_dels = sarhad__malloc((count ? count : 1) * sizeof(uint64_t));
+    if (s->text_dels == NULL) {
+        sarhad__free(pairs);
+        return false;
+    }
+    n = 0;
+    for (size_t i = 0; i < np; i++) {
+        uint32_t sp = (uint32_t)(pairs[i] >> 32);
+        const char *tx = s->texts.items[(uint32_t)pairs[i]];
+        size_t len = s->text_len[(uint32_t)pairs[i]];
+        char buf[24];
+        /* A form of WRITTEN_MIN - 1 letters meets a word one longer;
+         * shorter ones meet nothing. */
+        if (len + 1 < WRITTEN_MIN)
+            continue;
+        text_del(s->text_dels, &n, tx, len, sp);
+        for (size_t d = 0; d < len && len >= WRITTEN_MIN; d++) {
+            memcpy(buf, tx, d);
+            memcpy(buf + d, tx + d + 1, len - d - 1);
+            text_del(s->text_dels, &n, buf, len - 1, sp);
+        }
+    }
+    sarhad__free(pairs);
+    qsort(s->text_dels, n, sizeof(*s->text_dels), cmp_u64);
+    count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || s->text_dels[i] != s->text_dels[i - 1])
+            s->text_dels[count++] = s->text_dels[i];
+    s->text_del_count = count;
+    s->text_dir = make_dir(s->text_dels, count, &s->text_dir_bits);
+    return s->text_dir != NULL;
+}
+
 enum sarhad_status
 sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err)
 {
@@ -644,7 +762,7 @@ sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err)
         return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
                             "finish is called once");
     if (!build_dels(s) || !build_coarse(s) || !build_compact(s) ||
-        !build_spell_index(s) || !build_pairs(s))
+        !build_spell_index(s) || !build_written(s) || !build_pairs(s))
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     s->finished = true;
     return SARHAD_OK;
@@ -714,11 +832,20 @@ sarhad_screener_stats(const struct sarhad_screener *s,
         s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
         s->pair_records * sizeof(*s->pair_sigs) +
         s->coarse_count * sizeof(*s->coarse) +
-        s->spell_del_count * sizeof(*s->spell_dels) + 3 * 65537 * 4 +
+        s->spell_del_count * sizeof(*s->spell_dels) +
+        (((size_t)1 << s->spell_dir_bits) + ((size_t)1 << s->del_dir_bits) +
+         ((size_t)1 << s->coarse_dir_bits) + ((size_t)1 << s->text_dir_bits) +
+         4) *
+            4 +
         (s->keys.count + 2 + s->spells.count) * sizeof(uint32_t) +
         s->single_count * sizeof(*s->singles) +
         s->single_records * sizeof(*s->single_sigs) +
-        s->token_count * sizeof(*s->tok_spell) + 10 * s->spells.count;
+        s->token_count * sizeof(*s->tok_spell) + 10 * s->spells.count +
+        s->texts.cap * (sizeof(*s->texts.items) + 4) + s->texts.table_cap * 4 +
+        s->texts.count * 5 + (s->spells.count + 2) * 4 +
+        (s->finished ? s->spell_text_start[s->spells.count] : 0) *
+            sizeof(uint32_t) +
+        s->text_del_count * sizeof(*s->text_dels);
 }
 
 /* ---- querying -------------------------------------------------------- */
@@ -739,15 +866,15 @@ find_posting(const struct scr_posting *p, size_t count, uint64_t key)
 }
 
 /* Binary search for the first of a sorted (hash << 32 | id) table with
- * the hash of str[0..len); dir, when there is one, narrows the search to
- * the entries sharing the hash's top 16 bits. */
+ * the hash of str[0..len); dir narrows the search to the entries sharing
+ * the hash's top bits bits (make_dir). */
 static size_t
-first_of(const uint64_t *t, size_t count, const uint32_t *dir, const char *str,
+first_of(const uint64_t *t, const uint32_t *dir, unsigned bits, const char *str,
          size_t len)
 {
     uint64_t h = hash_str(str, len) & 0xFFFFFFFF00000000ull;
-    size_t lo = dir != NULL ? dir[h >> 48] : 0;
-    size_t hi = dir != NULL ? dir[(h >> 48) + 1] : count;
+    size_t lo = dir[h >> (64 - bits)];
+    size_t hi = dir[(h >> (64 - bits)) + 1];
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -788,14 +915,15 @@ consider(struct near *nr, size_t *n, size_t cap, uint32_t key, int sim)
 /* The best similarity of the word to a listed spelling of key k (the
  * first few of them). */
 static int
-key_sim(const struct sarhad_screener *s, const char *folded, const char *key,
-        uint32_t k)
+key_sim(const struct sarhad_screener *s, const char *text, const char *folded,
+        const char *key, uint32_t k)
 {
     int best = 0;
 
     for (uint32_t i = s->key_spell_start[k];
          i < s->key_spell_start[k + 1] && i < s->key_spell_start[k] + 8; i++) {
-        int sim = sarhad__screen_spell_sim(s, folded, key, s->key_spells[i]);
+        int sim =
+            sarhad__screen_spell_sim(s, text, folded, key, s->key_spells[i]);
         best = sim > best ? sim : best;
     }
     return best;
@@ -805,17 +933,21 @@ key_sim(const struct sarhad_screener *s, const char *folded, const char *key,
  * keys of those the word may meet join nr (checked: spellings already
  * tried, so none is scored twice). */
 static void
-probe_spellings(const struct sarhad_screener *s, const char *folded,
-                const char *key, uint32_t self, const char *str, size_t len,
-                uint32_t *checked, size_t *nc, struct near *nr, size_t *nn)
+probe_spellings(const struct sarhad_screener *s, const char *text,
+                const char *folded, const char *key, uint32_t self,
+                const char *str, size_t len, bool written, uint32_t *checked,
+                size_t *nc, struct near *nr, size_t *nn)
 {
-    size_t at =
-        first_of(s->spell_dels, s->spell_del_count, s->spell_dir, str, len);
+    const uint64_t *t = written ? s->text_dels : s->spell_dels;
+    size_t count = written ? s->text_del_count : s->spell_del_count;
+    size_t at = written
+                    ? first_of(t, s->text_dir, s->text_dir_bits, str, len)
+                    : first_of(t, s->spell_dir, s->spell_dir_bits, str, len);
+    uint64_t h = hash_str(str, len);
 
-    for (size_t i = at; i < s->spell_del_count &&
-                        same_hash(s->spell_dels[i], s->spell_dels[at]);
-         i++) {
-        uint32_t sp = (uint32_t)s->spell_dels[i];
+    /* (first_of gives the next run when the hash is not there.) */
+    for (size_t i = at; i < count && same_hash(t[i], h); i++) {
+        uint32_t sp = (uint32_t)t[i];
         bool seen = s->spell_key[sp] == self;
         int sim;
         for (size_t c = 0; c < *nc && !seen; c++)
@@ -824,7 +956,7 @@ probe_spellings(const struct sarhad_screener *s, const char *folded,
             continue;
         if (*nc < 64)
             checked[(*nc)++] = sp;
-        sim = sarhad__screen_spell_sim(s, folded, key, sp);
+        sim = sarhad__screen_spell_sim(s, text, folded, key, sp);
         if (sim > 0)
             consider(nr, nn, 64, s->spell_key[sp], sim);
     }
@@ -840,35 +972,49 @@ probe_spellings(const struct sarhad_screener *s, const char *folded,
  * no lookup is spent on a key that cannot score.
  */
 static size_t
-expand(const struct sarhad_screener *s, const char *folded, const char *key,
-       size_t two_from, uint32_t *out, size_t cap)
+expand(const struct sarhad_screener *s, const char *text, const char *folded,
+       const char *key, size_t two_from, uint32_t *out, size_t cap)
 {
     struct near nr[64];
     size_t len = strlen(key), flen = strlen(folded), n = 0, nn = 0;
     char buf[32];
     uint32_t self = sarhad__screen_dict_find(&s->keys, key);
+    uint32_t checked[64]; /* spellings scored already */
+    size_t nc = 0;
 
     if (self != UINT32_MAX)
         out[n++] = self;
     /* Listed spellings one edit from the word (two when long): some
      * deletion of one meets some deletion of the other. */
     if (flen < sizeof(buf)) {
-        uint32_t checked[64];
-        size_t nc = 0;
-        probe_spellings(s, folded, key, self, folded, flen, checked, &nc, nr,
-                        &nn);
+        probe_spellings(s, text, folded, key, self, folded, flen, false,
+                        checked, &nc, nr, &nn);
         for (size_t d = 0; d < flen; d++) {
             memcpy(buf, folded, d);
             memcpy(buf + d, folded + d + 1, flen - d - 1);
-            probe_spellings(s, folded, key, self, buf, flen - 1, checked, &nc,
-                            nr, &nn);
+            probe_spellings(s, text, folded, key, self, buf, flen - 1, false,
+                            checked, &nc, nr, &nn);
             for (size_t e = d; e + 1 < flen && flen >= two_from; e++) {
                 char two[32];
                 memcpy(two, buf, e);
                 memcpy(two + e, buf + e + 1, flen - 2 - e);
-                probe_spellings(s, folded, key, self, two, flen - 2, checked,
-                                &nc, nr, &nn);
+                probe_spellings(s, text, folded, key, self, two, flen - 2,
+                                false, checked, &nc, nr, &nn);
             }
+        }
+    }
+    /* Listed spellings with a written form a slip from the word as
+     * written (the same deletions, over the forms). */
+    if (text != NULL && strlen(text) + 1 >= WRITTEN_MIN &&
+        strlen(text) < sizeof(buf)) {
+        size_t tl = strlen(text);
+        probe_spellings(s, text, folded, key, self, text, tl, true, checked,
+                        &nc, nr, &nn);
+        for (size_t d = 0; d < tl && tl >= WRITTEN_MIN; d++) {
+            memcpy(buf, text, d);
+            memcpy(buf + d, text + d + 1, tl - d - 1);
+            probe_spellings(s, text, folded, key, self, buf, tl - 1, true,
+                            checked, &nc, nr, &nn);
         }
     }
     /* Listed keys one edit from the word's.  Two-letter keys only grow
@@ -878,7 +1024,7 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
         size_t at;
         memcpy(buf, key, d);
         memcpy(buf + d, key + d + 1, d < len ? len - d - 1 : 0);
-        at = first_of(s->dels, s->del_count, s->del_dir, d < len ? buf : key,
+        at = first_of(s->dels, s->del_dir, s->del_dir_bits, d < len ? buf : key,
                       d < len ? len - 1 : len);
         for (size_t i = at;
              i < s->del_count && same_hash(s->dels[i], s->dels[at]); i++) {
@@ -887,7 +1033,7 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
             if (k == self || strlen(s->keys.items[k]) < 2 ||
                 sarhad__osa_distance(s->keys.items[k], key) > 1)
                 continue;
-            sim = key_sim(s, folded, key, k);
+            sim = key_sim(s, text, folded, key, k);
             if (sim > 0)
                 consider(nr, &nn, SARHAD_COUNT_OF(nr), k, sim);
         }
@@ -896,7 +1042,8 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
     {
         char c[24], lc[24];
         size_t cl = coarse_key(c, sizeof(c), key);
-        size_t at = first_of(s->coarse, s->coarse_count, s->coarse_dir, c, cl);
+        size_t at =
+            first_of(s->coarse, s->coarse_dir, s->coarse_dir_bits, c, cl);
         for (size_t i = at; cl >= 2 && i < s->coarse_count &&
                             same_hash(s->coarse[i], s->coarse[at]);
              i++) {
@@ -905,7 +1052,7 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
             coarse_key(lc, sizeof(lc), s->keys.items[k]);
             if (k == self || strcmp(lc, c) != 0)
                 continue;
-            sim = key_sim(s, folded, key, k);
+            sim = key_sim(s, text, folded, key, k);
             if (sim > 0)
                 consider(nr, &nn, SARHAD_COUNT_OF(nr), k, sim);
         }
@@ -971,8 +1118,9 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         m = 6;
     words = m;
     for (size_t i = 0; i < m; i++) {
-        exp_n[i] = expand(s, q->tokens[i].folded, q->tokens[i].key,
-                          TWO_EDITS_FROM, exp[i], MAX_EXPANSIONS);
+        exp_n[i] = expand(s, q->vowelless ? NULL : q->tokens[i].text,
+                          q->tokens[i].folded, q->tokens[i].key, TWO_EDITS_FROM,
+                          exp[i], MAX_EXPANSIONS);
         exact_n[i] =
             exp_n[i] > 0 && exp[i][0] == sarhad__screen_dict_find(
                                              &s->keys, q->tokens[i].key)
@@ -996,7 +1144,7 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         sarhad__name_skeleton(k, sizeof(k), f);
         /* align joins words only at 90 or more: one edit, two from 20
          * letters on. */
-        exp_n[m] = expand(s, f, k, 20, exp[m], MAX_EXPANSIONS);
+        exp_n[m] = expand(s, NULL, f, k, 20, exp[m], MAX_EXPANSIONS);
         exact_n[m] =
             exp_n[m] > 0 && exp[m][0] == sarhad__screen_dict_find(&s->keys, k)
                 ? 1

@@ -67,6 +67,7 @@ static const char *const reasons[] = {
     "similar spelling",
     "written joined",
     "OCR confusion",
+    "one letter differs as written",
 };
 
 size_t
@@ -121,11 +122,14 @@ sarhad__screen_letters(const char *a)
 static bool
 masks_within(uint32_t ma, uint32_t mb, size_t k)
 {
-    unsigned bits = 0;
+    /* The letters in one set and not the other, counted in parallel
+     * (a hot path of the bound: no loop, no table). */
+    uint32_t x = ma ^ mb;
 
-    for (uint32_t x = ma ^ mb; x != 0; x &= x - 1)
-        bits++;
-    return bits <= 2 * k;
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (((x + (x >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24;
+    return x <= 2 * k;
 }
 
 /* A letter set without h: two spellings whose coarse forms (see below)
@@ -338,9 +342,53 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
     }
 }
 
+/*
+ * A slip in the writing.  Folding can turn one slipped letter into two or
+ * more ("Zair" folds to "zer", three letters from Zakir's "zakir";
+ * "Aknund" to two from Akhund's "aKund"; "Qursehi" to "kurseh", two from
+ * Qureshi's "kureS"), so the written forms (lowercase, before folding)
+ * are compared too: one letter apart (changed, added, dropped, or two
+ * neighbours swapped) from WRITTEN_MIN written letters on, never in a
+ * shorter name (Turi is not Guri), with the similarity a folded letter
+ * gets (100 less its share of the longer form).  Two slips are left to
+ * the folded comparison, which allows them in long names.
+ */
 int
-sarhad__screen_spell_sim(const struct sarhad_screener *s, const char *folded,
-                         const char *key, uint32_t sp)
+sarhad__screen_written(const char *a, size_t la, uint32_t ma, const char *b,
+                       size_t lb, uint32_t mb, const char **why)
+{
+    size_t fl = la > lb ? la : lb;
+
+    if (fl < WRITTEN_MIN || fl > 31 || la + 1 < lb || lb + 1 < la ||
+        !masks_within(ma, mb, 1) || sarhad__osa_distance(a, b) != 1)
+        return 0;
+    if (why != NULL)
+        *why = "one letter differs as written";
+    return (int)(100 - 100 / fl);
+}
+
+/* The best written similarity of text (length tl, letters tm) to a
+ * written form of spelling sp. */
+static int
+written_best(const struct sarhad_screener *s, const char *text, size_t tl,
+             uint32_t tm, uint32_t sp)
+{
+    int best = 0;
+
+    for (uint32_t i = s->spell_text_start[sp]; i < s->spell_text_start[sp + 1];
+         i++) {
+        uint32_t t = s->spell_texts[i];
+        int w =
+            sarhad__screen_written(text, tl, tm, s->texts.items[t],
+                                   s->text_len[t], s->text_letters[t], NULL);
+        best = w > best ? w : best;
+    }
+    return best;
+}
+
+int
+sarhad__screen_spell_sim(const struct sarhad_screener *s, const char *text,
+                         const char *folded, const char *key, uint32_t sp)
 {
     uint32_t k = s->spell_key[sp];
     struct tok a = {folded,
@@ -363,6 +411,11 @@ sarhad__screen_spell_sim(const struct sarhad_screener *s, const char *folded,
     int latin = tok_sim(&a, &b, false, &why);
     int script = tok_sim(&a, &b, true, &why);
 
+    if (text != NULL && latin < 100) {
+        int w = written_best(s, text, strlen(text),
+                             sarhad__screen_letters(text), sp);
+        latin = w > latin ? w : latin;
+    }
     return latin > script ? latin : script;
 }
 
@@ -458,14 +511,34 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
     int sims[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
     const char *whys[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
     double wq = 0, wc = 0, mq = 0, mc = 0;
+    size_t tl[SARHAD_NAME_MAX_TOKENS] = {0}, cl; /* written lengths + 1 */
     unsigned matched = 0;
     bool any_rare = false;
 
     memset(al, 0, sizeof(*al));
     for (unsigned i = 0; i < m; i++)
-        for (unsigned j = 0; j < n; j++)
+        for (unsigned j = 0; j < n; j++) {
+            const char *why = "";
+            int w;
             sims[i][j] =
                 cached_sim(cache, i, &q[i], &c[j], vowelless, &whys[i][j]);
+            /* A slip in the writing (not in Arabic script, which writes
+             * no vowels to slip on). */
+            if (vowelless || sims[i][j] >= 100)
+                continue;
+            tl[i] = tl[i] ? tl[i] : strlen(q[i].text) + 1;
+            cl = strlen(c[j].text);
+            if (cl + 2 < tl[i] || tl[i] > cl + 2 ||
+                (cl < WRITTEN_MIN && tl[i] <= WRITTEN_MIN))
+                continue;
+            w = sarhad__screen_written(
+                q[i].text, tl[i] - 1, sarhad__screen_letters(q[i].text),
+                c[j].text, cl, sarhad__screen_letters(c[j].text), &why);
+            if (w > sims[i][j]) {
+                sims[i][j] = w;
+                whys[i][j] = why;
+            }
+        }
     for (;;) {
         int best = 0;
         unsigned bi = 0, bj = 0;
@@ -942,6 +1015,8 @@ sarhad__screen_bound_init(const struct sarhad_screener *s, struct scr_query *q)
     for (unsigned i = 0; i < q->name.token_count; i++) {
         q->letters[i] = sarhad__screen_letters(q->name.tokens[i].folded);
         q->qlen[i] = (unsigned short)strlen(q->name.tokens[i].folded);
+        q->tletters[i] = sarhad__screen_letters(q->name.tokens[i].text);
+        q->tlen[i] = (unsigned short)strlen(q->name.tokens[i].text);
         q->weight += q->common[i] ? 1u : 2u;
         if (q->qlen[i] < q->qlen_min)
             q->qlen_min = q->qlen[i];
@@ -986,6 +1061,15 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
                         q->letters[i]};
         const char *why;
         e->sim[i] = (uint8_t)tok_sim(&a, &b, vl, &why);
+        /* A slip in the writing, against the spelling's written forms
+         * (when it can give more: at most 100 less a share of one letter
+         * more than the word has). */
+        if (!vl && e->sim[i] < 100 - 100 / (q->tlen[i] + 1)) {
+            int w = written_best(s, q->name.tokens[i].text, q->tlen[i],
+                                 q->tletters[i], sp);
+            if (w > e->sim[i])
+                e->sim[i] = (uint8_t)w;
+        }
         if (e->sim[i] > e->best)
             e->best = e->sim[i];
     }
@@ -1010,6 +1094,7 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
         e->joined |= 1u << p;
     }
     e->len = (uint8_t)(cl > 255 ? 255 : cl);
+    e->letters_noh = no_h(s->spell_letters[sp]);
     e->weight = s->spell_common[sp] ? 1 : 2;
     e->done = 1;
     return e;
@@ -1063,8 +1148,7 @@ name_bound(const struct sarhad_screener *s, const struct scr_query *q,
                 if (ql + 2 < jl || ql > jl + 2)
                     continue;
                 if (!vl && jl > 4 && ql > 4 &&
-                    !masks_within(no_h(s->spell_letters[ls[j]] |
-                                       s->spell_letters[ls[j2]]),
+                    !masks_within(es[j]->letters_noh | es[j2]->letters_noh,
                                   no_h(q->letters[i]),
                                   jl >= 20 || ql >= 20 ? 2 : 1))
                     continue;

@@ -574,18 +574,24 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
          * other order can meet. */
         for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++) {
             unsigned i = join_pairs[p][0], i2 = join_pairs[p][1];
-            size_t jl;
+            size_t jl, tj;
+            char wt[64];
             bool fits = false;
             if (i2 >= xn)
                 continue;
             if (*xu & ((1u << i) | (1u << i2)))
                 continue;
-            /* Only a token about as long as the two could be them. */
+            /* Only a token about as long as the two could be them (as
+             * folded, or for two query words as written). */
             jl = strlen(x[i].folded) + strlen(x[i2].folded);
+            tj = strlen(x[i].text) + strlen(x[i2].text);
             for (unsigned j = 0; j < yn; j++) {
-                size_t yl = strlen(y[j].folded);
+                size_t yl = strlen(y[j].folded), yt = strlen(y[j].text);
                 fits = fits ||
-                       (!(*yu & (1u << j)) && yl + 2 >= jl && yl <= jl + 2);
+                       (!(*yu & (1u << j)) &&
+                        ((yl + 2 >= jl && yl <= jl + 2) ||
+                         (side == 0 && !vowelless && yt + 1 >= tj &&
+                          yt <= tj + 1)));
             }
             for (unsigned order = 0; fits && order < 2u; order++) {
                 char f[32], k[24], t[48];
@@ -594,18 +600,35 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
                 unsigned both = (1u << i) | (1u << i2);
                 bool taken = false;
                 join_tok(f, k, t, &x[order ? i2 : i], &x[order ? i : i2]);
+                snprintf(wt, sizeof(wt), "%s%s", x[order ? i2 : i].text,
+                         x[order ? i : i2].text);
                 for (unsigned j = 0; j < yn; j++) {
-                    const char *why;
+                    const char *why = "written joined";
                     int sim;
                     if (*yu & (1u << j))
                         continue;
                     sim = tok_sim(&joined, &y[j], vowelless, &why);
+                    why = "written joined";
+                    /* Two query words the list writes as one, with a
+                     * slip in the writing ("Adul Wahid" for Abdulwahid,
+                     * "Fazal Rhaim" for Fazalrahim). */
+                    if (sim < 90 && side == 0 && !vowelless) {
+                        int w = sarhad__screen_written(
+                            wt, tj, sarhad__screen_letters(wt), y[j].text,
+                            strlen(y[j].text),
+                            sarhad__screen_letters(y[j].text), NULL);
+                        if (w >= 90) {
+                            sim = w;
+                            why = "joined, a letter differs as written";
+                        }
+                    }
                     if (sim >= 90) {
                         *xu |= both;
                         *yu |= 1u << j;
-                        al->m[al->count++] = (struct match){
-                            side == 0 ? both : 1u << j,
-                            side == 0 ? 1u << j : both, sim, "written joined"};
+                        al->m[al->count++] =
+                            (struct match){side == 0 ? both : 1u << j,
+                                           side == 0 ? 1u << j : both, sim,
+                                           why};
                         taken = true;
                         break;
                     }
@@ -1026,6 +1049,30 @@ sarhad__screen_bound_init(const struct sarhad_screener *s, struct scr_query *q)
     return true;
 }
 
+/* Whether query tokens i and i2 joined as written may be a slip from a
+ * written form of spelling sp at 90 or more (align's "joined, a letter
+ * differs as written"): one letter apart in length and letters, ten
+ * letters or more. */
+static bool
+joined_written_may(const struct sarhad_screener *s, const struct scr_query *q,
+                   unsigned i, unsigned i2, uint32_t sp)
+{
+    size_t tj = (size_t)q->tlen[i] + q->tlen[i2];
+    uint32_t tm = q->tletters[i] | q->tletters[i2];
+
+    if (tj + 1 < 10)
+        return false;
+    for (uint32_t k = s->spell_text_start[sp]; k < s->spell_text_start[sp + 1];
+         k++) {
+        uint32_t t = s->spell_texts[k];
+        size_t fl = s->text_len[t];
+        if (fl + 1 >= tj && fl <= tj + 1 && (fl >= 10 || tj >= 10) &&
+            masks_within(tm, s->text_letters[t], 1))
+            return true;
+    }
+    return false;
+}
+
 /* What the bound needs of listed spelling sp against the query, computed
  * the first time the query meets it. */
 static const struct scr_bound_entry *
@@ -1083,6 +1130,10 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
         size_t jl;
         if (i2 >= m)
             continue;
+        if (!vl && joined_written_may(s, q, i, i2, sp)) {
+            e->joined |= 1u << p;
+            continue;
+        }
         jl = (size_t)q->qlen[i] + q->qlen[i2];
         if (cl + 2 < jl || cl > jl + 2)
             continue;

@@ -1138,13 +1138,16 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
                    : p < 2 * (words - 1) ? p - words + 2
                                          : words - 1;
         size_t b = p < words - 1 ? p + 1 : p < 2 * (words - 1) ? a - 1 : 0;
-        char f[64], k[24];
+        char f[64], k[24], t[64];
         snprintf(f, sizeof(f), "%s%s", q->tokens[a].folded,
                  q->tokens[b].folded);
+        snprintf(t, sizeof(t), "%s%s", q->tokens[a].text, q->tokens[b].text);
         sarhad__name_skeleton(k, sizeof(k), f);
         /* align joins words only at 90 or more: one edit, two from 20
-         * letters on. */
-        exp_n[m] = expand(s, NULL, f, k, 20, exp[m], MAX_EXPANSIONS);
+         * letters on; or one letter as written from ten letters on (a
+         * joined text of nine, one short of a listed ten). */
+        exp_n[m] = expand(s, !q->vowelless && strlen(t) >= 9 ? t : NULL, f, k,
+                          20, exp[m], MAX_EXPANSIONS);
         exact_n[m] =
             exp_n[m] > 0 && exp[m][0] == sarhad__screen_dict_find(&s->keys, k)
                 ? 1

@@ -588,10 +588,9 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
             for (unsigned j = 0; j < yn; j++) {
                 size_t yl = strlen(y[j].folded), yt = strlen(y[j].text);
                 fits = fits ||
-                       (!(*yu & (1u << j)) &&
-                        ((yl + 2 >= jl && yl <= jl + 2) ||
-                         (side == 0 && !vowelless && yt + 1 >= tj &&
-                          yt <= tj + 1)));
+                       (!(*yu & (1u << j)) && ((yl + 2 >= jl && yl <= jl + 2) ||
+                                               (side == 0 && !vowelless &&
+                                                yt + 1 >= tj && yt <= tj + 1)));
             }
             for (unsigned order = 0; fits && order < 2u; order++) {
                 char f[32], k[24], t[48];
@@ -625,10 +624,9 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
                     if (sim >= 90) {
                         *xu |= both;
                         *yu |= 1u << j;
-                        al->m[al->count++] =
-                            (struct match){side == 0 ? both : 1u << j,
-                                           side == 0 ? 1u << j : both, sim,
-                                           why};
+                        al->m[al->count++] = (struct match){
+                            side == 0 ? both : 1u << j,
+                            side == 0 ? 1u << j : both, sim, why};
                         taken = true;
                         break;
                     }

@@ -18,7 +18,7 @@
  * selective key pairs (the most selective are always used). */
 #define CANDIDATE_CAP  200000
 #define MAX_EXPANSIONS 12 /* listed keys a query word looks up */
-#define QUERY_KEYS     17 /* six words and eleven joined pairs */
+#define QUERY_KEYS     21 /* six words, eleven joined pairs, two splits */
 
 static uint64_t
 hash_str(const char *s, size_t len)
@@ -1102,6 +1102,51 @@ cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/*
+ * A compound the normaliser made of two written words, when the list
+ * holds no such word: the two words may be listed apart.  A name written
+ * surname first puts a second element after the surname ("Noorzai Qadir"
+ * reads noorzaiqadir, for Qadir Noorzai), and the scorer joins listed
+ * words in either order to meet it; the index looks the parts up as a
+ * pair.  Only for a query written in more words than it has tokens, at
+ * the first split of its text whose two parts are both listed keys; the
+ * parts' keys join the query's (at most two such splits, at m on).
+ */
+static size_t
+split_compounds(const struct sarhad_screener *s, const struct sarhad_name *q,
+                size_t words, uint32_t exp[][MAX_EXPANSIONS], size_t *exp_n,
+                size_t *exact_n, size_t m)
+{
+    if (q->vowelless || sarhad__screen_written_words(q) <= q->token_count)
+        return m;
+    for (size_t i = 0; i < words && m + 2 <= QUERY_KEYS; i++) {
+        const char *t = q->tokens[i].text;
+        size_t len = strlen(t);
+        if (len < 6 || (exp_n[i] > 0 && exact_n[i] == 1))
+            continue; /* short, or a listed word itself */
+        for (size_t p = 2; p + 2 <= len; p++) {
+            char f[32], k[24];
+            uint32_t a, b;
+            sarhad__name_fold(f, sizeof(f), t, p);
+            sarhad__name_skeleton(k, sizeof(k), f);
+            a = sarhad__screen_dict_find(&s->keys, k);
+            if (a == UINT32_MAX)
+                continue;
+            sarhad__name_fold(f, sizeof(f), t + p, len - p);
+            sarhad__name_skeleton(k, sizeof(k), f);
+            b = sarhad__screen_dict_find(&s->keys, k);
+            if (b == UINT32_MAX)
+                continue;
+            exp[m][0] = a;
+            exp[m + 1][0] = b;
+            exp_n[m] = exp_n[m + 1] = exact_n[m] = exact_n[m + 1] = 1;
+            m += 2;
+            break;
+        }
+    }
+    return m;
+}
+
 /* The postings a query looks up, smallest first, in a heap array the
  * caller frees; *records gets how many names they hold in all (repeats
  * counted).  NULL when out of memory. */
@@ -1155,6 +1200,7 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         if (exp_n[m] > 0)
             m++;
     }
+    m = split_compounds(s, q, words, exp, exp_n, exact_n, m);
     lk_cap = m * m * MAX_EXPANSIONS * MAX_EXPANSIONS + m * MAX_EXPANSIONS + 1;
     lk = sarhad__malloc(lk_cap * sizeof(*lk));
     if (lk == NULL)

@@ -261,6 +261,10 @@ bool sarhad__screen_candidates(const struct sarhad_screener *s,
                                const struct sarhad_name *q, uint32_t **out,
                                size_t *count);
 
+/* Words the name was written in, the titles and connectors left out not
+ * counted: more than its tokens when the normaliser joined a compound. */
+unsigned sarhad__screen_written_words(const struct sarhad_name *n);
+
 /* The name score alone (0-100) of two normalised names. */
 int sarhad__screen_name_score(const struct sarhad_name *a,
                               const struct sarhad_name *b);

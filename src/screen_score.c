@@ -680,8 +680,8 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
 
 /* Words the name was written in, the titles and connectors left out not
  * counted: more than its tokens when the normaliser joined a compound. */
-static unsigned
-written_words(const struct sarhad_name *n)
+unsigned
+sarhad__screen_written_words(const struct sarhad_name *n)
 {
     unsigned words = 0, removed = 0;
     bool in = false;
@@ -755,8 +755,8 @@ sarhad__screen_name_score(const struct sarhad_name *a,
     struct alignment al;
     unsigned m = toks_of_name(ta, a), n = toks_of_name(tb, b);
 
-    align(ta, m, tb, n, a->vowelless || b->vowelless, written_words(a) > m,
-          NULL, &al);
+    align(ta, m, tb, n, a->vowelless || b->vowelless,
+          sarhad__screen_written_words(a) > m, NULL, &al);
     return al.score;
 }
 
@@ -895,7 +895,7 @@ evidence(const struct sarhad_screener *s, const struct scr_query *q,
         unsigned n = toks_of_listed(tl, s, fn);
         char detail[64];
         align(tq, m, tl, n, q->father.vowelless || fn->vowelless,
-              written_words(&q->father) > m, NULL, &al);
+              sarhad__screen_written_words(&q->father) > m, NULL, &al);
         if (al.score >= 80) {
             snprintf(detail, sizeof(detail), "%d", al.score);
             total += add_evidence(c, "father_name", 10,
@@ -986,7 +986,7 @@ sarhad__screen_score(const struct sarhad_screener *s, const struct scr_query *q,
     int score;
 
     align(tq, m, tl, n, q->name.vowelless || nm->vowelless,
-          written_words(&q->name) > m, q->cache, &al);
+          sarhad__screen_written_words(&q->name) > m, q->cache, &al);
     if (c != NULL) {
         memset(c, 0, sizeof(*c));
         c->name_score = al.score;

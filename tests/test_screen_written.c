@@ -18,9 +18,10 @@ static struct sarhad_screener *
 written_list(void)
 {
     static const char *const names[] = {
-        "Zakir Khan",      "Hazrat Najibullah Qureshi", "Mohammad Essa Akhund",
-        "Abdul Wahid Gul", "Fazal Rahim Sultani",       "Guri Khan",
-        "Tahir Zadran",
+        "Zakir Khan",           "Hazrat Najibullah Qureshi",
+        "Mohammad Essa Akhund", "Abdul Wahid Gul",
+        "Fazal Rahim Sultani",  "Guri Khan",
+        "Tahir Zadran",         "Qadir Noorzai",
     };
     struct sarhad_screener *s = NULL;
 
@@ -182,5 +183,26 @@ TEST(screen_written_index_gathers)
                                 "Mohammad Essa Akhund") == 0;
     ASSERT(found);
     sarhad__free(cand);
+    sarhad_screener_close(s);
+}
+
+/* A name written surname first whose second word the normaliser reads as
+ * a second element ("Noorzai Qadir" is one token, noorzaiqadir): the
+ * index looks its parts up as a pair, and the scorer joins the listed
+ * words in the other order to meet it. */
+TEST(screen_split_compound_gathered)
+{
+    struct sarhad_screener *s = written_list();
+    int t = SARHAD_SCREEN_DEFAULT_THRESHOLD;
+    struct sarhad_name n;
+    char why[256];
+
+    ASSERT(s != NULL);
+    ASSERT((sarhad_name_normalize(&n, "Noorzai Qadir", 13, NULL)) == SARHAD_OK);
+    ASSERT_EQ_INT(n.token_count, 1);
+    ASSERT(written_score(s, "NOORZAI QADIR", "W-8", why, sizeof(why)) >= t);
+    ASSERT(strstr(why, "written joined") != NULL);
+    /* Another surname before Qadir is not Qadir Noorzai. */
+    ASSERT(written_score(s, "ZADRAN QADIR", "W-8", NULL, 0) < t);
     sarhad_screener_close(s);
 }

@@ -4,8 +4,9 @@
  * normalised to tokens with consonant-skeleton keys; the index maps each
  * unordered pair of a name's keys (and each key of a one-token name) to
  * the names holding it.  A query expands each of its keys to the listed
- * keys within one edit (a deletion-neighbourhood table over the small key
- * dictionary), looks up every pair of expansions, and hands the scorer the
+ * keys within one edit (deletion-neighbourhood tables over the small key
+ * dictionary, the folded spellings and their written forms), looks up
+ * every pair of expansions, and hands the scorer the
  * union: tens to thousands of names out of a million, never all of them.
  */
 #include "screen.h"
@@ -963,13 +964,15 @@ probe_spellings(const struct sarhad_screener *s, const char *text,
 }
 
 /*
- * The listed keys a query word (folded, key) may meet: its own key first
- * when listed, then, best similarity first and the most frequent first
- * among equals, up to cap of the keys of listed spellings within one
- * edit of the word, of listed keys within one edit of its key, and of
- * listed keys of the same coarse form (see coarse_key) -- each only when
- * the scorer would give the word something against a spelling of it, so
- * no lookup is spent on a key that cannot score.
+ * The listed keys a query word (folded, key; text as written, or NULL)
+ * may meet: its own key first when listed, then, best similarity first
+ * and the most frequent first among equals, up to cap of the keys of
+ * listed spellings within one edit of the word, of listed spellings with
+ * a written form one letter from its text, of listed keys within one edit
+ * of its key, and of listed keys of the same coarse form (see
+ * coarse_key) -- each only when the scorer would give the word something
+ * against a spelling of it, so no lookup is spent on a key that cannot
+ * score.
  */
 static size_t
 expand(const struct sarhad_screener *s, const char *text, const char *folded,

@@ -6,8 +6,8 @@
  * the names holding it.  A query expands each of its keys to the listed
  * keys within one edit (deletion-neighbourhood tables over the small key
  * dictionary, the folded spellings and their written forms), looks up
- * every pair of expansions, and hands the scorer the
- * union: tens to thousands of names out of a million, never all of them.
+ * every pair of expansions, and hands the scorer the union: tens to
+ * thousands of names out of a million, never all of them.
  */
 #include "screen.h"
 

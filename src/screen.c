@@ -1193,9 +1193,12 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         sarhad__name_skeleton(k, sizeof(k), f);
         /* align joins words only at 90 or more: one edit, two from 20
          * letters on; or one letter as written from ten letters on (a
-         * joined text of nine, one short of a listed ten). */
-        exp_n[m] = expand(s, !q->vowelless && strlen(t) >= 9 ? t : NULL, f, k,
-                          20, exp[m], MAX_EXPANSIONS);
+         * joined text of nine, one short of a listed ten), which is
+         * looked for in neighbours in order only: a slip and a reversal
+         * together are left to the other words' pairs. */
+        exp_n[m] = expand(
+            s, !q->vowelless && p < words - 1 && strlen(t) >= 9 ? t : NULL, f,
+            k, 20, exp[m], MAX_EXPANSIONS);
         exact_n[m] =
             exp_n[m] > 0 && exp[m][0] == sarhad__screen_dict_find(&s->keys, k)
                 ? 1

@@ -245,6 +245,16 @@ main(int argc, char **argv)
     printf("index build: %.2f s, %.0f MiB held by the screener, max RSS "
            "%.0f MiB\n",
            t1 - t0, (double)st.bytes / 1048576.0, (double)ru.ru_maxrss / 1024);
+    printf(
+        "written forms: %zu, %zu deletion-neighbourhood entries (%.0f KiB "
+        "with the forms of each spelling)\n",
+        s->texts.count, s->text_del_count,
+        (double)(s->text_del_count * 8 + s->texts.cap * 28 +
+                 s->texts.table_cap * 4 + s->texts.count * 5 +
+                 (s->spell_text_start[s->spells.count] + s->spells.count + 2) *
+                     4 +
+                 (((size_t)1 << s->text_dir_bits) + 1) * 4) /
+            1024.0);
 
     /* Half the queries are variants of listed names, half new names. */
     for (size_t i = 0; i < queries; i++) {

@@ -533,22 +533,27 @@ abd_rest(const char *s)
 
 /*
  * A one-letter slip in the Abd particle before another word ("Abdlu
- * Jalil", "Abmdul Wahed", "Abdvl Rauf"): five letters one substitution or
- * one swap of neighbours from abdul, abdur, abdel or abdal, or six letters
- * one insertion from them, the "ab" and a "d" kept.  Abdulla (Abdullah)
- * and the other whole names that begin so are longer or end otherwise.
+ * Jalil", "Abmdul Wahed", "Adbul Wahid", "Agdul Basir", "Abdl Wahid",
+ * "Akbdul Hakim", OCR's "Abclul"), on the folded word: five letters one
+ * substitution or one swap of neighbours from abdul, abdur, abdel or
+ * abdal; six letters one insertion inside them, the ending kept (so
+ * Abdulla, Abdali are not it); four letters with the b or the vowel
+ * dropped (adul, abdl), but not Adel, a name of its own, and not with the
+ * d or the last letter dropped (Abul, Abel, Abdu are names); or cl (folded
+ * kl) read by OCR for the d.
  */
 static bool
 slipped_abd(const char *f)
 {
     static const char *const forms[] = {"abdul", "abdur", "abdel", "abdal"};
     size_t len = strlen(f);
+    const char *kl = strstr(f, "kl");
 
-    if (strncmp(f, "ab", 2) != 0 || strchr(f + 2, 'd') == NULL ||
-        (len != 5 && len != 6))
+    if (len < 4 || len > 6 || strcmp(f, "adel") == 0)
         return false;
     for (size_t k = 0; k < SARHAD_COUNT_OF(forms); k++) {
         const char *g = forms[k];
+        char buf[8];
         if (len == 5) {
             size_t diff = 0, first = 5;
             for (size_t i = 0; i < 5; i++)
@@ -560,15 +565,30 @@ slipped_abd(const char *f)
                 (diff == 2 && first + 1 < 5 && f[first] == g[first + 1] &&
                  f[first + 1] == g[first]))
                 return true;
-        } else {
-            /* f without one of its letters is g; the ending is kept. */
+        } else if (len == 6) {
+            /* f without one of its inner letters is g; the ending is
+             * kept. */
+            if (kl != NULL && kl > f && kl[2] != '\0') {
+                memcpy(buf, f, (size_t)(kl - f));
+                buf[kl - f] = 'd';
+                memcpy(buf + (kl - f) + 1, kl + 2, strlen(kl + 2) + 1);
+                if (strcmp(buf, g) == 0)
+                    return true;
+            }
             if (strcmp(f + 4, g + 3) != 0)
                 continue;
-            for (size_t d = 2; d < 4; d++) {
-                char buf[8];
+            for (size_t d = 1; d < 4; d++) {
                 memcpy(buf, f, d);
                 memcpy(buf + d, f + d + 1, 6 - d);
                 if (strcmp(buf, g) == 0)
+                    return true;
+            }
+        } else {
+            /* g without its b (1) or its vowel (3) is f. */
+            for (size_t d = 1; d < 4; d += 2) {
+                memcpy(buf, g, d);
+                memcpy(buf + d, g + d + 1, 5 - d);
+                if (strcmp(buf, f) == 0)
                     return true;
             }
         }
@@ -789,7 +809,7 @@ join_particles(struct token_list *tl, struct sarhad_name *out)
             sarhad__name_fold(f, sizeof(f), t->s, t->len);
             if (strcmp(f, "abdul") == 0 || strcmp(f, "abdal") == 0 ||
                 strcmp(f, "abdel") == 0 || strcmp(f, "abdur") == 0 ||
-                (i + 1 < tl->count && slipped_abd(f)))
+                (i + 1 < tl->count && !vl && slipped_abd(f)))
                 rest = "";
         }
         if (rest != NULL && *rest == '\0') {

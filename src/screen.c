@@ -4,9 +4,10 @@
  * normalised to tokens with consonant-skeleton keys; the index maps each
  * unordered pair of a name's keys (and each key of a one-token name) to
  * the names holding it.  A query expands each of its keys to the listed
- * keys within one edit (a deletion-neighbourhood table over the small key
- * dictionary), looks up every pair of expansions, and hands the scorer the
- * union: tens to thousands of names out of a million, never all of them.
+ * keys within one edit (deletion-neighbourhood tables over the small key
+ * dictionary, the folded spellings and their written forms), looks up
+ * every pair of expansions, and hands the scorer the union: tens to
+ * thousands of names out of a million, never all of them.
  */
 #include "screen.h"
 
@@ -18,7 +19,7 @@
  * selective key pairs (the most selective are always used). */
 #define CANDIDATE_CAP  200000
 #define MAX_EXPANSIONS 12 /* listed keys a query word looks up */
-#define QUERY_KEYS     17 /* six words and eleven joined pairs */
+#define QUERY_KEYS     21 /* six words, eleven joined pairs, two splits */
 
 static uint64_t
 hash_str(const char *s, size_t len)
@@ -192,6 +193,13 @@ sarhad_screener_close(struct sarhad_screener *s)
     sarhad__free(s->spell_common);
     sarhad__free(s->spell_letters);
     sarhad__free(s->spell_key);
+    dict_free(&s->texts);
+    sarhad__free(s->text_len);
+    sarhad__free(s->text_letters);
+    sarhad__free(s->spell_text_start);
+    sarhad__free(s->spell_texts);
+    sarhad__free(s->text_dels);
+    sarhad__free(s->text_dir);
     sarhad__free(s);
 }
 
@@ -478,18 +486,26 @@ coarse_key(char *out, size_t cap, const char *key)
     return n;
 }
 
-/* The start of each run of a sorted (hash << 32 | id) table by the top 16
- * bits of the hash (65,537 entries), so that a look-up searches a few
- * entries instead of the whole table.  NULL when out of memory. */
+/* The start of each run of a sorted (hash << 32 | id) table by the top
+ * *bits bits of the hash (2^bits + 1 entries), so that a look-up searches
+ * a few entries instead of the whole table.  The directory has about one
+ * run a table entry and no more than 65,537 entries: a bigger one than the
+ * table needs is a cache miss more a look-up.  NULL when out of memory. */
 static uint32_t *
-make_dir(const uint64_t *t, size_t count)
+make_dir(const uint64_t *t, size_t count, unsigned *bits)
 {
-    uint32_t *dir = sarhad__malloc(65537 * sizeof(*dir));
+    uint32_t *dir;
+    size_t runs;
 
+    *bits = 4;
+    while (*bits < 16 && ((size_t)1 << *bits) < count)
+        (*bits)++;
+    runs = (size_t)1 << *bits;
+    dir = sarhad__malloc((runs + 1) * sizeof(*dir));
     if (dir == NULL)
         return NULL;
-    for (size_t b = 0, i = 0; b <= 65536; b++) {
-        while (i < count && (t[i] >> 48) < b)
+    for (size_t b = 0, i = 0; b <= runs; b++) {
+        while (i < count && (t[i] >> (64 - *bits)) < b)
             i++;
         dir[b] = (uint32_t)i;
     }
@@ -546,7 +562,7 @@ build_spell_index(struct sarhad_screener *s)
         if (i == 0 || s->spell_dels[i] != s->spell_dels[i - 1])
             s->spell_dels[count++] = s->spell_dels[i];
     s->spell_del_count = count;
-    s->spell_dir = make_dir(s->spell_dels, count);
+    s->spell_dir = make_dir(s->spell_dels, count, &s->spell_dir_bits);
     if (s->spell_dir == NULL)
         return false;
     /* Counting sort of the spellings by key. */
@@ -573,7 +589,7 @@ build_coarse(struct sarhad_screener *s)
     }
     s->coarse_count = s->keys.count;
     qsort(s->coarse, s->coarse_count, sizeof(*s->coarse), cmp_u64);
-    s->coarse_dir = make_dir(s->coarse, s->coarse_count);
+    s->coarse_dir = make_dir(s->coarse, s->coarse_count, &s->coarse_dir_bits);
     return s->coarse_dir != NULL;
 }
 
@@ -604,7 +620,7 @@ build_dels(struct sarhad_screener *s)
     }
     s->del_count = n;
     qsort(s->dels, n, sizeof(*s->dels), cmp_u64);
-    s->del_dir = make_dir(s->dels, n);
+    s->del_dir = make_dir(s->dels, n, &s->del_dir_bits);
     return s->del_dir != NULL;
 }
 
@@ -637,6 +653,109 @@ build_compact(struct sarhad_screener *s)
     return true;
 }
 
+/* Adds str[0..len) as a written-form key of spelling sp to t[*n]. */
+static void
+text_del(uint64_t *t, size_t *n, const char *str, size_t len, uint32_t sp)
+{
+    t[(*n)++] = (hash_str(str, len) & 0xFFFFFFFF00000000ull) | sp;
+}
+
+/*
+ * The written forms (see struct sarhad_screener): a typo that folding
+ * turns into two or more letters ("Zair" folds to "zer", three letters
+ * from Zakir's "zakir"; "Aknund" to two from Akhund's "aKund") is one
+ * letter as written, so the scorer compares the written forms too and
+ * the index must find the names it pairs that way: a deletion
+ * neighbourhood over the forms, as over the spellings.
+ */
+static bool
+build_written(struct sarhad_screener *s)
+{
+    size_t np = 0, count = 0, n = 0, ns = s->spells.count;
+    uint64_t *pairs =
+        sarhad__malloc((s->token_count ? s->token_count : 1) * sizeof(*pairs));
+
+    if (pairs == NULL)
+        return false;
+    for (size_t i = 0; i < s->name_count; i++) {
+        const struct scr_name *nm = &s->names[i];
+        if (nm->vowelless)
+            continue;
+        for (unsigned a = 0; a < nm->tok_count; a++) {
+            const struct scr_token *t = &s->tokens[nm->tok_start + a];
+            uint32_t id = dict_intern(&s->texts, t->text);
+            if (id == UINT32_MAX) {
+                sarhad__free(pairs);
+                return false;
+            }
+            pairs[np++] = (uint64_t)t->spell << 32 | id;
+        }
+    }
+    qsort(pairs, np, sizeof(*pairs), cmp_u64);
+    s->text_len = sarhad__malloc(s->texts.count + 1);
+    s->text_letters =
+        sarhad__malloc((s->texts.count + 1) * sizeof(*s->text_letters));
+    s->spell_text_start = sarhad__calloc(ns + 2, sizeof(uint32_t));
+    s->spell_texts = sarhad__malloc((np ? np : 1) * sizeof(uint32_t));
+    if (s->text_len == NULL || s->text_letters == NULL ||
+        s->spell_text_start == NULL || s->spell_texts == NULL) {
+        sarhad__free(pairs);
+        return false;
+    }
+    for (size_t i = 0; i < s->texts.count; i++) {
+        size_t len = strlen(s->texts.items[i]);
+        s->text_len[i] = (uint8_t)len;
+        s->text_letters[i] = sarhad__screen_letters(s->texts.items[i]);
+    }
+    /* (spelling, form) pairs, once each: the forms of each spelling. */
+    for (size_t i = 0; i < np; i++) {
+        if (i > 0 && pairs[i] == pairs[i - 1])
+            continue;
+        pairs[n++] = pairs[i];
+        s->spell_text_start[(pairs[i] >> 32) + 1]++;
+        {
+            size_t len = s->text_len[(uint32_t)pairs[i]];
+            count += 1 + len;
+        }
+    }
+    np = n;
+    for (size_t k = 1; k <= ns; k++)
+        s->spell_text_start[k] += s->spell_text_start[k - 1];
+    for (size_t i = 0; i < np; i++)
+        s->spell_texts[i] = (uint32_t)pairs[i];
+    s->text_dels = sarhad__malloc((count ? count : 1) * sizeof(uint64_t));
+    if (s->text_dels == NULL) {
+        sarhad__free(pairs);
+        return false;
+    }
+    n = 0;
+    for (size_t i = 0; i < np; i++) {
+        uint32_t sp = (uint32_t)(pairs[i] >> 32);
+        const char *tx = s->texts.items[(uint32_t)pairs[i]];
+        size_t len = s->text_len[(uint32_t)pairs[i]];
+        char buf[24];
+        /* A form of WRITTEN_MIN - 1 letters meets a word one longer;
+         * shorter ones meet nothing. */
+        if (len + 1 < WRITTEN_MIN)
+            continue;
+        text_del(s->text_dels, &n, tx, len, sp);
+        for (size_t d = 0; d < len && len >= WRITTEN_MIN; d++) {
+            memcpy(buf, tx, d);
+            memcpy(buf + d, tx + d + 1, len - d - 1);
+            text_del(s->text_dels, &n, buf, len - 1, sp);
+        }
+    }
+    sarhad__free(pairs);
+    qsort(s->text_dels, n, sizeof(*s->text_dels), cmp_u64);
+    count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || s->text_dels[i] != s->text_dels[i - 1])
+            s->text_dels[count++] = s->text_dels[i];
+    s->text_del_count = count;
+    s->text_dir = make_dir(s->text_dels, count, &s->text_dir_bits);
+    return s->text_dir != NULL;
+}
+
 enum sarhad_status
 sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err)
 {
@@ -644,7 +763,7 @@ sarhad_screener_finish(struct sarhad_screener *s, struct sarhad_error *err)
         return sarhad__fail(err, SARHAD_EINVAL, "screener", SIZE_MAX,
                             "finish is called once");
     if (!build_dels(s) || !build_coarse(s) || !build_compact(s) ||
-        !build_spell_index(s) || !build_pairs(s))
+        !build_spell_index(s) || !build_written(s) || !build_pairs(s))
         return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
     s->finished = true;
     return SARHAD_OK;
@@ -714,11 +833,20 @@ sarhad_screener_stats(const struct sarhad_screener *s,
         s->del_count * sizeof(*s->dels) + s->pair_count * sizeof(*s->pairs) +
         s->pair_records * sizeof(*s->pair_sigs) +
         s->coarse_count * sizeof(*s->coarse) +
-        s->spell_del_count * sizeof(*s->spell_dels) + 3 * 65537 * 4 +
+        s->spell_del_count * sizeof(*s->spell_dels) +
+        (((size_t)1 << s->spell_dir_bits) + ((size_t)1 << s->del_dir_bits) +
+         ((size_t)1 << s->coarse_dir_bits) + ((size_t)1 << s->text_dir_bits) +
+         4) *
+            4 +
         (s->keys.count + 2 + s->spells.count) * sizeof(uint32_t) +
         s->single_count * sizeof(*s->singles) +
         s->single_records * sizeof(*s->single_sigs) +
-        s->token_count * sizeof(*s->tok_spell) + 10 * s->spells.count;
+        s->token_count * sizeof(*s->tok_spell) + 10 * s->spells.count +
+        s->texts.cap * (sizeof(*s->texts.items) + 4) + s->texts.table_cap * 4 +
+        s->texts.count * 5 + (s->spells.count + 2) * 4 +
+        (s->finished ? s->spell_text_start[s->spells.count] : 0) *
+            sizeof(uint32_t) +
+        s->text_del_count * sizeof(*s->text_dels);
 }
 
 /* ---- querying -------------------------------------------------------- */
@@ -739,15 +867,15 @@ find_posting(const struct scr_posting *p, size_t count, uint64_t key)
 }
 
 /* Binary search for the first of a sorted (hash << 32 | id) table with
- * the hash of str[0..len); dir, when there is one, narrows the search to
- * the entries sharing the hash's top 16 bits. */
+ * the hash of str[0..len); dir narrows the search to the entries sharing
+ * the hash's top bits bits (make_dir). */
 static size_t
-first_of(const uint64_t *t, size_t count, const uint32_t *dir, const char *str,
+first_of(const uint64_t *t, const uint32_t *dir, unsigned bits, const char *str,
          size_t len)
 {
     uint64_t h = hash_str(str, len) & 0xFFFFFFFF00000000ull;
-    size_t lo = dir != NULL ? dir[h >> 48] : 0;
-    size_t hi = dir != NULL ? dir[(h >> 48) + 1] : count;
+    size_t lo = dir[h >> (64 - bits)];
+    size_t hi = dir[(h >> (64 - bits)) + 1];
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -788,14 +916,15 @@ consider(struct near *nr, size_t *n, size_t cap, uint32_t key, int sim)
 /* The best similarity of the word to a listed spelling of key k (the
  * first few of them). */
 static int
-key_sim(const struct sarhad_screener *s, const char *folded, const char *key,
-        uint32_t k)
+key_sim(const struct sarhad_screener *s, const char *text, const char *folded,
+        const char *key, uint32_t k)
 {
     int best = 0;
 
     for (uint32_t i = s->key_spell_start[k];
          i < s->key_spell_start[k + 1] && i < s->key_spell_start[k] + 8; i++) {
-        int sim = sarhad__screen_spell_sim(s, folded, key, s->key_spells[i]);
+        int sim =
+            sarhad__screen_spell_sim(s, text, folded, key, s->key_spells[i]);
         best = sim > best ? sim : best;
     }
     return best;
@@ -805,17 +934,21 @@ key_sim(const struct sarhad_screener *s, const char *folded, const char *key,
  * keys of those the word may meet join nr (checked: spellings already
  * tried, so none is scored twice). */
 static void
-probe_spellings(const struct sarhad_screener *s, const char *folded,
-                const char *key, uint32_t self, const char *str, size_t len,
-                uint32_t *checked, size_t *nc, struct near *nr, size_t *nn)
+probe_spellings(const struct sarhad_screener *s, const char *text,
+                const char *folded, const char *key, uint32_t self,
+                const char *str, size_t len, bool written, uint32_t *checked,
+                size_t *nc, struct near *nr, size_t *nn)
 {
-    size_t at =
-        first_of(s->spell_dels, s->spell_del_count, s->spell_dir, str, len);
+    const uint64_t *t = written ? s->text_dels : s->spell_dels;
+    size_t count = written ? s->text_del_count : s->spell_del_count;
+    size_t at = written
+                    ? first_of(t, s->text_dir, s->text_dir_bits, str, len)
+                    : first_of(t, s->spell_dir, s->spell_dir_bits, str, len);
+    uint64_t h = hash_str(str, len);
 
-    for (size_t i = at; i < s->spell_del_count &&
-                        same_hash(s->spell_dels[i], s->spell_dels[at]);
-         i++) {
-        uint32_t sp = (uint32_t)s->spell_dels[i];
+    /* (first_of gives the next run when the hash is not there.) */
+    for (size_t i = at; i < count && same_hash(t[i], h); i++) {
+        uint32_t sp = (uint32_t)t[i];
         bool seen = s->spell_key[sp] == self;
         int sim;
         for (size_t c = 0; c < *nc && !seen; c++)
@@ -824,51 +957,67 @@ probe_spellings(const struct sarhad_screener *s, const char *folded,
             continue;
         if (*nc < 64)
             checked[(*nc)++] = sp;
-        sim = sarhad__screen_spell_sim(s, folded, key, sp);
+        sim = sarhad__screen_spell_sim(s, text, folded, key, sp);
         if (sim > 0)
             consider(nr, nn, 64, s->spell_key[sp], sim);
     }
 }
 
 /*
- * The listed keys a query word (folded, key) may meet: its own key first
- * when listed, then, best similarity first and the most frequent first
- * among equals, up to cap of the keys of listed spellings within one
- * edit of the word, of listed keys within one edit of its key, and of
- * listed keys of the same coarse form (see coarse_key) -- each only when
- * the scorer would give the word something against a spelling of it, so
- * no lookup is spent on a key that cannot score.
+ * The listed keys a query word (folded, key; text as written, or NULL)
+ * may meet: its own key first when listed, then, best similarity first
+ * and the most frequent first among equals, up to cap of the keys of
+ * listed spellings within one edit of the word, of listed spellings with
+ * a written form one letter from its text, of listed keys within one edit
+ * of its key, and of listed keys of the same coarse form (see
+ * coarse_key) -- each only when the scorer would give the word something
+ * against a spelling of it, so no lookup is spent on a key that cannot
+ * score.
  */
 static size_t
-expand(const struct sarhad_screener *s, const char *folded, const char *key,
-       size_t two_from, uint32_t *out, size_t cap)
+expand(const struct sarhad_screener *s, const char *text, const char *folded,
+       const char *key, size_t two_from, uint32_t *out, size_t cap)
 {
     struct near nr[64];
     size_t len = strlen(key), flen = strlen(folded), n = 0, nn = 0;
     char buf[32];
     uint32_t self = sarhad__screen_dict_find(&s->keys, key);
+    uint32_t checked[64]; /* spellings scored already */
+    size_t nc = 0;
 
     if (self != UINT32_MAX)
         out[n++] = self;
     /* Listed spellings one edit from the word (two when long): some
      * deletion of one meets some deletion of the other. */
     if (flen < sizeof(buf)) {
-        uint32_t checked[64];
-        size_t nc = 0;
-        probe_spellings(s, folded, key, self, folded, flen, checked, &nc, nr,
-                        &nn);
+        probe_spellings(s, text, folded, key, self, folded, flen, false,
+                        checked, &nc, nr, &nn);
         for (size_t d = 0; d < flen; d++) {
             memcpy(buf, folded, d);
             memcpy(buf + d, folded + d + 1, flen - d - 1);
-            probe_spellings(s, folded, key, self, buf, flen - 1, checked, &nc,
-                            nr, &nn);
+            probe_spellings(s, text, folded, key, self, buf, flen - 1, false,
+                            checked, &nc, nr, &nn);
             for (size_t e = d; e + 1 < flen && flen >= two_from; e++) {
                 char two[32];
                 memcpy(two, buf, e);
                 memcpy(two + e, buf + e + 1, flen - 2 - e);
-                probe_spellings(s, folded, key, self, two, flen - 2, checked,
-                                &nc, nr, &nn);
+                probe_spellings(s, text, folded, key, self, two, flen - 2,
+                                false, checked, &nc, nr, &nn);
             }
+        }
+    }
+    /* Listed spellings with a written form a slip from the word as
+     * written (the same deletions, over the forms). */
+    if (text != NULL && strlen(text) + 1 >= WRITTEN_MIN &&
+        strlen(text) < sizeof(buf)) {
+        size_t tl = strlen(text);
+        probe_spellings(s, text, folded, key, self, text, tl, true, checked,
+                        &nc, nr, &nn);
+        for (size_t d = 0; d < tl && tl >= WRITTEN_MIN; d++) {
+            memcpy(buf, text, d);
+            memcpy(buf + d, text + d + 1, tl - d - 1);
+            probe_spellings(s, text, folded, key, self, buf, tl - 1, true,
+                            checked, &nc, nr, &nn);
         }
     }
     /* Listed keys one edit from the word's.  Two-letter keys only grow
@@ -878,7 +1027,7 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
         size_t at;
         memcpy(buf, key, d);
         memcpy(buf + d, key + d + 1, d < len ? len - d - 1 : 0);
-        at = first_of(s->dels, s->del_count, s->del_dir, d < len ? buf : key,
+        at = first_of(s->dels, s->del_dir, s->del_dir_bits, d < len ? buf : key,
                       d < len ? len - 1 : len);
         for (size_t i = at;
              i < s->del_count && same_hash(s->dels[i], s->dels[at]); i++) {
@@ -887,7 +1036,7 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
             if (k == self || strlen(s->keys.items[k]) < 2 ||
                 sarhad__osa_distance(s->keys.items[k], key) > 1)
                 continue;
-            sim = key_sim(s, folded, key, k);
+            sim = key_sim(s, text, folded, key, k);
             if (sim > 0)
                 consider(nr, &nn, SARHAD_COUNT_OF(nr), k, sim);
         }
@@ -896,7 +1045,8 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
     {
         char c[24], lc[24];
         size_t cl = coarse_key(c, sizeof(c), key);
-        size_t at = first_of(s->coarse, s->coarse_count, s->coarse_dir, c, cl);
+        size_t at =
+            first_of(s->coarse, s->coarse_dir, s->coarse_dir_bits, c, cl);
         for (size_t i = at; cl >= 2 && i < s->coarse_count &&
                             same_hash(s->coarse[i], s->coarse[at]);
              i++) {
@@ -905,7 +1055,7 @@ expand(const struct sarhad_screener *s, const char *folded, const char *key,
             coarse_key(lc, sizeof(lc), s->keys.items[k]);
             if (k == self || strcmp(lc, c) != 0)
                 continue;
-            sim = key_sim(s, folded, key, k);
+            sim = key_sim(s, text, folded, key, k);
             if (sim > 0)
                 consider(nr, &nn, SARHAD_COUNT_OF(nr), k, sim);
         }
@@ -955,6 +1105,51 @@ cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/*
+ * A compound the normaliser made of two written words, when the list
+ * holds no such word: the two words may be listed apart.  A name written
+ * surname first puts a second element after the surname ("Noorzai Qadir"
+ * reads noorzaiqadir, for Qadir Noorzai), and the scorer joins listed
+ * words in either order to meet it; the index looks the parts up as a
+ * pair.  Only for a query written in more words than it has tokens, at
+ * the first split of its text whose two parts are both listed keys; the
+ * parts' keys join the query's (at most two such splits, at m on).
+ */
+static size_t
+split_compounds(const struct sarhad_screener *s, const struct sarhad_name *q,
+                size_t words, uint32_t exp[][MAX_EXPANSIONS], size_t *exp_n,
+                size_t *exact_n, size_t m)
+{
+    if (q->vowelless || sarhad__screen_written_words(q) <= q->token_count)
+        return m;
+    for (size_t i = 0; i < words && m + 2 <= QUERY_KEYS; i++) {
+        const char *t = q->tokens[i].text;
+        size_t len = strlen(t);
+        if (len < 6 || (exp_n[i] > 0 && exact_n[i] == 1))
+            continue; /* short, or a listed word itself */
+        for (size_t p = 2; p + 2 <= len; p++) {
+            char f[32], k[24];
+            uint32_t a, b;
+            sarhad__name_fold(f, sizeof(f), t, p);
+            sarhad__name_skeleton(k, sizeof(k), f);
+            a = sarhad__screen_dict_find(&s->keys, k);
+            if (a == UINT32_MAX)
+                continue;
+            sarhad__name_fold(f, sizeof(f), t + p, len - p);
+            sarhad__name_skeleton(k, sizeof(k), f);
+            b = sarhad__screen_dict_find(&s->keys, k);
+            if (b == UINT32_MAX)
+                continue;
+            exp[m][0] = a;
+            exp[m + 1][0] = b;
+            exp_n[m] = exp_n[m + 1] = exact_n[m] = exact_n[m + 1] = 1;
+            m += 2;
+            break;
+        }
+    }
+    return m;
+}
+
 /* The postings a query looks up, smallest first, in a heap array the
  * caller frees; *records gets how many names they hold in all (repeats
  * counted).  NULL when out of memory. */
@@ -971,8 +1166,9 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         m = 6;
     words = m;
     for (size_t i = 0; i < m; i++) {
-        exp_n[i] = expand(s, q->tokens[i].folded, q->tokens[i].key,
-                          TWO_EDITS_FROM, exp[i], MAX_EXPANSIONS);
+        exp_n[i] = expand(s, q->vowelless ? NULL : q->tokens[i].text,
+                          q->tokens[i].folded, q->tokens[i].key, TWO_EDITS_FROM,
+                          exp[i], MAX_EXPANSIONS);
         exact_n[i] =
             exp_n[i] > 0 && exp[i][0] == sarhad__screen_dict_find(
                                              &s->keys, q->tokens[i].key)
@@ -990,13 +1186,19 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
                    : p < 2 * (words - 1) ? p - words + 2
                                          : words - 1;
         size_t b = p < words - 1 ? p + 1 : p < 2 * (words - 1) ? a - 1 : 0;
-        char f[64], k[24];
+        char f[64], k[24], t[64];
         snprintf(f, sizeof(f), "%s%s", q->tokens[a].folded,
                  q->tokens[b].folded);
+        snprintf(t, sizeof(t), "%s%s", q->tokens[a].text, q->tokens[b].text);
         sarhad__name_skeleton(k, sizeof(k), f);
         /* align joins words only at 90 or more: one edit, two from 20
-         * letters on. */
-        exp_n[m] = expand(s, f, k, 20, exp[m], MAX_EXPANSIONS);
+         * letters on; or one letter as written from ten letters on (a
+         * joined text of nine, one short of a listed ten), which is
+         * looked for in neighbours in order only: a slip and a reversal
+         * together are left to the other words' pairs. */
+        exp_n[m] = expand(
+            s, !q->vowelless && p < words - 1 && strlen(t) >= 9 ? t : NULL, f,
+            k, 20, exp[m], MAX_EXPANSIONS);
         exact_n[m] =
             exp_n[m] > 0 && exp[m][0] == sarhad__screen_dict_find(&s->keys, k)
                 ? 1
@@ -1004,6 +1206,7 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
         if (exp_n[m] > 0)
             m++;
     }
+    m = split_compounds(s, q, words, exp, exp_n, exact_n, m);
     lk_cap = m * m * MAX_EXPANSIONS * MAX_EXPANSIONS + m * MAX_EXPANSIONS + 1;
     lk = sarhad__malloc(lk_cap * sizeof(*lk));
     if (lk == NULL)

@@ -107,19 +107,22 @@ struct sarhad_screener {
      * key id), sorted by hash */
     uint64_t *dels;
     size_t del_count;
-    uint32_t *del_dir; /* starts by the hash's top 16 bits (make_dir) */
+    uint32_t *del_dir; /* starts by the hash's top bits (make_dir) */
+    unsigned del_dir_bits;
     /* keys that meet once h is dropped and digraphs are read as their
      * first letter (Mohmand and Momand, a broken kh): (hash of that
      * coarse key << 32 | key id), sorted */
     uint64_t *coarse;
     size_t coarse_count;
     uint32_t *coarse_dir;
+    unsigned coarse_dir_bits;
     /* every listed spelling and its one-letter deletions: (hash << 32 |
      * spelling id), sorted; the spellings of each key (key_spells from
      * key_spell_start[k] to key_spell_start[k + 1]) */
     uint64_t *spell_dels;
     size_t spell_del_count;
-    uint32_t *spell_dir; /* 65,537 starts by the hash's top 16 bits */
+    uint32_t *spell_dir; /* starts by the hash's top bits (make_dir) */
+    unsigned spell_dir_bits;
     uint32_t *key_spell_start;
     uint32_t *key_spells;
     /* pair index: token-pair keys -> names (with what the bound reads);
@@ -139,7 +142,28 @@ struct sarhad_screener {
     uint8_t *spell_common;
     uint32_t *spell_letters; /* sarhad__screen_letters of each spelling */
     uint32_t *spell_key;     /* key id of each spelling */
+    /* Written forms: the distinct texts (as written, before folding) of
+     * the tokens of names not transliterated from Arabic script, each
+     * with its length and letters; the forms of each spelling
+     * (spell_texts from spell_text_start[sp] to spell_text_start[sp +
+     * 1]); and every form of WRITTEN_MIN - 1 letters or more and its
+     * one-letter deletions from WRITTEN_MIN letters on, as (hash << 32 |
+     * spelling id), sorted (see sarhad__screen_written), with a directory
+     * by the hash's top text_dir_bits bits. */
+    struct scr_dict texts;
+    uint8_t *text_len;
+    uint32_t *text_letters;
+    uint32_t *spell_text_start;
+    uint32_t *spell_texts;
+    uint64_t *text_dels;
+    size_t text_del_count;
+    uint32_t *text_dir;
+    unsigned text_dir_bits;
 };
+
+/* A slip in the writing may pair two names whose longer written form has
+ * at least WRITTEN_MIN letters. */
+#define WRITTEN_MIN 5
 
 /* What the upper bound knows of one listed spelling for a query: its
  * similarity to each query token, the best of them, and which two query
@@ -150,6 +174,7 @@ struct scr_bound_entry {
     uint8_t len;     /* of the spelling */
     uint8_t weight;  /* 1 for a common name element, else 2 */
     uint32_t joined; /* bit p: query tokens p of join_pairs (screen_score.c) */
+    uint32_t letters_noh; /* the spelling's letters less h */
     uint8_t sim[SARHAD_NAME_MAX_TOKENS];
 };
 
@@ -166,7 +191,9 @@ struct scr_query {
     unsigned short qlen[SARHAD_NAME_MAX_TOKENS]; /* folded lengths */
     unsigned short qlen_min, qlen_max;
     unsigned weight; /* of its tokens: 1 a common element, else 2 */
-    uint32_t letters[SARHAD_NAME_MAX_TOKENS]; /* sarhad__screen_letters */
+    uint32_t letters[SARHAD_NAME_MAX_TOKENS];    /* sarhad__screen_letters */
+    uint32_t tletters[SARHAD_NAME_MAX_TOKENS];   /* the same of the texts */
+    unsigned short tlen[SARHAD_NAME_MAX_TOKENS]; /* written lengths */
     bool has_father;
     struct sarhad_name father;
     char nat[4];
@@ -188,10 +215,18 @@ int sarhad__screen_score(const struct sarhad_screener *s,
                          const struct scr_query *q, uint32_t name_index,
                          struct sarhad_candidate *c);
 
-/* The similarity the scorer gives a word (folded, key) against listed
- * spelling sp, in Latin or, the larger, as Arabic script is compared. */
-int sarhad__screen_spell_sim(const struct sarhad_screener *s,
+/* The similarity the scorer gives a word (folded, key; text as written,
+ * or NULL when it has no written form to compare) against listed
+ * spelling sp, in Latin or, the larger, as Arabic script is compared:
+ * the best over the spelling's written forms. */
+int sarhad__screen_spell_sim(const struct sarhad_screener *s, const char *text,
                              const char *folded, const char *key, uint32_t sp);
+
+/* The similarity a slip in the writing gives two written forms (lengths
+ * and letter sets given): 0 unless they are one letter apart and the
+ * longer has WRITTEN_MIN letters; *why (unless NULL) gets the reason. */
+int sarhad__screen_written(const char *a, size_t la, uint32_t ma, const char *b,
+                           size_t lb, uint32_t mb, const char **why);
 
 /* The set of letters in a string, one bit each (case folded). */
 uint32_t sarhad__screen_letters(const char *a);
@@ -225,6 +260,10 @@ enum sarhad_status sarhad__screen_prepare(const struct sarhad_screener *s,
 bool sarhad__screen_candidates(const struct sarhad_screener *s,
                                const struct sarhad_name *q, uint32_t **out,
                                size_t *count);
+
+/* Words the name was written in, the titles and connectors left out not
+ * counted: more than its tokens when the normaliser joined a compound. */
+unsigned sarhad__screen_written_words(const struct sarhad_name *n);
 
 /* The name score alone (0-100) of two normalised names. */
 int sarhad__screen_name_score(const struct sarhad_name *a,

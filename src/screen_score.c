@@ -67,6 +67,7 @@ static const char *const reasons[] = {
     "similar spelling",
     "written joined",
     "OCR confusion",
+    "one letter differs as written",
 };
 
 size_t
@@ -121,11 +122,14 @@ sarhad__screen_letters(const char *a)
 static bool
 masks_within(uint32_t ma, uint32_t mb, size_t k)
 {
-    unsigned bits = 0;
+    /* The letters in one set and not the other, counted in parallel
+     * (a hot path of the bound: no loop, no table). */
+    uint32_t x = ma ^ mb;
 
-    for (uint32_t x = ma ^ mb; x != 0; x &= x - 1)
-        bits++;
-    return bits <= 2 * k;
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (((x + (x >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24;
+    return x <= 2 * k;
 }
 
 /* A letter set without h: two spellings whose coarse forms (see below)
@@ -338,9 +342,53 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
     }
 }
 
+/*
+ * A slip in the writing.  Folding can turn one slipped letter into two or
+ * more ("Zair" folds to "zer", three letters from Zakir's "zakir";
+ * "Aknund" to two from Akhund's "aKund"; "Qursehi" to "kurseh", two from
+ * Qureshi's "kureS"), so the written forms (lowercase, before folding)
+ * are compared too: one letter apart (changed, added, dropped, or two
+ * neighbours swapped) from WRITTEN_MIN written letters on, never in a
+ * shorter name (Turi is not Guri), with the similarity a folded letter
+ * gets (100 less its share of the longer form).  Two slips are left to
+ * the folded comparison, which allows them in long names.
+ */
 int
-sarhad__screen_spell_sim(const struct sarhad_screener *s, const char *folded,
-                         const char *key, uint32_t sp)
+sarhad__screen_written(const char *a, size_t la, uint32_t ma, const char *b,
+                       size_t lb, uint32_t mb, const char **why)
+{
+    size_t fl = la > lb ? la : lb;
+
+    if (fl < WRITTEN_MIN || fl > 31 || la + 1 < lb || lb + 1 < la ||
+        !masks_within(ma, mb, 1) || sarhad__osa_distance(a, b) != 1)
+        return 0;
+    if (why != NULL)
+        *why = "one letter differs as written";
+    return (int)(100 - 100 / fl);
+}
+
+/* The best written similarity of text (length tl, letters tm) to a
+ * written form of spelling sp. */
+static int
+written_best(const struct sarhad_screener *s, const char *text, size_t tl,
+             uint32_t tm, uint32_t sp)
+{
+    int best = 0;
+
+    for (uint32_t i = s->spell_text_start[sp]; i < s->spell_text_start[sp + 1];
+         i++) {
+        uint32_t t = s->spell_texts[i];
+        int w =
+            sarhad__screen_written(text, tl, tm, s->texts.items[t],
+                                   s->text_len[t], s->text_letters[t], NULL);
+        best = w > best ? w : best;
+    }
+    return best;
+}
+
+int
+sarhad__screen_spell_sim(const struct sarhad_screener *s, const char *text,
+                         const char *folded, const char *key, uint32_t sp)
 {
     uint32_t k = s->spell_key[sp];
     struct tok a = {folded,
@@ -363,6 +411,11 @@ sarhad__screen_spell_sim(const struct sarhad_screener *s, const char *folded,
     int latin = tok_sim(&a, &b, false, &why);
     int script = tok_sim(&a, &b, true, &why);
 
+    if (text != NULL && latin < 100) {
+        int w = written_best(s, text, strlen(text),
+                             sarhad__screen_letters(text), sp);
+        latin = w > latin ? w : latin;
+    }
     return latin > script ? latin : script;
 }
 
@@ -458,14 +511,34 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
     int sims[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
     const char *whys[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
     double wq = 0, wc = 0, mq = 0, mc = 0;
+    size_t tl[SARHAD_NAME_MAX_TOKENS] = {0}, cl; /* written lengths + 1 */
     unsigned matched = 0;
     bool any_rare = false;
 
     memset(al, 0, sizeof(*al));
     for (unsigned i = 0; i < m; i++)
-        for (unsigned j = 0; j < n; j++)
+        for (unsigned j = 0; j < n; j++) {
+            const char *why = "";
+            int w;
             sims[i][j] =
                 cached_sim(cache, i, &q[i], &c[j], vowelless, &whys[i][j]);
+            /* A slip in the writing (not in Arabic script, which writes
+             * no vowels to slip on). */
+            if (vowelless || sims[i][j] >= 100)
+                continue;
+            tl[i] = tl[i] ? tl[i] : strlen(q[i].text) + 1;
+            cl = strlen(c[j].text);
+            if (cl + 2 < tl[i] || tl[i] > cl + 2 ||
+                (cl < WRITTEN_MIN && tl[i] <= WRITTEN_MIN))
+                continue;
+            w = sarhad__screen_written(
+                q[i].text, tl[i] - 1, sarhad__screen_letters(q[i].text),
+                c[j].text, cl, sarhad__screen_letters(c[j].text), &why);
+            if (w > sims[i][j]) {
+                sims[i][j] = w;
+                whys[i][j] = why;
+            }
+        }
     for (;;) {
         int best = 0;
         unsigned bi = 0, bj = 0;
@@ -501,18 +574,23 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
          * other order can meet. */
         for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++) {
             unsigned i = join_pairs[p][0], i2 = join_pairs[p][1];
-            size_t jl;
+            size_t jl, tj;
+            char wt[64];
             bool fits = false;
             if (i2 >= xn)
                 continue;
             if (*xu & ((1u << i) | (1u << i2)))
                 continue;
-            /* Only a token about as long as the two could be them. */
+            /* Only a token about as long as the two could be them (as
+             * folded, or for two query words as written). */
             jl = strlen(x[i].folded) + strlen(x[i2].folded);
+            tj = strlen(x[i].text) + strlen(x[i2].text);
             for (unsigned j = 0; j < yn; j++) {
-                size_t yl = strlen(y[j].folded);
+                size_t yl = strlen(y[j].folded), yt = strlen(y[j].text);
                 fits = fits ||
-                       (!(*yu & (1u << j)) && yl + 2 >= jl && yl <= jl + 2);
+                       (!(*yu & (1u << j)) && ((yl + 2 >= jl && yl <= jl + 2) ||
+                                               (side == 0 && !vowelless &&
+                                                yt + 1 >= tj && yt <= tj + 1)));
             }
             for (unsigned order = 0; fits && order < 2u; order++) {
                 char f[32], k[24], t[48];
@@ -521,18 +599,34 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
                 unsigned both = (1u << i) | (1u << i2);
                 bool taken = false;
                 join_tok(f, k, t, &x[order ? i2 : i], &x[order ? i : i2]);
+                snprintf(wt, sizeof(wt), "%s%s", x[order ? i2 : i].text,
+                         x[order ? i : i2].text);
                 for (unsigned j = 0; j < yn; j++) {
-                    const char *why;
+                    const char *why = "written joined";
                     int sim;
                     if (*yu & (1u << j))
                         continue;
                     sim = tok_sim(&joined, &y[j], vowelless, &why);
+                    why = "written joined";
+                    /* Two query words the list writes as one, with a
+                     * slip in the writing ("Adul Wahid" for Abdulwahid,
+                     * "Fazal Rhaim" for Fazalrahim). */
+                    if (sim < 90 && side == 0 && !vowelless) {
+                        int w = sarhad__screen_written(
+                            wt, tj, sarhad__screen_letters(wt), y[j].text,
+                            strlen(y[j].text),
+                            sarhad__screen_letters(y[j].text), NULL);
+                        if (w >= 90) {
+                            sim = w;
+                            why = "joined, a letter differs as written";
+                        }
+                    }
                     if (sim >= 90) {
                         *xu |= both;
                         *yu |= 1u << j;
                         al->m[al->count++] = (struct match){
                             side == 0 ? both : 1u << j,
-                            side == 0 ? 1u << j : both, sim, "written joined"};
+                            side == 0 ? 1u << j : both, sim, why};
                         taken = true;
                         break;
                     }
@@ -586,8 +680,8 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
 
 /* Words the name was written in, the titles and connectors left out not
  * counted: more than its tokens when the normaliser joined a compound. */
-static unsigned
-written_words(const struct sarhad_name *n)
+unsigned
+sarhad__screen_written_words(const struct sarhad_name *n)
 {
     unsigned words = 0, removed = 0;
     bool in = false;
@@ -661,8 +755,8 @@ sarhad__screen_name_score(const struct sarhad_name *a,
     struct alignment al;
     unsigned m = toks_of_name(ta, a), n = toks_of_name(tb, b);
 
-    align(ta, m, tb, n, a->vowelless || b->vowelless, written_words(a) > m,
-          NULL, &al);
+    align(ta, m, tb, n, a->vowelless || b->vowelless,
+          sarhad__screen_written_words(a) > m, NULL, &al);
     return al.score;
 }
 
@@ -801,7 +895,7 @@ evidence(const struct sarhad_screener *s, const struct scr_query *q,
         unsigned n = toks_of_listed(tl, s, fn);
         char detail[64];
         align(tq, m, tl, n, q->father.vowelless || fn->vowelless,
-              written_words(&q->father) > m, NULL, &al);
+              sarhad__screen_written_words(&q->father) > m, NULL, &al);
         if (al.score >= 80) {
             snprintf(detail, sizeof(detail), "%d", al.score);
             total += add_evidence(c, "father_name", 10,
@@ -892,7 +986,7 @@ sarhad__screen_score(const struct sarhad_screener *s, const struct scr_query *q,
     int score;
 
     align(tq, m, tl, n, q->name.vowelless || nm->vowelless,
-          written_words(&q->name) > m, q->cache, &al);
+          sarhad__screen_written_words(&q->name) > m, q->cache, &al);
     if (c != NULL) {
         memset(c, 0, sizeof(*c));
         c->name_score = al.score;
@@ -942,6 +1036,8 @@ sarhad__screen_bound_init(const struct sarhad_screener *s, struct scr_query *q)
     for (unsigned i = 0; i < q->name.token_count; i++) {
         q->letters[i] = sarhad__screen_letters(q->name.tokens[i].folded);
         q->qlen[i] = (unsigned short)strlen(q->name.tokens[i].folded);
+        q->tletters[i] = sarhad__screen_letters(q->name.tokens[i].text);
+        q->tlen[i] = (unsigned short)strlen(q->name.tokens[i].text);
         q->weight += q->common[i] ? 1u : 2u;
         if (q->qlen[i] < q->qlen_min)
             q->qlen_min = q->qlen[i];
@@ -949,6 +1045,30 @@ sarhad__screen_bound_init(const struct sarhad_screener *s, struct scr_query *q)
             q->qlen_max = q->qlen[i];
     }
     return true;
+}
+
+/* Whether query tokens i and i2 joined as written may be a slip from a
+ * written form of spelling sp at 90 or more (align's "joined, a letter
+ * differs as written"): one letter apart in length and letters, ten
+ * letters or more. */
+static bool
+joined_written_may(const struct sarhad_screener *s, const struct scr_query *q,
+                   unsigned i, unsigned i2, uint32_t sp)
+{
+    size_t tj = (size_t)q->tlen[i] + q->tlen[i2];
+    uint32_t tm = q->tletters[i] | q->tletters[i2];
+
+    if (tj + 1 < 10)
+        return false;
+    for (uint32_t k = s->spell_text_start[sp]; k < s->spell_text_start[sp + 1];
+         k++) {
+        uint32_t t = s->spell_texts[k];
+        size_t fl = s->text_len[t];
+        if (fl + 1 >= tj && fl <= tj + 1 && (fl >= 10 || tj >= 10) &&
+            masks_within(tm, s->text_letters[t], 1))
+            return true;
+    }
+    return false;
 }
 
 /* What the bound needs of listed spelling sp against the query, computed
@@ -986,6 +1106,15 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
                         q->letters[i]};
         const char *why;
         e->sim[i] = (uint8_t)tok_sim(&a, &b, vl, &why);
+        /* A slip in the writing, against the spelling's written forms
+         * (when it can give more: at most 100 less a share of one letter
+         * more than the word has). */
+        if (!vl && e->sim[i] < 100 - 100 / (q->tlen[i] + 1)) {
+            int w = written_best(s, q->name.tokens[i].text, q->tlen[i],
+                                 q->tletters[i], sp);
+            if (w > e->sim[i])
+                e->sim[i] = (uint8_t)w;
+        }
         if (e->sim[i] > e->best)
             e->best = e->sim[i];
     }
@@ -999,6 +1128,10 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
         size_t jl;
         if (i2 >= m)
             continue;
+        if (!vl && joined_written_may(s, q, i, i2, sp)) {
+            e->joined |= 1u << p;
+            continue;
+        }
         jl = (size_t)q->qlen[i] + q->qlen[i2];
         if (cl + 2 < jl || cl > jl + 2)
             continue;
@@ -1010,6 +1143,7 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
         e->joined |= 1u << p;
     }
     e->len = (uint8_t)(cl > 255 ? 255 : cl);
+    e->letters_noh = no_h(s->spell_letters[sp]);
     e->weight = s->spell_common[sp] ? 1 : 2;
     e->done = 1;
     return e;
@@ -1063,8 +1197,7 @@ name_bound(const struct sarhad_screener *s, const struct scr_query *q,
                 if (ql + 2 < jl || ql > jl + 2)
                     continue;
                 if (!vl && jl > 4 && ql > 4 &&
-                    !masks_within(no_h(s->spell_letters[ls[j]] |
-                                       s->spell_letters[ls[j2]]),
+                    !masks_within(es[j]->letters_noh | es[j2]->letters_noh,
                                   no_h(q->letters[i]),
                                   jl >= 20 || ql >= 20 ? 2 : 1))
                     continue;

@@ -330,6 +330,9 @@ TEST(screen_bound_never_below_score)
         {"Qadir Naveed Hotak", NULL, NULL},
         {"Zakir Khan", "1970", NULL},
         {"Fazl Mazloom Momand", NULL, NULL},
+        {"Hazrat Najibullah Qureshi", "1975", NULL},
+        {"Abdul Wahid Gul", NULL, "Mohammad Essa"},
+        {"Mohammad Essa Akhund", "~1962", NULL},
     };
     static const char *const queries[][4] = {
         {"Fazal Rahhim Akhundzada", "1971-05-02", "Gul Ahmed", "AFG"},
@@ -349,6 +352,10 @@ TEST(screen_bound_never_below_score)
         {"Zair Khan", "1970", NULL, NULL},
         {"Fazl Mazloorn Momancl", NULL, NULL, NULL},
         {"Naveed Hotak", NULL, NULL, NULL},
+        {"Najibullah Qursehi", "1975", NULL, NULL},
+        {"Adul Wahid Gul", NULL, "Mohammad Esa", "AFG"},
+        {"Fazal Rhaim Aknund", NULL, NULL, NULL},
+        {"Essa Aknund", "1962", NULL, NULL},
     };
     struct sarhad_screener *s = NULL;
     struct scr_query *q = malloc(sizeof(*q));

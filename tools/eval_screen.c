@@ -607,6 +607,34 @@ report(const struct tally *t)
            t->n ? (double)t->top5 / t->n : 0.0);
 }
 
+/* EVAL_MISSES: a variant the screening missed, with what the listed
+ * entry scored and why when the index handed it to the scorer (else
+ * "not gathered": it was not among the candidates). */
+static void
+print_miss(const struct sarhad_screener *s, const char *fam,
+           const struct listed *l, const char *v)
+{
+    static struct sarhad_explanation ex;
+    struct sarhad_screen_query q;
+
+    printf("  miss %-18s %s -> %s", fam, l->latin, v);
+    memset(&q, 0, sizeof(q));
+    q.name = v;
+    if (sarhad_screener_explain(s, &q, 0, &ex, NULL) == SARHAD_OK) {
+        unsigned i = 0;
+        while (i < ex.candidate_count &&
+               strcmp(ex.candidates[i].hit.entry_id, l->id) != 0)
+            i++;
+        if (i < ex.candidate_count)
+            printf(" | %d: %s", ex.candidates[i].hit.score,
+                   ex.candidates[i].hit.why);
+        else
+            printf(" | not among the best %u of %zu gathered",
+                   ex.candidate_count, ex.scored);
+    }
+    printf("\n");
+}
+
 typedef bool (*variant_fn)(char *, size_t, const struct listed *);
 
 static void
@@ -626,7 +654,7 @@ run_family(const struct sarhad_screener *s, const char *name, variant_fn fn,
         if (rank_of(s, v, 0, NULL, l->id, threshold, NULL) > 0)
             t.hit_nodob++;
         else if (getenv("EVAL_MISSES") != NULL)
-            printf("  miss %-18s %s -> %s\n", name, l->latin, v);
+            print_miss(s, name, l, v);
         t.top5 += rank_of(s, v, 0, NULL, l->id, 0, NULL) > 0;
         if (l->year != 0) {
             t.n_dob++;

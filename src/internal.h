@@ -101,6 +101,10 @@ enum sarhad_status sarhad__store_step_done(struct sarhad_store *store,
 enum sarhad_status sarhad__store_exec(sqlite3 *db, const char *sql,
                                       struct sarhad_error *err);
 
+/* How long a store's statement waits for a lock another connection holds:
+ * a busy store answers within a second rather than hanging a counter. */
+#define SARHAD__STORE_BUSY_MS 1000
+
 /*
  * The post's store.  Components reach the database through db; in_batch is
  * set between sarhad_store_begin and sarhad_store_commit so that a recording
@@ -180,6 +184,11 @@ void sarhad__store_flush_close(struct sarhad_store *store);
 
 /* Stop the background checkpointer, if any (before the handle closes). */
 void sarhad__store_checkpointer_stop(struct sarhad_store *store);
+/* The background checkpointer's thresholds, in log pages: a checkpoint
+ * every `every` pages written, the log emptied past `restart_at` (tests use
+ * small ones; call on the writing thread). */
+void sarhad__store_checkpoint_pages(struct sarhad_store *store, int every,
+                                    int restart_at);
 
 /* Move the generation on (see above). */
 void sarhad__store_invalidate(struct sarhad_store *store);

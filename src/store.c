@@ -79,8 +79,7 @@ configure(sqlite3 *db, enum sarhad__store_mode mode, const char *synchronous,
     char sql[64];
     int rc;
 
-    /* A busy store answers within a second rather than hanging a counter. */
-    sqlite3_busy_timeout(db, 1000);
+    sqlite3_busy_timeout(db, SARHAD__STORE_BUSY_MS);
     /* Reading the schema proves the file is a database before any write. */
     rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL,
                       NULL);

@@ -68,7 +68,7 @@ wal_committed(void *arg, sqlite3 *db, const char *name, int pages)
     if (pages < c->retry_at)
         c->retry_at = 0; /* the log started over */
     if (pages >= c->restart_at && pages >= c->retry_at && !checkpoint_busy(c)) {
-        /* The checkpointer has copied back all but the last commit's
+        /* The checkpointer has copied back all but the last few commits'
          * pages: this copies those and rewinds the log (the file is
          * reused, not truncated), a stop of a few milliseconds.  Kept
          * from it (a reader in the log), it waits another `every` pages

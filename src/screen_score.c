@@ -714,18 +714,25 @@ toks_of_name(struct tok *out, const struct sarhad_name *n)
     return n->token_count;
 }
 
+/* Query token i as the token scorer takes it. */
+static struct tok
+query_tok(const struct scr_query *q, unsigned i)
+{
+    return (struct tok){q->name.tokens[i].text,
+                        q->name.tokens[i].folded,
+                        q->name.tokens[i].key,
+                        q->common[i],
+                        q->keys[i],
+                        q->spells[i],
+                        q->qlen[i],
+                        q->letters[i]};
+}
+
 static unsigned
 toks_of_query(struct tok *out, const struct scr_query *q)
 {
     for (unsigned i = 0; i < q->name.token_count; i++)
-        out[i] = (struct tok){q->name.tokens[i].text,
-                              q->name.tokens[i].folded,
-                              q->name.tokens[i].key,
-                              q->common[i],
-                              q->keys[i],
-                              q->spells[i],
-                              q->qlen[i],
-                              q->letters[i]};
+        out[i] = query_tok(q, i);
     return q->name.token_count;
 }
 
@@ -1096,14 +1103,7 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
                      s->spell_len[sp],
                      s->spell_letters[sp]};
     for (unsigned i = 0; i < m; i++) {
-        struct tok a = {q->name.tokens[i].text,
-                        q->name.tokens[i].folded,
-                        q->name.tokens[i].key,
-                        q->common[i],
-                        q->keys[i],
-                        q->spells[i],
-                        q->qlen[i],
-                        q->letters[i]};
+        struct tok a = query_tok(q, i);
         const char *why;
         e->sim[i] = (uint8_t)tok_sim(&a, &b, vl, &why);
         /* A slip in the writing, against the spelling's written forms

@@ -13,8 +13,6 @@ extern const struct sarhad_actor officer;
 extern const struct sarhad_actor supervisor;
 
 struct sarhad_date D(int y, int m, int d);
-/* The whole file at path, NUL-terminated (malloc), or NULL. */
-char *slurp(const char *path, size_t *len);
 /* A fresh store at DIR/name with the test policy published and its ledger
  * open in *ledger; NULL on failure. */
 struct sarhad_store *fresh(const char *name, struct sarhad_ledger **ledger);

@@ -75,4 +75,8 @@ int test_alloc_failed(void);
 /* A fresh empty directory for this test run (under build/), never NULL. */
 const char *test_tmpdir(void);
 
+/* The whole file at path, NUL-terminated (malloc; *len its bytes), or NULL
+ * when it cannot be read. */
+char *slurp(const char *path, size_t *len);
+
 #endif /* SARHAD_TEST_H */

@@ -25,8 +25,9 @@
  * log.  Under a steady stream SQLite never does it by itself: the writer
  * never finds every page copied back, since it commits while the
  * checkpoint copies, so the log grew by the size of the data (160 MiB in
- * three seconds of `sarhad cross`, some 36 GiB an hour of `sarhad serve`)
- * and every page lookup walked a longer index.  Nor can the checkpointer
+ * three seconds of `sarhad cross`, 70-100 MiB in six seconds of the
+ * server's decisions bench) and every page lookup walked a longer index.
+ * Nor can the checkpointer
  * rewind it: the writer takes the write lock again as soon as it lets go,
  * and the checkpointer's wait times out. */
 #define RESTART_PAGES 16384

@@ -27,9 +27,8 @@
  * checkpoint copies, so the log grew by the size of the data (160 MiB in
  * three seconds of `sarhad cross`, 70-100 MiB in six seconds of the
  * server's decisions bench) and every page lookup walked a longer index.
- * Nor can the checkpointer
- * rewind it: the writer takes the write lock again as soon as it lets go,
- * and the checkpointer's wait times out. */
+ * Nor can the checkpointer rewind it: the writer takes the write lock
+ * again as soon as it lets go, and the checkpointer's wait times out. */
 #define RESTART_PAGES 16384
 /* How long the writer waits, rewinding the log, for a checkpoint under way
  * or a reader in the log (another process's report); past it, the log is

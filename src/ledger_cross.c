@@ -30,8 +30,6 @@ static const char sql_attempt_put[] =
     " allowed_days, presentation, decision_json, audit_seq)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
     " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
-static const char sql_reason_put[] =
-    "INSERT INTO attempt_reason(attempt_id, code) VALUES (?1, ?2)";
 static const char sql_visa_put[] =
     "INSERT OR IGNORE INTO visa(key, traveller_id, category,"
     " entries_allowed, stay_days, valid_from, valid_until, entries_used)"
@@ -305,22 +303,10 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
 {
     struct sarhad_store *store = c->ledger->store;
     const struct sarhad_decision *d = c->d;
-    enum sarhad_status s = SARHAD_OK;
+    enum sarhad_status s;
     sqlite3_stmt *st;
 
-    for (unsigned i = 0; s == SARHAD_OK && d->outcome == SARHAD_REFUSE &&
-                         i < (d->reason_count ? d->reason_count : 1);
-         i++) {
-        st = sarhad__store_prepare(store, sql_reason_put, err);
-        if (st == NULL)
-            return SARHAD__PREP_FAIL(err);
-        sqlite3_bind_int64(st, 1, c->attempt_id);
-        sqlite3_bind_text(st, 2, d->reason_count ? d->reasons[i].code : "none",
-                          -1, SQLITE_STATIC);
-        s = sarhad__store_step_done(store, st, "record a reason", err);
-    }
-    if (s != SARHAD_OK)
-        return s;
+    /* A refusal's reasons are in its decision text (schema step 8). */
     if (d->outcome == SARHAD_ADMIT) {
         struct sarhad__admit a;
         memset(&a, 0, sizeof(a));

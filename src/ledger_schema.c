@@ -210,5 +210,10 @@ const char *const sarhad__ledger_steps[] = {
     "CREATE UNIQUE INDEX stay_one_open ON stay(traveller_id)"
     " WHERE state = 'open';"
     "CREATE INDEX stay_open_day ON stay(entry_day) WHERE state = 'open';",
+    /* Version 8: a refusal's reason codes are read from its decision text
+     * (the "reasons" array), which the attempt row keeps and the audit
+     * entry's hash covers.  The separate rows repeated it, and writing
+     * them cost a refusal with three reasons as much as its attempt row. */
+    "DROP TABLE IF EXISTS attempt_reason;",
 };
 const size_t sarhad__ledger_step_count = SARHAD_COUNT_OF(sarhad__ledger_steps);

@@ -99,8 +99,10 @@ static const struct check checks[] = {
     {"summary",
      "WITH e AS (SELECT day, post, crossing, nationality, code,"
      " count(*) AS n FROM (SELECT a.day, a.post, a.crossing,"
-     " a.nationality, x.code FROM attempt_reason x"
-     " JOIN attempt a ON a.id = x.attempt_id"
+     " a.nationality, coalesce(x.value ->> 'code', 'none') AS code"
+     " FROM attempt a"
+     " LEFT JOIN json_each(a.decision_json, '$.reasons') x"
+     " WHERE a.decision = 'refuse'"
      " UNION ALL SELECT a.day, a.post, a.crossing, a.nationality,"
      " 'referral_refused' FROM resolution r"
      " JOIN attempt a ON a.id = r.attempt_id WHERE r.decision = 'refuse')"

@@ -52,7 +52,7 @@ TEST(ledger_init_once)
                   sarhad_policy_name(sarhad_ledger_policy(ledger)));
     ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_ledger_init(store, "TK", "x", "policy",
                                                     6, &officer, 0, &err));
-    ASSERT_EQ_INT(7, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(8, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
@@ -644,7 +644,7 @@ TEST(ledger_migration_5_fills_returns_daily)
     snprintf(path, sizeof(path), "%s/migrate5.db", test_tmpdir());
     store = NULL;
     ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
-    ASSERT_EQ_INT(7, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(8, sarhad__store_version(store->db, "ledger"));
     memset(&after, 0, sizeof(after));
     ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_RETURNS, &f, collect,
                                    &after, NULL));
@@ -696,7 +696,7 @@ TEST(ledger_migration_7_keeps_stays)
     snprintf(path, sizeof(path), "%s/migrate7.db", test_tmpdir());
     store = NULL;
     ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
-    ASSERT_EQ_INT(7, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(8, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM stay WHERE id = 1"
                                    " AND state = 'open'"));
     ASSERT_EQ_INT(0, scalar(store, "SELECT count(*) FROM sqlite_schema"
@@ -719,6 +719,61 @@ TEST(ledger_migration_7_keeps_stays)
     ASSERT_EQ_INT(20, h.stays[0].exit.day);
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+/* Version 8 drops the reason rows: verify reads a refusal's reasons from
+ * its decision text, so a store migrated with refusals on it checks clean,
+ * and a refusal summary that disagrees with those reasons is still found. */
+TEST(ledger_migration_8_reads_reasons_from_decisions)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("migrate8.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    char path[300];
+
+    ASSERT(store != NULL);
+    /* No documents: refused with reasons; a second refusal on another
+     * day and crossing, so the summary has more than one row. */
+    begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 11, 5), "AFG");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, NULL, NULL));
+    ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
+    ASSERT(d.reason_count > 0);
+    begin(&p, "CHAMAN", SARHAD_ENTRY, D(2023, 11, 6), "AFG");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699100000, &d, NULL, NULL));
+    ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
+    ASSERT_EQ_INT(0, scalar(store, "SELECT count(*) FROM sqlite_schema"
+                                   " WHERE name = 'attempt_reason'"));
+    /* Take the store back to version 7, reason rows and all. */
+    ASSERT_OK(sarhad__store_exec(
+        store->db,
+        "CREATE TABLE attempt_reason (attempt_id INTEGER NOT NULL,"
+        " code TEXT NOT NULL) STRICT;"
+        "INSERT INTO attempt_reason SELECT a.id, r.value ->> 'code'"
+        " FROM attempt a, json_each(a.decision_json, '$.reasons') r;"
+        "UPDATE schema_version SET version = 7 WHERE component = 'ledger'",
+        NULL));
+    ASSERT(scalar(store, "SELECT count(*) FROM attempt_reason") >= 2);
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+    snprintf(path, sizeof(path), "%s/migrate8.db", test_tmpdir());
+    store = NULL;
+    ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
+    ASSERT_EQ_INT(8, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(0, scalar(store, "SELECT count(*) FROM sqlite_schema"
+                                   " WHERE name = 'attempt_reason'"));
+    ASSERT_EQ_INT(0, problems(store));
+    /* One reason's count changed: found, both ways. */
+    ASSERT_OK(sarhad__store_exec(store->db,
+                                 "UPDATE refusal_summary SET count = 9"
+                                 " WHERE crossing = 'CHAMAN' AND code ="
+                                 " (SELECT min(code) FROM refusal_summary"
+                                 " WHERE crossing = 'CHAMAN')",
+                                 NULL));
+    ASSERT_EQ_INT(2, problems_shown(store, false));
     sarhad_store_close(store);
 }
 

@@ -113,7 +113,6 @@ digest(struct sarhad_store *store, const char *sql)
 
 static const char *const tables[] = {
     "SELECT * FROM attempt ORDER BY id",
-    "SELECT * FROM attempt_reason ORDER BY attempt_id, code",
     "SELECT * FROM traveller ORDER BY id",
     "SELECT * FROM traveller_key ORDER BY kind, value",
     "SELECT * FROM traveller_link ORDER BY rowid",

@@ -206,8 +206,8 @@ static const char sql_traveller_new[] =
     "INSERT INTO traveller(id, nationality, surname, given_names, birth_date,"
     " sex, first_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_key_put[] =
-    "INSERT INTO traveller_key(kind, value, traveller_id, first_attempt)"
-    " VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO traveller_key(kind, value, traveller_id, first_attempt,"
+    " by_kind, by_value, by_first) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_link_put[] =
     "INSERT INTO traveller_link(attempt_id, traveller_id, by_kind, why)"
     " VALUES (?1, ?2, ?3, ?4)";
@@ -311,17 +311,16 @@ sarhad__identity_record(struct sarhad_store *store, struct sarhad__memo *memo,
         sqlite3_bind_text(st, 2, k->value, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, id->traveller_id);
         sqlite3_bind_int64(st, 4, attempt_id);
+        /* A key given to a known traveller is a link: it names the key
+         * that justified it (the reason is read from there). */
+        if (!id->fresh) {
+            sqlite3_bind_text(st, 5, by->kind, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 6, by->value, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 7, by->first_attempt);
+        }
         s = sarhad__store_step_done(store, st, "record an identity key", err);
         if (s == SARHAD_OK)
             remember_key(memo, k, id->traveller_id, attempt_id);
-        if (s != SARHAD_OK || id->fresh)
-            continue;
-        snprintf(why, sizeof(why),
-                 "new %s %s linked: %s %s matches the one first seen in "
-                 "attempt %lld",
-                 k->kind, k->value, by->kind, by->value,
-                 (long long)by->first_attempt);
-        s = put_link(store, attempt_id, id->traveller_id, by->kind, why, err);
     }
     return s;
 }

@@ -215,5 +215,14 @@ const char *const sarhad__ledger_steps[] = {
      * entry's hash covers.  The separate rows repeated it, and writing
      * them cost a refusal with three reasons as much as its attempt row. */
     "DROP TABLE IF EXISTS attempt_reason;",
+    /* Version 9: a key given to a known traveller keeps, in its own row,
+     * the key that justified it (kind, value, and the attempt that first
+     * showed that one), and the link's reason is read from there.  A
+     * separate link row for each cost a first sighting with a new passport
+     * two more inserts, one into an index in random order.  Links recorded
+     * before stay in traveller_link, where conflicts still go. */
+    "ALTER TABLE traveller_key ADD COLUMN by_kind TEXT;"
+    "ALTER TABLE traveller_key ADD COLUMN by_value TEXT;"
+    "ALTER TABLE traveller_key ADD COLUMN by_first INTEGER;",
 };
 const size_t sarhad__ledger_step_count = SARHAD_COUNT_OF(sarhad__ledger_steps);

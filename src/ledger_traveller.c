@@ -14,9 +14,18 @@ static const char sql_traveller_get[] =
 static const char sql_traveller_keys[] =
     "SELECT kind, value, first_attempt FROM traveller_key"
     " WHERE traveller_id = ?1 ORDER BY first_attempt, kind";
+/* Links: a key given to a known traveller names the key that justified
+ * it (schema 9); conflicts, and links recorded before, are rows of their
+ * own. */
 static const char sql_traveller_links[] =
-    "SELECT attempt_id, by_kind, why FROM traveller_link"
-    " WHERE traveller_id = ?1 ORDER BY rowid";
+    "SELECT attempt_id, by_kind, why FROM ("
+    " SELECT attempt_id, by_kind, why, rowid AS n FROM traveller_link"
+    " WHERE traveller_id = ?1"
+    " UNION ALL SELECT first_attempt, by_kind, 'new ' || kind || ' ' || value"
+    " || ' linked: ' || by_kind || ' ' || by_value"
+    " || ' matches the one first seen in attempt ' || by_first, 0"
+    " FROM traveller_key WHERE traveller_id = ?1 AND by_kind IS NOT NULL)"
+    " ORDER BY attempt_id, n";
 static const char sql_traveller_stays[] =
     "SELECT entry_day, exit_day, allowed_days, state, entry_attempt,"
     " exit_attempt FROM stay WHERE traveller_id = ?1 ORDER BY id";

@@ -52,7 +52,7 @@ TEST(ledger_init_once)
                   sarhad_policy_name(sarhad_ledger_policy(ledger)));
     ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_ledger_init(store, "TK", "x", "policy",
                                                     6, &officer, 0, &err));
-    ASSERT_EQ_INT(8, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(9, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
@@ -613,6 +613,29 @@ TEST(ledger_generate_and_report)
     sarhad_store_close(store);
 }
 
+/* Undo the ledger's schema steps after `version` that a test of an
+ * earlier step does not undo itself, as an older sarhad left the store. */
+static void
+rewind_ledger(struct sarhad_store *store, int version)
+{
+    if (version < 9)
+        ASSERT_OK(sarhad__store_exec(
+            store->db,
+            "ALTER TABLE traveller_key DROP COLUMN by_kind;"
+            "ALTER TABLE traveller_key DROP COLUMN by_value;"
+            "ALTER TABLE traveller_key DROP COLUMN by_first;",
+            NULL));
+    if (version < 8)
+        ASSERT_OK(sarhad__store_exec(
+            store->db,
+            "CREATE TABLE attempt_reason (attempt_id INTEGER NOT NULL,"
+            " code TEXT NOT NULL) STRICT;"
+            "INSERT INTO attempt_reason SELECT a.id, r.value ->> 'code'"
+            " FROM attempt a, json_each(a.decision_json, '$.reasons') r"
+            " WHERE a.decision = 'refuse';",
+            NULL));
+}
+
 TEST(ledger_migration_5_fills_returns_daily)
 {
     struct sarhad_ledger *ledger;
@@ -634,6 +657,7 @@ TEST(ledger_migration_5_fills_returns_daily)
     ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_RETURNS, &f, collect,
                                    &before, NULL));
     /* Take the store back to version 4, as an older sarhad left it. */
+    rewind_ledger(store, 4);
     ASSERT_OK(sarhad__store_exec(store->db,
                                  "DROP TABLE returns_daily;"
                                  "UPDATE schema_version SET version = 4"
@@ -644,7 +668,7 @@ TEST(ledger_migration_5_fills_returns_daily)
     snprintf(path, sizeof(path), "%s/migrate5.db", test_tmpdir());
     store = NULL;
     ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
-    ASSERT_EQ_INT(8, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(9, sarhad__store_version(store->db, "ledger"));
     memset(&after, 0, sizeof(after));
     ASSERT_OK(sarhad_ledger_report(store, SARHAD_REPORT_RETURNS, &f, collect,
                                    &after, NULL));
@@ -674,6 +698,7 @@ TEST(ledger_migration_7_keeps_stays)
         sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, &id, NULL));
     ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
     /* Take the store back to version 6: the table as it was shipped. */
+    rewind_ledger(store, 6);
     ASSERT_OK(sarhad__store_exec(
         store->db,
         "CREATE TABLE stay_v6 (id INTEGER PRIMARY KEY,"
@@ -696,7 +721,7 @@ TEST(ledger_migration_7_keeps_stays)
     snprintf(path, sizeof(path), "%s/migrate7.db", test_tmpdir());
     store = NULL;
     ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
-    ASSERT_EQ_INT(8, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(9, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM stay WHERE id = 1"
                                    " AND state = 'open'"));
     ASSERT_EQ_INT(0, scalar(store, "SELECT count(*) FROM sqlite_schema"
@@ -748,12 +773,9 @@ TEST(ledger_migration_8_reads_reasons_from_decisions)
     ASSERT_EQ_INT(0, scalar(store, "SELECT count(*) FROM sqlite_schema"
                                    " WHERE name = 'attempt_reason'"));
     /* Take the store back to version 7, reason rows and all. */
+    rewind_ledger(store, 7);
     ASSERT_OK(sarhad__store_exec(
         store->db,
-        "CREATE TABLE attempt_reason (attempt_id INTEGER NOT NULL,"
-        " code TEXT NOT NULL) STRICT;"
-        "INSERT INTO attempt_reason SELECT a.id, r.value ->> 'code'"
-        " FROM attempt a, json_each(a.decision_json, '$.reasons') r;"
         "UPDATE schema_version SET version = 7 WHERE component = 'ledger'",
         NULL));
     ASSERT(scalar(store, "SELECT count(*) FROM attempt_reason") >= 2);
@@ -762,7 +784,7 @@ TEST(ledger_migration_8_reads_reasons_from_decisions)
     snprintf(path, sizeof(path), "%s/migrate8.db", test_tmpdir());
     store = NULL;
     ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
-    ASSERT_EQ_INT(8, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(9, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(0, scalar(store, "SELECT count(*) FROM sqlite_schema"
                                    " WHERE name = 'attempt_reason'"));
     ASSERT_EQ_INT(0, problems(store));
@@ -774,6 +796,59 @@ TEST(ledger_migration_8_reads_reasons_from_decisions)
                                  " WHERE crossing = 'CHAMAN')",
                                  NULL));
     ASSERT_EQ_INT(2, problems_shown(store, false));
+    sarhad_store_close(store);
+}
+
+/* Version 9 keeps a link in the key it gave: links written as rows
+ * before it are still shown, beside the ones read from the keys. */
+TEST(ledger_migration_9_keeps_old_links)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("migrate9.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct text t;
+    char path[300];
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 5), "AFG");
+    passport(&p, "P01111111");
+    numbered(&p, SARHAD_DOC_TAZKIRA, "1400-0101-12345");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, NULL, NULL));
+    rewind_ledger(store, 8);
+    ASSERT_OK(sarhad__store_exec(
+        store->db,
+        "INSERT INTO traveller_link VALUES (1, 1, 'tazkira',"
+        " 'written as a row before version 9');"
+        "UPDATE schema_version SET version = 8 WHERE component = 'ledger'",
+        NULL));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+    snprintf(path, sizeof(path), "%s/migrate9.db", test_tmpdir());
+    store = NULL;
+    ASSERT_OK(sarhad_store_open(&store, path, NULL, NULL));
+    ASSERT_EQ_INT(9, sarhad__store_version(store->db, "ledger"));
+    ASSERT_OK(sarhad_ledger_open(&ledger, store, NULL));
+    /* A new passport with the same tazkira: linked in the key's row. */
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 12, 1), "AFG");
+    passport(&p, "P02222222");
+    numbered(&p, SARHAD_DOC_TAZKIRA, "1400 0101 12345");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1701000000, &d, NULL, NULL));
+    ASSERT(has_flag(&d, "identity_linked"));
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM traveller_link"));
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM traveller_key"
+                                   " WHERE by_kind = 'tazkira'"));
+    ASSERT_OK(sarhad_ledger_traveller(store, 1, keep, &t, NULL));
+    ASSERT(strstr(t.buf, "{\"attempt\":1,\"by\":\"tazkira\",\"why\":"
+                         "\"written as a row before version 9\"},"
+                         "{\"attempt\":2,\"by\":\"tazkira\",\"why\":"
+                         "\"new passport AFG:P02222222 linked: tazkira "
+                         "1400010112345 matches the one first seen in "
+                         "attempt 1\"}") != NULL);
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
     sarhad_store_close(store);
 }
 

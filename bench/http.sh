@@ -9,6 +9,8 @@
 # ratio of decisions to echo, with the disk's fsync rate measured before
 # and after.  The store lives under build/ (the real disk, not tmpfs).
 set -u
+. "$(dirname "$0")/lib/disk.sh"
+. "$(dirname "$0")/lib/rows_peer.sh"
 BUILD=${BUILD:-build}
 SARHAD=$BUILD/sarhad
 DURATION=${DURATION:-10}
@@ -16,16 +18,6 @@ CONNS=${CONNS:-64}
 dir=$BUILD/bench-http
 rm -rf "$dir" && mkdir -p "$dir"
 command -v wrk >/dev/null || { echo "wrk is not installed"; exit 1; }
-
-fsync_rate() { # small 4 KiB synchronous writes per second on this disk
-    local t0 t1
-    t0=$(date +%s%N)
-    dd if=/dev/zero of="$dir/fsync.tmp" bs=4k count=200 oflag=dsync \
-        status=none
-    t1=$(date +%s%N)
-    rm -f "$dir/fsync.tmp"
-    echo $((200 * 1000000000 / (t1 - t0)))
-}
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # The CPU of one process's pool threads (libmicrohttpd names them
@@ -73,7 +65,7 @@ export SARHAD_TOKEN
 SARHAD_TOKEN=$(curl -s -X POST "http://127.0.0.1:$port/v1/sessions" \
     -d '{"username":"bench","password":"bench-officer-pass"}' | jq -r .token)
 
-echo "fsync rate before: $(fsync_rate)/s (4 KiB O_DSYNC writes)"
+echo "fsync rate before: $(fsync_rate "$dir")/s (4 KiB O_DSYNC writes)"
 echo "wrk -t2 -c$CONNS -d${DURATION}s on loopback; server: $(nproc) pool threads + 1 writer"
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 bare_cpu=
@@ -98,11 +90,18 @@ echo_rps=$rps
 [ -n "$bare_cpu" ] && echo "echo route / bare libmicrohttpd, server CPU: $(awk -v a="$cpu_us" -v b="$bare_cpu" 'BEGIN {printf "%.2f", a / b}')"
 run decisions bench/http_decide.lua
 echo "decisions / echo: $(awk -v a="$rps" -v b="$echo_rps" 'BEGIN {printf "%.2f", a / b}')"
+decide_rps=$rps
 batches=$(curl -s "http://127.0.0.1:$port/v1/metrics" |
     awk '/^sarhad_write_batches_total/ {b=$2} /^sarhad_write_batch_items_total/ {i=$2} END {printf "%d batches, %.1f per batch", b, i / (b ? b : 1)}')
 echo "group commits: $batches"
-echo "fsync rate after: $(fsync_rate)/s"
+group=$(echo "$batches" | awk '{printf "%d", $3 + 0.5}')
+echo "fsync rate after: $(fsync_rate "$dir")/s"
 kill -TERM "$pid"
 wait "$pid"
 "$SARHAD" audit verify --db "$dir/post.db" | sed 's/^/after the run: /'
+# The yardstick: SQLite alone writing the rows the decisions wrote, in
+# groups of the size the server's were.
+if [ "${group:-0}" -ge 1 ] && rows_peer "$dir/post.db" "$group" "$dir"; then
+    echo "decisions / sqlite alone: $(awk -v a="$decide_rps" -v b="$peer_rate" 'BEGIN {printf "%.2f", a / b}')"
+fi
 rm -rf "$dir"

@@ -20,6 +20,7 @@ PER_DAY=${LEDGER_BENCH_PER_DAY:-25000}
 RUNS=${LEDGER_BENCH_RUNS:-3}
 mkdir -p "$DIR"
 . "$(dirname "$0")/lib/disk.sh"
+. "$(dirname "$0")/lib/rows_peer.sh"
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
@@ -69,8 +70,12 @@ cross_rate() { # cross_rate LINESFILE GROUP -> decisions per second
 echo "disk: $(fsync_rate "$DIR") 4 KiB O_DSYNC writes/s before the runs"
 make_lines "$LINES" >"$DIR/lines"
 head -n "$SINGLE" "$DIR/lines" >"$DIR/lines-single"
-for i in $(seq 1 "$RUNS"); do cross_rate "$DIR/lines" 1000; done | median |
-    awk -v n="$LINES" '{ print "cross, group commit (--group 1000, FULL), " n " lines: " $1 " decisions/s" }'
+rate=$(for i in $(seq 1 "$RUNS"); do cross_rate "$DIR/lines" 1000; done | median)
+echo "cross, group commit (--group 1000, FULL), $LINES lines: $rate decisions/s"
+# The yardstick: SQLite alone writing the rows the last run wrote.
+if rows_peer "$DIR/cross.db" 1000 "$DIR" "$RUNS"; then
+    echo "cross / sqlite alone: $(awk -v a="$rate" -v b="$peer_rate" 'BEGIN {printf "%.2f", a / b}')"
+fi
 for i in $(seq 1 "$RUNS"); do cross_rate "$DIR/lines-single" 1; done | median |
     awk -v n="$SINGLE" '{ print "cross, one fsync per decision (--group 1, FULL), " n " lines: " $1 " decisions/s" }'
 

@@ -40,14 +40,16 @@ struct table {
 
 static struct table tables[] = {
     {.name = "attempt", .key = "id"},
-    {.name = "audit_log", .key = "CASE WHEN subject LIKE 'attempt:%'"
-                  " THEN CAST(substr(subject, 9) AS INTEGER) ELSE 0 END"},
+    {.name = "audit_log",
+     .key = "CASE WHEN subject LIKE 'attempt:%'"
+            " THEN CAST(substr(subject, 9) AS INTEGER) ELSE 0 END"},
     {.name = "traveller", .key = "first_attempt"},
     {.name = "traveller_key", .key = "first_attempt"},
     {.name = "traveller_link", .key = "attempt_id"},
     {.name = "stay", .key = "entry_attempt"},
-    {.name = "visa", .key = "coalesce((SELECT min(a.id) FROM attempt a"
-             " WHERE a.visa_key = visa.key), 0)"},
+    {.name = "visa",
+     .key = "coalesce((SELECT min(a.id) FROM attempt a"
+            " WHERE a.visa_key = visa.key), 0)"},
     {.name = "movement", .key = "attempt_id"},
     {.name = "por_cancelled", .key = "attempt_id"},
     {.name = "referral", .key = "attempt_id"},
@@ -86,8 +88,8 @@ load(sqlite3 *src, struct table *t)
     sqlite3_stmt *st;
     size_t cap = 1024;
 
-    snprintf(sql, sizeof(sql), "SELECT %s, * FROM %s ORDER BY 1",
-             t->key, t->name);
+    snprintf(sql, sizeof(sql), "SELECT %s, * FROM %s ORDER BY 1", t->key,
+             t->name);
     if (sqlite3_prepare_v2(src, sql, -1, &st, NULL) != SQLITE_OK)
         die(src, sql);
     t->cols = sqlite3_column_count(st) - 1;
@@ -137,8 +139,8 @@ prepare_insert(sqlite3 *dst, struct table *t)
     for (int c = 0; c < t->cols; c++)
         n += snprintf(sql + n, sizeof(sql) - (size_t)n, "%s?", c ? "," : "");
     snprintf(sql + n, sizeof(sql) - (size_t)n, ")");
-    if (sqlite3_prepare_v3(dst, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                           &t->insert, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v3(dst, sql, -1, SQLITE_PREPARE_PERSISTENT, &t->insert,
+                           NULL) != SQLITE_OK)
         die(dst, sql);
 }
 
@@ -172,8 +174,8 @@ put_rows(sqlite3 *dst, struct table *t, long long id, int last)
 {
     size_t n = 0;
 
-    while (t->at < t->count && (t->keys[t->at] == id || last ||
-                                t->keys[t->at] < id)) {
+    while (t->at < t->count &&
+           (t->keys[t->at] == id || last || t->keys[t->at] < id)) {
         sqlite3_value **v = &t->values[t->at * (size_t)t->cols];
         for (int c = 0; c < t->cols; c++)
             bind(t->insert, c + 1, v[c]);
@@ -199,8 +201,7 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: sqlite_rows SOURCE.db DEST.db [GROUP]\n");
         return 2;
     }
-    if (sqlite3_open_v2(argv[1], &src, SQLITE_OPEN_READONLY, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_open_v2(argv[1], &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         die(src, argv[1]);
     remove(argv[2]);
     if (sqlite3_open_v2(argv[2], &dst,

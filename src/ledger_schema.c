@@ -213,7 +213,8 @@ const char *const sarhad__ledger_steps[] = {
     /* Version 8: a refusal's reason codes are read from its decision text
      * (the "reasons" array), which the attempt row keeps and the audit
      * entry's hash covers.  The separate rows repeated it, and writing
-     * them cost a refusal with three reasons as much as its attempt row. */
+     * them cost a refusal with three reasons more than half as much again
+     * as its attempt row. */
     "DROP TABLE IF EXISTS attempt_reason;",
     /* Version 9: a key given to a known traveller keeps, in its own row,
      * the key that justified it (kind, value, and the attempt that first

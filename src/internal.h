@@ -68,6 +68,21 @@ enum sarhad_status sarhad__store_open(sqlite3 **out, const char *path,
                                       struct sarhad_error *err);
 
 /*
+ * Put SQLite's default page cache behind one whose truncations cost what
+ * they remove (src/store_pcache.c).  Call before SQLite initialises;
+ * afterwards it does nothing.
+ */
+void sarhad__store_pcache_install(void);
+
+/* Whether it was installed, and how many truncations it skipped (nothing
+ * to remove) and passed on since the process began. */
+struct sarhad__pcache_stats {
+    bool installed;
+    uint64_t truncations_skipped, truncations_passed;
+};
+void sarhad__store_pcache_stats(struct sarhad__pcache_stats *out);
+
+/*
  * Bring one component's schema (e.g. "ledger", "watchlist", "auth") up to
  * date.  steps[i] is the SQL that takes version i to i + 1; each step runs
  * in its own transaction together with the version bump, so a crash leaves

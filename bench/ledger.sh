@@ -2,7 +2,10 @@
 # ledger.sh - the ledger's benchmarks (run by `make bench`):
 #   1. recorded decisions per second through `sarhad cross` in batch mode,
 #      durable (synchronous=FULL), with group commit (--group 1000);
-#   2. the same with one fsync per decision (--group 1);
+#   2. the same in groups of 32, about what the server commits at a time
+#      under load (and so the page cache's truncation, store_pcache.c,
+#      which costs at every commit), with the yardstick at that size;
+#      and with one fsync per decision (--group 1);
 #   3. the daily and returns reports over a ledger made by `sarhad gen`
 #      (LEDGER_BENCH_DAYS x LEDGER_BENCH_PER_DAY crossings; 400 x 25000 =
 #      10 million by default; the store is kept in LEDGER_BENCH_DIR and
@@ -75,6 +78,11 @@ echo "cross, group commit (--group 1000, FULL), $LINES lines: $rate decisions/s"
 # The yardstick: SQLite alone writing the rows the last run wrote.
 if rows_peer "$DIR/cross.db" 1000 "$DIR" "$RUNS"; then
     echo "cross / sqlite alone: $(awk -v a="$rate" -v b="$peer_rate" 'BEGIN {printf "%.2f", a / b}')"
+fi
+rate32=$(for i in $(seq 1 "$RUNS"); do cross_rate "$DIR/lines" 32; done | median)
+echo "cross, groups of 32 (--group 32, FULL), $LINES lines: $rate32 decisions/s"
+if rows_peer "$DIR/cross.db" 32 "$DIR" "$RUNS"; then
+    echo "cross / sqlite alone, groups of 32: $(awk -v a="$rate32" -v b="$peer_rate" 'BEGIN {printf "%.2f", a / b}')"
 fi
 for i in $(seq 1 "$RUNS"); do cross_rate "$DIR/lines-single" 1; done | median |
     awk -v n="$SINGLE" '{ print "cross, one fsync per decision (--group 1, FULL), " n " lines: " $1 " decisions/s" }'

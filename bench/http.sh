@@ -32,8 +32,9 @@ run() {
     local before after pool0 pool1 out requests p=${3:-$pid} at=${4:-$port}
     before=$(cpu_ticks "$p")
     pool0=$(pool_ticks "$p")
+    # `times` in the same subshell: wrk's own CPU (it shares the cores).
     out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$2" \
-        "http://127.0.0.1:$at" 2>&1)
+        "http://127.0.0.1:$at" 2>&1; times)
     after=$(cpu_ticks "$p")
     pool1=$(pool_ticks "$p")
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
@@ -45,8 +46,11 @@ run() {
         -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
     pool_us=$(awk -v t=$((pool1 - pool0)) -v n="$requests" \
         -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
-    printf '%-10s %8s req/s  p50 %-8s p99 %-8s server CPU %6s us/req (pool threads %s)  %s\n' \
-        "$1" "$rps" "$p50" "$p99" "$cpu_us" "$pool_us" "${errors:+non-2xx: $errors}"
+    wrk_us=$(echo "$out" | tail -1 | awk -v n="$requests" '
+        function secs(x, m) { m = x; sub(/m.*/, "", m); sub(/^[0-9]*m/, "", x); sub(/s$/, "", x); return m * 60 + x }
+        {printf "%.1f", (secs($1) + secs($2)) * 1e6 / n}')
+    printf '%-10s %8s req/s  p50 %-8s p99 %-8s server CPU %6s us/req (pool threads %s), wrk %s  %s\n' \
+        "$1" "$rps" "$p50" "$p99" "$cpu_us" "$pool_us" "$wrk_us" "${errors:+non-2xx: $errors}"
 }
 
 "$SARHAD" init --db "$dir/post.db" --post TORKHAM \

@@ -41,6 +41,10 @@ struct cache {
     bool overflowed; /* a number could not be recorded: pass all on */
 };
 
+/* The bitmap stops growing at 16 MiB (page numbers past 2^27, a store of
+ * half a terabyte with 4 KiB pages); past that the cache keeps no map. */
+#define MAX_WORDS (1u << 21)
+
 static sqlite3_pcache_methods2 inner_methods;
 static bool installed;
 static atomic_uint_fast64_t truncations_skipped, truncations_passed;
@@ -53,6 +57,10 @@ mark(struct cache *c, unsigned key)
     if (w >= c->words) {
         unsigned words = c->words ? c->words : 64;
         uint64_t *bits;
+        if (w >= MAX_WORDS) {
+            c->overflowed = true; /* every truncation is passed on */
+            return;
+        }
         while (words <= w)
             words *= 2;
         bits = realloc(c->bits, (size_t)words * sizeof(*bits));

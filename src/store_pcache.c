@@ -22,14 +22,14 @@
  * at or past the limit can be cached; passing it on is always correct, and
  * skipping it is correct exactly when there is nothing to remove.  The
  * page's number is kept in eight bytes after SQLite's own extra space, so
- * a discard knows which bit to clear.
+ * a discard knows which bit to clear.  Its memory is SQLite's (the page
+ * cache is part of SQLite's machinery, not the library's).
  */
 #include "internal.h"
 
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 struct cache {
@@ -63,7 +63,8 @@ mark(struct cache *c, unsigned key)
         }
         while (words <= w)
             words *= 2;
-        bits = realloc(c->bits, (size_t)words * sizeof(*bits));
+        bits =
+            sqlite3_realloc64(c->bits, (sqlite3_uint64)words * sizeof(*bits));
         if (bits == NULL) {
             c->overflowed = true; /* every truncation is passed on */
             return;
@@ -146,14 +147,15 @@ cache_shutdown(void *arg)
 static sqlite3_pcache *
 cache_create(int page_size, int extra, int purgeable)
 {
-    struct cache *c = calloc(1, sizeof(*c));
+    struct cache *c = sqlite3_malloc64(sizeof(*c));
 
     if (c == NULL)
         return NULL;
+    memset(c, 0, sizeof(*c));
     c->key_at = (extra + 7) & ~7;
     c->inner = inner_methods.xCreate(page_size, c->key_at + 8, purgeable);
     if (c->inner == NULL) {
-        free(c);
+        sqlite3_free(c);
         return NULL;
     }
     return (sqlite3_pcache *)c;
@@ -244,8 +246,8 @@ cache_destroy(sqlite3_pcache *p)
     struct cache *c = (struct cache *)p;
 
     inner_methods.xDestroy(c->inner);
-    free(c->bits);
-    free(c);
+    sqlite3_free(c->bits);
+    sqlite3_free(c);
 }
 
 static void

@@ -37,7 +37,7 @@ struct cache {
     int key_at;      /* offset of the page number in a page's extra space */
     uint64_t *bits;  /* page numbers that may be cached */
     unsigned words;  /* bitmap size in 64-bit words */
-    unsigned top;    /* every set bit is at or below it (0: none) */
+    unsigned top;    /* no bit is set above it (0: none is set) */
     bool overflowed; /* a number could not be recorded: pass all on */
 };
 
@@ -110,9 +110,9 @@ unmark(struct cache *c, unsigned key)
 {
     if (key / 64 >= c->words)
         return;
+    /* c->top stays an upper bound; it is lowered when a truncation needs
+     * it, not at every renumbering (a balance makes several). */
     c->bits[key / 64] &= ~((uint64_t)1 << (key % 64));
-    if (key == c->top)
-        settle_top(c);
 }
 
 static void
@@ -213,6 +213,8 @@ cache_truncate(sqlite3_pcache *p, unsigned limit)
 {
     struct cache *c = (struct cache *)p;
 
+    if (!c->overflowed && c->top >= limit)
+        settle_top(c);
     if (!c->overflowed && c->top < limit) {
         /* Nothing is cached at or past the limit. */
         atomic_fetch_add_explicit(&truncations_skipped, 1,

@@ -3,9 +3,9 @@
 #   1. recorded decisions per second through `sarhad cross` in batch mode,
 #      durable (synchronous=FULL), with group commit (--group 1000);
 #   2. the same in groups of 32, about what the server commits at a time
-#      under load (and so the page cache's truncation, store_pcache.c,
-#      which costs at every commit), with the yardstick at that size;
-#      and with one fsync per decision (--group 1);
+#      under load, where a commit's own costs (the log's page writes, the
+#      page cache's truncation: src/store_pcache.c) count most, with the
+#      yardstick at that size; and with one fsync per decision (--group 1);
 #   3. the daily and returns reports over a ledger made by `sarhad gen`
 #      (LEDGER_BENCH_DAYS x LEDGER_BENCH_PER_DAY crossings; 400 x 25000 =
 #      10 million by default; the store is kept in LEDGER_BENCH_DIR and

@@ -1,11 +1,13 @@
 /*
  * test_store_pcache.c - the page cache behind every store
  * (src/store_pcache.c) skips the truncations that have nothing to remove
- * and never keeps a page that a truncation should have dropped: a
- * rolled-back growth of the file, rebuilt with other content, reads back
- * as the new content on the same connection and on another, and SQLite's
- * integrity check passes after thousands of small commits that rebalance
- * b-trees (the swaps through the page after the pending-byte page).
+ * and passes on the ones that do.  What catches a wrong skip is a read: a
+ * reader whose cache was not emptied after another connection's change
+ * reads the old rows, and the random workloads on a store read stale rows
+ * or a stale schema (both fail when every truncation is skipped, or when
+ * fetched pages go unrecorded).  A stale page past the end of the file is
+ * harder to see, since SQLite initialises a page it adds; the rolled-back
+ * growth therefore also checks that its truncation was passed on.
  */
 #include "test.h"
 
@@ -295,10 +297,13 @@ TEST(store_pcache_random_workload_matches_a_model)
     sqlite3_close(db[0]);
 }
 
-/* The cache serves every database in the process.  In memory with
- * auto_vacuum, a deletion moves pages towards the front and parks the page
- * it displaces past the end of the database (sqlite3PagerMovepage), which
- * a rollback must find again and a commit must truncate away. */
+/* The cache serves every database in the process, in memory too, where
+ * its caches cannot shed pages and, with auto_vacuum, a deletion renumbers
+ * pages through one past the end of the database (sqlite3PagerMovepage).
+ * A guard that the wrapper works there at all (its page numbers kept
+ * clear of SQLite's own per-page space, renumbering followed); it does not
+ * fail when truncations are wrongly skipped, since SQLite initialises
+ * every page it adds back. */
 TEST(store_pcache_random_workload_in_memory_with_auto_vacuum)
 {
     sqlite3 *db[2];

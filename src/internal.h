@@ -82,6 +82,16 @@ struct sarhad__pcache_stats {
 };
 void sarhad__store_pcache_stats(struct sarhad__pcache_stats *out);
 
+/* SQLite's unix VFS with each commit's log frames written in one call
+ * (src/store_vfs.c), registered as the default.  Call before opening. */
+void sarhad__store_vfs_install(void);
+struct sarhad__vfs_stats {
+    bool installed;
+    uint64_t frames_gathered; /* frame headers held to be written together */
+    uint64_t writes_out;      /* the calls that wrote them */
+};
+void sarhad__store_vfs_stats(struct sarhad__vfs_stats *out);
+
 /*
  * Bring one component's schema (e.g. "ledger", "watchlist", "auth") up to
  * date.  steps[i] is the SQL that takes version i to i + 1; each step runs

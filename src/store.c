@@ -105,13 +105,15 @@ configure(sqlite3 *db, enum sarhad__store_mode mode, const char *synchronous,
 
 /* SQLite's memory statistics take a global mutex on every allocation,
  * shared by all threads; nothing here reads them.  The page cache is
- * SQLite's own behind store_pcache.c.  Set once, before SQLite
- * initialises (later both are refused, harmlessly). */
+ * SQLite's own behind store_pcache.c, the files the unix VFS's behind
+ * store_vfs.c.  Set once, before SQLite initialises (later the first two
+ * are refused, harmlessly). */
 static void
 configure_sqlite(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sarhad__store_pcache_install();
+    sarhad__store_vfs_install();
 }
 
 enum sarhad_status

@@ -8,7 +8,7 @@ rows_peer() {
     local store=$1 group=$2 dir=$3 runs=${4:-3} i best
     peer_rate=
     if ! cc -O2 -Iinclude -o "$dir/sqlite_rows" bench/peer/sqlite_rows.c \
-        src/store_pcache.c -lsqlite3 \
+        src/store_pcache.c src/store_vfs.c -lsqlite3 \
         2>"$dir/rows-cc.err"; then
         echo "peer: bench/peer/sqlite_rows.c did not build ($(head -1 "$dir/rows-cc.err"))"
         return 1

@@ -20,10 +20,11 @@
  * ceiling over any single writer recording the same rows in SQLite on
  * this machine, not a rival; the time per table says where it goes.
  *
- * It uses the page cache sarhad uses (src/store_pcache.c: SQLite's own,
- * with truncations that cost what they remove); with PLAIN_PCACHE=1 in
- * the environment it uses SQLite's default alone, to show what that
- * costs.
+ * It uses the page cache and the log files sarhad uses
+ * (src/store_pcache.c: SQLite's own, with truncations that cost what they
+ * remove; src/store_vfs.c: the unix VFS, with a commit's log frames
+ * written in one call); with PLAIN_PCACHE=1 or PLAIN_VFS=1 in the
+ * environment it uses SQLite's default instead, to show what that costs.
  */
 #include "../../src/internal.h"
 
@@ -203,15 +204,15 @@ main(int argc, char **argv)
     long group = argc > 3 ? atol(argv[3]) : 1000;
     size_t rows = 0;
     double t0, t1, commits = 0;
-    bool plain;
 
     if (argc < 3 || group < 1) {
         fprintf(stderr, "usage: sqlite_rows SOURCE.db DEST.db [GROUP]\n");
         return 2;
     }
-    plain = getenv("PLAIN_PCACHE") != NULL;
-    if (!plain)
+    if (getenv("PLAIN_PCACHE") == NULL)
         sarhad__store_pcache_install();
+    if (getenv("PLAIN_VFS") == NULL)
+        sarhad__store_vfs_install();
     if (sqlite3_open_v2(argv[1], &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         die(src, argv[1]);
     remove(argv[2]);
@@ -250,9 +251,10 @@ main(int argc, char **argv)
     if (attempts->count == 0)
         return 0;
     printf("sqlite alone, the same rows (group %ld, no fsync, no "
-           "checkpoint, %s page cache): %zu crossings, %.2f rows each, "
-           "%.0f crossings/s\n",
-           group, plain ? "default" : "sarhad's", attempts->count,
+           "checkpoint, %s page cache, %s log files): %zu crossings, "
+           "%.2f rows each, %.0f crossings/s\n",
+           group, getenv("PLAIN_PCACHE") ? "default" : "sarhad's",
+           getenv("PLAIN_VFS") ? "default" : "sarhad's", attempts->count,
            (double)rows / (double)attempts->count,
            (double)attempts->count / (t1 - t0));
     printf("  us per crossing:");

@@ -1,0 +1,282 @@
+/*
+ * test_store_vfs.c - the log files behind every store (src/store_vfs.c)
+ * gather a commit's frames into few writes, and what they write is the log
+ * SQLite would have written: a process that dies without closing leaves a
+ * log from which a new connection recovers every committed transaction and
+ * nothing else.  The dying process spills pages of unfinished transactions
+ * into the log (a five-page cache), writes pages twice in one transaction
+ * (SQLite then rewrites frame headers in place) and rolls some transactions
+ * back, the paths where a gathered write could be lost, misplaced or
+ * written late.
+ */
+#include "test.h"
+
+#include "../src/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void
+exec_ok(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "    %s: %s\n", sql, msg ? msg : "?");
+    sqlite3_free(msg);
+    ASSERT_EQ_INT(SQLITE_OK, rc);
+}
+
+/* One integer from sql; -1 when it cannot be read. */
+static long long
+query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void
+integrity_ok(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+
+    ASSERT_EQ_INT(SQLITE_OK, sqlite3_prepare_v2(db, "PRAGMA integrity_check",
+                                                -1, &st, NULL));
+    ASSERT_EQ_INT(SQLITE_ROW, sqlite3_step(st));
+    ASSERT_EQ_STR("ok", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+}
+
+TEST(store_vfs_writes_a_commits_frames_together)
+{
+    struct sarhad__vfs_stats before, after;
+    struct sarhad_error err;
+    char path[300];
+    sqlite3 *db;
+    long long frames, writes;
+
+    snprintf(path, sizeof(path), "%s/vfs-gather.db", test_tmpdir());
+    ASSERT_OK(sarhad__store_open(&db, path, SARHAD__STORE_CREATE, "OFF", &err));
+    exec_ok(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
+    sarhad__store_vfs_stats(&before);
+    ASSERT(before.installed);
+    /* About 250 pages in one commit. */
+    exec_ok(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM"
+                " n WHERE i < 1000) INSERT INTO t SELECT i, randomblob(1000)"
+                " FROM n");
+    sarhad__store_vfs_stats(&after);
+    frames = (long long)(after.frames_gathered - before.frames_gathered);
+    writes = (long long)(after.writes_out - before.writes_out);
+    ASSERT(frames >= 240);
+    /* 31 frames of 4 KiB pages fit one write. */
+    ASSERT(writes <= frames / 25);
+    ASSERT_EQ_INT(1000, query_int(db, "SELECT count(*) FROM t"));
+    sqlite3_close(db);
+}
+
+/* The dying writer's workload: transaction i (from 1) sets the rows
+ * whose id is a multiple of i % 7 + 1 below rows_of(i) to version i, in
+ * random-length text; every fifth is rolled back. */
+#define TRANSACTIONS 60
+#define ROWS         1500
+#define LAST_STEP    499 /* the last commit's rows: 1, 500, 1000, 1499 */
+
+static int
+rows_of(int i)
+{
+    return 300 + (i * 211) % (ROWS - 300);
+}
+
+static bool
+rolled_back(int i)
+{
+    return i % 5 == 0;
+}
+
+/* The text a row holds at a version, 40 to 1,040 bytes. */
+static char *
+text_of(int id, int version)
+{
+    int len = 40 + (id * 7919 + version * 104729) % 1000;
+    char *s = malloc((size_t)len + 1);
+
+    for (int k = 0; k < len; k++)
+        s[k] = (char)('a' + (id + version + k) % 26);
+    s[len] = '\0';
+    return s;
+}
+
+static int
+run_writer(const char *path, bool die_in_transaction)
+{
+    struct sarhad_error err;
+    sqlite3 *db;
+    sqlite3_stmt *st = NULL;
+
+    if (sarhad__store_open(&db, path, SARHAD__STORE_CREATE, "NORMAL", &err) !=
+        SARHAD_OK)
+        return 2;
+    /* A tiny cache spills every transaction's pages into the log before
+     * it commits, and rewrites many of them there; nothing is copied back
+     * into the database, so only the log holds the rows. */
+    if (sqlite3_exec(db,
+                     "PRAGMA cache_size=5; PRAGMA cache_spill=1;"
+                     " PRAGMA wal_autocheckpoint=0;"
+                     " CREATE TABLE t(id INTEGER PRIMARY KEY, version INTEGER,"
+                     " v TEXT)",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO t(id, version, v) VALUES (?1, ?2, ?3)"
+                           " ON CONFLICT(id) DO UPDATE SET version = ?2,"
+                           " v = ?3",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 3;
+    for (int i = 1; i <= TRANSACTIONS; i++) {
+        int step = i % 7 + 1;
+        sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+        for (int id = 0; id < rows_of(i); id += step) {
+            char *v = text_of(id, i);
+            sqlite3_bind_int(st, 1, id);
+            sqlite3_bind_int(st, 2, i);
+            sqlite3_bind_text(st, 3, v, -1, free);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                return 4;
+            sqlite3_reset(st);
+        }
+        if (sqlite3_exec(db, rolled_back(i) ? "ROLLBACK" : "COMMIT", NULL, NULL,
+                         NULL) != SQLITE_OK)
+            return 5;
+    }
+    /* A last commit of a few rows on as many pages, too small to spill or
+     * rewrite anything: nothing but its own commit frame puts it into the
+     * file. */
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    for (int id = 1; id < ROWS; id += LAST_STEP) {
+        char *v = text_of(id, TRANSACTIONS + 1);
+        sqlite3_bind_int(st, 1, id);
+        sqlite3_bind_int(st, 2, TRANSACTIONS + 1);
+        sqlite3_bind_text(st, 3, v, -1, free);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return 6;
+        sqlite3_reset(st);
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return 7;
+    /* Die right after it, or in one more transaction, the log holding
+     * that one's spilled pages. */
+    if (die_in_transaction) {
+        sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+        sqlite3_exec(db, "UPDATE t SET version = -1, v = zeroblob(900)", NULL,
+                     NULL, NULL);
+    }
+    _exit(0); /* no close, no checkpoint: the log is all there is */
+}
+
+static void
+recovers_every_commit(const char *name, bool die_in_transaction)
+{
+    struct sarhad_error err;
+    char path[300];
+    int version[ROWS] = {0}, status = -1;
+    pid_t pid;
+    sqlite3 *db;
+    sqlite3_stmt *st = NULL;
+    int rows = 0;
+
+    snprintf(path, sizeof(path), "%s/%s", test_tmpdir(), name);
+    pid = fork();
+    ASSERT(pid >= 0);
+    if (pid == 0)
+        _exit(run_writer(path, die_in_transaction));
+    ASSERT_EQ_INT(pid, waitpid(pid, &status, 0));
+    ASSERT(WIFEXITED(status));
+    ASSERT_EQ_INT(0, WEXITSTATUS(status));
+    for (int i = 1; i <= TRANSACTIONS; i++)
+        if (!rolled_back(i))
+            for (int id = 0; id < rows_of(i); id += i % 7 + 1)
+                version[id] = i;
+    for (int id = 1; id < ROWS; id += LAST_STEP)
+        version[id] = TRANSACTIONS + 1;
+
+    /* The first connection after the crash rebuilds the wal-index from
+     * the log file, checking every frame's checksum. */
+    ASSERT_OK(
+        sarhad__store_open(&db, path, SARHAD__STORE_READWRITE, NULL, &err));
+    ASSERT_EQ_INT(
+        SQLITE_OK,
+        sqlite3_prepare_v2(db, "SELECT id, version, v FROM t", -1, &st, NULL));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int id = sqlite3_column_int(st, 0), v = sqlite3_column_int(st, 1);
+        char *want;
+        ASSERT(id >= 0 && id < ROWS);
+        ASSERT_EQ_INT(version[id], v);
+        want = text_of(id, v);
+        if (strcmp(want, (const char *)sqlite3_column_text(st, 2)) != 0) {
+            free(want);
+            ASSERT(!"a row's text is not what its version wrote");
+        }
+        free(want);
+        rows++;
+    }
+    sqlite3_finalize(st);
+    for (int id = 0; id < ROWS; id++)
+        if (version[id] != 0)
+            rows--;
+    ASSERT_EQ_INT(0, rows);
+    integrity_ok(db);
+    sqlite3_close(db);
+}
+
+TEST(store_vfs_log_recovers_every_commit_after_a_crash)
+{
+    recovers_every_commit("vfs-crash-after-commit.db", false);
+}
+
+TEST(store_vfs_log_recovers_commits_not_a_transaction_under_way)
+{
+    recovers_every_commit("vfs-crash-in-transaction.db", true);
+}
+
+TEST(store_vfs_reader_sees_commits_not_spilled_pages)
+{
+    struct sarhad_error err;
+    char path[300];
+    sqlite3 *writer, *reader;
+
+    snprintf(path, sizeof(path), "%s/vfs-reader.db", test_tmpdir());
+    ASSERT_OK(
+        sarhad__store_open(&writer, path, SARHAD__STORE_CREATE, "OFF", &err));
+    exec_ok(writer, "PRAGMA cache_size=5;"
+                    " CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
+    exec_ok(writer, "INSERT INTO t VALUES (1, zeroblob(100))");
+    ASSERT_OK(
+        sarhad__store_open(&reader, path, SARHAD__STORE_READONLY, NULL, &err));
+    for (int round = 0; round < 20; round++) {
+        long long before = query_int(reader, "SELECT count(*) FROM t");
+        /* A transaction larger than the cache: its pages go to the log,
+         * some of them held in the gathered write, before it commits. */
+        exec_ok(writer, "BEGIN");
+        exec_ok(writer, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT"
+                        " i + 1 FROM n WHERE i < 200) INSERT INTO t(v)"
+                        " SELECT randomblob(700) FROM n");
+        ASSERT_EQ_INT(before, query_int(reader, "SELECT count(*) FROM t"));
+        exec_ok(writer, round % 3 == 2 ? "ROLLBACK" : "COMMIT");
+        ASSERT_EQ_INT(before + (round % 3 == 2 ? 0 : 200),
+                      query_int(reader, "SELECT count(*) FROM t"));
+        ASSERT_EQ_INT(query_int(writer, "SELECT sum(length(v)) FROM t"),
+                      query_int(reader, "SELECT sum(length(v)) FROM t"));
+    }
+    integrity_ok(reader);
+    sqlite3_close(reader);
+    sqlite3_close(writer);
+}

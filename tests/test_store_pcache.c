@@ -12,47 +12,10 @@
 #include "test.h"
 
 #include "../src/internal.h"
+#include "sql_helpers.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static void
-exec_ok(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "    %s: %s\n", sql, msg ? msg : "?");
-    sqlite3_free(msg);
-    ASSERT_EQ_INT(SQLITE_OK, rc);
-}
-
-/* One integer from sql; -1 when it cannot be read. */
-static long long
-query_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static void
-integrity_ok(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-
-    ASSERT_EQ_INT(SQLITE_OK, sqlite3_prepare_v2(db, "PRAGMA integrity_check",
-                                                -1, &st, NULL));
-    ASSERT_EQ_INT(SQLITE_ROW, sqlite3_step(st));
-    ASSERT_EQ_STR("ok", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-}
 
 /* Rows keyed in random order, each commit a few of them: page splits all
  * over the tree, so balancing renumbers pages in most commits. */
@@ -69,12 +32,12 @@ insert_scattered(sqlite3 *db, int from, int count, int per_commit)
                                      -1, &st, NULL));
     for (int i = from; i < from + count; i++) {
         if ((i - from) % per_commit == 0)
-            exec_ok(db, "BEGIN");
+            sql_exec_ok(db, "BEGIN");
         sqlite3_bind_int(st, 1, i);
         ASSERT_EQ_INT(SQLITE_DONE, sqlite3_step(st));
         sqlite3_reset(st);
         if ((i - from) % per_commit == per_commit - 1 || i == from + count - 1)
-            exec_ok(db, "COMMIT");
+            sql_exec_ok(db, "COMMIT");
     }
     sqlite3_finalize(st);
 }
@@ -90,14 +53,15 @@ TEST(store_pcache_skips_truncations_with_nothing_to_remove)
     ASSERT_OK(sarhad__store_open(&db, path, SARHAD__STORE_CREATE, "OFF", &err));
     sarhad__store_pcache_stats(&before);
     ASSERT(before.installed);
-    exec_ok(db, "CREATE TABLE k(key TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID");
+    sql_exec_ok(db,
+                "CREATE TABLE k(key TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID");
     insert_scattered(db, 0, 20000, 8);
     sarhad__store_pcache_stats(&after);
     /* Every commit truncates the cache to the file's size; nearly all of
      * them had nothing past it to remove. */
     ASSERT(after.truncations_skipped - before.truncations_skipped >= 2000);
-    ASSERT_EQ_INT(20000, query_int(db, "SELECT count(*) FROM k"));
-    integrity_ok(db);
+    ASSERT_EQ_INT(20000, sql_int(db, "SELECT count(*) FROM k"));
+    sql_integrity_ok(db);
     sqlite3_close(db);
 }
 
@@ -111,40 +75,43 @@ TEST(store_pcache_drops_pages_of_a_rolled_back_growth)
 
     snprintf(path, sizeof(path), "%s/pcache-rollback.db", test_tmpdir());
     ASSERT_OK(sarhad__store_open(&db, path, SARHAD__STORE_CREATE, "OFF", &err));
-    exec_ok(db, "CREATE TABLE k(key TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID");
-    exec_ok(db, "CREATE TABLE big(id INTEGER PRIMARY KEY, v BLOB)");
+    sql_exec_ok(db,
+                "CREATE TABLE k(key TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID");
+    sql_exec_ok(db, "CREATE TABLE big(id INTEGER PRIMARY KEY, v BLOB)");
     insert_scattered(db, 0, 2000, 4);
-    pages = query_int(db, "PRAGMA page_count");
+    pages = sql_int(db, "PRAGMA page_count");
     sarhad__store_pcache_stats(&before);
     /* Grow the file by hundreds of pages, then take it all back: the
      * pages past the old end are cached and must go. */
-    exec_ok(db, "BEGIN");
-    exec_ok(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM"
+    sql_exec_ok(db, "BEGIN");
+    sql_exec_ok(db,
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM"
                 " n WHERE i < 400) INSERT INTO big SELECT i, randomblob(3000)"
                 " FROM n");
-    ASSERT(query_int(db, "PRAGMA page_count") > pages + 300);
-    exec_ok(db, "ROLLBACK");
+    ASSERT(sql_int(db, "PRAGMA page_count") > pages + 300);
+    sql_exec_ok(db, "ROLLBACK");
     sarhad__store_pcache_stats(&after);
     ASSERT(after.truncations_passed > before.truncations_passed);
-    ASSERT_EQ_INT(pages, query_int(db, "PRAGMA page_count"));
-    ASSERT_EQ_INT(0, query_int(db, "SELECT count(*) FROM big"));
+    ASSERT_EQ_INT(pages, sql_int(db, "PRAGMA page_count"));
+    ASSERT_EQ_INT(0, sql_int(db, "SELECT count(*) FROM big"));
     /* The same page numbers, written again with other content, read back
      * as that content here and on a fresh connection. */
-    exec_ok(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM"
+    sql_exec_ok(db,
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM"
                 " n WHERE i < 400) INSERT INTO big SELECT i, zeroblob(3000)"
                 " FROM n");
     insert_scattered(db, 2000, 2000, 4);
-    ASSERT_EQ_INT(0, query_int(db, "SELECT count(*) FROM big"
-                                   " WHERE v != zeroblob(3000)"));
-    ASSERT_EQ_INT(400, query_int(db, "SELECT count(*) FROM big"));
-    ASSERT_EQ_INT(4000, query_int(db, "SELECT count(*) FROM k"));
-    integrity_ok(db);
+    ASSERT_EQ_INT(0, sql_int(db, "SELECT count(*) FROM big"
+                                 " WHERE v != zeroblob(3000)"));
+    ASSERT_EQ_INT(400, sql_int(db, "SELECT count(*) FROM big"));
+    ASSERT_EQ_INT(4000, sql_int(db, "SELECT count(*) FROM k"));
+    sql_integrity_ok(db);
     ASSERT_OK(
         sarhad__store_open(&other, path, SARHAD__STORE_READONLY, NULL, &err));
-    ASSERT_EQ_INT(0, query_int(other, "SELECT count(*) FROM big"
-                                      " WHERE v != zeroblob(3000)"));
-    ASSERT_EQ_INT(4000, query_int(other, "SELECT count(*) FROM k"));
-    integrity_ok(other);
+    ASSERT_EQ_INT(0, sql_int(other, "SELECT count(*) FROM big"
+                                    " WHERE v != zeroblob(3000)"));
+    ASSERT_EQ_INT(4000, sql_int(other, "SELECT count(*) FROM k"));
+    sql_integrity_ok(other);
     sqlite3_close(other);
     sqlite3_close(db);
 }
@@ -158,20 +125,20 @@ TEST(store_pcache_reader_sees_another_connections_changes)
     snprintf(path, sizeof(path), "%s/pcache-reader.db", test_tmpdir());
     ASSERT_OK(
         sarhad__store_open(&writer, path, SARHAD__STORE_CREATE, "OFF", &err));
-    exec_ok(writer,
-            "CREATE TABLE k(key TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID");
+    sql_exec_ok(writer,
+                "CREATE TABLE k(key TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID");
     insert_scattered(writer, 0, 3000, 50);
     ASSERT_OK(
         sarhad__store_open(&reader, path, SARHAD__STORE_READONLY, NULL, &err));
     /* The reader caches every page of the table... */
-    ASSERT_EQ_INT(3000, query_int(reader, "SELECT count(*) FROM k"
-                                          " WHERE v = zeroblob(300)"));
+    ASSERT_EQ_INT(3000, sql_int(reader, "SELECT count(*) FROM k"
+                                        " WHERE v = zeroblob(300)"));
     /* ...which the writer then changes in place: when the reader next
      * begins to read, its whole cache must go (a truncation to nothing). */
-    exec_ok(writer, "UPDATE k SET v = randomblob(300)");
-    ASSERT_EQ_INT(0, query_int(reader, "SELECT count(*) FROM k"
-                                       " WHERE v = zeroblob(300)"));
-    integrity_ok(reader);
+    sql_exec_ok(writer, "UPDATE k SET v = randomblob(300)");
+    ASSERT_EQ_INT(0, sql_int(reader, "SELECT count(*) FROM k"
+                                     " WHERE v = zeroblob(300)"));
+    sql_integrity_ok(reader);
     sqlite3_close(reader);
     sqlite3_close(writer);
 }
@@ -226,31 +193,31 @@ random_workload(sqlite3 *db[2], unsigned seed)
     struct model m, saved, inner;
     char sql[200];
 
-    exec_ok(db[0], "CREATE TABLE kv(k INTEGER PRIMARY KEY, ver INTEGER,"
-                   " len INTEGER, v TEXT)");
-    exec_ok(db[0], "CREATE INDEX kv_v ON kv(v)");
+    sql_exec_ok(db[0], "CREATE TABLE kv(k INTEGER PRIMARY KEY, ver INTEGER,"
+                       " len INTEGER, v TEXT)");
+    sql_exec_ok(db[0], "CREATE INDEX kv_v ON kv(v)");
     memset(&m, 0, sizeof(m));
     for (int txn = 0; txn < 200; txn++) {
         sqlite3 *w = db[next_random(&seed) % 2];
         int ops = 1 + (int)(next_random(&seed) % 40);
         bool savepoint = false;
         saved = m;
-        exec_ok(w, "BEGIN IMMEDIATE");
+        sql_exec_ok(w, "BEGIN IMMEDIATE");
         for (int i = 0; i < ops; i++) {
             int k = (int)(next_random(&seed) % MODEL_KEYS);
             unsigned op = next_random(&seed) % 10;
             if (op == 0 && !savepoint) {
-                exec_ok(w, "SAVEPOINT s");
+                sql_exec_ok(w, "SAVEPOINT s");
                 inner = m;
                 savepoint = true;
             } else if (op == 1 && savepoint) {
-                exec_ok(w, "ROLLBACK TO s");
-                exec_ok(w, "RELEASE s");
+                sql_exec_ok(w, "ROLLBACK TO s");
+                sql_exec_ok(w, "RELEASE s");
                 m = inner;
                 savepoint = false;
             } else if (op <= 3) {
                 snprintf(sql, sizeof(sql), "DELETE FROM kv WHERE k = %d", k);
-                exec_ok(w, sql);
+                sql_exec_ok(w, sql);
                 m.version[k] = 0;
             } else {
                 int len = (int)(next_random(&seed) % 3000);
@@ -260,22 +227,22 @@ random_workload(sqlite3 *db[2], unsigned seed)
                          " ':' || %d || ':' || printf('%%.*c', %d,"
                          " char(65 + (%d + %d) %% 26)))",
                          k, ver, len, k, ver, len, k, ver);
-                exec_ok(w, sql);
+                sql_exec_ok(w, sql);
                 m.version[k] = ver;
             }
         }
         if (next_random(&seed) % 4 == 0) {
-            exec_ok(w, "ROLLBACK");
+            sql_exec_ok(w, "ROLLBACK");
             m = saved;
         } else {
-            exec_ok(w, "COMMIT");
+            sql_exec_ok(w, "COMMIT");
         }
         if (txn % 25 == 24)
-            exec_ok(w, "VACUUM");
+            sql_exec_ok(w, "VACUUM");
         matches_model(db[0], &m);
         matches_model(db[1], &m);
     }
-    integrity_ok(db[0]);
+    sql_integrity_ok(db[0]);
 }
 
 /* Two connections to a store, one with a cache of 16 pages so that pages
@@ -291,7 +258,7 @@ TEST(store_pcache_random_workload_matches_a_model)
         sarhad__store_open(&db[0], path, SARHAD__STORE_CREATE, "OFF", &err));
     ASSERT_OK(
         sarhad__store_open(&db[1], path, SARHAD__STORE_READWRITE, "OFF", &err));
-    exec_ok(db[1], "PRAGMA cache_size=16");
+    sql_exec_ok(db[1], "PRAGMA cache_size=16");
     random_workload(db, 20261130);
     sqlite3_close(db[1]);
     sqlite3_close(db[0]);
@@ -310,8 +277,8 @@ TEST(store_pcache_random_workload_in_memory_with_auto_vacuum)
 
     ASSERT_EQ_INT(SQLITE_OK, sqlite3_open(":memory:", &db[0]));
     db[1] = db[0];
-    exec_ok(db[0], "PRAGMA auto_vacuum=FULL");
+    sql_exec_ok(db[0], "PRAGMA auto_vacuum=FULL");
     random_workload(db, 20261201);
-    ASSERT_EQ_INT(1, (int)query_int(db[0], "PRAGMA auto_vacuum"));
+    ASSERT_EQ_INT(1, (int)sql_int(db[0], "PRAGMA auto_vacuum"));
     sqlite3_close(db[0]);
 }

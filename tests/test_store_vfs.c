@@ -12,50 +12,13 @@
 #include "test.h"
 
 #include "../src/internal.h"
+#include "sql_helpers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static void
-exec_ok(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "    %s: %s\n", sql, msg ? msg : "?");
-    sqlite3_free(msg);
-    ASSERT_EQ_INT(SQLITE_OK, rc);
-}
-
-/* One integer from sql; -1 when it cannot be read. */
-static long long
-query_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static void
-integrity_ok(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-
-    ASSERT_EQ_INT(SQLITE_OK, sqlite3_prepare_v2(db, "PRAGMA integrity_check",
-                                                -1, &st, NULL));
-    ASSERT_EQ_INT(SQLITE_ROW, sqlite3_step(st));
-    ASSERT_EQ_STR("ok", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-}
 
 TEST(store_vfs_writes_a_commits_frames_together)
 {
@@ -67,11 +30,12 @@ TEST(store_vfs_writes_a_commits_frames_together)
 
     snprintf(path, sizeof(path), "%s/vfs-gather.db", test_tmpdir());
     ASSERT_OK(sarhad__store_open(&db, path, SARHAD__STORE_CREATE, "OFF", &err));
-    exec_ok(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
+    sql_exec_ok(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
     sarhad__store_vfs_stats(&before);
     ASSERT(before.installed);
     /* About 250 pages in one commit. */
-    exec_ok(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM"
+    sql_exec_ok(db,
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM"
                 " n WHERE i < 1000) INSERT INTO t SELECT i, randomblob(1000)"
                 " FROM n");
     sarhad__store_vfs_stats(&after);
@@ -80,7 +44,7 @@ TEST(store_vfs_writes_a_commits_frames_together)
     ASSERT(frames >= 240);
     /* 31 frames of 4 KiB pages fit one write. */
     ASSERT(writes <= frames / 25);
-    ASSERT_EQ_INT(1000, query_int(db, "SELECT count(*) FROM t"));
+    ASSERT_EQ_INT(1000, sql_int(db, "SELECT count(*) FROM t"));
     sqlite3_close(db);
 }
 
@@ -233,7 +197,7 @@ recovers_every_commit(const char *name, bool die_in_transaction)
         if (version[id] != 0)
             rows--;
     ASSERT_EQ_INT(0, rows);
-    integrity_ok(db);
+    sql_integrity_ok(db);
     sqlite3_close(db);
 }
 
@@ -256,27 +220,27 @@ TEST(store_vfs_reader_sees_commits_not_spilled_pages)
     snprintf(path, sizeof(path), "%s/vfs-reader.db", test_tmpdir());
     ASSERT_OK(
         sarhad__store_open(&writer, path, SARHAD__STORE_CREATE, "OFF", &err));
-    exec_ok(writer, "PRAGMA cache_size=5;"
-                    " CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
-    exec_ok(writer, "INSERT INTO t VALUES (1, zeroblob(100))");
+    sql_exec_ok(writer, "PRAGMA cache_size=5;"
+                        " CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
+    sql_exec_ok(writer, "INSERT INTO t VALUES (1, zeroblob(100))");
     ASSERT_OK(
         sarhad__store_open(&reader, path, SARHAD__STORE_READONLY, NULL, &err));
     for (int round = 0; round < 20; round++) {
-        long long before = query_int(reader, "SELECT count(*) FROM t");
+        long long before = sql_int(reader, "SELECT count(*) FROM t");
         /* A transaction larger than the cache: its pages go to the log,
          * some of them held in the gathered write, before it commits. */
-        exec_ok(writer, "BEGIN");
-        exec_ok(writer, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT"
-                        " i + 1 FROM n WHERE i < 200) INSERT INTO t(v)"
-                        " SELECT randomblob(700) FROM n");
-        ASSERT_EQ_INT(before, query_int(reader, "SELECT count(*) FROM t"));
-        exec_ok(writer, round % 3 == 2 ? "ROLLBACK" : "COMMIT");
+        sql_exec_ok(writer, "BEGIN");
+        sql_exec_ok(writer, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT"
+                            " i + 1 FROM n WHERE i < 200) INSERT INTO t(v)"
+                            " SELECT randomblob(700) FROM n");
+        ASSERT_EQ_INT(before, sql_int(reader, "SELECT count(*) FROM t"));
+        sql_exec_ok(writer, round % 3 == 2 ? "ROLLBACK" : "COMMIT");
         ASSERT_EQ_INT(before + (round % 3 == 2 ? 0 : 200),
-                      query_int(reader, "SELECT count(*) FROM t"));
-        ASSERT_EQ_INT(query_int(writer, "SELECT sum(length(v)) FROM t"),
-                      query_int(reader, "SELECT sum(length(v)) FROM t"));
+                      sql_int(reader, "SELECT count(*) FROM t"));
+        ASSERT_EQ_INT(sql_int(writer, "SELECT sum(length(v)) FROM t"),
+                      sql_int(reader, "SELECT sum(length(v)) FROM t"));
     }
-    integrity_ok(reader);
+    sql_integrity_ok(reader);
     sqlite3_close(reader);
     sqlite3_close(writer);
 }

@@ -55,6 +55,10 @@ enum sarhad__store_mode {
     SARHAD__STORE_READONLY   /* must exist; never written */
 };
 
+/* SQLite set up as every store uses it (the page cache and log files
+ * below), once per process; sarhad__store_open does it first. */
+void sarhad__store_configure(void);
+
 /*
  * Open the SQLite file at path in WAL mode with foreign keys on and the
  * given synchronous level ("FULL", "NORMAL", "OFF"; NULL means FULL).

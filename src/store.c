@@ -116,6 +116,14 @@ configure_sqlite(void)
     sarhad__store_vfs_install();
 }
 
+void
+sarhad__store_configure(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, configure_sqlite);
+}
+
 enum sarhad_status
 sarhad__store_open(sqlite3 **out, const char *path,
                    enum sarhad__store_mode mode, const char *synchronous,
@@ -125,10 +133,9 @@ sarhad__store_open(sqlite3 **out, const char *path,
     struct stat st;
     enum sarhad_status s;
     int flags = SQLITE_OPEN_NOMUTEX;
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
     int rc;
 
-    pthread_once(&once, configure_sqlite);
+    sarhad__store_configure();
     if (mode != SARHAD__STORE_CREATE && stat(path, &st) != 0)
         return sarhad__fail(err, SARHAD_EIO, "store", SIZE_MAX,
                             "cannot open the store: %s", strerror(errno));

@@ -10,33 +10,46 @@
  * when a commit's frames go in one call (measured with the same file and
  * sizes).
  *
- * How: the database, its shared memory and everything else are the unix
- * VFS's, untouched.  A log file is opened through it too, and wrapped:
- * writes that continue one another (header, page, header, page...) are
- * gathered in a buffer and written out in one call when the buffer holds
- * a complete commit frame (a header whose "database size" field is not
- * zero, followed by its page), before any other access to the file (read,
- * size, sync, truncate, close, file control, lock), before any write that
- * does not continue the buffer, and when the buffer is full.  A write that
- * starts a buffer must be a frame header that does not commit; anything
- * else goes straight to the file.
+ * How: every file is the unix VFS's own, opened by it and driven by its
+ * methods; a database's and its log's get a few of those methods wrapped,
+ * with what the wrappers keep placed after the unix VFS's part of the file.
+ * The log's writes that continue one another (header, page, header,
+ * page...) are gathered in a buffer, which is written out in one call:
+ *   - once it holds a complete commit frame (a header whose "database
+ *     size" field is not zero, followed by its page);
+ *   - before any other read, write, sync, size, truncation, file control
+ *     or close of the log;
+ *   - before any lock or barrier on its database's shared memory: SQLite
+ *     publishes a commit (the wal-index header) behind a barrier, and ends
+ *     every write transaction, committed or rolled back, by releasing the
+ *     log's write lock, so no other connection can write the log or read
+ *     a published frame while this one still holds some of it;
+ *   - when it is full.
+ * A write that starts a buffer must be a frame header that does not
+ * commit; anything else goes straight to the file.  So the file gets the
+ * bytes SQLite wrote, in the same order relative to everything any other
+ * connection can see, only in fewer calls.  A killed process loses only
+ * frames no commit had reached, as before.
  *
- * Why that is enough: SQLite makes a commit visible to other connections
- * (the shared wal-index header) only after it has written the commit
- * frame, and it writes each frame's header and page one right after the
- * other; so by then the whole commit is in the file.  Frames of a
- * transaction not yet committed may wait in the buffer: nobody may read
- * them but the connection that wrote them, and its reads go through this
- * file.  When SQLite rewrites frame headers in place (checksums after a
- * page was written twice in one transaction) it reads the frame before
- * each rewrite, and the last header it rewrites commits, so it goes
- * straight to the file.  A killed process loses only what no commit had
- * reached; the log's format makes a torn commit invisible, as before.
+ * The commit frame and the rule for starting a buffer are what put a
+ * commit into the file when SQLite keeps the wal-index in its own memory
+ * (locking_mode=EXCLUSIVE from the start), for then it locks and fences
+ * nothing.  When SQLite rewrites frame headers in place (new checksums
+ * after a page was written twice in one transaction) it reads each frame
+ * before rewriting its header, and the last header it rewrites commits,
+ * so those go straight to the file.
+ *
+ * The log finds its database by the name SQLite gives both
+ * (sqlite3_filename_database of the log's name is the very pointer the
+ * database was opened with); a log whose database is not found is left
+ * unwrapped.
  */
 #include "internal.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <string.h>
 
 #define FRAME_HEADER 24
@@ -45,36 +58,61 @@
  * 4 KiB pages. */
 #define BUFFER_CAP 0x1ffffu
 
-struct log_file {
-    sqlite3_file base;  /* methods: log_methods */
-    sqlite3_file *real; /* the unix VFS's file, right after this struct */
-    unsigned char *buf; /* gathered writes, from offset `start` */
+struct log_part {
+    const sqlite3_io_methods *unix; /* the file's own methods */
+    struct db_part *db;             /* its database's, while both are open */
+    unsigned char *buf;             /* gathered writes, from offset start */
     size_t len;
     sqlite3_int64 start;
     bool commit_waits; /* the buffer ends in a commit frame's header */
 };
 
+struct db_part {
+    const sqlite3_io_methods *unix;
+    const char *name; /* what SQLite opened it by: its log's key */
+    struct log_part *log;
+    struct db_part *next; /* open databases */
+};
+
+/* Method tables: the unix VFS's own for a file, with the wrapped methods
+ * in place; one pair per table the unix VFS hands out (one, in practice). */
+struct tables {
+    const sqlite3_io_methods *unix;
+    sqlite3_io_methods log, db;
+};
+
 static sqlite3_vfs *unix_vfs;
 static sqlite3_vfs vfs;
-static sqlite3_io_methods log_methods;
+static size_t unix_size; /* the unix VFS's file, rounded up */
 static bool installed;
+static pthread_mutex_t open_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct tables tables[4];
+static struct db_part *open_dbs;
 static atomic_uint_fast64_t frames_gathered, writes_out;
 
-static struct log_file *
+static struct log_part *
 log_of(sqlite3_file *f)
 {
-    return (struct log_file *)f;
+    return (struct log_part *)((char *)f + unix_size);
 }
 
-/* Write out what the buffer holds.  On failure the buffer is dropped: the
- * transaction it belongs to fails, and SQLite rolls it back. */
-static int
-write_out(struct log_file *l)
+static struct db_part *
+db_of(sqlite3_file *f)
 {
+    return (struct db_part *)((char *)f + unix_size);
+}
+
+/* Write out what the buffer holds, through the unix VFS's write.  On
+ * failure the buffer is dropped: the transaction it belongs to fails, and
+ * SQLite rolls it back. */
+static int
+write_out(sqlite3_file *f)
+{
+    struct log_part *l = log_of(f);
     int rc = SQLITE_OK;
 
     if (l->len > 0) {
-        rc = l->real->pMethods->xWrite(l->real, l->buf, (int)l->len, l->start);
+        rc = l->unix->xWrite(f, l->buf, (int)l->len, l->start);
         atomic_fetch_add_explicit(&writes_out, 1, memory_order_relaxed);
     }
     l->len = 0;
@@ -83,7 +121,7 @@ write_out(struct log_file *l)
 }
 
 static void
-append(struct log_file *l, const void *p, int n)
+append(struct log_part *l, const void *p, int n)
 {
     memcpy(l->buf + l->len, p, (size_t)n);
     l->len += (size_t)n;
@@ -100,7 +138,7 @@ commits(const unsigned char *header)
 static int
 log_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 {
-    struct log_file *l = log_of(f);
+    struct log_part *l = log_of(f);
     int rc;
 
     if (l->len > 0 && off == l->start + (sqlite3_int64)l->len &&
@@ -112,212 +150,210 @@ log_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
                                       memory_order_relaxed);
         }
         append(l, p, n);
-        return page_of_commit ? write_out(l) : SQLITE_OK;
+        return page_of_commit ? write_out(f) : SQLITE_OK;
     }
-    rc = write_out(l);
+    rc = write_out(f);
     if (rc != SQLITE_OK)
         return rc;
     if (n != FRAME_HEADER || commits(p))
-        return l->real->pMethods->xWrite(l->real, p, n, off);
+        return l->unix->xWrite(f, p, n, off);
     if (l->buf == NULL && (l->buf = sqlite3_malloc64(BUFFER_CAP)) == NULL)
-        return l->real->pMethods->xWrite(l->real, p, n, off);
+        return l->unix->xWrite(f, p, n, off);
     l->start = off;
     append(l, p, n);
     atomic_fetch_add_explicit(&frames_gathered, 1, memory_order_relaxed);
     return SQLITE_OK;
 }
 
-static int
-log_close(sqlite3_file *f)
-{
-    struct log_file *l = log_of(f);
-    int rc = write_out(l), rc2 = l->real->pMethods->xClose(l->real);
-
-    sqlite3_free(l->buf);
-    l->buf = NULL;
-    return rc != SQLITE_OK ? rc : rc2;
-}
-
-/* Every other method writes the buffer out first, then is the unix one. */
-#define REAL(l) ((l)->real->pMethods)
-
+/* The log's other methods that touch its bytes: the buffer first. */
 static int
 log_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
 {
-    struct log_file *l = log_of(f);
-    int rc = write_out(l);
+    int rc = write_out(f);
 
-    return rc != SQLITE_OK ? rc : REAL(l)->xRead(l->real, p, n, off);
+    return rc != SQLITE_OK ? rc : log_of(f)->unix->xRead(f, p, n, off);
 }
 
 static int
 log_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
-    struct log_file *l = log_of(f);
-    int rc = write_out(l);
+    int rc = write_out(f);
 
-    return rc != SQLITE_OK ? rc : REAL(l)->xTruncate(l->real, size);
+    return rc != SQLITE_OK ? rc : log_of(f)->unix->xTruncate(f, size);
 }
 
 static int
 log_sync(sqlite3_file *f, int flags)
 {
-    struct log_file *l = log_of(f);
-    int rc = write_out(l);
+    int rc = write_out(f);
 
-    return rc != SQLITE_OK ? rc : REAL(l)->xSync(l->real, flags);
+    return rc != SQLITE_OK ? rc : log_of(f)->unix->xSync(f, flags);
 }
 
 static int
 log_file_size(sqlite3_file *f, sqlite3_int64 *size)
 {
-    struct log_file *l = log_of(f);
-    int rc = write_out(l);
+    int rc = write_out(f);
 
-    return rc != SQLITE_OK ? rc : REAL(l)->xFileSize(l->real, size);
-}
-
-static int
-log_lock(sqlite3_file *f, int level)
-{
-    struct log_file *l = log_of(f);
-    int rc = write_out(l);
-
-    return rc != SQLITE_OK ? rc : REAL(l)->xLock(l->real, level);
-}
-
-static int
-log_unlock(sqlite3_file *f, int level)
-{
-    struct log_file *l = log_of(f);
-    int rc = write_out(l);
-
-    return rc != SQLITE_OK ? rc : REAL(l)->xUnlock(l->real, level);
-}
-
-static int
-log_check_reserved(sqlite3_file *f, int *out)
-{
-    return REAL(log_of(f))->xCheckReservedLock(log_of(f)->real, out);
+    return rc != SQLITE_OK ? rc : log_of(f)->unix->xFileSize(f, size);
 }
 
 static int
 log_file_control(sqlite3_file *f, int op, void *arg)
 {
-    struct log_file *l = log_of(f);
-    int rc = write_out(l);
+    int rc = write_out(f);
 
-    return rc != SQLITE_OK ? rc : REAL(l)->xFileControl(l->real, op, arg);
+    return rc != SQLITE_OK ? rc : log_of(f)->unix->xFileControl(f, op, arg);
 }
 
 static int
-log_sector_size(sqlite3_file *f)
+log_close(sqlite3_file *f)
 {
-    return REAL(log_of(f))->xSectorSize(log_of(f)->real);
+    struct log_part *l = log_of(f);
+    const sqlite3_io_methods *unix = l->unix;
+    int rc = write_out(f), rc2;
+
+    pthread_mutex_lock(&open_mu);
+    if (l->db != NULL)
+        l->db->log = NULL;
+    pthread_mutex_unlock(&open_mu);
+    sqlite3_free(l->buf);
+    rc2 = unix->xClose(f);
+    return rc != SQLITE_OK ? rc : rc2;
 }
 
+/* The database's shared-memory lock and barrier: its log's buffer first
+ * (see the top of the file). */
 static int
-log_device_characteristics(sqlite3_file *f)
+db_shm_lock(sqlite3_file *f, int offset, int n, int flags)
 {
-    return REAL(log_of(f))->xDeviceCharacteristics(log_of(f)->real);
-}
+    struct db_part *d = db_of(f);
+    int rc = SQLITE_OK;
 
-/* A log file has no shared memory or memory map of its own in SQLite
- * (the wal-index belongs to the database file); these are here because
- * the methods' version says they exist. */
-static int
-log_shm_map(sqlite3_file *f, int region, int size, int extend,
-            void volatile **out)
-{
-    return REAL(log_of(f))->xShmMap(log_of(f)->real, region, size, extend, out);
-}
-
-static int
-log_shm_lock(sqlite3_file *f, int offset, int n, int flags)
-{
-    return REAL(log_of(f))->xShmLock(log_of(f)->real, offset, n, flags);
+    if (d->log != NULL && d->log->len > 0)
+        rc = write_out((sqlite3_file *)((char *)d->log - unix_size));
+    return rc != SQLITE_OK ? rc : d->unix->xShmLock(f, offset, n, flags);
 }
 
 static void
-log_shm_barrier(sqlite3_file *f)
+db_shm_barrier(sqlite3_file *f)
 {
-    REAL(log_of(f))->xShmBarrier(log_of(f)->real);
+    struct db_part *d = db_of(f);
+
+    /* A failed write here shows at the next call that touches the log:
+     * the barrier cannot report it, and the frames stay SQLite's to
+     * rewrite. */
+    if (d->log != NULL && d->log->len > 0)
+        write_out((sqlite3_file *)((char *)d->log - unix_size));
+    d->unix->xShmBarrier(f);
 }
 
 static int
-log_shm_unmap(sqlite3_file *f, int delete_flag)
+db_close(sqlite3_file *f)
 {
-    return REAL(log_of(f))->xShmUnmap(log_of(f)->real, delete_flag);
+    struct db_part *d = db_of(f);
+    const sqlite3_io_methods *unix = d->unix;
+
+    pthread_mutex_lock(&open_mu);
+    for (struct db_part **p = &open_dbs; *p != NULL; p = &(*p)->next)
+        if (*p == d) {
+            *p = d->next;
+            break;
+        }
+    if (d->log != NULL)
+        d->log->db = NULL;
+    pthread_mutex_unlock(&open_mu);
+    return unix->xClose(f);
 }
 
-static int
-log_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **out)
+/* The wrapped tables for a file the unix VFS opened with `unix`; NULL
+ * when they cannot be made.  Called with open_mu held. */
+static struct tables *
+tables_for(const sqlite3_io_methods *unix)
 {
-    struct log_file *l = log_of(f);
-    int rc = write_out(l);
-
-    return rc != SQLITE_OK ? rc : REAL(l)->xFetch(l->real, off, n, out);
-}
-
-static int
-log_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
-{
-    return REAL(log_of(f))->xUnfetch(log_of(f)->real, off, p);
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+        struct tables *t = &tables[i];
+        if (t->unix == unix)
+            return t;
+        if (t->unix != NULL)
+            continue;
+        if (unix->iVersion < 2 || unix->xShmLock == NULL)
+            return NULL; /* no shared memory: no WAL to speak of */
+        t->unix = unix;
+        t->log = *unix;
+        t->log.xClose = log_close;
+        t->log.xRead = log_read;
+        t->log.xWrite = log_write;
+        t->log.xTruncate = log_truncate;
+        t->log.xSync = log_sync;
+        t->log.xFileSize = log_file_size;
+        t->log.xFileControl = log_file_control;
+        t->db = *unix;
+        t->db.xClose = db_close;
+        t->db.xShmLock = db_shm_lock;
+        t->db.xShmBarrier = db_shm_barrier;
+        return t;
+    }
+    return NULL;
 }
 
 static int
 vfs_open(sqlite3_vfs *self, sqlite3_filename name, sqlite3_file *f, int flags,
          int *out_flags)
 {
-    struct log_file *l;
-    int rc;
+    int rc = unix_vfs->xOpen(unix_vfs, name, f, flags, out_flags);
+    struct tables *t;
 
     (void)self;
-    if (!(flags & SQLITE_OPEN_WAL))
-        return unix_vfs->xOpen(unix_vfs, name, f, flags, out_flags);
-    l = log_of(f);
-    memset(l, 0, sizeof(*l));
-    l->real = (sqlite3_file *)(l + 1);
-    rc = unix_vfs->xOpen(unix_vfs, name, l->real, flags, out_flags);
-    if (l->real->pMethods != NULL) /* else not opened: no method is called */
-        l->base.pMethods = &log_methods;
+    if (rc != SQLITE_OK || f->pMethods == NULL || name == NULL ||
+        !(flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)))
+        return rc;
+    pthread_mutex_lock(&open_mu);
+    t = tables_for(f->pMethods);
+    if (t != NULL && (flags & SQLITE_OPEN_MAIN_DB)) {
+        struct db_part *d = db_of(f);
+        memset(d, 0, sizeof(*d));
+        d->unix = f->pMethods;
+        d->name = name;
+        d->next = open_dbs;
+        open_dbs = d;
+        f->pMethods = &t->db;
+    } else if (t != NULL) {
+        const char *db_name = sqlite3_filename_database(name);
+        struct db_part *d = open_dbs;
+        while (d != NULL && (d->name != db_name || d->log != NULL))
+            d = d->next;
+        if (d != NULL) {
+            struct log_part *l = log_of(f);
+            memset(l, 0, sizeof(*l));
+            l->unix = f->pMethods;
+            l->db = d;
+            d->log = l;
+            f->pMethods = &t->log;
+        }
+    }
+    pthread_mutex_unlock(&open_mu);
     return rc;
 }
 
 void
 sarhad__store_vfs_install(void)
 {
+    size_t part = sizeof(struct log_part) > sizeof(struct db_part)
+                      ? sizeof(struct log_part)
+                      : sizeof(struct db_part);
+
     unix_vfs = sqlite3_vfs_find("unix");
-    if (unix_vfs == NULL || unix_vfs->iVersion < 1)
+    if (unix_vfs == NULL)
         return;
+    unix_size = ((size_t)unix_vfs->szOsFile + 15) & ~(size_t)15;
     /* The unix VFS's description with a larger file and this open; its
      * other methods read only the fields copied with it. */
     vfs = *unix_vfs;
     vfs.zName = "sarhad";
     vfs.pNext = NULL;
-    vfs.szOsFile = (int)sizeof(struct log_file) + unix_vfs->szOsFile;
+    vfs.szOsFile = (int)(unix_size + part);
     vfs.xOpen = vfs_open;
-    log_methods = (sqlite3_io_methods){
-        .iVersion = 3,
-        .xClose = log_close,
-        .xRead = log_read,
-        .xWrite = log_write,
-        .xTruncate = log_truncate,
-        .xSync = log_sync,
-        .xFileSize = log_file_size,
-        .xLock = log_lock,
-        .xUnlock = log_unlock,
-        .xCheckReservedLock = log_check_reserved,
-        .xFileControl = log_file_control,
-        .xSectorSize = log_sector_size,
-        .xDeviceCharacteristics = log_device_characteristics,
-        .xShmMap = log_shm_map,
-        .xShmLock = log_shm_lock,
-        .xShmBarrier = log_shm_barrier,
-        .xShmUnmap = log_shm_unmap,
-        .xFetch = log_fetch,
-        .xUnfetch = log_unfetch,
-    };
     installed = sqlite3_vfs_register(&vfs, 1) == SQLITE_OK;
 }
 

@@ -6,8 +6,11 @@
  * nothing else.  The dying process spills pages of unfinished transactions
  * into the log (a five-page cache), writes pages twice in one transaction
  * (SQLite then rewrites frame headers in place) and rolls some transactions
- * back, the paths where a gathered write could be lost, misplaced or
- * written late.
+ * back; it runs with shared memory and with the wal-index in its own
+ * memory (exclusive locking), where only the commit frame can put a commit
+ * into the file.  A reader must see every commit and no spilled page, and a
+ * writer's rolled-back frames must never land on another's commit.  Each
+ * rule of the gathering has a test here that fails without it.
  */
 #include "test.h"
 
@@ -80,15 +83,61 @@ text_of(int id, int version)
     return s;
 }
 
+/* How the dying writer dies: right after its last commit; in a
+ * transaction after it; right after it with the wal-index in its own
+ * memory (locking_mode=EXCLUSIVE before the log is first opened), where
+ * SQLite locks and fences no shared memory, so only the commit frame
+ * itself puts a commit into the file; the same, its last commit a large
+ * one whose frame headers SQLite rewrote in place (the loop's 59th, with
+ * no small commit after it). */
+enum death {
+    AFTER_COMMIT,
+    IN_TRANSACTION,
+    EXCLUSIVE_AFTER_COMMIT,
+    EXCLUSIVE_AFTER_REWRITES
+};
+
+static bool
+exclusive(enum death death)
+{
+    return death == EXCLUSIVE_AFTER_COMMIT || death == EXCLUSIVE_AFTER_REWRITES;
+}
+
+/* The loop's last transaction; whether the small commit follows. */
 static int
-run_writer(const char *path, bool die_in_transaction)
+last_of(enum death death)
+{
+    return death == EXCLUSIVE_AFTER_REWRITES ? TRANSACTIONS - 1 : TRANSACTIONS;
+}
+
+static int
+open_writer(const char *path, enum death death, sqlite3 **db)
 {
     struct sarhad_error err;
+
+    if (!exclusive(death))
+        return sarhad__store_open(db, path, SARHAD__STORE_CREATE, "NORMAL",
+                                  &err) == SARHAD_OK
+                   ? 0
+                   : 2;
+    sarhad__store_configure();
+    if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) != SQLITE_OK ||
+        sqlite3_exec(*db,
+                     "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL;"
+                     " PRAGMA synchronous=NORMAL",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return 2;
+    return 0;
+}
+
+static int
+run_writer(const char *path, enum death death)
+{
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
 
-    if (sarhad__store_open(&db, path, SARHAD__STORE_CREATE, "NORMAL", &err) !=
-        SARHAD_OK)
+    if (open_writer(path, death, &db) != 0)
         return 2;
     /* A tiny cache spills every transaction's pages into the log before
      * it commits, and rewrites many of them there; nothing is copied back
@@ -105,7 +154,7 @@ run_writer(const char *path, bool die_in_transaction)
                            " v = ?3",
                            -1, &st, NULL) != SQLITE_OK)
         return 3;
-    for (int i = 1; i <= TRANSACTIONS; i++) {
+    for (int i = 1; i <= last_of(death); i++) {
         int step = i % 7 + 1;
         sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
         for (int id = 0; id < rows_of(i); id += step) {
@@ -121,6 +170,8 @@ run_writer(const char *path, bool die_in_transaction)
                          NULL) != SQLITE_OK)
             return 5;
     }
+    if (death == EXCLUSIVE_AFTER_REWRITES)
+        _exit(0);
     /* A last commit of a few rows on as many pages, too small to spill or
      * rewrite anything: nothing but its own commit frame puts it into the
      * file. */
@@ -138,7 +189,7 @@ run_writer(const char *path, bool die_in_transaction)
         return 7;
     /* Die right after it, or in one more transaction, the log holding
      * that one's spilled pages. */
-    if (die_in_transaction) {
+    if (death == IN_TRANSACTION) {
         sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
         sqlite3_exec(db, "UPDATE t SET version = -1, v = zeroblob(900)", NULL,
                      NULL, NULL);
@@ -147,7 +198,7 @@ run_writer(const char *path, bool die_in_transaction)
 }
 
 static void
-recovers_every_commit(const char *name, bool die_in_transaction)
+recovers_every_commit(const char *name, enum death death)
 {
     struct sarhad_error err;
     char path[300];
@@ -161,15 +212,16 @@ recovers_every_commit(const char *name, bool die_in_transaction)
     pid = fork();
     ASSERT(pid >= 0);
     if (pid == 0)
-        _exit(run_writer(path, die_in_transaction));
+        _exit(run_writer(path, death));
     ASSERT_EQ_INT(pid, waitpid(pid, &status, 0));
     ASSERT(WIFEXITED(status));
     ASSERT_EQ_INT(0, WEXITSTATUS(status));
-    for (int i = 1; i <= TRANSACTIONS; i++)
+    for (int i = 1; i <= last_of(death); i++)
         if (!rolled_back(i))
             for (int id = 0; id < rows_of(i); id += i % 7 + 1)
                 version[id] = i;
-    for (int id = 1; id < ROWS; id += LAST_STEP)
+    for (int id = 1; death != EXCLUSIVE_AFTER_REWRITES && id < ROWS;
+         id += LAST_STEP)
         version[id] = TRANSACTIONS + 1;
 
     /* The first connection after the crash rebuilds the wal-index from
@@ -203,12 +255,22 @@ recovers_every_commit(const char *name, bool die_in_transaction)
 
 TEST(store_vfs_log_recovers_every_commit_after_a_crash)
 {
-    recovers_every_commit("vfs-crash-after-commit.db", false);
+    recovers_every_commit("vfs-crash-after-commit.db", AFTER_COMMIT);
 }
 
 TEST(store_vfs_log_recovers_commits_not_a_transaction_under_way)
 {
-    recovers_every_commit("vfs-crash-in-transaction.db", true);
+    recovers_every_commit("vfs-crash-in-transaction.db", IN_TRANSACTION);
+}
+
+TEST(store_vfs_log_recovers_every_commit_of_an_exclusive_writer)
+{
+    recovers_every_commit("vfs-crash-exclusive.db", EXCLUSIVE_AFTER_COMMIT);
+}
+
+TEST(store_vfs_log_recovers_an_exclusive_writers_rewritten_commit)
+{
+    recovers_every_commit("vfs-crash-rewritten.db", EXCLUSIVE_AFTER_REWRITES);
 }
 
 TEST(store_vfs_reader_sees_commits_not_spilled_pages)
@@ -243,4 +305,44 @@ TEST(store_vfs_reader_sees_commits_not_spilled_pages)
     sql_integrity_ok(reader);
     sqlite3_close(reader);
     sqlite3_close(writer);
+}
+
+TEST(store_vfs_rolled_back_frames_never_land_on_anothers_commit)
+{
+    struct sarhad_error err;
+    char path[300];
+    sqlite3 *a, *b, *after;
+
+    snprintf(path, sizeof(path), "%s/vfs-two-writers.db", test_tmpdir());
+    ASSERT_OK(sarhad__store_open(&a, path, SARHAD__STORE_CREATE, "OFF", &err));
+    sql_exec_ok(a, "PRAGMA cache_size=5; PRAGMA wal_autocheckpoint=0;"
+                   " CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
+    ASSERT_OK(
+        sarhad__store_open(&b, path, SARHAD__STORE_READWRITE, "OFF", &err));
+    sql_exec_ok(b, "PRAGMA wal_autocheckpoint=0");
+    /* From the top of an emptied log, A spills a transaction's pages (a
+     * 60 KB value's overflow pages through a five-page cache, fewer than
+     * one gathered write holds) and takes it back; page 1 is not in the
+     * log, so the rollback reads nothing from it.  Those frames were never
+     * committed. */
+    sql_exec_ok(a, "PRAGMA wal_checkpoint(TRUNCATE)");
+    sql_exec_ok(a, "BEGIN");
+    sql_exec_ok(a, "INSERT INTO t(v) VALUES (zeroblob(60000))");
+    sql_exec_ok(a, "ROLLBACK");
+    /* B commits more pages at that same place in the log... */
+    sql_exec_ok(b, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+                   " FROM n WHERE i < 200) INSERT INTO t(v)"
+                   " SELECT randomblob(900) FROM n");
+    /* ...and A reads and closes: nothing of its own may reach the file. */
+    ASSERT_EQ_INT(200, sql_int(a, "SELECT count(*) FROM t"));
+    sqlite3_close(a);
+    sqlite3_close(b);
+    /* B's rows are whole, and so is the file they were copied into. */
+    ASSERT_OK(
+        sarhad__store_open(&after, path, SARHAD__STORE_READONLY, NULL, &err));
+    ASSERT_EQ_INT(200, sql_int(after, "SELECT count(*) FROM t"));
+    ASSERT_EQ_INT(0, sql_int(after, "SELECT count(*) FROM t"
+                                    " WHERE v = zeroblob(900)"));
+    sql_integrity_ok(after);
+    sqlite3_close(after);
 }

@@ -103,7 +103,8 @@ exclusive(enum death death)
     return death == EXCLUSIVE_AFTER_COMMIT || death == EXCLUSIVE_AFTER_REWRITES;
 }
 
-/* The loop's last transaction; whether the small commit follows. */
+/* The loop's last transaction (the small commit follows it, but for
+ * EXCLUSIVE_AFTER_REWRITES). */
 static int
 last_of(enum death death)
 {

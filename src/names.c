@@ -32,7 +32,11 @@ static const char *const titles[] = {
     "commander", "qazi",
 };
 
-/* Connectors between a name and a father's or ancestor's name. */
+/* Connectors between a name and a father's, husband's or ancestor's
+ * name.  Standing between two names they are dropped; "bin" and its kin
+ * may also open a family name ("Bin Laden") and are kept there, but the
+ * written abbreviations ("s/o", "d/o", "w/o") never name anyone and are
+ * dropped wherever they stand ("Haji s/o Ghulam Nabi", the title gone). */
 static const char *const connectors[] = {
     "bin",  "ibn", "bint", "ben", "walad",  "wuld",
     "ould", "s/o", "d/o",  "w/o", "son of", "daughter of",
@@ -776,7 +780,7 @@ join_particles(struct token_list *tl, struct sarhad_name *out)
             continue;
         }
         if (in_list(t->s, connectors, SARHAD_COUNT_OF(connectors)) &&
-            r.count > 0 && i + 1 < tl->count) {
+            ((r.count > 0 && i + 1 < tl->count) || strchr(t->s, '/'))) {
             note_removed(out, t->s);
             continue;
         }

@@ -490,6 +490,15 @@ note_removed(struct sarhad_name *out, const char *word)
     memcpy(out->removed + n, word, w + 1);
 }
 
+/* "s/o", "d/o" or "w/o" (son, daughter or wife of) at p, a word of its
+ * own. */
+static bool
+kinship_abbreviation(const char *p)
+{
+    return (p[0] == 's' || p[0] == 'd' || p[0] == 'w') && p[1] == '/' &&
+           p[2] == 'o' && !(p[3] >= 'a' && p[3] <= 'z');
+}
+
 /* Split lowercase ASCII into words; '-', '.', ',' and '/' separate,
  * apostrophes (ain, hamza) vanish.  "s/o" is kept as one word. */
 static void
@@ -503,18 +512,14 @@ split_words(struct token_list *tl, const char *s)
         t->len = 0;
         while (s[i] != '\0' && !(s[i] >= 'a' && s[i] <= 'z'))
             i++;
-        if ((s[i] == 's' || s[i] == 'd' || s[i] == 'w') && s[i + 1] == '/' &&
-            s[i + 2] == 'o' && !(s[i + 3] >= 'a' && s[i + 3] <= 'z')) {
+        if (kinship_abbreviation(s + i)) {
             memcpy(t->s, s + i, 3);
             t->len = 3;
             i += 3;
-        }
-        while (t->len == 0 || (s[i] >= 'a' && s[i] <= 'z') || s[i] == '\'') {
-            if (s[i] == '\0' || !((s[i] >= 'a' && s[i] <= 'z') || s[i] == '\''))
-                break;
-            if (s[i] != '\'' && t->len + 1 < sizeof(t->s))
-                t->s[t->len++] = s[i];
-            i++;
+        } else {
+            for (; (s[i] >= 'a' && s[i] <= 'z') || s[i] == '\''; i++)
+                if (s[i] != '\'' && t->len + 1 < sizeof(t->s))
+                    t->s[t->len++] = s[i];
         }
         t->s[t->len] = '\0';
         if (t->len > 0)

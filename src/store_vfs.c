@@ -59,16 +59,16 @@
 #define BUFFER_CAP 0x1ffffu
 
 struct log_part {
-    const sqlite3_io_methods *unix; /* the file's own methods */
-    struct db_part *db;             /* its database's, while both are open */
-    unsigned char *buf;             /* gathered writes, from offset start */
+    const sqlite3_io_methods *native; /* the file's own methods */
+    struct db_part *db;               /* its database's, while both are open */
+    unsigned char *buf;               /* gathered writes, from offset start */
     size_t len;
     sqlite3_int64 start;
     bool commit_waits; /* the buffer ends in a commit frame's header */
 };
 
 struct db_part {
-    const sqlite3_io_methods *unix;
+    const sqlite3_io_methods *native;
     const char *name; /* what SQLite opened it by: its log's key */
     struct log_part *log;
     struct db_part *next; /* open databases */
@@ -77,7 +77,7 @@ struct db_part {
 /* Method tables: the unix VFS's own for a file, with the wrapped methods
  * in place; one pair per table the unix VFS hands out (one, in practice). */
 struct tables {
-    const sqlite3_io_methods *unix;
+    const sqlite3_io_methods *native;
     sqlite3_io_methods log, db;
 };
 
@@ -112,7 +112,7 @@ write_out(sqlite3_file *f)
     int rc = SQLITE_OK;
 
     if (l->len > 0) {
-        rc = l->unix->xWrite(f, l->buf, (int)l->len, l->start);
+        rc = l->native->xWrite(f, l->buf, (int)l->len, l->start);
         atomic_fetch_add_explicit(&writes_out, 1, memory_order_relaxed);
     }
     l->len = 0;
@@ -156,9 +156,9 @@ log_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
     if (rc != SQLITE_OK)
         return rc;
     if (n != FRAME_HEADER || commits(p))
-        return l->unix->xWrite(f, p, n, off);
+        return l->native->xWrite(f, p, n, off);
     if (l->buf == NULL && (l->buf = sqlite3_malloc64(BUFFER_CAP)) == NULL)
-        return l->unix->xWrite(f, p, n, off);
+        return l->native->xWrite(f, p, n, off);
     l->start = off;
     append(l, p, n);
     atomic_fetch_add_explicit(&frames_gathered, 1, memory_order_relaxed);
@@ -171,7 +171,7 @@ log_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
 {
     int rc = write_out(f);
 
-    return rc != SQLITE_OK ? rc : log_of(f)->unix->xRead(f, p, n, off);
+    return rc != SQLITE_OK ? rc : log_of(f)->native->xRead(f, p, n, off);
 }
 
 static int
@@ -179,7 +179,7 @@ log_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
     int rc = write_out(f);
 
-    return rc != SQLITE_OK ? rc : log_of(f)->unix->xTruncate(f, size);
+    return rc != SQLITE_OK ? rc : log_of(f)->native->xTruncate(f, size);
 }
 
 static int
@@ -187,7 +187,7 @@ log_sync(sqlite3_file *f, int flags)
 {
     int rc = write_out(f);
 
-    return rc != SQLITE_OK ? rc : log_of(f)->unix->xSync(f, flags);
+    return rc != SQLITE_OK ? rc : log_of(f)->native->xSync(f, flags);
 }
 
 static int
@@ -195,7 +195,7 @@ log_file_size(sqlite3_file *f, sqlite3_int64 *size)
 {
     int rc = write_out(f);
 
-    return rc != SQLITE_OK ? rc : log_of(f)->unix->xFileSize(f, size);
+    return rc != SQLITE_OK ? rc : log_of(f)->native->xFileSize(f, size);
 }
 
 static int
@@ -203,14 +203,14 @@ log_file_control(sqlite3_file *f, int op, void *arg)
 {
     int rc = write_out(f);
 
-    return rc != SQLITE_OK ? rc : log_of(f)->unix->xFileControl(f, op, arg);
+    return rc != SQLITE_OK ? rc : log_of(f)->native->xFileControl(f, op, arg);
 }
 
 static int
 log_close(sqlite3_file *f)
 {
     struct log_part *l = log_of(f);
-    const sqlite3_io_methods *unix = l->unix;
+    const sqlite3_io_methods *native = l->native;
     int rc = write_out(f), rc2;
 
     pthread_mutex_lock(&open_mu);
@@ -218,7 +218,7 @@ log_close(sqlite3_file *f)
         l->db->log = NULL;
     pthread_mutex_unlock(&open_mu);
     sqlite3_free(l->buf);
-    rc2 = unix->xClose(f);
+    rc2 = native->xClose(f);
     return rc != SQLITE_OK ? rc : rc2;
 }
 
@@ -232,7 +232,7 @@ db_shm_lock(sqlite3_file *f, int offset, int n, int flags)
 
     if (d->log != NULL && d->log->len > 0)
         rc = write_out((sqlite3_file *)((char *)d->log - unix_size));
-    return rc != SQLITE_OK ? rc : d->unix->xShmLock(f, offset, n, flags);
+    return rc != SQLITE_OK ? rc : d->native->xShmLock(f, offset, n, flags);
 }
 
 static void
@@ -245,14 +245,14 @@ db_shm_barrier(sqlite3_file *f)
      * rewrite. */
     if (d->log != NULL && d->log->len > 0)
         write_out((sqlite3_file *)((char *)d->log - unix_size));
-    d->unix->xShmBarrier(f);
+    d->native->xShmBarrier(f);
 }
 
 static int
 db_close(sqlite3_file *f)
 {
     struct db_part *d = db_of(f);
-    const sqlite3_io_methods *unix = d->unix;
+    const sqlite3_io_methods *native = d->native;
 
     pthread_mutex_lock(&open_mu);
     for (struct db_part **p = &open_dbs; *p != NULL; p = &(*p)->next)
@@ -263,24 +263,24 @@ db_close(sqlite3_file *f)
     if (d->log != NULL)
         d->log->db = NULL;
     pthread_mutex_unlock(&open_mu);
-    return unix->xClose(f);
+    return native->xClose(f);
 }
 
-/* The wrapped tables for a file the unix VFS opened with `unix`; NULL
+/* The wrapped tables for a file the unix VFS opened with `native`; NULL
  * when they cannot be made.  Called with open_mu held. */
 static struct tables *
-tables_for(const sqlite3_io_methods *unix)
+tables_for(const sqlite3_io_methods *native)
 {
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
         struct tables *t = &tables[i];
-        if (t->unix == unix)
+        if (t->native == native)
             return t;
-        if (t->unix != NULL)
+        if (t->native != NULL)
             continue;
-        if (unix->iVersion < 2 || unix->xShmLock == NULL)
+        if (native->iVersion < 2 || native->xShmLock == NULL)
             return NULL; /* no shared memory: no WAL to speak of */
-        t->unix = unix;
-        t->log = *unix;
+        t->native = native;
+        t->log = *native;
         t->log.xClose = log_close;
         t->log.xRead = log_read;
         t->log.xWrite = log_write;
@@ -288,7 +288,7 @@ tables_for(const sqlite3_io_methods *unix)
         t->log.xSync = log_sync;
         t->log.xFileSize = log_file_size;
         t->log.xFileControl = log_file_control;
-        t->db = *unix;
+        t->db = *native;
         t->db.xClose = db_close;
         t->db.xShmLock = db_shm_lock;
         t->db.xShmBarrier = db_shm_barrier;
@@ -313,7 +313,7 @@ vfs_open(sqlite3_vfs *self, sqlite3_filename name, sqlite3_file *f, int flags,
     if (t != NULL && (flags & SQLITE_OPEN_MAIN_DB)) {
         struct db_part *d = db_of(f);
         memset(d, 0, sizeof(*d));
-        d->unix = f->pMethods;
+        d->native = f->pMethods;
         d->name = name;
         d->next = open_dbs;
         open_dbs = d;
@@ -326,7 +326,7 @@ vfs_open(sqlite3_vfs *self, sqlite3_filename name, sqlite3_file *f, int flags,
         if (d != NULL) {
             struct log_part *l = log_of(f);
             memset(l, 0, sizeof(*l));
-            l->unix = f->pMethods;
+            l->native = f->pMethods;
             l->db = d;
             d->log = l;
             f->pMethods = &t->log;

@@ -69,8 +69,8 @@ struct log_part {
 
 struct db_part {
     const sqlite3_io_methods *native;
-    const char *name; /* what SQLite opened it by: its log's key */
-    struct log_part *log;
+    const char *name;     /* what SQLite opened it by: its log's key */
+    sqlite3_file *log;    /* its log, while both are open */
     struct db_part *next; /* open databases */
 };
 
@@ -230,8 +230,8 @@ db_shm_lock(sqlite3_file *f, int offset, int n, int flags)
     struct db_part *d = db_of(f);
     int rc = SQLITE_OK;
 
-    if (d->log != NULL && d->log->len > 0)
-        rc = write_out((sqlite3_file *)((char *)d->log - unix_size));
+    if (d->log != NULL)
+        rc = write_out(d->log);
     return rc != SQLITE_OK ? rc : d->native->xShmLock(f, offset, n, flags);
 }
 
@@ -243,8 +243,8 @@ db_shm_barrier(sqlite3_file *f)
     /* A failed write here shows at the next call that touches the log:
      * the barrier cannot report it, and the frames stay SQLite's to
      * rewrite. */
-    if (d->log != NULL && d->log->len > 0)
-        write_out((sqlite3_file *)((char *)d->log - unix_size));
+    if (d->log != NULL)
+        write_out(d->log);
     d->native->xShmBarrier(f);
 }
 
@@ -261,7 +261,7 @@ db_close(sqlite3_file *f)
             break;
         }
     if (d->log != NULL)
-        d->log->db = NULL;
+        log_of(d->log)->db = NULL;
     pthread_mutex_unlock(&open_mu);
     return native->xClose(f);
 }
@@ -328,7 +328,7 @@ vfs_open(sqlite3_vfs *self, sqlite3_filename name, sqlite3_file *f, int flags,
             memset(l, 0, sizeof(*l));
             l->native = f->pMethods;
             l->db = d;
-            d->log = l;
+            d->log = f;
             f->pMethods = &t->log;
         }
     }

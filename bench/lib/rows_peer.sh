@@ -7,7 +7,10 @@
 rows_peer() {
     local store=$1 group=$2 dir=$3 runs=${4:-3} i best
     peer_rate=
-    if ! cc -O2 -Iinclude -o "$dir/sqlite_rows" bench/peer/sqlite_rows.c \
+    # The project's own C dialect (Makefile CFLAGS), so that its sources
+    # build here as they do there.
+    if ! cc -O2 -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+        -Iinclude -o "$dir/sqlite_rows" bench/peer/sqlite_rows.c \
         src/store_pcache.c src/store_vfs.c -lsqlite3 \
         2>"$dir/rows-cc.err"; then
         echo "peer: bench/peer/sqlite_rows.c did not build ($(head -1 "$dir/rows-cc.err"))"

@@ -17,8 +17,12 @@
 struct chunk {
     struct chunk *next;
     char *text;
-    size_t len, count;
+    size_t len, cap, count;
 };
+
+/* Printed texts kept for the writer to fill again: a fresh buffer for
+ * each group cost the writer a page fault every 4 KiB it wrote. */
+#define SPARE_MAX 4
 
 struct durable_out {
     struct sarhad_store *store;
@@ -27,6 +31,8 @@ struct durable_out {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct chunk *head, *tail;
+    struct chunk *spare; /* printed, for durable_out_spare */
+    size_t spare_count;
     bool stop, failed;
 };
 
@@ -71,10 +77,19 @@ printer_main(void *arg)
                     "reported\n",
                     err.message, count);
         }
-        free_chunks(list);
         pthread_mutex_lock(&d->mu);
+        while (list != NULL && d->spare_count < SPARE_MAX) {
+            struct chunk *c = list;
+            list = c->next;
+            c->next = d->spare;
+            d->spare = c;
+            d->spare_count++;
+        }
         if (count > 0)
             d->failed = true;
+        pthread_mutex_unlock(&d->mu);
+        free_chunks(list);
+        pthread_mutex_lock(&d->mu);
     }
     pthread_mutex_unlock(&d->mu);
     return NULL;
@@ -100,8 +115,31 @@ durable_out_start(struct sarhad_store *store, FILE *out)
     return d;
 }
 
+char *
+durable_out_spare(struct durable_out *d, size_t *cap)
+{
+    struct chunk *c;
+    char *text = NULL;
+
+    pthread_mutex_lock(&d->mu);
+    c = d->spare;
+    if (c != NULL) {
+        d->spare = c->next;
+        d->spare_count--;
+    }
+    pthread_mutex_unlock(&d->mu);
+    *cap = 0;
+    if (c != NULL) {
+        text = c->text;
+        *cap = c->cap;
+        free(c);
+    }
+    return text;
+}
+
 bool
-durable_out_put(struct durable_out *d, char *text, size_t len, size_t count)
+durable_out_put(struct durable_out *d, char *text, size_t len, size_t cap,
+                size_t count)
 {
     struct chunk *c = xmalloc(sizeof(*c));
     bool failed;
@@ -109,6 +147,7 @@ durable_out_put(struct durable_out *d, char *text, size_t len, size_t count)
     c->next = NULL;
     c->text = text;
     c->len = len;
+    c->cap = cap;
     c->count = count;
     pthread_mutex_lock(&d->mu);
     failed = d->failed;
@@ -137,6 +176,7 @@ durable_out_stop(struct durable_out *d)
     pthread_mutex_unlock(&d->mu);
     pthread_join(d->thread, NULL);
     ok = !d->failed;
+    free_chunks(d->spare);
     pthread_mutex_destroy(&d->mu);
     pthread_cond_destroy(&d->cv);
     free(d);

@@ -58,6 +58,8 @@ struct decide_data {
     struct sarhad_prepared *prep; /* made on the request's thread */
     struct sarhad_decision decision;
     int64_t attempt_id;
+    char *answer; /* the recorded decision text, with the attempt's id */
+    size_t answer_len;
 };
 
 static void
@@ -66,25 +68,39 @@ decide_free(void *data)
     struct decide_data *d = data;
 
     sarhad_prepared_free(d->prep);
+    free(d->answer);
     free(d);
 }
 
+/* On the writer: the answer is the decision text just recorded in the
+ * attempt, copied (not made again on the pool thread), so what the
+ * officer is shown is byte for byte what the ledger keeps. */
 static void
 decide_run(struct server *srv, struct request *req)
 {
     struct decide_data *d = req->data;
+    const char *text;
+    size_t len;
+    int h;
 
     req->job.status = sarhad_ledger_cross_prepared(
         srv->ledger, d->prep, &req->actor, serve_now(), &d->decision,
         &d->attempt_id, &req->job.err);
+    if (req->job.status != SARHAD_OK)
+        return;
+    /* {"attempt_id":N, followed by the decision object's members. */
+    text = sarhad_ledger_decision_text(srv->ledger, &len);
+    d->answer = xmalloc(48 + len);
+    h = snprintf(d->answer, 48, "{\"attempt_id\":%lld,",
+                 (long long)d->attempt_id);
+    memcpy(d->answer + h, text + 1, len - 1); /* without its '{' */
+    d->answer_len = (size_t)h + len - 1;
 }
 
 static void
 decide_done(struct server *srv, struct request *req)
 {
     struct decide_data *d = req->data;
-    char head[48], *text;
-    size_t n, h, cap;
 
     if (req->job.status != SARHAD_OK) {
         serve_reply_status(req, req->job.status, &req->job.err);
@@ -93,20 +109,8 @@ decide_done(struct server *srv, struct request *req)
     if ((unsigned)d->decision.outcome < 3)
         atomic_fetch_add_explicit(&srv->metrics.decisions[d->decision.outcome],
                                   1, memory_order_relaxed);
-    /* {"attempt_id":N, followed by the decision object's members.  One
-     * pass into a buffer that holds a usual decision (a second only for a
-     * long one): measuring first doubled the cost of the answer. */
-    h = (size_t)snprintf(head, sizeof(head), "{\"attempt_id\":%lld,",
-                         (long long)d->attempt_id);
-    cap = 4096;
-    text = xmalloc(cap);
-    n = sarhad_decision_json(text + h - 1, cap - (h - 1), &d->decision);
-    if (n + h > cap) {
-        text = xrealloc(text, h + n);
-        sarhad_decision_json(text + h - 1, n + 1, &d->decision);
-    }
-    memcpy(text, head, h);
-    serve_reply_owned(req, 201, "application/json", text, h + n - 1);
+    serve_reply_owned(req, 201, "application/json", d->answer, d->answer_len);
+    d->answer = NULL; /* the reply owns it now */
 }
 
 void
@@ -120,6 +124,7 @@ route_decide(struct server *srv, struct request *req)
         return;
     d = xmalloc(sizeof(*d));
     d->prep = NULL;
+    d->answer = NULL;
     req->data = d;
     req->free_data = decide_free;
     sarhad_error_clear(&err);

@@ -81,13 +81,15 @@ e2e_main() {
     check "bad token: 401" 401 "$(req GET /v1/users "$(printf 'f%.0s' {1..64})")"
     check "officer decides" 201 "$(req POST /v1/decisions "${T[officer]}" "@$here/presentation.json")"
     check "the decision is admit" admit "$(field .decision)"
-    local attempt
+    local attempt answered
     attempt=$(field .attempt_id)
+    answered=$(jq -cS 'del(.attempt_id)' "$dir/body")
     check "analyst may not decide" 403 "$(req POST /v1/decisions "${T[analyst]}" "@$here/presentation.json")"
     check "auditor may not decide" 403 "$(req POST /v1/decisions "${T[auditor]}" "@$here/presentation.json")"
     check "officer of another post: 403" 403 "$(req POST /v1/decisions "${T[faraway]}" "@$here/presentation.json")"
     check "the recorded attempt is found" 200 "$(req GET "/v1/attempts/$attempt" "${T[supervisor]}")"
     check "... with its decision" admit "$(field .decision.decision)"
+    check "... exactly the one answered" "$answered" "$(jq -cS .decision "$dir/body")"
     check "traveller history" 200 "$(req GET "/v1/travellers/$(field .traveller)" "${T[analyst]}")"
     check "unknown attempt: 404" 404 "$(req GET /v1/attempts/99999 "${T[analyst]}")"
     check "policy upload needs admin" 403 "$(req POST /v1/policies "${T[officer]}" '{"text":"x"}')"

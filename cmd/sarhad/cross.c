@@ -148,9 +148,9 @@ end_group(struct session *s)
         return false;
     }
     if (s->printer != NULL) {
-        bool ok = s->out_len == 0 || durable_out_put(s->printer, s->out,
-                                                     s->out_len, s->out_cap,
-                                                     s->pending);
+        bool ok =
+            s->out_len == 0 || durable_out_put(s->printer, s->out, s->out_len,
+                                               s->out_cap, s->pending);
         if (s->out_len > 0) /* the printer owns the text now */
             s->out = durable_out_spare(s->printer, &s->out_cap);
         s->out_len = 0;

@@ -19,8 +19,8 @@ struct durable_out *durable_out_start(struct sarhad_store *store, FILE *out);
 /* Print text (len bytes of cap malloc'd, count decisions, already
  * committed) once the disk has it; takes ownership of text.  False when an
  * earlier flush failed: nothing more is printed. */
-bool durable_out_put(struct durable_out *d, char *text, size_t len,
-                     size_t cap, size_t count);
+bool durable_out_put(struct durable_out *d, char *text, size_t len, size_t cap,
+                     size_t count);
 
 /* A buffer already printed, to fill again (its size in *cap), or NULL with
  * *cap 0; the caller owns it. */

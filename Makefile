@@ -111,7 +111,10 @@ check: test format-check
 # the seed corpora (merge worthwhile ones by hand with -merge=1).
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := build/fuzz
-FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
+# Undefined behaviour stops the run, so the input is kept as a crash (with
+# recovery on, a signed overflow was only printed and its input lost).
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined -std=c11 \
                 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinclude
 fuzz: | $(DEPS_OK)
 	@mkdir -p $(FUZZ_BUILD)

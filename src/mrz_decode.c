@@ -300,6 +300,11 @@ sarhad__mrz_decode(struct sarhad_mrz *out, const char *const *lines,
         lines[0][0] == '<')
         issue(out, "document_code", "bad_code", dc,
               "document code starts with a letter");
+    /* 9303-7: 'V' marks a visa, and visas have two lines (MRV-A, MRV-B);
+     * three lines of 30 starting with V are no document. */
+    else if (format == SARHAD_MRZ_TD1 && lines[0][0] == 'V')
+        issue(out, "document_code", "bad_code", dc,
+              "document code V marks a visa, which has no 3-line (TD1) form");
     read_code(out, out->issuing_state, lines, l->issuing_state, "issuing_state",
               "issuing state");
     read_document_number(out, l, lines);

@@ -406,8 +406,9 @@ read_td1(struct sarhad_mrz *out, const unsigned char *a, const unsigned char *b,
     bool ok;
 
     /* A '<' check digit means a long number spilled into the optional
-     * data (9303-5 §4.2.4): left to the detailed path. */
-    ok = put_code_and_state(out, a);
+     * data (9303-5 §4.2.4), and a 'V' (a visa's code, never a TD1's):
+     * left to the detailed path. */
+    ok = a[0] != 'V' && put_code_and_state(out, a);
     ok &= all_mrz(num, 9) && check(a[14], cn);
     ok &= all_mrz(opt, 15) && all_mrz(opt2, 11);
     ok &= all_digits(birth, 6) && check(b[6], cb);

@@ -274,10 +274,10 @@ integer(struct scan *s, struct sarhad__pv *out)
         p++;
     digits = p;
     while (p < s->end && *p >= '0' && *p <= '9') {
+        if (p - digits == 18)
+            return false; /* a 19th digit: left to jansson */
         v = v * 10 + (*p - '0');
         p++;
-        if (p - digits > 18)
-            return false;
     }
     if (p == digits || (*digits == '0' && p - digits > 1))
         return false;

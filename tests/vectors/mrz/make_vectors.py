@@ -64,6 +64,7 @@ blk('checks.txt','TD3 expiry date check digit',td3('P','UTO','ERIKSSON','ANNA<MA
 blk('checks.txt','TD3 personal number check digit',td3('P','UTO','ERIKSSON','ANNA<MARIA','L898902C3','UTO','740812','F','120415','ZE184226B',pnc='2'),valid='false',issues=['optional_data_check check_digit 2 43'])
 blk('checks.txt','TD3 composite check digit',setc(base,2,44,'9'),valid='false',issues=['composite_check check_digit 2 44'])
 blk('checks.txt','TD3 letter in a check digit',setc(base,2,10,'A'),valid='false',issues=['document_number_check check_digit 2 10','composite_check check_digit 2 44'])
+blk('checks.txt','TD1 with a visa\'s code V (a visa has two lines, never three)',td1('VD','AFG','X12821773','','000229','F','300228','AFG','','AHMADI','SHABNAM'),format='TD1',valid='false',document_code='VD',issues=['document_code bad_code 1 1'])
 blk('checks.txt','TD1 document number check digit',setc(td1('I','UTO','D23145890','','740812','F','120415','UTO','','ERIKSSON','ANNA',comp=None),1,15,'1'),format='TD1',valid='false',issues=['document_number_check check_digit 1 15','composite_check check_digit 2 30'])
 blk('checks.txt','TD1 birth date check digit',td1('I','UTO','D23145890','','740812','F','120415','UTO','','ERIKSSON','ANNA').replace('7408122F','7408124F'),format='TD1',valid='false',issues=['birth_date_check check_digit 2 7','composite_check check_digit 2 30'])
 blk('checks.txt','TD1 composite check digit',setc(td1('I','UTO','D23145890','','740812','F','120415','UTO','','ERIKSSON','ANNA'),2,30,'1'),format='TD1',valid='false',issues=['composite_check check_digit 2 30'])

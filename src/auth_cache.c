@@ -5,8 +5,11 @@
  * and sessions) and empties itself when the epoch has moved, so a logout,
  * a disabled account, a new password or a changed role is seen on the very
  * next request, whichever process made the change.  Expiry is checked on
- * every hit.  Reading one integer still costs a read transaction, but not
- * the join of sessions and users and its hashing in SQL.
+ * every hit.  Reading one integer still costs a read transaction, so it is
+ * read only when the store's commit stamp (store_stamp.c) shows that
+ * something was committed since the last reading: under load the writer
+ * commits a few hundred times a second and the pool answers thousands of
+ * requests, most of which now read nothing at all.
  *
  * The table is open addressing with linear probing, keyed by the first
  * bytes of the BLAKE2b token hash (uniform already).  It never holds a
@@ -34,6 +37,9 @@ struct sarhad_session_cache {
     size_t capacity; /* entries before the table is emptied */
     int64_t epoch;
     bool have_epoch;
+    /* The store's commit stamp taken before the epoch was last read. */
+    struct sarhad__stamp stamp;
+    bool have_stamp;
 };
 
 static const char sql_epoch[] = "SELECT n FROM auth_epoch WHERE id = 1";
@@ -126,6 +132,8 @@ sarhad_session_cached(struct sarhad_session_cache *cache,
 {
     unsigned char hash[32];
     struct entry *e;
+    struct sarhad__stamp stamp;
+    bool stamped;
     int64_t epoch = 0;
     enum sarhad_status s;
 
@@ -137,9 +145,23 @@ sarhad_session_cached(struct sarhad_session_cache *cache,
     sarhad_token_hash(hash, token, len);
     /* The epoch is read before the session: a change committed between
      * the two reads leaves a newer session under an older epoch, which the
-     * next lookup finds moved, never the other way round. */
-    if (cache == NULL || !read_epoch(store, &epoch))
+     * next lookup finds moved, never the other way round.  Likewise the
+     * stamp before the epoch.  The first lookup takes no stamp: the stamp
+     * is read from shared memory the handle maps at its first read. */
+    if (cache == NULL)
         return sarhad__session_lookup_hash(store, hash, now, out, err);
+    stamped = cache->have_epoch && sarhad__store_stamp(store, &stamp);
+    if (stamped && cache->have_stamp &&
+        memcmp(&stamp, &cache->stamp, sizeof(stamp)) == 0) {
+        epoch = cache->epoch; /* nothing committed since it was read */
+    } else if (!read_epoch(store, &epoch)) {
+        cache->have_stamp = false;
+        return sarhad__session_lookup_hash(store, hash, now, out, err);
+    } else {
+        cache->have_stamp = stamped;
+        if (stamped)
+            cache->stamp = stamp;
+    }
     if (!cache->have_epoch || epoch != cache->epoch) {
         clear(cache);
         cache->epoch = epoch;

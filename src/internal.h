@@ -222,6 +222,15 @@ void sarhad__store_checkpoint_pages(struct sarhad_store *store, int every,
 /* Move the generation on (see above). */
 void sarhad__store_invalidate(struct sarhad_store *store);
 
+/* What the store's write-ahead log index says of the last commit, by any
+ * connection or process (store_stamp.c): two equal stamps mean nothing
+ * was committed between them.  False when there is no index to read (call
+ * only after the handle has read the store once). */
+struct sarhad__stamp {
+    uint64_t w[6];
+};
+bool sarhad__store_stamp(struct sarhad_store *store, struct sarhad__stamp *out);
+
 /* Forget what the handle remembered of the open batch (see above),
  * pending tallies included. */
 void sarhad__store_forget(struct sarhad_store *store);

@@ -11,6 +11,9 @@
 #include "../src/internal.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static const struct sarhad_actor admin = {"root", "admin", "", ""};
 static const char password[] = "correct horse battery";
@@ -418,6 +421,104 @@ TEST(auth_session_cache_sees_changes_at_once)
     sarhad_session_cache_free(c);
     sarhad_store_close(ro);
     sarhad_store_close(store);
+}
+
+/* How many times the handle ran the auth epoch's query. */
+static int
+epoch_reads(struct sarhad_store *ro)
+{
+    for (sqlite3_stmt *st = sqlite3_next_stmt(ro->db, NULL); st != NULL;
+         st = sqlite3_next_stmt(ro->db, st))
+        if (strstr(sqlite3_sql(st), "FROM auth_epoch") != NULL)
+            return sqlite3_stmt_status(st, SQLITE_STMTSTATUS_RUN, 0);
+    return 0;
+}
+
+/* The epoch is read again only once something was committed: lookups in
+ * between answer from memory without a read transaction. */
+TEST(auth_session_cache_reads_the_epoch_only_after_a_commit)
+{
+    struct sarhad_store *store = auth_store("auth_cache_stamp");
+    struct sarhad_store *ro = reader_of("auth_cache_stamp");
+    struct sarhad_session_cache *c = sarhad_session_cache_new(8);
+    struct sarhad_login_limits lim;
+    struct sarhad_session s, found;
+    bool hit = false;
+    int64_t t = 1700005500;
+    int reads;
+
+    ASSERT(store != NULL && ro != NULL && c != NULL);
+    sarhad_login_limits_default(&lim);
+    ASSERT_OK(sarhad_login(store, "amina", password, sizeof(password) - 1,
+                           "10.0.0.1", t, &lim, &s, NULL));
+    ASSERT_OK(cached(c, ro, &s, t + 1, &found, &hit));
+    ASSERT_OK(cached(c, ro, &s, t + 1, &found, &hit));
+    reads = epoch_reads(ro);
+    for (int i = 0; i < 20; i++) {
+        ASSERT_OK(cached(c, ro, &s, t + 1, &found, &hit));
+        ASSERT(hit);
+    }
+    ASSERT_EQ_INT(reads, epoch_reads(ro));
+    /* A commit that leaves the epoch alone: read once, then quiet again. */
+    ASSERT_EQ_INT(SQLITE_OK, sqlite3_exec(store->db,
+                                          "INSERT INTO store_meta(key, value)"
+                                          " VALUES ('stamp-test', 'x')",
+                                          NULL, NULL, NULL));
+    ASSERT_OK(cached(c, ro, &s, t + 2, &found, &hit));
+    ASSERT(hit);
+    ASSERT_EQ_INT(reads + 1, epoch_reads(ro));
+    ASSERT_OK(cached(c, ro, &s, t + 2, &found, &hit));
+    ASSERT_EQ_INT(reads + 1, epoch_reads(ro));
+    /* One that moves it: read, and the session is gone. */
+    ASSERT_OK(sarhad_session_end(store, &s.actor, s.token, SARHAD_TOKEN_LEN,
+                                 t + 3, NULL));
+    ASSERT_EQ_INT(SARHAD_EAUTH, cached(c, ro, &s, t + 4, &found, &hit));
+    ASSERT_EQ_INT(reads + 2, epoch_reads(ro));
+    sarhad_session_cache_free(c);
+    sarhad_store_close(ro);
+    sarhad_store_close(store);
+}
+
+/* A change made by another process is seen on the very next lookup too:
+ * the stamp lives in the memory every process maps. */
+TEST(auth_session_cache_sees_another_process)
+{
+    struct sarhad_store *store = auth_store("auth_cache_process");
+    struct sarhad_store *ro = reader_of("auth_cache_process");
+    struct sarhad_session_cache *c = sarhad_session_cache_new(8);
+    struct sarhad_login_limits lim;
+    struct sarhad_session s, found;
+    bool hit = false;
+    int64_t t = 1700005800;
+    int status = -1;
+    pid_t pid;
+
+    ASSERT(store != NULL && ro != NULL && c != NULL);
+    sarhad_login_limits_default(&lim);
+    ASSERT_OK(sarhad_login(store, "amina", password, sizeof(password) - 1,
+                           "10.0.0.1", t, &lim, &s, NULL));
+    sarhad_store_close(store);
+    ASSERT_OK(cached(c, ro, &s, t + 1, &found, &hit));
+    ASSERT_OK(cached(c, ro, &s, t + 1, &found, &hit));
+    ASSERT(hit);
+    pid = fork();
+    ASSERT(pid >= 0);
+    if (pid == 0) {
+        struct sarhad_store_options rw = {false, false, NULL};
+        struct sarhad_store *other = NULL;
+        char path[300];
+        snprintf(path, sizeof(path), "%s/auth_cache_process.db", test_tmpdir());
+        _exit(sarhad_store_open(&other, path, &rw, NULL) == SARHAD_OK &&
+                      sarhad_user_disable(other, &admin, "amina", t + 2,
+                                          NULL) == SARHAD_OK
+                  ? 0
+                  : 1);
+    }
+    ASSERT(waitpid(pid, &status, 0) == pid);
+    ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_EQ_INT(SARHAD_EAUTH, cached(c, ro, &s, t + 3, &found, &hit));
+    sarhad_session_cache_free(c);
+    sarhad_store_close(ro);
 }
 
 /* More live sessions than the cache holds: it empties itself and every

@@ -3,7 +3,8 @@
 # 64 connections, against (0) a bare libmicrohttpd echo server configured
 # like sarhad's (bench/peer/mhd_echo.c, the yardstick), (1) sarhad's echo
 # route and (2) POST /v1/decisions, which decides and records each
-# presentation durably (synchronous=FULL, one fsync per group commit).
+# presentation durably (synchronous=FULL, one fsync per group commit), on a
+# fresh server and then again on the same one, warmed.
 # Prints requests/s, p50/p99 latency, server CPU per request (from
 # /proc/PID/stat), the echo route's CPU over the bare server's, and the
 # ratio of decisions to echo, with the disk's fsync rate measured before
@@ -95,6 +96,11 @@ echo_rps=$rps
 run decisions bench/http_decide.lua
 echo "decisions / echo: $(awk -v a="$rps" -v b="$echo_rps" 'BEGIN {printf "%.2f", a / b}')"
 decide_rps=$rps
+# The same server again: a fresh server spends its first seconds filling
+# its page cache and memo and growing its files (10-20% more CPU a
+# decision); a post's server is past them after a minute.
+run warm bench/http_decide.lua
+echo "  (warm: a second run on the same server, past its first ${DURATION} s)"
 batches=$(curl -s "http://127.0.0.1:$port/v1/metrics" |
     awk '/^sarhad_write_batches_total/ {b=$2} /^sarhad_write_batch_items_total/ {i=$2} END {printf "%d batches, %.1f per batch", b, i / (b ? b : 1)}')
 echo "group commits: $batches"

@@ -785,7 +785,8 @@ join_particles(struct token_list *tl, struct sarhad_name *out)
             continue;
         }
         if (in_list(t->s, connectors, SARHAD_COUNT_OF(connectors)) &&
-            ((r.count > 0 && i + 1 < tl->count) || strchr(t->s, '/'))) {
+            ((r.count > 0 && i + 1 < tl->count) ||
+             kinship_abbreviation(t->s))) {
             note_removed(out, t->s);
             continue;
         }

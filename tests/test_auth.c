@@ -289,16 +289,22 @@ TEST(auth_disable_and_passwd_end_sessions)
 
 /* A second, read-only handle on a test store (as a server thread has). */
 static struct sarhad_store *
-reader_of(const char *name)
+open_named(const char *name, bool read_only)
 {
-    struct sarhad_store_options ro = {false, true, NULL};
+    struct sarhad_store_options opts = {false, read_only, NULL};
     struct sarhad_store *store = NULL;
     char path[300];
 
     snprintf(path, sizeof(path), "%s/%s.db", test_tmpdir(), name);
-    if (sarhad_store_open(&store, path, &ro, NULL) != SARHAD_OK)
+    if (sarhad_store_open(&store, path, &opts, NULL) != SARHAD_OK)
         return NULL;
     return store;
+}
+
+static struct sarhad_store *
+reader_of(const char *name)
+{
+    return open_named(name, true);
 }
 
 /* A cached lookup at time t: the status, with *hit and *out filled. */
@@ -504,13 +510,9 @@ TEST(auth_session_cache_sees_another_process)
     pid = fork();
     ASSERT(pid >= 0);
     if (pid == 0) {
-        struct sarhad_store_options rw = {false, false, NULL};
-        struct sarhad_store *other = NULL;
-        char path[300];
-        snprintf(path, sizeof(path), "%s/auth_cache_process.db", test_tmpdir());
-        _exit(sarhad_store_open(&other, path, &rw, NULL) == SARHAD_OK &&
-                      sarhad_user_disable(other, &admin, "amina", t + 2,
-                                          NULL) == SARHAD_OK
+        struct sarhad_store *other = open_named("auth_cache_process", false);
+        _exit(other != NULL && sarhad_user_disable(other, &admin, "amina",
+                                                   t + 2, NULL) == SARHAD_OK
                   ? 0
                   : 1);
     }

@@ -72,6 +72,10 @@ decide_free(void *data)
     free(d);
 }
 
+/* Room for the answer's head, {"attempt_id":N, with N of up to 20
+ * characters. */
+#define ANSWER_HEAD 40
+
 /* On the writer: the answer is the decision text just recorded in the
  * attempt, copied (not made again on the pool thread), so what the
  * officer is shown is byte for byte what the ledger keeps. */
@@ -90,8 +94,8 @@ decide_run(struct server *srv, struct request *req)
         return;
     /* {"attempt_id":N, followed by the decision object's members. */
     text = sarhad_ledger_decision_text(srv->ledger, &len);
-    d->answer = xmalloc(48 + len);
-    h = snprintf(d->answer, 48, "{\"attempt_id\":%lld,",
+    d->answer = xmalloc(ANSWER_HEAD + len);
+    h = snprintf(d->answer, ANSWER_HEAD, "{\"attempt_id\":%lld,",
                  (long long)d->attempt_id);
     memcpy(d->answer + h, text + 1, len - 1); /* without its '{' */
     d->answer_len = (size_t)h + len - 1;

@@ -102,8 +102,32 @@ sleep 0.3
 expect "a second writer is refused" $? 1 "$T/out" "another sarhad process is writing this store"
 "$S" verify --db "$DB" >"$T/out" 2>&1
 expect "verify runs beside a writer" $? 0 "$T/out" "sound"
+
+# A backup beside the writer: the copy holds what was committed when it was
+# taken, is sound and a single file; the writer goes on; a second backup to
+# the same name is refused.
+for i in $(seq 1 40); do ret 2023-11-09 spontaneous_return; done >&7
+for i in $(seq 1 50); do
+    [ "$(sqlite3 "$DB" "SELECT count(*) FROM attempt WHERE day = '2023-11-09'")" = 40 ] && break
+    sleep 0.1
+done
+"$S" backup --db "$DB" --to "$T/backup.db" >"$T/out" 2>&1
+expect "a backup beside a writer" $? 0 "$T/out" "the copy is sound"
+[ -e "$T/backup.db-wal" ] && bad "the backup is one file" || ok "the backup is one file"
+for i in $(seq 1 10); do ret 2023-11-10 spontaneous_return; done >&7
 exec 7>&-
 wait "$HOLD_CROSS"
+expect "the writer went on" $? 0
+copied=$(sqlite3 "$T/backup.db" "SELECT count(*) FROM attempt")
+stored=$(sqlite3 "$DB" "SELECT count(*) FROM attempt")
+[ "$(sqlite3 "$T/backup.db" "SELECT count(*) FROM attempt WHERE day = '2023-11-09'")" = 40 ] &&
+    [ "$stored" -eq $((copied + 10)) ] &&
+    ok "the copy holds what was committed before it ($copied of $stored)" ||
+    bad "the copy holds what was committed before it ($copied of $stored)"
+"$S" verify --db "$T/backup.db" >"$T/out" 2>&1
+expect "verify finds the copy sound" $? 0 "$T/out" "sound"
+"$S" backup --db "$DB" --to "$T/backup.db" >"$T/out" 2>&1
+expect "a backup never replaces a file" $? 1 "$T/out" "already exists"
 
 # A file that is not a store: a clear error and the file untouched.
 head -c 8192 /dev/urandom >"$T/junk.db"

@@ -11,19 +11,6 @@
 
 SARHAD_VERB(gen, "record synthetic but realistic traffic (demo, bench)")
 
-static void
-bar(void *ctx, uint64_t done, uint64_t total)
-{
-    int width = 40, filled = (int)(total ? done * (uint64_t)width / total : 0);
-
-    (void)ctx;
-    fprintf(stderr, "\r[%.*s%*s] %llu/%llu", filled,
-            "########################################", width - filled, "",
-            (unsigned long long)done, (unsigned long long)total);
-    if (done == total)
-        fputc('\n', stderr);
-}
-
 static bool
 number(const char *text, unsigned long max, unsigned long *out)
 {
@@ -96,8 +83,8 @@ cmd_gen(int argc, char **argv)
     }
     cli_actor(&who, "gen", "officer", "");
     if (sarhad_ledger_generate(ledger, first, (unsigned)days, (unsigned)per_day,
-                               seed, &who, isatty(2) ? bar : NULL, NULL,
-                               &err) != SARHAD_OK) {
+                               seed, &who, isatty(2) ? cli_progress_bar : NULL,
+                               NULL, &err) != SARHAD_OK) {
         cli_fail("gen", db, &err);
         rc = 1;
     } else {

@@ -145,3 +145,16 @@ cli_shipped_policy(size_t *len, const char **path_out)
     }
     return NULL;
 }
+
+void
+cli_progress_bar(void *ctx, uint64_t done, uint64_t total)
+{
+    int width = 40, filled = (int)(total ? done * (uint64_t)width / total : 0);
+
+    (void)ctx;
+    fprintf(stderr, "\r[%.*s%*s] %llu/%llu", filled,
+            "########################################", width - filled, "",
+            (unsigned long long)done, (unsigned long long)total);
+    if (done == total)
+        fputc('\n', stderr);
+}

@@ -9,6 +9,7 @@
 #include "cmd.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Open the store at path; prints "sarhad VERB: PATH: why" and returns
  * NULL on failure. */
@@ -36,6 +37,10 @@ bool cli_date(const char *verb, const char *opt, const char *text,
  * *i and sets *value; a missing value is a usage error (*missing set). */
 bool cli_opt(int argc, char **argv, int *i, const char *name,
              const char **value, bool *missing);
+
+/* A progress bar on stderr, "[####    ] done/total", ended by a newline
+ * when done reaches total (for a terminal: callers check isatty(2)). */
+void cli_progress_bar(void *ctx, uint64_t done, uint64_t total);
 
 /* The text of the shipped policy file (policies/pakistan.policy, found
  * beside the working directory or the binary), or NULL; *path_out names

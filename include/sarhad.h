@@ -1506,6 +1506,9 @@ struct sarhad_audit_report {
     int64_t checked;   /* entries that were checked and found sound */
     int64_t first_bad; /* seq of the first bad entry (0 when ok) */
     char problem[160]; /* what is wrong with it: edited, missing, ... */
+    /* When ok: the hash of entry `checked`, the chain's head (all zero for
+     * an empty log).  Kept outside the store as an anchor (below). */
+    unsigned char head_hash[32];
 };
 
 /*
@@ -1568,6 +1571,39 @@ SARHAD_MUST_CHECK enum sarhad_status
 sarhad_audit_verify_signed(struct sarhad_store *store,
                            struct sarhad_audit_report *report,
                            int64_t *checkpoints, struct sarhad_error *err);
+
+/* ---- anchors (src/audit_anchor.c) ---- */
+
+/*
+ * The chain shows any change made without rewriting what follows, and the
+ * signed checkpoints any cut tail; but whoever can write the store and read
+ * its key file could rebuild a whole chain, sound and signed.  An anchor is
+ * the head of the chain at some moment, "SEQ:HASH" (the hash in 64 hex
+ * digits), written down or sent away from the post: since each entry's
+ * hash commits to every entry before it, a log that still has entry SEQ
+ * with that hash has every entry up to SEQ as it was then.
+ */
+#define SARHAD_AUDIT_ANCHOR_MAX 86 /* "SEQ:HASH" with its NUL */
+
+/* Write the anchor for entry seq with hash into out. */
+void sarhad_audit_anchor_format(char out[SARHAD_AUDIT_ANCHOR_MAX], int64_t seq,
+                                const unsigned char hash[32]);
+
+/* Read "SEQ:HASH" (seq 1 or more, 64 hex digits).  SARHAD_EFORMAT with
+ * err->offset at the fault. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_anchor_parse(const char *text, int64_t *seq,
+                          unsigned char hash[32], struct sarhad_error *err);
+
+/*
+ * Check an anchor against the log, after sarhad_audit_verify[_signed] found
+ * it sound: when entry seq is missing or has another hash, report->ok
+ * becomes false with first_bad = seq and the problem said.  A report
+ * already not ok is left as it is.  Errors are for an unreadable store.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_audit_check_anchor(
+    struct sarhad_store *store, int64_t seq, const unsigned char hash[32],
+    struct sarhad_audit_report *report, struct sarhad_error *err);
 
 /* ---- accounts and sessions (src/auth.c) ---- */
 

@@ -316,6 +316,8 @@ sarhad_audit_verify(struct sarhad_store *store,
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return sarhad__store_fail(store->db, rc, "read the audit log", err);
+    if (r.ok)
+        memcpy(r.head_hash, want_prev, 32);
     *report = r;
     return SARHAD_OK;
 }

@@ -404,6 +404,8 @@ sarhad_audit_verify_signed(struct sarhad_store *store,
         return sarhad__store_fail(store->db, rc, "read the checkpoints", err);
     if (!report->ok && report->checked >= report->first_bad)
         report->checked = report->first_bad - 1;
+    if (!report->ok)
+        memset(report->head_hash, 0, sizeof(report->head_hash));
     if (checkpoints != NULL)
         *checkpoints = count;
     return SARHAD_OK;

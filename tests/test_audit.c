@@ -8,7 +8,9 @@
 
 #include "../src/internal.h"
 
+#include <sodium.h>
 #include <stdio.h>
+#include <string.h>
 
 static const struct sarhad_actor officer = {"amina", "officer", "TORKHAM",
                                             "127.0.0.1"};
@@ -182,4 +184,112 @@ TEST(audit_read_in_order)
     ASSERT_OK(sarhad_audit_read(store, 1, 2, collect, &count, NULL));
     ASSERT_EQ_INT(2, count); /* the limit stopped it */
     sarhad_store_close(store);
+}
+
+/* Append n entries whose subjects start with prefix. */
+static bool
+append_entries(struct sarhad_store *store, const char *prefix, int n)
+{
+    char subject[32];
+
+    for (int i = 1; i <= n; i++) {
+        snprintf(subject, sizeof(subject), "%s-%d", prefix, i);
+        if (sarhad__store_write_begin(store, NULL) != SARHAD_OK ||
+            sarhad__audit_append(store, &officer, 1698900000 + i, "decision",
+                                 subject, "{\"decision\":\"refuse\"}", NULL,
+                                 NULL) != SARHAD_OK ||
+            sarhad__store_write_end(store, true, NULL) != SARHAD_OK)
+            return false;
+    }
+    return true;
+}
+
+TEST(audit_anchor_holds_while_the_log_grows)
+{
+    struct sarhad_store *store = store_with_entries("anchor_grow", 4);
+    struct sarhad_audit_report r;
+    char anchor[SARHAD_AUDIT_ANCHOR_MAX];
+    unsigned char hash[32];
+    int64_t seq;
+
+    ASSERT(store != NULL);
+    ASSERT_OK(sarhad_audit_verify(store, &r, NULL));
+    ASSERT(r.ok);
+    sarhad_audit_anchor_format(anchor, r.checked, r.head_hash);
+    ASSERT(strncmp(anchor, "4:", 2) == 0 && strlen(anchor) == 2 + 64);
+    ASSERT(append_entries(store, "later", 3));
+    ASSERT_OK(sarhad_audit_anchor_parse(anchor, &seq, hash, NULL));
+    ASSERT_EQ_INT(4, (int)seq);
+    ASSERT_OK(sarhad_audit_verify(store, &r, NULL));
+    ASSERT_OK(sarhad_audit_check_anchor(store, seq, hash, &r, NULL));
+    ASSERT(r.ok);
+    ASSERT_EQ_INT(7, (int)r.checked);
+    /* The head moved on; the old anchor is still entry 4's hash. */
+    ASSERT(sodium_memcmp(r.head_hash, hash, 32) != 0);
+    sarhad_store_close(store);
+}
+
+TEST(audit_anchor_catches_a_log_rebuilt_sound)
+{
+    /* The same first two entries, then a different history: the rebuilt
+     * log is a sound chain in itself, and only the anchor knows. */
+    struct sarhad_store *kept = store_with_entries("anchor_kept", 2);
+    struct sarhad_store *rebuilt = store_with_entries("anchor_rebuilt", 2);
+    struct sarhad_audit_report r;
+    unsigned char head[32], early[32];
+
+    ASSERT(kept != NULL && rebuilt != NULL);
+    ASSERT_OK(sarhad_audit_verify(kept, &r, NULL));
+    memcpy(early, r.head_hash, 32);
+    ASSERT(append_entries(kept, "true", 3));
+    ASSERT(append_entries(rebuilt, "forged", 3));
+    ASSERT_OK(sarhad_audit_verify(kept, &r, NULL));
+    memcpy(head, r.head_hash, 32);
+    ASSERT_OK(sarhad_audit_verify(rebuilt, &r, NULL));
+    ASSERT(r.ok);
+    /* Entries before the change still match: the same content gives the
+     * same hashes. */
+    ASSERT_OK(sarhad_audit_check_anchor(rebuilt, 2, early, &r, NULL));
+    ASSERT(r.ok);
+    ASSERT_OK(sarhad_audit_check_anchor(rebuilt, 5, head, &r, NULL));
+    ASSERT(!r.ok);
+    ASSERT_EQ_INT(5, (int)r.first_bad);
+    ASSERT(strstr(r.problem, "rewritten") != NULL);
+    /* A log cut before the anchor. */
+    ASSERT_OK(sarhad_audit_verify(rebuilt, &r, NULL));
+    ASSERT_OK(sarhad_audit_check_anchor(rebuilt, 9, head, &r, NULL));
+    ASSERT(!r.ok);
+    ASSERT_EQ_INT(9, (int)r.first_bad);
+    ASSERT(strstr(r.problem, "missing") != NULL);
+    sarhad_store_close(kept);
+    sarhad_store_close(rebuilt);
+}
+
+TEST(audit_anchor_parse_errors)
+{
+    struct sarhad_error err;
+    unsigned char hash[32];
+    char text[100];
+    int64_t seq;
+
+    memset(text, 'a', sizeof(text));
+    memcpy(text, "12:", 3);
+    text[3 + 64] = '\0';
+    ASSERT_OK(sarhad_audit_anchor_parse(text, &seq, hash, &err));
+    ASSERT_EQ_INT(12, (int)seq);
+    ASSERT_EQ_INT(0xaa, hash[31]);
+    text[3 + 63] = 'g';
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_audit_anchor_parse(text, &seq, hash, &err));
+    ASSERT_EQ_INT(3, (int)err.offset);
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_audit_anchor_parse("0:aa", &seq, hash, &err));
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_audit_anchor_parse("12;aa", &seq, hash, &err));
+    ASSERT_EQ_INT(2, (int)err.offset);
+    ASSERT_EQ_INT(
+        SARHAD_EFORMAT,
+        sarhad_audit_anchor_parse("1234567890123456789:aa", &seq, hash, &err));
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_audit_anchor_parse("12:aaaa", &seq, hash, &err));
 }

@@ -49,14 +49,20 @@
     async function verify() {
         const box = S.clear($('audit-verify-result'));
         box.append(S.el('p', { class: 'muted' }, 'Verifying…'));
-        const r = await S.api('GET', '/v1/audit/verify');
+        const anchor = $('audit-anchor').value.trim();
+        const r = await S.api('GET', '/v1/audit/verify' +
+            (anchor ? '?anchor=' + encodeURIComponent(anchor) : ''));
         S.clear(box);
         if (!r.ok) { box.append(S.el('p', { class: 'bad' }, r.data.message || 'The log cannot be verified.')); return; }
         const v = r.data;
         const card = S.el('div', { class: 'card verify ' + (v.ok ? 'result-ok' : 'result-bad'), role: 'status' });
         if (v.ok) {
             card.append(S.el('p', { class: 'ok' }, 'Chain verified: nothing was altered.'),
-                S.el('p', {}, v.checked + ' entries checked against ' + v.checkpoints + ' signed checkpoints.'));
+                S.el('p', {}, v.checked + ' entries checked against ' + v.checkpoints + ' signed checkpoints' +
+                    (anchor ? ', and the anchor held.' : '.')),
+                S.el('p', {}, 'Anchor to keep away from the post (it proves the log up to here unchanged, ' +
+                    'even against someone who could rewrite and re-sign it): '),
+                S.el('code', { class: 'anchor' }, v.head));
         } else {
             card.append(S.el('p', { class: 'bad' }, 'The log is broken' +
                 (v.first_bad ? ' at entry #' + v.first_bad : '') + '.'),

@@ -11,14 +11,21 @@
 
 SARHAD_VERB(audit, "verify or print a store's audit log")
 
+#define MAX_ANCHORS 16
+
 static void
 usage(FILE *out)
 {
-    fprintf(out, "usage: sarhad audit verify --db FILE\n"
+    fprintf(out, "usage: sarhad audit verify --db FILE [--anchor SEQ:HASH]...\n"
                  "       sarhad audit log --db FILE [--from SEQ] "
                  "[--limit N]\n"
                  "verify exits 1 and names the first bad entry when the log "
-                 "was altered.\n");
+                 "was altered.\n"
+                 "It prints the chain's head as an anchor, SEQ:HASH: keep it "
+                 "away from the\n"
+                 "post, and a later --anchor SEQ:HASH proves the log up to "
+                 "SEQ unchanged\n"
+                 "even against someone who could rewrite and re-sign it.\n");
 }
 
 static bool
@@ -48,7 +55,10 @@ cmd_audit(int argc, char **argv)
     struct sarhad_store *store = NULL;
     struct sarhad_audit_report r;
     struct sarhad_error err;
-    int64_t checkpoints = 0;
+    int64_t checkpoints = 0, anchor_seq[MAX_ANCHORS];
+    unsigned char anchor_hash[MAX_ANCHORS][32];
+    char head[SARHAD_AUDIT_ANCHOR_MAX];
+    int anchors = 0;
     enum sarhad_status s;
 
     if (strcmp(verb, "--help") == 0) {
@@ -63,7 +73,17 @@ cmd_audit(int argc, char **argv)
             return usage_error("audit", "missing value for %s", argv[i]);
         if (strcmp(argv[i], "--db") == 0)
             db = v;
-        else if (strcmp(argv[i], "--from") == 0)
+        else if (strcmp(argv[i], "--anchor") == 0 &&
+                 strcmp(verb, "verify") == 0) {
+            if (anchors == MAX_ANCHORS)
+                return usage_error("audit", "at most %d anchors", MAX_ANCHORS);
+            if (sarhad_audit_anchor_parse(v, &anchor_seq[anchors],
+                                          anchor_hash[anchors],
+                                          &err) != SARHAD_OK)
+                return usage_error("audit", "--anchor %s: %s (at %zu)", v,
+                                   err.message, err.offset);
+            anchors++;
+        } else if (strcmp(argv[i], "--from") == 0)
             from = atoll(v);
         else if (strcmp(argv[i], "--limit") == 0)
             limit = atoll(v);
@@ -82,6 +102,10 @@ cmd_audit(int argc, char **argv)
                               &err);
     else if (s == SARHAD_OK)
         s = sarhad_audit_verify_signed(store, &r, &checkpoints, &err);
+    for (int k = 0;
+         s == SARHAD_OK && strcmp(verb, "verify") == 0 && k < anchors; k++)
+        s = sarhad_audit_check_anchor(store, anchor_seq[k], anchor_hash[k], &r,
+                                      &err);
     sarhad_store_close(store);
     if (s != SARHAD_OK) {
         print_error(db, &err);
@@ -96,7 +120,11 @@ cmd_audit(int argc, char **argv)
                 (long long)r.first_bad, r.problem);
         return 1;
     }
-    printf("audit log sound: %lld entries, %lld signed checkpoints\n",
+    sarhad_audit_anchor_format(head, r.checked, r.head_hash);
+    printf("audit log sound: %lld entries, %lld signed checkpoints",
            (long long)r.checked, (long long)checkpoints);
+    if (anchors > 0)
+        printf(", %d anchor%s held", anchors, anchors == 1 ? "" : "s");
+    printf("\nhead: %s\n", head);
     return 0;
 }

@@ -94,20 +94,34 @@ void
 route_audit_verify(struct server *srv, struct request *req)
 {
     struct sarhad_store *ro = serve_reader(srv);
+    const char *anchor = serve_query(req, "anchor");
     struct sarhad_audit_report r;
     struct sarhad_error err;
-    int64_t checkpoints = 0;
+    int64_t checkpoints = 0, anchor_seq = 0;
+    unsigned char anchor_hash[32];
+    char head[SARHAD_AUDIT_ANCHOR_MAX];
 
     sarhad_error_clear(&err);
+    if (anchor != NULL &&
+        sarhad_audit_anchor_parse(anchor, &anchor_seq, anchor_hash, &err) !=
+            SARHAD_OK) {
+        serve_reply_error(req, 400, "invalid", "anchor", err.message);
+        return;
+    }
     if (ro == NULL ||
-        sarhad_audit_verify_signed(ro, &r, &checkpoints, &err) != SARHAD_OK) {
+        sarhad_audit_verify_signed(ro, &r, &checkpoints, &err) != SARHAD_OK ||
+        (anchor != NULL &&
+         sarhad_audit_check_anchor(ro, anchor_seq, anchor_hash, &r, &err) !=
+             SARHAD_OK)) {
         serve_reply_status(req, ro ? err.code : SARHAD_EIO, &err);
         return;
     }
+    sarhad_audit_anchor_format(head, r.checked, r.head_hash);
     serve_reply_json(
         req, 200,
-        json_pack("{s:b, s:I, s:I, s:o, s:o}", "ok", r.ok, "checked",
+        json_pack("{s:b, s:I, s:I, s:o, s:o, s:o}", "ok", r.ok, "checked",
                   (json_int_t)r.checked, "checkpoints", (json_int_t)checkpoints,
                   "first_bad", r.ok ? json_null() : json_integer(r.first_bad),
-                  "problem", r.ok ? json_null() : json_string(r.problem)));
+                  "problem", r.ok ? json_null() : json_string(r.problem),
+                  "head", r.ok ? json_string(head) : json_null()));
 }

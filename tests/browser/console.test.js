@@ -321,6 +321,17 @@ test('an auditor pages through the log and verifies the chain', async () => {
     await result.waitFor();
     assert.match(await result.textContent(), /Chain verified: nothing was altered\./);
     assert.match(await result.textContent(), /\d+ entries checked against \d+ signed checkpoints/);
+    // The head is shown as an anchor to keep; given back, it holds, and one
+    // the log does not hold breaks the verification at its entry.
+    const anchor = await page.locator('#audit-verify-result code.anchor').textContent();
+    assert.match(anchor, /^\d+:[0-9a-f]{64}$/);
+    await page.fill('#audit-anchor', anchor);
+    await page.click('#audit-verify');
+    await page.waitForFunction(() => /the anchor held/.test(document.getElementById('audit-verify-result').textContent));
+    await page.fill('#audit-anchor', '1:' + '0'.repeat(64));
+    await page.click('#audit-verify');
+    await page.waitForSelector('#audit-verify-result .result-bad');
+    assert.match(await page.locator('#audit-verify-result').textContent(), /broken at entry #1\..*anchor kept outside/s);
 });
 
 test('logout ends the session', async () => {

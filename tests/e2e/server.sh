@@ -104,6 +104,16 @@ e2e_main() {
     check "policies listed" 1 "$(req GET /v1/policies "${T[officer]}" >/dev/null; field '.policies | length')"
     check "audit verify" 200 "$(req GET /v1/audit/verify "${T[auditor]}")"
     check "audit verify ok" true "$(field .ok)"
+    head=$(field .head)
+    check "audit verify gives the head as an anchor" 1 "$(echo "$head" | grep -Eq '^[0-9]+:[0-9a-f]{64}$' && echo 1)"
+    check "the anchor holds" true "$(req GET "/v1/audit/verify?anchor=$head" "${T[auditor]}" >/dev/null; field .ok)"
+    check "an anchor the log does not hold: not ok" false "$(req GET "/v1/audit/verify?anchor=1:$(printf '%064d' 0)" "${T[auditor]}" >/dev/null; field .ok)"
+    check "... naming its entry" 1 "$(field .first_bad)"
+    check "... and no head" null "$(field .head)"
+    check "a malformed anchor: 400" 400 "$(req GET "/v1/audit/verify?anchor=1:zz" "${T[auditor]}")"
+    check "... naming the field" anchor "$(field .field)"
+    "$SARHAD" audit verify --db "$dir/post.db" --anchor "$head" >"$dir/v" 2>&1
+    check "the command holds the server's anchor" 0 "$?"
     req GET "/v1/audit?limit=1000" "${T[auditor]}" >/dev/null
     check "the audit log says where a login came from" 127.0.0.1 "$(field '[.entries[] | select(.kind == "login")][0].actor.address')"
     check "... and a decision" 127.0.0.1 "$(field '[.entries[] | select(.actor.role == "officer" and .kind != "login")][0].actor.address')"

@@ -114,6 +114,7 @@ done
 "$S" backup --db "$DB" --to "$T/backup.db" >"$T/out" 2>&1
 expect "a backup beside a writer" $? 0 "$T/out" "the copy is sound"
 [ -e "$T/backup.db-wal" ] && bad "the backup is one file" || ok "the backup is one file"
+anchor=$(sed -n 's/^head: //p' "$T/out")
 for i in $(seq 1 10); do ret 2023-11-10 spontaneous_return; done >&7
 exec 7>&-
 wait "$HOLD_CROSS"
@@ -128,6 +129,8 @@ stored=$(sqlite3 "$DB" "SELECT count(*) FROM attempt")
 expect "verify finds the copy sound" $? 0 "$T/out" "sound"
 "$S" backup --db "$DB" --to "$T/backup.db" >"$T/out" 2>&1
 expect "a backup never replaces a file" $? 1 "$T/out" "already exists"
+"$S" audit verify --db "$DB" --anchor "$anchor" >"$T/out" 2>&1
+expect "the store still holds the copy's head ($anchor)" $? 0 "$T/out" "1 anchor held"
 
 # A file that is not a store: a clear error and the file untouched.
 head -c 8192 /dev/urandom >"$T/junk.db"

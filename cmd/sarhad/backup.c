@@ -71,7 +71,8 @@ with_suffix(const char *path, const char *suffix)
 /* Check the copy at path; prints what is wrong.  Returns the number of
  * problems, or -1 when the copy could not be checked. */
 static long
-check_copy(const char *path, int64_t *entries, int64_t *checkpoints)
+check_copy(const char *path, int64_t *entries, int64_t *checkpoints,
+           char head[SARHAD_AUDIT_ANCHOR_MAX])
 {
     struct sarhad_verify_problem problems[SHOWN];
     struct sarhad_audit_report report;
@@ -99,6 +100,7 @@ check_copy(const char *path, int64_t *entries, int64_t *checkpoints)
         count++;
     }
     *entries = report.checked;
+    sarhad_audit_anchor_format(head, report.checked, report.head_hash);
     return (long)count;
 }
 
@@ -111,6 +113,7 @@ cmd_backup(int argc, char **argv)
     struct sarhad_store *store;
     struct sarhad_error err;
     int64_t entries = 0, checkpoints = 0;
+    char head[SARHAD_AUDIT_ANCHOR_MAX] = "";
     bool missing = false, verify = true, with_key = false;
     enum sarhad_status s;
     long problems = 0;
@@ -177,7 +180,7 @@ cmd_backup(int argc, char **argv)
             return 1;
     }
     if (verify)
-        problems = check_copy(to, &entries, &checkpoints);
+        problems = check_copy(to, &entries, &checkpoints, head);
     printf("%s -> %s: %llu pages, %.1f MiB", db, to,
            (unsigned long long)info.pages, (double)info.bytes / 1048576.0);
     if (!verify) {
@@ -191,6 +194,8 @@ cmd_backup(int argc, char **argv)
     printf(", %lld audit entries, %lld signed checkpoints; %s\n",
            (long long)entries, (long long)checkpoints,
            problems == 0 ? "the copy is sound" : "the copy has problems");
+    if (problems == 0)
+        printf("head: %s\n", head);
     if (problems > 0)
         fprintf(stderr,
                 "sarhad backup: %s: %ld problem%s found in the copy (it "

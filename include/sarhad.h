@@ -743,19 +743,21 @@ struct sarhad_store_backup_info {
 };
 
 /*
- * Copy the store to a new file at path while its writer (this process's
- * or another's) goes on committing.  The copy is the store as it was
- * after one commit, read in one snapshot, and a single file (no -wal) that
- * sarhad_store_open takes like any store.  path either ends up holding the
- * whole copy, flushed to disk with its directory entry, or does not exist:
- * the copy is written as PATH.partial-XXXXXX (mode 0600) and renamed when
- * complete.  progress (may be NULL) is called as pages are copied.  The
- * store may be read-only.  SARHAD_EEXIST when path exists (a backup never
- * replaces a file), SARHAD_EINVAL when a batch is open on store, SARHAD_EIO
- * when the copy cannot be written (full disk, permissions), store errors.
+ * Copy the store at store_path to a new file at path while its writer
+ * (this process's or another's) goes on committing.  The copy is the store
+ * as it was after one commit, read in one snapshot, and a single file (no
+ * -wal) that sarhad_store_open takes like any store.  path either ends up
+ * holding the whole copy, flushed to disk with its directory entry, or
+ * does not exist: the copy is written as PATH.partial-XXXXXX (mode 0600)
+ * and renamed when complete.  Pages are copied whatever the version of
+ * the store's schema (a backup before an upgrade).  progress (may be
+ * NULL) is called as pages are copied.  SARHAD_EEXIST when path exists (a
+ * backup never replaces a file), SARHAD_EIO when the store cannot be read
+ * or the copy written (full disk, permissions), SARHAD_EDB when the file
+ * is not a sarhad store.
  */
 SARHAD_MUST_CHECK enum sarhad_status
-sarhad_store_backup(struct sarhad_store *store, const char *path,
+sarhad_store_backup(const char *store_path, const char *path,
                     void (*progress)(void *ctx, uint64_t done, uint64_t total),
                     void *ctx, struct sarhad_store_backup_info *info,
                     struct sarhad_error *err);

@@ -19,6 +19,10 @@
  *
  * One file: the copy is in rollback-journal mode, with no -wal or -shm to
  * carry along; a store opened on it for writing goes back to WAL.
+ *
+ * Any version: pages are copied as they are, so a store whose schema this
+ * library would upgrade (or does not know yet) is copied too; a backup
+ * before an upgrade is the one most wanted.
  */
 #include "internal.h"
 
@@ -133,24 +137,40 @@ write_copy(sqlite3 *src, const char *tmp,
     return s;
 }
 
+/* Open the store at store_path for reading, whatever its schema's version
+ * (a backup before an upgrade is the one most wanted), but only if it is a
+ * sarhad store. */
+static enum sarhad_status
+open_source(sqlite3 **db, const char *store_path, struct sarhad_error *err)
+{
+    enum sarhad_status s =
+        sarhad__store_open(db, store_path, SARHAD__STORE_READONLY, NULL, err);
+
+    if (s == SARHAD_OK && sarhad__store_version(*db, "store") == 0) {
+        sqlite3_close(*db);
+        *db = NULL;
+        s = sarhad__fail(err, SARHAD_EDB, "store", SIZE_MAX,
+                         "the file is not a sarhad store");
+    }
+    return s;
+}
+
 enum sarhad_status
-sarhad_store_backup(struct sarhad_store *store, const char *path,
+sarhad_store_backup(const char *store_path, const char *path,
                     void (*progress)(void *ctx, uint64_t done, uint64_t total),
                     void *ctx, struct sarhad_store_backup_info *info,
                     struct sarhad_error *err)
 {
     struct sarhad_store_backup_info got = {0};
+    sqlite3 *src = NULL;
     char tmp[4096];
     struct stat st;
     enum sarhad_status s;
     int fd;
 
-    if (store == NULL || path == NULL || path[0] == '\0')
+    if (store_path == NULL || path == NULL || path[0] == '\0')
         return sarhad__fail(err, SARHAD_EINVAL, "target", SIZE_MAX,
                             "a store and a target path are required");
-    if (store->in_batch)
-        return sarhad__fail(err, SARHAD_EINVAL, "store", SIZE_MAX,
-                            "a batch is open on this store");
     if (lstat(path, &st) == 0)
         return sarhad__fail(err, SARHAD_EEXIST, "target", SIZE_MAX,
                             "already exists; a backup never replaces a "
@@ -159,11 +179,18 @@ sarhad_store_backup(struct sarhad_store *store, const char *path,
         (int)sizeof(tmp))
         return sarhad__fail(err, SARHAD_EINVAL, "target", SIZE_MAX,
                             "the path is too long");
+    s = open_source(&src, store_path, err);
+    if (s != SARHAD_OK)
+        return s;
     fd = mkstemp(tmp);
-    if (fd < 0)
-        return io_fail(err, "cannot create the copy beside it");
+    if (fd < 0) {
+        s = io_fail(err, "cannot create the copy beside it");
+        sqlite3_close(src);
+        return s;
+    }
     fcntl(fd, F_SETFD, FD_CLOEXEC);
-    s = write_copy(store->db, tmp, progress, ctx, &got.pages, err);
+    s = write_copy(src, tmp, progress, ctx, &got.pages, err);
+    sqlite3_close(src);
     /* The copy's bytes and its size, on disk before it gets its name. */
     if (s == SARHAD_OK && fsync(fd) != 0)
         s = io_fail(err, "cannot flush the copy");

@@ -48,7 +48,7 @@ path_in_tmp(char *out, size_t cap, const char *name)
 TEST(store_backup_copies_one_commit_while_the_writer_goes_on)
 {
     struct sarhad_store_options ro = {false, true, NULL};
-    struct sarhad_store *store, *reader = NULL, *copy = NULL;
+    struct sarhad_store *store, *copy = NULL;
     struct sarhad_store_backup_info info;
     struct sarhad_ledger *ledger;
     struct mid_copy m = {0};
@@ -64,11 +64,8 @@ TEST(store_backup_copies_one_commit_while_the_writer_goes_on)
     ASSERT(before > 0);
     path_in_tmp(dst, sizeof(dst), "backup_copy.db");
     snprintf(src, sizeof(src), "%s/backup_src.db", test_tmpdir());
-    ASSERT_OK(sarhad_store_open(&reader, src, &ro, NULL));
     m.writer = ledger;
-    ASSERT_OK(
-        sarhad_store_backup(reader, dst, record_meanwhile, &m, &info, NULL));
-    sarhad_store_close(reader);
+    ASSERT_OK(sarhad_store_backup(src, dst, record_meanwhile, &m, &info, NULL));
     /* The writer's crossing went in between two steps of the copy... */
     ASSERT_OK(m.recorded);
     ASSERT(m.calls >= 2);
@@ -137,19 +134,20 @@ TEST(store_backup_never_replaces_a_file_nor_leaves_half_a_copy)
     struct sarhad_store *store;
     struct sarhad_ledger *ledger;
     struct sarhad_error err;
-    char dst[300], missing[300];
+    char src[300], dst[300], missing[300];
     FILE *f;
     char buf[32] = {0};
 
     store = fresh("backup_keep.db", &ledger);
     ASSERT(store != NULL);
+    snprintf(src, sizeof(src), "%s/backup_keep.db", test_tmpdir());
     path_in_tmp(dst, sizeof(dst), "backup_existing.db");
     f = fopen(dst, "w");
     ASSERT(f != NULL);
     fputs("someone's file", f);
     fclose(f);
     ASSERT_EQ_INT(SARHAD_EEXIST,
-                  sarhad_store_backup(store, dst, NULL, NULL, NULL, &err));
+                  sarhad_store_backup(src, dst, NULL, NULL, NULL, &err));
     ASSERT_EQ_STR("target", err.field);
     f = fopen(dst, "r");
     ASSERT(f != NULL);
@@ -159,17 +157,60 @@ TEST(store_backup_never_replaces_a_file_nor_leaves_half_a_copy)
     /* A target that cannot be written: an error, and nothing left. */
     snprintf(missing, sizeof(missing), "%s/no-such-dir/copy.db", test_tmpdir());
     ASSERT_EQ_INT(SARHAD_EIO,
-                  sarhad_store_backup(store, missing, NULL, NULL, NULL, &err));
+                  sarhad_store_backup(src, missing, NULL, NULL, NULL, &err));
     ASSERT(strstr(err.message, "No such file") != NULL);
+    /* A file that is not a sarhad store is not copied. */
+    path_in_tmp(missing, sizeof(missing), "backup_of_junk.db");
+    ASSERT_EQ_INT(SARHAD_EDB,
+                  sarhad_store_backup(dst, missing, NULL, NULL, NULL, &err));
+    ASSERT_EQ_INT(0, (int)files_starting("backup_of_junk.db"));
     ASSERT_EQ_INT(0, (int)files_starting("backup_existing.db.partial"));
-    /* Inside a batch the store's connection is mid-transaction. */
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+TEST(store_backup_leaves_out_what_is_not_committed_and_takes_any_schema)
+{
+    struct sarhad_store_options ro = {false, true, NULL};
+    struct sarhad_store *store, *copy = NULL;
+    struct sarhad_ledger *ledger;
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct sarhad_error err;
+    char src[300], dst[300];
+    int64_t id;
+
+    store = fresh("backup_batch.db", &ledger);
+    ASSERT(store != NULL);
+    snprintf(src, sizeof(src), "%s/backup_batch.db", test_tmpdir());
+    begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 12, 1), "PAK");
+    numbered(&p, SARHAD_DOC_CNIC, "17301-1234567-1");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1700000000, &d, &id, NULL));
+    /* A batch in progress: its crossing is not in the copy. */
     ASSERT_OK(sarhad_store_begin(store, NULL));
-    path_in_tmp(dst, sizeof(dst), "backup_in_batch.db");
-    ASSERT_EQ_INT(SARHAD_EINVAL,
-                  sarhad_store_backup(store, dst, NULL, NULL, NULL, &err));
-    sarhad_store_rollback(store);
-    ASSERT_OK(sarhad_store_backup(store, dst, NULL, NULL, NULL, NULL));
-    ASSERT_EQ_INT(0, (int)files_starting("backup_in_batch.db.partial"));
+    numbered(&p, SARHAD_DOC_CNIC, "17301-7654321-1");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1700000000, &d, &id, NULL));
+    path_in_tmp(dst, sizeof(dst), "backup_batch_copy.db");
+    ASSERT_OK(sarhad_store_backup(src, dst, NULL, NULL, NULL, NULL));
+    ASSERT_OK(sarhad_store_commit(store, NULL));
+    ASSERT_OK(sarhad_store_open(&copy, dst, &ro, NULL));
+    ASSERT_EQ_INT(1, (int)scalar(copy, "SELECT count(*) FROM attempt"));
+    ASSERT_EQ_INT(0, (int)problems(copy));
+    sarhad_store_close(copy);
+    ASSERT_EQ_INT(2, (int)scalar(store, "SELECT count(*) FROM attempt"));
+    /* A store an older sarhad wrote (a component a version behind) is
+     * copied as it is: the copy is what the upgrade would start from. */
+    ASSERT_EQ_INT(SQLITE_OK,
+                  sqlite3_exec(store->db,
+                               "UPDATE schema_version SET version = version"
+                               " - 1 WHERE component = 'ledger'",
+                               NULL, NULL, NULL));
+    path_in_tmp(dst, sizeof(dst), "backup_old_copy.db");
+    ASSERT_OK(sarhad_store_backup(src, dst, NULL, NULL, NULL, &err));
+    ASSERT_EQ_INT(SARHAD_EDB, sarhad_store_open(&copy, dst, &ro, &err));
+    ASSERT(strstr(err.message, "out of date") != NULL);
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
 }

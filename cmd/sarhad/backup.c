@@ -17,8 +17,9 @@
 
 SARHAD_VERB(backup, "copy a store, online and whole, and check the copy")
 
-#define SHOWN   20
-#define KEY_MAX 4096
+#define SHOWN        20
+#define KEY_MAX      4096
+#define OTHER_SCHEMA (-2)
 
 /* Copy the file at from to a new file at to (0600), flushed. */
 static bool
@@ -69,20 +70,26 @@ with_suffix(const char *path, const char *suffix)
 }
 
 /* Check the copy at path; prints what is wrong.  Returns the number of
- * problems, or -1 when the copy could not be checked. */
+ * problems, -1 when the copy could not be checked, or OTHER_SCHEMA. */
 static long
 check_copy(const char *path, int64_t *entries, int64_t *checkpoints,
            char head[SARHAD_AUDIT_ANCHOR_MAX])
 {
     struct sarhad_verify_problem problems[SHOWN];
     struct sarhad_audit_report report;
+    static const struct sarhad_store_options read_only = {false, true, NULL};
     struct sarhad_store *copy;
     struct sarhad_error err;
     unsigned count = 0;
 
-    copy = cli_open_store("backup", path, false, true, NULL);
-    if (copy == NULL)
+    if (sarhad_store_open(&copy, path, &read_only, &err) != SARHAD_OK) {
+        /* A store of another schema version is copied as it is, but only
+         * the sarhad that wrote it can check it. */
+        if (err.code == SARHAD_EDB && strstr(err.message, "out of date"))
+            return OTHER_SCHEMA;
+        cli_fail("backup", path, &err);
         return -1;
+    }
     if (sarhad_ledger_verify(copy, problems, SHOWN, &count, &err) !=
             SARHAD_OK ||
         sarhad_audit_verify_signed(copy, &report, checkpoints, &err) !=
@@ -110,7 +117,6 @@ cmd_backup(int argc, char **argv)
     const char *db = NULL, *to = NULL;
     char *from_key = NULL, *to_key = NULL;
     struct sarhad_store_backup_info info;
-    struct sarhad_store *store;
     struct sarhad_error err;
     int64_t entries = 0, checkpoints = 0;
     char head[SARHAD_AUDIT_ANCHOR_MAX] = "";
@@ -157,17 +163,10 @@ cmd_backup(int argc, char **argv)
             return 1;
         }
     }
-    store = cli_open_store("backup", db, false, true, NULL);
-    if (store == NULL) {
-        free(from_key);
-        free(to_key);
-        return 1;
-    }
-    s = sarhad_store_backup(store, to, isatty(2) ? cli_progress_bar : NULL,
-                            NULL, &info, &err);
-    sarhad_store_close(store);
+    s = sarhad_store_backup(db, to, isatty(2) ? cli_progress_bar : NULL, NULL,
+                            &info, &err);
     if (s != SARHAD_OK) {
-        cli_fail("backup", to, &err);
+        cli_fail("backup", strcmp(err.field, "target") == 0 ? to : db, &err);
         free(from_key);
         free(to_key);
         return 1;
@@ -185,6 +184,11 @@ cmd_backup(int argc, char **argv)
            (unsigned long long)info.pages, (double)info.bytes / 1048576.0);
     if (!verify) {
         puts(", not checked");
+        return 0;
+    }
+    if (problems == OTHER_SCHEMA) {
+        puts(", not checked: its schema is not this sarhad's (check it with "
+             "the sarhad that wrote it)");
         return 0;
     }
     if (problems < 0) {

@@ -107,8 +107,11 @@ test: $(SARHAD) $(RUNNER) $(REPLAYS)
 check: test format-check
 	$(MAKE) SANITIZE=address,undefined test
 
-# libFuzzer builds use clang; new inputs go to build/fuzz/work-*, never to
-# the seed corpora (merge worthwhile ones by hand with -merge=1).
+# libFuzzer builds use clang.  A run starts from the hand-written seeds
+# (fuzz/corpus/T) and what earlier runs found (fuzz/found/T), writes new
+# inputs to build/fuzz/work-T, and at its end merges into fuzz/found/T the
+# few of them that reach code the found set did not (-merge=1).  The found
+# sets are kept in git, so every `make test` replays them.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := build/fuzz
 # Undefined behaviour stops the run, so the input is kept as a crash (with
@@ -122,10 +125,12 @@ fuzz: | $(DEPS_OK)
 	    echo "fuzz $$t for $(FUZZ_SECONDS)s"; \
 	    clang $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $(FUZZ_BUILD)/fuzz_$$t fuzz/fuzz_$$t.c \
 	        $(LIB_SRC) $(LDLIBS) || exit 1; \
-	    mkdir -p $(FUZZ_BUILD)/work-$$t fuzz/regression/$$t; \
+	    mkdir -p $(FUZZ_BUILD)/work-$$t fuzz/regression/$$t fuzz/found/$$t; \
 	    $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 	        -artifact_prefix=fuzz/regression/$$t/ \
-	        $(FUZZ_BUILD)/work-$$t fuzz/corpus/$$t || exit 1; \
+	        $(FUZZ_BUILD)/work-$$t fuzz/found/$$t fuzz/corpus/$$t || exit 1; \
+	    $(FUZZ_BUILD)/fuzz_$$t -merge=1 fuzz/found/$$t \
+	        $(FUZZ_BUILD)/work-$$t 2>&1 | grep -E '^MERGE-OUTER: [0-9]+ new files' ; \
 	done
 
 # Screening quality on a labelled set (docs/SCREENING.md has the figures).

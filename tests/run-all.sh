@@ -26,11 +26,11 @@ else
 fi
 echo "unit: $line"
 
-# Fuzz corpora and regressions.
+# Fuzz corpora (the seeds and what fuzzing found) and regressions.
 for replay in "$BUILD"/replay_*; do
     [ -x "$replay" ] || continue
     t=${replay##*/replay_}
-    if r=$("$replay" "fuzz/corpus/$t" "fuzz/regression/$t" 2>&1); then
+    if r=$("$replay" "fuzz/corpus/$t" "fuzz/found/$t" "fuzz/regression/$t" 2>&1); then
         echo "fuzz replay $t: ${r##*$'\n'}"
         count "fuzz replay $t" 0
     else

@@ -1668,6 +1668,13 @@ sarhad_user_disable(struct sarhad_store *store,
                     const struct sarhad_actor *actor, const char *name,
                     int64_t now, struct sarhad_error *err);
 
+/* Enable a disabled account again, with the password it had ("user_enabled"
+ * audit entry); its old sessions stay ended.  SARHAD_ENOTFOUND for an
+ * unknown name. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_user_enable(struct sarhad_store *store, const struct sarhad_actor *actor,
+                   const char *name, int64_t now, struct sarhad_error *err);
+
 /* Replace an account's password hash and end its sessions
  * ("password_changed" audit entry).  SARHAD_ENOTFOUND for an unknown name. */
 SARHAD_MUST_CHECK enum sarhad_status

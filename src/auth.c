@@ -307,13 +307,15 @@ sarhad_user_list(struct sarhad_store *store,
 
 static const char sql_user_disable[] =
     "UPDATE users SET disabled = 1, changed = ?2 WHERE name = ?1";
+static const char sql_user_enable[] =
+    "UPDATE users SET disabled = 0, changed = ?2 WHERE name = ?1";
 static const char sql_user_passwd[] =
     "UPDATE users SET pwhash = ?3, changed = ?2 WHERE name = ?1";
 static const char sql_sessions_end_user[] =
     "UPDATE sessions SET ended = ?2 WHERE user = ?1 AND ended IS NULL";
 
-/* Change one account (disable it or set its password), end its sessions
- * and record kind in the audit log, all in one transaction. */
+/* Change one account (disable or enable it, or set its password), end its
+ * sessions and record kind in the audit log, all in one transaction. */
 static enum sarhad_status
 user_change(struct sarhad_store *store, const struct sarhad_actor *actor,
             const char *name, const char *sql, const char *pwhash,
@@ -365,6 +367,16 @@ sarhad_user_disable(struct sarhad_store *store,
 {
     return user_change(store, actor, name, sql_user_disable, NULL,
                        "user_disabled", now, err);
+}
+
+enum sarhad_status
+sarhad_user_enable(struct sarhad_store *store, const struct sarhad_actor *actor,
+                   const char *name, int64_t now, struct sarhad_error *err)
+{
+    /* A disabled account has no sessions left to end; its password is the
+     * one it had. */
+    return user_change(store, actor, name, sql_user_enable, NULL,
+                       "user_enabled", now, err);
 }
 
 enum sarhad_status

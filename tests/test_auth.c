@@ -247,7 +247,7 @@ TEST(auth_address_throttle)
     sarhad_store_close(store);
 }
 
-TEST(auth_disable_and_passwd_end_sessions)
+TEST(auth_disable_enable_and_passwd_end_sessions)
 {
     struct sarhad_store *store = auth_store("auth_disable");
     struct sarhad_login_limits lim;
@@ -282,7 +282,20 @@ TEST(auth_disable_and_passwd_end_sessions)
                                "10.0.0.1", t + 7, &lim, &s, NULL));
     ASSERT_EQ_INT(SARHAD_ENOTFOUND,
                   sarhad_user_disable(store, &admin, "ghost", t, NULL));
+    /* Enabled again: the password it had works, its old session stays
+     * ended. */
+    ASSERT_OK(sarhad_user_enable(store, &admin, "amina", t + 8, NULL));
+    ASSERT_OK(sarhad_user_get(store, "amina", &got, NULL));
+    ASSERT(!got.is_disabled);
+    ASSERT_EQ_INT(SARHAD_EAUTH,
+                  sarhad_session_lookup(store, s.token, SARHAD_TOKEN_LEN, t + 9,
+                                        &found, NULL));
+    ASSERT_OK(sarhad_login(store, "amina", "another long secret", 19,
+                           "10.0.0.1", t + 10, &lim, &s, NULL));
+    ASSERT_EQ_INT(SARHAD_ENOTFOUND,
+                  sarhad_user_enable(store, &admin, "ghost", t, NULL));
     ASSERT_EQ_INT(1, audit_count(store, "user_disabled"));
+    ASSERT_EQ_INT(1, audit_count(store, "user_enabled"));
     ASSERT_EQ_INT(1, audit_count(store, "password_changed"));
     sarhad_store_close(store);
 }

@@ -1,6 +1,6 @@
 /*
  * admin.js - the administrator's pages: accounts (list, add with role and
- * post, disable) and policy publication.  A policy is checked (lint)
+ * post, disable, enable) and policy publication.  A policy is checked (lint)
  * before it can be published, and the publish button only works for the
  * exact text that passed the check; the server checks it again anyway.
  */
@@ -19,7 +19,9 @@
         const body = S.clear($('users-table').tBodies[0]);
         if (!r.ok) { $('users-status').textContent = r.data.message || 'The accounts cannot be read.'; return; }
         for (const u of r.data.users || []) {
-            const action = u.disabled ? S.el('span', { class: 'muted' }, '—')
+            const action = u.disabled
+                ? S.el('button', { type: 'button', class: 'secondary', 'aria-label': 'Enable ' + u.username,
+                    onclick: () => enable(u.username) }, 'Enable')
                 : S.el('button', { type: 'button', class: 'danger', 'aria-label': 'Disable ' + u.username,
                     onclick: () => disable(u.username) }, 'Disable');
             body.append(S.el('tr', { 'data-user': u.username },
@@ -33,6 +35,13 @@
         if (!window.confirm('Disable the account ' + name + '? Its sessions end at once.')) return;
         const r = await S.api('POST', '/v1/users/' + encodeURIComponent(name) + '/disable');
         $('users-status').textContent = r.ok ? 'Account ' + name + ' disabled.' : (r.data.message || 'Not disabled.');
+        await loadUsers();
+    }
+
+    async function enable(name) {
+        const r = await S.api('POST', '/v1/users/' + encodeURIComponent(name) + '/enable');
+        $('users-status').textContent = r.ok ? 'Account ' + name + ' enabled again, with its password.'
+            : (r.data.message || 'Not enabled.');
         await loadUsers();
     }
 

@@ -255,6 +255,7 @@ void route_whoami(struct server *srv, struct request *req);
 void route_users(struct server *srv, struct request *req);
 void route_user_add(struct server *srv, struct request *req);
 void route_user_disable(struct server *srv, struct request *req);
+void route_user_enable(struct server *srv, struct request *req);
 void route_user_passwd(struct server *srv, struct request *req);
 void route_audit(struct server *srv, struct request *req);
 void route_audit_verify(struct server *srv, struct request *req);

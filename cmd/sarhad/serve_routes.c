@@ -33,6 +33,8 @@ const struct route serve_routes[] = {
      "Add an account", "NewUser", NULL},
     {"POST", "/v1/users/{username}/disable", ROLE_ADMIN, 0, route_user_disable,
      false, "Disable an account and end its sessions", NULL, NULL},
+    {"POST", "/v1/users/{username}/enable", ROLE_ADMIN, 0, route_user_enable,
+     false, "Enable a disabled account again, with its password", NULL, NULL},
     {"POST", "/v1/users/{username}/password", ROLE_ANY, 4 * KB,
      route_user_passwd, false,
      "Set a password (one's own, or any as admin); ends its sessions",

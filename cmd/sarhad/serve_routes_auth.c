@@ -338,6 +338,28 @@ route_user_disable(struct server *srv, struct request *req)
 }
 
 static void
+user_enable_run(struct server *srv, struct request *req)
+{
+    struct user_data *d = req->data;
+
+    req->job.status = sarhad_user_enable(srv->store, &req->actor, d->user.name,
+                                         serve_now(), &req->job.err);
+}
+
+void
+route_user_enable(struct server *srv, struct request *req)
+{
+    struct user_data *d = new_user_data(req);
+
+    if (strlen(req->param) >= sizeof(d->user.name)) {
+        serve_reply_error(req, 404, "not_found", "username", "no such user");
+        return;
+    }
+    memcpy(d->user.name, req->param, strlen(req->param) + 1);
+    serve_submit(srv, req, user_enable_run, user_done);
+}
+
+static void
 user_passwd_run(struct server *srv, struct request *req)
 {
     struct user_data *d = req->data;

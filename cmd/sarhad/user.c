@@ -1,6 +1,6 @@
 /*
- * user.c - `sarhad user add|disable|passwd|list`: accounts on the command
- * line, for the first admin and for recovery.  Passwords are read from
+ * user.c - `sarhad user add|disable|enable|passwd|list`: accounts on the
+ * command line, for the first admin and for recovery.  Passwords are read from
  * standard input (never from the command line, where other users could
  * see them in the process list).  Each change is audited like one made
  * over the API, with an empty actor (the system), and the audit chain's
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-SARHAD_VERB(user, "add, disable, list accounts or set a password")
+SARHAD_VERB(user, "add, disable, enable, list accounts or set a password")
 
 static void
 usage(FILE *out)
@@ -22,6 +22,7 @@ usage(FILE *out)
             " --password-stdin\n"
             "       sarhad user passwd --db FILE NAME --password-stdin\n"
             "       sarhad user disable --db FILE NAME\n"
+            "       sarhad user enable --db FILE NAME\n"
             "       sarhad user list --db FILE\n"
             "roles: officer, supervisor (both need --post), analyst, admin,"
             " auditor\n");
@@ -157,6 +158,8 @@ run(const char *verb, const struct args *a)
                                      &err);
     } else if (strcmp(verb, "disable") == 0) {
         s = sarhad_user_disable(store, &system_actor, a->name, now, &err);
+    } else if (strcmp(verb, "enable") == 0) {
+        s = sarhad_user_enable(store, &system_actor, a->name, now, &err);
     } else {
         s = sarhad_user_list(store, print_user, NULL, &err);
     }
@@ -181,8 +184,9 @@ cmd_user(int argc, char **argv)
         return 0;
     }
     if (strcmp(verb, "add") != 0 && strcmp(verb, "passwd") != 0 &&
-        strcmp(verb, "disable") != 0 && strcmp(verb, "list") != 0)
-        return usage_error("user", "say add, passwd, disable or list");
+        strcmp(verb, "disable") != 0 && strcmp(verb, "enable") != 0 &&
+        strcmp(verb, "list") != 0)
+        return usage_error("user", "say add, passwd, disable, enable or list");
     rc = parse(&a, argc, argv);
     if (rc != 0)
         return rc;

@@ -285,6 +285,13 @@ test('an admin adds a user (errors beside the field first)', async () => {
     await row.waitFor();
     assert.match(await row.textContent(), /officer.*TORKHAM.*active/);
     assert.match(await page.textContent('#users-status'), /zarmina added as officer/);
+    // Disabled (after a confirmation), then enabled again.
+    page.once('dialog', (d) => d.accept());
+    await page.click('#users-table tr[data-user="zarmina"] button[aria-label="Disable zarmina"]');
+    await page.waitForFunction(() => /disabled/.test(document.querySelector('#users-table tr[data-user="zarmina"]').textContent));
+    await page.click('#users-table tr[data-user="zarmina"] button[aria-label="Enable zarmina"]');
+    await page.waitForFunction(() => /active/.test(document.querySelector('#users-table tr[data-user="zarmina"]').textContent));
+    assert.match(await page.textContent('#users-status'), /zarmina enabled again/);
 });
 
 test('an admin checks a policy before publishing it and sees the versions', async () => {

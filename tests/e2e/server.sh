@@ -63,6 +63,16 @@ e2e_main() {
             "$name" --role "$role" ${post:+--post "$post"} --password-stdin ||
             bad "user add $name"
     done
+    # Accounts on the command line: disable, list, enable, audited.
+    "$SARHAD" user disable --db "$dir/post.db" victim >/dev/null 2>&1
+    check "user disable" 0 "$?"
+    check "... listed as disabled" 1 "$("$SARHAD" user list --db "$dir/post.db" | grep -c '^victim .*disabled')"
+    "$SARHAD" user enable --db "$dir/post.db" victim >/dev/null 2>&1
+    check "user enable" 0 "$?"
+    check "... listed as active again" 0 "$("$SARHAD" user list --db "$dir/post.db" | grep -c '^victim .*disabled')"
+    check "... both audited" 2 "$("$SARHAD" audit log --db "$dir/post.db" | jq -r .kind | grep -c '^user_\(dis\|en\)abled$')"
+    "$SARHAD" user enable --db "$dir/post.db" ghost >"$dir/v" 2>&1
+    check "user enable of nobody fails" 1 "$?"
     start --login-failures 3 --echo
     [ -n "$port" ] || { bad "server did not start"; cat "$dir/err"; return; }
 
@@ -236,6 +246,12 @@ e2e_main() {
     check "disable" 200 "$(req POST /v1/users/newbie/disable "${T[admin]}")"
     check "a disabled user's session ends" 401 "$(req GET /v1/sessions/current "$newbie")"
     check "a disabled user cannot log in" 401 "$(req POST /v1/sessions "" '{"username":"newbie","password":"pass-newbie-123"}')"
+    check "enable" 200 "$(req POST /v1/users/newbie/enable "${T[admin]}")"
+    check "... answers the account, enabled" false "$(field .disabled)"
+    check "an officer may not enable" 403 "$(req POST /v1/users/newbie/enable "${T[officer]}")"
+    check "enabling nobody: 404" 404 "$(req POST /v1/users/nobody/enable "${T[admin]}")"
+    check "the enabled user logs in with the password it had" 64 "$(login newbie pass-newbie-123 | tr -d '\n' | wc -c)"
+    check "... and is still an officer" officer "$(req GET /v1/sessions/current "$(login newbie pass-newbie-123)" >/dev/null; field .role)"
     check "analyst changes own password" 200 "$(req POST /v1/users/analyst/password "${T[analyst]}" '{"password":"pass-analyst-456"}')"
     check "... which ends the session" 401 "$(req GET /v1/sessions/current "${T[analyst]}")"
     T[analyst]=$(login analyst pass-analyst-456)

@@ -1032,13 +1032,36 @@ sarhad_ledger_resolve(struct sarhad_ledger *ledger, int64_t attempt_id,
                       const struct sarhad_actor *who, int64_t now, int64_t *seq,
                       struct sarhad_error *err);
 
+/*
+ * Override a decision: a refused attempt admitted after all (a medical
+ * exception, a mistake at the counter) or an admitted one refused, with a
+ * written reason, by a supervisor (or admin) named in who.  Recorded as a
+ * new event referring to the attempt (audited as "override"), which stays
+ * as it was; from then on the attempt's final outcome is the override's:
+ * the daily figures move, a refusal's reasons leave the refusals summary
+ * ("override_refused" joins it for an admit refused), and what admitting
+ * changed is made or unmade (stay, visa entry, returns figures, PoR card).
+ * Only the traveller's latest attempt can be overridden, since later ones
+ * were decided on the history it made.  Errors: SARHAD_ENOTFOUND (no such
+ * attempt), SARHAD_EEXIST (already overridden), SARHAD_EINVAL (a referral,
+ * which is resolved instead; the outcome it already has; not the latest;
+ * a bad outcome or reason), SARHAD_EPERM (who is not a supervisor or
+ * admin), store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_ledger_override(struct sarhad_ledger *ledger, int64_t attempt_id,
+                       enum sarhad_outcome outcome, const char *reason,
+                       const struct sarhad_actor *who, int64_t now,
+                       int64_t *seq, struct sarhad_error *err);
+
 /* ---- lookups ---- */
 
 /*
  * Call fn once with the JSON of one attempt: {"id", "post", "crossing",
  * "counter", "officer", "direction", "time", "recorded_at", "traveller",
  * "presentation" {...as read}, "decision" {...as returned}, "movement"
- * (exits) and "resolution" (null or {"decision","reason","by","at"})}.
+ * (exits) and "resolution" (null or {"kind": "resolution" of a referral or
+ * "override" of a decision, "decision","reason","by","at"})}.
  * json is valid only during the call.  SARHAD_ENOTFOUND when there is no
  * such attempt.
  */

@@ -249,7 +249,7 @@ enum sarhad_status sarhad__tally_daily(struct sarhad__item_tallies *it,
                                        const char *const key[6], int delta,
                                        struct sarhad_error *err);
 enum sarhad_status sarhad__tally_refusal(struct sarhad__item_tallies *it,
-                                         const char *const key[5],
+                                         const char *const key[5], int delta,
                                          struct sarhad_error *err);
 enum sarhad_status sarhad__tally_returns(struct sarhad__item_tallies *it,
                                          const char *day, const char *post,
@@ -261,6 +261,50 @@ enum sarhad_status sarhad__admit_effects(struct sarhad_store *store,
                                          struct sarhad__memo *memo,
                                          const struct sarhad__admit *a,
                                          struct sarhad_error *err);
+
+/* What a later event (a resolution, an override) needs of a recorded
+ * attempt. */
+struct sarhad__recorded {
+    char day[11];
+    char post[16];
+    char crossing[16];
+    char direction[8];
+    char nationality[4];
+    char decision[8];
+    char visa_key[80];
+    int64_t traveller_id;
+    int allowed_days;
+    bool referred; /* it has a referral case */
+    bool resolved; /* it has a resolution or an override */
+    bool latest;   /* no later attempt of its traveller is recorded */
+};
+
+/* Load attempt_id's facts; SARHAD_ENOTFOUND when there is no such one. */
+enum sarhad_status sarhad__recorded_load(struct sarhad_store *store,
+                                         int64_t attempt_id,
+                                         struct sarhad__recorded *r,
+                                         struct sarhad_error *err);
+
+/* The admission of a recorded attempt, as a direct admit would make it. */
+void sarhad__recorded_admit(const struct sarhad_ledger *ledger,
+                            const struct sarhad__recorded *r,
+                            int64_t attempt_id, struct sarhad__admit *a);
+
+/* Check a supervisor's outcome (admit or refuse), its written reason and
+ * that who may give it ("only a supervisor may WHAT"). */
+enum sarhad_status sarhad__supervisor_outcome(const struct sarhad_actor *who,
+                                              enum sarhad_outcome outcome,
+                                              const char *reason,
+                                              const char *what,
+                                              struct sarhad_error *err);
+
+/* Record a supervisor's outcome for an attempt (a referral's resolution,
+ * kind "resolution", or an override of a decision, kind "override") with
+ * its audit entry, in the caller's transaction; *seq gets the entry's. */
+enum sarhad_status sarhad__record_resolution(
+    struct sarhad_store *store, int64_t attempt_id, const char *decision,
+    const char *reason, const struct sarhad_actor *who, int64_t now,
+    const char *kind, int64_t *seq, struct sarhad_error *err);
 
 /* The documentation status of an exit (returns reporting). */
 const char *sarhad__documentation(const struct sarhad_presentation *p);

@@ -289,7 +289,7 @@ stage_tallies(struct crossing *c, struct sarhad_error *err)
          i++) {
         const char *key[5] = {c->day, store->post, c->p->crossing, nat,
                               d->reason_count ? d->reasons[i].code : "none"};
-        s = sarhad__tally_refusal(&c->tallies, key, err);
+        s = sarhad__tally_refusal(&c->tallies, key, 1, err);
     }
     if (s == SARHAD_OK && d->outcome == SARHAD_ADMIT &&
         c->p->direction == SARHAD_EXIT)

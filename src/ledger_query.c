@@ -150,40 +150,30 @@ sarhad_ledger_referrals(struct sarhad_store *store, const char *post,
     return SARHAD_OK;
 }
 
-static const char sql_case[] =
+static const char sql_recorded[] =
     "SELECT a.day, a.post, a.crossing, a.direction, a.nationality,"
-    " a.traveller_id, a.visa_key, a.allowed_days,"
-    " (SELECT count(*) FROM resolution r WHERE r.attempt_id = a.id)"
-    " FROM referral f JOIN attempt a ON a.id = f.attempt_id"
-    " WHERE f.attempt_id = ?1";
+    " a.traveller_id, a.visa_key, a.allowed_days, a.decision,"
+    " EXISTS (SELECT 1 FROM referral f WHERE f.attempt_id = a.id),"
+    " EXISTS (SELECT 1 FROM resolution r WHERE r.attempt_id = a.id),"
+    " a.traveller_id = 0 OR NOT EXISTS (SELECT 1 FROM attempt b"
+    " WHERE b.traveller_id = a.traveller_id AND b.id > a.id)"
+    " FROM attempt a WHERE a.id = ?1";
 static const char sql_resolution_put[] =
     "INSERT INTO resolution(attempt_id, decision, reason, by_user, by_role,"
     " at, audit_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_referral_close[] =
     "DELETE FROM referral_open WHERE attempt_id = ?1";
 
-/* The referred attempt's facts that a resolution changes counts by. */
-struct referred {
-    char day[11];
-    char post[16];
-    char crossing[16];
-    char direction[8];
-    char nationality[4];
-    char visa_key[80];
-    int64_t traveller_id;
-    int allowed_days;
-    bool resolved;
-};
-
-static enum sarhad_status
-load_case(struct sarhad_store *store, int64_t attempt_id, struct referred *r,
-          struct sarhad_error *err)
+enum sarhad_status
+sarhad__recorded_load(struct sarhad_store *store, int64_t attempt_id,
+                      struct sarhad__recorded *r, struct sarhad_error *err)
 {
-    sqlite3_stmt *st = sarhad__store_prepare(store, sql_case, err);
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql_recorded, err);
     int rc;
 
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
+    memset(r, 0, sizeof(*r));
     sqlite3_bind_int64(st, 1, attempt_id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -199,20 +189,79 @@ load_case(struct sarhad_store *store, int64_t attempt_id, struct referred *r,
         sarhad__strlcpy(r->visa_key, sarhad__col_text(st, 6),
                         sizeof(r->visa_key));
         r->allowed_days = sqlite3_column_int(st, 7);
-        r->resolved = sqlite3_column_int(st, 8) != 0;
+        sarhad__strlcpy(r->decision, sarhad__col_text(st, 8),
+                        sizeof(r->decision));
+        r->referred = sqlite3_column_int(st, 9) != 0;
+        r->resolved = sqlite3_column_int(st, 10) != 0;
+        r->latest = sqlite3_column_int(st, 11) != 0;
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return sarhad__fail(err, SARHAD_ENOTFOUND, "attempt", SIZE_MAX,
-                            "attempt %lld is not a referral",
-                            (long long)attempt_id);
+                            "there is no attempt %lld", (long long)attempt_id);
     if (rc != SQLITE_ROW)
-        return sarhad__store_fail(store->db, rc, "read the referral", err);
-    if (r->resolved)
-        return sarhad__fail(err, SARHAD_EEXIST, "attempt", SIZE_MAX,
-                            "referral %lld is already resolved",
-                            (long long)attempt_id);
+        return sarhad__store_fail(store->db, rc, "read the attempt", err);
     return SARHAD_OK;
+}
+
+void
+sarhad__recorded_admit(const struct sarhad_ledger *ledger,
+                       const struct sarhad__recorded *r, int64_t attempt_id,
+                       struct sarhad__admit *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->attempt_id = attempt_id;
+    a->traveller_id = r->traveller_id;
+    a->post = r->post;
+    a->crossing = r->crossing;
+    a->nationality = r->nationality;
+    a->direction =
+        strcmp(r->direction, "exit") == 0 ? SARHAD_EXIT : SARHAD_ENTRY;
+    memcpy(a->day, r->day, sizeof(a->day));
+    a->visa_key = r->visa_key;
+    a->allowed_days = r->allowed_days;
+    a->por = NULL; /* read back from the recorded presentation */
+    a->citizen = strcmp(r->nationality, ledger->citizen) == 0;
+}
+
+enum sarhad_status
+sarhad__record_resolution(struct sarhad_store *store, int64_t attempt_id,
+                          const char *decision, const char *reason,
+                          const struct sarhad_actor *who, int64_t now,
+                          const char *kind, int64_t *seq,
+                          struct sarhad_error *err)
+{
+    struct sarhad__buf detail = {0};
+    enum sarhad_status s;
+    sqlite3_stmt *st;
+    char subject[40];
+
+    sarhad__buf_printf(&detail,
+                       "{\"attempt\":%lld,\"decision\":\"%s\","
+                       "\"reason\":",
+                       (long long)attempt_id, decision);
+    sarhad__buf_json_str(&detail, reason);
+    sarhad__buf_puts(&detail, "}");
+    snprintf(subject, sizeof(subject), "attempt:%lld", (long long)attempt_id);
+    if (detail.failed)
+        s = sarhad__fail(err, SARHAD_ENOMEM, kind, SIZE_MAX, NULL);
+    else
+        s = sarhad__audit_append(store, who, now, kind, subject, detail.data,
+                                 seq, err);
+    sarhad__buf_free(&detail);
+    if (s != SARHAD_OK)
+        return s;
+    st = sarhad__store_prepare(store, sql_resolution_put, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_int64(st, 1, attempt_id);
+    sqlite3_bind_text(st, 2, decision, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, who->user, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, who->role, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, now);
+    sqlite3_bind_int64(st, 7, *seq);
+    return sarhad__store_step_done(store, st, "record the resolution", err);
 }
 
 static enum sarhad_status
@@ -223,9 +272,8 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
 {
     struct sarhad_store *store = ledger->store;
     const char *name = sarhad_outcome_name(outcome);
-    struct sarhad__buf detail = {0};
     struct sarhad__item_tallies tallies;
-    struct referred r;
+    struct sarhad__recorded r;
     const char *daily_refer[6] = {r.day,       r.post,        r.crossing,
                                   r.direction, r.nationality, "refer"};
     const char *daily_final[6] = {r.day,       r.post,        r.crossing,
@@ -234,11 +282,17 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
                               "referral_refused"};
     enum sarhad_status s;
     sqlite3_stmt *st;
-    char subject[40];
     int64_t seq = 0;
 
-    memset(&r, 0, sizeof(r));
-    s = load_case(store, attempt_id, &r, err);
+    s = sarhad__recorded_load(store, attempt_id, &r, err);
+    if (s == SARHAD_OK && !r.referred)
+        s = sarhad__fail(err, SARHAD_ENOTFOUND, "attempt", SIZE_MAX,
+                         "attempt %lld is not a referral",
+                         (long long)attempt_id);
+    if (s == SARHAD_OK && r.resolved)
+        s = sarhad__fail(err, SARHAD_EEXIST, "attempt", SIZE_MAX,
+                         "referral %lld is already resolved",
+                         (long long)attempt_id);
     if (s != SARHAD_OK)
         return s;
     /* The daily figures count each attempt once, by its final outcome. */
@@ -247,35 +301,11 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
     if (s == SARHAD_OK)
         s = sarhad__tally_daily(&tallies, daily_final, 1, err);
     if (s == SARHAD_OK && outcome == SARHAD_REFUSE)
-        s = sarhad__tally_refusal(&tallies, refusal, err);
+        s = sarhad__tally_refusal(&tallies, refusal, 1, err);
     if (s != SARHAD_OK)
         return s;
-    sarhad__buf_printf(&detail,
-                       "{\"attempt\":%lld,\"decision\":\"%s\","
-                       "\"reason\":",
-                       (long long)attempt_id, name);
-    sarhad__buf_json_str(&detail, reason);
-    sarhad__buf_puts(&detail, "}");
-    snprintf(subject, sizeof(subject), "attempt:%lld", (long long)attempt_id);
-    if (detail.failed)
-        s = sarhad__fail(err, SARHAD_ENOMEM, "resolution", SIZE_MAX, NULL);
-    else
-        s = sarhad__audit_append(store, who, now, "resolution", subject,
-                                 detail.data, &seq, err);
-    sarhad__buf_free(&detail);
-    if (s != SARHAD_OK)
-        return s;
-    st = sarhad__store_prepare(store, sql_resolution_put, err);
-    if (st == NULL)
-        return SARHAD__PREP_FAIL(err);
-    sqlite3_bind_int64(st, 1, attempt_id);
-    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, who->user, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, who->role, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, now);
-    sqlite3_bind_int64(st, 7, seq);
-    s = sarhad__store_step_done(store, st, "record the resolution", err);
+    s = sarhad__record_resolution(store, attempt_id, name, reason, who, now,
+                                  "resolution", &seq, err);
     if (s == SARHAD_OK) {
         st = sarhad__store_prepare(store, sql_referral_close, err);
         if (st == NULL)
@@ -287,19 +317,7 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
         s = sarhad__tally_write(store, &tallies.t[i], err);
     if (s == SARHAD_OK && outcome == SARHAD_ADMIT) {
         struct sarhad__admit a;
-        memset(&a, 0, sizeof(a));
-        a.attempt_id = attempt_id;
-        a.traveller_id = r.traveller_id;
-        a.post = r.post;
-        a.crossing = r.crossing;
-        a.nationality = r.nationality;
-        a.direction =
-            strcmp(r.direction, "exit") == 0 ? SARHAD_EXIT : SARHAD_ENTRY;
-        memcpy(a.day, r.day, sizeof(a.day));
-        a.visa_key = r.visa_key;
-        a.allowed_days = r.allowed_days;
-        a.por = NULL;
-        a.citizen = strcmp(r.nationality, ledger->citizen) == 0;
+        sarhad__recorded_admit(ledger, &r, attempt_id, &a);
         s = sarhad__admit_effects(store, ledger->memo, &a, err);
     }
     if (s == SARHAD_OK && seq_out != NULL)
@@ -317,6 +335,27 @@ blank(const char *s)
 }
 
 enum sarhad_status
+sarhad__supervisor_outcome(const struct sarhad_actor *who,
+                           enum sarhad_outcome outcome, const char *reason,
+                           const char *what, struct sarhad_error *err)
+{
+    if (who == NULL || reason == NULL)
+        return sarhad__fail(err, SARHAD_EINVAL, "reason", SIZE_MAX,
+                            "a reason and an actor are required");
+    if (strcmp(who->role, "supervisor") != 0 && strcmp(who->role, "admin") != 0)
+        return sarhad__fail(err, SARHAD_EPERM, "role", SIZE_MAX,
+                            "only a supervisor may %s", what);
+    if (outcome != SARHAD_ADMIT && outcome != SARHAD_REFUSE)
+        return sarhad__fail(err, SARHAD_EINVAL, "decision", SIZE_MAX,
+                            "the outcome is admit or refuse");
+    if (blank(reason) || strlen(reason) > SARHAD_LEDGER_REASON_MAX)
+        return sarhad__fail(err, SARHAD_EINVAL, "reason", SIZE_MAX,
+                            "a written reason of 1-%d bytes is required",
+                            SARHAD_LEDGER_REASON_MAX);
+    return SARHAD_OK;
+}
+
+enum sarhad_status
 sarhad_ledger_resolve(struct sarhad_ledger *ledger, int64_t attempt_id,
                       enum sarhad_outcome outcome, const char *reason,
                       const struct sarhad_actor *who, int64_t now, int64_t *seq,
@@ -324,19 +363,13 @@ sarhad_ledger_resolve(struct sarhad_ledger *ledger, int64_t attempt_id,
 {
     enum sarhad_status s;
 
-    if (ledger == NULL || who == NULL || reason == NULL)
+    if (ledger == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "resolve", SIZE_MAX,
-                            "ledger, reason and actor are required");
-    if (strcmp(who->role, "supervisor") != 0 && strcmp(who->role, "admin") != 0)
-        return sarhad__fail(err, SARHAD_EPERM, "role", SIZE_MAX,
-                            "only a supervisor may resolve a referral");
-    if (outcome != SARHAD_ADMIT && outcome != SARHAD_REFUSE)
-        return sarhad__fail(err, SARHAD_EINVAL, "decision", SIZE_MAX,
-                            "a referral is resolved as admit or refuse");
-    if (blank(reason) || strlen(reason) > SARHAD_LEDGER_REASON_MAX)
-        return sarhad__fail(err, SARHAD_EINVAL, "reason", SIZE_MAX,
-                            "a written reason of 1-%d bytes is required",
-                            SARHAD_LEDGER_REASON_MAX);
+                            "a ledger is required");
+    s = sarhad__supervisor_outcome(who, outcome, reason, "resolve a referral",
+                                   err);
+    if (s != SARHAD_OK)
+        return s;
     s = sarhad__store_write_begin(ledger->store, err);
     if (s != SARHAD_OK)
         return s;
@@ -355,7 +388,7 @@ static const char sql_attempt_get[] =
     " m.category, m.documentation, m.household, m.household_size, m.sex,"
     " m.age_band, m.vulnerabilities, m.vehicles, m.intended_stay,"
     " r.decision, r.reason, r.by_user, r.at, m.attempt_id IS NOT NULL,"
-    " r.attempt_id IS NOT NULL"
+    " r.attempt_id IS NOT NULL, a.decision = 'refer'"
     " FROM attempt a LEFT JOIN movement m ON m.attempt_id = a.id"
     " LEFT JOIN resolution r ON r.attempt_id = a.id WHERE a.id = ?1";
 
@@ -408,7 +441,10 @@ attempt_json(struct sarhad__buf *b, sqlite3_stmt *st)
     }
     sarhad__buf_puts(b, ",\"resolution\":");
     if (sqlite3_column_int(st, 25)) {
-        sarhad__buf_puts(b, "{\"decision\":");
+        /* A referral is resolved; any other decision is overridden. */
+        sarhad__buf_puts(b, sqlite3_column_int(st, 26)
+                                ? "{\"kind\":\"resolution\",\"decision\":"
+                                : "{\"kind\":\"override\",\"decision\":");
         sarhad__buf_json_str(b, sarhad__col_text(st, 20));
         field(b, "reason", st, 21);
         field(b, "by", st, 22);

@@ -531,11 +531,11 @@ sarhad__tally_daily(struct sarhad__item_tallies *it, const char *const key[6],
 
 enum sarhad_status
 sarhad__tally_refusal(struct sarhad__item_tallies *it, const char *const key[5],
-                      struct sarhad_error *err)
+                      int delta, struct sarhad_error *err)
 {
-    static const int64_t one[1] = {1};
+    const int64_t v[1] = {delta};
 
-    return stage(it, sql_refusal_add, key, 5, one, 1, err);
+    return stage(it, sql_refusal_add, key, 5, v, 1, err);
 }
 
 /* What the movement row of an exit (put_movement) feeds the returns

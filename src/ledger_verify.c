@@ -5,7 +5,8 @@
  * that drifted from its events (a bug, or an edit made around sarhad) is
  * found, as is an attempt without its audit entry, a stay that runs
  * backwards, a visa whose count of used entries disagrees with the
- * admitted entries on it, or a referral neither open nor resolved once.
+ * admitted entries on it, a referral neither open nor resolved once, or
+ * an override that changes nothing.
  */
 #include "ledger.h"
 
@@ -46,11 +47,15 @@ static const struct check checks[] = {
      " LEFT JOIN audit_log l ON l.seq = a.audit_seq"
      " WHERE l.seq IS NULL OR l.kind != 'decision'"
      " OR l.subject != 'attempt:' || a.id"},
+    /* A referral's outcome is a resolution; any other attempt's, an
+     * override. */
     {"audit_link",
      "SELECT r.attempt_id, 'resolution has no matching audit entry'"
      " FROM resolution r LEFT JOIN audit_log l ON l.seq = r.audit_seq"
-     " WHERE l.seq IS NULL OR l.kind != 'resolution'"
-     " OR l.subject != 'attempt:' || r.attempt_id"},
+     " WHERE l.seq IS NULL OR l.subject != 'attempt:' || r.attempt_id"
+     " OR l.kind != CASE WHEN EXISTS (SELECT 1 FROM referral f"
+     " WHERE f.attempt_id = r.attempt_id) THEN 'resolution'"
+     " ELSE 'override' END"},
     {"audit_link",
      "SELECT l.seq, 'audit entry names an attempt that is not recorded'"
      " FROM audit_log l LEFT JOIN attempt a"
@@ -102,9 +107,11 @@ static const struct check checks[] = {
      " a.nationality, coalesce(x.value ->> 'code', 'none') AS code"
      " FROM attempt a"
      " LEFT JOIN json_each(a.decision_json, '$.reasons') x"
-     " WHERE a.decision = 'refuse'"
+     " LEFT JOIN resolution o ON o.attempt_id = a.id"
+     " WHERE a.decision = 'refuse' AND o.attempt_id IS NULL"
      " UNION ALL SELECT a.day, a.post, a.crossing, a.nationality,"
-     " 'referral_refused' FROM resolution r"
+     " CASE a.decision WHEN 'refer' THEN 'referral_refused'"
+     " ELSE 'override_refused' END FROM resolution r"
      " JOIN attempt a ON a.id = r.attempt_id WHERE r.decision = 'refuse')"
      " GROUP BY 1, 2, 3, 4, 5),"
      " s AS (SELECT day, post, crossing, nationality, code, count"
@@ -142,10 +149,10 @@ static const struct check checks[] = {
      "SELECT a.id, 'referred attempt has no referral case' FROM attempt a"
      " LEFT JOIN referral f ON f.attempt_id = a.id"
      " WHERE a.decision = 'refer' AND f.attempt_id IS NULL"},
-    {"referrals",
-     "SELECT r.attempt_id, 'resolution of an attempt that was not referred'"
-     " FROM resolution r LEFT JOIN referral f ON f.attempt_id = r.attempt_id"
-     " WHERE f.attempt_id IS NULL"},
+    {"overrides",
+     "SELECT r.attempt_id, 'override that does not change the decision'"
+     " FROM resolution r JOIN attempt a ON a.id = r.attempt_id"
+     " WHERE a.decision != 'refer' AND r.decision = a.decision"},
 };
 
 static enum sarhad_status

@@ -42,6 +42,22 @@ bool cli_opt(int argc, char **argv, int *i, const char *name,
  * when done reaches total (for a terminal: callers check isatty(2)). */
 void cli_progress_bar(void *ctx, uint64_t done, uint64_t total);
 
+/* How a supervisor gives a recorded attempt its outcome: the signature of
+ * sarhad_ledger_resolve and sarhad_ledger_override. */
+typedef enum sarhad_status (*supervisor_outcome_fn)(
+    struct sarhad_ledger *ledger, int64_t attempt_id,
+    enum sarhad_outcome outcome, const char *reason,
+    const struct sarhad_actor *who, int64_t now, int64_t *seq,
+    struct sarhad_error *err);
+
+/* The verbs by which a supervisor does it (resolve, override): reads
+ * "--db FILE ID --admit|--refuse --reason TEXT [--as USER]", applies the
+ * outcome as USER (by default $USER) and says "attempt ID DONE: ...";
+ * help ends the usage. */
+int cli_supervisor_outcome(const char *verb, int argc, char **argv,
+                           const char *help, supervisor_outcome_fn apply,
+                           const char *done);
+
 /* The text of the shipped policy file (policies/pakistan.policy, found
  * beside the working directory or the binary), or NULL; *path_out names
  * where it was found. */

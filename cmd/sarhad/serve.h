@@ -264,6 +264,7 @@ void route_attempt(struct server *srv, struct request *req);
 void route_traveller(struct server *srv, struct request *req);
 void route_referrals(struct server *srv, struct request *req);
 void route_resolve(struct server *srv, struct request *req);
+void route_override(struct server *srv, struct request *req);
 void route_report(struct server *srv, struct request *req);
 void route_policies(struct server *srv, struct request *req);
 void route_policy(struct server *srv, struct request *req);

@@ -64,6 +64,11 @@ const struct route serve_routes[] = {
      "Resolve a referral: admit or refuse, with a "
      "written reason",
      "Resolution", NULL},
+    {"POST", "/v1/attempts/{id}/override", ROLE_SUPERVISOR, 4 * KB,
+     route_override, false,
+     "Override a decision (the traveller's latest attempt): admit or refuse, "
+     "with a written reason",
+     "Resolution", NULL},
     {"GET", "/v1/reports/{kind}", READERS | ROLE_ADMIN, 0, route_report, false,
      "A report (daily, returns, overstays, refusals) as JSON or CSV", NULL,
      "from,to,format"},

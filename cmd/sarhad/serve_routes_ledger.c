@@ -272,8 +272,21 @@ resolve_done(struct server *srv, struct request *req)
                                (json_int_t)d->seq));
 }
 
-void
-route_resolve(struct server *srv, struct request *req)
+static void
+override_run(struct server *srv, struct request *req)
+{
+    struct resolve_data *d = req->data;
+
+    req->job.status = sarhad_ledger_override(
+        srv->ledger, d->attempt_id, d->outcome, d->reason, &req->actor,
+        serve_now(), &d->seq, &req->job.err);
+}
+
+/* A supervisor's outcome for the attempt in the path, {"decision",
+ * "reason"}: a referral's resolution or a decision's override. */
+static void
+supervisor_outcome(struct server *srv, struct request *req,
+                   void (*run)(struct server *, struct request *))
 {
     static const char *const fields[] = {"decision", "reason", NULL};
     struct resolve_data *d;
@@ -305,9 +318,21 @@ route_resolve(struct server *srv, struct request *req)
             decision = NULL;
         if (decision == NULL)
             serve_reply_error(req, 400, "invalid", "decision",
-                              "a resolution is admit or refuse");
+                              "the outcome is admit or refuse");
         else
-            serve_submit(srv, req, resolve_run, resolve_done);
+            serve_submit(srv, req, run, resolve_done);
     }
     json_decref(body);
+}
+
+void
+route_resolve(struct server *srv, struct request *req)
+{
+    supervisor_outcome(srv, req, resolve_run);
+}
+
+void
+route_override(struct server *srv, struct request *req)
+{
+    supervisor_outcome(srv, req, override_run);
 }

@@ -165,6 +165,22 @@ e2e_main() {
     check "supervisor resolves" 200 "$(req POST "/v1/referrals/$ref/resolution" "${T[supervisor]}" '{"decision":"admit","reason":"passport checked by hand"}')"
     check "a second resolution conflicts" 409 "$(req POST "/v1/referrals/$ref/resolution" "${T[supervisor]}" '{"decision":"refuse","reason":"again"}')"
 
+    # ---- overrides -----------------------------------------------------
+    # Someone not on the list (the MRZ's name line has no check digit).
+    sed 's/KHAN<<AMINA<<<<</NOORI<<ZAHRA<<<</' "$here/presentation_nodocs.json" >"$dir/novisa.json"
+    check "a passport without a visa is refused" refuse "$(req POST /v1/decisions "${T[officer]}" "@$dir/novisa.json" >/dev/null; field .decision)"
+    local refused
+    refused=$(field .attempt_id)
+    check "an officer may not override" 403 "$(req POST "/v1/attempts/$refused/override" "${T[officer]}" '{"decision":"admit","reason":"medical"}')"
+    check "an override needs a reason" 400 "$(req POST "/v1/attempts/$refused/override" "${T[supervisor]}" '{"decision":"admit"}')"
+    check "a referral is resolved, not overridden" 400 "$(req POST "/v1/attempts/$ref/override" "${T[supervisor]}" '{"decision":"refuse","reason":"x"}')"
+    check "a supervisor overrides" 200 "$(req POST "/v1/attempts/$refused/override" "${T[supervisor]}" '{"decision":"admit","reason":"medical exception, hospital letter seen"}')"
+    check "... recorded on the attempt" override "$(req GET "/v1/attempts/$refused" "${T[auditor]}" >/dev/null; field .resolution.kind)"
+    check "... which stays as decided" refuse "$(field .decision.decision)"
+    check "... with the new outcome and reason" "admit medical exception, hospital letter seen" "$(field '.resolution.decision + " " + .resolution.reason')"
+    check "a second override conflicts" 409 "$(req POST "/v1/attempts/$refused/override" "${T[supervisor]}" '{"decision":"refuse","reason":"again"}')"
+    check "the override is audited" override "$(req GET '/v1/audit?from=1&limit=1000' "${T[auditor]}" >/dev/null; field '[.entries[] | select(.kind == "override")][0].kind')"
+
     # ---- reports -------------------------------------------------------
     check "daily report as JSON" 200 "$(req GET "/v1/reports/daily" "${T[analyst]}")"
     check "... has rows" true "$(field '(.rows | length) > 0')"

@@ -3,7 +3,8 @@
  * open referrals (GET /v1/referrals), one case with its presentation and
  * the counter's decision (GET /v1/attempts/{id}), the traveller's history
  * (GET /v1/travellers/{id}), and the resolution: admit or refuse with a
- * written reason, which the server records and audits.
+ * written reason, which the server records and audits; and the override of
+ * a decision that was not referred (POST /v1/attempts/{id}/override).
  */
 'use strict';
 
@@ -137,9 +138,30 @@
         $('ref-refresh').focus();
     }
 
+    async function override(ev) {
+        ev.preventDefault();
+        const form = $('override-form');
+        S.clearErrors(form);
+        $('ov-result').textContent = '';
+        const id = Number($('ov-attempt').value);
+        const choice = form.querySelector('input[name="decision"]:checked');
+        const reason = $('ov-reason').value.trim();
+        const fieldFor = (f) => (f === 'attempt' ? $('ov-attempt') : f === 'decision' ? $('ov-admit')
+            : f === 'reason' ? $('ov-reason') : null);
+        if (!Number.isInteger(id) || id < 1) return S.showError(form, { field: 'attempt', message: 'Give the attempt number.' }, fieldFor);
+        if (!choice) return S.showError(form, { field: 'decision', message: 'Choose admit or refuse.' }, fieldFor);
+        if (!reason) return S.showError(form, { field: 'reason', message: 'Write the reason for the override.' }, fieldFor);
+        const r = await S.api('POST', '/v1/attempts/' + id + '/override', { decision: choice.value, reason });
+        if (!r.ok) return S.showError(form, r.data, fieldFor);
+        form.reset();
+        $('ov-result').textContent = 'Attempt #' + id + ' overridden: ' + r.data.decision +
+            ' (audit entry #' + r.data.audit_seq + ').';
+    }
+
     S.section('referrals', { show: load });
     document.addEventListener('DOMContentLoaded', () => {
         $('ref-refresh').addEventListener('click', load);
         $('resolve-form').addEventListener('submit', resolve);
+        $('override-form').addEventListener('submit', override);
     });
 })();

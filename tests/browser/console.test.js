@@ -223,6 +223,35 @@ test('a supervisor opens a referral, sees the history and resolves it', async ()
     assert.ok(!(await page.isVisible('#ref-case')));
 });
 
+test('a supervisor overrides a refusal with a written reason', async () => {
+    await login('supervisor');
+    await page.waitForSelector('#override-form');
+    // A passport without a visa under the one-document regime: refused.
+    const refused = await page.evaluate(async () => {
+        const r = await window.Sarhad.api('POST', '/v1/decisions', {
+            crossing: 'TORKHAM', direction: 'entry', time: '2023-11-05T09:30:00+05:00',
+            traveller: { nationality: 'AFG', sex: 'F', birth_date: '1990-01-01' },
+            documents: [{ kind: 'passport', mrz: 'P<AFGNOORI<<ZAHRA<<<<<<<<<<<<<<<<<<<<<<<<<<<\n' +
+                'PA12345673AFG9001011F3001019<<<<<<<<<<<<<<00' }] });
+        return r.data;
+    });
+    assert.equal(refused.decision, 'refuse', JSON.stringify(refused));
+    await page.fill('#ov-attempt', String(refused.attempt_id));
+    await page.check('#ov-admit');
+    await page.click('#override-form button[type=submit]');
+    assert.match(await page.locator('#override-form .field-error').textContent(), /reason/);
+    await page.fill('#ov-reason', 'Medical exception: hospital referral letter seen.');
+    await page.click('#override-form button[type=submit]');
+    await page.waitForFunction(() => /overridden: admit/.test(document.getElementById('ov-result').textContent));
+    // Once only: the server's reason is shown.
+    await page.fill('#ov-attempt', String(refused.attempt_id));
+    await page.check('#ov-refuse');
+    await page.fill('#ov-reason', 'Changed my mind.');
+    await page.click('#override-form button[type=submit]');
+    await page.waitForFunction(() => /already overridden/.test(document.getElementById('override-form').textContent));
+    assert.equal(await page.getAttribute('#ov-attempt', 'aria-invalid'), 'true');
+});
+
 test('an analyst sees a report as table and chart and downloads its CSV', async () => {
     await login('analyst');
     await page.selectOption('#rep-kind', 'daily');

@@ -298,6 +298,21 @@ enum sarhad_status sarhad__supervisor_outcome(const struct sarhad_actor *who,
                                               const char *what,
                                               struct sarhad_error *err);
 
+/* Give a recorded attempt a supervisor's outcome in one transaction:
+ * check who, the outcome and the reason (sarhad__supervisor_outcome), then
+ * apply, which records it with its audit entry and its effects. */
+typedef enum sarhad_status (*sarhad__outcome_in_fn)(
+    struct sarhad_ledger *ledger, int64_t attempt_id,
+    enum sarhad_outcome outcome, const char *reason,
+    const struct sarhad_actor *who, int64_t now, int64_t *seq,
+    struct sarhad_error *err);
+enum sarhad_status
+sarhad__supervisor_apply(struct sarhad_ledger *ledger, int64_t attempt_id,
+                         enum sarhad_outcome outcome, const char *reason,
+                         const struct sarhad_actor *who, int64_t now,
+                         int64_t *seq, const char *what,
+                         sarhad__outcome_in_fn apply, struct sarhad_error *err);
+
 /* Record a supervisor's outcome for an attempt (a referral's resolution,
  * kind "resolution", or an override of a decision, kind "override") with
  * its audit entry, in the caller's transaction; *seq gets the entry's. */

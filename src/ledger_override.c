@@ -223,21 +223,7 @@ sarhad_ledger_override(struct sarhad_ledger *ledger, int64_t attempt_id,
                        const struct sarhad_actor *who, int64_t now,
                        int64_t *seq, struct sarhad_error *err)
 {
-    enum sarhad_status s;
-
-    if (ledger == NULL)
-        return sarhad__fail(err, SARHAD_EINVAL, "override", SIZE_MAX,
-                            "a ledger is required");
-    s = sarhad__supervisor_outcome(who, outcome, reason, "override a decision",
-                                   err);
-    if (s != SARHAD_OK)
-        return s;
-    s = sarhad__store_write_begin(ledger->store, err);
-    if (s != SARHAD_OK)
-        return s;
-    s = override_in(ledger, attempt_id, outcome, reason, who, now, seq, err);
-    if (s == SARHAD_OK)
-        return sarhad__store_write_end(ledger->store, true, err);
-    sarhad__store_write_end(ledger->store, false, NULL);
-    return s;
+    return sarhad__supervisor_apply(ledger, attempt_id, outcome, reason, who,
+                                    now, seq, "override a decision",
+                                    override_in, err);
 }

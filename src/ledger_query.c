@@ -356,28 +356,39 @@ sarhad__supervisor_outcome(const struct sarhad_actor *who,
 }
 
 enum sarhad_status
-sarhad_ledger_resolve(struct sarhad_ledger *ledger, int64_t attempt_id,
-                      enum sarhad_outcome outcome, const char *reason,
-                      const struct sarhad_actor *who, int64_t now, int64_t *seq,
-                      struct sarhad_error *err)
+sarhad__supervisor_apply(struct sarhad_ledger *ledger, int64_t attempt_id,
+                         enum sarhad_outcome outcome, const char *reason,
+                         const struct sarhad_actor *who, int64_t now,
+                         int64_t *seq, const char *what,
+                         sarhad__outcome_in_fn apply, struct sarhad_error *err)
 {
     enum sarhad_status s;
 
     if (ledger == NULL)
-        return sarhad__fail(err, SARHAD_EINVAL, "resolve", SIZE_MAX,
+        return sarhad__fail(err, SARHAD_EINVAL, "ledger", SIZE_MAX,
                             "a ledger is required");
-    s = sarhad__supervisor_outcome(who, outcome, reason, "resolve a referral",
-                                   err);
+    s = sarhad__supervisor_outcome(who, outcome, reason, what, err);
     if (s != SARHAD_OK)
         return s;
     s = sarhad__store_write_begin(ledger->store, err);
     if (s != SARHAD_OK)
         return s;
-    s = resolve_in(ledger, attempt_id, outcome, reason, who, now, seq, err);
+    s = apply(ledger, attempt_id, outcome, reason, who, now, seq, err);
     if (s == SARHAD_OK)
         return sarhad__store_write_end(ledger->store, true, err);
     sarhad__store_write_end(ledger->store, false, NULL);
     return s;
+}
+
+enum sarhad_status
+sarhad_ledger_resolve(struct sarhad_ledger *ledger, int64_t attempt_id,
+                      enum sarhad_outcome outcome, const char *reason,
+                      const struct sarhad_actor *who, int64_t now, int64_t *seq,
+                      struct sarhad_error *err)
+{
+    return sarhad__supervisor_apply(ledger, attempt_id, outcome, reason, who,
+                                    now, seq, "resolve a referral", resolve_in,
+                                    err);
 }
 
 /* ---- lookups ---- */

@@ -319,16 +319,25 @@ user_disable_run(struct server *srv, struct request *req)
                                           serve_now(), &req->job.err);
 }
 
+/* The account named in the path, into d; false after a 404 answer. */
+static bool
+path_user(struct request *req, struct user_data *d)
+{
+    if (strlen(req->param) >= sizeof(d->user.name)) {
+        serve_reply_error(req, 404, "not_found", "username", "no such user");
+        return false;
+    }
+    memcpy(d->user.name, req->param, strlen(req->param) + 1);
+    return true;
+}
+
 void
 route_user_disable(struct server *srv, struct request *req)
 {
     struct user_data *d = new_user_data(req);
 
-    if (strlen(req->param) >= sizeof(d->user.name)) {
-        serve_reply_error(req, 404, "not_found", "username", "no such user");
+    if (!path_user(req, d))
         return;
-    }
-    memcpy(d->user.name, req->param, strlen(req->param) + 1);
     if (strcmp(req->param, req->actor.user) == 0) {
         serve_reply_error(req, 409, "conflict", "username",
                           "you cannot disable your own account");
@@ -351,12 +360,8 @@ route_user_enable(struct server *srv, struct request *req)
 {
     struct user_data *d = new_user_data(req);
 
-    if (strlen(req->param) >= sizeof(d->user.name)) {
-        serve_reply_error(req, 404, "not_found", "username", "no such user");
-        return;
-    }
-    memcpy(d->user.name, req->param, strlen(req->param) + 1);
-    serve_submit(srv, req, user_enable_run, user_done);
+    if (path_user(req, d))
+        serve_submit(srv, req, user_enable_run, user_done);
 }
 
 static void

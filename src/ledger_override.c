@@ -37,7 +37,7 @@ stage_tallies(struct sarhad_store *store, int64_t attempt_id,
                               code};
     enum sarhad_status s;
     sqlite3_stmt *st;
-    int rc;
+    int rc = SQLITE_DONE;
 
     t->n = 0;
     s = sarhad__tally_daily(t, daily_old, -1, err);

@@ -373,6 +373,8 @@ sarhad__supervisor_apply(struct sarhad_ledger *ledger, int64_t attempt_id,
     s = sarhad__store_write_begin(ledger->store, err);
     if (s != SARHAD_OK)
         return s;
+    /* The admission's effects read the memo, as a crossing's do. */
+    sarhad__memo_sync(ledger->memo, ledger->store);
     s = apply(ledger, attempt_id, outcome, reason, who, now, seq, err);
     if (s == SARHAD_OK)
         return sarhad__store_write_end(ledger->store, true, err);

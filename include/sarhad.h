@@ -1074,9 +1074,11 @@ sarhad_ledger_attempt(struct sarhad_store *store, int64_t attempt_id,
  * Call fn once with the JSON of a traveller's history: {"id",
  * "nationality", "surname", "given_names", "birth_date", "sex",
  * "documents" [{"kind","value","first_attempt"}], "links" [{"attempt",
- * "by", "why"}], "stays" [{"entry","exit","allowed_days"}], "attempts"
- * [{"id","time","crossing","direction","decision","rule"}]} (attempts most
- * recent first, at most 200).  SARHAD_ENOTFOUND when unknown.
+ * "by", "why"}], "stays" [{"entry","exit","allowed_days","state",
+ * "entry_attempt","exit_attempt"}], "attempts" [{"id","time","crossing",
+ * "direction","decision","rule","final"}]} ("final": the outcome after a
+ * resolution or an override; attempts most recent first, at most 200).
+ * SARHAD_ENOTFOUND when unknown.
  */
 SARHAD_MUST_CHECK enum sarhad_status
 sarhad_ledger_traveller(struct sarhad_store *store, int64_t traveller_id,

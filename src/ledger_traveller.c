@@ -29,9 +29,12 @@ static const char sql_traveller_links[] =
 static const char sql_traveller_stays[] =
     "SELECT entry_day, exit_day, allowed_days, state, entry_attempt,"
     " exit_attempt FROM stay WHERE traveller_id = ?1 ORDER BY id";
+/* "final": the outcome after a referral's resolution or an override. */
 static const char sql_traveller_attempts[] =
-    "SELECT id, time, crossing, direction, decision, rule FROM attempt"
-    " WHERE traveller_id = ?1 ORDER BY id DESC LIMIT 200";
+    "SELECT a.id, a.time, a.crossing, a.direction, a.decision, a.rule,"
+    " coalesce(r.decision, a.decision) FROM attempt a"
+    " LEFT JOIN resolution r ON r.attempt_id = a.id"
+    " WHERE a.traveller_id = ?1 ORDER BY a.id DESC LIMIT 200";
 
 /* Write "name":[{...},...] from the rows of sql; keys name the columns. */
 static enum sarhad_status
@@ -84,7 +87,7 @@ sarhad_ledger_traveller(struct sarhad_store *store, int64_t traveller_id,
                                             "allowed_days",  "state",
                                             "entry_attempt", "exit_attempt"};
     static const char *const attempt_cols[] = {
-        "id", "time", "crossing", "direction", "decision", "rule"};
+        "id", "time", "crossing", "direction", "decision", "rule", "final"};
     static const char *const who_cols[] = {
         "id", "nationality", "surname", "given_names", "birth_date", "sex"};
     sqlite3_stmt *st = sarhad__store_prepare(store, sql_traveller_get, err);
@@ -121,7 +124,7 @@ sarhad_ledger_traveller(struct sarhad_store *store, int64_t traveller_id,
                  stay_cols, 6, err);
     if (s == SARHAD_OK)
         s = rows(store, &b, "attempts", sql_traveller_attempts, traveller_id,
-                 attempt_cols, 6, err);
+                 attempt_cols, 7, err);
     sarhad__buf_puts(&b, "}");
     if (s == SARHAD_OK && b.failed)
         s = sarhad__fail(err, SARHAD_ENOMEM, "traveller", SIZE_MAX, NULL);

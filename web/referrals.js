@@ -109,7 +109,7 @@
             } else hist.append(S.el('p', { class: 'muted' }, 'No stays on record.'));
             hist.append(S.el('h4', {}, 'Attempts'));
             const t = S.el('table', { class: 'data history-attempts' });
-            S.fillTable(t, ['id', 'time', 'crossing', 'direction', 'decision', 'rule'],
+            S.fillTable(t, ['id', 'time', 'crossing', 'direction', 'decision', 'rule', 'final'],
                 (tv.attempts || []).map((x) => ({ ...x, time: S.fmtTime(x.time) })));
             hist.append(S.el('div', { class: 'table-wrap' }, t));
         }

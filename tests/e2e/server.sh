@@ -178,6 +178,7 @@ e2e_main() {
     check "... recorded on the attempt" override "$(req GET "/v1/attempts/$refused" "${T[auditor]}" >/dev/null; field .resolution.kind)"
     check "... which stays as decided" refuse "$(field .decision.decision)"
     check "... with the new outcome and reason" "admit medical exception, hospital letter seen" "$(field '.resolution.decision + " " + .resolution.reason')"
+    check "the traveller's history shows the final outcome" admit "$(req GET "/v1/travellers/$(req GET "/v1/attempts/$refused" "${T[auditor]}" >/dev/null; field .traveller)" "${T[supervisor]}" >/dev/null; field ".attempts[] | select(.id == $refused) | .final")"
     check "a second override conflicts" 409 "$(req POST "/v1/attempts/$refused/override" "${T[supervisor]}" '{"decision":"refuse","reason":"again"}')"
     check "the override is audited" override "$(req GET '/v1/audit?from=1&limit=1000' "${T[auditor]}" >/dev/null; field '[.entries[] | select(.kind == "override")][0].kind')"
 

@@ -95,6 +95,15 @@ copy_pages(sqlite3 *src, sqlite3 *dst,
     return SARHAD_OK;
 }
 
+/* A failure of the copy's side is the target's (the caller names it). */
+static enum sarhad_status
+at_target(enum sarhad_status s, struct sarhad_error *err)
+{
+    if (s != SARHAD_OK && err != NULL)
+        sarhad__strlcpy(err->field, "target", sizeof(err->field));
+    return s;
+}
+
 /* Write the copy into the (empty, new) file at tmp. */
 static enum sarhad_status
 write_copy(sqlite3 *src, const char *tmp,
@@ -108,15 +117,16 @@ write_copy(sqlite3 *src, const char *tmp,
     rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                          NULL);
     if (rc != SQLITE_OK) {
-        s = sarhad__store_fail(dst, rc, "open the copy", err);
+        s = at_target(sarhad__store_fail(dst, rc, "open the copy", err), err);
         sqlite3_close(dst);
         return s;
     }
     /* No journal and no syncs of SQLite's: a copy that fails part-way is
      * thrown away, and the finished one is flushed once, by the caller. */
-    s = sarhad__store_exec(dst, "PRAGMA journal_mode=OFF", err);
+    s = at_target(sarhad__store_exec(dst, "PRAGMA journal_mode=OFF", err), err);
     if (s == SARHAD_OK)
-        s = sarhad__store_exec(dst, "PRAGMA synchronous=OFF", err);
+        s = at_target(sarhad__store_exec(dst, "PRAGMA synchronous=OFF", err),
+                      err);
     /* The snapshot: a read transaction on the store, open until the last
      * page is copied. */
     if (s == SARHAD_OK)
@@ -124,12 +134,13 @@ write_copy(sqlite3 *src, const char *tmp,
     if (s == SARHAD_OK) {
         s = sarhad__store_exec(src, "SELECT count(*) FROM sqlite_schema", err);
         if (s == SARHAD_OK)
-            s = copy_pages(src, dst, progress, ctx, pages, err);
+            s = at_target(copy_pages(src, dst, progress, ctx, pages, err), err);
         sqlite3_exec(src, "COMMIT", NULL, NULL, NULL); /* ends a read */
     }
     /* The store's header says WAL; the copy is one file on its own. */
     if (s == SARHAD_OK)
-        s = sarhad__store_exec(dst, "PRAGMA journal_mode=DELETE", err);
+        s = at_target(
+            sarhad__store_exec(dst, "PRAGMA journal_mode=DELETE", err), err);
     rc = sqlite3_close(dst);
     if (s == SARHAD_OK && rc != SQLITE_OK)
         s = sarhad__fail(err, SARHAD_EIO, "target", SIZE_MAX,

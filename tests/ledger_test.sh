@@ -165,6 +165,9 @@ if mount -t tmpfs -o size=640k tmpfs "$T/mnt" 2>/dev/null; then
     "$S" cross --db "$MNT/full.db" --group 20 <"$T/many" >"$T/out" 2>"$T/err"
     expect "a full disk is a clear error" $? 1 "$T/err" "disk is full"
     mkdir -p "$T/copy" && cp "$MNT"/full.db* "$T/copy/"
+    "$S" backup --db "$DB" --to "$MNT/backup.db" >"$T/bout" 2>&1
+    expect "a backup onto a full disk is a clear error" $? 1 "$T/bout" "$MNT/backup.db: target: copy the store: the disk is full"
+    ls "$MNT" | grep -q '^backup' && bad "... and leaves nothing behind" || ok "... and leaves nothing behind"
     umount "$MNT"; MNT=""
     "$S" verify --db "$T/copy/full.db" >"$T/vout" 2>&1
     expect "the full store is sound" $? 0 "$T/vout" "sound"

@@ -748,7 +748,7 @@ struct sarhad_store_backup_info {
  * as it was after one commit, read in one snapshot, and a single file (no
  * -wal) that sarhad_store_open takes like any store.  path either ends up
  * holding the whole copy, flushed to disk with its directory entry, or
- * does not exist: the copy is written as PATH.partial-XXXXXX (mode 0600)
+ * does not exist: the copy is written as PATH.partial-RANDOM (mode 0600)
  * and renamed when complete.  Pages are copied whatever the version of
  * the store's schema (a backup before an upgrade).  progress (may be
  * NULL) is called as pages are copied.  SARHAD_EEXIST when path exists (a

@@ -15,7 +15,8 @@
  * target's name (which fails rather than replace a file that appeared
  * meanwhile), and the directory flushed.  So the target either does not
  * exist or is a complete copy on disk; a killed backup leaves only its
- * temporary file (PATH.partial-XXXXXX), never a half-copy under PATH.
+ * temporary file (PATH.partial- and six random characters), never a
+ * half-copy under PATH.
  *
  * One file: the copy is in rollback-journal mode, with no -wal or -shm to
  * carry along; a store opened on it for writing goes back to WAL.

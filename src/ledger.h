@@ -290,16 +290,9 @@ void sarhad__recorded_admit(const struct sarhad_ledger *ledger,
                             const struct sarhad__recorded *r,
                             int64_t attempt_id, struct sarhad__admit *a);
 
-/* Check a supervisor's outcome (admit or refuse), its written reason and
- * that who may give it ("only a supervisor may WHAT"). */
-enum sarhad_status sarhad__supervisor_outcome(const struct sarhad_actor *who,
-                                              enum sarhad_outcome outcome,
-                                              const char *reason,
-                                              const char *what,
-                                              struct sarhad_error *err);
-
 /* Give a recorded attempt a supervisor's outcome in one transaction:
- * check who, the outcome and the reason (sarhad__supervisor_outcome), then
+ * check who, the outcome and its written reason ("only a supervisor may
+ * WHAT"), then
  * apply, which records it with its audit entry and its effects. */
 typedef enum sarhad_status (*sarhad__outcome_in_fn)(
     struct sarhad_ledger *ledger, int64_t attempt_id,

@@ -334,10 +334,12 @@ blank(const char *s)
     return true;
 }
 
-enum sarhad_status
-sarhad__supervisor_outcome(const struct sarhad_actor *who,
-                           enum sarhad_outcome outcome, const char *reason,
-                           const char *what, struct sarhad_error *err)
+/* Check a supervisor's outcome (admit or refuse), its written reason and
+ * that who may give it ("only a supervisor may WHAT"). */
+static enum sarhad_status
+supervisor_outcome(const struct sarhad_actor *who, enum sarhad_outcome outcome,
+                   const char *reason, const char *what,
+                   struct sarhad_error *err)
 {
     if (who == NULL || reason == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "reason", SIZE_MAX,
@@ -367,7 +369,7 @@ sarhad__supervisor_apply(struct sarhad_ledger *ledger, int64_t attempt_id,
     if (ledger == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "ledger", SIZE_MAX,
                             "a ledger is required");
-    s = sarhad__supervisor_outcome(who, outcome, reason, what, err);
+    s = supervisor_outcome(who, outcome, reason, what, err);
     if (s != SARHAD_OK)
         return s;
     s = sarhad__store_write_begin(ledger->store, err);

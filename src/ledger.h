@@ -292,8 +292,7 @@ void sarhad__recorded_admit(const struct sarhad_ledger *ledger,
 
 /* Give a recorded attempt a supervisor's outcome in one transaction:
  * check who, the outcome and its written reason ("only a supervisor may
- * WHAT"), then
- * apply, which records it with its audit entry and its effects. */
+ * WHAT"), then apply, which records it with its audit entry and effects. */
 typedef enum sarhad_status (*sarhad__outcome_in_fn)(
     struct sarhad_ledger *ledger, int64_t attempt_id,
     enum sarhad_outcome outcome, const char *reason,

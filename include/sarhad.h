@@ -1085,6 +1085,60 @@ sarhad_ledger_traveller(struct sarhad_store *store, int64_t traveller_id,
                         void (*fn)(void *ctx, const char *json, size_t len),
                         void *ctx, struct sarhad_error *err);
 
+/*
+ * What to find travellers by: a document's number (punctuation and case
+ * ignored), with its kind ("passport", "visa", "cnic", "tazkira", "por",
+ * "acc"; "" for any) and, for a passport or visa, its issuing state (""
+ * for any); or a name as the machine-readable zone of a passport or
+ * tazkira spells it: the surname, with given names, nationality and birth
+ * date (year 0) to narrow it.  Exactly one of document and surname is set.
+ */
+struct sarhad_traveller_query {
+    char document[48];
+    char kind[12];
+    char issuing_state[4];
+    char surname[64];
+    char given_names[96];
+    char nationality[4];
+    struct sarhad_date birth_date;
+};
+
+/* A traveller found, with the key that found them and their last attempt
+ * (last_attempt 0: none). */
+struct sarhad_traveller_match {
+    int64_t traveller_id;
+    char by[12];     /* "passport", "visa", ..., "name" */
+    char value[128]; /* the key as held: "AFG:P01234567" */
+    char nationality[4];
+    char surname[64];
+    char given_names[96];
+    char birth_date[11];
+    char sex[2];
+    int64_t last_attempt;
+    char last_time[26];
+    char last_crossing[16];
+    char last_direction[6];
+    char last_final[8]; /* the outcome after a resolution or override */
+};
+
+#define SARHAD_FIND_MAX 50 /* travellers a search returns at most */
+
+/*
+ * Call fn for each traveller the query names, each once, at most
+ * SARHAD_FIND_MAX; *more (may be NULL) says whether there were more.  A
+ * document is found through the identity keys the ledger links travellers
+ * by (DESIGN.md) and the visas it recorded, in any issuing state when none
+ * is given; a name through the name + birth date + nationality key, whose
+ * surname must match whole (given names and birth date too when given).
+ * Errors: SARHAD_EINVAL (no document and no surname, or both; an unknown
+ * kind; a state or nationality that is not three letters; err->field
+ * names it), store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_find_travellers(
+    struct sarhad_store *store, const struct sarhad_traveller_query *q,
+    void (*fn)(void *ctx, const struct sarhad_traveller_match *m), void *ctx,
+    bool *more, struct sarhad_error *err);
+
 /* ---- stays ---- */
 
 /*

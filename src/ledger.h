@@ -171,6 +171,9 @@ struct sarhad__identity {
 };
 
 /* Derive the keys of p and look each up.  Reads only. */
+/* A key's value as held: letters and digits only, upper-cased. */
+void sarhad__key_normalise(char *out, size_t cap, const char *in);
+
 enum sarhad_status sarhad__identity_find(struct sarhad_store *store,
                                          struct sarhad__memo *memo,
                                          const struct sarhad_presentation *p,

@@ -18,8 +18,8 @@
 
 /* Keep letters and digits, upper-cased: "54201-1234567-3" and
  * "5420112345673" are the same CNIC. */
-static void
-normalise(char *out, size_t cap, const char *in)
+void
+sarhad__key_normalise(char *out, size_t cap, const char *in)
 {
     size_t n = 0;
 
@@ -38,7 +38,7 @@ add_key(struct sarhad__identity *id, const char *kind, const char *a,
 
     if (id->key_count == SARHAD__MAX_KEYS)
         return;
-    normalise(norm, sizeof(norm), b);
+    sarhad__key_normalise(norm, sizeof(norm), b);
     if (norm[0] == '\0')
         return;
     for (unsigned i = 0; i < id->key_count; i++)
@@ -80,12 +80,13 @@ derive_keys(const struct sarhad_presentation *p, struct sarhad__identity *id)
         } else if (d->kind == SARHAD_DOC_VISA && id->visa_key[0] == '\0') {
             char norm[40];
             if (d->has_mrz) {
-                normalise(norm, sizeof(norm), d->mrz.document_number);
+                sarhad__key_normalise(norm, sizeof(norm),
+                                      d->mrz.document_number);
                 sarhad__strlcpy(id->visa_key, d->mrz.issuing_state,
                                 sizeof(id->visa_key));
                 strcat(id->visa_key, ":");
             } else {
-                normalise(norm, sizeof(norm), d->number);
+                sarhad__key_normalise(norm, sizeof(norm), d->number);
                 sarhad__strlcpy(id->visa_key, norm[0] ? "ref:" : "",
                                 sizeof(id->visa_key));
             }

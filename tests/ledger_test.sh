@@ -67,6 +67,20 @@ expect "a referral is resolved once" $? 1 "$T/out" "already resolved"
 "$S" referrals --db "$DB" --json >"$T/out" 2>&1
 [ ! -s "$T/out" ] && ok "the queue is empty" || bad "the queue is empty"
 
+"$S" traveller --db "$DB" --document 'p-0123 4567' >"$T/out" 2>&1
+expect "traveller: found by passport number" $? 0 "$T/out" "AFG:P01234567"
+expect "... with the last attempt's final outcome" 0 0 "$T/out" "refuse"
+"$S" traveller --db "$DB" --surname noori --birth-date 1990-01-01 --json >"$T/out" 2>&1
+expect "traveller: found by name" $? 0 "$T/out" '"matched_kind":"name","matched_value":"AFG:NOORIAHMAD19900101"'
+"$S" traveller --db "$DB" "$(jq -r .id "$T/out")" >"$T/out" 2>&1
+expect "traveller: the history by id" $? 0 "$T/out" '{"kind":"passport","value":"AFG:P01234567","first_attempt":1}'
+"$S" traveller --db "$DB" --document 17301-1234567-1 --kind cnic >"$T/out" 2>&1
+expect "traveller: a CNIC finds the resolved referral" $? 0 "$T/out" "admit"
+"$S" traveller --db "$DB" --surname NOBODY >"$T/out" 2>&1
+expect "traveller: none found is said" $? 0 "$T/out" "no traveller matches"
+"$S" traveller --db "$DB" --document P1 --kind licence >"$T/out" 2>&1
+expect "traveller: an unknown kind is a usage error" $? 2 "$T/out" "kind is passport, visa"
+
 "$S" report --db "$DB" daily --format json >"$T/out" 2>&1
 expect "daily report as JSON lines" $? 0 "$T/out" '{"day":"2023-11-06","post":"TORKHAM","crossing":"TORKHAM","direction":"entry","nationality":"PAK","decision":"admit","count":1}'
 "$S" report --db "$DB" returns --format csv >"$T/out" 2>&1

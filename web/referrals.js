@@ -96,22 +96,7 @@
             hist.append(S.el('p', { class: h.status === 404 ? 'muted' : 'bad' },
                 h.status === 404 ? 'No history on record for this traveller.' : (h.data.message || 'The history cannot be read.')));
         } else {
-            const tv = h.data;
-            const dl = S.el('dl', { class: 'kv' });
-            kv(dl, [['Traveller', '#' + tv.id], ['Name', [tv.surname, tv.given_names].filter(Boolean).join(', ')],
-                ['Nationality', tv.nationality], ['Birth date', tv.birth_date], ['Sex', tv.sex]]);
-            hist.append(dl);
-            hist.append(S.el('h4', {}, 'Stays'));
-            if ((tv.stays || []).length) {
-                const t = S.el('table', { class: 'data history-stays' });
-                S.fillTable(t, ['entry', 'exit', 'allowed_days', 'state'], tv.stays);
-                hist.append(S.el('div', { class: 'table-wrap' }, t));
-            } else hist.append(S.el('p', { class: 'muted' }, 'No stays on record.'));
-            hist.append(S.el('h4', {}, 'Attempts'));
-            const t = S.el('table', { class: 'data history-attempts' });
-            S.fillTable(t, ['id', 'time', 'crossing', 'direction', 'decision', 'rule', 'final'],
-                (tv.attempts || []).map((x) => ({ ...x, time: S.fmtTime(x.time) })));
-            hist.append(S.el('div', { class: 'table-wrap' }, t));
+            S.renderHistory(hist, h.data, false);
         }
         $('res-admit').focus();
     }

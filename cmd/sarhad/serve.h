@@ -262,6 +262,7 @@ void route_audit_verify(struct server *srv, struct request *req);
 void route_decide(struct server *srv, struct request *req);
 void route_attempt(struct server *srv, struct request *req);
 void route_traveller(struct server *srv, struct request *req);
+void route_travellers(struct server *srv, struct request *req);
 void route_referrals(struct server *srv, struct request *req);
 void route_resolve(struct server *srv, struct request *req);
 void route_override(struct server *srv, struct request *req);

@@ -132,6 +132,46 @@ find_route(const char *method, const char *url, char *param, size_t cap,
     return NULL;
 }
 
+struct query_check {
+    const char *allowed; /* the route's names, comma-separated, or NULL */
+    char unknown[48];    /* the first name it does not take */
+};
+
+static enum MHD_Result
+check_query_name(void *cls, enum MHD_ValueKind kind, const char *key,
+                 const char *value)
+{
+    struct query_check *c = cls;
+    size_t n = strlen(key);
+
+    (void)kind;
+    (void)value;
+    for (const char *a = c->allowed; a != NULL && *a != '\0';) {
+        size_t len = strcspn(a, ",");
+        if (len == n && strncmp(a, key, n) == 0)
+            return MHD_YES;
+        a += len + (a[len] == ',');
+    }
+    snprintf(c->unknown, sizeof(c->unknown), "%s", key);
+    return MHD_NO;
+}
+
+/* A query argument the route does not take is refused, as an unknown
+ * field of a body is: a misspelt filter must not silently widen a search. */
+static bool
+query_known(struct request *req)
+{
+    struct query_check c = {req->route->query, ""};
+
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+                              check_query_name, &c);
+    if (c.unknown[0] == '\0')
+        return true;
+    serve_reply_error(req, 400, "unknown_field", c.unknown,
+                      "this route takes no such query argument");
+    return false;
+}
+
 static unsigned
 role_bit(const char *role)
 {
@@ -349,7 +389,7 @@ new_request(struct server *srv, struct MHD_Connection *conn, const char *url,
             serve_reply_error(req, 404, "not_found", NULL, "no such route");
         return req;
     }
-    if (!admit_request(srv, req))
+    if (!admit_request(srv, req) || !query_known(req))
         return req;
     if (content_too_long(req))
         serve_reply_error(req, 413, "too_large", "body",

@@ -52,6 +52,10 @@ const struct route serve_routes[] = {
     {"GET", "/v1/attempts/{id}", READERS, 0, route_attempt, false,
      "One recorded crossing attempt with its decision and resolution", NULL,
      NULL},
+    {"GET", "/v1/travellers", READERS, 0, route_travellers, false,
+     "Find travellers by a document number or by name", NULL,
+     "document,kind,issuing_state,surname,given_names,nationality,"
+     "birth_date"},
     {"GET", "/v1/travellers/{id}", READERS, 0, route_traveller, false,
      "A traveller's history: documents, stays, attempts", NULL, NULL},
     {"GET", "/v1/referrals", ROLE_SUPERVISOR | ROLE_AUDITOR, 0, route_referrals,

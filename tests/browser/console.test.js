@@ -15,13 +15,13 @@ const { chromium } = require('playwright-core');
 
 const BASE = process.env.SARHAD_URL;
 const SHOTS = process.env.SCREENSHOTS || '';
-const SECTIONS = ['counter', 'referrals', 'reports', 'lint', 'users', 'policies', 'audit'];
+const SECTIONS = ['counter', 'referrals', 'travellers', 'reports', 'lint', 'users', 'policies', 'audit'];
 const SEES = {
-    officer: ['counter'],
-    supervisor: ['referrals', 'counter'],
-    analyst: ['reports', 'lint'],
+    officer: ['counter', 'travellers'],
+    supervisor: ['referrals', 'counter', 'travellers'],
+    analyst: ['reports', 'lint', 'travellers'],
     admin: ['users', 'policies'],
-    auditor: ['audit'],
+    auditor: ['audit', 'travellers'],
 };
 // The e2e presentation (tests/e2e/presentation.json): passport + visa.
 const PASSPORT = ['P<AFGKHAN<<AMINA<<<<<<<<<<<<<<<<<<<<<<<<<<<<',
@@ -250,6 +250,51 @@ test('a supervisor overrides a refusal with a written reason', async () => {
     await page.click('#override-form button[type=submit]');
     await page.waitForFunction(() => /already overridden/.test(document.getElementById('override-form').textContent));
     assert.equal(await page.getAttribute('#ov-attempt', 'aria-invalid'), 'true');
+});
+
+test('an officer finds a traveller by document or name and opens the history', async () => {
+    await login('officer');
+    const recorded = await page.evaluate(async (mrz) => {
+        const r = await window.Sarhad.api('POST', '/v1/decisions', {
+            crossing: 'TORKHAM', direction: 'entry', time: '2023-11-07T09:30:00+05:00',
+            traveller: { nationality: 'AFG', sex: 'F', birth_date: '1990-01-01' },
+            documents: [{ kind: 'passport', mrz }] });
+        return r.data;
+    }, PASSPORT.join('\n'));
+    assert.ok(recorded.attempt_id, JSON.stringify(recorded));
+    await page.click('#tabs button[data-section="travellers"]');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'tv-document');
+    // The server names a bad issuing state beside its field.
+    await page.fill('#tv-document', 'pa 1234567');
+    await page.fill('#tv-state', 'A1');
+    await page.press('#tv-document', 'Enter');
+    await page.waitForFunction(() => document.getElementById('tv-state').getAttribute('aria-invalid') === 'true');
+    await page.fill('#tv-state', 'afg');
+    await page.press('#tv-document', 'Enter');
+    const row = page.locator('#tv-table tbody tr');
+    await row.first().waitFor();
+    assert.equal(await row.count(), 1);
+    assert.match(await row.first().textContent(), /KHAN, AMINA.*passport AFG:PA1234567/);
+    await row.first().locator('button').click();
+    await page.waitForSelector('#tv-history table.history-attempts');
+    assert.match(await page.textContent('#tv-history table.history-documents'), /AFG:PA1234567/);
+    assert.ok(await page.locator('#tv-history table.history-attempts tbody tr td:first-child',
+        { hasText: String(recorded.attempt_id) }).count() >= 1, 'the attempt just recorded is in the history');
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'travellers.png'), fullPage: true });
+    // By name: the surname is required; then given names narrow it.
+    await page.check('#tv-by-name');
+    await page.click('#tv-form button[type=submit]');
+    assert.match(await page.locator('#tv-form .field-error').textContent(), /surname/);
+    await page.fill('#tv-surname', 'khan');
+    await page.fill('#tv-given', 'Amina');
+    await page.click('#tv-form button[type=submit]');
+    await page.waitForFunction(() => /KHAN, AMINA/.test(document.querySelector('#tv-table tbody').textContent)
+        && !document.getElementById('tv-results').hidden);
+    assert.ok(!(await visible('#tv-history')));
+    await page.fill('#tv-surname', 'Nobody-Here');
+    await page.click('#tv-form button[type=submit]');
+    await page.waitForFunction(() => /No traveller matches/.test(document.getElementById('tv-count').textContent));
+    assert.ok(!(await visible('#tv-table')));
 });
 
 test('an analyst sees a report as table and chart and downloads its CSV', async () => {

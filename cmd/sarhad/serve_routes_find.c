@@ -1,0 +1,107 @@
+/*
+ * serve_routes_find.c - GET /v1/travellers: finding a traveller by a
+ * document number or a name (sarhad_ledger_find_travellers), so that a
+ * counter or a supervisor can open the history of someone standing in
+ * front of them without knowing the ledger's ids.  The query arguments
+ * are checked for length and form before the store is touched.
+ */
+#include "serve.h"
+
+#include <string.h>
+
+/* Copy query argument name into dst (cap bytes); false after an error
+ * answer when it does not fit. */
+static bool
+query_arg(struct request *req, const char *name, char *dst, size_t cap)
+{
+    const char *v = serve_query(req, name);
+
+    dst[0] = '\0';
+    if (v == NULL)
+        return true;
+    if (strlen(v) >= cap) {
+        serve_reply_error(req, 400, "invalid", name, "the value is too long");
+        return false;
+    }
+    memcpy(dst, v, strlen(v) + 1);
+    return true;
+}
+
+static bool
+read_query(struct request *req, struct sarhad_traveller_query *q)
+{
+    const char *born = serve_query(req, "birth_date");
+
+    memset(q, 0, sizeof(*q));
+    if (!query_arg(req, "document", q->document, sizeof(q->document)) ||
+        !query_arg(req, "kind", q->kind, sizeof(q->kind)) ||
+        !query_arg(req, "issuing_state", q->issuing_state,
+                   sizeof(q->issuing_state)) ||
+        !query_arg(req, "surname", q->surname, sizeof(q->surname)) ||
+        !query_arg(req, "given_names", q->given_names,
+                   sizeof(q->given_names)) ||
+        !query_arg(req, "nationality", q->nationality, sizeof(q->nationality)))
+        return false;
+    if (born != NULL && sarhad_date_parse(&q->birth_date, born, strlen(born),
+                                          NULL) != SARHAD_OK) {
+        serve_reply_error(req, 400, "invalid", "birth_date",
+                          "a date is YYYY-MM-DD");
+        return false;
+    }
+    return true;
+}
+
+static json_t *
+text_or_null(const char *s)
+{
+    return s[0] != '\0' ? json_string(s) : json_null();
+}
+
+static void
+add_match(void *ctx, const struct sarhad_traveller_match *m)
+{
+    json_t *last = json_null();
+
+    if (m->last_attempt != 0)
+        last = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+                         (json_int_t)m->last_attempt, "time", m->last_time,
+                         "crossing", m->last_crossing, "direction",
+                         m->last_direction, "final", m->last_final);
+    json_array_append_new(
+        ctx, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s}, s:o}",
+                       "id", (json_int_t)m->traveller_id, "nationality",
+                       text_or_null(m->nationality), "surname",
+                       text_or_null(m->surname), "given_names",
+                       text_or_null(m->given_names), "birth_date",
+                       text_or_null(m->birth_date), "sex", text_or_null(m->sex),
+                       "matched", "kind", m->by, "value", m->value,
+                       "last_attempt", last));
+}
+
+void
+route_travellers(struct server *srv, struct request *req)
+{
+    struct sarhad_store *ro = serve_reader(srv);
+    struct sarhad_traveller_query q;
+    struct sarhad_error err;
+    json_t *list;
+    bool more = false;
+
+    if (!read_query(req, &q))
+        return;
+    if (ro == NULL) {
+        serve_reply_error(req, 503, "store_unavailable", NULL,
+                          "the store cannot be read");
+        return;
+    }
+    list = json_array();
+    sarhad_error_clear(&err);
+    if (sarhad_ledger_find_travellers(ro, &q, add_match, list, &more, &err) !=
+        SARHAD_OK) {
+        json_decref(list);
+        serve_reply_status(req, err.code, &err);
+        return;
+    }
+    serve_reply_json(req, 200,
+                     json_pack("{s:o, s:b}", "travellers", list, "more", more));
+}

@@ -3,8 +3,9 @@
  * number, with its kind and issuing state when known, or by name as the
  * MRZ spells it, and their history (GET /v1/travellers/{id}): who they
  * are, the documents they are known by and why they were linked, their
- * stays and attempts.  The history view is shared with the referral
- * screen (Sarhad.renderHistory).
+ * stays and attempts, and for a supervisor a way to the override of the
+ * latest attempt.  The history view is shared with the referral screen
+ * (Sarhad.renderHistory).
  */
 'use strict';
 
@@ -65,6 +66,18 @@
         }
         S.renderHistory(box, h.data, true);
         box.prepend(S.el('h3', { tabindex: '-1', id: 'tv-history-h' }, 'History of traveller #' + id));
+        // A supervisor may override the latest attempt (a referral is
+        // resolved from the queue instead).
+        const latest = (h.data.attempts || [])[0];
+        if (S.state.role === 'supervisor' && latest && latest.decision !== 'refer') {
+            box.append(S.el('button', { type: 'button', class: 'secondary', id: 'tv-override',
+                onclick: () => {
+                    S.show('referrals');
+                    $('ov-attempt').value = String(latest.id);
+                    $('ov-attempt').scrollIntoView({ block: 'center' });
+                    $(latest.final === 'admit' ? 'ov-refuse' : 'ov-admit').focus();
+                } }, 'Override attempt #' + latest.id + '…'));
+        }
         $('tv-history-h').focus();
     }
 

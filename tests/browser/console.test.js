@@ -297,6 +297,38 @@ test('an officer finds a traveller by document or name and opens the history', a
     assert.ok(!(await visible('#tv-table')));
 });
 
+test('a supervisor goes from a traveller\'s history to the override of the latest attempt', async () => {
+    await login('supervisor');
+    const refused = await page.evaluate(async (mrz) => {
+        const r = await window.Sarhad.api('POST', '/v1/decisions', {
+            crossing: 'TORKHAM', direction: 'entry', time: '2023-11-08T09:30:00+05:00',
+            traveller: { nationality: 'AFG', sex: 'F', birth_date: '1990-01-01' },
+            documents: [{ kind: 'passport', mrz }] });
+        return r.data;
+    }, PASSPORT.join('\n'));
+    assert.equal(refused.decision, 'refuse', JSON.stringify(refused));
+    await page.click('#tabs button[data-section="travellers"]');
+    await page.fill('#tv-document', 'PA1234567');
+    await page.press('#tv-document', 'Enter');
+    await page.locator('#tv-table tbody tr button').first().click();
+    await page.waitForSelector('#tv-override');
+    assert.match(await page.textContent('#tv-override'), new RegExp('#' + refused.attempt_id));
+    await page.click('#tv-override');
+    assert.ok(await visible('#referrals'));
+    assert.equal(await page.inputValue('#ov-attempt'), String(refused.attempt_id));
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'ov-admit');
+});
+
+test('an officer is not offered overrides', async () => {
+    await login('officer');
+    await page.click('#tabs button[data-section="travellers"]');
+    await page.fill('#tv-document', 'PA1234567');
+    await page.press('#tv-document', 'Enter');
+    await page.locator('#tv-table tbody tr button').first().click();
+    await page.waitForSelector('#tv-history table.history-attempts');
+    assert.equal(await page.locator('#tv-override').count(), 0);
+});
+
 test('an analyst sees a report as table and chart and downloads its CSV', async () => {
     await login('analyst');
     await page.selectOption('#rep-kind', 'daily');

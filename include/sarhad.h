@@ -1581,6 +1581,29 @@ sarhad_audit_read(struct sarhad_store *store, int64_t from_seq, size_t limit,
                   bool (*fn)(void *ctx, const struct sarhad_audit_entry *e),
                   void *ctx, struct sarhad_error *err);
 
+/* What a lookup showed (sarhad_audit_lookup). */
+enum sarhad_lookup {
+    SARHAD_LOOKUP_TRAVELLER, /* one traveller's history */
+    SARHAD_LOOKUP_ATTEMPT,   /* one attempt, with its presentation */
+    SARHAD_LOOKUP_SEARCH     /* the travellers a search found */
+};
+
+/*
+ * Record that who was shown a person's record: a traveller's history or an
+ * attempt (ids[0], n 1), or the travellers a search found (n of them, up
+ * to SARHAD_FIND_MAX, found by "document" or "name").  One audit entry of
+ * kind "lookup", subject "traveller:ID", "attempt:ID" or "search" with
+ * detail {"by": ..., "travellers": [ids]}: the records shown by id, never
+ * what was searched for.  In its own transaction, or in the open
+ * batch.  *seq (may be NULL) gets the entry's seq.  Errors: SARHAD_EINVAL
+ * (a bad kind, count or by), store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_lookup(struct sarhad_store *store, const struct sarhad_actor *who,
+                    int64_t now, enum sarhad_lookup what, const int64_t *ids,
+                    unsigned n, const char *by, int64_t *seq,
+                    struct sarhad_error *err);
+
 /* The outcome of checking the chain. */
 struct sarhad_audit_report {
     bool ok;

@@ -1,7 +1,8 @@
 /*
  * test_audit.c - the hash-chained audit log: appends chain, verify accepts
  * an untouched log, and each kind of tampering (edit, delete, insert,
- * reorder) is detected at the right entry.  Tampering goes around the
+ * reorder) is detected at the right entry; a lookup's entry names who saw
+ * whose record and nothing searched for.  Tampering goes around the
  * append-only triggers the way an attacker with the file would.
  */
 #include "test.h"
@@ -292,4 +293,78 @@ TEST(audit_anchor_parse_errors)
         sarhad_audit_anchor_parse("1234567890123456789:aa", &seq, hash, &err));
     ASSERT_EQ_INT(SARHAD_EFORMAT,
                   sarhad_audit_anchor_parse("12:aaaa", &seq, hash, &err));
+}
+
+struct last_entry {
+    char kind[24], subject[64], detail[256];
+    int64_t seq;
+};
+
+static bool
+keep_last(void *ctx, const struct sarhad_audit_entry *e)
+{
+    struct last_entry *l = ctx;
+
+    sarhad__strlcpy(l->kind, e->kind, sizeof(l->kind));
+    sarhad__strlcpy(l->subject, e->subject, sizeof(l->subject));
+    sarhad__strlcpy(l->detail, e->detail, sizeof(l->detail));
+    l->seq = e->seq;
+    return true;
+}
+
+TEST(audit_lookup_names_who_saw_whom)
+{
+    struct sarhad_store *store = store_with_entries("audit_lookup", 1);
+    struct sarhad_audit_report r;
+    struct last_entry l;
+    struct sarhad_error err;
+    int64_t ids[SARHAD_FIND_MAX + 1] = {12, 40}, seq = 0;
+
+    ASSERT(store != NULL);
+    ASSERT_OK(sarhad_audit_lookup(store, &officer, 1698900000,
+                                  SARHAD_LOOKUP_TRAVELLER, ids, 1, NULL, &seq,
+                                  NULL));
+    ASSERT_EQ_INT(2, (int)seq);
+    ASSERT_OK(sarhad_audit_lookup(store, &officer, 1698900001,
+                                  SARHAD_LOOKUP_ATTEMPT, &ids[1], 1, NULL, NULL,
+                                  NULL));
+    ASSERT_OK(sarhad_audit_read(store, 3, 1, keep_last, &l, NULL));
+    ASSERT_EQ_STR("lookup", l.kind);
+    ASSERT_EQ_STR("attempt:40", l.subject);
+    ASSERT_EQ_STR("{}", l.detail);
+    ASSERT_OK(sarhad_audit_lookup(store, &officer, 1698900002,
+                                  SARHAD_LOOKUP_SEARCH, ids, 2, "document",
+                                  NULL, NULL));
+    ASSERT_OK(sarhad_audit_read(store, 4, 1, keep_last, &l, NULL));
+    ASSERT_EQ_STR("search", l.subject);
+    ASSERT_EQ_STR("{\"by\":\"document\",\"travellers\":[12,40]}", l.detail);
+    /* A search that found nobody is still a lookup. */
+    ASSERT_OK(sarhad_audit_lookup(store, &officer, 1698900003,
+                                  SARHAD_LOOKUP_SEARCH, NULL, 0, "name", NULL,
+                                  NULL));
+    ASSERT_OK(sarhad_audit_read(store, 5, 1, keep_last, &l, NULL));
+    ASSERT_EQ_STR("{\"by\":\"name\",\"travellers\":[]}", l.detail);
+
+    /* Malformed lookups write nothing. */
+    ASSERT_EQ_INT(SARHAD_EINVAL,
+                  sarhad_audit_lookup(store, &officer, 1698900004,
+                                      SARHAD_LOOKUP_TRAVELLER, ids, 2, NULL,
+                                      NULL, &err));
+    ASSERT_EQ_STR("ids", err.field);
+    ASSERT_EQ_INT(SARHAD_EINVAL,
+                  sarhad_audit_lookup(store, &officer, 1698900004,
+                                      SARHAD_LOOKUP_SEARCH, ids,
+                                      SARHAD_FIND_MAX + 1, "name", NULL, &err));
+    ASSERT_EQ_INT(SARHAD_EINVAL,
+                  sarhad_audit_lookup(store, &officer, 1698900004,
+                                      SARHAD_LOOKUP_SEARCH, ids, 1, "number",
+                                      NULL, &err));
+    ASSERT_EQ_STR("by", err.field);
+    l.seq = 0;
+    ASSERT_OK(sarhad_audit_read(store, 6, 0, keep_last, &l, NULL));
+    ASSERT_EQ_INT(0, (int)l.seq);
+    ASSERT_OK(sarhad_audit_verify(store, &r, NULL));
+    ASSERT(r.ok);
+    ASSERT_EQ_INT(5, (int)r.checked);
+    sarhad_store_close(store);
 }

@@ -263,6 +263,12 @@ void route_decide(struct server *srv, struct request *req);
 void route_attempt(struct server *srv, struct request *req);
 void route_traveller(struct server *srv, struct request *req);
 void route_travellers(struct server *srv, struct request *req);
+/* Answer req with text (JSON, taken over) once the lookup of the records
+ * ids (a traveller, an attempt, or what a search by "by" found) is in the
+ * audit log (serve_lookup.c). */
+void serve_answer_lookup(struct server *srv, struct request *req,
+                         enum sarhad_lookup what, const int64_t *ids,
+                         unsigned n, const char *by, char *text, size_t len);
 void route_referrals(struct server *srv, struct request *req);
 void route_resolve(struct server *srv, struct request *req);
 void route_override(struct server *srv, struct request *req);

@@ -57,9 +57,16 @@ text_or_null(const char *s)
     return s[0] != '\0' ? json_string(s) : json_null();
 }
 
+struct found {
+    json_t *list;
+    int64_t ids[SARHAD_FIND_MAX];
+    unsigned n;
+};
+
 static void
 add_match(void *ctx, const struct sarhad_traveller_match *m)
 {
+    struct found *f = ctx;
     json_t *last = json_null();
 
     if (m->last_attempt != 0)
@@ -67,15 +74,17 @@ add_match(void *ctx, const struct sarhad_traveller_match *m)
                          (json_int_t)m->last_attempt, "time", m->last_time,
                          "crossing", m->last_crossing, "direction",
                          m->last_direction, "final", m->last_final);
+    if (f->n < SARHAD_FIND_MAX)
+        f->ids[f->n++] = m->traveller_id;
     json_array_append_new(
-        ctx, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s}, s:o}",
-                       "id", (json_int_t)m->traveller_id, "nationality",
-                       text_or_null(m->nationality), "surname",
-                       text_or_null(m->surname), "given_names",
-                       text_or_null(m->given_names), "birth_date",
-                       text_or_null(m->birth_date), "sex", text_or_null(m->sex),
-                       "matched", "kind", m->by, "value", m->value,
-                       "last_attempt", last));
+        f->list, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s}, s:o}",
+                           "id", (json_int_t)m->traveller_id, "nationality",
+                           text_or_null(m->nationality), "surname",
+                           text_or_null(m->surname), "given_names",
+                           text_or_null(m->given_names), "birth_date",
+                           text_or_null(m->birth_date), "sex",
+                           text_or_null(m->sex), "matched", "kind", m->by,
+                           "value", m->value, "last_attempt", last));
 }
 
 void
@@ -84,7 +93,9 @@ route_travellers(struct server *srv, struct request *req)
     struct sarhad_store *ro = serve_reader(srv);
     struct sarhad_traveller_query q;
     struct sarhad_error err;
-    json_t *list;
+    struct found f;
+    json_t *doc;
+    char *text;
     bool more = false;
 
     if (!read_query(req, &q))
@@ -94,14 +105,23 @@ route_travellers(struct server *srv, struct request *req)
                           "the store cannot be read");
         return;
     }
-    list = json_array();
+    memset(&f, 0, sizeof(f));
+    f.list = json_array();
     sarhad_error_clear(&err);
-    if (sarhad_ledger_find_travellers(ro, &q, add_match, list, &more, &err) !=
+    if (sarhad_ledger_find_travellers(ro, &q, add_match, &f, &more, &err) !=
         SARHAD_OK) {
-        json_decref(list);
+        json_decref(f.list);
         serve_reply_status(req, err.code, &err);
         return;
     }
-    serve_reply_json(req, 200,
-                     json_pack("{s:o, s:b}", "travellers", list, "more", more));
+    doc = json_pack("{s:o, s:b}", "travellers", f.list, "more", more);
+    text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (text == NULL) {
+        serve_reply_error(req, 500, "internal", NULL, "out of memory");
+        return;
+    }
+    serve_answer_lookup(srv, req, SARHAD_LOOKUP_SEARCH, f.ids, f.n,
+                        q.document[0] != '\0' ? "document" : "name", text,
+                        strlen(text));
 }

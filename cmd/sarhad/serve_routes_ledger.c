@@ -169,40 +169,56 @@ path_id(struct request *req, int64_t *out)
     return true;
 }
 
+/* A record read for the answer, kept until its lookup is logged. */
+struct record {
+    char *text;
+    size_t len;
+};
+
 static void
-take_json(void *ctx, const char *json, size_t len)
+take_record(void *ctx, const char *json, size_t len)
 {
-    serve_reply_text(ctx, 200, "application/json", json, len);
+    struct record *r = ctx;
+
+    r->text = xmalloc(len + 1);
+    memcpy(r->text, json, len);
+    r->text[len] = '\0';
+    r->len = len;
+}
+
+/* Read one record (an attempt or a traveller's history) on this thread
+ * and answer with it once the lookup is in the audit log. */
+static void
+answer_record(struct server *srv, struct request *req, enum sarhad_lookup what,
+              enum sarhad_status (*read)(struct sarhad_store *, int64_t,
+                                         void (*)(void *, const char *, size_t),
+                                         void *, struct sarhad_error *))
+{
+    struct sarhad_store *ro = serve_reader(srv);
+    struct record r = {NULL, 0};
+    struct sarhad_error err;
+    int64_t id;
+
+    if (!path_id(req, &id))
+        return;
+    sarhad_error_clear(&err);
+    if (ro == NULL || read(ro, id, take_record, &r, &err) != SARHAD_OK) {
+        serve_reply_status(req, ro ? err.code : SARHAD_EIO, &err);
+        return;
+    }
+    serve_answer_lookup(srv, req, what, &id, 1, NULL, r.text, r.len);
 }
 
 void
 route_attempt(struct server *srv, struct request *req)
 {
-    struct sarhad_store *ro = serve_reader(srv);
-    struct sarhad_error err;
-    int64_t id;
-
-    if (!path_id(req, &id))
-        return;
-    sarhad_error_clear(&err);
-    if (ro == NULL ||
-        sarhad_ledger_attempt(ro, id, take_json, req, &err) != SARHAD_OK)
-        serve_reply_status(req, ro ? err.code : SARHAD_EIO, &err);
+    answer_record(srv, req, SARHAD_LOOKUP_ATTEMPT, sarhad_ledger_attempt);
 }
 
 void
 route_traveller(struct server *srv, struct request *req)
 {
-    struct sarhad_store *ro = serve_reader(srv);
-    struct sarhad_error err;
-    int64_t id;
-
-    if (!path_id(req, &id))
-        return;
-    sarhad_error_clear(&err);
-    if (ro == NULL ||
-        sarhad_ledger_traveller(ro, id, take_json, req, &err) != SARHAD_OK)
-        serve_reply_status(req, ro ? err.code : SARHAD_EIO, &err);
+    answer_record(srv, req, SARHAD_LOOKUP_TRAVELLER, sarhad_ledger_traveller);
 }
 
 static bool

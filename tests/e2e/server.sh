@@ -118,6 +118,16 @@ e2e_main() {
     check "... named, as an unknown field" "unknown_field documnet" "$(field '"\(.code) \(.field)"')"
     check "an overlong value: 400" 400 "$(req GET "/v1/travellers?document=$(printf 'A%.0s' {1..60})" "${T[officer]}")"
     check "an admin may not search travellers" 403 "$(req GET "/v1/travellers?document=PA1234567" "${T[admin]}")"
+    # Who was shown whose record: every lookup is in the audit log.
+    req GET "/v1/audit?limit=1000" "${T[auditor]}" >/dev/null
+    check "a search is audited: who, by what, whom it showed" "officer document [$traveller]" "$(field '[.entries[] | select(.kind == "lookup" and .subject == "search")][0] | "\(.actor.user) \(.detail.by) \(.detail.travellers)"')"
+    check "... a name search too" "analyst name" "$(field '[.entries[] | select(.kind == "lookup" and .detail.by == "name")][0] | "\(.actor.user) \(.detail.by)"')"
+    check "... one that found nobody" "[]" "$(field '[.entries[] | select(.kind == "lookup" and .actor.user == "auditor")][0].detail.travellers | tojson')"
+    check "... never what was searched for" 0 "$(jq '[.entries[] | select(.kind == "lookup") | tostring | select(test("PA1234567|VA7654321|KHAN|AMINA"; "i"))] | length' "$dir/body")"
+    check "... nor a refused search" 4 "$(field '[.entries[] | select(.kind == "lookup" and .subject == "search")] | length')"
+    check "a history viewed is audited" "analyst traveller:$traveller" "$(field '[.entries[] | select(.kind == "lookup" and (.subject | startswith("traveller:")))][0] | "\(.actor.user) \(.subject)"')"
+    check "an attempt viewed is audited" "supervisor attempt:$attempt" "$(field '[.entries[] | select(.kind == "lookup" and (.subject | startswith("attempt:")))][0] | "\(.actor.user) \(.subject)"')"
+    check "the log with its lookups verifies" true "$(req GET /v1/audit/verify "${T[auditor]}" >/dev/null; field .ok)"
     check "unknown attempt: 404" 404 "$(req GET /v1/attempts/99999 "${T[analyst]}")"
     check "policy upload needs admin" 403 "$(req POST /v1/policies "${T[officer]}" '{"text":"x"}')"
     jq -Rs '{filename:"pakistan.policy", text:.}' policies/pakistan.policy >"$dir/policy.json"

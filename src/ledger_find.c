@@ -48,7 +48,8 @@ struct search {
     void *ctx;
     int64_t seen[SARHAD_FIND_MAX];
     unsigned found;
-    bool more;
+    bool more; /* more travellers match than were reported */
+    bool full; /* SARHAD_FIND_MAX reported and one more seen: stop */
     /* The query, normalised as keys are. */
     char document[48];
     char state[4];
@@ -84,8 +85,10 @@ seen(const struct search *s, int64_t id)
     return false;
 }
 
-/* Read traveller id and hand them to fn, unless already found; a traveller
- * whose row is missing (a store being written) is passed over. */
+/* Read traveller id and hand them to fn, unless already found (or the
+ * answer is full: then say there are more); a traveller whose row is
+ * missing (a store being written) or whose surname is not want_surname
+ * is passed over. */
 static enum sarhad_status
 report(struct search *s, int64_t id, const char *by, const char *value,
        const char *want_surname, struct sarhad_error *err)
@@ -94,12 +97,8 @@ report(struct search *s, int64_t id, const char *by, const char *value,
     sqlite3_stmt *st;
     int rc;
 
-    if (id == 0 || seen(s, id))
+    if (id == 0 || s->full || seen(s, id))
         return SARHAD_OK;
-    if (s->found == SARHAD_FIND_MAX) {
-        s->more = true;
-        return SARHAD_OK;
-    }
     st = sarhad__store_prepare(s->store, sql_who, err);
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
@@ -135,17 +134,19 @@ report(struct search *s, int64_t id, const char *by, const char *value,
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return sarhad__store_fail(s->store->db, rc, "find a traveller", err);
-    if (rc == SQLITE_ROW) {
+    if (rc == SQLITE_ROW && s->found == SARHAD_FIND_MAX) {
+        s->more = s->full = true; /* one past the answer */
+    } else if (rc == SQLITE_ROW) {
         s->seen[s->found++] = id;
         s->fn(s->ctx, &m);
     }
     return SARHAD_OK;
 }
 
-/* Who holds value in src, reported as found by "by". */
+/* Who holds value in src. */
 static enum sarhad_status
 probe(struct search *s, const struct source *src, const char *value,
-      const char *by, struct sarhad_error *err)
+      struct sarhad_error *err)
 {
     sqlite3_stmt *st = sarhad__store_prepare(s->store, src->get, err);
     int64_t id = 0;
@@ -161,7 +162,7 @@ probe(struct search *s, const struct source *src, const char *value,
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return sarhad__store_fail(s->store->db, rc, "find a traveller", err);
-    return report(s, id, by, value, NULL, err);
+    return report(s, id, src->kind, value, NULL, err);
 }
 
 /* The first value of src after after, in out ("" when none). */
@@ -187,7 +188,7 @@ next_value(struct search *s, const struct source *src, const char *after,
 }
 
 /*
- * Call each_prefix with every "STATE:" that src's values begin with, in
+ * Call each with every "STATE:" that src's values begin with, in
  * order: seek the first value past the last state's, read its state, and
  * seek past all of that state's keys (";" follows ":").
  */
@@ -202,11 +203,15 @@ each_prefix(struct search *s, const struct source *src,
     char after[160] = "", value[160];
     enum sarhad_status st = SARHAD_OK;
 
-    for (int i = 0; st == SARHAD_OK && i < MAX_PREFIXES; i++) {
+    for (int i = 0; st == SARHAD_OK; i++) {
         char *colon;
         st = next_value(s, src, after, value, sizeof(value), err);
         if (st != SARHAD_OK || value[0] == '\0')
             break;
+        if (i == MAX_PREFIXES) {
+            s->more = true; /* states past the last visited go unsearched */
+            break;
+        }
         colon = strchr(value, ':');
         if (colon == NULL) { /* not a prefixed value: step over it */
             sarhad__strlcpy(after, value, sizeof(after));
@@ -229,7 +234,7 @@ document_in(struct search *s, const struct source *src, const char *prefix,
     sarhad__strlcpy(value, prefix, sizeof(value));
     sarhad__strlcpy(value + strlen(value), s->document,
                     sizeof(value) - strlen(value));
-    return probe(s, src, value, src->kind, err);
+    return probe(s, src, value, err);
 }
 
 static enum sarhad_status
@@ -244,7 +249,7 @@ find_document(struct search *s, const char *kind, struct sarhad_error *err)
         if (kind[0] != '\0' && strcmp(kind, src->kind) != 0)
             continue;
         if (!src->prefixed) {
-            st = probe(s, src, s->document, src->kind, err);
+            st = probe(s, src, s->document, err);
         } else if (s->state[0] != '\0') {
             sarhad__strlcpy(prefix, s->state, sizeof(prefix));
             strcat(prefix, ":");
@@ -283,13 +288,15 @@ struct candidate {
     bool confirm;
 };
 
+/* The name keys under prefix that fit the query, at most NAME_CANDIDATES
+ * of the keys in range read (s->more when the range holds more). */
 static enum sarhad_status
 read_candidates(struct search *s, const char *prefix, struct candidate *c,
                 int *count, struct sarhad_error *err)
 {
     sqlite3_stmt *st = sarhad__store_prepare(s->store, sql_key_range, err);
     char from[160], to[160];
-    int rc, n = 0;
+    int rc, n = 0, read = 0;
 
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
@@ -297,6 +304,10 @@ read_candidates(struct search *s, const char *prefix, struct candidate *c,
     sarhad__strlcpy(from + strlen(from), s->surname,
                     sizeof(from) - strlen(from));
     sarhad__strlcpy(from + strlen(from), s->given, sizeof(from) - strlen(from));
+    /* With the given names the birth date follows them: the whole key. */
+    if (s->given[0] != '\0')
+        sarhad__strlcpy(from + strlen(from), s->born,
+                        sizeof(from) - strlen(from));
     /* Keys hold letters and digits only, all before "~". */
     sarhad__strlcpy(to, from, sizeof(to));
     sarhad__strlcpy(to + strlen(to), "~", sizeof(to) - strlen(to));
@@ -306,6 +317,10 @@ read_candidates(struct search *s, const char *prefix, struct candidate *c,
     sqlite3_bind_int(st, 4, NAME_CANDIDATES + 1);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *value = sarhad__col_text(st, 0);
+        if (++read > NAME_CANDIDATES) {
+            s->more = true;
+            continue; /* the one past the limit: there are more */
+        }
         if (!name_fits(s, value + strlen(prefix), &c[n].confirm))
             continue;
         c[n].id = sqlite3_column_int64(st, 1);
@@ -323,7 +338,7 @@ static enum sarhad_status
 name_in(struct search *s, const struct source *src, const char *prefix,
         struct sarhad_error *err)
 {
-    struct candidate *c = sarhad__malloc(sizeof(*c) * (NAME_CANDIDATES + 1));
+    struct candidate *c = sarhad__malloc(sizeof(*c) * NAME_CANDIDATES);
     enum sarhad_status st;
     int n = 0;
 
@@ -331,10 +346,6 @@ name_in(struct search *s, const struct source *src, const char *prefix,
     if (c == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "find", SIZE_MAX, NULL);
     st = read_candidates(s, prefix, c, &n, err);
-    if (n > NAME_CANDIDATES) {
-        s->more = true;
-        n = NAME_CANDIDATES;
-    }
     for (int i = 0; st == SARHAD_OK && i < n; i++)
         st = report(s, c[i].id, "name", c[i].value,
                     c[i].confirm ? s->surname : NULL, err);

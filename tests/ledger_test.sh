@@ -71,7 +71,7 @@ expect "a referral is resolved once" $? 1 "$T/out" "already resolved"
 expect "traveller: found by passport number" $? 0 "$T/out" "AFG:P01234567"
 expect "... with the last attempt's final outcome" 0 0 "$T/out" "refuse"
 "$S" traveller --db "$DB" --surname noori --birth-date 1990-01-01 --json >"$T/out" 2>&1
-expect "traveller: found by name" $? 0 "$T/out" '"matched_kind":"name","matched_value":"AFG:NOORIAHMAD19900101"'
+expect "traveller: found by name" $? 0 "$T/out" '"matched":{"kind":"name","value":"AFG:NOORIAHMAD19900101"}'
 "$S" traveller --db "$DB" "$(jq -r .id "$T/out")" >"$T/out" 2>&1
 expect "traveller: the history by id" $? 0 "$T/out" '{"kind":"passport","value":"AFG:P01234567","first_attempt":1}'
 "$S" traveller --db "$DB" --document 17301-1234567-1 --kind cnic >"$T/out" 2>&1

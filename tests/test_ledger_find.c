@@ -218,15 +218,23 @@ TEST(ledger_find_is_bounded_and_checks_its_query)
     char number[16];
 
     ASSERT(store != NULL);
-    for (int i = 0; i < SARHAD_FIND_MAX + 5; i++) {
+    /* More than the answer holds, and more than the 2,000 name keys a
+     * search reads: the answer is full and says there are more. */
+    for (int i = 0; i < 2010; i++) {
         snprintf(number, sizeof(number), "P%08d", i);
         ASSERT(enter(ledger, "AFG", "SAFI", number, NULL,
-                     D(1960 + i % 40, 1 + i % 12, 1 + i % 28)) > 0);
+                     D(1900 + i / 336, 1 + i / 28 % 12, 1 + i % 28)) > 0);
     }
     q = by_name("SAFI", "", "", D(0, 0, 0));
     ASSERT_OK(find(store, &q, &f, &more, NULL));
     ASSERT_EQ_INT(SARHAD_FIND_MAX, (int)f.n);
     ASSERT(more);
+    /* The whole name with the birth date is one key: exact, past them all. */
+    q = by_name("SAFI", "AHMAD", "AFG", D(1905, 12, 22));
+    ASSERT_OK(find(store, &q, &f, &more, NULL));
+    ASSERT_EQ_INT(1, (int)f.n);
+    ASSERT(!more);
+    ASSERT_EQ_STR("AFG:SAFIAHMAD19051222", f.m[0].value);
 
     sarhad_error_clear(&err);
     q = by_name("", "", "", D(0, 0, 0));

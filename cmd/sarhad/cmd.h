@@ -40,4 +40,8 @@ int usage_error(const char *verb, const char *fmt, ...)
 /* Print "PATH:LINE:COL: field: message" (or without the parts it lacks). */
 void print_error(const char *path, const struct sarhad_error *err);
 
+/* A traveller found, as `sarhad traveller --json` prints it and GET
+ * /v1/travellers lists it (traveller.c); a jansson object. */
+struct json_t *traveller_match_json(const struct sarhad_traveller_match *m);
+
 #endif /* SARHAD_CMD_H */

@@ -143,6 +143,7 @@ check_query_name(void *cls, enum MHD_ValueKind kind, const char *key,
 {
     struct query_check *c = cls;
     size_t n = strlen(key);
+    bool plain = true;
 
     (void)kind;
     (void)value;
@@ -152,7 +153,11 @@ check_query_name(void *cls, enum MHD_ValueKind kind, const char *key,
             return MHD_YES;
         a += len + (a[len] == ',');
     }
-    snprintf(c->unknown, sizeof(c->unknown), "%s", key);
+    /* Named back only when it is plain printable ASCII. */
+    for (size_t i = 0; i < n; i++)
+        plain = plain && (unsigned char)key[i] > 0x20 &&
+                (unsigned char)key[i] < 0x7f;
+    snprintf(c->unknown, sizeof(c->unknown), "%s", plain ? key : "query");
     return MHD_NO;
 }
 

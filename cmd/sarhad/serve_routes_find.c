@@ -7,6 +7,8 @@
  */
 #include "serve.h"
 
+#include "cmd.h"
+
 #include <string.h>
 
 /* Copy query argument name into dst (cap bytes); false after an error
@@ -51,12 +53,6 @@ read_query(struct request *req, struct sarhad_traveller_query *q)
     return true;
 }
 
-static json_t *
-text_or_null(const char *s)
-{
-    return s[0] != '\0' ? json_string(s) : json_null();
-}
-
 struct found {
     json_t *list;
     int64_t ids[SARHAD_FIND_MAX];
@@ -67,24 +63,10 @@ static void
 add_match(void *ctx, const struct sarhad_traveller_match *m)
 {
     struct found *f = ctx;
-    json_t *last = json_null();
 
-    if (m->last_attempt != 0)
-        last = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
-                         (json_int_t)m->last_attempt, "time", m->last_time,
-                         "crossing", m->last_crossing, "direction",
-                         m->last_direction, "final", m->last_final);
     if (f->n < SARHAD_FIND_MAX)
         f->ids[f->n++] = m->traveller_id;
-    json_array_append_new(
-        f->list, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s}, s:o}",
-                           "id", (json_int_t)m->traveller_id, "nationality",
-                           text_or_null(m->nationality), "surname",
-                           text_or_null(m->surname), "given_names",
-                           text_or_null(m->given_names), "birth_date",
-                           text_or_null(m->birth_date), "sex",
-                           text_or_null(m->sex), "matched", "kind", m->by,
-                           "value", m->value, "last_attempt", last));
+    json_array_append_new(f->list, traveller_match_json(m));
 }
 
 void

@@ -35,6 +35,31 @@ struct options {
 
 #define ROW "%-8s %-30.30s %-3s %-10s %-8s %-28.28s %-8s %-10.10s %s\n"
 
+static json_t *
+text_or_null(const char *s)
+{
+    return s[0] != '\0' ? json_string(s) : json_null();
+}
+
+json_t *
+traveller_match_json(const struct sarhad_traveller_match *m)
+{
+    json_t *last = json_null();
+
+    if (m->last_attempt != 0)
+        last = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+                         (json_int_t)m->last_attempt, "time", m->last_time,
+                         "crossing", m->last_crossing, "direction",
+                         m->last_direction, "final", m->last_final);
+    return json_pack(
+        "{s:I, s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s}, s:o}", "id",
+        (json_int_t)m->traveller_id, "nationality",
+        text_or_null(m->nationality), "surname", text_or_null(m->surname),
+        "given_names", text_or_null(m->given_names), "birth_date",
+        text_or_null(m->birth_date), "sex", text_or_null(m->sex), "matched",
+        "kind", m->by, "value", m->value, "last_attempt", last);
+}
+
 static void
 print_match(void *ctx, const struct sarhad_traveller_match *m)
 {
@@ -42,16 +67,7 @@ print_match(void *ctx, const struct sarhad_traveller_match *m)
     char name[170], id[24], last[24];
 
     if (o->json) {
-        json_t *j = json_pack(
-            "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, "
-            "s:s}",
-            "id", (json_int_t)m->traveller_id, "nationality", m->nationality,
-            "surname", m->surname, "given_names", m->given_names, "birth_date",
-            m->birth_date, "sex", m->sex, "matched_kind", m->by,
-            "matched_value", m->value, "last_attempt",
-            (json_int_t)m->last_attempt, "last_time", m->last_time,
-            "last_crossing", m->last_crossing, "last_direction",
-            m->last_direction, "last_final", m->last_final);
+        json_t *j = traveller_match_json(m);
         json_dumpf(j, stdout, JSON_COMPACT);
         putchar('\n');
         json_decref(j);

@@ -116,6 +116,7 @@ e2e_main() {
     check "an unknown kind: 400" kind "$(req GET "/v1/travellers?document=A1&kind=licence" "${T[officer]}" >/dev/null; field .field)"
     check "a misspelt query argument: 400" 400 "$(req GET "/v1/travellers?documnet=PA1234567" "${T[officer]}")"
     check "... named, as an unknown field" "unknown_field documnet" "$(field '"\(.code) \(.field)"')"
+    check "a query argument that is not text: 400" "400 query" "$(req GET "/v1/travellers?%FF%FE=1" "${T[officer]}") $(field .field)"
     check "an overlong value: 400" 400 "$(req GET "/v1/travellers?document=$(printf 'A%.0s' {1..60})" "${T[officer]}")"
     check "an admin may not search travellers" 403 "$(req GET "/v1/travellers?document=PA1234567" "${T[admin]}")"
     # Who was shown whose record: every lookup is in the audit log.

@@ -126,7 +126,7 @@
         $('tv-name-fields').hidden = byDoc;
     }
 
-    S.section('travellers', { show: () => $(($('tv-by-document').checked ? 'tv-document' : 'tv-surname')).focus() });
+    S.section('travellers', { show: () => $($('tv-by-document').checked ? 'tv-document' : 'tv-surname').focus() });
     document.addEventListener('DOMContentLoaded', () => {
         $('tv-form').addEventListener('submit', search);
         $('tv-by-document').addEventListener('change', switchMode);

@@ -42,6 +42,9 @@ test_failed(const char *file, int line, const char *fmt, ...)
  * The live count is atomic: library calls may run on several threads. */
 static long alloc_countdown;
 static _Atomic long alloc_live;
+/* The live count when the current test began: a failed test that leaks
+ * (it returned at its first failed assertion) must not fail the next. */
+static long alloc_base;
 static int alloc_did_fail;
 
 static void *
@@ -79,7 +82,7 @@ test_alloc_fail_at(long n)
 long
 test_alloc_live(void)
 {
-    return alloc_live;
+    return alloc_live - alloc_base;
 }
 
 int
@@ -153,6 +156,7 @@ main(int argc, char **argv)
             continue;
         current_failed = 0;
         test_alloc_fail_at(0);
+        alloc_base = alloc_live;
         tests[i].fn();
         if (current_failed) {
             fprintf(stderr, "FAIL %s\n", tests[i].name);

@@ -66,7 +66,8 @@ void test_failed(const char *file, int line, const char *fmt, ...)
  * Allocation-failure sweep support: after test_alloc_fail_at(n) the nth
  * library allocation from now fails (0 turns failure off).
  * test_alloc_live() counts blocks allocated and not yet freed, so a sweep
- * can check that a failed call leaked nothing.
+ * can check that a failed call leaked nothing (counted from the start of
+ * the test, so that one failed test's leak does not fail the next).
  */
 void test_alloc_fail_at(long n);
 long test_alloc_live(void);

@@ -406,7 +406,8 @@ check_query(struct search *s, const struct sarhad_traveller_query *q,
     sarhad__key_normalise(s->given, sizeof(s->given), q->given_names);
     if (s->surname[0] == '\0')
         return sarhad__fail(err, SARHAD_EINVAL, "surname", SIZE_MAX,
-                            "a surname has letters");
+                            "spell the surname in Latin letters, as the "
+                            "machine-readable zone does");
     if (q->birth_date.year != 0) {
         char date[11];
         sarhad_date_format(date, q->birth_date);

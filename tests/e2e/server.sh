@@ -110,6 +110,7 @@ e2e_main() {
     check "found by visa in its state" "$traveller" "$(req GET "/v1/travellers?document=va7654321&kind=visa&issuing_state=pak" "${T[supervisor]}" >/dev/null; field '.travellers[0].id')"
     check "found by name and birth date" "$traveller" "$(req GET "/v1/travellers?surname=khan&given_names=amina&birth_date=1990-01-01" "${T[analyst]}" >/dev/null; field '.travellers[0].id')"
     check "a name no one has: none" 0 "$(req GET "/v1/travellers?surname=KHAN&nationality=PAK" "${T[auditor]}" >/dev/null; field '.travellers | length')"
+    check "a surname in Arabic script is asked for in Latin letters" "surname Latin" "$(req GET "/v1/travellers?surname=%D8%AE%D8%A7%D9%86" "${T[officer]}" >/dev/null; field '"\(.field) \(.message | capture("(?<l>Latin)").l)"')"
     check "a search needs a document or a name" 400 "$(req GET "/v1/travellers" "${T[officer]}")"
     check "... naming the field" document "$(field .field)"
     check "a bad birth date: 400" birth_date "$(req GET "/v1/travellers?surname=KHAN&birth_date=1990-02-30" "${T[officer]}" >/dev/null; field .field)"

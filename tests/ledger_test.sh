@@ -96,6 +96,20 @@ expect "a bad date is a usage error" $? 2 "$T/out" "expected a date"
 "$S" verify --db "$DB" >"$T/out" 2>&1
 expect "verify: sound" $? 0 "$T/out" "sound"
 
+# Policies published from the command line: checked, numbered, audited.
+"$S" policy publish --db "$DB" policies/pakistan.policy >"$T/out" 2>&1
+expect "policy publish: the same version again is refused" $? 1 "$T/out" "is not newer than the published version"
+sed 's/^policy "pakistan" version 1$/policy "pakistan" version 2/' policies/pakistan.policy >"$T/v2.policy"
+"$S" policy publish --db "$DB" --as zarghuna "$T/v2.policy" >"$T/out" 2>&1
+expect "policy publish: a newer version" $? 0 "$T/out" "published pakistan version 2 as publication 2"
+"$S" policy list --db "$DB" >"$T/out" 2>&1
+expect "policy list: the new version is current" $? 0 "$T/out" "zarghuna         current"
+printf 'policy "pakistan" version 3\nrule a "A"\n  refuse\n  reason r "R."\nend\nrule b "B"\n  admit\n  reason x "X."\nend\n' >"$T/v3.policy"
+"$S" policy publish --db "$DB" "$T/v3.policy" >"$T/out" 2>&1
+expect "policy publish: a lint error refuses it, at FILE:LINE:COL" $? 1 "$T/out" "v3.policy:6:1: error: unreachable"
+"$S" audit log --db "$DB" | grep -c '"kind":"policy_published"' >"$T/out"
+expect "policy publish: audited once" 0 0 "$T/out" "2"
+
 # Screening: a watchlisted name is referred, with the hit explained.
 printf 'id,name,aliases,birth_date,nationality,father_name,sex\nW1,Ahmad Noori,,1990-01-01,AFG,,M\n' >"$T/wl.csv"
 "$S" init --db "$T/screen.db" --post TK >/dev/null 2>&1
@@ -116,6 +130,8 @@ sleep 0.3
 expect "a second writer is refused" $? 1 "$T/out" "another sarhad process is writing this store"
 "$S" verify --db "$DB" >"$T/out" 2>&1
 expect "verify runs beside a writer" $? 0 "$T/out" "sound"
+"$S" policy publish --db "$DB" "$T/v2.policy" >"$T/out" 2>&1
+expect "policy publish beside a writer is refused" $? 1 "$T/out" "another sarhad process is writing this store"
 
 # A backup beside the writer: the copy holds what was committed when it was
 # taken, is sound and a single file; the writer goes on; a second backup to

@@ -58,6 +58,11 @@ int cli_supervisor_outcome(const char *verb, int argc, char **argv,
                            const char *help, supervisor_outcome_fn apply,
                            const char *done);
 
+/* `sarhad policy publish` and `sarhad policy list` (policy_store.c); argv
+ * as the policy verb got it. */
+int policy_publish(int argc, char **argv);
+int policy_list(int argc, char **argv);
+
 /* The text of the shipped policy file (policies/pakistan.policy, found
  * beside the working directory or the binary), or NULL; *path_out names
  * where it was found. */

@@ -1,14 +1,15 @@
 /*
  * policy.c - `sarhad policy lint FILE`: compiles a policy and runs the
  * checker over it, printing every finding as FILE:LINE:COL: severity: code:
- * message, the form editors and CI understand.
+ * message, the form editors and CI understand.  `policy publish` and
+ * `policy list` work on a post's store (policy_store.c).
  */
-#include "cmd.h"
+#include "ledger_cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-SARHAD_VERB(policy, "check a policy file (policy lint FILE)")
+SARHAD_VERB(policy, "check, publish and list policies (lint|publish|list)")
 
 #define LINT_MAX_ISSUES 500
 
@@ -18,12 +19,15 @@ static void
 usage(FILE *out)
 {
     fputs("usage: sarhad policy lint [--strict] FILE\n"
-          "Compiles the policy and reports, as FILE:LINE:COL, syntax errors,\n"
+          "       sarhad policy publish --db FILE [--as USER] POLICY\n"
+          "       sarhad policy list --db FILE\n"
+          "lint compiles the policy and reports, as FILE:LINE:COL, syntax "
+          "errors,\n"
           "unknown crossing codes and document kinds, dates that run\n"
           "backwards, rules that can never fire (errors) and rules whose\n"
           "order decides between different outcomes (warnings).\n"
           "Exit 0 when clean (warnings allowed unless --strict), 1 when not,\n"
-          "2 on usage errors.\n",
+          "2 on usage errors.  publish and list: see their --help.\n",
           out);
 }
 
@@ -40,8 +44,12 @@ cmd_policy(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (argc >= 2 && strcmp(argv[1], "publish") == 0)
+        return policy_publish(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "list") == 0)
+        return policy_list(argc, argv);
     if (argc < 2 || strcmp(argv[1], "lint") != 0)
-        return usage_error("policy", "expected 'lint'");
+        return usage_error("policy", "expected lint, publish or list");
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--strict") == 0)
             strict = true;

@@ -8,6 +8,9 @@
 #   make check                 test + sanitizer test + format check
 #   make fuzz FUZZ_SECONDS=60  libFuzzer on every target (clang)
 #   make bench                 benchmarks (figures go to docs/BENCHMARKS.md)
+#   make install               the command, the shipped policies and the
+#                              systemd units under DESTDIR/PREFIX
+#                              (docs/OPERATIONS.md)
 
 CC       ?= cc
 SANITIZE ?=
@@ -53,7 +56,7 @@ SARHAD    := $(BUILD)/sarhad
 RUNNER    := $(BUILD)/run-tests
 REPLAYS   := $(FUZZ_NAMES:%=$(BUILD)/replay_%)
 
-.PHONY: all test check fuzz bench eval clean format format-check tidy deps
+.PHONY: all test check fuzz bench eval clean format format-check tidy deps install
 all: $(SARHAD)
 
 deps: $(DEPS_OK)
@@ -149,6 +152,22 @@ format-check:
 	@clang-format --dry-run --Werror $(LIB_SRC) $(CMD_SRC) include/*.h src/*.h cmd/sarhad/*.h
 tidy: | $(DEPS_OK)
 	clang-tidy $(LIB_SRC) -- $(CPPFLAGS) $(PKG_CFLAGS) -std=c11
+
+# /usr/local by default; the command finds the shipped policy in
+# PREFIX/share/sarhad (cli_shipped_policy), and systemd reads units from
+# PREFIX/lib/systemd/system.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: $(BUILD)/sarhad
+	install -D -m 0755 $(BUILD)/sarhad $(DESTDIR)$(PREFIX)/bin/sarhad
+	install -d $(DESTDIR)$(PREFIX)/share/sarhad $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0644 policies/*.policy $(DESTDIR)$(PREFIX)/share/sarhad/
+	sed 's|/usr/local/bin/sarhad|$(PREFIX)/bin/sarhad|g' contrib/systemd/sarhad.service \
+	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/sarhad.service
+	sed 's|/usr/local/bin/sarhad|$(PREFIX)/bin/sarhad|g' contrib/systemd/sarhad-backup.service \
+	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/sarhad-backup.service
+	install -m 0644 contrib/systemd/sarhad-backup.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/*.service
 
 clean:
 	rm -rf build

@@ -8,8 +8,8 @@
 #   make check                 test + sanitizer test + format check
 #   make fuzz FUZZ_SECONDS=60  libFuzzer on every target (clang)
 #   make bench                 benchmarks (figures go to docs/BENCHMARKS.md)
-#   make install               the command, the shipped policies and the
-#                              systemd units under DESTDIR/PREFIX
+#   make install               the command, the shipped policies, the docs
+#                              and the systemd units under DESTDIR/PREFIX
 #                              (docs/OPERATIONS.md)
 
 CC       ?= cc
@@ -160,11 +160,13 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 install: $(BUILD)/sarhad
 	install -D -m 0755 $(BUILD)/sarhad $(DESTDIR)$(PREFIX)/bin/sarhad
-	install -d $(DESTDIR)$(PREFIX)/share/sarhad $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -d $(DESTDIR)$(PREFIX)/share/sarhad $(DESTDIR)$(PREFIX)/share/doc/sarhad \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 0644 policies/*.policy $(DESTDIR)$(PREFIX)/share/sarhad/
-	sed 's|/usr/local/bin/sarhad|$(PREFIX)/bin/sarhad|g' contrib/systemd/sarhad.service \
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/sarhad/
+	sed 's|/usr/local/|$(PREFIX)/|g' contrib/systemd/sarhad.service \
 	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/sarhad.service
-	sed 's|/usr/local/bin/sarhad|$(PREFIX)/bin/sarhad|g' contrib/systemd/sarhad-backup.service \
+	sed 's|/usr/local/|$(PREFIX)/|g' contrib/systemd/sarhad-backup.service \
 	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/sarhad-backup.service
 	install -m 0644 contrib/systemd/sarhad-backup.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/
 	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/*.service

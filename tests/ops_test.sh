@@ -36,12 +36,15 @@ make -s --no-print-directory install BUILD="$BUILD" DESTDIR="$T/root" \
 expect "make install" $? 0 "$T/out"
 R=$T/root/opt/sarhad
 U=$R/lib/systemd/system
-for f in bin/sarhad share/sarhad/pakistan.policy lib/systemd/system/sarhad.service \
+for f in bin/sarhad share/sarhad/pakistan.policy share/doc/sarhad/OPERATIONS.md \
+    lib/systemd/system/sarhad.service \
     lib/systemd/system/sarhad-backup.service lib/systemd/system/sarhad-backup.timer; do
     [ -e "$R/$f" ] && ok "installed $f" || bad "installed $f"
 done
 grep -q '^ExecStart=/opt/sarhad/bin/sarhad serve' "$U/sarhad.service" &&
     ok "the unit runs the installed command" || bad "the unit runs the installed command"
+grep -q '^Documentation=file:/opt/sarhad/share/doc/sarhad/OPERATIONS.md$' "$U/sarhad.service" &&
+    ok "... and names the installed guide" || bad "... and names the installed guide"
 
 # The installed command, run away from the source tree, finds its policy.
 mkdir -p "$T/var" "$T/backups"

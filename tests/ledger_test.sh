@@ -17,15 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 failed=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; failed=1; }
-expect() { # expect NAME STATUS WANT_STATUS [FILE PATTERN]
-    if [ "$2" -ne "$3" ]; then bad "$1 (exit $2, want $3)"; return; fi
-    if [ $# -ge 5 ] && ! grep -qF -- "$5" "$4"; then
-        bad "$1 (no '$5' in output)"; head -n 5 "$4"; return
-    fi
-    ok "$1"
-}
+. "$(dirname "$0")/lib.sh"
 
 PASSPORT='P<AFGNOORI<<AHMAD<<<<<<<<<<<<<<<<<<<<<<<<<<<\nP012345673AFG9001011M3001019<<<<<<<<<<<<<<<0'
 VISA='V<PAKNOORI<<AHMAD<<<<<<<<<<<<<<<<<<<<<<<<<<<\nV1234567<3AFG9001011M2406019<<<<<<<<<<<<<<<<'

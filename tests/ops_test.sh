@@ -19,15 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 failed=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; failed=1; }
-expect() { # expect NAME STATUS WANT_STATUS [FILE PATTERN]
-    if [ "$2" -ne "$3" ]; then bad "$1 (exit $2, want $3)"; [ $# -ge 4 ] && head -n 5 "$4"; return; fi
-    if [ $# -ge 5 ] && ! grep -qF -- "$5" "$4"; then
-        bad "$1 (no '$5' in output)"; head -n 5 "$4"; return
-    fi
-    ok "$1"
-}
+. "$(dirname "$0")/lib.sh"
 # The command line of a unit's ExecStart, with the staged binary.
 exec_start() { sed -n 's/^ExecStart=//p' "$1" | sed "s|/opt/sarhad/bin/sarhad|$R/bin/sarhad|g"; }
 
@@ -74,12 +66,7 @@ done
     eval "exec $(exec_start "$U/sarhad.service")"
 ) >"$T/serve.out" 2>&1 &
 PID=$!
-port=""
-for _ in $(seq 100); do
-    port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.out")
-    [ -n "$port" ] && break
-    sleep 0.05
-done
+port=$(served_port "$T/serve.out")
 curl -s -o "$T/out" -w '%{http_code}' "http://127.0.0.1:$port/v1/health" >"$T/code"
 expect "the service's command line serves" 0 0 "$T/code" "200"
 
@@ -112,12 +99,7 @@ if mount -t tmpfs -o size=6m tmpfs "$MNT" 2>/dev/null; then
         --post TORKHAM --password-stdin >/dev/null 2>&1
     "$S" serve --db "$MNT/post.db" --listen 127.0.0.1:0 --quiet >"$T/serve2.out" 2>&1 &
     PID=$!
-    port=""
-    for _ in $(seq 100); do
-        port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve2.out")
-        [ -n "$port" ] && break
-        sleep 0.05
-    done
+    port=$(served_port "$T/serve2.out")
     B=http://127.0.0.1:$port
     tok=$(curl -s -X POST "$B/v1/sessions" -d '{"username":"off","password":"pass-officer-123"}' | jq -r .token)
     decide() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" \

@@ -15,6 +15,7 @@ T=$(mktemp -d)
 trap 'kill -KILL $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
 failed=0
 command -v curl >/dev/null || { echo "FAIL: curl is not installed"; exit 1; }
+. "$(dirname "$0")/lib.sh"
 
 "$S" init --db "$T/k.db" --post TORKHAM >/dev/null || exit 1
 echo "kill-test-pass" | "$S" user add --db "$T/k.db" off --role officer \
@@ -38,12 +39,7 @@ client() {
 for round in $(seq 1 "$ROUNDS"); do
     "$S" serve --db "$T/k.db" --listen 127.0.0.1:0 --quiet >"$T/out" 2>"$T/err" &
     pid=$!
-    port=
-    for _ in $(seq 100); do
-        port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/out")
-        [ -n "$port" ] && break
-        sleep 0.05
-    done
+    port=$(served_port "$T/out")
     URL=http://127.0.0.1:$port
     TOKEN=$(curl -s -X POST "$URL/v1/sessions" \
         -d '{"username":"off","password":"kill-test-pass"}' |

@@ -12,6 +12,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 SARHAD=${SARHAD:-build/sarhad}
 here=tests/browser
+. tests/lib.sh
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
 fail() { echo "browser tests: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
@@ -49,12 +50,7 @@ done
 "$SARHAD" serve --db "$dir/post.db" --listen 127.0.0.1:0 --quiet \
     >"$dir/out" 2>"$dir/err" &
 pid=$!
-port=""
-for _ in $(seq 100); do
-    port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$dir/out")
-    [ -n "$port" ] && break
-    sleep 0.05
-done
+port=$(served_port "$dir/out")
 [ -n "$port" ] || { cat "$dir/err" >&2; fail "the server did not start"; }
 
 SARHAD_URL=http://127.0.0.1:$port CHROMIUM=$CHROMIUM \

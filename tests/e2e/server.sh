@@ -9,6 +9,7 @@
 # shutdown that loses nothing.  Sourced by tests/run-all.sh (sets
 # e2e_passed and e2e_failed) or run alone: bash tests/e2e/server.sh.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" # served_port
 
 e2e_main() {
     local SARHAD=${SARHAD:-build/sarhad}
@@ -29,11 +30,7 @@ e2e_main() {
         "$SARHAD" serve --db "$dir/post.db" --listen 127.0.0.1:0 --quiet "$@" \
             >"$dir/out" 2>"$dir/err" &
         pid=$!
-        for _ in $(seq 100); do
-            port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$dir/out")
-            [ -n "$port" ] && break
-            sleep 0.05
-        done
+        port=$(served_port "$dir/out")
         B=http://127.0.0.1:$port
     }
     stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }

@@ -1604,6 +1604,32 @@ sarhad_audit_lookup(struct sarhad_store *store, const struct sarhad_actor *who,
                     unsigned n, const char *by, int64_t *seq,
                     struct sarhad_error *err);
 
+/* Which entries a search keeps (sarhad_audit_search); NULL or "" for any,
+ * traveller 0 for any. */
+struct sarhad_audit_filter {
+    const char *kind;    /* "decision", "lookup", "override", ... */
+    const char *user;    /* the actor's account */
+    const char *subject; /* "attempt:12", "traveller:40", "search", ... */
+    /* Entries about this traveller: their history shown, a search that
+     * showed them, and each of their attempts (its decision, resolution,
+     * override, and who looked at it). */
+    int64_t traveller;
+};
+
+/*
+ * Call fn, in order, for the entries the filter keeps among the scan
+ * entries from from_seq on, stopping after limit kept (or when fn returns
+ * false).  The log is read by entry number only (an index would cost every
+ * decision), so a search goes a stretch at a time: *next (may be NULL)
+ * gets the entry to go on from, 0 when the log's end was reached.  Errors:
+ * SARHAD_EINVAL (limit or scan 0, from_seq < 1), store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_search(struct sarhad_store *store, int64_t from_seq, size_t limit,
+                    int64_t scan, const struct sarhad_audit_filter *filter,
+                    bool (*fn)(void *ctx, const struct sarhad_audit_entry *e),
+                    void *ctx, int64_t *next, struct sarhad_error *err);
+
 /* The outcome of checking the chain. */
 struct sarhad_audit_report {
     bool ok;

@@ -210,9 +210,9 @@ column_text(char *out, size_t cap, sqlite3_stmt *st, int col)
 }
 
 /* Fill e from the current row of sql_read; prev receives prev_hash. */
-static void
-row_entry(struct sarhad_audit_entry *e, unsigned char prev[32],
-          sqlite3_stmt *st)
+void
+sarhad__audit_row(struct sarhad_audit_entry *e, unsigned char prev[32],
+                  sqlite3_stmt *st)
 {
     const unsigned char *detail = sqlite3_column_text(st, 9);
 
@@ -249,7 +249,7 @@ sarhad_audit_read(struct sarhad_store *store, int64_t from_seq, size_t limit,
         return err != NULL ? err->code : SARHAD_EDB;
     sqlite3_bind_int64(st, 1, from_seq);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        row_entry(&e, prev, st);
+        sarhad__audit_row(&e, prev, st);
         if (!fn(ctx, &e) || (limit != 0 && ++n >= limit)) {
             rc = SQLITE_DONE;
             break;
@@ -290,7 +290,7 @@ sarhad_audit_verify(struct sarhad_store *store,
     memset(want_prev, 0, sizeof(want_prev));
     sqlite3_bind_int64(st, 1, 0);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        row_entry(&e, prev, st);
+        sarhad__audit_row(&e, prev, st);
         if (e.seq != expect) {
             found(&r, expect,
                   e.seq > expect ? "entry is missing: deleted from the log"

@@ -316,4 +316,11 @@ enum sarhad_status sarhad__audit_append(
     int64_t at_unix, const char *kind, const char *subject,
     const char *detail_json, int64_t *seq_out, struct sarhad_error *err);
 
+/* Fill e from a row of audit_log's columns in their order (seq, post, at,
+ * actor_user, actor_role, actor_post, actor_address, kind, subject, detail,
+ * prev_hash, hash); prev receives prev_hash.  e->detail points into the
+ * row. */
+void sarhad__audit_row(struct sarhad_audit_entry *e, unsigned char prev[32],
+                       sqlite3_stmt *st);
+
 #endif /* SARHAD_INTERNAL_H */

@@ -66,6 +66,12 @@ expect "... with the last attempt's final outcome" 0 0 "$T/out" "refuse"
 expect "traveller: found by name" $? 0 "$T/out" '"matched":{"kind":"name","value":"AFG:NOORIAHMAD19900101"}'
 "$S" traveller --db "$DB" "$(jq -r .id "$T/out")" >"$T/out" 2>&1
 expect "traveller: the history by id" $? 0 "$T/out" '{"kind":"passport","value":"AFG:P01234567","first_attempt":1}'
+"$S" audit log --db "$DB" --traveller 1 >"$T/out" 2>&1
+expect "audit log --traveller: their decisions" $? 0 "$T/out" '"kind":"decision","subject":"attempt:2"'
+[ "$(grep -c '"kind":"decision"' "$T/out")" -eq 2 ] && ok "... both, and no one else's" ||
+    bad "... both, and no one else's"
+"$S" audit log --db "$DB" --kind policy_published --limit 1 >"$T/out" 2>&1
+expect "audit log --kind" $? 0 "$T/out" '"kind":"policy_published"'
 "$S" traveller --db "$DB" --document 17301-1234567-1 --kind cnic >"$T/out" 2>&1
 expect "traveller: a CNIC finds the resolved referral" $? 0 "$T/out" "admit"
 "$S" traveller --db "$DB" --surname NOBODY >"$T/out" 2>&1

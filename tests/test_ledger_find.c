@@ -2,7 +2,8 @@
  * test_ledger_find.c - finding travellers by a document number (any
  * punctuation, with or without the issuing state) or by name, each once,
  * with their last attempt's final outcome; a bounded answer; and the
- * query's mistakes named by field.
+ * query's mistakes named by field.  And the audit log searched for what
+ * concerns one traveller.
  */
 #include "ledger_fixture.h"
 
@@ -256,6 +257,100 @@ TEST(ledger_find_is_bounded_and_checks_its_query)
     q = by_name("SAFI", "", "A1", D(0, 0, 0));
     ASSERT_EQ_INT(SARHAD_EINVAL, find(store, &q, &f, NULL, &err));
     ASSERT_EQ_STR("nationality", err.field);
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+struct kept {
+    unsigned n;
+    char kinds[16][24];
+    char subjects[16][64];
+    int64_t seqs[16];
+};
+
+static bool
+keep(void *ctx, const struct sarhad_audit_entry *e)
+{
+    struct kept *k = ctx;
+
+    if (k->n < 16) {
+        sarhad__strlcpy(k->kinds[k->n], e->kind, sizeof(k->kinds[0]));
+        sarhad__strlcpy(k->subjects[k->n], e->subject, sizeof(k->subjects[0]));
+        k->seqs[k->n] = e->seq;
+    }
+    k->n++;
+    return true;
+}
+
+TEST(ledger_audit_search_finds_what_concerns_a_traveller)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("audit_search.db", &ledger);
+    const struct sarhad_actor other = {"off2", "officer", "TK", ""};
+    struct sarhad_audit_filter f;
+    struct kept k;
+    int64_t a1, a2, b1, ta, tb, ids[2], next = -1;
+
+    ASSERT(store != NULL);
+    a1 = enter(ledger, "AFG", "NOORI", "P00000001", NULL, D(1990, 1, 1));
+    b1 = enter(ledger, "AFG", "SAFI", "P00000002", NULL, D(1980, 1, 1));
+    a2 = enter(ledger, "AFG", "NOORI", "P00000001", NULL, D(1990, 1, 1));
+    ASSERT(a1 > 0 && b1 > 0 && a2 > 0);
+    ta = traveller_of(store, a1);
+    tb = traveller_of(store, b1);
+    ASSERT_EQ_INT((int)ta, (int)traveller_of(store, a2));
+    /* Who looked at what. */
+    ASSERT_OK(sarhad_audit_lookup(store, &other, 1700000100,
+                                  SARHAD_LOOKUP_TRAVELLER, &tb, 1, NULL, NULL,
+                                  NULL));
+    ids[0] = tb;
+    ids[1] = ta;
+    ASSERT_OK(sarhad_audit_lookup(store, &other, 1700000101,
+                                  SARHAD_LOOKUP_SEARCH, ids, 2, "name", NULL,
+                                  NULL));
+    ASSERT_OK(sarhad_audit_lookup(store, &supervisor, 1700000102,
+                                  SARHAD_LOOKUP_ATTEMPT, &a2, 1, NULL, NULL,
+                                  NULL));
+
+    /* About traveller A: the two decisions, the search, the attempt. */
+    memset(&f, 0, sizeof(f));
+    f.traveller = ta;
+    memset(&k, 0, sizeof(k));
+    ASSERT_OK(
+        sarhad_audit_search(store, 1, 100, 100000, &f, keep, &k, &next, NULL));
+    ASSERT_EQ_INT(4, (int)k.n);
+    ASSERT_EQ_INT(0, (int)next); /* the whole log was read */
+    ASSERT_EQ_STR("decision", k.kinds[0]);
+    ASSERT_EQ_STR("decision", k.kinds[1]);
+    ASSERT_EQ_STR("search", k.subjects[2]);
+    ASSERT_EQ_STR("lookup", k.kinds[3]);
+    /* About B: the decision, the history shown, the search. */
+    f.traveller = tb;
+    memset(&k, 0, sizeof(k));
+    ASSERT_OK(
+        sarhad_audit_search(store, 1, 100, 100000, &f, keep, &k, NULL, NULL));
+    ASSERT_EQ_INT(3, (int)k.n);
+    /* By kind and user together. */
+    memset(&f, 0, sizeof(f));
+    f.kind = "lookup";
+    f.user = "off2";
+    memset(&k, 0, sizeof(k));
+    ASSERT_OK(
+        sarhad_audit_search(store, 1, 100, 100000, &f, keep, &k, NULL, NULL));
+    ASSERT_EQ_INT(2, (int)k.n);
+    /* A stretch at a time: limit 1 says where to go on... */
+    memset(&k, 0, sizeof(k));
+    ASSERT_OK(
+        sarhad_audit_search(store, 1, 1, 100000, &f, keep, &k, &next, NULL));
+    ASSERT_EQ_INT(1, (int)k.n);
+    ASSERT_EQ_INT((int)k.seqs[0] + 1, (int)next);
+    /* ...and so does a stretch that ends before the log does. */
+    memset(&k, 0, sizeof(k));
+    ASSERT_OK(sarhad_audit_search(store, 1, 100, 2, &f, keep, &k, &next, NULL));
+    ASSERT_EQ_INT(0, (int)k.n);
+    ASSERT_EQ_INT(3, (int)next);
+    ASSERT_EQ_INT(SARHAD_EINVAL, sarhad_audit_search(store, 0, 1, 1, &f, keep,
+                                                     &k, &next, NULL));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
 }

@@ -1,8 +1,10 @@
 /*
  * audit.js - the auditor's page: the audit log a page at a time (GET
- * /v1/audit?from=&limit=) and the verification of the hash chain and its
- * signed checkpoints (GET /v1/audit/verify): ok, or the first bad entry
- * and what is wrong with it.
+ * /v1/audit?from=&limit=), all of it or what a filter keeps (a kind, a
+ * user, everything about a traveller: GET /v1/audit?kind=&user=&traveller=,
+ * which reads the log a stretch at a time and says where to go on), and
+ * the verification of the hash chain and its signed checkpoints (GET
+ * /v1/audit/verify): ok, or the first bad entry and what is wrong with it.
  */
 'use strict';
 
@@ -23,12 +25,30 @@
         return Object.entries(d).map(([k, v]) => k + '=' + (typeof v === 'object' ? JSON.stringify(v) : v)).join(' ');
     }
 
+    /* The filter's query arguments, "" when it keeps everything. */
+    function filterQuery() {
+        const q = new URLSearchParams();
+        for (const n of ['kind', 'user', 'traveller']) {
+            const v = $('audit-filter').elements[n].value.trim();
+            if (v) q.set(n, v);
+        }
+        const text = q.toString();
+        return text ? '&' + text : '';
+    }
+
     async function load(start) {
         from = Math.max(1, start);
         $('audit-from').value = String(from);
-        const r = await S.api('GET', '/v1/audit?from=' + from + '&limit=' + PAGE);
+        const form = $('audit-filter');
+        S.clearErrors(form);
+        const filter = filterQuery();
+        const r = await S.api('GET', '/v1/audit?from=' + from + '&limit=' + PAGE + filter);
         const body = S.clear($('audit-table').tBodies[0]);
-        if (!r.ok) { $('audit-range').textContent = r.data.message || 'The log cannot be read.'; return; }
+        if (!r.ok) {
+            $('audit-range').textContent = '';
+            S.showError(form, r.data, S.byName(form));
+            return;
+        }
         const entries = r.data.entries || [];
         for (const e of entries) {
             const a = e.actor || {};
@@ -38,10 +58,11 @@
                 S.el('td', {}, e.kind), S.el('td', {}, e.subject),
                 S.el('td', { class: 'detail' }, summary(e.detail))));
         }
-        next = entries.length === PAGE && r.data.next ? r.data.next : null;
-        $('audit-range').textContent = entries.length
-            ? 'Entries ' + entries[0].seq + '–' + entries[entries.length - 1].seq
-            : 'No entries from #' + from + '.';
+        next = r.data.next || null;
+        const more = next ? ' Searched up to #' + (next - 1) + '; Next goes on.' : '';
+        $('audit-range').textContent = (entries.length
+            ? 'Entries ' + entries[0].seq + '–' + entries[entries.length - 1].seq + '.'
+            : 'No ' + (filter ? 'matching ' : '') + 'entries from #' + from + '.') + (filter ? more : '');
         $('audit-next').disabled = next === null;
         $('audit-prev').disabled = from <= 1;
     }
@@ -83,6 +104,7 @@
         $('audit-next').addEventListener('click', () => { if (next) { pages.push(from); load(next); } });
         $('audit-prev').addEventListener('click', () => load(pages.length ? pages.pop() : from - PAGE));
         $('audit-go').addEventListener('click', () => { pages = []; load(Number($('audit-from').value) || 1); });
+        $('audit-filter').addEventListener('submit', (ev) => { ev.preventDefault(); pages = []; load(1); });
         $('audit-from').addEventListener('keydown', (ev) => {
             if (ev.key === 'Enter') { ev.preventDefault(); $('audit-go').click(); }
         });

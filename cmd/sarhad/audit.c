@@ -13,19 +13,48 @@ SARHAD_VERB(audit, "verify or print a store's audit log")
 
 #define MAX_ANCHORS 16
 
+static bool count_entry(void *ctx, const struct sarhad_audit_entry *e);
+
 static void
 usage(FILE *out)
 {
     fprintf(out, "usage: sarhad audit verify --db FILE [--anchor SEQ:HASH]...\n"
                  "       sarhad audit log --db FILE [--from SEQ] "
                  "[--limit N]\n"
+                 "                        [--kind K] [--user NAME] "
+                 "[--subject S] [--traveller ID]\n"
                  "verify exits 1 and names the first bad entry when the log "
                  "was altered.\n"
                  "It prints the chain's head as an anchor, SEQ:HASH: keep it "
                  "away from the\n"
                  "post, and a later --anchor SEQ:HASH proves the log up to "
                  "SEQ unchanged\n"
-                 "even against someone who could rewrite and re-sign it.\n");
+                 "even against someone who could rewrite and re-sign it.\n"
+                 "log prints entries as JSON lines, all or those of a kind, "
+                 "by a user, about\n"
+                 "a subject (attempt:12) or about a traveller: their "
+                 "decisions, resolutions,\n"
+                 "overrides, and every lookup that showed them.\n");
+}
+
+/* Print the entries from `from` on that the filter keeps, at most limit (0:
+ * all), reading the log a stretch at a time. */
+static enum sarhad_status
+print_log(struct sarhad_store *store, int64_t from, long long limit,
+          const struct sarhad_audit_filter *filter, struct sarhad_error *err)
+{
+    enum sarhad_status s = SARHAD_OK;
+    size_t printed = 0;
+
+    while (s == SARHAD_OK && from > 0 &&
+           (limit == 0 || printed < (size_t)limit)) {
+        size_t want = limit == 0 ? 100000 : (size_t)limit - printed;
+        int64_t next = 0;
+        s = sarhad_audit_search(store, from, want, 1000000, filter, count_entry,
+                                &printed, &next, err);
+        from = next;
+    }
+    return s;
 }
 
 static bool
@@ -46,6 +75,13 @@ print_entry(void *ctx, const struct sarhad_audit_entry *e)
     return true;
 }
 
+static bool
+count_entry(void *ctx, const struct sarhad_audit_entry *e)
+{
+    ++*(size_t *)ctx;
+    return print_entry(NULL, e);
+}
+
 int
 cmd_audit(int argc, char **argv)
 {
@@ -58,6 +94,7 @@ cmd_audit(int argc, char **argv)
     int64_t checkpoints = 0, anchor_seq[MAX_ANCHORS];
     unsigned char anchor_hash[MAX_ANCHORS][32];
     char head[SARHAD_AUDIT_ANCHOR_MAX];
+    struct sarhad_audit_filter filter = {NULL, NULL, NULL, 0};
     int anchors = 0;
     enum sarhad_status s;
 
@@ -83,7 +120,15 @@ cmd_audit(int argc, char **argv)
                 return usage_error("audit", "--anchor %s: %s (at %zu)", v,
                                    err.message, err.offset);
             anchors++;
-        } else if (strcmp(argv[i], "--from") == 0)
+        } else if (strcmp(argv[i], "--kind") == 0)
+            filter.kind = v;
+        else if (strcmp(argv[i], "--user") == 0)
+            filter.user = v;
+        else if (strcmp(argv[i], "--subject") == 0)
+            filter.subject = v;
+        else if (strcmp(argv[i], "--traveller") == 0)
+            filter.traveller = atoll(v);
+        else if (strcmp(argv[i], "--from") == 0)
             from = atoll(v);
         else if (strcmp(argv[i], "--limit") == 0)
             limit = atoll(v);
@@ -93,13 +138,13 @@ cmd_audit(int argc, char **argv)
     }
     if (db == NULL)
         return usage_error("audit", "--db FILE is required");
-    if (from < 1 || limit < 0)
-        return usage_error("audit", "--from and --limit are positive");
+    if (from < 1 || limit < 0 || filter.traveller < 0)
+        return usage_error("audit",
+                           "--from, --limit and --traveller are positive");
     sarhad_error_clear(&err);
     s = sarhad_store_open(&store, db, &ro, &err);
     if (s == SARHAD_OK && strcmp(verb, "log") == 0)
-        s = sarhad_audit_read(store, from, (size_t)limit, print_entry, NULL,
-                              &err);
+        s = print_log(store, from, limit, &filter, &err);
     else if (s == SARHAD_OK)
         s = sarhad_audit_verify_signed(store, &r, &checkpoints, &err);
     for (int k = 0;

@@ -40,7 +40,9 @@ const struct route serve_routes[] = {
      "Set a password (one's own, or any as admin); ends its sessions",
      "Password", NULL},
     {"GET", "/v1/audit", ROLE_ADMIN | ROLE_AUDITOR, 0, route_audit, false,
-     "Read audit entries in order", NULL, "from,limit"},
+     "Read audit entries in order, all or those of a kind, by a user, about "
+     "a subject or a traveller",
+     NULL, "from,limit,kind,user,subject,traveller"},
     {"GET", "/v1/audit/verify", ROLE_ADMIN | ROLE_AUDITOR, 0,
      route_audit_verify, false,
      "Verify the audit chain, its signed checkpoints and an anchor", NULL,

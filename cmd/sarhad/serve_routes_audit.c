@@ -56,18 +56,33 @@ int_arg(struct request *req, const char *name, long long def, long long max)
     return n;
 }
 
+/* Entries a search reads at most per request: a stretch of the log, by
+ * entry number (it has no other index), so that one request stays short;
+ * "next" says where to go on. */
+#define SEARCH_STRETCH 100000
+
 void
 route_audit(struct server *srv, struct request *req)
 {
     struct sarhad_store *ro = serve_reader(srv);
     struct audit_page page = {NULL, 0};
+    struct sarhad_audit_filter filter = {serve_query(req, "kind"),
+                                         serve_query(req, "user"),
+                                         serve_query(req, "subject"), 0};
     struct sarhad_error err;
     long long from = int_arg(req, "from", 1, INT64_MAX / 2);
     long long limit = int_arg(req, "limit", 100, 1000);
+    long long traveller = int_arg(req, "traveller", 0, INT64_MAX / 2);
+    bool filtered;
+    int64_t next = 0;
 
-    if (from < 0 || limit <= 0) {
-        serve_reply_error(req, 400, "invalid", from < 0 ? "from" : "limit",
-                          "from is an entry number, limit 1 to 1000");
+    if (from <= 0 || limit <= 0 || traveller < 0) {
+        serve_reply_error(req, 400, "invalid",
+                          from <= 0    ? "from"
+                          : limit <= 0 ? "limit"
+                                       : "traveller",
+                          "from and traveller are entry and traveller "
+                          "numbers, limit 1 to 1000");
         return;
     }
     if (ro == NULL) {
@@ -75,19 +90,21 @@ route_audit(struct server *srv, struct request *req)
                           "the store cannot be read");
         return;
     }
+    filter.traveller = traveller;
+    filtered = filter.kind != NULL || filter.user != NULL ||
+               filter.subject != NULL || traveller > 0;
     page.entries = json_array();
     sarhad_error_clear(&err);
-    if (sarhad_audit_read(ro, from, (size_t)limit, add_entry, &page, &err) !=
-        SARHAD_OK) {
+    if (sarhad_audit_search(ro, from, (size_t)limit,
+                            filtered ? SEARCH_STRETCH : limit, &filter,
+                            add_entry, &page, &next, &err) != SARHAD_OK) {
         json_decref(page.entries);
         serve_reply_status(req, err.code, &err);
         return;
     }
     serve_reply_json(req, 200,
                      json_pack("{s:o, s:o}", "entries", page.entries, "next",
-                               json_array_size(page.entries) == (size_t)limit
-                                   ? json_integer(page.last + 1)
-                                   : json_null()));
+                               next > 0 ? json_integer(next) : json_null()));
 }
 
 void

@@ -447,6 +447,38 @@ test('an auditor pages through the log and verifies the chain', async () => {
     assert.match(await page.locator('#audit-verify-result').textContent(), /broken at entry #1\..*anchor kept outside/s);
 });
 
+test('an auditor finds who looked at a traveller and what was decided for them', async () => {
+    await login('auditor');
+    await page.locator('#audit-table tbody tr').first().waitFor();
+    // Only lookups: every row is one, each naming whose record was shown.
+    await page.selectOption('#audit-kind', 'lookup');
+    await page.click('#audit-filter button[type=submit]');
+    await page.waitForFunction(() => {
+        const kinds = Array.from(document.querySelectorAll('#audit-table tbody tr td:nth-child(6)'))
+            .map((td) => td.textContent);
+        return kinds.length > 0 && kinds.every((k) => k === 'lookup');
+    });
+    const subject = await page.locator('#audit-table tbody tr td:nth-child(7)', { hasText: 'traveller:' })
+        .first().textContent();
+    const traveller = subject.split(':')[1];
+    // Everything about that traveller: their decisions and who saw them.
+    await page.selectOption('#audit-kind', '');
+    await page.fill('#audit-traveller', traveller);
+    await page.press('#audit-traveller', 'Enter');
+    await page.waitForFunction(() => {
+        const kinds = Array.from(document.querySelectorAll('#audit-table tbody tr td:nth-child(6)'))
+            .map((td) => td.textContent);
+        return kinds.includes('decision') && kinds.includes('lookup') && !kinds.includes('login');
+    });
+    // The server names a bad filter beside its field.
+    await page.fill('#audit-user', 'x'.repeat(31));
+    await page.fill('#audit-traveller', '');
+    await page.evaluate(() => { document.getElementById('audit-traveller').type = 'text'; });
+    await page.fill('#audit-traveller', 'KHAN');
+    await page.press('#audit-traveller', 'Enter');
+    await page.waitForFunction(() => document.getElementById('audit-traveller').getAttribute('aria-invalid') === 'true');
+});
+
 test('logout ends the session', async () => {
     await login('officer');
     await page.click('#logout');

@@ -13,8 +13,6 @@ SARHAD_VERB(audit, "verify or print a store's audit log")
 
 #define MAX_ANCHORS 16
 
-static bool count_entry(void *ctx, const struct sarhad_audit_entry *e);
-
 static void
 usage(FILE *out)
 {
@@ -35,26 +33,6 @@ usage(FILE *out)
                  "a subject (attempt:12) or about a traveller: their "
                  "decisions, resolutions,\n"
                  "overrides, and every lookup that showed them.\n");
-}
-
-/* Print the entries from `from` on that the filter keeps, at most limit (0:
- * all), reading the log a stretch at a time. */
-static enum sarhad_status
-print_log(struct sarhad_store *store, int64_t from, long long limit,
-          const struct sarhad_audit_filter *filter, struct sarhad_error *err)
-{
-    enum sarhad_status s = SARHAD_OK;
-    size_t printed = 0;
-
-    while (s == SARHAD_OK && from > 0 &&
-           (limit == 0 || printed < (size_t)limit)) {
-        size_t want = limit == 0 ? 100000 : (size_t)limit - printed;
-        int64_t next = 0;
-        s = sarhad_audit_search(store, from, want, 1000000, filter, count_entry,
-                                &printed, &next, err);
-        from = next;
-    }
-    return s;
 }
 
 static bool
@@ -82,6 +60,40 @@ count_entry(void *ctx, const struct sarhad_audit_entry *e)
     return print_entry(NULL, e);
 }
 
+/* Print the entries from `from` on that the filter keeps, at most limit (0:
+ * all), reading the log a stretch at a time. */
+static enum sarhad_status
+print_log(struct sarhad_store *store, int64_t from, long long limit,
+          const struct sarhad_audit_filter *filter, struct sarhad_error *err)
+{
+    enum sarhad_status s = SARHAD_OK;
+    size_t printed = 0;
+
+    while (s == SARHAD_OK && from > 0 &&
+           (limit == 0 || printed < (size_t)limit)) {
+        size_t want = limit == 0 ? 100000 : (size_t)limit - printed;
+        int64_t next = 0;
+        s = sarhad_audit_search(store, from, want, 1000000, filter, count_entry,
+                                &printed, &next, err);
+        from = next;
+    }
+    return s;
+}
+
+/* Which of the log's whole-number options name is, NULL for none. */
+static long long *
+whole_option(const char *name, long long *from, long long *limit,
+             long long *traveller)
+{
+    if (strcmp(name, "--from") == 0)
+        return from;
+    if (strcmp(name, "--limit") == 0)
+        return limit;
+    if (strcmp(name, "--traveller") == 0)
+        return traveller;
+    return NULL;
+}
+
 int
 cmd_audit(int argc, char **argv)
 {
@@ -95,6 +107,7 @@ cmd_audit(int argc, char **argv)
     unsigned char anchor_hash[MAX_ANCHORS][32];
     char head[SARHAD_AUDIT_ANCHOR_MAX];
     struct sarhad_audit_filter filter = {NULL, NULL, NULL, 0};
+    long long traveller = 0, *n;
     int anchors = 0;
     enum sarhad_status s;
 
@@ -120,27 +133,29 @@ cmd_audit(int argc, char **argv)
                 return usage_error("audit", "--anchor %s: %s (at %zu)", v,
                                    err.message, err.offset);
             anchors++;
-        } else if (strcmp(argv[i], "--kind") == 0)
+        } else if (strcmp(verb, "log") != 0)
+            return usage_error("audit", "unknown option: %s", argv[i]);
+        else if (strcmp(argv[i], "--kind") == 0)
             filter.kind = v;
         else if (strcmp(argv[i], "--user") == 0)
             filter.user = v;
         else if (strcmp(argv[i], "--subject") == 0)
             filter.subject = v;
-        else if (strcmp(argv[i], "--traveller") == 0)
-            filter.traveller = atoll(v);
-        else if (strcmp(argv[i], "--from") == 0)
-            from = atoll(v);
-        else if (strcmp(argv[i], "--limit") == 0)
-            limit = atoll(v);
-        else
+        else if ((n = whole_option(argv[i], &from, &limit, &traveller)) !=
+                 NULL) {
+            char *end;
+            *n = strtoll(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || *n < 0)
+                return usage_error("audit", "%s takes a whole number", argv[i]);
+        } else
             return usage_error("audit", "unknown option: %s", argv[i]);
         i++;
     }
     if (db == NULL)
         return usage_error("audit", "--db FILE is required");
-    if (from < 1 || limit < 0 || filter.traveller < 0)
-        return usage_error("audit",
-                           "--from, --limit and --traveller are positive");
+    if (from < 1)
+        return usage_error("audit", "--from is an entry number, 1 or more");
+    filter.traveller = traveller;
     sarhad_error_clear(&err);
     s = sarhad_store_open(&store, db, &ro, &err);
     if (s == SARHAD_OK && strcmp(verb, "log") == 0)

@@ -13,9 +13,9 @@
 #include <ctype.h>
 #include <string.h>
 
-/* Travellers a name's key range may offer before the search stops and
+/* Name keys a search reads in one nationality's range before it stops and
  * says there are more: a surname shared by thousands is narrowed by the
- * caller, not read whole. */
+ * caller (given names, birth date), not read whole. */
 #define NAME_CANDIDATES 2000
 /* Issuing states or nationalities a skip scan visits at most. */
 #define MAX_PREFIXES 1000
@@ -52,7 +52,7 @@ struct search {
     bool full; /* SARHAD_FIND_MAX reported and one more seen: stop */
     /* The query, normalised as keys are. */
     char document[48];
-    char state[4];
+    char code[4]; /* the issuing state, or for a name the nationality */
     char surname[64];
     char given[96];
     char born[9]; /* YYYYMMDD, "" when not given */
@@ -250,8 +250,8 @@ find_document(struct search *s, const char *kind, struct sarhad_error *err)
             continue;
         if (!src->prefixed) {
             st = probe(s, src, s->document, err);
-        } else if (s->state[0] != '\0') {
-            sarhad__strlcpy(prefix, s->state, sizeof(prefix));
+        } else if (s->code[0] != '\0') {
+            sarhad__strlcpy(prefix, s->code, sizeof(prefix));
             strcat(prefix, ":");
             st = document_in(s, src, prefix, err);
         } else {
@@ -390,7 +390,7 @@ check_query(struct search *s, const struct sarhad_traveller_query *q,
                                 "kind is passport, visa, cnic, tazkira, por "
                                 "or acc");
         if (q->issuing_state[0] != '\0' &&
-            !code_ok(s->state, q->issuing_state, 3))
+            !code_ok(s->code, q->issuing_state, 3))
             return sarhad__fail(err, SARHAD_EINVAL, "issuing_state", SIZE_MAX,
                                 "an issuing state is one to three letters");
         sarhad__key_normalise(s->document, sizeof(s->document), q->document);
@@ -399,7 +399,7 @@ check_query(struct search *s, const struct sarhad_traveller_query *q,
                                 "a document number has letters or digits");
         return SARHAD_OK;
     }
-    if (q->nationality[0] != '\0' && !code_ok(s->state, q->nationality, 3))
+    if (q->nationality[0] != '\0' && !code_ok(s->code, q->nationality, 3))
         return sarhad__fail(err, SARHAD_EINVAL, "nationality", SIZE_MAX,
                             "a nationality is one to three letters");
     sarhad__key_normalise(s->surname, sizeof(s->surname), q->surname);
@@ -439,9 +439,9 @@ sarhad_ledger_find_travellers(
         return st;
     if (s.document[0] != '\0') {
         st = find_document(&s, q->kind, err);
-    } else if (s.state[0] != '\0') {
+    } else if (s.code[0] != '\0') {
         char prefix[8];
-        sarhad__strlcpy(prefix, s.state, sizeof(prefix));
+        sarhad__strlcpy(prefix, s.code, sizeof(prefix));
         strcat(prefix, ":");
         st = name_in(&s, &name_source, prefix, err);
     } else {

@@ -1139,6 +1139,30 @@ SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_find_travellers(
     void (*fn)(void *ctx, const struct sarhad_traveller_match *m), void *ctx,
     bool *more, struct sarhad_error *err);
 
+/* A recorded attempt read back to be decided again (a replay). */
+struct sarhad_recorded_attempt {
+    int64_t id;
+    char day[11];
+    char crossing[16];
+    enum sarhad_outcome outcome; /* decided at the counter */
+    char rule[48];
+    /* The presentation as it was read, or NULL (replayable false) when a
+     * document's MRZ did not read cleanly or was kept by its fields alone:
+     * the record cannot be decided again as it was. */
+    bool replayable;
+    const struct sarhad_presentation *p;
+};
+
+/*
+ * Call fn for every recorded attempt, oldest first (fn returns false to
+ * stop); p is valid only during the call.  Reads a thousand at a time,
+ * each in a transaction of its own, so it may run beside a live server.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_each_recorded(
+    struct sarhad_store *store,
+    bool (*fn)(void *ctx, const struct sarhad_recorded_attempt *a), void *ctx,
+    struct sarhad_error *err);
+
 /* ---- stays ---- */
 
 /*

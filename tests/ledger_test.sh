@@ -94,6 +94,26 @@ expect "a bad date is a usage error" $? 2 "$T/out" "expected a date"
 "$S" verify --db "$DB" >"$T/out" 2>&1
 expect "verify: sound" $? 0 "$T/out" "sound"
 
+# Replays: the policy in force decides every attempt as it was decided; a
+# draft that refers everyone moves every other decision; the store is only
+# read and the scratch ledger is gone afterwards.
+mkdir -p "$T/tmp"
+n_before=$(sqlite3 "$DB" 'SELECT count(*) FROM attempt')
+TMPDIR=$T/tmp "$S" replay --db "$DB" --policy policies/pakistan.policy >"$T/out" 2>&1
+expect "replay under the policy in force: nothing decided otherwise" $? 0 "$T/out" "decided otherwise: 0 of $n_before attempts"
+printf 'policy "draft" version 1\nrule everyone "Everyone to secondary inspection"\n  refer\n  reason draft_refer "Referred under the draft."\nend\n' >"$T/draft.policy"
+TMPDIR=$T/tmp "$S" replay --db "$DB" --policy "$T/draft.policy" --changes >"$T/out" 2>&1
+expect "replay under a draft: every decision moves (or its rule)" $? 0 "$T/out" "decided otherwise: $n_before of $n_before attempts"
+expect "... a refer stays a refer, under another rule" 0 0 "$T/out" "refer     refer     1"
+expect "... each change shown with both rules" 0 0 "$T/out" '"recorded":{"decision":"admit","rule":"passport-visa-form-c"},"replayed":{"decision":"refer","rule":"everyone"}'
+TMPDIR=$T/tmp "$S" replay --db "$DB" --policy "$T/draft.policy" --from 2023-12-01 --to 2023-12-31 >"$T/out" 2>&1
+expect "replay --from/--to counts only those days" $? 0 "$T/out" "decided otherwise: 1 of 1 attempts"
+printf 'policy "draft" version 1\nrule ??\n' >"$T/bad.policy"
+TMPDIR=$T/tmp "$S" replay --db "$DB" --policy "$T/bad.policy" >"$T/out" 2>&1
+expect "replay of a draft that does not compile: FILE:LINE:COL" $? 1 "$T/out" "bad.policy:2:6:"
+[ "$(sqlite3 "$DB" 'SELECT count(*) FROM attempt')" = "$n_before" ] && [ -z "$(ls "$T/tmp")" ] &&
+    ok "replay: the store only read, no scratch left" || bad "replay: the store only read, no scratch left"
+
 # Policies published from the command line: checked, numbered, audited.
 "$S" policy publish --db "$DB" policies/pakistan.policy >"$T/out" 2>&1
 expect "policy publish: the same version again is refused" $? 1 "$T/out" "is not newer than the published version"

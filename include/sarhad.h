@@ -1984,6 +1984,160 @@ sarhad_session_cached(struct sarhad_session_cache *cache,
                       int64_t now, struct sarhad_session *out, bool *hit,
                       struct sarhad_error *err);
 
+/* ---------------------------------------------------------------------------
+ * Signed bundles (src/bundle.c, src/bundle_store.c)
+ *
+ * In a national deployment policies and watchlists come from the ministry
+ * as bundles signed with its ed25519 key.  A bundle is a short text header
+ * (the format line, then "field: value" lines in a fixed order, the last
+ * being the signature, then a blank line) followed by the payload, the
+ * file as given.  The signature covers the header up to its signature
+ * line, and the header holds the payload's length and SHA-256, so one
+ * changed byte anywhere fails the check.  Each kind's bundles carry a
+ * serial the ministry counts up: a post applies a bundle only when its
+ * serial is greater than the last one it applied of that kind, so an old
+ * bundle cannot be played back to restore an old policy or list.
+ *
+ * A store that trusts a ministry key takes policies and watchlists only
+ * as bundles signed by it: local publication and import are refused.  The
+ * key changes only by a bundle of kind "key" signed by the key in force.
+ * ------------------------------------------------------------------------- */
+
+#define SARHAD_BUNDLE_HEADER_MAX  1024
+#define SARHAD_BUNDLE_PAYLOAD_MAX SARHAD_WL_MAX_INPUT
+#define SARHAD_BUNDLE_KEY_ID_LEN  16 /* hex characters of a key's id */
+
+enum sarhad_bundle_kind {
+    SARHAD_BUNDLE_POLICY = 1, /* format "policy" */
+    SARHAD_BUNDLE_WATCHLIST,  /* format "csv" or "un-xml" */
+    SARHAD_BUNDLE_KEY         /* format "ed25519": the next ministry key */
+};
+
+/* "policy", "watchlist", "key"; NULL for anything else. */
+const char *sarhad_bundle_kind_name(enum sarhad_bundle_kind kind);
+
+/* What a bundle's header says. */
+struct sarhad_bundle_info {
+    enum sarhad_bundle_kind kind;
+    char name[96];   /* the payload's file name, for the record */
+    char format[8];  /* policy, csv, un-xml, ed25519 */
+    int64_t serial;  /* 1.., counted per kind by the issuer */
+    char issued[24]; /* UTC, RFC 3339, whole seconds */
+    char issuer[SARHAD_BUNDLE_KEY_ID_LEN + 1]; /* the signing key's id */
+    char sha256[65];                           /* of the payload, hex */
+    char signature[129];                       /* ed25519, hex */
+    size_t length;                             /* of the payload */
+    const char *payload; /* into the caller's bundle; NULL when signing */
+};
+
+/* A key's id: hex of the first 8 bytes of its BLAKE2b-256 hash. */
+void sarhad_bundle_key_id(char out[SARHAD_BUNDLE_KEY_ID_LEN + 1],
+                          const unsigned char public_key[32]);
+
+/*
+ * Make a ministry key pair: the secret half to secret_path (hex, mode
+ * 0600), the public half to public_path (hex, one line), neither over an
+ * existing file (SARHAD_EEXIST).  id (may be NULL) receives the key's id.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_bundle_keygen(const char *secret_path, const char *public_path,
+                     char id[SARHAD_BUNDLE_KEY_ID_LEN + 1],
+                     struct sarhad_error *err);
+
+/* Read a public key (64 hex digits, a newline allowed) from text.
+ * SARHAD_EFORMAT otherwise. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_bundle_public_key_parse(const char *text, size_t len,
+                               unsigned char public_key[32],
+                               struct sarhad_error *err);
+
+/*
+ * Sign a payload: info gives kind, name, format, serial and issued (the
+ * rest is filled in); the header is written to header (NUL-terminated,
+ * *header_len bytes without the NUL) and the bundle is the header followed
+ * by the payload.  The secret key is read from secret_path.  SARHAD_EINVAL
+ * for a field that cannot go in a header (a kind and format that do not
+ * belong together, a serial below 1, a name with control characters),
+ * SARHAD_ETOOBIG for a payload over SARHAD_BUNDLE_PAYLOAD_MAX, key errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_bundle_sign(const char *secret_path, struct sarhad_bundle_info *info,
+                   const char *payload, size_t len,
+                   char header[SARHAD_BUNDLE_HEADER_MAX], size_t *header_len,
+                   struct sarhad_error *err);
+
+/*
+ * Read a bundle (len bytes) into *info, payload pointing into data.  The
+ * header must be exactly as sarhad_bundle_sign writes it: errors name the
+ * field with err->line and err->col (SARHAD_EFORMAT).  The payload must
+ * have the header's length and SHA-256 (SARHAD_ETAMPER).  When public_key
+ * is not NULL the bundle must be signed by it: SARHAD_ESIGN names an
+ * issuer that is not that key or a signature that does not hold.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_bundle_open(const char *data, size_t len,
+                   const unsigned char *public_key,
+                   struct sarhad_bundle_info *info, struct sarhad_error *err);
+
+/*
+ * Trust a ministry key (64 hex digits) in this store, with an audit entry
+ * "ministry_key_trusted" by who.  From then on the store takes policies and
+ * watchlists only as bundles signed by it.  SARHAD_EEXIST when the store
+ * already trusts a key (it changes only by a key bundle).
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_store_trust_key(struct sarhad_store *store, const char *public_hex,
+                       const struct sarhad_actor *who, int64_t now,
+                       struct sarhad_error *err);
+
+/* The key the store trusts, as 64 hex digits into out and its id into id
+ * (either may be NULL).  SARHAD_ENOTFOUND when it trusts none. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_store_trusted_key(struct sarhad_store *store, char out[65],
+                         char id[SARHAD_BUNDLE_KEY_ID_LEN + 1],
+                         struct sarhad_error *err);
+
+/* A bundle the store has applied. */
+struct sarhad_bundle_applied {
+    struct sarhad_bundle_info info; /* payload NULL */
+    char result[40];                /* "policy:3", "watchlist:v2", "key:ID" */
+    char applied_at[24];            /* UTC, RFC 3339 */
+    char applied_by[32];
+    int64_t audit_seq;
+};
+
+/*
+ * Apply a bundle to a post: check it against the trusted key (SARHAD_ENOTFOUND
+ * when the store trusts none; sarhad_bundle_open's errors), check its serial
+ * is newer than the last of its kind applied (SARHAD_EEXIST), then publish
+ * the policy (as sarhad_ledger_policy_publish: lint errors refuse it, up
+ * to issue_cap findings into issues), import the watchlist, or trust the
+ * next key, recording the bundle with an audit entry "bundle_applied" in
+ * the same transaction.  *out (may be NULL) describes what was applied.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_bundle_apply(struct sarhad_ledger *ledger, const char *data, size_t len,
+                    const struct sarhad_actor *who, int64_t now,
+                    struct sarhad_bundle_applied *out,
+                    struct sarhad_lint_issue *issues, unsigned issue_cap,
+                    unsigned *issue_count, struct sarhad_error *err);
+
+/* Call fn for each applied bundle, oldest first; fn returns false to stop. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_bundle_list(struct sarhad_store *store,
+                   bool (*fn)(void *ctx, const struct sarhad_bundle_applied *b),
+                   void *ctx, struct sarhad_error *err);
+
+/*
+ * Check every applied bundle again: its signature under the key that was
+ * trusted when it was applied, and, for a policy, that the publication it
+ * made still has the bundle's SHA-256.  *bad_id receives the first bad
+ * bundle's number (0 when all hold) and problem says what is wrong.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_bundle_verify_applied(struct sarhad_store *store, int64_t *bad_id,
+                             char problem[160], struct sarhad_error *err);
+
 #ifdef __cplusplus
 }
 #endif

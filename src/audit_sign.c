@@ -11,13 +11,9 @@
 #include "auth.h"
 #include "internal.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define CHECKPOINT_DOMAIN "sarhad-checkpoint-v1"
 #define META_PUBLIC_KEY   "audit_public_key"
@@ -52,66 +48,6 @@ key_path(char out[4096], const char *store_path, struct sarhad_error *err)
     return SARHAD_OK;
 }
 
-static enum sarhad_status
-create_key(struct sarhad_audit_key *key, const char *path,
-           struct sarhad_error *err)
-{
-    char hex[2 * crypto_sign_SECRETKEYBYTES + 2];
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    size_t len;
-    bool ok;
-
-    if (fd < 0)
-        return sarhad__fail(err, SARHAD_EIO, "key", SIZE_MAX,
-                            "cannot create the signing key file: %s",
-                            strerror(errno));
-    crypto_sign_keypair(key->public, key->secret);
-    sodium_bin2hex(hex, sizeof(hex), key->secret, sizeof(key->secret));
-    len = strlen(hex);
-    hex[len++] = '\n';
-    ok = write(fd, hex, len) == (ssize_t)len && fsync(fd) == 0;
-    sodium_memzero(hex, sizeof(hex));
-    close(fd);
-    if (!ok) {
-        unlink(path);
-        return sarhad__fail(err, SARHAD_EIO, "key", SIZE_MAX,
-                            "cannot write the signing key file");
-    }
-    return SARHAD_OK;
-}
-
-static enum sarhad_status
-read_key(struct sarhad_audit_key *key, int fd, struct sarhad_error *err)
-{
-    char hex[2 * crypto_sign_SECRETKEYBYTES + 8];
-    struct stat st;
-    ssize_t n;
-    size_t bin_len = 0;
-    enum sarhad_status s = SARHAD_OK;
-
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        return sarhad__fail(err, SARHAD_EIO, "key", SIZE_MAX,
-                            "the signing key is not a regular file");
-    if ((st.st_mode & 077) != 0)
-        return sarhad__fail(err, SARHAD_EIO, "key", SIZE_MAX,
-                            "the signing key file is readable by others;"
-                            " make it mode 0600");
-    n = read(fd, hex, sizeof(hex) - 1);
-    if (n < 0)
-        return sarhad__fail(err, SARHAD_EIO, "key", SIZE_MAX,
-                            "cannot read the signing key: %s", strerror(errno));
-    hex[n] = '\0';
-    if (sodium_hex2bin(key->secret, sizeof(key->secret), hex, (size_t)n, "\n",
-                       &bin_len, NULL) != 0 ||
-        bin_len != sizeof(key->secret))
-        s = sarhad__fail(err, SARHAD_EFORMAT, "key", SIZE_MAX,
-                         "the signing key file does not hold an ed25519 key");
-    else
-        crypto_sign_ed25519_sk_to_pk(key->public, key->secret);
-    sodium_memzero(hex, sizeof(hex));
-    return s;
-}
-
 enum sarhad_status
 sarhad_audit_key_load(struct sarhad_audit_key **out, const char *store_path,
                       bool create, struct sarhad_error *err)
@@ -119,7 +55,6 @@ sarhad_audit_key_load(struct sarhad_audit_key **out, const char *store_path,
     struct sarhad_audit_key *key;
     char path[4096];
     enum sarhad_status s;
-    int fd;
 
     if (sodium_init() < 0)
         return sarhad__fail(err, SARHAD_EINVAL, "key", SIZE_MAX,
@@ -130,16 +65,15 @@ sarhad_audit_key_load(struct sarhad_audit_key **out, const char *store_path,
     key = sarhad__calloc(1, sizeof(*key));
     if (key == NULL)
         return sarhad__fail(err, SARHAD_ENOMEM, "key", SIZE_MAX, NULL);
-    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd >= 0) {
-        s = read_key(key, fd, err);
-        close(fd);
-    } else if (errno == ENOENT && create) {
-        s = create_key(key, path, err);
-    } else {
-        s = sarhad__fail(err, SARHAD_EIO, "key", SIZE_MAX,
-                         "cannot open the signing key: %s", strerror(errno));
-    }
+    s = sarhad__keyfile_read(path, key->secret, key->public, "signing key",
+                             err);
+    if (s == SARHAD_ENOTFOUND && create)
+        s = sarhad__keyfile_create(path, key->secret, key->public,
+                                   "signing key", err);
+    else if (s == SARHAD_ENOTFOUND && err != NULL)
+        err->code = SARHAD_EIO; /* no key where one was expected */
+    if (s == SARHAD_ENOTFOUND)
+        s = SARHAD_EIO;
     if (s != SARHAD_OK) {
         sarhad_audit_key_free(key);
         return s;

@@ -299,6 +299,49 @@ enum sarhad_status sarhad__store_meta_set(struct sarhad_store *store,
                                           const char *key, const char *value,
                                           struct sarhad_error *err);
 
+/* ---- key files (src/keyfile.c) ---------------------------------------- */
+
+/* Make a new ed25519 key pair and write its secret half to path (hex, mode
+ * 0600, never over an existing file: SARHAD_EEXIST).  what names the key in
+ * messages ("signing key"). */
+enum sarhad_status sarhad__keyfile_create(const char *path,
+                                          unsigned char secret[64],
+                                          unsigned char public_key[32],
+                                          const char *what,
+                                          struct sarhad_error *err);
+/* Read the key pair at path: SARHAD_ENOTFOUND when there is no file,
+ * SARHAD_EIO when it cannot be read or others may read it, SARHAD_EFORMAT
+ * when it holds no key. */
+enum sarhad_status sarhad__keyfile_read(const char *path,
+                                        unsigned char secret[64],
+                                        unsigned char public_key[32],
+                                        const char *what,
+                                        struct sarhad_error *err);
+
+/* ---- signed bundles (src/bundle.c, src/bundle_store.c) ---------------- */
+
+extern const char *const sarhad__bundle_steps[];
+extern const size_t sarhad__bundle_step_count;
+
+/* Whether b's recorded signature holds under public_key (its header is
+ * rebuilt from the fields, as sarhad_bundle_sign wrote it). */
+bool sarhad__bundle_signature_holds(const struct sarhad_bundle_info *b,
+                                    const unsigned char public_key[32]);
+
+/*
+ * The gate of every policy publication and watchlist import, called inside
+ * its write once the change is made: with origin NULL (a local change) it
+ * refuses (SARHAD_EPERM, naming what: "policies") when the store trusts a
+ * ministry key; with the bundle the change came in, it checks the bundle
+ * may still be applied and records it as making result ("policy:3"), with
+ * its audit entry.
+ */
+enum sarhad_status sarhad__bundle_gate(struct sarhad_store *store,
+                                       const struct sarhad_bundle_info *origin,
+                                       const char *what, const char *result,
+                                       const struct sarhad_actor *who,
+                                       int64_t now, struct sarhad_error *err);
+
 /* ---- audit log (src/audit.c) ------------------------------------------ */
 
 extern const char *const sarhad__audit_steps[];

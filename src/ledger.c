@@ -349,6 +349,21 @@ sarhad_ledger_policy_publish(struct sarhad_ledger *ledger, const char *filename,
                              unsigned issue_cap, unsigned *issue_count,
                              struct sarhad_error *err)
 {
+    return sarhad__ledger_policy_publish(ledger, filename, text, len, who, now,
+                                         NULL, info, issues, issue_cap,
+                                         issue_count, err);
+}
+
+enum sarhad_status
+sarhad__ledger_policy_publish(
+    struct sarhad_ledger *ledger, const char *filename, const char *text,
+    size_t len, const struct sarhad_actor *who, int64_t now,
+    const struct sarhad_bundle_info *origin, struct sarhad_policy_info *info,
+    struct sarhad_lint_issue *issues, unsigned issue_cap, unsigned *issue_count,
+    struct sarhad_error *err)
+{
+    char result[24];
+
     struct sarhad_policy *policy = NULL;
     struct sarhad_policy_info pi;
     enum sarhad_status s;
@@ -369,6 +384,10 @@ sarhad_ledger_policy_publish(struct sarhad_ledger *ledger, const char *filename,
     if (s == SARHAD_OK) {
         s = publish(ledger->store, policy, filename, text, len, who, now, &pi,
                     err);
+        snprintf(result, sizeof(result), "policy:%d", pi.number);
+        if (s == SARHAD_OK)
+            s = sarhad__bundle_gate(ledger->store, origin, "policies", result,
+                                    who, now, err);
         if (s == SARHAD_OK)
             s = sarhad__store_write_end(ledger->store, true, err);
         else

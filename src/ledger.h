@@ -327,4 +327,13 @@ const char *sarhad__age_band(struct sarhad_date birth, struct sarhad_date day);
 /* Text of a column, "" for NULL. */
 const char *sarhad__col_text(sqlite3_stmt *st, int col);
 
+/* sarhad_ledger_policy_publish for a publication that came in a bundle
+ * (origin, recorded by the bundle gate), or a local one (origin NULL). */
+enum sarhad_status sarhad__ledger_policy_publish(
+    struct sarhad_ledger *ledger, const char *filename, const char *text,
+    size_t len, const struct sarhad_actor *who, int64_t now,
+    const struct sarhad_bundle_info *origin, struct sarhad_policy_info *info,
+    struct sarhad_lint_issue *issues, unsigned issue_cap, unsigned *issue_count,
+    struct sarhad_error *err);
+
 #endif /* SARHAD_LEDGER_H */

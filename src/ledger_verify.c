@@ -226,6 +226,14 @@ sarhad_ledger_verify(struct sarhad_store *store,
     }
     for (size_t i = 0; s == SARHAD_OK && i < SARHAD_COUNT_OF(checks); i++)
         s = run_check(store->db, &checks[i], &f, err);
+    if (s == SARHAD_OK) {
+        int64_t bad;
+        char problem[160];
+
+        s = sarhad_bundle_verify_applied(store, &bad, problem, err);
+        if (s == SARHAD_OK && bad != 0)
+            add(&f, "bundles", bad, problem);
+    }
     if (s == SARHAD_OK && problem_count != NULL)
         *problem_count = f.count;
     return s;

@@ -30,5 +30,6 @@ const struct sarhad__component sarhad__components[] = {
     {"auth", sarhad__auth_steps, &sarhad__auth_step_count},
     {"ledger", sarhad__ledger_steps, &sarhad__ledger_step_count},
     {"watchlist", sarhad__watchlist_steps, &watchlist_step_count},
+    {"bundle", sarhad__bundle_steps, &sarhad__bundle_step_count},
 };
 const size_t sarhad__component_count = SARHAD_COUNT_OF(sarhad__components);

@@ -331,6 +331,18 @@ sarhad_watchlist_import(struct sarhad_store *store, const char *data,
                         int64_t now, struct sarhad_watchlist_version *out,
                         struct sarhad_error *err)
 {
+    return sarhad__watchlist_import(store, data, len, format, source, who, now,
+                                    NULL, out, err);
+}
+
+enum sarhad_status
+sarhad__watchlist_import(struct sarhad_store *store, const char *data,
+                         size_t len, enum sarhad_wl_format format,
+                         const char *source, const struct sarhad_actor *who,
+                         int64_t now, const struct sarhad_bundle_info *origin,
+                         struct sarhad_watchlist_version *out,
+                         struct sarhad_error *err)
+{
     struct import *im;
     enum sarhad_status s;
     char label[24];
@@ -380,6 +392,13 @@ sarhad_watchlist_import(struct sarhad_store *store, const char *data,
         s = update_counts(store->db, im, err);
     if (s == SARHAD_OK)
         s = audit_import(store, who, now, label, source, format, im, err);
+    if (s == SARHAD_OK) {
+        char result[40];
+
+        snprintf(result, sizeof(result), "watchlist:%s", label);
+        s = sarhad__bundle_gate(store, origin, "watchlists", result, who, now,
+                                err);
+    }
     ok = s == SARHAD_OK;
     {
         struct sarhad_error end_err;

@@ -32,4 +32,14 @@ enum sarhad_status sarhad__entry_add_name(struct sarhad_watchlist_entry *e,
 #define SARHAD__WATCHLIST_STEPS 1
 extern const char *const sarhad__watchlist_steps[SARHAD__WATCHLIST_STEPS];
 
+/* sarhad_watchlist_import for a list that came in a bundle (origin,
+ * recorded by the bundle gate), or a local one (origin NULL). */
+enum sarhad_status
+sarhad__watchlist_import(struct sarhad_store *store, const char *data,
+                         size_t len, enum sarhad_wl_format format,
+                         const char *source, const struct sarhad_actor *who,
+                         int64_t now, const struct sarhad_bundle_info *origin,
+                         struct sarhad_watchlist_version *out,
+                         struct sarhad_error *err);
+
 #endif /* SARHAD_WATCHLIST_H */

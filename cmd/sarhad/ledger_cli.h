@@ -68,4 +68,13 @@ int policy_list(int argc, char **argv);
  * where it was found. */
 char *cli_shipped_policy(size_t *len, const char **path_out);
 
+/* `sarhad bundle trust|apply|list` (bundle_post.c); argv as the bundle
+ * verb got it. */
+int bundle_trust(int argc, char **argv);
+int bundle_apply(int argc, char **argv);
+int bundle_list(int argc, char **argv);
+/* Read a public key file into pub and, when hex is not NULL, its 64 hex
+ * digits; false after saying why. */
+bool cli_public_key(const char *path, unsigned char pub[32], char hex[65]);
+
 #endif /* SARHAD_LEDGER_CLI_H */

@@ -28,7 +28,8 @@ cmd_verify(int argc, char **argv)
                  "Checks the store: SQLite's integrity check, the audit\n"
                  "chain, and the ledger's invariants (summaries equal the\n"
                  "events, every attempt audited, stays, visa use,\n"
-                 "referrals).  Exit 0 when sound, 1 on any problem.");
+                 "referrals, the signatures of the applied ministry\n"
+                 "bundles).  Exit 0 when sound, 1 on any problem.");
             return 0;
         } else if (cli_opt(argc, argv, &i, "--db", &db, &missing)) {
             if (missing)

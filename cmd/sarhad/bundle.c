@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 SARHAD_VERB(bundle, "sign, check and apply ministry bundles (policy, list)")
 
@@ -145,7 +146,8 @@ parse_kind(const char *text, enum sarhad_bundle_kind *kind)
 }
 
 /* Write header and payload to path through a temporary file, so a failed
- * write never leaves half a bundle under the name. */
+ * write never leaves half a bundle under the name; link() rather than
+ * rename() so that a bundle already issued is never replaced. */
 static bool
 write_bundle(const char *path, const char *header, size_t hlen,
              const char *payload, size_t plen)
@@ -163,9 +165,8 @@ write_bundle(const char *path, const char *header, size_t hlen,
          fwrite(payload, 1, plen, f) == plen && fflush(f) == 0;
     ok = fclose(f) == 0 && ok;
     if (ok)
-        ok = rename(tmp, path) == 0;
-    if (!ok)
-        remove(tmp);
+        ok = link(tmp, path) == 0;
+    remove(tmp);
     return ok;
 }
 
@@ -192,7 +193,7 @@ sign(int argc, char **argv)
             cli_opt(argc, argv, &i, "--out", &out, &missing)) {
             if (missing)
                 return usage_error("bundle", "sign: an option needs a value");
-        } else if (argv[i][0] == '-' || path != NULL) {
+        } else if ((argv[i][0] == '-' && argv[i][1] != '\0') || path != NULL) {
             return usage_error("bundle", "sign: unknown argument '%s'",
                                argv[i]);
         } else {
@@ -234,8 +235,8 @@ sign(int argc, char **argv)
         cli_fail("bundle", err.field[0] == 'k' ? key : NULL, &err);
     } else if (!write_bundle(out, header, hlen, text, len)) {
         fprintf(stderr,
-                "sarhad bundle: %s: cannot write the bundle (does "
-                "%s.tmp exist?)\n",
+                "sarhad bundle: %s: cannot write the bundle (it, or %s.tmp, "
+                "may exist already)\n",
                 out, out);
     } else {
         printf("signed %s bundle %" PRId64 " (%s, %zu bytes) by key %s: %s\n",
@@ -282,7 +283,7 @@ show(int argc, char **argv)
         if (cli_opt(argc, argv, &i, "--key", &key, &missing)) {
             if (missing)
                 return usage_error("bundle", "show: --key needs a value");
-        } else if (argv[i][0] == '-' || path != NULL) {
+        } else if ((argv[i][0] == '-' && argv[i][1] != '\0') || path != NULL) {
             return usage_error("bundle", "show: unknown argument '%s'",
                                argv[i]);
         } else {

@@ -27,7 +27,7 @@ store_args(const char *sub, int argc, char **argv, const char **db,
             if (missing)
                 return usage_error("bundle", "%s: an option needs a value",
                                    sub);
-        } else if (argv[i][0] == '-' || *arg != NULL) {
+        } else if ((argv[i][0] == '-' && argv[i][1] != '\0') || *arg != NULL) {
             return usage_error("bundle", "%s: unknown argument '%s'", sub,
                                argv[i]);
         } else {

@@ -186,6 +186,18 @@ void serve_screen_threshold_changed(struct server *srv);
 void route_screen(struct server *srv, struct request *req);
 void route_watchlists(struct server *srv, struct request *req);
 void route_watchlist_import(struct server *srv, struct request *req);
+/* On the writer, after a new list version committed: screen with it from
+ * now on (req->job says whether the screener could be built). */
+void serve_screener_reload(struct server *srv, struct request *req);
+
+/* serve_routes_report.c: lint findings as JSON, the first count of them. */
+json_t *serve_issues_json(const struct sarhad_lint_issue *issues,
+                          unsigned count);
+
+/* serve_routes_bundle.c */
+void route_bundles(struct server *srv, struct request *req);
+void route_bundle_apply(struct server *srv, struct request *req);
+void route_bundle_trust(struct server *srv, struct request *req);
 
 /* serve_writer.c */
 int serve_writer_start(struct server *srv);

@@ -99,6 +99,12 @@ serve_reply_status(struct request *req, enum sarhad_status s,
         status = 401;
         code = "unauthorized";
         break;
+    case SARHAD_ESIGN:
+    case SARHAD_ETAMPER:
+        /* Well-formed, but not what the trusted key signed. */
+        status = 422;
+        code = "not_authentic";
+        break;
     case SARHAD_EBUSY:
     case SARHAD_EIO:
     case SARHAD_EDB:

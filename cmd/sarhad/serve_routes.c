@@ -102,6 +102,19 @@ const struct route serve_routes[] = {
      route_watchlist_import, false,
      "Import a watchlist (CSV or UN consolidated XML) as a new version",
      "WatchlistUpload", NULL},
+    {"GET", "/v1/bundles", ROLE_ADMIN | ROLE_AUDITOR, 0, route_bundles, false,
+     "The ministry key the post trusts and the signed bundles it applied", NULL,
+     NULL},
+    {"POST", "/v1/bundles", ROLE_ADMIN,
+     SARHAD_BUNDLE_PAYLOAD_MAX + SARHAD_BUNDLE_HEADER_MAX + 64 * KB,
+     route_bundle_apply, false,
+     "Apply a bundle signed by the ministry key: publish its policy, import "
+     "its watchlist or trust its next key",
+     "BundleUpload", NULL},
+    {"POST", "/v1/bundles/key", ROLE_ADMIN, 4 * KB, route_bundle_trust, false,
+     "Trust the ministry's public key (once): from then on policies and "
+     "watchlists come only as bundles signed by it",
+     "TrustedKey", NULL},
     /* The web console (serve_routes_web.c): not part of /v1, so not in the
      * OpenAPI document. */
     {"GET", "/", ROLE_PUBLIC, 0, route_web, false, "The web console", NULL,

@@ -218,13 +218,15 @@ route_policy(struct server *srv, struct request *req)
 }
 
 #define MAX_ISSUES 64
+#define SHOWN(n)   ((n) < MAX_ISSUES ? (n) : MAX_ISSUES)
 
-static json_t *
-issues_json(const struct sarhad_lint_issue *issues, unsigned count)
+/* The first count findings (count no more than the array holds). */
+json_t *
+serve_issues_json(const struct sarhad_lint_issue *issues, unsigned count)
 {
     json_t *list = json_array();
 
-    for (unsigned i = 0; i < count && i < MAX_ISSUES; i++)
+    for (unsigned i = 0; i < count; i++)
         json_array_append_new(
             list,
             json_pack("{s:i, s:i, s:s, s:s, s:s}", "line", (int)issues[i].line,
@@ -323,13 +325,13 @@ route_policy_lint(struct server *srv, struct request *req)
     d->issue_count = sarhad_policy_lint(policy, d->issues, MAX_ISSUES);
     for (unsigned i = 0; i < d->issue_count && i < MAX_ISSUES; i++)
         has_error |= d->issues[i].is_error;
-    serve_reply_json(req, 200,
-                     json_pack("{s:b, s:n, s:s, s:i, s:i, s:o}", "ok",
-                               !has_error, "compile_error", "name",
-                               sarhad_policy_name(policy), "version",
-                               sarhad_policy_version(policy), "rules",
-                               (int)sarhad_policy_rule_count(policy), "issues",
-                               issues_json(d->issues, d->issue_count)));
+    serve_reply_json(
+        req, 200,
+        json_pack("{s:b, s:n, s:s, s:i, s:i, s:o}", "ok", !has_error,
+                  "compile_error", "name", sarhad_policy_name(policy),
+                  "version", sarhad_policy_version(policy), "rules",
+                  (int)sarhad_policy_rule_count(policy), "issues",
+                  serve_issues_json(d->issues, SHOWN(d->issue_count))));
     sarhad_policy_free(policy);
 }
 
@@ -360,21 +362,21 @@ publish_done(struct server *srv, struct request *req)
         return;
     }
     if (req->job.status == SARHAD_EINVAL && d->issue_count > 0) {
-        serve_reply_json(req, 400,
-                         json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid",
-                                   "field", "text", "message", err->message,
-                                   "issues",
-                                   issues_json(d->issues, d->issue_count)));
+        serve_reply_json(
+            req, 400,
+            json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid", "field",
+                      "text", "message", err->message, "issues",
+                      serve_issues_json(d->issues, SHOWN(d->issue_count))));
         return;
     }
     if (req->job.status != SARHAD_OK) {
         serve_reply_status(req, req->job.status, err);
         return;
     }
-    serve_reply_json(req, 201,
-                     json_pack("{s:o, s:o}", "policy",
-                               policy_info_json(&d->info), "issues",
-                               issues_json(d->issues, d->issue_count)));
+    serve_reply_json(
+        req, 201,
+        json_pack("{s:o, s:o}", "policy", policy_info_json(&d->info), "issues",
+                  serve_issues_json(d->issues, SHOWN(d->issue_count))));
 }
 
 void

@@ -199,13 +199,19 @@ static void
 import_run(struct server *srv, struct request *req)
 {
     struct import_data *d = req->data;
-    struct sarhad_screener *fresh = NULL, *old;
 
     req->job.status = sarhad_watchlist_import(
         srv->store, d->text, d->len, d->format, d->source, &req->actor,
         serve_now(), &d->version, &req->job.err);
-    if (req->job.status != SARHAD_OK)
-        return;
+    if (req->job.status == SARHAD_OK)
+        serve_screener_reload(srv, req);
+}
+
+void
+serve_screener_reload(struct server *srv, struct request *req)
+{
+    struct sarhad_screener *fresh = NULL, *old;
+
     /* The version is committed; a screener that cannot be built now is
      * reported, and the old one keeps screening until a restart. */
     req->job.status = sarhad_screener_open(&fresh, srv->store, &req->job.err);

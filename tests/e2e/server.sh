@@ -185,6 +185,39 @@ e2e_main() {
     check "... with the hit in the decision" E2E-1 "$(field '.flags.watchlist_hits[0].entry_id')"
     check "the import is in the audit log" watchlist_imported "$(req GET '/v1/audit?from=1&limit=500' "${T[auditor]}" >/dev/null; field '[.entries[] | select(.kind == "watchlist_imported")][0].kind')"
 
+    # ---- signed bundles from the ministry --------------------------------
+    "$SARHAD" bundle keygen --out "$dir/ministry" >/dev/null
+    "$SARHAD" bundle keygen --out "$dir/rogue" >/dev/null
+    sed 's/^policy "pakistan" version 1$/policy "pakistan" version 2/' \
+        policies/pakistan.policy >"$dir/v2.policy"
+    "$SARHAD" bundle sign --key "$dir/ministry.key" --kind policy --serial 1 \
+        --out "$dir/v2.bundle" "$dir/v2.policy" >/dev/null
+    "$SARHAD" bundle sign --key "$dir/rogue.key" --kind watchlist --serial 1 \
+        --out "$dir/rogue.bundle" "$dir/list.csv" >/dev/null
+    "$SARHAD" bundle sign --key "$dir/ministry.key" --kind watchlist --serial 1 \
+        --out "$dir/list.bundle" "$dir/list.csv" >/dev/null
+    for b in v2 rogue list; do jq -Rs '{bundle:.}' "$dir/$b.bundle" >"$dir/$b.bundle.json"; done
+    check "no key trusted: nothing listed" null "$(req GET /v1/bundles "${T[auditor]}" >/dev/null; field .trusted_key)"
+    check "no key trusted: a bundle is refused" 404 "$(req POST /v1/bundles "${T[admin]}" "@$dir/v2.bundle.json")"
+    check "an officer may not trust a key" 403 "$(req POST /v1/bundles/key "${T[officer]}" "{\"public_key\":\"$(cat "$dir/ministry.pub")\"}")"
+    check "a key that is not one: 400" public_key "$(req POST /v1/bundles/key "${T[admin]}" '{"public_key":"abc"}' >/dev/null; field .field)"
+    check "an admin trusts the ministry key" 201 "$(req POST /v1/bundles/key "${T[admin]}" "{\"public_key\":\"$(tr -d '\n' <"$dir/ministry.pub")\"}")"
+    local key_id=$(field .trusted_key)
+    check "... once" 409 "$(req POST /v1/bundles/key "${T[admin]}" "{\"public_key\":\"$(tr -d '\n' <"$dir/rogue.pub")\"}")"
+    check "now a local publication is refused" 403 "$(req POST /v1/policies "${T[admin]}" "{\"text\":$(jq -Rs . "$dir/v2.policy")}")"
+    check "... and a local import" 403 "$(req POST /v1/watchlists "${T[admin]}" "@$dir/list.json")"
+    check "a bundle signed by another key: 422" "422 issuer" "$(req POST /v1/bundles "${T[admin]}" "@$dir/rogue.bundle.json") $(field .field)"
+    check "an officer may not apply a bundle" 403 "$(req POST /v1/bundles "${T[officer]}" "@$dir/v2.bundle.json")"
+    check "an altered bundle: 422" "422 sha256" "$(req POST /v1/bundles "${T[admin]}" "$(jq -c '.bundle |= sub("version 2"; "version 3")' "$dir/v2.bundle.json")") $(field .field)"
+    check "a header out of shape names its line" "400 4" "$(req POST /v1/bundles "${T[admin]}" "$(jq -c '.bundle |= sub("format:"; "formal:")' "$dir/v2.bundle.json")") $(field .line)"
+    check "the ministry's policy bundle is applied" 201 "$(req POST /v1/bundles "${T[admin]}" "@$dir/v2.bundle.json")"
+    check "... as publication 2" policy:2 "$(field .bundle.result)"
+    check "... decisions cite it at once" 2 "$(req POST /v1/decisions "${T[officer]}" "@$here/presentation.json" >/dev/null; field .policy.version)"
+    check "the same bundle again: 409" "409 serial" "$(req POST /v1/bundles "${T[admin]}" "@$dir/v2.bundle.json") $(field .field)"
+    check "the ministry's list bundle is applied" watchlist:v3 "$(req POST /v1/bundles "${T[admin]}" "@$dir/list.bundle.json" >/dev/null; field .bundle.result)"
+    check "the auditor sees the key and both bundles" "$key_id 2" "$(req GET /v1/bundles "${T[auditor]}" >/dev/null; field '"\(.trusted_key) \(.bundles | length)"')"
+    check "... each audited" 2 "$(req GET '/v1/audit?kind=bundle_applied' "${T[auditor]}" >/dev/null; field '.entries | length')"
+
     # ---- referrals -----------------------------------------------------
     check "a bad MRZ is referred" refer "$(req POST /v1/decisions "${T[officer]}" "@$here/presentation_refer.json" >/dev/null; field .decision)"
     local ref

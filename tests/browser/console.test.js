@@ -15,13 +15,13 @@ const { chromium } = require('playwright-core');
 
 const BASE = process.env.SARHAD_URL;
 const SHOTS = process.env.SCREENSHOTS || '';
-const SECTIONS = ['counter', 'referrals', 'travellers', 'reports', 'lint', 'users', 'policies', 'audit'];
+const SECTIONS = ['counter', 'referrals', 'travellers', 'reports', 'lint', 'users', 'policies', 'bundles', 'audit'];
 const SEES = {
     officer: ['counter', 'travellers'],
     supervisor: ['referrals', 'counter', 'travellers'],
     analyst: ['reports', 'lint', 'travellers'],
-    admin: ['users', 'policies'],
-    auditor: ['audit', 'travellers'],
+    admin: ['users', 'policies', 'bundles'],
+    auditor: ['audit', 'travellers', 'bundles'],
 };
 // The e2e presentation (tests/e2e/presentation.json): passport + visa.
 const PASSPORT = ['P<AFGKHAN<<AMINA<<<<<<<<<<<<<<<<<<<<<<<<<<<<',
@@ -553,4 +553,50 @@ test('the default time is the post\'s (+05:00), not the browser\'s zone', async 
     } finally {
         await other.close();
     }
+});
+
+// Last: once the post trusts the ministry key, local publication is over.
+test('an admin trusts the ministry key and applies its signed policy; a tampered one is refused', async () => {
+    const dir = process.env.BUNDLE_DIR;
+    const good = path.join(dir, 'v3.bundle');
+    const tampered = path.join(dir, 'v3-tampered.bundle');
+    fs.writeFileSync(tampered, fs.readFileSync(good, 'utf8').replace('Torkham', 'Torkhum'));
+    await login('admin');
+    await page.click('#tabs button[data-section="bundles"]');
+    await page.waitForFunction(() => /trusts no ministry key/.test(document.getElementById('bun-key').textContent));
+    assert.ok(await visible('#trust-form'));
+    assert.ok(!(await visible('#apply-form')), 'nothing to apply before a key is trusted');
+    await page.fill('#trust-key', 'abc');
+    await page.click('#trust-form button[type="submit"]');
+    await page.waitForSelector('#trust-form .field-error');
+    assert.match(await page.textContent('#trust-form .field-error'), /64 hex digits/);
+    page.once('dialog', (d) => d.accept());
+    await page.fill('#trust-key', fs.readFileSync(path.join(dir, 'ministry.pub'), 'utf8').trim());
+    await page.click('#trust-form button[type="submit"]');
+    await page.waitForSelector('#apply-form:not([hidden])');
+    assert.match(await page.textContent('#bun-key'), /trusts the ministry key [0-9a-f]{16}/);
+    assert.ok(!(await visible('#trust-form')), 'the key is trusted once');
+    await page.setInputFiles('#apply-file', tampered);
+    await page.click('#apply-submit');
+    await page.waitForSelector('#apply-form .field-error');
+    assert.match(await page.textContent('#apply-form .field-error'), /sha256: .*altered/);
+    await page.setInputFiles('#apply-file', good);
+    await page.click('#apply-submit');
+    await page.waitForFunction(() => /Applied policy bundle 1 .*policy:3/.test(document.getElementById('apply-result').textContent));
+    const rows = await page.$$eval('#bun-table tbody tr', (tr) => tr.map((r) => r.textContent));
+    assert.equal(rows.length, 1);
+    assert.match(rows[0], /policy.*v3\.policy.*admin.*policy:3/);
+    // The policies page shows the signed version in force.
+    await page.click('#tabs button[data-section="policies"]');
+    await page.waitForFunction(() => /v3\.policy.*in force/.test(document.getElementById('pol-table').textContent));
+});
+
+test('an auditor sees the trusted key and the bundles, and cannot change them', async () => {
+    await login('auditor');
+    await page.click('#tabs button[data-section="bundles"]');
+    await page.waitForSelector('#bun-table tbody tr');
+    assert.match(await page.textContent('#bun-key'), /trusts the ministry key/);
+    assert.match(await page.textContent('#bun-table tbody'), /policy:3/);
+    assert.ok(!(await visible('#trust-form')));
+    assert.ok(!(await visible('#apply-form')));
 });

@@ -47,6 +47,14 @@ for spec in officer:officer:TORKHAM supervisor:supervisor:TORKHAM \
         fail "user add $name"
 done
 
+# The ministry's key and a signed policy (version 3: the admin's test
+# publishes version 2 before the bundle test runs).
+"$SARHAD" bundle keygen --out "$dir/ministry" >/dev/null || fail "bundle keygen"
+sed 's/^policy "pakistan" version 1$/policy "pakistan" version 3/' \
+    policies/pakistan.policy >"$dir/v3.policy"
+"$SARHAD" bundle sign --key "$dir/ministry.key" --kind policy --serial 1 \
+    --out "$dir/v3.bundle" "$dir/v3.policy" >/dev/null || fail "bundle sign"
+
 "$SARHAD" serve --db "$dir/post.db" --listen 127.0.0.1:0 --quiet \
     >"$dir/out" 2>"$dir/err" &
 pid=$!
@@ -54,7 +62,7 @@ port=$(served_port "$dir/out")
 [ -n "$port" ] || { cat "$dir/err" >&2; fail "the server did not start"; }
 
 SARHAD_URL=http://127.0.0.1:$port CHROMIUM=$CHROMIUM \
-    POLICY_FILE=$root/policies/pakistan.policy \
+    POLICY_FILE=$root/policies/pakistan.policy BUNDLE_DIR=$dir \
     node --test --test-concurrency=1 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$dir/tap" \

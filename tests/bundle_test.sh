@@ -121,4 +121,12 @@ sqlite3 "$T/swapped.db" "DROP TRIGGER policy_version_no_update;
     UPDATE policy_version SET text = text || ' ' WHERE number = 2;"
 "$S" bundle list --db "$T/swapped.db" --verify >"$T/out" 2>&1
 expect "list --verify finds a policy that is not the one signed" $? 1 "$T/out" "not the text that was signed"
+# A post made to trust the key from its start.
+"$S" init --db "$T/chaman.db" --post CHAMAN --ministry-key "$T/next.pub" >"$T/out" 2>&1
+expect "init --ministry-key trusts the key at once" $? 0 "$T/out" "trusted the ministry key"
+"$S" bundle apply --db "$T/chaman.db" "$T/v3.bundle" >"$T/out" 2>&1
+expect "... and takes its bundles" $? 0 "$T/out" "policy:2"
+"$S" init --db "$T/bad.db" --post CHAMAN --ministry-key "$T/list.csv" >"$T/out" 2>&1
+expect "init --ministry-key with no key in the file" $? 1 "$T/out" "a public key is 64 hex digits"
+[ ! -e "$T/bad.db" ] && ok "... makes no store" || bad "... made a store"
 exit $failed

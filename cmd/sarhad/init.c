@@ -16,10 +16,14 @@ usage(FILE *out)
 {
     fputs("usage: sarhad init --db FILE --post CODE [--policy FILE] "
           "[--demo] [--as USER]\n"
+          "                   [--ministry-key PUBLIC]\n"
           "Creates the store FILE for post CODE (A-Z 0-9 _ -, at most 15)\n"
           "and publishes the policy (policies/pakistan.policy by default)\n"
           "as its version 1.  --demo adds a week of synthetic crossings\n"
-          "from 2023-11-01.  Refuses a store that already has a post.\n",
+          "from 2023-11-01.  --ministry-key makes the post trust the\n"
+          "ministry's key: from then on policies and watchlists come only\n"
+          "as bundles signed by it (docs/BUNDLES.md).  Refuses a store\n"
+          "that already has a post.\n",
           out);
 }
 
@@ -27,6 +31,9 @@ int
 cmd_init(int argc, char **argv)
 {
     const char *db = NULL, *post = NULL, *policy_path = NULL, *user = NULL;
+    const char *key_path = NULL;
+    char key_hex[65];
+    unsigned char key[32];
     struct sarhad_store *store;
     struct sarhad_ledger *ledger = NULL;
     struct sarhad_actor who;
@@ -44,7 +51,9 @@ cmd_init(int argc, char **argv)
                    cli_opt(argc, argv, &i, "--post", &post, &missing) ||
                    cli_opt(argc, argv, &i, "--policy", &policy_path,
                            &missing) ||
-                   cli_opt(argc, argv, &i, "--as", &user, &missing)) {
+                   cli_opt(argc, argv, &i, "--as", &user, &missing) ||
+                   cli_opt(argc, argv, &i, "--ministry-key", &key_path,
+                           &missing)) {
             if (missing)
                 return usage_error("init", "%s needs a value", argv[i]);
         } else if (strcmp(argv[i], "--demo") == 0) {
@@ -55,6 +64,8 @@ cmd_init(int argc, char **argv)
     }
     if (db == NULL || post == NULL)
         return usage_error("init", "--db and --post are required");
+    if (key_path != NULL && !cli_public_key(key_path, key, key_hex))
+        return 1;
     if (policy_path != NULL) {
         text = read_input(policy_path, SARHAD_POLICY_MAX_LEN, &len);
     } else {
@@ -92,6 +103,18 @@ cmd_init(int argc, char **argv)
         } else {
             printf("added a demo history: 7 days x 300 crossings from "
                    "2023-11-01\n");
+        }
+    }
+    if (rc == 0 && key_path != NULL) {
+        cli_actor(&who, user, "admin", post);
+        if (sarhad_store_trust_key(store, key_hex, &who, (int64_t)time(NULL),
+                                   &err) != SARHAD_OK) {
+            cli_fail("init", db, &err);
+            rc = 1;
+        } else {
+            printf("trusted the ministry key in %s: policies and watchlists "
+                   "come only as bundles signed by it\n",
+                   key_path);
         }
     }
     sarhad_ledger_close(ledger);

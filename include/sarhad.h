@@ -1163,6 +1163,48 @@ SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_each_recorded(
     bool (*fn)(void *ctx, const struct sarhad_recorded_attempt *a), void *ctx,
     struct sarhad_error *err);
 
+/* ---- replaying history under a draft (src/ledger_replay.c) ---- */
+
+struct sarhad_replay_options {
+    const char *from, *to; /* days YYYY-MM-DD counted, NULL for no bound */
+    const char *tmp_dir;   /* where the scratch ledger goes; NULL: $TMPDIR */
+    /* Each attempt in the days counted that the draft decides otherwise (a
+     * decision or its rule); may be NULL. */
+    void (*changed)(void *ctx, const struct sarhad_recorded_attempt *a,
+                    const struct sarhad_decision *d);
+    /* Every thousand attempts read, with how many so far; false stops the
+     * replay (it then fails with SARHAD_EIO).  May be NULL. */
+    bool (*progress)(void *ctx, int64_t read);
+    void *ctx;
+};
+
+struct sarhad_replay_result {
+    long moved[3][3]; /* [recorded outcome][replayed outcome] */
+    long counted;     /* attempts in the days counted, replayed */
+    long changed;     /* of those, decided otherwise */
+    long not_replayable;
+    int64_t read; /* attempts read in all */
+};
+
+/*
+ * Decide every attempt recorded in source again under the draft policy
+ * (text, len bytes; draft_name names it in messages), oldest first, into a
+ * scratch ledger built as it goes, so that stays, visa entries and identity
+ * links follow the draft's own decisions; screening with the store's
+ * current watchlist.  source is only read (a read-only handle will do, and
+ * the server may run beside it).  The scratch ledger is made in a fresh
+ * directory under opt->tmp_dir and removed at the end.  Attempts whose MRZ
+ * did not read cleanly cannot be decided again and are counted as not
+ * replayable.  now stamps the scratch ledger's records.  Errors: the
+ * draft's compile errors (SARHAD_EFORMAT, err->line/col), SARHAD_EIO for
+ * the scratch directory or a stop asked by progress, store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_replay(struct sarhad_store *source, const char *draft_name,
+              const char *text, size_t len,
+              const struct sarhad_replay_options *opt, int64_t now,
+              struct sarhad_replay_result *out, struct sarhad_error *err);
+
 /* ---- stays ---- */
 
 /*

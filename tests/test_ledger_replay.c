@@ -6,7 +6,11 @@
  */
 #include "ledger_fixture.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct seen {
     struct sarhad_ledger *ledger; /* decides again, without recording */
@@ -70,6 +74,121 @@ TEST(ledger_recorded_attempts_read_back_as_decided)
     ASSERT_EQ_INT(3, (int)s.ids[2]);
     ASSERT_EQ_INT(2, (int)s.replayable);
     ASSERT_EQ_INT(2, (int)s.same);
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+struct changes {
+    unsigned n;
+    int64_t first;
+    bool stop;
+};
+
+static void
+count_change(void *ctx, const struct sarhad_recorded_attempt *a,
+             const struct sarhad_decision *d)
+{
+    struct changes *c = ctx;
+
+    (void)d;
+    if (c->n++ == 0)
+        c->first = a->id;
+}
+
+static bool
+stop_at_once(void *ctx, int64_t read)
+{
+    (void)read;
+    return !((struct changes *)ctx)->stop;
+}
+
+/* Whether dir holds nothing but "." and "..". */
+static bool
+empty_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    bool empty = d != NULL;
+
+    while (d != NULL && (e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            empty = false;
+    if (d != NULL)
+        closedir(d);
+    return empty;
+}
+
+TEST(ledger_replay_under_a_draft)
+{
+    static const char refuse_all[] =
+        "policy \"ledger-test\" version 2\n"
+        "rule everyone \"Everyone is refused\"\n"
+        "  refuse\n"
+        "  reason closed \"The crossing is closed.\"\n"
+        "end\n";
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("replayed.db", &ledger);
+    struct sarhad_replay_options opt;
+    struct sarhad_replay_result res;
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct sarhad_error err;
+    struct changes c;
+    char tmp[300];
+    size_t len;
+    char *text = slurp("tests/data/ledger_test.policy", &len);
+
+    ASSERT(store != NULL && text != NULL);
+    snprintf(tmp, sizeof(tmp), "%s/replay-tmp", test_tmpdir());
+    ASSERT(mkdir(tmp, 0700) == 0 || errno == EEXIST);
+    /* Past a thousand, so progress is asked at least once. */
+    for (int i = 0; i < 1501; i++) {
+        begin(&p, "TORKHAM", i % 2 ? SARHAD_EXIT : SARHAD_ENTRY, D(2023, 11, 5),
+              "AFG");
+        ASSERT_OK(sarhad_ledger_cross(ledger, &p, &officer, 1700000000, &d,
+                                      NULL, NULL));
+    }
+    memset(&opt, 0, sizeof(opt));
+    memset(&c, 0, sizeof(c));
+    opt.tmp_dir = tmp;
+    opt.changed = count_change;
+    opt.progress = stop_at_once;
+    opt.ctx = &c;
+    /* The policy in force: nothing moves. */
+    ASSERT_OK(
+        sarhad_replay(store, "same", text, len, &opt, 1700000100, &res, &err));
+    ASSERT_EQ_INT(1501, res.read);
+    ASSERT_EQ_INT(1501, res.counted);
+    ASSERT_EQ_INT(0, res.changed);
+    ASSERT_EQ_INT(0, c.n);
+    /* A draft that refuses everyone: every admission moves to refuse. */
+    ASSERT_OK(sarhad_replay(store, "draft", refuse_all, sizeof(refuse_all) - 1,
+                            &opt, 1700000100, &res, &err));
+    ASSERT_EQ_INT(res.counted, res.changed);
+    ASSERT_EQ_INT(res.changed, (long)c.n);
+    ASSERT_EQ_INT(1, c.first);
+    ASSERT_EQ_INT(res.counted, res.moved[SARHAD_ADMIT][SARHAD_REFUSE] +
+                                   res.moved[SARHAD_REFUSE][SARHAD_REFUSE] +
+                                   res.moved[SARHAD_REFER][SARHAD_REFUSE]);
+    /* Only the days asked for are counted. */
+    opt.from = "2023-11-06";
+    ASSERT_OK(sarhad_replay(store, "draft", refuse_all, sizeof(refuse_all) - 1,
+                            &opt, 1700000100, &res, &err));
+    ASSERT_EQ_INT(0, res.counted);
+    ASSERT_EQ_INT(1501, res.read);
+    opt.from = NULL;
+    /* A draft that does not compile names its line. */
+    ASSERT_EQ_INT(SARHAD_EFORMAT,
+                  sarhad_replay(store, "bad", "policy \"x\" version 2\nrule\n",
+                                29, &opt, 1700000100, &res, &err));
+    ASSERT_EQ_INT(2, err.line);
+    /* Stopped by its progress callback. */
+    c.stop = true;
+    ASSERT_EQ_INT(SARHAD_EIO, sarhad_replay(store, "same", text, len, &opt,
+                                            1700000100, &res, &err));
+    /* No scratch ledger is ever left behind. */
+    ASSERT(empty_dir(tmp));
+    free(text);
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
 }

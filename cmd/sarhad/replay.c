@@ -11,11 +11,9 @@
  */
 #include "ledger_cli.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 SARHAD_VERB(replay, "what a draft policy would have decided")
 
@@ -32,31 +30,16 @@ static const char usage[] =
     "did not read cleanly cannot be decided again from the record; they\n"
     "are counted as not replayable.";
 
-#define BATCH 1000
-
 struct replay {
-    struct sarhad_store *scratch;
-    struct sarhad_ledger *ledger;
-    struct sarhad_actor who;
     char from[11], to[11]; /* "" for no bound */
     bool changes;
-    long moved[3][3];
-    long counted, changed, not_replayable, in_batch;
-    enum sarhad_status status;
-    struct sarhad_error err;
 };
 
-static bool
-in_range(const struct replay *r, const char *day)
-{
-    return (r->from[0] == '\0' || strcmp(day, r->from) >= 0) &&
-           (r->to[0] == '\0' || strcmp(day, r->to) <= 0);
-}
-
 static void
-print_change(const struct sarhad_recorded_attempt *a,
+print_change(void *ctx, const struct sarhad_recorded_attempt *a,
              const struct sarhad_decision *d)
 {
+    (void)ctx;
     printf("{\"attempt\":%lld,\"day\":\"%s\",\"crossing\":\"%s\","
            "\"recorded\":{\"decision\":\"%s\",\"rule\":\"%s\"},"
            "\"replayed\":{\"decision\":\"%s\",\"rule\":\"%s\"}}\n",
@@ -65,94 +48,8 @@ print_change(const struct sarhad_recorded_attempt *a,
            sarhad_outcome_name(d->outcome), d->rule);
 }
 
-/* Decide a again in the scratch ledger, a batch of BATCH at a time. */
-static bool
-replay_one(void *ctx, const struct sarhad_recorded_attempt *a)
-{
-    struct replay *r = ctx;
-    struct sarhad_decision d;
-    bool counted = in_range(r, a->day);
-
-    if (!a->replayable) {
-        r->not_replayable += counted;
-        return true;
-    }
-    if (r->in_batch == 0)
-        r->status = sarhad_store_begin(r->scratch, &r->err);
-    if (r->status == SARHAD_OK)
-        r->status = sarhad_ledger_cross(r->ledger, a->p, &r->who,
-                                        (int64_t)time(NULL), &d, NULL, &r->err);
-    if (r->status == SARHAD_EINVAL || r->status == SARHAD_EFORMAT ||
-        r->status == SARHAD_ECHECK) {
-        /* The attempt's own fault: dropped alone, the batch goes on. */
-        r->status = SARHAD_OK;
-        r->not_replayable += counted;
-        return true;
-    }
-    if (r->status == SARHAD_OK && ++r->in_batch == BATCH) {
-        r->in_batch = 0;
-        r->status = sarhad_store_commit(r->scratch, &r->err);
-    }
-    if (r->status != SARHAD_OK)
-        return false;
-    if (!counted)
-        return true;
-    r->counted++;
-    r->moved[a->outcome][d.outcome]++;
-    if (a->outcome != d.outcome || strcmp(a->rule, d.rule) != 0) {
-        r->changed++;
-        if (r->changes)
-            print_change(a, &d);
-    }
-    return true;
-}
-
-/* The scratch ledger: a store of its own in a fresh directory, made
- * without fsyncs (it is thrown away), under the draft policy. */
-static bool
-open_scratch(struct replay *r, const char *dir, const char *post,
-             const char *draft_path, const char *text, size_t len)
-{
-    struct sarhad_store_options opt = {true, false, "OFF"};
-    char path[4200];
-    struct sarhad_error err;
-
-    snprintf(path, sizeof(path), "%s/replay.db", dir);
-    sarhad_error_clear(&err);
-    if (sarhad_store_open(&r->scratch, path, &opt, &err) != SARHAD_OK ||
-        sarhad_ledger_init(r->scratch, post, draft_path, text, len, &r->who,
-                           (int64_t)time(NULL), &err) != SARHAD_OK ||
-        sarhad_ledger_open(&r->ledger, r->scratch, &err) != SARHAD_OK) {
-        if (err.code == SARHAD_EFORMAT && err.line > 0)
-            fprintf(stderr, "sarhad replay: %s\n", err.message); /* F:L:C */
-        else
-            cli_fail("replay", draft_path, &err);
-        return false;
-    }
-    return true;
-}
-
-/* Remove the scratch directory and what the store left in it. */
 static void
-remove_scratch(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[4096 + 300];
-
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    if (d != NULL)
-        closedir(d);
-    rmdir(dir);
-}
-
-static void
-print_summary(const struct replay *r)
+print_summary(const struct sarhad_replay_result *r)
 {
     printf("%-9s %-9s %s\n", "recorded", "replayed", "count");
     for (int i = 0; i < 3; i++)
@@ -205,57 +102,44 @@ parse(int argc, char **argv, struct replay *r, const char **db,
 int
 cmd_replay(int argc, char **argv)
 {
-    const char *db = NULL, *draft = NULL, *tmp = getenv("TMPDIR");
-    struct sarhad_screener *screener = NULL;
+    const char *db = NULL, *draft = NULL;
+    struct sarhad_replay_options opt;
+    struct sarhad_replay_result result;
     struct sarhad_store *source = NULL;
-    struct replay *r = xmalloc(sizeof(*r));
     struct sarhad_error err;
-    char dir[4096];
-    bool made = false;
-    int rc = 1;
+    struct replay r;
     size_t len = 0;
-    char *text = NULL;
+    char *text;
+    int rc;
 
-    memset(r, 0, sizeof(*r));
-    rc = parse(argc, argv, r, &db, &draft);
-    if (rc != 0) {
-        free(r);
+    memset(&r, 0, sizeof(r));
+    rc = parse(argc, argv, &r, &db, &draft);
+    if (rc != 0)
         return rc < 0 ? 0 : rc;
-    }
-    rc = 1;
-    cli_actor(&r->who, "replay", "officer", "");
-    snprintf(dir, sizeof(dir), "%s/sarhad-replay-XXXXXX",
-             tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
     text = read_input(draft, SARHAD_POLICY_MAX_LEN, &len);
-    source =
-        text != NULL ? cli_open_store("replay", db, false, true, NULL) : NULL;
+    if (text == NULL)
+        return 1;
+    source = cli_open_store("replay", db, false, true, NULL);
+    if (source == NULL) {
+        free(text);
+        return 1;
+    }
+    memset(&opt, 0, sizeof(opt));
+    opt.from = r.from;
+    opt.to = r.to;
+    opt.changed = r.changes ? print_change : NULL;
     sarhad_error_clear(&err);
-    if (source != NULL && !(made = mkdtemp(dir) != NULL)) {
-        perror("sarhad replay: a scratch directory");
-    } else if (source != NULL &&
-               open_scratch(r, dir, sarhad_store_post(source), draft, text,
-                            len) &&
-               sarhad_screener_open(&screener, source, &err) == SARHAD_OK) {
-        if (sarhad_screener_version(screener)[0] != '\0')
-            sarhad_ledger_set_screener(r->ledger, screener);
-        if (sarhad_ledger_each_recorded(source, replay_one, r, &err) ==
-                SARHAD_OK &&
-            r->status == SARHAD_OK) {
-            print_summary(r);
-            rc = 0;
-        } else {
-            cli_fail("replay", db, r->status != SARHAD_OK ? &r->err : &err);
-        }
-    } else if (source != NULL && r->ledger != NULL) {
+    rc = 1;
+    if (sarhad_replay(source, draft, text, len, &opt, (int64_t)time(NULL),
+                      &result, &err) == SARHAD_OK) {
+        print_summary(&result);
+        rc = 0;
+    } else if (err.code == SARHAD_EFORMAT && err.line > 0) {
+        fprintf(stderr, "sarhad replay: %s\n", err.message); /* F:L:C */
+    } else {
         cli_fail("replay", db, &err);
     }
-    sarhad_screener_close(screener);
-    sarhad_ledger_close(r->ledger);
-    sarhad_store_close(r->scratch);
     sarhad_store_close(source);
-    if (made)
-        remove_scratch(dir);
     free(text);
-    free(r);
     return rc;
 }

@@ -186,6 +186,7 @@ shut_down(struct server *srv)
         if (fd != MHD_INVALID_SOCKET)
             close(fd);
     }
+    serve_replay_stop(srv); /* after the daemon: no request can start one */
     sarhad_error_clear(&err);
     if (srv->key != NULL &&
         (sarhad_audit_checkpoint(srv->store, srv->key, serve_now(), &err) !=
@@ -237,6 +238,7 @@ cmd_serve(int argc, char **argv)
     srv.limits.address_failures = (unsigned)o.address_failures;
     srv.echo = o.echo;
     srv.quiet = o.quiet;
+    serve_replay_start(&srv);
     if (open_store(&srv, &o) != 0) {
         shut_down(&srv);
         return 1;

@@ -167,6 +167,7 @@ struct server {
     struct sarhad_screener *screener; /* swapped under screen_lock */
     pthread_rwlock_t screen_lock;
     _Atomic int screen_threshold; /* the published policy's */
+    struct serve_replay *replay;  /* serve_replay.c */
 };
 
 /* serve_http.c */
@@ -190,9 +191,18 @@ void route_watchlist_import(struct server *srv, struct request *req);
  * now on (req->job says whether the screener could be built). */
 void serve_screener_reload(struct server *srv, struct request *req);
 
-/* serve_routes_report.c: lint findings as JSON, the first count of them. */
+/* serve_routes_report.c: lint findings as JSON, the first count of them;
+ * a policy's compile error with its line and column. */
 json_t *serve_issues_json(const struct sarhad_lint_issue *issues,
                           unsigned count);
+json_t *serve_compile_error_json(const struct sarhad_error *err);
+
+/* serve_replay.c: a draft policy replayed over the record, off the writer,
+ * one at a time (serve_replay_start before serving, _stop at shutdown). */
+void serve_replay_start(struct server *srv);
+void serve_replay_stop(struct server *srv);
+void route_replay_start(struct server *srv, struct request *req);
+void route_replay(struct server *srv, struct request *req);
 
 /* serve_routes_bundle.c */
 void route_bundles(struct server *srv, struct request *req);

@@ -90,6 +90,16 @@ const struct route serve_routes[] = {
      "Upload and publish a new policy version (never edits a published "
      "one)",
      "PolicyUpload", NULL},
+    {"POST", "/v1/replays", ROLE_ANALYST | ROLE_ADMIN,
+     SARHAD_POLICY_MAX_LEN + 64 * KB, route_replay_start, false,
+     "Replay the record under a draft policy (what would it have decided?): "
+     "checked at once, then run beside the counters; 202 with its id",
+     "ReplayRequest", NULL},
+    {"GET", "/v1/replays/{id}", ROLE_ANALYST | ROLE_ADMIN, 0, route_replay,
+     false,
+     "A replay's progress and, once done, how the decisions would have moved "
+     "and the attempts decided otherwise",
+     NULL, NULL},
     {"POST", "/v1/screen", ROLE_OFFICER | ROLE_SUPERVISOR, 4 * KB, route_screen,
      false,
      "Screen a name against the current watchlist: the hits at or above "

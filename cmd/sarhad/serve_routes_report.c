@@ -236,8 +236,8 @@ serve_issues_json(const struct sarhad_lint_issue *issues, unsigned count)
     return list;
 }
 
-static json_t *
-compile_error_json(const struct sarhad_error *err)
+json_t *
+serve_compile_error_json(const struct sarhad_error *err)
 {
     return json_pack("{s:i, s:i, s:s, s:s}", "line", (int)err->line, "col",
                      (int)err->col, "field", err->field, "message",
@@ -319,7 +319,7 @@ route_policy_lint(struct server *srv, struct request *req)
         SARHAD_OK) {
         serve_reply_json(req, 200,
                          json_pack("{s:b, s:o, s:[]}", "ok", 0, "compile_error",
-                                   compile_error_json(&err), "issues"));
+                                   serve_compile_error_json(&err), "issues"));
         return;
     }
     d->issue_count = sarhad_policy_lint(policy, d->issues, MAX_ISSUES);
@@ -358,7 +358,8 @@ publish_done(struct server *srv, struct request *req)
         serve_reply_json(req, 400,
                          json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid",
                                    "field", "text", "message", err->message,
-                                   "compile_error", compile_error_json(err)));
+                                   "compile_error",
+                                   serve_compile_error_json(err)));
         return;
     }
     if (req->job.status == SARHAD_EINVAL && d->issue_count > 0) {

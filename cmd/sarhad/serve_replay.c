@@ -1,0 +1,347 @@
+/*
+ * serve_r->c - an analyst's what-if over the API: POST /v1/replays
+ * decides every recorded attempt again under a draft policy, and GET
+ * /v1/replays/{id} follows it and gives the result.  A replay reads the
+ * whole record and takes seconds to minutes (about 7 s a hundred thousand
+ * attempts), so it runs on a thread of its own with its own read-only
+ * handle, never on the writer or a request's thread, and one at a time:
+ * decisions at the counters go on beside it.  The draft is checked before
+ * the replay starts, so its errors come back at once with line and column.
+ * The server keeps the last replay only; it is lost on restart.
+ */
+#include "serve.h"
+
+#include "cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define REPLAY_CHANGES_KEPT 500
+#define REPLAY_MAX_ISSUES   64
+
+enum replay_state { REPLAY_NONE, REPLAY_RUNNING, REPLAY_DONE, REPLAY_FAILED };
+
+static const char *const state_names[] = {"none", "running", "done", "failed"};
+
+/* The server's one replay, under mu. */
+struct serve_replay {
+    pthread_mutex_t mu;
+    int64_t id;
+    enum replay_state state;
+    bool stop; /* shutdown asks the replay to end */
+    bool joinable;
+    pthread_t thread;
+    /* what was asked */
+    char by[32];
+    char started[26];
+    char filename[128];
+    char policy[48];
+    int version;
+    char from[11], to[11];
+    char *text;
+    size_t len;
+    char db_path[4096];
+    /* how it went */
+    int64_t read;
+    struct sarhad_replay_result result;
+    json_t *changes; /* the first REPLAY_CHANGES_KEPT */
+    struct sarhad_error err;
+};
+
+static void
+keep_change(void *ctx, const struct sarhad_recorded_attempt *a,
+            const struct sarhad_decision *d)
+{
+    struct serve_replay *r = ctx;
+
+    pthread_mutex_lock(&r->mu);
+    if (json_array_size(r->changes) < REPLAY_CHANGES_KEPT)
+        json_array_append_new(
+            r->changes,
+            json_pack("{s:I, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}}", "attempt",
+                      (json_int_t)a->id, "day", a->day, "crossing", a->crossing,
+                      "recorded", "decision", sarhad_outcome_name(a->outcome),
+                      "rule", a->rule, "replayed", "decision",
+                      sarhad_outcome_name(d->outcome), "rule", d->rule));
+    pthread_mutex_unlock(&r->mu);
+}
+
+static bool
+report_progress(void *ctx, int64_t read)
+{
+    struct serve_replay *r = ctx;
+    bool go_on;
+
+    pthread_mutex_lock(&r->mu);
+    r->read = read;
+    go_on = !r->stop;
+    pthread_mutex_unlock(&r->mu);
+    return go_on;
+}
+
+static void *
+replay_thread(void *arg)
+{
+    struct serve_replay *r = arg;
+    struct sarhad_store_options ro = {false, true, NULL};
+    struct sarhad_replay_options opt;
+    struct sarhad_replay_result result;
+    struct sarhad_store *store = NULL;
+    struct sarhad_error err;
+    enum sarhad_status s;
+
+    memset(&opt, 0, sizeof(opt));
+    opt.from = r->from;
+    opt.to = r->to;
+    opt.changed = keep_change;
+    opt.progress = report_progress;
+    opt.ctx = r;
+    sarhad_error_clear(&err);
+    memset(&result, 0, sizeof(result));
+    s = sarhad_store_open(&store, r->db_path, &ro, &err);
+    if (s == SARHAD_OK)
+        s = sarhad_replay(store, r->filename, r->text, r->len, &opt,
+                          serve_now(), &result, &err);
+    sarhad_store_close(store);
+    pthread_mutex_lock(&r->mu);
+    r->state = s == SARHAD_OK ? REPLAY_DONE : REPLAY_FAILED;
+    r->result = result;
+    r->read = result.read;
+    r->err = err;
+    free(r->text);
+    r->text = NULL;
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* Check the draft as publication would; false after answering why. */
+static bool
+draft_sound(struct request *req, const char *filename, const char *text,
+            size_t len, char name[48], int *version)
+{
+    struct sarhad_lint_issue issues[REPLAY_MAX_ISSUES];
+    struct sarhad_policy *policy = NULL;
+    struct sarhad_error err;
+    unsigned n;
+    bool errors = false;
+
+    if (sarhad_policy_compile(&policy, filename, text, len, &err) !=
+        SARHAD_OK) {
+        serve_reply_json(req, 400,
+                         json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid",
+                                   "field", "text", "message", err.message,
+                                   "compile_error",
+                                   serve_compile_error_json(&err)));
+        return false;
+    }
+    n = sarhad_policy_lint(policy, issues, REPLAY_MAX_ISSUES);
+    for (unsigned i = 0; i < n && i < REPLAY_MAX_ISSUES; i++)
+        errors |= issues[i].is_error;
+    snprintf(name, 48, "%s", sarhad_policy_name(policy));
+    *version = sarhad_policy_version(policy);
+    sarhad_policy_free(policy);
+    if (!errors)
+        return true;
+    serve_reply_json(
+        req, 400,
+        json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid", "field", "text",
+                  "message", "the draft has lint errors", "issues",
+                  serve_issues_json(
+                      issues, n < REPLAY_MAX_ISSUES ? n : REPLAY_MAX_ISSUES)));
+    return false;
+}
+
+/* A day argument: "" or YYYY-MM-DD; false after answering why. */
+static bool
+day_arg(struct request *req, json_t *body, const char *name, char out[11])
+{
+    const char *v = serve_str(req, body, name, 10, false);
+    struct sarhad_date d;
+    struct sarhad_error err;
+
+    if (v == NULL)
+        return false;
+    if (v[0] != '\0' &&
+        sarhad_date_parse(&d, v, strlen(v), &err) != SARHAD_OK) {
+        serve_reply_error(req, 400, "invalid", name, "a day is YYYY-MM-DD");
+        return false;
+    }
+    snprintf(out, 11, "%s", v);
+    return true;
+}
+
+static json_t *
+moved_json(const struct sarhad_replay_result *res)
+{
+    json_t *moved = json_array();
+
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            if (res->moved[i][j] > 0)
+                json_array_append_new(
+                    moved,
+                    json_pack("{s:s, s:s, s:I}", "recorded",
+                              sarhad_outcome_name((enum sarhad_outcome)i),
+                              "replayed",
+                              sarhad_outcome_name((enum sarhad_outcome)j),
+                              "count", (json_int_t)res->moved[i][j]));
+    return moved;
+}
+
+/* The replay as GET /v1/replays/{id} shows it (under mu). */
+static json_t *
+state_json(const struct serve_replay *r)
+{
+    bool done = r->state == REPLAY_DONE;
+
+    return json_pack(
+        "{s:I, s:s, s:s, s:s, s:{s:s, s:s, s:i}, s:s?, s:s?, s:I, s:o*, "
+        "s:O*, s:o*}",
+        "id", (json_int_t)r->id, "state", state_names[r->state], "by", r->by,
+        "started", r->started, "draft", "filename", r->filename, "policy",
+        r->policy, "version", r->version, "from", r->from[0] ? r->from : NULL,
+        "to", r->to[0] ? r->to : NULL, "read", (json_int_t)r->read, "result",
+        done ? json_pack("{s:I, s:I, s:I, s:o}", "counted",
+                         (json_int_t)r->result.counted, "changed",
+                         (json_int_t)r->result.changed, "not_replayable",
+                         (json_int_t)r->result.not_replayable, "moved",
+                         moved_json(&r->result))
+             : NULL,
+        "changes", done ? r->changes : NULL, "error",
+        r->state == REPLAY_FAILED
+            ? json_pack("{s:s, s:s}", "field", r->err.field, "message",
+                        r->err.message)
+            : NULL);
+}
+
+void
+route_replay_start(struct server *srv, struct request *req)
+{
+    static const char *const fields[] = {"filename", "text", "from", "to",
+                                         NULL};
+    static const char *const required[] = {"text", NULL};
+    json_t *body = serve_body_object(req, fields, required);
+    json_t *text;
+    const char *filename;
+    char from[11] = "", to[11] = "", name[48];
+    struct serve_replay *r = srv->replay;
+    int version = 0;
+    bool busy;
+
+    if (body == NULL)
+        return;
+    filename = serve_str(req, body, "filename", 127, false);
+    text = json_object_get(body, "text");
+    if (filename != NULL &&
+        (!json_is_string(text) ||
+         json_string_length(text) > SARHAD_POLICY_MAX_LEN)) {
+        serve_reply_error(req, 400, "invalid", "text",
+                          "the draft is a string of at most 4 MiB");
+        filename = NULL;
+    }
+    if (filename == NULL || !day_arg(req, body, "from", from) ||
+        !day_arg(req, body, "to", to) ||
+        !draft_sound(req, filename[0] ? filename : "draft.policy",
+                     json_string_value(text), json_string_length(text), name,
+                     &version)) {
+        json_decref(body);
+        return;
+    }
+    pthread_mutex_lock(&r->mu);
+    busy = r->state == REPLAY_RUNNING;
+    if (!busy) {
+        if (r->joinable)
+            pthread_join(r->thread, NULL); /* finished: state says so */
+        r->joinable = false;
+        json_decref(r->changes);
+        memset(&r->result, 0, sizeof(r->result));
+        sarhad_error_clear(&r->err);
+        r->changes = json_array();
+        r->id++;
+        r->state = REPLAY_RUNNING;
+        r->read = 0;
+        snprintf(r->by, sizeof(r->by), "%s", req->actor.user);
+        {
+            struct sarhad_time t = sarhad_time_from_unix(serve_now(), 0);
+            sarhad_time_format(r->started, &t);
+        }
+        snprintf(r->filename, sizeof(r->filename), "%s",
+                 filename[0] ? filename : "draft.policy");
+        snprintf(r->policy, sizeof(r->policy), "%s", name);
+        r->version = version;
+        memcpy(r->from, from, sizeof(from));
+        memcpy(r->to, to, sizeof(to));
+        r->len = json_string_length(text);
+        r->text = xmalloc(r->len + 1);
+        memcpy(r->text, json_string_value(text), r->len + 1);
+        snprintf(r->db_path, sizeof(r->db_path), "%s", srv->db_path);
+        if (pthread_create(&r->thread, NULL, replay_thread, r) == 0) {
+            r->joinable = true;
+        } else {
+            r->state = REPLAY_FAILED;
+            snprintf(r->err.message, sizeof(r->err.message),
+                     "cannot start a thread for the replay");
+            free(r->text);
+            r->text = NULL;
+        }
+    }
+    if (busy) {
+        char msg[128];
+
+        snprintf(msg, sizeof(msg),
+                 "replay %lld is running; follow it at /v1/replays/%lld and "
+                 "start the next when it ends",
+                 (long long)r->id, (long long)r->id);
+        serve_reply_error(req, 409, "conflict", NULL, msg);
+    }
+    else
+        serve_reply_json(req, 202, state_json(r));
+    pthread_mutex_unlock(&r->mu);
+    json_decref(body);
+}
+
+void
+route_replay(struct server *srv, struct request *req)
+{
+    struct serve_replay *r = srv->replay;
+    char *end;
+    long long id = strtoll(req->param, &end, 10);
+
+    pthread_mutex_lock(&r->mu);
+    if (*end != '\0' || id < 1 || id != r->id)
+        serve_reply_error(req, 404, "not_found", "id",
+                          "no such replay: the server keeps the last one");
+    else
+        serve_reply_json(req, 200, state_json(r));
+    pthread_mutex_unlock(&r->mu);
+}
+
+void
+serve_replay_start(struct server *srv)
+{
+    srv->replay = xmalloc(sizeof(*srv->replay));
+    memset(srv->replay, 0, sizeof(*srv->replay));
+    pthread_mutex_init(&srv->replay->mu, NULL);
+}
+
+void
+serve_replay_stop(struct server *srv)
+{
+    struct serve_replay *r = srv->replay;
+    bool joinable;
+
+    if (r == NULL)
+        return;
+    pthread_mutex_lock(&r->mu);
+    r->stop = true;
+    joinable = r->joinable;
+    r->joinable = false;
+    pthread_mutex_unlock(&r->mu);
+    if (joinable)
+        pthread_join(r->thread, NULL);
+    json_decref(r->changes);
+    free(r->text);
+    pthread_mutex_destroy(&r->mu);
+    free(r);
+    srv->replay = NULL;
+}

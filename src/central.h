@@ -118,6 +118,7 @@ struct sarhad__push_reader {
     struct sarhad_store *store;
     sqlite3_stmt *log;
     sqlite3_stmt *checkpoints;
+    sqlite3_stmt *row;      /* the last entry's ledger row */
     int64_t next_seq;       /* the seq the next entry must have */
     unsigned char prev[32]; /* the hash it must link to */
     size_t left;            /* entries the batch may still take */

@@ -173,7 +173,12 @@ sarhad__push_read_end(struct sarhad__push_reader *r)
         sqlite3_reset(r->log);
     if (r->checkpoints != NULL)
         sqlite3_reset(r->checkpoints);
-    r->log = r->checkpoints = NULL;
+    /* A statement left on a row would hold the snapshot open, and a
+     * long-lived reader (the server's push thread) would never see the
+     * writer's later commits. */
+    if (r->row != NULL)
+        sqlite3_reset(r->row);
+    r->log = r->checkpoints = r->row = NULL;
     if (r->in_read)
         sqlite3_exec(r->store->db, "COMMIT", NULL, NULL, NULL);
     r->in_read = false;
@@ -231,6 +236,7 @@ load_row(struct sarhad__push_reader *r, struct sarhad__push_entry *x,
         return tampered(bad_seq, x->e.seq, err,
                         "its subject names no ledger row");
     PREPARED(x->row, r->store, sql, err);
+    r->row = x->row;
     sqlite3_bind_int64(x->row, 1, id);
     rc = sqlite3_step(x->row);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -252,6 +258,9 @@ sarhad__push_read_next(struct sarhad__push_reader *r,
     int rc;
 
     *done = true;
+    if (r->row != NULL)
+        sqlite3_reset(r->row);
+    r->row = NULL;
     if (r->log == NULL || r->left == 0)
         return SARHAD_OK;
     rc = sqlite3_step(r->log);

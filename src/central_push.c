@@ -297,8 +297,14 @@ send_batch(struct push *ps, const struct central_head *h, struct sent *out,
     memcpy(out->last_hash, h->hash, 32);
     pp.s = sarhad__push_read_begin(&r, ps->store, h->seq, h->hash, ps->batch,
                                    &ps->result->bad_seq, err);
-    if (pp.s != SARHAD_OK)
+    /* After the chain's check: a store that is not the post's is better
+     * told it diverged (naming the entry) than that its key differs. */
+    if (pp.s == SARHAD_OK)
+        pp.s = check_key(ps, h, err);
+    if (pp.s != SARHAD_OK) {
+        sarhad__push_read_end(&r);
         return pp.s;
+    }
     if (PQenterPipelineMode(pp.conn) != 1) {
         sarhad__push_read_end(&r);
         return sarhad__central_fail(ps->central, NULL, "send a batch", err);
@@ -332,10 +338,8 @@ one_batch(struct push *ps, bool *more, struct sarhad_error *err)
         s = read_head(ps, &h, err);
     if (s == SARHAD_OK) {
         res->central_seq = h.seq;
-        s = check_key(ps, &h, err);
-    }
-    if (s == SARHAD_OK)
         s = send_batch(ps, &h, &sent, err);
+    }
     if (PQtransactionStatus(ps->central->conn) != PQTRANS_IDLE)
         PQclear(PQexec(ps->central->conn, "ROLLBACK"));
     if (s != SARHAD_OK)

@@ -216,7 +216,7 @@ verify_post(struct sarhad_central *c, const PGresult *posts, int i,
 {
     struct walk w;
     unsigned char head[32];
-    int64_t last_seq = strtoll(PQgetvalue(posts, i, 1), NULL, 10);
+    int64_t last_seq = strtoll(PQgetvalue(posts, i, 1), NULL, 10), chain_end;
     enum sarhad_status s;
     bool sound;
     char problem[160];
@@ -229,14 +229,26 @@ verify_post(struct sarhad_central *c, const PGresult *posts, int i,
     s = walk_events(c, &w, r, &sound, err);
     if (s != SARHAD_OK || !sound)
         return s;
-    if (w.next_seq - 1 != last_seq ||
-        !sarhad__pg_bytea(head, 32, posts, i, 2) ||
-        sodium_memcmp(head, w.prev, 32) != 0) {
+    chain_end = w.next_seq - 1;
+    if (chain_end < last_seq) {
         snprintf(problem, sizeof(problem),
-                 "the post pushed up to entry %lld but the central's "
-                 "chain ends at %lld (tail deleted)",
-                 (long long)last_seq, (long long)(w.next_seq - 1));
-        finding(r, w.post, w.next_seq, problem);
+                 "entry is missing: the post pushed up to %lld but the "
+                 "central's chain ends at %lld (tail deleted)",
+                 (long long)last_seq, (long long)chain_end);
+        finding(r, w.post, chain_end + 1, problem);
+        return SARHAD_OK;
+    }
+    if (chain_end > last_seq) {
+        finding(r, w.post, last_seq + 1,
+                "entry is past the head the post pushed (inserted in the "
+                "central)");
+        return SARHAD_OK;
+    }
+    if (!sarhad__pg_bytea(head, 32, posts, i, 2) ||
+        sodium_memcmp(head, w.prev, 32) != 0) {
+        finding(r, w.post, last_seq,
+                "entry differs from the head the post pushed (the chain "
+                "was rewritten in the central)");
         return SARHAD_OK;
     }
     return walk_checkpoints(c, &w, r, &sound, err);

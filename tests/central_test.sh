@@ -147,6 +147,22 @@ expect "an unreachable central is a clear error" $? 1 "$T/out" "cannot connect t
 env -u SARHAD_CENTRAL "$S" push --db "$A" >"$T/out" 2>&1
 expect "a push needs to know the central" $? 2 "$T/out" "SARHAD_CENTRAL"
 
+# A batch the central refuses (a row already there) is rolled back whole.
+psql -h "$PG" -U postgres -d postgres -X -q -c "CREATE DATABASE scratch" || exit 1
+X="host=$PG user=postgres dbname=scratch"
+"$S" central init --central "$X" >/dev/null || exit 1
+"$S" init --db "$T/k.db" --post KHARLACHI >/dev/null || exit 1
+"$S" push --db "$T/k.db" --central "$X" >/dev/null || exit 1
+"$S" gen --db "$T/k.db" --days 1 --per-day 30 >/dev/null || exit 1
+psql -h "$PG" -U postgres -d scratch -X -q -c "INSERT INTO event (post, seq, at, at_text,
+    actor_user, actor_role, actor_post, actor_address, kind, subject, detail, detail_json, prev_hash,
+    hash) VALUES ('KHARLACHI', 20, now(), '', '', '', '', '', 'x', 'x', '{}', '{}',
+    decode(repeat('00', 32), 'hex'), decode(repeat('00', 32), 'hex'))" || exit 1
+"$S" push --db "$T/k.db" --central "$X" >"$T/out" 2>&1
+expect "a batch the central refuses fails, naming why" $? 1 "$T/out" "duplicate key"
+same "and none of it stays" 3 "$(psql -h "$PG" -U postgres -d scratch -X -tA -c \
+    "SELECT count(*) FROM event WHERE post = 'KHARLACHI'")"
+
 # The server pushes in the background and rides out the central's absence.
 SV=$T/s.db
 "$S" init --db "$SV" --post GHULAM_KHAN >/dev/null || exit 1

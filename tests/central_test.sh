@@ -17,8 +17,11 @@ set -u
 S=${SARHAD:-build/sarhad}
 case $S in /*) ;; *) S=$PWD/$S ;; esac
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+# The version's own binaries: Debian's psql wrapper would pick the port of
+# the system's cluster, which is not ours.
+PSQL=$PGBIN/psql
 T=$(mktemp -d)
-PG=$(mktemp -d)
+PG=$(mktemp -d /tmp/sarhad-pg.XXXXXX) # /tmp: postgres must reach it
 SERVER=""
 failed=0
 . "$(dirname "$0")/lib.sh"
@@ -47,8 +50,8 @@ if ! as_postgres "$PGBIN/initdb" -D "$PG/data" --auth=trust -U postgres \
     cat "$PG/initdb.log" "$PG/log" 2>/dev/null | tail -n 20
     exit 1
 fi
-q() { psql -h "$PG" -U postgres -d central -X -q -tA -c "$1" 2>&1; }
-psql -h "$PG" -U postgres -d postgres -X -q -c "CREATE DATABASE central" || exit 1
+q() { "$PSQL" -h "$PG" -U postgres -d central -X -q -tA -c "$1" 2>&1; }
+"$PSQL" -h "$PG" -U postgres -d postgres -X -q -c "CREATE DATABASE central" || exit 1
 C="host=$PG user=postgres dbname=central"
 export SARHAD_CENTRAL="$C"
 
@@ -148,19 +151,19 @@ env -u SARHAD_CENTRAL "$S" push --db "$A" >"$T/out" 2>&1
 expect "a push needs to know the central" $? 2 "$T/out" "SARHAD_CENTRAL"
 
 # A batch the central refuses (a row already there) is rolled back whole.
-psql -h "$PG" -U postgres -d postgres -X -q -c "CREATE DATABASE scratch" || exit 1
+"$PSQL" -h "$PG" -U postgres -d postgres -X -q -c "CREATE DATABASE scratch" || exit 1
 X="host=$PG user=postgres dbname=scratch"
 "$S" central init --central "$X" >/dev/null || exit 1
 "$S" init --db "$T/k.db" --post KHARLACHI >/dev/null || exit 1
 "$S" push --db "$T/k.db" --central "$X" >/dev/null || exit 1
 "$S" gen --db "$T/k.db" --days 1 --per-day 30 >/dev/null || exit 1
-psql -h "$PG" -U postgres -d scratch -X -q -c "INSERT INTO event (post, seq, at, at_text,
+"$PSQL" -h "$PG" -U postgres -d scratch -X -q -c "INSERT INTO event (post, seq, at, at_text,
     actor_user, actor_role, actor_post, actor_address, kind, subject, detail, detail_json, prev_hash,
     hash) VALUES ('KHARLACHI', 20, now(), '', '', '', '', '', 'x', 'x', '{}', '{}',
     decode(repeat('00', 32), 'hex'), decode(repeat('00', 32), 'hex'))" || exit 1
 "$S" push --db "$T/k.db" --central "$X" >"$T/out" 2>&1
 expect "a batch the central refuses fails, naming why" $? 1 "$T/out" "duplicate key"
-same "and none of it stays" 3 "$(psql -h "$PG" -U postgres -d scratch -X -tA -c \
+same "and none of it stays" 3 "$("$PSQL" -h "$PG" -U postgres -d scratch -X -tA -c \
     "SELECT count(*) FROM event WHERE post = 'KHARLACHI'")"
 
 # The server pushes in the background and rides out the central's absence.

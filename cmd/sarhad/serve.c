@@ -50,7 +50,7 @@ usage(FILE *out)
 struct options {
     const char *db, *listen, *cert, *key, *central;
     long ttl, account_failures, address_failures, push_every;
-    bool echo, quiet;
+    bool echo, quiet, push_every_given;
 };
 
 static long
@@ -96,6 +96,7 @@ parse_options(struct options *o, int argc, char **argv)
             o->central = v, i++;
         } else if (strcmp(a, "--push-every") == 0) {
             o->push_every = number(v, 1, 86400), i++;
+            o->push_every_given = true;
         } else if (strcmp(a, "--session-ttl") == 0) {
             o->ttl = number(v, 1, 30L * 86400), i++;
         } else if (strcmp(a, "--login-failures") == 0) {
@@ -111,6 +112,9 @@ parse_options(struct options *o, int argc, char **argv)
     if ((o->cert == NULL) != (o->key == NULL))
         return usage_error("serve", "--tls-cert and --tls-key go together");
     o->central = central_conninfo(o->central);
+    if (o->push_every_given && o->central == NULL)
+        return usage_error("serve", "--push-every goes with --central (or "
+                                    "$SARHAD_CENTRAL)");
     if (o->ttl < 0 || o->account_failures < 0 || o->address_failures < 0 ||
         o->push_every < 0)
         return usage_error("serve", "a number option is out of range");

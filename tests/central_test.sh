@@ -143,6 +143,10 @@ expect "a locally altered, already pushed entry is refused" $? 1 "$T/out" "entry
 "$S" init --db "$T/other.db" --post TORKHAM >/dev/null || exit 1
 "$S" push --db "$T/other.db" >"$T/out" 2>&1
 expect "a store that diverged from the central is refused" $? 1 "$T/out" "diverged"
+cp "$A" "$T/rekeyed.db"
+sqlite3 "$T/rekeyed.db" "UPDATE store_meta SET value = '$(printf '%064d' 0)' WHERE key = 'audit_public_key'"
+"$S" push --db "$T/rekeyed.db" >"$T/out" 2>&1
+expect "a store with another audit key is refused" $? 1 "$T/out" "another audit public key"
 same "the central is unchanged" "$BEFORE" "$(q "SELECT count(*) FROM event")"
 
 "$S" push --db "$A" --central "host=$T/nowhere user=postgres dbname=central" >"$T/out" 2>&1

@@ -2180,6 +2180,133 @@ SARHAD_MUST_CHECK enum sarhad_status
 sarhad_bundle_verify_applied(struct sarhad_store *store, int64_t *bad_id,
                              char problem[160], struct sarhad_error *err);
 
+/* ===== Central store (national deployment) (src/central*.c) ===== */
+
+/*
+ * Each post pushes its audit log, with the ledger rows its entries stand
+ * for (attempts, resolutions and overrides, published policies) and its
+ * signed checkpoints, to one national PostgreSQL database: the central.
+ * Entries keep their (post, seq) ids there, so pushing twice sends nothing
+ * twice and a post that was offline for a week sends its week when it is
+ * back.  The central's rows are append-only (triggers refuse UPDATE and
+ * DELETE) and sarhad_central_verify recomputes every post's chain from
+ * them.  docs/OPERATIONS.md, "National deployment".
+ */
+struct sarhad_central;
+
+/*
+ * Connect to the central.  conninfo is a libpq connection string
+ * ("host=... dbname=...") or URI ("postgresql://..."); unless it says
+ * otherwise, connecting gives up after 10 seconds and a connection whose
+ * peer stops answering fails after about 30.  SARHAD_EIO with libpq's
+ * message (which holds no traveller data) when the server cannot be
+ * reached or refuses the login; SARHAD_ENOMEM.  The caller closes *out
+ * with sarhad_central_close.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_central_open(struct sarhad_central **out, const char *conninfo,
+                    struct sarhad_error *err);
+void sarhad_central_close(struct sarhad_central *central);
+
+/*
+ * Create the central's tables or bring them up to date, in one transaction
+ * under an advisory lock (two posts starting at once do it once).
+ * *version (may be NULL) gets the schema version.  SARHAD_EDB when the
+ * central's schema is newer than this code or a statement fails,
+ * SARHAD_EIO when the connection is lost.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_central_migrate(struct sarhad_central *central, int *version,
+                       struct sarhad_error *err);
+
+#define SARHAD_PUSH_BATCH_DEFAULT 1000
+#define SARHAD_PUSH_BATCH_MAX     10000
+
+struct sarhad_push_options {
+    size_t batch;       /* entries per transaction (1..SARHAD_PUSH_BATCH_MAX;
+                           0 for SARHAD_PUSH_BATCH_DEFAULT) */
+    size_t max_batches; /* stop after this many (0: until up to date) */
+};
+
+struct sarhad_push_result {
+    char post[16];
+    int64_t pushed;      /* entries this call sent */
+    int64_t from, to;    /* the first and last seq sent (0 and 0: none) */
+    int64_t checkpoints; /* signed checkpoints sent */
+    int64_t local_seq;   /* the post's last entry when the push began */
+    int64_t central_seq; /* the central's last entry of the post, as last
+                            seen (-1 when the central was not reached) */
+    int64_t bad_seq;     /* the entry a refusal is about, else 0 */
+};
+
+/*
+ * Send the post's entries the central does not have yet, oldest first, in
+ * batches of opt->batch entries (opt may be NULL): one PostgreSQL
+ * transaction each, under an advisory lock for the post, so an interrupted
+ * push leaves whole batches and the next resumes where the central is.
+ * Each batch first checks that the post's entry at the central's last seq
+ * has the hash the central holds; each entry sent must link to the one
+ * before and match its own hash; the first call on a central handle for a
+ * post also verifies the post's whole log (sarhad_audit_verify).  So a
+ * post whose log was altered, or that diverged from the central (a store
+ * restored from an old backup, another post's store), pushes nothing:
+ * SARHAD_ETAMPER, with result->bad_seq and the message naming the entry.
+ * The central records the post's audit public key with its first
+ * checkpoint; a store whose key differs is SARHAD_ESIGN.  The store is
+ * only read (open it read-only beside its writer).  Other errors:
+ * SARHAD_EINVAL (a store without a post, a batch out of range), SARHAD_EIO
+ * (the connection failed: nothing of the batch in flight stays), SARHAD_EDB
+ * (the central refused a statement, or has no schema: sarhad central init),
+ * store errors.  *result is filled on success and on failure.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_central_push(struct sarhad_central *central, struct sarhad_store *store,
+                    const struct sarhad_push_options *opt,
+                    struct sarhad_push_result *result,
+                    struct sarhad_error *err);
+
+/* One post as the central knows it (sarhad_central_status). */
+struct sarhad_central_post {
+    char post[16];
+    int64_t last_seq;       /* its last entry in the central */
+    char last_event_at[26]; /* when that entry was recorded (UTC), or "" */
+    char last_push_at[26];  /* its last successful push, even of nothing */
+    int64_t checkpoints;    /* signed checkpoints received */
+    bool has_key;           /* its audit public key is recorded */
+};
+
+/* Call fn for each post the central has, by post code; fn returns false
+ * to stop.  Errors: SARHAD_EDB, SARHAD_EIO. */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_central_status(
+    struct sarhad_central *central,
+    bool (*fn)(void *ctx, const struct sarhad_central_post *p), void *ctx,
+    struct sarhad_error *err);
+
+/* The outcome of checking the central's copy (sarhad_central_verify). */
+struct sarhad_central_report {
+    bool ok;
+    int64_t posts;       /* posts checked */
+    int64_t checked;     /* entries found sound */
+    int64_t checkpoints; /* checkpoints found sound */
+    char post[16];       /* where the first bad entry is */
+    int64_t first_bad;   /* its seq (0 when ok) */
+    char problem[160];   /* what is wrong with it */
+};
+
+/*
+ * Recompute every post's chain from the central's copy: seq numbers
+ * without gaps, each entry's hash over its content and its predecessor's,
+ * the post's recorded head, and every checkpoint's signature under the
+ * post's recorded key with the entry it names.  An entry altered in the
+ * central (by someone who got around its triggers) makes report->ok false
+ * naming (post, seq); that is a finding, not an error.  Errors: SARHAD_EDB,
+ * SARHAD_EIO.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_central_verify(struct sarhad_central *central,
+                      struct sarhad_central_report *report,
+                      struct sarhad_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -57,9 +57,9 @@ hash_field(crypto_generichash_state *h, const char *s)
 }
 
 /* The hash of an entry: its content and its predecessor's hash. */
-static void
-entry_hash(unsigned char out[32], const unsigned char prev[32], int64_t seq,
-           const struct sarhad_audit_entry *e)
+void
+sarhad__audit_entry_hash(unsigned char out[32], const unsigned char prev[32],
+                         int64_t seq, const struct sarhad_audit_entry *e)
 {
     crypto_generichash_state h;
     unsigned char seq_le[8];
@@ -164,7 +164,7 @@ sarhad__audit_append(struct sarhad_store *store,
     if (s != SARHAD_OK)
         return s;
     seq++;
-    entry_hash(e.hash, prev, seq, &e);
+    sarhad__audit_entry_hash(e.hash, prev, seq, &e);
 
     st = sarhad__store_prepare(store, sql_insert, err);
     if (st == NULL)
@@ -297,7 +297,7 @@ sarhad_audit_verify(struct sarhad_store *store,
                                  : "entry number is out of sequence");
             break;
         }
-        entry_hash(computed, prev, e.seq, &e);
+        sarhad__audit_entry_hash(computed, prev, e.seq, &e);
         if (sodium_memcmp(computed, e.hash, 32) != 0) {
             found(&r, e.seq,
                   "entry was altered: its content does not match its hash");

@@ -93,9 +93,9 @@ sarhad_audit_key_free(struct sarhad_audit_key *key)
 
 /* The signed message: domain, seq, the entry's hash (which commits to the
  * entry's post and everything before it) and the time. */
-static void
-checkpoint_digest(unsigned char out[32], int64_t seq,
-                  const unsigned char hash[32], const char *at)
+void
+sarhad__audit_checkpoint_digest(unsigned char out[32], int64_t seq,
+                                const unsigned char hash[32], const char *at)
 {
     crypto_generichash_state h;
     unsigned char seq_le[8];
@@ -214,7 +214,7 @@ sarhad_audit_checkpoint(struct sarhad_store *store,
         s = prepared(&st, store, sql_checkpoint_insert, err);
     if (s == SARHAD_OK) {
         sarhad_time_format(at, &t);
-        checkpoint_digest(digest, seq, hash, at);
+        sarhad__audit_checkpoint_digest(digest, seq, hash, at);
         crypto_sign_detached(sig, NULL, digest, sizeof(digest), key->secret);
         sqlite3_bind_int64(st, 1, seq);
         sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
@@ -264,8 +264,8 @@ check_checkpoint(struct sarhad_audit_report *r, sqlite3_stmt *st,
         finding(r, seq, "checkpoint is malformed");
         return;
     }
-    checkpoint_digest(digest, seq, sqlite3_column_blob(st, 1),
-                      (const char *)at);
+    sarhad__audit_checkpoint_digest(digest, seq, sqlite3_column_blob(st, 1),
+                                    (const char *)at);
     if (crypto_sign_verify_detached(sqlite3_column_blob(st, 3), digest,
                                     sizeof(digest), pk) != 0) {
         finding(r, seq, "checkpoint signature is not valid: forged or edited");

@@ -366,4 +366,17 @@ enum sarhad_status sarhad__audit_append(
 void sarhad__audit_row(struct sarhad_audit_entry *e, unsigned char prev[32],
                        sqlite3_stmt *st);
 
+/* The hash of entry seq with predecessor hash prev: what the log stores in
+ * its hash column, and what verifying anywhere (the post, the central)
+ * recomputes.  Reads e's text fields, not e->seq or e->hash. */
+void sarhad__audit_entry_hash(unsigned char out[32],
+                              const unsigned char prev[32], int64_t seq,
+                              const struct sarhad_audit_entry *e);
+
+/* The message a checkpoint of entry seq (with hash, signed at the time at)
+ * signs (src/audit_sign.c): checked wherever checkpoints are copied to. */
+void sarhad__audit_checkpoint_digest(unsigned char out[32], int64_t seq,
+                                     const unsigned char hash[32],
+                                     const char *at);
+
 #endif /* SARHAD_INTERNAL_H */

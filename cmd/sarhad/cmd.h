@@ -44,4 +44,12 @@ void print_error(const char *path, const struct sarhad_error *err);
  * /v1/travellers lists it (traveller.c); a jansson object. */
 struct json_t *traveller_match_json(const struct sarhad_traveller_match *m);
 
+/* The central store's connection string: the --central value (option),
+ * else $SARHAD_CENTRAL, else NULL (central.c). */
+const char *central_conninfo(const char *option);
+
+/* Connect to the central, printing "sarhad VERB: why" and returning NULL
+ * when it cannot be reached. */
+struct sarhad_central *central_connect(const char *verb, const char *conninfo);
+
 #endif /* SARHAD_CMD_H */

@@ -1,7 +1,8 @@
 /*
  * serve.c - `sarhad serve`: opens the post's store (the writer's handle,
  * synchronous=FULL) and its ledger, loads the audit signing key, starts
- * the writer thread and libmicrohttpd, prints the address, and waits for
+ * the writer thread, the push to the central store when asked for
+ * (--central) and libmicrohttpd, prints the address, and waits for
  * SIGTERM or SIGINT.  Shutdown is graceful: no new connections are taken,
  * requests already in flight finish (their writes are committed by the
  * writer), a last checkpoint is signed, and the store is closed.
@@ -22,27 +23,34 @@ SARHAD_VERB(serve, "run the post's HTTP JSON API")
 static void
 usage(FILE *out)
 {
-    fprintf(out,
-            "usage: sarhad serve --db FILE [--listen HOST:PORT] "
-            "[--tls-cert FILE --tls-key FILE]\n"
-            "                    [--session-ttl SECONDS] [--login-failures N]"
-            " [--address-failures N]\n"
-            "                    [--echo] [--quiet]\n"
-            "  --listen        address and port (default 127.0.0.1:8080; port"
-            " 0 picks a free one)\n"
-            "  --tls-cert/key  serve HTTPS with this PEM certificate and key\n"
-            "  --session-ttl   session lifetime (default 43200)\n"
-            "  --login-failures, --address-failures\n"
-            "                  failed logins before an account or an address"
-            " is locked out (5, 20)\n"
-            "  --echo          enable POST /v1/echo (benchmark baseline)\n"
-            "  --quiet         no log lines on standard error\n");
+    fprintf(
+        out,
+        "usage: sarhad serve --db FILE [--listen HOST:PORT] "
+        "[--tls-cert FILE --tls-key FILE]\n"
+        "                    [--session-ttl SECONDS] [--login-failures N]"
+        " [--address-failures N]\n"
+        "                    [--central CONNINFO [--push-every SECONDS]]"
+        " [--echo] [--quiet]\n"
+        "  --listen        address and port (default 127.0.0.1:8080; port"
+        " 0 picks a free one)\n"
+        "  --tls-cert/key  serve HTTPS with this PEM certificate and key\n"
+        "  --session-ttl   session lifetime (default 43200)\n"
+        "  --login-failures, --address-failures\n"
+        "                  failed logins before an account or an address"
+        " is locked out (5, 20)\n"
+        "  --central       push the audit log to the national central store\n"
+        "                  in the background (a libpq connection string;"
+        " or set\n"
+        "                  $SARHAD_CENTRAL)\n"
+        "  --push-every    seconds between pushes (default 60)\n"
+        "  --echo          enable POST /v1/echo (benchmark baseline)\n"
+        "  --quiet         no log lines on standard error\n");
 }
 
 struct options {
-    const char *db, *listen, *cert, *key;
-    long ttl, account_failures, address_failures;
-    bool echo, quiet;
+    const char *db, *listen, *cert, *key, *central;
+    long ttl, account_failures, address_failures, push_every;
+    bool echo, quiet, push_every_given;
 };
 
 static long
@@ -62,6 +70,7 @@ parse_options(struct options *o, int argc, char **argv)
     o->ttl = 43200;
     o->account_failures = 5;
     o->address_failures = 20;
+    o->push_every = 60;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -83,6 +92,11 @@ parse_options(struct options *o, int argc, char **argv)
             o->cert = v, i++;
         } else if (strcmp(a, "--tls-key") == 0) {
             o->key = v, i++;
+        } else if (strcmp(a, "--central") == 0) {
+            o->central = v, i++;
+        } else if (strcmp(a, "--push-every") == 0) {
+            o->push_every = number(v, 1, 86400), i++;
+            o->push_every_given = true;
         } else if (strcmp(a, "--session-ttl") == 0) {
             o->ttl = number(v, 1, 30L * 86400), i++;
         } else if (strcmp(a, "--login-failures") == 0) {
@@ -97,7 +111,12 @@ parse_options(struct options *o, int argc, char **argv)
         return usage_error("serve", "--db FILE is required");
     if ((o->cert == NULL) != (o->key == NULL))
         return usage_error("serve", "--tls-cert and --tls-key go together");
-    if (o->ttl < 0 || o->account_failures < 0 || o->address_failures < 0)
+    o->central = central_conninfo(o->central);
+    if (o->push_every_given && o->central == NULL)
+        return usage_error("serve", "--push-every goes with --central (or "
+                                    "$SARHAD_CENTRAL)");
+    if (o->ttl < 0 || o->account_failures < 0 || o->address_failures < 0 ||
+        o->push_every < 0)
         return usage_error("serve", "a number option is out of range");
     return 0;
 }
@@ -187,6 +206,7 @@ shut_down(struct server *srv)
             close(fd);
     }
     serve_replay_stop(srv); /* after the daemon: no request can start one */
+    serve_push_stop(srv);
     sarhad_error_clear(&err);
     if (srv->key != NULL &&
         (sarhad_audit_checkpoint(srv->store, srv->key, serve_now(), &err) !=
@@ -248,8 +268,16 @@ cmd_serve(int argc, char **argv)
         shut_down(&srv);
         return 1;
     }
+    if (o.central != NULL &&
+        serve_push_start(&srv, o.central, (int)o.push_every) != 0) {
+        fprintf(stderr, "sarhad serve: cannot start the push thread\n");
+        serve_writer_stop(&srv);
+        shut_down(&srv);
+        return 1;
+    }
     srv.daemon = serve_http_start(&srv, host, port, o.cert, o.key, &bound);
     if (srv.daemon == NULL) {
+        serve_push_stop(&srv);
         serve_writer_stop(&srv);
         shut_down(&srv);
         return 1;

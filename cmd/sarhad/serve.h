@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sarhad.h"
 
@@ -49,6 +50,7 @@ enum {
 
 struct server;
 struct request;
+struct serve_push;
 
 /* A route's handler: fills the request's response (serve_reply*), or
  * queues a write job (serve_submit) and returns. */
@@ -168,6 +170,8 @@ struct server {
     pthread_rwlock_t screen_lock;
     _Atomic int screen_threshold; /* the published policy's */
     struct serve_replay *replay;  /* serve_replay.c */
+    /* the push to the central store (serve_push.c), or NULL */
+    struct serve_push *push;
 };
 
 /* serve_http.c */
@@ -220,6 +224,13 @@ void serve_submit(struct server *srv, struct request *req,
 void serve_submit_alone(struct server *srv, struct request *req,
                         void (*run)(struct server *, struct request *),
                         void (*done)(struct server *, struct request *));
+
+/* serve_push.c: the background push to the central store (--central),
+ * every `every` seconds; its state for health and metrics. */
+int serve_push_start(struct server *srv, const char *conninfo, int every);
+void serve_push_stop(struct server *srv);
+json_t *serve_push_health(struct server *srv);
+void serve_push_metrics(struct server *srv, FILE *f);
 
 /* serve_json.c: answers and bodies. */
 void serve_reply_json(struct request *req, unsigned status, json_t *doc);

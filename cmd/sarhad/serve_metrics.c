@@ -2,7 +2,8 @@
  * serve_metrics.c - counters kept with relaxed atomics on the hot path and
  * rendered in the Prometheus text format at /v1/metrics: requests by route
  * and status class, a latency histogram, decisions by outcome, write
- * batches, failed logins and the size of the store on disk.  No label ever
+ * batches, failed logins, the size of the store on disk, and the push to
+ * the central store when there is one (serve_push.c).  No label ever
  * carries a request's content.
  */
 #include "serve.h"
@@ -132,6 +133,7 @@ serve_metrics_render(struct server *srv, struct request *req)
             (unsigned long long)get(&m->logins_failed),
             file_size(srv->db_path, "") + file_size(srv->db_path, "-wal"),
             atomic_load(&srv->in_flight));
+    serve_push_metrics(srv, f);
     fclose(f);
     serve_reply_owned(req, 200, "text/plain; version=0.0.4", text, len);
 }

@@ -293,8 +293,7 @@ route_replay_start(struct server *srv, struct request *req)
                  "start the next when it ends",
                  (long long)r->id, (long long)r->id);
         serve_reply_error(req, 409, "conflict", NULL, msg);
-    }
-    else
+    } else
         serve_reply_json(req, 202, state_json(r));
     pthread_mutex_unlock(&r->mu);
     json_decref(body);

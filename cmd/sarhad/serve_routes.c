@@ -13,7 +13,9 @@
 
 const struct route serve_routes[] = {
     {"GET", "/v1/health", ROLE_PUBLIC, 0, route_health, false,
-     "Liveness and the post this server records for", NULL, NULL},
+     "Liveness, the post this server records for, and its push to the "
+     "central store",
+     NULL, NULL},
     {"GET", "/v1/metrics", ROLE_PUBLIC, 0, route_metrics, false,
      "Prometheus metrics (counters only, no traveller data)", NULL, NULL},
     {"GET", "/v1/openapi.json", ROLE_PUBLIC, 0, serve_openapi, false,

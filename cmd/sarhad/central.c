@@ -1,0 +1,193 @@
+/*
+ * central.c - `sarhad central init|status|verify`: the national central
+ * store (PostgreSQL) as an operator sees it.  init creates or upgrades its
+ * tables (safe to run again), status says how far each post has pushed,
+ * verify recomputes every post's chain from the central's copy.  The
+ * connection string comes from --central or from $SARHAD_CENTRAL, so a
+ * password need not be on the command line.
+ */
+#include "ledger_cli.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+SARHAD_VERB(central, "the national central store: init, status, verify")
+
+static void
+usage(FILE *out)
+{
+    fputs("usage: sarhad central init   [--central CONNINFO]\n"
+          "       sarhad central status [--central CONNINFO] [--table]\n"
+          "       sarhad central verify [--central CONNINFO]\n"
+          "CONNINFO is a libpq connection string (\"host=central.example"
+          " dbname=sarhad\n"
+          "user=post\") or URI; without --central it is read from"
+          " $SARHAD_CENTRAL.\n"
+          "init creates or upgrades the central's tables (run it again"
+          " freely).\n"
+          "status prints each post as a JSON line (or a table): its last"
+          " entry,\n"
+          "when that was recorded and when the post last pushed.\n"
+          "verify recomputes every post's audit chain from the central's"
+          " copy and\n"
+          "exits 1 naming the first bad (post, entry).\n",
+          out);
+}
+
+const char *
+central_conninfo(const char *option)
+{
+    const char *env = getenv("SARHAD_CENTRAL");
+
+    if (option != NULL)
+        return option;
+    return env != NULL && env[0] != '\0' ? env : NULL;
+}
+
+struct sarhad_central *
+central_connect(const char *verb, const char *conninfo)
+{
+    struct sarhad_central *central = NULL;
+    struct sarhad_error err;
+
+    sarhad_error_clear(&err);
+    if (sarhad_central_open(&central, conninfo, &err) != SARHAD_OK) {
+        cli_fail(verb, NULL, &err);
+        return NULL;
+    }
+    return central;
+}
+
+static int
+central_init(struct sarhad_central *central)
+{
+    struct sarhad_error err;
+    int version = 0;
+
+    sarhad_error_clear(&err);
+    if (sarhad_central_migrate(central, &version, &err) != SARHAD_OK) {
+        cli_fail("central init", NULL, &err);
+        return 1;
+    }
+    printf("central schema at version %d\n", version);
+    return 0;
+}
+
+static bool
+print_post_json(void *ctx, const struct sarhad_central_post *p)
+{
+    json_t *doc =
+        json_pack("{s:s, s:I, s:s?, s:s, s:I, s:b}", "post", p->post,
+                  "last_seq", (json_int_t)p->last_seq, "last_event_at",
+                  p->last_event_at[0] ? p->last_event_at : NULL, "last_push_at",
+                  p->last_push_at, "checkpoints", (json_int_t)p->checkpoints,
+                  "key", p->has_key);
+
+    (void)ctx;
+    json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(doc);
+    return true;
+}
+
+static bool
+print_post_row(void *ctx, const struct sarhad_central_post *p)
+{
+    bool *header = ctx;
+
+    if (!*header) {
+        printf("%-15s %10s  %-20s  %-20s  %s\n", "post", "last seq",
+               "last event (UTC)", "last push (UTC)", "checkpoints");
+        *header = true;
+    }
+    printf("%-15s %10lld  %-20s  %-20s  %lld\n", p->post,
+           (long long)p->last_seq, p->last_event_at[0] ? p->last_event_at : "-",
+           p->last_push_at, (long long)p->checkpoints);
+    return true;
+}
+
+static int
+central_status(struct sarhad_central *central, bool table)
+{
+    struct sarhad_error err;
+    bool header = false;
+    enum sarhad_status s;
+
+    sarhad_error_clear(&err);
+    s = sarhad_central_status(central, table ? print_post_row : print_post_json,
+                              &header, &err);
+    if (s != SARHAD_OK) {
+        cli_fail("central status", NULL, &err);
+        return 1;
+    }
+    return 0;
+}
+
+static int
+central_verify(struct sarhad_central *central)
+{
+    struct sarhad_central_report r;
+    struct sarhad_error err;
+
+    sarhad_error_clear(&err);
+    if (sarhad_central_verify(central, &r, &err) != SARHAD_OK) {
+        cli_fail("central verify", NULL, &err);
+        return 1;
+    }
+    if (!r.ok) {
+        fprintf(stderr, "sarhad central verify: post %s entry %lld: %s\n",
+                r.post, (long long)r.first_bad, r.problem);
+        return 1;
+    }
+    printf("central: sound (%lld posts, %lld entries, %lld checkpoints)\n",
+           (long long)r.posts, (long long)r.checked, (long long)r.checkpoints);
+    return 0;
+}
+
+int
+cmd_central(int argc, char **argv)
+{
+    const char *option = NULL, *conninfo, *what;
+    struct sarhad_central *central;
+    bool table = false, missing = false;
+    int rc;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : 0;
+    }
+    what = argv[1];
+    if (strcmp(what, "init") != 0 && strcmp(what, "status") != 0 &&
+        strcmp(what, "verify") != 0)
+        return usage_error("central", "unknown command '%s'", what);
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (cli_opt(argc, argv, &i, "--central", &option, &missing)) {
+            if (missing)
+                return usage_error("central", "--central needs a value");
+        } else if (strcmp(argv[i], "--table") == 0 &&
+                   strcmp(what, "status") == 0) {
+            table = true;
+        } else {
+            return usage_error("central", "unknown argument '%s'", argv[i]);
+        }
+    }
+    conninfo = central_conninfo(option);
+    if (conninfo == NULL)
+        return usage_error("central", "--central CONNINFO or $SARHAD_CENTRAL"
+                                      " is required");
+    central = central_connect("central", conninfo);
+    if (central == NULL)
+        return 1;
+    if (strcmp(what, "init") == 0)
+        rc = central_init(central);
+    else if (strcmp(what, "status") == 0)
+        rc = central_status(central, table);
+    else
+        rc = central_verify(central);
+    sarhad_central_close(central);
+    return rc;
+}

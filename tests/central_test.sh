@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# central_test.sh - the national push against a throwaway PostgreSQL
+# cluster: central init (twice), a demo post pushed whole and checked row
+# for row, pushing again (nothing), new decisions, a resolution and an
+# override (only the new), a second post, pushes killed with SIGKILL at
+# random moments and then finished, a post's store altered after its push
+# and another post's store under the same code (both refused, the central
+# unchanged), the central unreachable, `serve --central` pushing decisions
+# made over HTTP in the background, answering while the central is down
+# and catching up when it is back, and an entry altered inside the central
+# (found by central verify).
+#
+# PostgreSQL refuses to run as root, so the cluster runs as the postgres
+# user in a directory of its own, on a unix socket only, and is stopped at
+# exit.  Run by tests/run-all.sh; exits 0 when every check passed.
+set -u
+S=${SARHAD:-build/sarhad}
+case $S in /*) ;; *) S=$PWD/$S ;; esac
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+# The version's own binaries: Debian's psql wrapper would pick the port of
+# the system's cluster, which is not ours.
+PSQL=$PGBIN/psql
+T=$(mktemp -d)
+PG=$(mktemp -d /tmp/sarhad-pg.XXXXXX) # /tmp: postgres must reach it
+SERVER=""
+failed=0
+. "$(dirname "$0")/lib.sh"
+
+as_postgres() { runuser -u postgres -- "$@"; }
+pg_stop() { as_postgres "$PGBIN/pg_ctl" -D "$PG/data" -m fast -w stop >/dev/null 2>&1; }
+pg_start() {
+    as_postgres "$PGBIN/pg_ctl" -D "$PG/data" -l "$PG/log" -w \
+        -o "-c listen_addresses='' -k $PG -c fsync=off" start >/dev/null
+}
+cleanup() {
+    [ -n "$SERVER" ] && kill -KILL "$SERVER" 2>/dev/null
+    pg_stop
+    rm -rf "$T" "$PG"
+}
+trap cleanup EXIT
+
+if [ ! -x "$PGBIN/initdb" ] || ! id postgres >/dev/null 2>&1; then
+    echo "FAIL PostgreSQL is not installed (scripts/deps.sh installs it)"
+    exit 1
+fi
+chown postgres "$PG"
+if ! as_postgres "$PGBIN/initdb" -D "$PG/data" --auth=trust -U postgres \
+    -E UTF8 >"$PG/initdb.log" 2>&1 || ! pg_start; then
+    echo "FAIL the throwaway PostgreSQL cluster did not start"
+    cat "$PG/initdb.log" "$PG/log" 2>/dev/null | tail -n 20
+    exit 1
+fi
+q() { "$PSQL" -h "$PG" -U postgres -d central -X -q -tA -c "$1" 2>&1; }
+"$PSQL" -h "$PG" -U postgres -d postgres -X -q -c "CREATE DATABASE central" || exit 1
+C="host=$PG user=postgres dbname=central"
+export SARHAD_CENTRAL="$C"
+
+# same NAME WANT GOT
+same() { [ "$2" = "$3" ] && ok "$1" || bad "$1 (want '$2', got '$3')"; }
+# chain_equal NAME POST DB: the central holds exactly the post's log.
+chain_equal() {
+    sqlite3 "$3" "SELECT seq || ':' || lower(hex(hash)) FROM audit_log ORDER BY seq" >"$T/local"
+    q "SELECT seq || ':' || encode(hash, 'hex') FROM event WHERE post = '$2' ORDER BY seq" >"$T/remote"
+    if cmp -s "$T/local" "$T/remote"; then ok "$1"; else
+        bad "$1 ($(wc -l <"$T/local") local, $(wc -l <"$T/remote") central entries)"
+    fi
+}
+
+"$S" central init >"$T/out" 2>&1
+expect "central init creates the schema" $? 0 "$T/out" "central schema at version 1"
+"$S" central init --central "$C" >"$T/out" 2>&1
+expect "central init again changes nothing" $? 0 "$T/out" "central schema at version 1"
+same "one schema row" 1 "$(q "SELECT count(*) FROM sarhad_schema")"
+
+A=$T/a.db
+"$S" init --db "$A" --post TORKHAM --demo >/dev/null || exit 1
+"$S" push --db "$A" >"$T/out" 2>&1
+expect "the demo post pushes" $? 0 "$T/out" '"post":"TORKHAM","pushed":2102,"from":1,"to":2102'
+same "every audit entry is in the central" "$(sqlite3 "$A" "SELECT count(*) FROM audit_log")" \
+    "$(q "SELECT count(*) FROM event WHERE post = 'TORKHAM'")"
+same "every attempt is in the central" "$(sqlite3 "$A" "SELECT count(*) FROM attempt")" \
+    "$(q "SELECT count(*) FROM attempt WHERE post = 'TORKHAM'")"
+same "the policy is in the central" "$(sqlite3 "$A" "SELECT sha256 FROM policy_version")" \
+    "$(q "SELECT sha256 FROM policy_version WHERE post = 'TORKHAM'")"
+same "decisions are queryable as JSON" "$(sqlite3 "$A" "SELECT count(*) FROM attempt WHERE decision = 'refuse'")" \
+    "$(q "SELECT count(*) FROM attempt WHERE decision_json->>'decision' = 'refuse'")"
+chain_equal "the central's chain is the post's" TORKHAM "$A"
+"$S" central verify >"$T/out" 2>&1
+expect "central verify finds it sound" $? 0 "$T/out" "central: sound (1 posts, 2102 entries"
+"$S" push --db "$A" --central "$C" >"$T/out" 2>&1
+expect "pushing again sends nothing" $? 0 "$T/out" '"pushed":0'
+
+"$S" gen --db "$A" --days 1 --per-day 40 --from 2023-11-08 >/dev/null || exit 1
+REF=$("$S" referrals --db "$A" --json | sed -n '1s/{"attempt":\([0-9]*\).*/\1/p')
+"$S" resolve --db "$A" "$REF" --admit --reason "identity confirmed" --as sup1 >/dev/null || exit 1
+LAST=$(sqlite3 "$A" "SELECT max(id) FROM attempt WHERE decision = 'refuse'")
+"$S" override --db "$A" "$LAST" --admit --reason "medical exception" --as sup1 >"$T/ovr" 2>&1
+echo "pass-a-0001" | "$S" user add --db "$A" off1 --role officer --post TORKHAM --password-stdin >/dev/null || exit 1
+"$S" push --db "$A" --batch 7 >"$T/out" 2>&1
+expect "only the new entries are pushed" $? 0 "$T/out" '"from":2103,"to":'
+same "they were all pushed" "$(sqlite3 "$A" "SELECT max(seq) FROM audit_log")" \
+    "$(sed -n 's/.*"to":\([0-9]*\).*/\1/p' "$T/out")"
+same "the resolution and the override are in the central" \
+    "$(sqlite3 "$A" "SELECT count(*) FROM resolution")" "$(q "SELECT count(*) FROM resolution WHERE post = 'TORKHAM'")"
+same "the signed checkpoint went with its entry" \
+    "$(sqlite3 "$A" "SELECT count(*) FROM audit_checkpoint")" "$(q "SELECT count(*) FROM audit_checkpoint")"
+same "the post's key is recorded" t "$(q "SELECT public_key IS NOT NULL FROM post WHERE code = 'TORKHAM'")"
+chain_equal "the chain still matches" TORKHAM "$A"
+
+# A second post, pushed by pushes killed at random moments, then finished.
+B=$T/b.db
+"$S" init --db "$B" --post CHAMAN >/dev/null || exit 1
+"$S" gen --db "$B" --days 4 --per-day 2500 >/dev/null || exit 1
+for i in $(seq 1 10); do
+    "$S" push --db "$B" --batch 100 >/dev/null 2>&1 &
+    pid=$!
+    sleep "0.0$((RANDOM % 10))"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+done
+KILLED=$(q "SELECT coalesce(max(seq), 0) FROM event WHERE post = 'CHAMAN'")
+TOTAL=$(sqlite3 "$B" "SELECT max(seq) FROM audit_log")
+[ $((KILLED % 100)) -eq 0 ] && [ "$KILLED" -lt "$TOTAL" ] &&
+    ok "killed pushes left whole batches ($KILLED of $TOTAL entries)" ||
+    bad "killed pushes left whole batches, and some to do ($KILLED of $TOTAL entries)"
+"$S" push --db "$B" --batch 100 >"$T/out" 2>&1
+expect "the push after the kills completes" $? 0 "$T/out" '"post":"CHAMAN"'
+chain_equal "the second post's chain is whole in the central" CHAMAN "$B"
+same "its attempts too" "$(sqlite3 "$B" "SELECT count(*) FROM attempt")" \
+    "$(q "SELECT count(*) FROM attempt WHERE post = 'CHAMAN'")"
+"$S" central verify >"$T/out" 2>&1
+expect "central verify: both posts sound" $? 0 "$T/out" "sound (2 posts"
+"$S" central status >"$T/out" 2>&1
+expect "status lists the posts" $? 0 "$T/out" '{"post":"CHAMAN","last_seq":'
+grep -q '"post":"TORKHAM"' "$T/out" && ok "status lists the first post" || bad "status lists the first post"
+
+# A store altered after its push, and another store under the same code.
+BEFORE=$(q "SELECT count(*) FROM event")
+cp "$A" "$T/tampered.db"
+sqlite3 "$T/tampered.db" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail = '{}' WHERE seq = 5"
+"$S" push --db "$T/tampered.db" >"$T/out" 2>&1
+expect "a locally altered, already pushed entry is refused" $? 1 "$T/out" "entry 5"
+"$S" init --db "$T/other.db" --post TORKHAM >/dev/null || exit 1
+"$S" push --db "$T/other.db" >"$T/out" 2>&1
+expect "a store that diverged from the central is refused" $? 1 "$T/out" "diverged"
+cp "$A" "$T/rekeyed.db"
+sqlite3 "$T/rekeyed.db" "UPDATE store_meta SET value = '$(printf '%064d' 0)' WHERE key = 'audit_public_key'"
+"$S" push --db "$T/rekeyed.db" >"$T/out" 2>&1
+expect "a store with another audit key is refused" $? 1 "$T/out" "another audit public key"
+same "the central is unchanged" "$BEFORE" "$(q "SELECT count(*) FROM event")"
+
+"$S" push --db "$A" --central "host=$T/nowhere user=postgres dbname=central" >"$T/out" 2>&1
+expect "an unreachable central is a clear error" $? 1 "$T/out" "cannot connect to the central"
+env -u SARHAD_CENTRAL "$S" push --db "$A" >"$T/out" 2>&1
+expect "a push needs to know the central" $? 2 "$T/out" "SARHAD_CENTRAL"
+
+# A batch the central refuses (a row already there) is rolled back whole.
+"$PSQL" -h "$PG" -U postgres -d postgres -X -q -c "CREATE DATABASE scratch" || exit 1
+X="host=$PG user=postgres dbname=scratch"
+"$S" central init --central "$X" >/dev/null || exit 1
+"$S" init --db "$T/k.db" --post KHARLACHI >/dev/null || exit 1
+"$S" push --db "$T/k.db" --central "$X" >/dev/null || exit 1
+"$S" gen --db "$T/k.db" --days 1 --per-day 30 >/dev/null || exit 1
+"$PSQL" -h "$PG" -U postgres -d scratch -X -q -c "INSERT INTO event (post, seq, at, at_text,
+    actor_user, actor_role, actor_post, actor_address, kind, subject, detail, detail_json, prev_hash,
+    hash) VALUES ('KHARLACHI', 20, now(), '', '', '', '', '', 'x', 'x', '{}', '{}',
+    decode(repeat('00', 32), 'hex'), decode(repeat('00', 32), 'hex'))" || exit 1
+"$S" push --db "$T/k.db" --central "$X" >"$T/out" 2>&1
+expect "a batch the central refuses fails, naming why" $? 1 "$T/out" "duplicate key"
+same "and none of it stays" 3 "$("$PSQL" -h "$PG" -U postgres -d scratch -X -tA -c \
+    "SELECT count(*) FROM event WHERE post = 'KHARLACHI'")"
+
+# The server pushes in the background and rides out the central's absence.
+SV=$T/s.db
+"$S" init --db "$SV" --post GHULAM_KHAN >/dev/null || exit 1
+echo "pass-s-0001" | "$S" user add --db "$SV" off --role officer --post GHULAM_KHAN --password-stdin >/dev/null || exit 1
+"$S" serve --db "$SV" --listen 127.0.0.1:0 --central "$C" --push-every 1 --quiet >"$T/sout" 2>"$T/serr" &
+SERVER=$!
+URL=http://127.0.0.1:$(served_port "$T/sout")
+TOKEN=$(curl -s -X POST "$URL/v1/sessions" -d '{"username":"off","password":"pass-s-0001"}' |
+    sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+decide() { # decide N: N decisions over HTTP; prints how many got 201
+    local n=0
+    for i in $(seq 1 "$1"); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$URL/v1/decisions" \
+            -H "Authorization: Bearer $TOKEN" \
+            -d "{\"crossing\":\"GHULAM_KHAN\",\"direction\":\"exit\",\"time\":\"2023-11-0$((1 + i % 8))T10:00:00+05:00\",\"traveller\":{\"nationality\":\"AFG\",\"sex\":\"F\",\"birth_date\":\"1985-05-05\"},\"movement\":{\"category\":\"spontaneous_return\",\"household\":\"H$RANDOM$i\"},\"documents\":[]}")
+        [ "$code" = 201 ] && n=$((n + 1))
+    done
+    echo "$n"
+}
+# caught_up: wait up to 20 s for the central to hold the server's whole log.
+caught_up() {
+    local want have
+    for _ in $(seq 1 100); do
+        want=$(sqlite3 "$SV" "SELECT max(seq) FROM audit_log")
+        have=$(q "SELECT coalesce(max(seq), 0) FROM event WHERE post = 'GHULAM_KHAN'")
+        [ "$want" = "$have" ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+same "decisions over HTTP" 5 "$(decide 5)"
+caught_up && ok "the server pushed them in the background" || bad "the server pushed them in the background"
+curl -s "$URL/v1/metrics" | grep -q '^sarhad_push_pending_entries 0' &&
+    ok "metrics: nothing pending" || bad "metrics: nothing pending"
+pg_stop
+same "decisions while the central is down" 4 "$(decide 4)"
+sleep 2
+curl -s "$URL/v1/health" >"$T/health"
+grep -q '"push":{"state":"failing"' "$T/health" && ok "health says the push is failing" ||
+    { bad "health says the push is failing"; cat "$T/health"; }
+curl -s "$URL/v1/metrics" | grep -q '^sarhad_push_failures_total [1-9]' &&
+    ok "metrics count the failures" || bad "metrics count the failures"
+pg_start
+caught_up && ok "the server caught up when the central came back" ||
+    bad "the server caught up when the central came back"
+chain_equal "the server's chain is whole in the central" GHULAM_KHAN "$SV"
+kill -TERM "$SERVER"
+wait "$SERVER"
+expect "the server stops cleanly on SIGTERM" $? 0 "$T/serr"
+SERVER=""
+
+# An entry altered inside the central.
+q "UPDATE event SET detail = '{}' WHERE post = 'TORKHAM' AND seq = 7" >"$T/out"
+grep -q "append-only" "$T/out" && ok "the central refuses an UPDATE" || bad "the central refuses an UPDATE"
+q "DELETE FROM event WHERE post = 'CHAMAN' AND seq = 3" >"$T/out"
+grep -q "append-only" "$T/out" && ok "the central refuses a DELETE" || bad "the central refuses a DELETE"
+q "ALTER TABLE event DISABLE TRIGGER event_append_only;
+   UPDATE event SET detail = '{}' WHERE post = 'TORKHAM' AND seq = 7;
+   ALTER TABLE event ENABLE TRIGGER event_append_only" >/dev/null
+"$S" central verify >"$T/out" 2>&1
+expect "central verify names the altered entry" $? 1 "$T/out" "post TORKHAM entry 7"
+exit $failed

@@ -373,6 +373,33 @@ test('an analyst lints a policy and reads file:line:col; names are escaped', asy
     assert.match(await page.textContent('#lint-result'), /No errors: pakistan version 1/);
 });
 
+test('an analyst replays a draft over the record and sees what would have moved', async () => {
+    await login('analyst');
+    await page.click('#tabs button[data-section="lint"]');
+    await page.fill('#lint-filename', 'closed.policy');
+    await page.fill('#lint-text', 'policy "closed" version 9\nrule everyone "Everyone is refused"\n' +
+        '  refuse\n  reason closed "The crossing is closed."\nend\n');
+    await page.fill('#replay-from', '2023-11-02');
+    await page.click('#replay-submit');
+    await page.waitForFunction(() => /decided otherwise/.test(document.getElementById('replay-status').textContent),
+        null, { timeout: 30000 });
+    const status = await page.textContent('#replay-status');
+    const m = status.match(/closed version 9: (\d+) of (\d+) attempts decided otherwise/);
+    assert.ok(m, status);
+    assert.ok(Number(m[1]) > 0 && Number(m[1]) <= Number(m[2]));
+    const moved = await page.$$eval('#replay-moved tbody tr', (tr) => tr.map((r) => r.textContent));
+    assert.ok(moved.some((r) => /^admitrefuse\d+$/.test(r)), moved.join(' | '));
+    const changes = await page.$$eval('#replay-changes tbody tr', (tr) => tr.length);
+    assert.equal(changes, Math.min(Number(m[1]), 500));
+    assert.match(await page.textContent('#replay-changes tbody tr'), /refuse \(everyone\)/);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'replay.png'), fullPage: true });
+    // A draft that does not compile is named at once, at its line.
+    await page.fill('#lint-text', 'policy "x" version 2\nrule\n');
+    await page.click('#replay-submit');
+    await page.waitForSelector('#lint-result:not([hidden]) .lint-error');
+    assert.match(await page.textContent('#lint-result'), /:2:\d+:/);
+});
+
 test('an admin adds a user (errors beside the field first)', async () => {
     await login('admin');
     await page.waitForSelector('#users-table tbody tr');
@@ -586,6 +613,7 @@ test('an admin trusts the ministry key and applies its signed policy; a tampered
     const rows = await page.$$eval('#bun-table tbody tr', (tr) => tr.map((r) => r.textContent));
     assert.equal(rows.length, 1);
     assert.match(rows[0], /policy.*v3\.policy.*admin.*policy:3/);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'bundles.png'), fullPage: true });
     // The policies page shows the signed version in force.
     await page.click('#tabs button[data-section="policies"]');
     await page.waitForFunction(() => /v3\.policy.*in force/.test(document.getElementById('pol-table').textContent));

@@ -2,9 +2,9 @@
 # tsan/run.sh - the threaded paths under ThreadSanitizer: `sarhad cross`
 # (a reader thread parsing and screening, the writer, the printer that
 # flushes the log, the checkpoint thread) and `sarhad serve` (pool
-# threads, writer, flusher, checkpointer, the per-thread session caches),
-# driven by the HTTP end-to-end tests, the SIGKILL loops and a screened
-# stream.  A data race anywhere is a failure.  Run by scripts/test; closes
+# threads, writer, flusher, checkpointer, the per-thread session caches,
+# the replay thread, the push thread), driven by the HTTP end-to-end tests,
+# the national push's tests, the SIGKILL loops and a screened stream.  A data race anywhere is a failure.  Run by scripts/test; closes
 # with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
@@ -50,6 +50,9 @@ SARHAD=$S bash tests/ledger_kill_test.sh >"$work/kill" 2>&1
 check "sarhad cross killed in a loop" $?
 SARHAD=$S bash tests/serve_kill_test.sh >"$work/skill" 2>&1
 check "sarhad serve killed in a loop" $?
+# The push thread beside the server's own (serve --central), and replays.
+SARHAD=$S bash tests/central_test.sh >"$work/central" 2>&1
+check "the national push, the server's push thread included" $?
 (
     SARHAD=$S
     source tests/e2e/server.sh >"$work/e2e" 2>&1

@@ -416,7 +416,7 @@ static enum sarhad_status
 read_header(struct reader *r, struct sarhad_bundle_info *b, size_t *signed_len,
             struct sarhad_error *err)
 {
-    const char *line, *why;
+    const char *line, *why = "the field is malformed";
     size_t n;
 
     if (!next_line(r, &line, &n) || n != sizeof(BUNDLE_MAGIC) - 1 ||

@@ -16,41 +16,21 @@
 set -u
 S=${SARHAD:-build/sarhad}
 case $S in /*) ;; *) S=$PWD/$S ;; esac
-PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
-# The version's own binaries: Debian's psql wrapper would pick the port of
-# the system's cluster, which is not ours.
-PSQL=$PGBIN/psql
 T=$(mktemp -d)
-PG=$(mktemp -d /tmp/sarhad-pg.XXXXXX) # /tmp: postgres must reach it
 SERVER=""
 failed=0
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pg_cluster.sh"
 
-as_postgres() { runuser -u postgres -- "$@"; }
-pg_stop() { as_postgres "$PGBIN/pg_ctl" -D "$PG/data" -m fast -w stop >/dev/null 2>&1; }
-pg_start() {
-    as_postgres "$PGBIN/pg_ctl" -D "$PG/data" -l "$PG/log" -w \
-        -o "-c listen_addresses='' -k $PG -c fsync=off" start >/dev/null
-}
 cleanup() {
     [ -n "$SERVER" ] && kill -KILL "$SERVER" 2>/dev/null
-    pg_stop
-    rm -rf "$T" "$PG"
+    pg_cluster_drop
+    rm -rf "$T"
 }
 trap cleanup EXIT
 
-if [ ! -x "$PGBIN/initdb" ] || ! id postgres >/dev/null 2>&1; then
-    echo "FAIL PostgreSQL is not installed (scripts/deps.sh installs it)"
-    exit 1
-fi
-chown postgres "$PG"
-if ! as_postgres "$PGBIN/initdb" -D "$PG/data" --auth=trust -U postgres \
-    -E UTF8 >"$PG/initdb.log" 2>&1 || ! pg_start; then
-    echo "FAIL the throwaway PostgreSQL cluster did not start"
-    cat "$PG/initdb.log" "$PG/log" 2>/dev/null | tail -n 20
-    exit 1
-fi
-q() { "$PSQL" -h "$PG" -U postgres -d central -X -q -tA -c "$1" 2>&1; }
+pg_cluster_init "-c fsync=off" || exit 1
+q() { pg_sql central "$1"; }
 "$PSQL" -h "$PG" -U postgres -d postgres -X -q -c "CREATE DATABASE central" || exit 1
 C="host=$PG user=postgres dbname=central"
 export SARHAD_CENTRAL="$C"

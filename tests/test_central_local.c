@@ -20,7 +20,7 @@ post_with_crossings(const char *name)
     struct sarhad_store *store = fresh(name, &ledger);
     struct sarhad_presentation p;
     struct sarhad_decision d;
-    char number[16];
+    char number[24];
     int64_t id;
 
     if (store == NULL)

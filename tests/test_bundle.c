@@ -141,7 +141,7 @@ TEST(bundle_a_trusting_post_takes_only_signed_newer_bundles)
     struct sarhad_store *store = fresh("bundles.db", &ledger);
     struct sarhad_bundle_applied applied;
     struct sarhad_error err;
-    char secret[512], other_secret[512], hex[65], *b = NULL;
+    char secret[512], other_secret[512], hex[65], key_file[66], *b = NULL;
     unsigned char pub[32], other[32];
     int64_t bad;
     char problem[160];
@@ -197,8 +197,8 @@ TEST(bundle_a_trusting_post_takes_only_signed_newer_bundles)
     /* The key rotates by a bundle signed with the key in force; then the
      * old key's bundles are refused and the new key's taken. */
     pub_hex(hex, other);
-    strcat(hex, "\n");
-    len = bundle(&b, secret, SARHAD_BUNDLE_KEY, "ed25519", 1, hex);
+    snprintf(key_file, sizeof(key_file), "%s\n", hex); /* as a .pub holds it */
+    len = bundle(&b, secret, SARHAD_BUNDLE_KEY, "ed25519", 1, key_file);
     ASSERT_OK(sarhad_bundle_apply(ledger, b, len, &admin, 1700000400, &applied,
                                   NULL, 0, NULL, &err));
     free(b);

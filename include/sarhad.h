@@ -2307,6 +2307,20 @@ sarhad_central_verify(struct sarhad_central *central,
                       struct sarhad_central_report *report,
                       struct sarhad_error *err);
 
+/*
+ * A national report from the central's copy of every post's record: the
+ * same columns and rows as sarhad_ledger_report makes at a post (so the
+ * national report of one post is its own report), over every post that
+ * pushed, or filter->post alone.  Daily flows, returns and refusals;
+ * overstays are a post's report (SARHAD_EINVAL: open stays are not
+ * pushed).  SARHAD_EDB when the central's schema is not this code's.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_central_report(
+    struct sarhad_central *central, enum sarhad_report_kind kind,
+    const struct sarhad_report_filter *filter,
+    bool (*fn)(void *ctx, const struct sarhad_report_row *row), void *ctx,
+    struct sarhad_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -34,7 +34,7 @@ struct sarhad_central {
  * sent as binary.  Numbers are written into num, which the parameter
  * points at, so a set of parameters is filled and sent in one go.
  */
-#define SARHAD__PG_MAX_PARAMS 24
+#define SARHAD__PG_MAX_PARAMS 32
 struct sarhad__pg_params {
     int n;
     const char *value[SARHAD__PG_MAX_PARAMS];

@@ -26,10 +26,14 @@ static const char sql_log[] =
  * them after the post (and, for a resolution, the entry's kind); the last
  * column is the audit entry the row was recorded with. */
 static const char sql_attempt[] =
-    "SELECT id, crossing, counter, officer, direction, time, day,"
-    " recorded_at, traveller_id, nationality, decision, rule, policy_name,"
-    " policy_version, overstay_days, fine_usd, allowed_days, presentation,"
-    " decision_json, audit_seq FROM attempt WHERE id = ?1";
+    "SELECT a.id, a.crossing, a.counter, a.officer, a.direction, a.time,"
+    " a.day, a.recorded_at, a.traveller_id, a.nationality, a.decision,"
+    " a.rule, a.policy_name, a.policy_version, a.overstay_days, a.fine_usd,"
+    " a.allowed_days, a.presentation, a.decision_json, m.category,"
+    " m.documentation, m.household, m.household_size, m.sex, m.age_band,"
+    " m.vulnerabilities, m.vehicles, m.intended_stay, a.audit_seq"
+    " FROM attempt a LEFT JOIN movement m ON m.attempt_id = a.id"
+    " WHERE a.id = ?1";
 static const char sql_resolution[] =
     "SELECT attempt_id, decision, reason, by_user, by_role, at, audit_seq"
     " FROM resolution WHERE attempt_id = ?1";
@@ -46,9 +50,12 @@ static const char sql_put_attempt[] =
     "INSERT INTO attempt (post, id, crossing, counter, officer, direction,"
     " time, day, recorded_at, traveller_id, nationality, decision, rule,"
     " policy_name, policy_version, overstay_days, fine_usd, allowed_days,"
-    " presentation, decision_json, audit_seq) VALUES ($1, $2, $3, $4, $5,"
-    " $6, $7, $8, to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15,"
-    " $16, $17, $18, $19, $20, $21)";
+    " presentation, decision_json, return_category, return_documentation,"
+    " return_household, return_household_size, return_sex, return_age_band,"
+    " return_vulnerabilities, return_vehicles, return_intended_stay,"
+    " audit_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+    " to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, $16, $17, $18,"
+    " $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)";
 static const char sql_put_resolution[] =
     "INSERT INTO resolution (post, kind, attempt_id, decision, reason,"
     " by_user, by_role, at, audit_seq) VALUES ($1, $2, $3, $4, $5, $6, $7,"
@@ -338,7 +345,7 @@ sarhad__push_row_params(const struct sarhad__push_entry *x,
     for (int c = 0; c < cols && p->n < SARHAD__PG_MAX_PARAMS; c++) {
         if (sqlite3_column_type(x->row, c) == SQLITE_INTEGER)
             sarhad__pg_int(p, sqlite3_column_int64(x->row, c));
-        else
+        else /* a NULL (no returns details) stays NULL */
             sarhad__pg_text(p, (const char *)sqlite3_column_text(x->row, c));
     }
     return sarhad__push_row_sql(x->row_kind);

@@ -76,6 +76,16 @@ static const char *const version_1[] = {
     " allowed_days integer NOT NULL,"
     " presentation jsonb NOT NULL,"
     " decision_json jsonb NOT NULL,"
+    /* An exit's returns details (DOMAIN.md section 6), NULL otherwise. */
+    " return_category text,"
+    " return_documentation text,"
+    " return_household text,"
+    " return_household_size integer,"
+    " return_sex text,"
+    " return_age_band text,"
+    " return_vulnerabilities integer,"
+    " return_vehicles integer,"
+    " return_intended_stay text,"
     " audit_seq bigint NOT NULL,"
     " PRIMARY KEY (post, id),"
     " FOREIGN KEY (post, audit_seq) REFERENCES event (post, seq));",

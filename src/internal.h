@@ -299,6 +299,10 @@ enum sarhad_status sarhad__store_meta_set(struct sarhad_store *store,
                                           const char *key, const char *value,
                                           struct sarhad_error *err);
 
+/* How many leading columns of a report are text (report.c); the rest are
+ * numbers. */
+unsigned sarhad__report_text_columns(enum sarhad_report_kind kind);
+
 /* ---- key files (src/keyfile.c) ---------------------------------------- */
 
 /* Make a new ed25519 key pair and write its secret half to path (hex, mode

@@ -109,6 +109,13 @@ sarhad_report_columns(enum sarhad_report_kind kind, unsigned *count)
     return reports[kind].cols;
 }
 
+unsigned
+sarhad__report_text_columns(enum sarhad_report_kind kind)
+{
+    return (size_t)kind < SARHAD_COUNT_OF(reports) ? reports[kind].text_cols
+                                                   : 0;
+}
+
 /* The day the ledger last recorded anything ("" when empty). */
 static enum sarhad_status
 last_day(struct sarhad_store *store, char out[11], struct sarhad_error *err)

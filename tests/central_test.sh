@@ -3,7 +3,8 @@
 # cluster: central init (twice), a demo post pushed whole and checked row
 # for row, pushing again (nothing), new decisions, a resolution and an
 # override (only the new), a second post, pushes killed with SIGKILL at
-# random moments and then finished, a post's store altered after its push
+# random moments and then finished, the national reports (each post's part
+# its own report), a post's store altered after its push
 # and another post's store under the same code (both refused, the central
 # unchanged), the central unreachable, `serve --central` pushing decisions
 # made over HTTP in the background, answering while the central is down
@@ -113,6 +114,26 @@ expect "central verify: both posts sound" $? 0 "$T/out" "sound (2 posts"
 "$S" central status >"$T/out" 2>&1
 expect "status lists the posts" $? 0 "$T/out" '{"post":"CHAMAN","last_seq":'
 grep -q '"post":"TORKHAM"' "$T/out" && ok "status lists the first post" || bad "status lists the first post"
+
+# National reports: each post's part of them is that post's own report
+# (resolutions and overrides included), and together they are the sum.
+for kind in daily returns refusals; do
+    for p in TORKHAM:"$A" CHAMAN:"$B"; do
+        "$S" report --db "${p#*:}" "$kind" --format json >"$T/local" 2>&1
+        "$S" report --post "${p%%:*}" "$kind" --format json >"$T/national" 2>&1
+        [ -s "$T/local" ] && cmp -s "$T/local" "$T/national" &&
+            ok "the national $kind report of ${p%%:*} is its own" ||
+            bad "the national $kind report of ${p%%:*} is its own ($(wc -l <"$T/local") local rows, $(wc -l <"$T/national") national; $(head -c 200 "$T/national"))"
+    done
+done
+"$S" report daily --from 2023-11-02 --to 2023-11-03 --format csv >"$T/out" 2>&1
+expect "a national report over every post, for chosen days" $? 0 "$T/out" "2023-11-02,CHAMAN,"
+[ "$(cut -d, -f1 "$T/out" | sort -u | tr '\n' ' ')" = "2023-11-02 2023-11-03 day " ] &&
+    ok "... only those days" || bad "... only those days: $(cut -d, -f1 "$T/out" | sort -u | tr '\n' ' ')"
+"$S" report overstays >"$T/out" 2>&1
+expect "overstays stay a post's report" $? 1 "$T/out" "open stays are not pushed"
+"$S" report --db "$A" --central "$C" daily >"$T/out" 2>&1
+expect "a post's or the national report, not both" $? 2 "$T/out" "not both"
 
 # A store altered after its push, and another store under the same code.
 BEFORE=$(q "SELECT count(*) FROM event")

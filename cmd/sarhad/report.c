@@ -115,10 +115,11 @@ int
 cmd_report(int argc, char **argv)
 {
     const char *db = NULL, *kind_name = NULL, *from = NULL, *to = NULL;
-    const char *post = NULL, *format = "table";
+    const char *post = NULL, *format = "table", *central = NULL;
     struct sarhad_report_filter filter;
     enum sarhad_report_kind kind;
-    struct sarhad_store *store;
+    struct sarhad_store *store = NULL;
+    struct sarhad_central *national = NULL;
     struct sarhad_error err;
     struct out o;
     const char *const *names;
@@ -130,10 +131,13 @@ cmd_report(int argc, char **argv)
     memset(&o, 0, sizeof(o));
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0) {
-            puts("usage: sarhad report --db FILE "
+            puts("usage: sarhad report (--db FILE | --central CONNINFO) "
                  "daily|returns|overstays|refusals\n"
                  "       [--from DATE] [--to DATE] [--post CODE] "
                  "[--format table|csv|json]\n"
+                 "--db FILE: a post's report; --central (or, without --db,\n"
+                 "$SARHAD_CENTRAL): the national one, over every post that\n"
+                 "pushed to the central store (daily, returns, refusals).\n"
                  "daily: flows per day, post, crossing, direction, "
                  "nationality, decision.\n"
                  "returns: per week (Monday first), crossing, "
@@ -147,6 +151,7 @@ cmd_report(int argc, char **argv)
                  "--format json prints one object per row with a \"count\".");
             return 0;
         } else if (cli_opt(argc, argv, &i, "--db", &db, &missing) ||
+                   cli_opt(argc, argv, &i, "--central", &central, &missing) ||
                    cli_opt(argc, argv, &i, "--from", &from, &missing) ||
                    cli_opt(argc, argv, &i, "--to", &to, &missing) ||
                    cli_opt(argc, argv, &i, "--post", &post, &missing) ||
@@ -159,8 +164,14 @@ cmd_report(int argc, char **argv)
             return usage_error("report", "unknown argument '%s'", argv[i]);
         }
     }
-    if (db == NULL || kind_name == NULL)
-        return usage_error("report", "--db and a report name are required");
+    if (db != NULL && central != NULL)
+        return usage_error("report", "--db (a post's report) or --central "
+                                     "(the national one), not both");
+    if (db == NULL && (central = central_conninfo(central)) == NULL)
+        return usage_error("report", "--db FILE or --central CONNINFO (or "
+                                     "$SARHAD_CENTRAL) is required");
+    if (kind_name == NULL)
+        return usage_error("report", "a report name is required");
     if (!sarhad_report_kind_parse(&kind, kind_name))
         return usage_error("report",
                            "unknown report '%s' (daily, returns, "
@@ -181,14 +192,22 @@ cmd_report(int argc, char **argv)
         snprintf(filter.post, sizeof(filter.post), "%s", post);
     names = sarhad_report_columns(kind, &ncols);
     o.ncols = ncols;
-    store = cli_open_store("report", db, false, true, NULL);
-    if (store == NULL)
+    if (db != NULL) {
+        store = cli_open_store("report", db, false, true, NULL);
+        if (store == NULL)
+            return 1;
+    } else if ((national = central_connect("report", central)) == NULL) {
         return 1;
+    }
     if (o.format == CSV)
         for (unsigned c = 0; c < ncols; c++)
             printf("%s%s", names[c], c + 1 < ncols ? "," : "\n");
-    s = sarhad_ledger_report(store, kind, &filter, row, &o, &err);
+    if (db != NULL)
+        s = sarhad_ledger_report(store, kind, &filter, row, &o, &err);
+    else
+        s = sarhad_central_report(national, kind, &filter, row, &o, &err);
     sarhad_store_close(store);
+    sarhad_central_close(national);
     if (s != SARHAD_OK) {
         cli_fail("report", db, &err);
         for (size_t i = 0; i < o.count; i++)

@@ -200,6 +200,15 @@ void serve_screener_reload(struct server *srv, struct request *req);
 json_t *serve_issues_json(const struct sarhad_lint_issue *issues,
                           unsigned count);
 json_t *serve_compile_error_json(const struct sarhad_error *err);
+/* 400 for a policy that does not compile (with its compile_error) or has
+ * lint errors (with the first count findings); field names the part of
+ * the body that held it. */
+void serve_reply_uncompiled(struct request *req, const char *field,
+                            const struct sarhad_error *err);
+void serve_reply_lint_refused(struct request *req, const char *field,
+                              const char *message,
+                              const struct sarhad_lint_issue *issues,
+                              unsigned count);
 
 /* serve_replay.c: a draft policy replayed over the record, off the writer,
  * one at a time (serve_replay_start before serving, _stop at shutdown). */

@@ -127,11 +127,7 @@ draft_sound(struct request *req, const char *filename, const char *text,
 
     if (sarhad_policy_compile(&policy, filename, text, len, &err) !=
         SARHAD_OK) {
-        serve_reply_json(req, 400,
-                         json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid",
-                                   "field", "text", "message", err.message,
-                                   "compile_error",
-                                   serve_compile_error_json(&err)));
+        serve_reply_uncompiled(req, "text", &err);
         return false;
     }
     n = sarhad_policy_lint(policy, issues, REPLAY_MAX_ISSUES);
@@ -142,12 +138,8 @@ draft_sound(struct request *req, const char *filename, const char *text,
     sarhad_policy_free(policy);
     if (!errors)
         return true;
-    serve_reply_json(
-        req, 400,
-        json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid", "field", "text",
-                  "message", "the draft has lint errors", "issues",
-                  serve_issues_json(
-                      issues, n < REPLAY_MAX_ISSUES ? n : REPLAY_MAX_ISSUES)));
+    serve_reply_lint_refused(req, "text", "the draft has lint errors", issues,
+                             n < REPLAY_MAX_ISSUES ? n : REPLAY_MAX_ISSUES);
     return false;
 }
 

@@ -180,11 +180,8 @@ apply_done(struct server *srv, struct request *req)
         return;
     }
     if (req->job.status == SARHAD_EINVAL && d->issue_count > 0) {
-        serve_reply_json(
-            req, 400,
-            json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid", "field",
-                      "bundle", "message", err->message, "issues",
-                      serve_issues_json(d->issues, SHOWN(d->issue_count))));
+        serve_reply_lint_refused(req, "bundle", err->message, d->issues,
+                                 SHOWN(d->issue_count));
         return;
     }
     if (req->job.status != SARHAD_OK) {

@@ -244,6 +244,27 @@ serve_compile_error_json(const struct sarhad_error *err)
                      err->message);
 }
 
+void
+serve_reply_uncompiled(struct request *req, const char *field,
+                       const struct sarhad_error *err)
+{
+    serve_reply_json(req, 400,
+                     json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid",
+                               "field", field, "message", err->message,
+                               "compile_error", serve_compile_error_json(err)));
+}
+
+void
+serve_reply_lint_refused(struct request *req, const char *field,
+                         const char *message,
+                         const struct sarhad_lint_issue *issues, unsigned count)
+{
+    serve_reply_json(req, 400,
+                     json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid",
+                               "field", field, "message", message, "issues",
+                               serve_issues_json(issues, count)));
+}
+
 struct policy_data {
     char filename[128];
     char *text;
@@ -355,19 +376,12 @@ publish_done(struct server *srv, struct request *req)
 
     (void)srv;
     if (req->job.status == SARHAD_EFORMAT) {
-        serve_reply_json(req, 400,
-                         json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid",
-                                   "field", "text", "message", err->message,
-                                   "compile_error",
-                                   serve_compile_error_json(err)));
+        serve_reply_uncompiled(req, "text", err);
         return;
     }
     if (req->job.status == SARHAD_EINVAL && d->issue_count > 0) {
-        serve_reply_json(
-            req, 400,
-            json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid", "field",
-                      "text", "message", err->message, "issues",
-                      serve_issues_json(d->issues, SHOWN(d->issue_count))));
+        serve_reply_lint_refused(req, "text", err->message, d->issues,
+                                 SHOWN(d->issue_count));
         return;
     }
     if (req->job.status != SARHAD_OK) {

@@ -78,8 +78,10 @@ read_batch(struct sarhad_store *store, const struct wanted *after, size_t batch,
         ++*count;
         last->seq = x.e.seq;
         memcpy(last->hash, x.e.hash, 32);
+        /* The post, then the attempt's 29 columns (an exit's returns
+         * details among them): the central INSERT's $1-$30. */
         if (x.row_kind == SARHAD__ROW_ATTEMPT &&
-            sarhad__push_row_params(&x, &p) != NULL && p.n == 21)
+            sarhad__push_row_params(&x, &p) != NULL && p.n == 30)
             ++*decisions;
     }
     sarhad__push_read_end(&r);

@@ -2308,6 +2308,57 @@ sarhad_central_verify(struct sarhad_central *central,
                       struct sarhad_error *err);
 
 /*
+ * Publish a signed bundle in the central for every post to take
+ * (sarhad_central_pull).  It is checked whole first (sarhad_bundle_open;
+ * with public_key, also that the key signed it).  *added says whether it is
+ * new; the same bundle again is not an error, another bundle under a
+ * serial already published by its issuer is (SARHAD_EEXIST).  *out (may be
+ * NULL) gets its header.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_central_publish(struct sarhad_central *central, const char *data,
+                       size_t len, const unsigned char *public_key,
+                       struct sarhad_bundle_info *out, bool *added,
+                       struct sarhad_error *err);
+
+/* How a pull applies what it takes, and what it tells of each bundle. */
+struct sarhad_pull_hooks {
+    /* Apply one bundle (len bytes) as sarhad_bundle_apply does, or hand it
+     * to what does (the server's writer); its status and *out as that
+     * gives them.  Required. */
+    enum sarhad_status (*apply)(void *ctx, const char *data, size_t len,
+                                struct sarhad_bundle_applied *out,
+                                struct sarhad_error *err);
+    /* Each bundle taken: applied (status SARHAD_OK, applied set) or
+     * refused (applied NULL, why says why).  May be NULL. */
+    void (*seen)(void *ctx, enum sarhad_bundle_kind kind, int64_t serial,
+                 const struct sarhad_bundle_applied *applied,
+                 enum sarhad_status status, const struct sarhad_error *why);
+    void *ctx;
+};
+
+struct sarhad_pull_result {
+    int64_t applied;
+    int64_t refused;
+};
+
+/*
+ * Take from the central the bundles this post has not applied: signed by
+ * the key it trusts, of serials above the last it applied of each kind,
+ * oldest first, key bundles first (so the bundles of the next key follow
+ * it).  Each is applied through hooks->apply; one that is refused (its
+ * signature, its serial, its policy's lint errors) is reported through
+ * hooks->seen and passed over.  store is the post's (read for its trusted
+ * key and serials; a read-only handle will do when apply writes through
+ * another).  SARHAD_ENOTFOUND when the post trusts no key; a failure of
+ * the post's store stops the pull (the next one resumes).
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_central_pull(struct sarhad_central *central, struct sarhad_store *store,
+                    const struct sarhad_pull_hooks *hooks,
+                    struct sarhad_pull_result *out, struct sarhad_error *err);
+
+/*
  * A national report from the central's copy of every post's record: the
  * same columns and rows as sarhad_ledger_report makes at a post (so the
  * national report of one post is its own report), over every post that

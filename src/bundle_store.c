@@ -182,9 +182,10 @@ sarhad_store_trust_key(struct sarhad_store *store, const char *public_hex,
     return sarhad__store_write_end(store, true, err);
 }
 
-static enum sarhad_status
-last_serial(struct sarhad_store *store, enum sarhad_bundle_kind kind,
-            int64_t *out, struct sarhad_error *err)
+enum sarhad_status
+sarhad__bundle_last_serial(struct sarhad_store *store,
+                           enum sarhad_bundle_kind kind, int64_t *out,
+                           struct sarhad_error *err)
 {
     sqlite3_stmt *st = sarhad__store_prepare(store, sql_last_serial, err);
     int rc;
@@ -218,7 +219,7 @@ check_applicable(struct sarhad_store *store, const struct sarhad_bundle_info *b,
                             "the bundle was issued by key %s, not by the "
                             "trusted key %s",
                             b->issuer, id);
-    s = last_serial(store, b->kind, &last, err);
+    s = sarhad__bundle_last_serial(store, b->kind, &last, err);
     if (s == SARHAD_OK && b->serial <= last)
         s = sarhad__fail(err, SARHAD_EEXIST, "serial", SIZE_MAX,
                          "%s bundle %lld is not newer than the last one "

@@ -154,7 +154,28 @@ static const char *const version_1[] = {
     NULL,
 };
 
-const char *const *const sarhad__central_steps[] = {version_1};
+/* Version 2: the ministry's signed bundles, published once for every post
+ * to take (central_bundle.c); kept as published, like the rest. */
+static const char *const version_2[] = {
+    "CREATE TABLE bundle ("
+    " id bigserial PRIMARY KEY,"
+    " kind text NOT NULL CHECK (kind IN ('policy', 'watchlist', 'key')),"
+    " serial bigint NOT NULL CHECK (serial > 0),"
+    " issuer text NOT NULL,"
+    " issued timestamptz NOT NULL,"
+    " name text NOT NULL,"
+    " sha256 text NOT NULL,"
+    " body bytea NOT NULL,"
+    " published_at timestamptz NOT NULL DEFAULT now(),"
+    " UNIQUE (issuer, kind, serial));",
+    "CREATE TRIGGER bundle_append_only BEFORE UPDATE OR DELETE ON bundle"
+    " FOR EACH ROW EXECUTE FUNCTION sarhad_append_only();"
+    "CREATE TRIGGER bundle_no_truncate BEFORE TRUNCATE ON bundle"
+    " FOR EACH STATEMENT EXECUTE FUNCTION sarhad_append_only();",
+    NULL,
+};
+
+const char *const *const sarhad__central_steps[] = {version_1, version_2};
 const size_t sarhad__central_step_count =
     SARHAD_COUNT_OF(sarhad__central_steps);
 

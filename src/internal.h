@@ -327,6 +327,12 @@ enum sarhad_status sarhad__keyfile_read(const char *path,
 extern const char *const sarhad__bundle_steps[];
 extern const size_t sarhad__bundle_step_count;
 
+/* The serial of the last bundle of kind the store applied (0: none). */
+enum sarhad_status sarhad__bundle_last_serial(struct sarhad_store *store,
+                                              enum sarhad_bundle_kind kind,
+                                              int64_t *out,
+                                              struct sarhad_error *err);
+
 /* Whether b's recorded signature holds under public_key (its header is
  * rebuilt from the fields, as sarhad_bundle_sign wrote it). */
 bool sarhad__bundle_signature_holds(const struct sarhad_bundle_info *b,

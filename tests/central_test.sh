@@ -4,7 +4,8 @@
 # for row, pushing again (nothing), new decisions, a resolution and an
 # override (only the new), a second post, pushes killed with SIGKILL at
 # random moments and then finished, the national reports (each post's part
-# its own report), a post's store altered after its push
+# its own report), the ministry's bundles published in the central and
+# taken by a post (key rotation included; never another key's), a post's store altered after its push
 # and another post's store under the same code (both refused, the central
 # unchanged), the central unreachable, `serve --central` pushing decisions
 # made over HTTP in the background, answering while the central is down
@@ -48,9 +49,9 @@ chain_equal() {
 }
 
 "$S" central init >"$T/out" 2>&1
-expect "central init creates the schema" $? 0 "$T/out" "central schema at version 1"
+expect "central init creates the schema" $? 0 "$T/out" "central schema at version 2"
 "$S" central init --central "$C" >"$T/out" 2>&1
-expect "central init again changes nothing" $? 0 "$T/out" "central schema at version 1"
+expect "central init again changes nothing" $? 0 "$T/out" "central schema at version 2"
 same "one schema row" 1 "$(q "SELECT count(*) FROM sarhad_schema")"
 
 A=$T/a.db
@@ -134,6 +135,53 @@ expect "a national report over every post, for chosen days" $? 0 "$T/out" "2023-
 expect "overstays stay a post's report" $? 1 "$T/out" "open stays are not pushed"
 "$S" report --db "$A" --central "$C" daily >"$T/out" 2>&1
 expect "a post's or the national report, not both" $? 2 "$T/out" "not both"
+
+# The ministry's bundles through the central: published once, taken by a
+# post that trusts the key, never what another key signed.
+"$S" bundle keygen --out "$T/ministry" >/dev/null
+"$S" bundle keygen --out "$T/rogue" >/dev/null
+"$S" bundle keygen --out "$T/next" >/dev/null
+sed 's/^policy "pakistan" version 1$/policy "pakistan" version 2/' \
+    policies/pakistan.policy >"$T/v2.policy"
+sed 's/^policy "pakistan" version 1$/policy "pakistan" version 3/' \
+    policies/pakistan.policy >"$T/v3.policy"
+printf 'id,name,aliases,birth_date,nationality,father_name\nB1,Gul Khan,,1990-01-01,AFG,\n' >"$T/list.csv"
+sign() { # sign KEY KIND SERIAL OUT PAYLOAD
+    "$S" bundle sign --key "$T/$1.key" --kind "$2" --serial "$3" --out "$T/$4" "$5" >/dev/null
+}
+sign ministry policy 1 v2.bundle "$T/v2.policy"
+sign ministry watchlist 1 list.bundle "$T/list.csv"
+sign rogue policy 9 rogue.bundle "$T/v3.policy"
+"$S" central publish --key "$T/ministry.pub" "$T/v2.bundle" "$T/list.bundle" >"$T/out" 2>&1
+expect "the ministry publishes two bundles" $? 0 "$T/out" "published watchlist bundle 1 (list.csv)"
+"$S" central publish --key "$T/ministry.pub" "$T/rogue.bundle" >"$T/out" 2>&1
+expect "with --key, another key's bundle is not published" $? 1 "$T/out" "not by the trusted key"
+"$S" central publish "$T/rogue.bundle" "$T/v2.bundle" >"$T/out" 2>&1
+expect "without it, the central carries anything whole (posts check)" $? 0 "$T/out" "already published policy bundle 1"
+sign ministry policy 1 v2-again.bundle "$T/v3.policy"
+"$S" central publish "$T/v2-again.bundle" >"$T/out" 2>&1
+expect "another bundle under a published serial is refused" $? 1 "$T/out" "a serial is used once"
+P=$T/p.db
+"$S" init --db "$P" --post ARANDU --ministry-key "$T/ministry.pub" >/dev/null || exit 1
+"$S" pull --db "$P" >"$T/out" 2>&1
+expect "a post takes the ministry's bundles, not the other key's" $? 0 "$T/out" '{"applied":2,"refused":0}'
+same "... its policy now version 2, its list imported" "2 1" \
+    "$(sqlite3 "$P" "SELECT max(version) FROM policy_version") $(sqlite3 "$P" "SELECT count(*) FROM watchlist_version")"
+"$S" pull --db "$P" >"$T/out" 2>&1
+expect "pulling again takes nothing" $? 0 "$T/out" '{"applied":0,"refused":0}'
+sign ministry key 1 next.bundle "$T/next.pub"
+sign next policy 2 v3.bundle "$T/v3.policy"
+sign next policy 3 v2-old.bundle "$T/v2.policy"
+"$S" central publish "$T/v3.bundle" "$T/next.bundle" "$T/v2-old.bundle" >/dev/null 2>&1
+"$S" pull --db "$P" >"$T/out" 2>&1
+expect "the next key first, then its policy; an older version refused and named" $? 1 "$T/out" '{"applied":2,"refused":1}'
+grep -q 'policy bundle 3 refused' "$T/out" && ok "... the refusal says which" || bad "... the refusal says which"
+same "... the post decides by version 3 under the next key" "3 $(sqlite3 "$P" "SELECT count(*) FROM ministry_key")" \
+    "$(sqlite3 "$P" "SELECT max(version) FROM policy_version") 2"
+"$S" verify --db "$P" >"$T/out" 2>&1
+expect "the post is sound, every bundle's signature holds" $? 0 "$T/out" "sound"
+"$S" pull --db "$A" >"$T/out" 2>&1
+expect "a post that trusts no key takes nothing" $? 1 "$T/out" "trusts no ministry key"
 
 # A store altered after its push, and another store under the same code.
 BEFORE=$(q "SELECT count(*) FROM event")

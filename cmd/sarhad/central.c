@@ -1,8 +1,10 @@
 /*
- * central.c - `sarhad central init|status|verify`: the national central
- * store (PostgreSQL) as an operator sees it.  init creates or upgrades its
- * tables (safe to run again), status says how far each post has pushed,
- * verify recomputes every post's chain from the central's copy.  The
+ * central.c - `sarhad central init|status|verify|publish`: the national
+ * central store (PostgreSQL) as an operator sees it.  init creates or
+ * upgrades its tables (safe to run again), status says how far each post
+ * has pushed, verify recomputes every post's chain from the central's
+ * copy, publish puts the ministry's signed bundles there for the posts to
+ * take (`sarhad pull`, or a server's push thread).  The
  * connection string comes from --central or from $SARHAD_CENTRAL, so a
  * password need not be on the command line.
  */
@@ -12,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-SARHAD_VERB(central, "the national central store: init, status, verify")
+SARHAD_VERB(central, "the national store: init, status, verify, publish")
 
 static void
 usage(FILE *out)
@@ -20,6 +22,8 @@ usage(FILE *out)
     fputs("usage: sarhad central init   [--central CONNINFO]\n"
           "       sarhad central status [--central CONNINFO] [--table]\n"
           "       sarhad central verify [--central CONNINFO]\n"
+          "       sarhad central publish [--central CONNINFO] [--key PUBLIC]"
+          " BUNDLE...\n"
           "CONNINFO is a libpq connection string (\"host=central.example"
           " dbname=sarhad\n"
           "user=post\") or URI; without --central it is read from"
@@ -31,7 +35,12 @@ usage(FILE *out)
           "when that was recorded and when the post last pushed.\n"
           "verify recomputes every post's audit chain from the central's"
           " copy and\n"
-          "exits 1 naming the first bad (post, entry).\n",
+          "exits 1 naming the first bad (post, entry).\n"
+          "publish puts signed bundles in the central for every post to take"
+          " (each\n"
+          "post checks the signature against the key it trusts); with --key,"
+          " only\n"
+          "bundles that key signed are published.\n",
           out);
 }
 
@@ -145,49 +154,101 @@ central_verify(struct sarhad_central *central)
     return 0;
 }
 
+static int
+central_publish(struct sarhad_central *central, const char *key_path,
+                char **files, int nfiles)
+{
+    unsigned char pub[32];
+    struct sarhad_bundle_info b;
+    struct sarhad_error err;
+    bool added = false;
+    int rc = 0;
+
+    if (key_path != NULL && !cli_public_key(key_path, pub, NULL))
+        return 1;
+    for (int i = 0; i < nfiles; i++) {
+        size_t len;
+        char *data = read_input(
+            files[i], SARHAD_BUNDLE_PAYLOAD_MAX + SARHAD_BUNDLE_HEADER_MAX,
+            &len);
+
+        if (data == NULL) {
+            rc = 1;
+            continue;
+        }
+        sarhad_error_clear(&err);
+        if (sarhad_central_publish(central, data, len,
+                                   key_path != NULL ? pub : NULL, &b, &added,
+                                   &err) != SARHAD_OK) {
+            cli_fail("central publish", files[i], &err);
+            rc = 1;
+        } else {
+            printf("%s %s bundle %lld (%s) from key %s\n",
+                   added ? "published" : "already published",
+                   sarhad_bundle_kind_name(b.kind), (long long)b.serial, b.name,
+                   b.issuer);
+        }
+        free(data);
+    }
+    return rc;
+}
+
 int
 cmd_central(int argc, char **argv)
 {
-    const char *option = NULL, *conninfo, *what;
+    const char *option = NULL, *conninfo, *what, *key = NULL;
     struct sarhad_central *central;
     bool table = false, missing = false;
-    int rc;
+    char **files = xmalloc((size_t)argc * sizeof(*files));
+    int rc, nfiles = 0;
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
     what = argv[1];
+    rc = 0;
     if (strcmp(what, "init") != 0 && strcmp(what, "status") != 0 &&
-        strcmp(what, "verify") != 0)
-        return usage_error("central", "unknown command '%s'", what);
-    for (int i = 2; i < argc; i++) {
+        strcmp(what, "verify") != 0 && strcmp(what, "publish") != 0)
+        rc = usage_error("central", "unknown command '%s'", what);
+    for (int i = 2; rc == 0 && i < argc; i++) {
+        bool publish = strcmp(what, "publish") == 0;
+
         if (strcmp(argv[i], "--help") == 0) {
             usage(stdout);
-            return 0;
-        } else if (cli_opt(argc, argv, &i, "--central", &option, &missing)) {
+            rc = -1;
+        } else if (cli_opt(argc, argv, &i, "--central", &option, &missing) ||
+                   (publish &&
+                    cli_opt(argc, argv, &i, "--key", &key, &missing))) {
             if (missing)
-                return usage_error("central", "--central needs a value");
+                rc = usage_error("central", "%s needs a value", argv[i]);
         } else if (strcmp(argv[i], "--table") == 0 &&
                    strcmp(what, "status") == 0) {
             table = true;
+        } else if (publish && argv[i][0] != '-') {
+            files[nfiles++] = argv[i];
         } else {
-            return usage_error("central", "unknown argument '%s'", argv[i]);
+            rc = usage_error("central", "unknown argument '%s'", argv[i]);
         }
     }
+    if (rc == 0 && strcmp(what, "publish") == 0 && nfiles == 0)
+        rc = usage_error("central", "publish needs a BUNDLE file");
     conninfo = central_conninfo(option);
-    if (conninfo == NULL)
-        return usage_error("central", "--central CONNINFO or $SARHAD_CENTRAL"
-                                      " is required");
-    central = central_connect("central", conninfo);
-    if (central == NULL)
-        return 1;
-    if (strcmp(what, "init") == 0)
+    if (rc == 0 && conninfo == NULL)
+        rc = usage_error("central", "--central CONNINFO or $SARHAD_CENTRAL"
+                                    " is required");
+    central = rc == 0 ? central_connect("central", conninfo) : NULL;
+    if (rc == 0 && central == NULL)
+        rc = 1;
+    else if (rc == 0 && strcmp(what, "init") == 0)
         rc = central_init(central);
-    else if (strcmp(what, "status") == 0)
+    else if (rc == 0 && strcmp(what, "status") == 0)
         rc = central_status(central, table);
-    else
+    else if (rc == 0 && strcmp(what, "verify") == 0)
         rc = central_verify(central);
+    else if (rc == 0)
+        rc = central_publish(central, key, files, nfiles);
     sarhad_central_close(central);
-    return rc;
+    free(files);
+    return rc < 0 ? 0 : rc;
 }

@@ -221,7 +221,7 @@ same "and none of it stays" 3 "$("$PSQL" -h "$PG" -U postgres -d scratch -X -tA 
 
 # The server pushes in the background and rides out the central's absence.
 SV=$T/s.db
-"$S" init --db "$SV" --post GHULAM_KHAN >/dev/null || exit 1
+"$S" init --db "$SV" --post GHULAM_KHAN --ministry-key "$T/next.pub" >/dev/null || exit 1
 echo "pass-s-0001" | "$S" user add --db "$SV" off --role officer --post GHULAM_KHAN --password-stdin >/dev/null || exit 1
 "$S" serve --db "$SV" --listen 127.0.0.1:0 --central "$C" --push-every 1 --quiet >"$T/sout" 2>"$T/serr" &
 SERVER=$!
@@ -253,6 +253,25 @@ same "decisions over HTTP" 5 "$(decide 5)"
 caught_up && ok "the server pushed them in the background" || bad "the server pushed them in the background"
 curl -s "$URL/v1/metrics" | grep -q '^sarhad_push_pending_entries 0' &&
     ok "metrics: nothing pending" || bad "metrics: nothing pending"
+# It takes the ministry's bundles too: the policy already in the central
+# at once, a list published while it runs soon after; never a refused one.
+policy_version() { sqlite3 "$SV" "SELECT max(version) FROM policy_version"; }
+lists() { sqlite3 "$SV" "SELECT count(*) FROM watchlist_version"; }
+wait_for() { # wait_for COMMAND WANT: up to 20 s
+    for _ in $(seq 1 100); do [ "$($1)" = "$2" ] && return 0; sleep 0.2; done
+    return 1
+}
+wait_for policy_version 3 && ok "the server applied the policy bundle the central held" ||
+    bad "the server applied the policy bundle the central held (version $(policy_version))"
+sign next watchlist 1 next-list.bundle "$T/list.csv"
+"$S" central publish "$T/next-list.bundle" >/dev/null 2>&1
+wait_for lists 1 && ok "... and a list published while it runs" || bad "... and a list published while it runs"
+same "... audited as applied by the central" 2 \
+    "$(sqlite3 "$SV" "SELECT count(*) FROM audit_log WHERE kind = 'bundle_applied' AND actor_user = 'central'")"
+curl -s "$URL/v1/metrics" | grep -q '^sarhad_pull_bundles_total 2' &&
+    ok "metrics count the bundles taken" || bad "metrics count the bundles taken"
+same "decisions go on under the signed policy" "2 3" \
+    "$(decide 2) $(sqlite3 "$SV" "SELECT policy_version FROM attempt ORDER BY id DESC LIMIT 1")"
 pg_stop
 same "decisions while the central is down" 4 "$(decide 4)"
 sleep 2

@@ -81,7 +81,8 @@ struct job {
     enum sarhad_status status;
     struct sarhad_error err;
     bool is_write_error; /* a store failure: the whole batch is undone */
-    bool alone; /* runs outside any batch, in a transaction of its own */
+    bool alone;    /* runs outside any batch, in a transaction of its own */
+    bool finished; /* an internal job is durable or failed (under mu) */
 };
 
 struct request {
@@ -163,7 +164,8 @@ struct server {
     bool flush_stopping;
     bool flusher_idle; /* nothing handed over is waiting for the disk */
     pthread_t flusher;
-    pthread_key_t reader_key; /* a read-only store per pool thread */
+    pthread_cond_t internal_cv; /* an internal job finished (under mu) */
+    pthread_key_t reader_key;   /* a read-only store per pool thread */
     struct metrics metrics;
     /* screening (serve_routes_watchlist.c) */
     struct sarhad_screener *screener; /* swapped under screen_lock */
@@ -221,6 +223,13 @@ void route_replay(struct server *srv, struct request *req);
 void route_bundles(struct server *srv, struct request *req);
 void route_bundle_apply(struct server *srv, struct request *req);
 void route_bundle_trust(struct server *srv, struct request *req);
+/* Apply a bundle through the writer, from a thread of the server's own
+ * (the push thread taking the ministry's bundles from the central). */
+enum sarhad_status serve_apply_bundle(struct server *srv, const char *data,
+                                      size_t len,
+                                      const struct sarhad_actor *who,
+                                      struct sarhad_bundle_applied *out,
+                                      struct sarhad_error *err);
 
 /* serve_writer.c */
 int serve_writer_start(struct server *srv);
@@ -233,6 +242,12 @@ void serve_submit(struct server *srv, struct request *req,
 void serve_submit_alone(struct server *srv, struct request *req,
                         void (*run)(struct server *, struct request *),
                         void (*done)(struct server *, struct request *));
+/* A job of the server's own (req->conn is set NULL), run alone on the
+ * writer; waits until it is durable or failed and returns its status
+ * (req->job.err).  SARHAD_EIO when the server is stopping. */
+enum sarhad_status serve_run_internal(struct server *srv, struct request *req,
+                                      void (*run)(struct server *,
+                                                  struct request *));
 
 /* serve_push.c: the background push to the central store (--central),
  * every `every` seconds; its state for health and metrics. */

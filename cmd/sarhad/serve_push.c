@@ -1,6 +1,8 @@
 /*
  * serve_push.c - `sarhad serve --central`: a thread that pushes the post's
- * audit log to the national central store every --push-every seconds.  It
+ * audit log to the national central store every --push-every seconds, and
+ * takes from it the ministry's bundles the post has not applied (signed by
+ * the key it trusts; applied through the writer, like an administrator's).  It
  * has its own read-only store handle and its own PostgreSQL connection and
  * never touches the writer: a slow or absent central costs the counters
  * nothing.  While the central cannot be reached it retries with a backoff
@@ -34,6 +36,10 @@ struct serve_push {
     _Atomic int64_t central_seq;  /* -1 until the central was reached */
     _Atomic uint64_t failures;
     _Atomic uint64_t pushed;
+    _Atomic uint64_t bundles; /* bundles taken from the central, applied */
+    /* The highest serial of each kind whose refusal was logged (the push
+     * thread's own), so a refused bundle is told of once, not each pull. */
+    int64_t refusal_logged[SARHAD_BUNDLE_KEY + 1];
 };
 
 enum { PUSH_STARTING, PUSH_OK, PUSH_FAILING };
@@ -120,6 +126,67 @@ push_all(struct serve_push *p, struct sarhad_central *central,
     return SARHAD_OK;
 }
 
+/* The ministry's bundles the central carries come in through the writer,
+ * as an administrator's would, audited as applied by "central". */
+static enum sarhad_status
+apply_on_writer(void *ctx, const char *data, size_t len,
+                struct sarhad_bundle_applied *out, struct sarhad_error *err)
+{
+    static const struct sarhad_actor central = {"central", "system", "", ""};
+
+    return serve_apply_bundle(ctx, data, len, &central, out, err);
+}
+
+static void
+tell_bundle(void *ctx, enum sarhad_bundle_kind kind, int64_t serial,
+            const struct sarhad_bundle_applied *applied,
+            enum sarhad_status status, const struct sarhad_error *why)
+{
+    struct server *srv = ctx;
+    struct serve_push *p = srv->push;
+
+    if (status == SARHAD_OK) {
+        atomic_fetch_add(&p->bundles, 1);
+        if (!srv->quiet)
+            fprintf(stderr,
+                    "sarhad serve: applied %s bundle %lld from the central: "
+                    "%s\n",
+                    sarhad_bundle_kind_name(kind), (long long)serial,
+                    applied->result);
+        return;
+    }
+    if (serial <= p->refusal_logged[kind])
+        return;
+    p->refusal_logged[kind] = serial;
+    if (!srv->quiet)
+        fprintf(stderr,
+                "sarhad serve: %s bundle %lld from the central refused: "
+                "%s%s%s\n",
+                sarhad_bundle_kind_name(kind), (long long)serial, why->field,
+                why->field[0] ? ": " : "",
+                why->message[0] ? why->message : sarhad_strerror(status));
+}
+
+/* Take what the central carries for this post; nothing when it trusts no
+ * ministry key (its policies and lists are published locally). */
+static enum sarhad_status
+pull_bundles(struct server *srv, struct sarhad_central *central,
+             struct sarhad_store *store, struct sarhad_error *err)
+{
+    struct sarhad_pull_hooks hooks = {apply_on_writer, tell_bundle, srv};
+    struct sarhad_pull_result result;
+    enum sarhad_status s;
+
+    if (srv->ledger == NULL)
+        return SARHAD_OK;
+    s = sarhad_central_pull(central, store, &hooks, &result, err);
+    if (s == SARHAD_ENOTFOUND) {
+        sarhad_error_clear(err);
+        return SARHAD_OK;
+    }
+    return s;
+}
+
 static void *
 push_main(void *arg)
 {
@@ -140,6 +207,8 @@ push_main(void *arg)
             s = sarhad_central_open(&central, p->conninfo, &err);
         if (s == SARHAD_OK)
             s = push_all(p, central, store, &err);
+        if (s == SARHAD_OK && !stopping(p))
+            s = pull_bundles(srv, central, store, &err);
         if (s == SARHAD_OK) {
             if (atomic_exchange(&p->state, PUSH_OK) == PUSH_FAILING &&
                 !srv->quiet)
@@ -249,8 +318,13 @@ serve_push_metrics(struct server *srv, FILE *f)
             "# HELP sarhad_push_entries_total Audit entries pushed to the "
             "central.\n"
             "# TYPE sarhad_push_entries_total counter\n"
-            "sarhad_push_entries_total %llu\n",
+            "sarhad_push_entries_total %llu\n"
+            "# HELP sarhad_pull_bundles_total The ministry's bundles taken "
+            "from the central and applied.\n"
+            "# TYPE sarhad_pull_bundles_total counter\n"
+            "sarhad_pull_bundles_total %llu\n",
             (long long)atomic_load(&p->last_success),
             (unsigned long long)atomic_load(&p->failures),
-            (unsigned long long)atomic_load(&p->pushed));
+            (unsigned long long)atomic_load(&p->pushed),
+            (unsigned long long)atomic_load(&p->bundles));
 }

@@ -194,6 +194,30 @@ apply_done(struct server *srv, struct request *req)
                   serve_issues_json(d->issues, SHOWN(d->issue_count))));
 }
 
+enum sarhad_status
+serve_apply_bundle(struct server *srv, const char *data, size_t len,
+                   const struct sarhad_actor *who,
+                   struct sarhad_bundle_applied *out, struct sarhad_error *err)
+{
+    struct apply_data *d = xmalloc(sizeof(*d));
+    struct request req;
+    enum sarhad_status s;
+
+    memset(&req, 0, sizeof(req));
+    memset(d, 0, sizeof(*d));
+    d->bundle = xmalloc(len + 1);
+    memcpy(d->bundle, data, len);
+    d->bundle[len] = '\0';
+    d->len = len;
+    req.actor = *who;
+    req.data = d;
+    s = serve_run_internal(srv, &req, apply_run);
+    *out = d->applied;
+    *err = req.job.err;
+    free_apply_data(d);
+    return s;
+}
+
 void
 route_bundle_apply(struct server *srv, struct request *req)
 {

@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static void
+/* Queue req's job; false when the server is stopping (nothing queued).
+ * A request from a connection (conn not NULL) is suspended until done. */
+static bool
 submit(struct server *srv, struct request *req,
        void (*run)(struct server *, struct request *),
        void (*done)(struct server *, struct request *), bool alone)
@@ -30,22 +32,25 @@ submit(struct server *srv, struct request *req,
     req->job.next = NULL;
     req->job.status = SARHAD_OK;
     req->job.is_write_error = false;
+    req->job.finished = false;
     sarhad_error_clear(&req->job.err);
     pthread_mutex_lock(&srv->mu);
     if (srv->stopping) {
-        /* The writer has drained its queue and gone (shutdown): a request
-         * that arrived on an open connection after the drain is refused,
-         * not left suspended for ever. */
+        /* The writer has drained its queue and gone (shutdown): a job that
+         * arrived after the drain is refused, not left waiting for ever. */
         pthread_mutex_unlock(&srv->mu);
-        serve_reply_error(req, 503, "shutting_down", NULL,
-                          "the server is stopping; nothing was recorded");
-        return;
+        if (req->conn != NULL)
+            serve_reply_error(req, 503, "shutting_down", NULL,
+                              "the server is stopping; nothing was recorded");
+        return false;
     }
     /* Suspend before queueing: the writer may resume it at once.  Under
      * the lock, so the writer cannot stop in between; the writer never
      * calls libmicrohttpd while it holds the lock. */
-    MHD_suspend_connection(req->conn);
-    req->suspended = true;
+    if (req->conn != NULL) {
+        MHD_suspend_connection(req->conn);
+        req->suspended = true;
+    }
     if (srv->tail != NULL)
         srv->tail->next = &req->job;
     else
@@ -54,6 +59,7 @@ submit(struct server *srv, struct request *req,
     srv->queued++;
     pthread_cond_signal(&srv->cv);
     pthread_mutex_unlock(&srv->mu);
+    return true;
 }
 
 void
@@ -72,6 +78,24 @@ serve_submit_alone(struct server *srv, struct request *req,
     submit(srv, req, run, done, true);
 }
 
+enum sarhad_status
+serve_run_internal(struct server *srv, struct request *req,
+                   void (*run)(struct server *, struct request *))
+{
+    req->conn = NULL;
+    if (!submit(srv, req, run, NULL, true)) {
+        req->job.err.code = SARHAD_EIO;
+        snprintf(req->job.err.message, sizeof(req->job.err.message),
+                 "the server is stopping; nothing was recorded");
+        return SARHAD_EIO;
+    }
+    pthread_mutex_lock(&srv->mu);
+    while (!req->job.finished)
+        pthread_cond_wait(&srv->internal_cv, &srv->mu);
+    pthread_mutex_unlock(&srv->mu);
+    return req->job.status;
+}
+
 static struct request *
 job_request(struct job *job)
 {
@@ -86,11 +110,20 @@ is_store_failure(enum sarhad_status s)
            s == SARHAD_ENOMEM;
 }
 
+/* The job is durable (or failed): answer its connection, or wake the
+ * server's own thread waiting for it (serve_run_internal). */
 static void
-resume(struct job *j)
+resume(struct server *srv, struct job *j)
 {
     struct request *req = job_request(j);
 
+    if (req->conn == NULL) {
+        pthread_mutex_lock(&srv->mu);
+        j->finished = true;
+        pthread_cond_broadcast(&srv->internal_cv);
+        pthread_mutex_unlock(&srv->mu);
+        return;
+    }
     req->resumed = true;
     MHD_resume_connection(req->conn);
 }
@@ -151,7 +184,7 @@ flusher_main(void *arg)
         }
         for (struct job *j = list, *next; j != NULL; j = next) {
             next = j->next;
-            resume(j);
+            resume(srv, j);
         }
         pthread_mutex_lock(&srv->mu);
     }
@@ -309,6 +342,7 @@ int
 serve_writer_start(struct server *srv)
 {
     pthread_cond_init(&srv->flush_cv, NULL);
+    pthread_cond_init(&srv->internal_cv, NULL);
     srv->flusher_idle = true;
     if (pthread_create(&srv->flusher, NULL, flusher_main, srv) != 0)
         return -1;

@@ -2268,11 +2268,14 @@ sarhad_central_push(struct sarhad_central *central, struct sarhad_store *store,
 /* One post as the central knows it (sarhad_central_status). */
 struct sarhad_central_post {
     char post[16];
-    int64_t last_seq;       /* its last entry in the central */
-    char last_event_at[26]; /* when that entry was recorded (UTC), or "" */
-    char last_push_at[26];  /* its last successful push, even of nothing */
-    int64_t checkpoints;    /* signed checkpoints received */
-    bool has_key;           /* its audit public key is recorded */
+    int64_t last_seq;         /* its last entry in the central */
+    char last_event_at[26];   /* when that entry was recorded (UTC), or "" */
+    char last_push_at[26];    /* its last successful push, even of nothing */
+    int64_t checkpoints;      /* signed checkpoints received */
+    bool has_key;             /* its audit public key is recorded */
+    char policy[64];          /* its last publication: "pakistan 3", or "" */
+    int64_t policy_bundle;    /* the last policy bundle it applied, 0: none */
+    int64_t watchlist_bundle; /* the last watchlist bundle it applied */
 };
 
 /* Call fn for each post the central has, by post code; fn returns false

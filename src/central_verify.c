@@ -20,12 +20,25 @@
     "coalesce(to_char(" col " AT TIME ZONE 'UTC',"                             \
     " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
 
+/* The last bundle serial of a kind a post applied, from its pushed
+ * "bundle_applied" entries (0 for none). */
+#define LAST_BUNDLE(kind)                                                      \
+    "(SELECT coalesce(max((e.detail_json ->> 'serial')::bigint), 0)"           \
+    " FROM event e WHERE e.post = p.code AND e.kind = 'bundle_applied'"        \
+    " AND e.detail_json ->> 'kind' = '" kind "')"
 static const char sql_status[] =
     "SELECT p.code, p.last_seq, " UTC_TEXT("p.last_event_at") ", " UTC_TEXT(
         "p.last_push_at") ","
                           " (SELECT count(*) FROM audit_checkpoint c"
-                          " WHERE c.post = p.code), p.public_key IS NOT NULL"
-                          " FROM post p ORDER BY p.code";
+                          " WHERE c.post = p.code), p.public_key IS NOT NULL,"
+                          " (SELECT v.name || ' ' || v.version"
+                          " FROM policy_version v WHERE v.post = p.code"
+                          " ORDER BY v.number DESC LIMIT 1), " LAST_BUNDLE(
+                              "policy") ", " LAST_BUNDLE("watchlist") " FROM "
+                                                                      "post p "
+                                                                      "ORDER "
+                                                                      "BY "
+                                                                      "p.code";
 
 enum sarhad_status
 sarhad_central_status(struct sarhad_central *central,
@@ -52,6 +65,10 @@ sarhad_central_status(struct sarhad_central *central,
                         sizeof(post.last_push_at));
         post.checkpoints = strtoll(PQgetvalue(res, i, 4), NULL, 10);
         post.has_key = PQgetvalue(res, i, 5)[0] == 't';
+        sarhad__strlcpy(post.policy, PQgetvalue(res, i, 6),
+                        sizeof(post.policy));
+        post.policy_bundle = strtoll(PQgetvalue(res, i, 7), NULL, 10);
+        post.watchlist_bundle = strtoll(PQgetvalue(res, i, 8), NULL, 10);
         if (!fn(ctx, &post))
             break;
     }

@@ -284,6 +284,12 @@ pg_start
 caught_up && ok "the server caught up when the central came back" ||
     bad "the server caught up when the central came back"
 chain_equal "the server's chain is whole in the central" GHULAM_KHAN "$SV"
+"$S" central status >"$T/out" 2>&1
+expect "status says which policy and bundles each post has" $? 0 "$T/out" \
+    '"post":"GHULAM_KHAN","last_seq":'
+grep '"post":"GHULAM_KHAN"' "$T/out" | grep -q '"policy":"pakistan 3","policy_bundle":2,"watchlist_bundle":1' &&
+    ok "... the signed policy 3 and the list, by their bundles" ||
+    bad "... the signed policy 3 and the list, by their bundles: $(grep GHULAM_KHAN "$T/out")"
 kill -TERM "$SERVER"
 wait "$SERVER"
 expect "the server stops cleanly on SIGTERM" $? 0 "$T/serr"

@@ -87,11 +87,13 @@ static bool
 print_post_json(void *ctx, const struct sarhad_central_post *p)
 {
     json_t *doc =
-        json_pack("{s:s, s:I, s:s?, s:s, s:I, s:b}", "post", p->post,
-                  "last_seq", (json_int_t)p->last_seq, "last_event_at",
+        json_pack("{s:s, s:I, s:s?, s:s, s:I, s:b, s:s?, s:I, s:I}", "post",
+                  p->post, "last_seq", (json_int_t)p->last_seq, "last_event_at",
                   p->last_event_at[0] ? p->last_event_at : NULL, "last_push_at",
                   p->last_push_at, "checkpoints", (json_int_t)p->checkpoints,
-                  "key", p->has_key);
+                  "key", p->has_key, "policy", p->policy[0] ? p->policy : NULL,
+                  "policy_bundle", (json_int_t)p->policy_bundle,
+                  "watchlist_bundle", (json_int_t)p->watchlist_bundle);
 
     (void)ctx;
     json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -106,13 +108,16 @@ print_post_row(void *ctx, const struct sarhad_central_post *p)
     bool *header = ctx;
 
     if (!*header) {
-        printf("%-15s %10s  %-20s  %-20s  %s\n", "post", "last seq",
-               "last event (UTC)", "last push (UTC)", "checkpoints");
+        printf("%-15s %10s  %-20s  %-20s  %11s  %-16s %s\n", "post", "last seq",
+               "last event (UTC)", "last push (UTC)", "checkpoints", "policy",
+               "bundles (policy, list)");
         *header = true;
     }
-    printf("%-15s %10lld  %-20s  %-20s  %lld\n", p->post,
+    printf("%-15s %10lld  %-20s  %-20s  %11lld  %-16s %lld, %lld\n", p->post,
            (long long)p->last_seq, p->last_event_at[0] ? p->last_event_at : "-",
-           p->last_push_at, (long long)p->checkpoints);
+           p->last_push_at, (long long)p->checkpoints,
+           p->policy[0] ? p->policy : "-", (long long)p->policy_bundle,
+           (long long)p->watchlist_bundle);
     return true;
 }
 

@@ -12,7 +12,9 @@
  * connections resumed and answered.  So a client never hears of a decision
  * that a power cut could take back, the writer records while the disk
  * works, and each group holds everything that arrived during the last
- * flush.
+ * flush.  The server's own threads queue work the same way (the push
+ * thread applying a bundle from the central): such a job has no
+ * connection, and its thread waits until the flusher says it is durable.
  */
 #include "serve.h"
 

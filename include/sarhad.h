@@ -1232,8 +1232,10 @@ enum sarhad_report_kind {
                                 with individuals, vehicles, vulnerable */
     SARHAD_REPORT_OVERSTAYS, /* open stays past their allowed days, by
                                 crossing x nationality x band */
-    SARHAD_REPORT_REFUSALS   /* refusals by reason code x crossing x
+    SARHAD_REPORT_REFUSALS,  /* refusals by reason code x crossing x
                                 nationality */
+    SARHAD_REPORT_FLOWS      /* each day's returns by crossing x movement x
+                                sex x age band, with vehicles, vulnerable */
 };
 
 /* Which part of the ledger a report covers; zero means "no limit".  For
@@ -1256,7 +1258,8 @@ struct sarhad_report_row {
     bool is_number[SARHAD_REPORT_MAX_COLUMNS];
 };
 
-/* "daily", "returns", "overstays", "refusals"; false for another name. */
+/* "daily", "returns", "overstays", "refusals", "flows"; false for another
+ * name. */
 bool sarhad_report_kind_parse(enum sarhad_report_kind *out, const char *name);
 
 /* The column names of a report (also when it has no rows); *count gets

@@ -36,6 +36,13 @@ static const char sql_returns[] =
     "::int), sum(a.return_vehicles), sum((a.return_vulnerabilities != 0)::int),"
     " count(*)" RESOLVED " WHERE a.return_category IS NOT NULL AND " FINAL
     " = 'admit' AND" DAYS " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
+static const char sql_flows[] =
+    "SELECT to_char(a.day, 'YYYY-MM-DD'), a.post, a.crossing,"
+    " a.return_category, a.return_sex, a.return_age_band,"
+    " sum(a.return_vehicles), sum((a.return_vulnerabilities != 0)::int),"
+    " count(*)" RESOLVED " WHERE a.return_category IS NOT NULL AND " FINAL
+    " = 'admit' AND" DAYS
+    " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6";
 /* A refusal at the counter counts each of its reasons, unless it was
  * resolved or overridden; a refusal on review counts once, as the
  * referral's or the override's. */
@@ -63,7 +70,7 @@ sarhad_central_report(struct sarhad_central *central,
 {
     static const struct sarhad_report_filter none;
     static const char *const sql[] = {sql_daily, sql_returns, NULL,
-                                      sql_refusals};
+                                      sql_refusals, sql_flows};
     struct sarhad__pg_params p = {0};
     struct sarhad_report_row row;
     const char *const *cols;
@@ -73,7 +80,7 @@ sarhad_central_report(struct sarhad_central *central,
     PGresult *res;
     int n;
 
-    if (central == NULL || fn == NULL || (size_t)kind >= 4)
+    if (central == NULL || fn == NULL || (size_t)kind >= SARHAD_COUNT_OF(sql))
         return sarhad__fail(err, SARHAD_EINVAL, "report", SIZE_MAX,
                             "unknown report");
     if (sql[kind] == NULL)

@@ -4,8 +4,9 @@
  * crossing, direction, nationality and decision; weekly returns by
  * documentation status and crossing, with children, women, vehicles and
  * vulnerable people (the flash-update table); refusals by reason; open
- * overstays by how far past their allowed stay they are.  The summaries are
- * kept in step with the events as they are recorded, so a report reads a
+ * overstays by how far past their allowed stay they are; and each day's
+ * returns by movement, sex and age band (IOM's flow monitoring).  The summaries
+ * are kept in step with the events as they are recorded, so a report reads a
  * few thousand rows whatever the ledger's size.
  */
 #include "ledger.h"
@@ -22,6 +23,9 @@ static const char *const overstays_cols[] = {"post", "crossing", "nationality",
                                              "overstay", "count"};
 static const char *const refusals_cols[] = {"reason", "post", "crossing",
                                             "nationality", "count"};
+static const char *const flows_cols[] = {"day",      "post",       "crossing",
+                                         "movement", "sex",        "age_band",
+                                         "vehicles", "vulnerable", "count"};
 
 /* ?1 from, ?2 to ('' for no limit), ?3 post ('' for every post). */
 static const char sql_daily[] =
@@ -67,6 +71,16 @@ static const char sql_overstays[] =
     " AND (?3 = '' OR post = ?3))"
     " WHERE over > 0 GROUP BY post, crossing, nationality, band"
     " ORDER BY post, crossing, nationality, min(over)";
+/* The returns of each day by movement, sex and age band, as IOM's flow
+ * monitoring counts them (DOMAIN.md section 6). */
+static const char sql_flows[] =
+    "SELECT day, post, crossing, category, sex, age_band, sum(vehicles),"
+    " sum(vulnerable), sum(count) FROM returns_summary"
+    " WHERE (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
+    " AND (?3 = '' OR post = ?3)"
+    " GROUP BY day, post, crossing, category, sex, age_band"
+    " HAVING sum(count) > 0"
+    " ORDER BY day, post, crossing, category, sex, age_band";
 static const char sql_last_day[] = "SELECT max(day) FROM daily_summary";
 
 struct report_def {
@@ -84,6 +98,7 @@ static const struct report_def reports[] = {
      sql_overstays, 4},
     {"refusals", refusals_cols, SARHAD_COUNT_OF(refusals_cols), sql_refusals,
      4},
+    {"flows", flows_cols, SARHAD_COUNT_OF(flows_cols), sql_flows, 6},
 };
 
 bool

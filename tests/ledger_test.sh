@@ -83,6 +83,12 @@ expect "traveller: an unknown kind is a usage error" $? 2 "$T/out" "kind is pass
 expect "daily report as JSON lines" $? 0 "$T/out" '{"day":"2023-11-06","post":"TORKHAM","crossing":"TORKHAM","direction":"entry","nationality":"PAK","decision":"admit","count":1}'
 "$S" report --db "$DB" returns --format csv >"$T/out" 2>&1
 expect "returns report as CSV" $? 0 "$T/out" "2023-11-06,TORKHAM,CHAMAN,undocumented,spontaneous_return,0,1,1,1,1"
+"$S" report --db "$DB" flows --format json >"$T/out" 2>&1
+expect "flows report: each day's returns by sex and age band" $? 0 "$T/out" '{"day":"2023-11-07","post":"TORKHAM","crossing":"CHAMAN","movement":"spontaneous_return","sex":"F","age_band":"18-59","vehicles":1,"vulnerable":1,"count":1}'
+flows=$(jq -s 'map(.count) | add' "$T/out")
+returns=$("$S" report --db "$DB" returns --format json | jq -s 'map(.count) | add')
+[ "$flows" = "$returns" ] && ok "... the same returns as the weekly report ($flows)" ||
+    bad "... the same returns as the weekly report ($flows against $returns)"
 "$S" report --db "$DB" refusals --from 2023-12-01 --to 2023-12-31 >"$T/out" 2>&1
 expect "refusals report as a table" $? 0 "$T/out" "visa_entries_used"
 "$S" report --db "$DB" overstays --to 2024-01-20 --format json >"$T/out" 2>&1

@@ -1,6 +1,6 @@
 /*
  * reports.js - the analyst's pages: the published reports (daily,
- * returns, overstays, refusals) with from/to filters as a table, a CSV
+ * returns, overstays, refusals, flows) with from/to filters as a table, a CSV
  * download (the API's own CSV, fetched with the session cookie) and a bar
  * chart drawn as inline SVG; and the policy check, which lints a pasted
  * policy and lists its problems as file:line:col.
@@ -11,7 +11,8 @@
     const S = window.Sarhad;
     const $ = S.$;
     /* What each report's chart adds up: the count by this column. */
-    const CHART_BY = { daily: 'day', returns: 'documentation', overstays: 'overstay', refusals: 'reason' };
+    const CHART_BY = { daily: 'day', returns: 'documentation', overstays: 'overstay', refusals: 'reason',
+        flows: 'age_band' };
     const NUMERIC = new Set(['count', 'children', 'women', 'vehicles', 'vulnerable']);
 
     function query() {

@@ -1,14 +1,15 @@
 /*
  * report.c - `sarhad report`: the published figures (daily flows, weekly
- * returns, open overstays, refusals by reason) as an aligned table, CSV,
- * or JSON lines with one object per row and its "count".
+ * returns, open overstays, refusals by reason, each day's returns by sex
+ * and age band) as an aligned table, CSV, or JSON lines with one object
+ * per row and its "count".
  */
 #include "ledger_cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-SARHAD_VERB(report, "daily, returns, overstays and refusals reports")
+SARHAD_VERB(report, "daily, returns, overstays, refusals and flows reports")
 
 enum format { TABLE, CSV, JSON };
 
@@ -132,12 +133,12 @@ cmd_report(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0) {
             puts("usage: sarhad report (--db FILE | --central CONNINFO) "
-                 "daily|returns|overstays|refusals\n"
+                 "daily|returns|overstays|refusals|flows\n"
                  "       [--from DATE] [--to DATE] [--post CODE] "
                  "[--format table|csv|json]\n"
                  "--db FILE: a post's report; --central (or, without --db,\n"
                  "$SARHAD_CENTRAL): the national one, over every post that\n"
-                 "pushed to the central store (daily, returns, refusals).\n"
+                 "pushed to the central store (all but overstays).\n"
                  "daily: flows per day, post, crossing, direction, "
                  "nationality, decision.\n"
                  "returns: per week (Monday first), crossing, "
@@ -148,6 +149,10 @@ cmd_report(int argc, char **argv)
                  "(default: the\n"
                  "  last day recorded), by how far past.\n"
                  "refusals: refusals by reason code.\n"
+                 "flows: each day's returns by crossing, movement, sex and "
+                 "age band,\n"
+                 "  with vehicles and vulnerable people (IOM flow "
+                 "monitoring).\n"
                  "--format json prints one object per row with a \"count\".");
             return 0;
         } else if (cli_opt(argc, argv, &i, "--db", &db, &missing) ||
@@ -175,7 +180,7 @@ cmd_report(int argc, char **argv)
     if (!sarhad_report_kind_parse(&kind, kind_name))
         return usage_error("report",
                            "unknown report '%s' (daily, returns, "
-                           "overstays, refusals)",
+                           "overstays, refusals, flows)",
                            kind_name);
     if (strcmp(format, "table") == 0)
         o.format = TABLE;

@@ -102,8 +102,9 @@ route_report(struct server *srv, struct request *req)
     enum sarhad_status s;
 
     if (!sarhad_report_kind_parse(&kind, req->param)) {
-        serve_reply_error(req, 404, "not_found", "kind",
-                          "reports are daily, returns, overstays, refusals");
+        serve_reply_error(
+            req, 404, "not_found", "kind",
+            "reports are daily, returns, overstays, refusals, flows");
         return;
     }
     if (format != NULL && strcmp(format, "csv") != 0 &&

@@ -281,6 +281,7 @@ e2e_main() {
     check "bad report date" 400 "$(req GET "/v1/reports/daily?from=2023-13-01" "${T[analyst]}")"
     check "unknown report" 404 "$(req GET "/v1/reports/weekly" "${T[analyst]}")"
     check "officer may read reports" 200 "$(req GET "/v1/reports/refusals" "${T[officer]}")"
+    check "flows report: returns by sex and age band" "200 age_band" "$(req GET "/v1/reports/flows" "${T[analyst]}") $(field '.columns[5]')"
 
     # ---- bad bodies ----------------------------------------------------
     check "not JSON" 400 "$(req POST /v1/sessions "" '{"username":')"

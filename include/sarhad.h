@@ -1234,8 +1234,10 @@ enum sarhad_report_kind {
                                 crossing x nationality x band */
     SARHAD_REPORT_REFUSALS,  /* refusals by reason code x crossing x
                                 nationality */
-    SARHAD_REPORT_FLOWS      /* each day's returns by crossing x movement x
+    SARHAD_REPORT_FLOWS,     /* each day's returns by crossing x movement x
                                 sex x age band, with vehicles, vulnerable */
+    SARHAD_REPORT_TALLIES    /* each day's returns by crossing: families,
+                                men, women, children, vehicles */
 };
 
 /* Which part of the ledger a report covers; zero means "no limit".  For
@@ -1258,9 +1260,17 @@ struct sarhad_report_row {
     bool is_number[SARHAD_REPORT_MAX_COLUMNS];
 };
 
-/* "daily", "returns", "overstays", "refusals", "flows"; false for another
- * name. */
+/* "daily", "returns", "overstays", "refusals", "flows", "tallies"; false
+ * for another name. */
 bool sarhad_report_kind_parse(enum sarhad_report_kind *out, const char *name);
+
+/* The name of a report kind; NULL for one that is not. */
+const char *sarhad_report_kind_name(enum sarhad_report_kind kind);
+
+/* Every report's name, comma-separated, for a message: written to out
+ * (truncated to size, always terminated when size > 0); returns the length
+ * the whole list needs, as snprintf does. */
+size_t sarhad_report_kind_list(char *out, size_t size);
 
 /* The column names of a report (also when it has no rows); *count gets
  * how many. */

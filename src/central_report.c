@@ -43,6 +43,18 @@ static const char sql_flows[] =
     " count(*)" RESOLVED " WHERE a.return_category IS NOT NULL AND " FINAL
     " = 'admit' AND" DAYS
     " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6";
+/* A family is a household named on at least one admitted exit of the
+ * day at the crossing, as a post's household_day counts it. */
+static const char sql_tallies[] =
+    "SELECT to_char(a.day, 'YYYY-MM-DD'), a.post, a.crossing,"
+    " count(DISTINCT nullif(a.return_household, '')),"
+    " sum((a.return_sex = 'M' AND a.return_age_band NOT IN ('0-4', '5-17'))"
+    "::int),"
+    " sum((a.return_sex = 'F' AND a.return_age_band NOT IN ('0-4', '5-17'))"
+    "::int), sum((a.return_age_band IN ('0-4', '5-17'))::int),"
+    " sum(a.return_vehicles), count(*)" RESOLVED
+    " WHERE a.return_category IS NOT NULL AND " FINAL " = 'admit' AND" DAYS
+    " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
 /* A refusal at the counter counts each of its reasons, unless it was
  * resolved or overridden; a refusal on review counts once, as the
  * referral's or the override's. */
@@ -69,8 +81,8 @@ sarhad_central_report(struct sarhad_central *central,
                       void *ctx, struct sarhad_error *err)
 {
     static const struct sarhad_report_filter none;
-    static const char *const sql[] = {sql_daily, sql_returns, NULL,
-                                      sql_refusals, sql_flows};
+    static const char *const sql[] = {sql_daily,    sql_returns, NULL,
+                                      sql_refusals, sql_flows,   sql_tallies};
     struct sarhad__pg_params p = {0};
     struct sarhad_report_row row;
     const char *const *cols;

@@ -53,6 +53,7 @@ struct gen {
     const char *household_doc;
     enum sarhad_movement household_move;
     int household_vehicles;
+    const char *household_crossing; /* a family crosses together */
 };
 
 static uint64_t
@@ -279,7 +280,7 @@ pool_person(struct gen *g, const char *nat, bool inside, struct sarhad_date day)
 /* Afghans returning in households: the 2023 proportions. */
 static void
 afghan_return(struct gen *g, struct sarhad_presentation *pr,
-              struct sarhad_date day)
+              struct sarhad_date day, const char *crossing)
 {
     struct person p;
     struct sarhad_movement_info *m = &pr->movement;
@@ -297,6 +298,7 @@ afghan_return(struct gen *g, struct sarhad_presentation *pr,
                             : c < 12 ? SARHAD_MOVE_ASSISTED_RETURN
                                      : SARHAD_MOVE_SPONTANEOUS_RETURN;
         g->household_vehicles = chance(g, 350) ? 1 : 0;
+        g->household_crossing = crossing;
     }
     new_person(g, &p, "AFG", day);
     fill_traveller(pr, &p);
@@ -339,12 +341,15 @@ make(struct gen *g, struct sarhad_presentation *pr, struct sarhad_date day,
         "TORKHAM",     "TORKHAM",   "TORKHAM",     "CHAMAN",  "CHAMAN",
         "GHULAM_KHAN", "KHARLACHI", "ANGOOR_ADDA", "BARABCHA"};
     unsigned r = g->household_left > 0 ? 0 : pick(g, 1000);
+    const char *crossing = crossings[pick(g, 9)];
     struct person *p = NULL;
 
     *who_moved = NULL;
-    sarhad__strlcpy(pr->crossing, crossings[pick(g, 9)], sizeof(pr->crossing));
+    if (g->household_left > 0)
+        crossing = g->household_crossing;
+    sarhad__strlcpy(pr->crossing, crossing, sizeof(pr->crossing));
     if (r < 380) {
-        afghan_return(g, pr, day);
+        afghan_return(g, pr, day, crossing);
         return;
     }
     if (r < 560) { /* Afghan visitor arriving */
@@ -359,7 +364,7 @@ make(struct gen *g, struct sarhad_presentation *pr, struct sarhad_date day,
     } else if (r < 660) { /* Afghan visitor leaving */
         p = pool_person(g, "AFG", true, day);
         if (p == NULL) {
-            afghan_return(g, pr, day);
+            afghan_return(g, pr, day, crossing);
             return;
         }
         pr->direction = SARHAD_EXIT;
@@ -384,7 +389,7 @@ make(struct gen *g, struct sarhad_presentation *pr, struct sarhad_date day,
     } else if (r < 970) { /* Pakistani coming home */
         p = pool_person(g, "PAK", false, day);
         if (p == NULL) { /* nobody abroad yet: someone leaves instead */
-            afghan_return(g, pr, day);
+            afghan_return(g, pr, day, crossing);
             return;
         }
         pr->direction = SARHAD_ENTRY;

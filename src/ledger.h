@@ -240,6 +240,9 @@ struct sarhad__admit {
 
 /* The summary increments of one crossing in a batch, handed to the store
  * (sarhad__store_tally) once the crossing is recorded. */
+/* Room for the most a crossing or an override stages: two daily rows and
+ * a refusal's reasons, or an admitted exit's daily row, its two returns
+ * rows and its household. */
 #define SARHAD__ITEM_TALLIES (3 + SARHAD_MAX_REASONS)
 struct sarhad__item_tallies {
     unsigned n;

@@ -273,6 +273,10 @@ static const char sql_returns_daily[] =
     " women = women + excluded.women,"
     " vehicles = vehicles + excluded.vehicles,"
     " vulnerable = vulnerable + excluded.vulnerable";
+static const char sql_household[] =
+    "INSERT INTO household_day(day, post, crossing, household, members)"
+    " SELECT ?1, ?2, ?3, household, 1 FROM movement WHERE attempt_id = ?4"
+    " AND household != '' ON CONFLICT DO UPDATE SET members = members + 1";
 static const char sql_por_cancel[] =
     "INSERT OR IGNORE INTO por_cancelled(number, attempt_id, day)"
     " SELECT ?1, ?2, ?3 FROM movement WHERE attempt_id = ?2"
@@ -395,7 +399,17 @@ returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
     sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, a->attempt_id);
-    return sarhad__store_step_done(store, st, "update the daily returns", err);
+    s = sarhad__store_step_done(store, st, "update the daily returns", err);
+    if (s != SARHAD_OK)
+        return s;
+    st = sarhad__store_prepare(store, sql_household, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, a->attempt_id);
+    return sarhad__store_step_done(store, st, "count the household", err);
 }
 
 /* Could this exit close a stay?  The memo often knows there is no open
@@ -506,6 +520,10 @@ static const char sql_returns_daily_add[] =
     " women = women + excluded.women,"
     " vehicles = vehicles + excluded.vehicles,"
     " vulnerable = vulnerable + excluded.vulnerable";
+static const char sql_household_add[] =
+    "INSERT INTO household_day(day, post, crossing, household, members)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)"
+    " ON CONFLICT DO UPDATE SET members = members + excluded.members";
 
 static enum sarhad_status
 stage(struct sarhad__item_tallies *it, const char *sql,
@@ -539,7 +557,8 @@ sarhad__tally_refusal(struct sarhad__item_tallies *it, const char *const key[5],
 }
 
 /* What the movement row of an exit (put_movement) feeds the returns
- * summaries, read from the presentation it was made from. */
+ * summaries and the household count, read from the presentation it was
+ * made from. */
 enum sarhad_status
 sarhad__tally_returns(struct sarhad__item_tallies *it, const char *day,
                       const char *post, const char *crossing,
@@ -559,6 +578,8 @@ sarhad__tally_returns(struct sarhad__item_tallies *it, const char *day,
                            band};
     int64_t vulnerable = m->vulnerabilities != 0;
     int64_t v[5] = {1, m->vehicles, vulnerable, 0, 0};
+    const char *family[4] = {day, post, crossing, NULL};
+    static const int64_t one[1] = {1};
     enum sarhad_status s;
 
     s = stage(it, sql_returns_add, fine, 7, v, 3, err);
@@ -568,5 +589,11 @@ sarhad__tally_returns(struct sarhad__item_tallies *it, const char *day,
     v[2] = sex[0] == 'F' && !child;
     v[3] = m->vehicles;
     v[4] = vulnerable;
-    return stage(it, sql_returns_daily_add, fine, 5, v, 5, err);
+    s = stage(it, sql_returns_daily_add, fine, 5, v, 5, err);
+    if (s != SARHAD_OK || m->household[0] == '\0')
+        return s;
+    /* The household's members are summed like any tally: a family
+     * crossing together in one group is one upsert. */
+    family[3] = m->household;
+    return stage(it, sql_household_add, family, 4, one, 1, err);
 }

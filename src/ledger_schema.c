@@ -8,7 +8,7 @@
  * the same transaction: traveller and traveller_key (identity), stay,
  * visa, movement (returns details of exits), por_cancelled, referral_open.
  * Summary tables (daily_summary, returns_summary, returns_daily,
- * refusal_summary) hold
+ * refusal_summary, household_day) hold
  * the counts the reports read, so a report over ten million crossings sums
  * a few thousand rows instead of scanning the events; sarhad verify
  * recomputes them from the events and compares.
@@ -225,5 +225,22 @@ const char *const sarhad__ledger_steps[] = {
     "ALTER TABLE traveller_key ADD COLUMN by_kind TEXT;"
     "ALTER TABLE traveller_key ADD COLUMN by_value TEXT;"
     "ALTER TABLE traveller_key ADD COLUMN by_first INTEGER;",
+    /* Version 10: the families that returned, for the tallies report
+     * (DOMAIN.md section 6: "individuals, families ... per crossing per
+     * day").  A household named on an exit is a family on that day at
+     * that crossing while at least one of its members' exits there counts
+     * as admitted; members is how many do.  Keyed by day first, so a
+     * day's households are appended together, and filled here from the
+     * exits already recorded. */
+    "CREATE TABLE household_day ("
+    " day TEXT NOT NULL, post TEXT NOT NULL, crossing TEXT NOT NULL,"
+    " household TEXT NOT NULL, members INTEGER NOT NULL,"
+    " PRIMARY KEY (day, post, crossing, household)) STRICT, WITHOUT ROWID;"
+    "INSERT INTO household_day SELECT a.day, a.post, a.crossing,"
+    " m.household, count(*) FROM attempt a"
+    " JOIN movement m ON m.attempt_id = a.id"
+    " LEFT JOIN resolution r ON r.attempt_id = a.id"
+    " WHERE m.household != '' AND coalesce(r.decision, a.decision) = 'admit'"
+    " GROUP BY 1, 2, 3, 4;",
 };
 const size_t sarhad__ledger_step_count = SARHAD_COUNT_OF(sarhad__ledger_steps);

@@ -1,12 +1,12 @@
 /*
  * ledger_verify.c - checking a store: SQLite's own integrity check, the
  * audit chain, and the ledger's invariants.  The summaries the reports read
- * are recomputed from the events and compared cell by cell, so a summary
- * that drifted from its events (a bug, or an edit made around sarhad) is
- * found, as is an attempt without its audit entry, a stay that runs
- * backwards, a visa whose count of used entries disagrees with the
- * admitted entries on it, a referral neither open nor resolved once, or
- * an override that changes nothing.
+ * (and the households counted as families) are recomputed from the events
+ * and compared cell by cell, so a summary that drifted from its events (a
+ * bug, or an edit made around sarhad) is found, as is an attempt without
+ * its audit entry, a stay that runs backwards, a visa whose count of used
+ * entries disagrees with the admitted entries on it, a referral neither
+ * open nor resolved once, or an override that changes nothing.
  */
 #include "ledger.h"
 
@@ -118,6 +118,18 @@ static const struct check checks[] = {
      " FROM refusal_summary WHERE count != 0)"
      " SELECT 0, 'refusal summary for ' || day || ' ' || crossing || ' '"
      " || code || ' disagrees with the refusals'"
+     " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
+     " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
+    {"summary",
+     "WITH e AS (SELECT a.day, a.post, a.crossing, m.household,"
+     " count(*) AS n FROM attempt a JOIN movement m ON m.attempt_id = a.id"
+     " LEFT JOIN resolution r ON r.attempt_id = a.id"
+     " WHERE m.household != '' AND " FINAL " = 'admit'"
+     " GROUP BY 1, 2, 3, 4),"
+     " s AS (SELECT day, post, crossing, household, members"
+     " FROM household_day WHERE members != 0)"
+     " SELECT 0, 'household count for ' || day || ' ' || crossing"
+     " || ' disagrees with the exits'"
      " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
      " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
     {"stays",

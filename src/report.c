@@ -5,9 +5,10 @@
  * documentation status and crossing, with children, women, vehicles and
  * vulnerable people (the flash-update table); refusals by reason; open
  * overstays by how far past their allowed stay they are; and each day's
- * returns by movement, sex and age band (IOM's flow monitoring).  The summaries
- * are kept in step with the events as they are recorded, so a report reads a
- * few thousand rows whatever the ledger's size.
+ * returns by movement, sex and age band (IOM's flow monitoring); and the
+ * Pakistani daily tallies with families.  The summaries are kept in step
+ * with the events as they are recorded, so a report reads a few thousand
+ * rows whatever the ledger's size.
  */
 #include "ledger.h"
 
@@ -23,6 +24,9 @@ static const char *const overstays_cols[] = {"post", "crossing", "nationality",
                                              "overstay", "count"};
 static const char *const refusals_cols[] = {"reason", "post", "crossing",
                                             "nationality", "count"};
+static const char *const tallies_cols[] = {"day",      "post",     "crossing",
+                                           "families", "men",      "women",
+                                           "children", "vehicles", "count"};
 static const char *const flows_cols[] = {"day",      "post",       "crossing",
                                          "movement", "sex",        "age_band",
                                          "vehicles", "vulnerable", "count"};
@@ -81,6 +85,32 @@ static const char sql_flows[] =
     " GROUP BY day, post, crossing, category, sex, age_band"
     " HAVING sum(count) > 0"
     " ORDER BY day, post, crossing, category, sex, age_band";
+/* The Pakistani daily tallies (DOMAIN.md section 6): each day's returns
+ * per crossing as individuals, families, men, women, children and
+ * vehicles.  Children are under 18; men and women the rest, as in the
+ * returns report; a family is a household named on at least one of the
+ * day's admitted exits there (household_day). */
+static const char sql_tallies[] =
+    "WITH r AS (SELECT day, post, crossing,"
+    " sum(CASE WHEN sex = 'M' AND age_band NOT IN ('0-4', '5-17')"
+    " THEN count ELSE 0 END) AS men,"
+    " sum(CASE WHEN sex = 'F' AND age_band NOT IN ('0-4', '5-17')"
+    " THEN count ELSE 0 END) AS women,"
+    " sum(CASE WHEN age_band IN ('0-4', '5-17') THEN count ELSE 0 END)"
+    " AS children, sum(vehicles) AS vehicles, sum(count) AS n"
+    " FROM returns_summary"
+    " WHERE (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
+    " AND (?3 = '' OR post = ?3)"
+    " GROUP BY day, post, crossing HAVING n > 0),"
+    " f AS (SELECT day, post, crossing, count(*) AS families"
+    " FROM household_day WHERE members > 0"
+    " AND (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
+    " AND (?3 = '' OR post = ?3) GROUP BY day, post, crossing)"
+    " SELECT r.day, r.post, r.crossing, coalesce(f.families, 0), r.men,"
+    " r.women, r.children, r.vehicles, r.n FROM r"
+    " LEFT JOIN f ON f.day = r.day AND f.post = r.post"
+    " AND f.crossing = r.crossing"
+    " ORDER BY r.day, r.post, r.crossing";
 static const char sql_last_day[] = "SELECT max(day) FROM daily_summary";
 
 struct report_def {
@@ -99,6 +129,7 @@ static const struct report_def reports[] = {
     {"refusals", refusals_cols, SARHAD_COUNT_OF(refusals_cols), sql_refusals,
      4},
     {"flows", flows_cols, SARHAD_COUNT_OF(flows_cols), sql_flows, 6},
+    {"tallies", tallies_cols, SARHAD_COUNT_OF(tallies_cols), sql_tallies, 3},
 };
 
 bool
@@ -111,6 +142,28 @@ sarhad_report_kind_parse(enum sarhad_report_kind *out, const char *name)
         }
     }
     return false;
+}
+
+const char *
+sarhad_report_kind_name(enum sarhad_report_kind kind)
+{
+    return (size_t)kind < SARHAD_COUNT_OF(reports) ? reports[kind].name : NULL;
+}
+
+size_t
+sarhad_report_kind_list(char *out, size_t size)
+{
+    size_t len = 0;
+
+    if (size > 0)
+        out[0] = '\0';
+    for (size_t i = 0; i < SARHAD_COUNT_OF(reports); i++) {
+        int n = snprintf(out + (len < size ? len : size),
+                         len < size ? size - len : 0, "%s%s", i > 0 ? ", " : "",
+                         reports[i].name);
+        len += (size_t)n;
+    }
+    return len;
 }
 
 const char *const *

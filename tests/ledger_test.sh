@@ -89,6 +89,11 @@ flows=$(jq -s 'map(.count) | add' "$T/out")
 returns=$("$S" report --db "$DB" returns --format json | jq -s 'map(.count) | add')
 [ "$flows" = "$returns" ] && ok "... the same returns as the weekly report ($flows)" ||
     bad "... the same returns as the weekly report ($flows against $returns)"
+"$S" report --db "$DB" tallies --format json >"$T/out" 2>&1
+expect "tallies report: families, men, women, children, vehicles a day" $? 0 "$T/out" '{"day":"2023-11-07","post":"TORKHAM","crossing":"CHAMAN","families":1,"men":0,"women":1,"children":0,"vehicles":1,"count":1}'
+tallies=$(jq -s 'map(.count) | add' "$T/out")
+[ "$tallies" = "$returns" ] && ok "... the same returns as the weekly report ($tallies)" ||
+    bad "... the same returns as the weekly report ($tallies against $returns)"
 "$S" report --db "$DB" refusals --from 2023-12-01 --to 2023-12-31 >"$T/out" 2>&1
 expect "refusals report as a table" $? 0 "$T/out" "visa_entries_used"
 "$S" report --db "$DB" overstays --to 2024-01-20 --format json >"$T/out" 2>&1

@@ -52,7 +52,7 @@ TEST(ledger_init_once)
                   sarhad_policy_name(sarhad_ledger_policy(ledger)));
     ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_ledger_init(store, "TK", "x", "policy",
                                                     6, &officer, 0, &err));
-    ASSERT_EQ_INT(9, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(10, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
@@ -618,6 +618,9 @@ TEST(ledger_generate_and_report)
 static void
 rewind_ledger(struct sarhad_store *store, int version)
 {
+    if (version < 10)
+        ASSERT_OK(
+            sarhad__store_exec(store->db, "DROP TABLE household_day;", NULL));
     if (version < 9)
         ASSERT_OK(sarhad__store_exec(
             store->db,
@@ -840,6 +843,33 @@ TEST(ledger_migration_9_keeps_old_links)
                          "attempt 1\"}") != NULL);
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+/* Version 10 counts the households of the exits recorded before it: the
+ * admitted ones, each once a day and crossing. */
+TEST(ledger_migration_10_counts_recorded_households)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("migrate10.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+
+    ASSERT(store != NULL);
+    for (int i = 0; i < 3; i++) {
+        begin(&p, i < 2 ? "TORKHAM" : "CHAMAN", SARHAD_EXIT, D(2023, 11, 5),
+              "AFG");
+        p.movement.category = SARHAD_MOVE_DEPORTATION;
+        strcpy(p.movement.household, "HH-1");
+        ASSERT_OK(sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d,
+                                      NULL, NULL));
+    }
+    migrate_from(&store, ledger, "migrate10.db", 9);
+    ASSERT(store != NULL);
+    ASSERT_EQ_INT(2, scalar(store, "SELECT count(*) FROM household_day"));
+    ASSERT_EQ_INT(2, scalar(store, "SELECT members FROM household_day"
+                                   " WHERE crossing = 'TORKHAM'"));
+    ASSERT_EQ_INT(0, problems(store));
     sarhad_store_close(store);
 }
 

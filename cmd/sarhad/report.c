@@ -1,15 +1,15 @@
 /*
  * report.c - `sarhad report`: the published figures (daily flows, weekly
  * returns, open overstays, refusals by reason, each day's returns by sex
- * and age band) as an aligned table, CSV, or JSON lines with one object
- * per row and its "count".
+ * and age band, the daily tallies with families) as an aligned table, CSV,
+ * or JSON lines with one object per row and its "count".
  */
 #include "ledger_cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-SARHAD_VERB(report, "daily, returns, overstays, refusals and flows reports")
+SARHAD_VERB(report, "daily, returns, overstays, refusals, flows, tallies")
 
 enum format { TABLE, CSV, JSON };
 
@@ -133,7 +133,7 @@ cmd_report(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0) {
             puts("usage: sarhad report (--db FILE | --central CONNINFO) "
-                 "daily|returns|overstays|refusals|flows\n"
+                 "daily|returns|overstays|refusals|flows|tallies\n"
                  "       [--from DATE] [--to DATE] [--post CODE] "
                  "[--format table|csv|json]\n"
                  "--db FILE: a post's report; --central (or, without --db,\n"
@@ -153,6 +153,10 @@ cmd_report(int argc, char **argv)
                  "age band,\n"
                  "  with vehicles and vulnerable people (IOM flow "
                  "monitoring).\n"
+                 "tallies: each day's returns by crossing as families, "
+                 "men, women,\n"
+                 "  children, vehicles and individuals (the Pakistani "
+                 "daily tallies).\n"
                  "--format json prints one object per row with a \"count\".");
             return 0;
         } else if (cli_opt(argc, argv, &i, "--db", &db, &missing) ||
@@ -177,11 +181,12 @@ cmd_report(int argc, char **argv)
                                      "$SARHAD_CENTRAL) is required");
     if (kind_name == NULL)
         return usage_error("report", "a report name is required");
-    if (!sarhad_report_kind_parse(&kind, kind_name))
-        return usage_error("report",
-                           "unknown report '%s' (daily, returns, "
-                           "overstays, refusals, flows)",
-                           kind_name);
+    if (!sarhad_report_kind_parse(&kind, kind_name)) {
+        char known[128];
+        sarhad_report_kind_list(known, sizeof(known));
+        return usage_error("report", "unknown report '%s' (%s)", kind_name,
+                           known);
+    }
     if (strcmp(format, "table") == 0)
         o.format = TABLE;
     else if (strcmp(format, "csv") == 0)

@@ -102,9 +102,10 @@ route_report(struct server *srv, struct request *req)
     enum sarhad_status s;
 
     if (!sarhad_report_kind_parse(&kind, req->param)) {
-        serve_reply_error(
-            req, 404, "not_found", "kind",
-            "reports are daily, returns, overstays, refusals, flows");
+        char names[128], msg[160];
+        sarhad_report_kind_list(names, sizeof(names));
+        snprintf(msg, sizeof(msg), "reports are %s", names);
+        serve_reply_error(req, 404, "not_found", "kind", msg);
         return;
     }
     if (format != NULL && strcmp(format, "csv") != 0 &&

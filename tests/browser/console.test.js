@@ -354,6 +354,27 @@ test('an analyst sees a report as table and chart and downloads its CSV', async 
     assert.match(await page.locator('#rep-from').locator('xpath=..').locator('.field-error').textContent(), /YYYY-MM-DD/);
 });
 
+test('an analyst reads the daily tallies with families, charted by crossing', async () => {
+    await login('analyst');
+    await page.selectOption('#rep-kind', 'tallies');
+    await page.fill('#rep-from', '2023-11-02');
+    await page.fill('#rep-to', '2023-11-02');
+    await page.click('#report-form button[type=submit]');
+    await page.waitForSelector('#rep-result:not([hidden])');
+    const heads = await page.$$eval('#rep-table thead th', (th) => th.map((x) => x.textContent));
+    assert.deepEqual(heads, ['day', 'post', 'crossing', 'families', 'men', 'women', 'children', 'vehicles', 'count']);
+    const rows = await page.$$eval('#rep-table tbody tr', (tr) => tr.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.ok(rows.length > 0);
+    for (const r of rows) {
+        const [families, men, women, children, count] = [3, 4, 5, 6, 8].map((i) => Number(r[i]));
+        assert.ok(families <= count, `a family has members: ${r}`);
+        assert.ok(men + women + children <= count, `men, women and children are among the returns: ${r}`);
+    }
+    assert.ok(rows.some((r) => Number(r[3]) > 0), 'households returned');
+    assert.equal(await page.locator('#rep-chart svg rect.bar').count(), new Set(rows.map((r) => r[2])).size,
+        'one bar per crossing');
+});
+
 test('an analyst lints a policy and reads file:line:col; names are escaped', async () => {
     await login('analyst');
     await page.click('#tabs button[data-section="lint"]');

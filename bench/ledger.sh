@@ -28,9 +28,10 @@ mkdir -p "$DIR"
 now() { date +%s.%N; }
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
-# Presentations: returns in households (no documents, PoR, ACC), citizens
-# on a CNIC, and Afghans on passports and visas with valid MRZs (made by
-# `sarhad mrz --format` for a pool of 500 travellers).
+# Presentations: returns in households of one to four (no documents, PoR,
+# ACC), each on one day, citizens on a CNIC, and Afghans on passports and
+# visas with valid MRZs (made by `sarhad mrz --format` for a pool of 500
+# travellers).
 make_lines() { # make_lines N
     awk 'BEGIN {
         ng = split("AHMAD MOHAMMAD ABDUL GUL NOOR SHER ZIA JAMAL FARID HAMID KARIM NASIR RAHIM SAMI WALI YAR ZAHIR QADIR BASHIR ASAD", g, " ")
@@ -48,6 +49,8 @@ make_lines() { # make_lines N
                 day = sprintf("2023-11-%02d", 1 + i % 28)
                 r = i % 10; p = int(i / 10) % 500
                 if (r < 5) {
+                    # A household returns together: one day, one crossing.
+                    day = sprintf("2023-11-%02d", 1 + int(i / 4) % 28)
                     doc = (r == 0) ? "[{\"kind\":\"por\",\"number\":\"POR" i "\"}]" : (r == 1) ? "[{\"kind\":\"acc\",\"number\":\"ACC" i "\"}]" : "[]"
                     printf "{\"crossing\":\"TORKHAM\",\"direction\":\"exit\",\"time\":\"%sT10:00:00+05:00\",\"traveller\":{\"nationality\":\"AFG\",\"sex\":\"F\",\"birth_date\":\"1985-05-05\"},\"movement\":{\"category\":\"spontaneous_return\",\"household\":\"H%d\",\"household_size\":4},\"documents\":%s}\n", day, int(i / 4), doc
                 } else if (r < 7) {

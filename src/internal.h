@@ -145,9 +145,9 @@ enum sarhad_status sarhad__store_exec(sqlite3 *db, const char *sql,
  * static text is the identity, like sarhad__store_prepare's key), the row's
  * key texts bound as ?1..?ntext, and the amounts bound after them.
  */
-#define SARHAD__TALLY_MAX  256
+#define SARHAD__TALLY_MAX  2048
 #define SARHAD__TALLY_KEY  128
-#define SARHAD__TALLY_INTS 5
+#define SARHAD__TALLY_INTS 6
 struct sarhad__tally {
     const char *sql;
     uint32_t hash;
@@ -183,7 +183,7 @@ struct sarhad_store {
     size_t tally_count;
     struct sarhad__tally tallies[SARHAD__TALLY_MAX];
     /* Open-addressing index over tallies by hash: slot value i + 1, 0 for
-     * empty (a crossing adds to a few of up to 256 rows). */
+     * empty (a crossing adds to a few of up to 2,048 rows). */
     uint16_t tally_slot[2 * SARHAD__TALLY_MAX];
     /* Moves on whenever what a handle remembers across transactions may
      * no longer match the file: a rollback, or a commit by another

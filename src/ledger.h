@@ -257,6 +257,13 @@ enum sarhad_status sarhad__tally_daily(struct sarhad__item_tallies *it,
 enum sarhad_status sarhad__tally_refusal(struct sarhad__item_tallies *it,
                                          const char *const key[5], int delta,
                                          struct sarhad_error *err);
+/* Count the household of the exit attempt_id (if it names one) delta more
+ * members on its day at its crossing, moving the families with it. */
+enum sarhad_status sarhad__household_count(struct sarhad_store *store,
+                                           int64_t attempt_id, const char *day,
+                                           const char *post,
+                                           const char *crossing, int delta,
+                                           struct sarhad_error *err);
 enum sarhad_status sarhad__tally_returns(struct sarhad__item_tallies *it,
                                          const char *day, const char *post,
                                          const char *crossing,

@@ -95,6 +95,7 @@ static const char sql_returns_daily_uncount[] =
     "UPDATE returns_daily SET count = count - 1,"
     " children = children - (m.age_band IN ('0-4', '5-17')),"
     " women = women - (m.sex = 'F' AND m.age_band NOT IN ('0-4', '5-17')),"
+    " men = men - (m.sex = 'M' AND m.age_band NOT IN ('0-4', '5-17')),"
     " vehicles = returns_daily.vehicles - m.vehicles,"
     " vulnerable = vulnerable - (m.vulnerabilities != 0)"
     " FROM movement m WHERE m.attempt_id = ?1"
@@ -102,12 +103,6 @@ static const char sql_returns_daily_uncount[] =
     " AND returns_daily.crossing = ?4"
     " AND returns_daily.documentation = m.documentation"
     " AND returns_daily.category = m.category";
-static const char sql_household_uncount[] =
-    "UPDATE household_day SET members = members - 1"
-    " FROM movement m WHERE m.attempt_id = ?1"
-    " AND household_day.day = ?2 AND household_day.post = ?3"
-    " AND household_day.crossing = ?4"
-    " AND household_day.household = m.household";
 static const char sql_por_unpunch[] =
     "DELETE FROM por_cancelled WHERE attempt_id = ?1";
 
@@ -164,8 +159,8 @@ unadmit(struct sarhad_ledger *ledger, int64_t attempt_id,
         s = run(store, sql_returns_daily_uncount, "update the daily returns",
                 &attempt_id, 1, where, 3, err);
     if (s == SARHAD_OK)
-        s = run(store, sql_household_uncount, "update the household count",
-                &attempt_id, 1, where, 3, err);
+        s = sarhad__household_count(store, attempt_id, r->day, r->post,
+                                    r->crossing, -1, err);
     if (s == SARHAD_OK)
         s = run(store, sql_por_unpunch, "give back the PoR card", &attempt_id,
                 1, NULL, 0, err);

@@ -263,20 +263,17 @@ static const char sql_returns[] =
     " vulnerable = vulnerable + excluded.vulnerable";
 static const char sql_returns_daily[] =
     "INSERT INTO returns_daily(day, post, crossing, documentation, category,"
-    " count, children, women, vehicles, vulnerable)"
+    " count, children, women, men, vehicles, vulnerable)"
     " SELECT ?1, ?2, ?3, documentation, category, 1,"
     " age_band IN ('0-4', '5-17'),"
     " sex = 'F' AND age_band NOT IN ('0-4', '5-17'),"
+    " sex = 'M' AND age_band NOT IN ('0-4', '5-17'),"
     " vehicles, vulnerabilities != 0 FROM movement WHERE attempt_id = ?4"
     " ON CONFLICT DO UPDATE SET count = count + 1,"
     " children = children + excluded.children,"
-    " women = women + excluded.women,"
+    " women = women + excluded.women, men = men + excluded.men,"
     " vehicles = vehicles + excluded.vehicles,"
     " vulnerable = vulnerable + excluded.vulnerable";
-static const char sql_household[] =
-    "INSERT INTO household_day(day, post, crossing, household, members)"
-    " SELECT ?1, ?2, ?3, household, 1 FROM movement WHERE attempt_id = ?4"
-    " AND household != '' ON CONFLICT DO UPDATE SET members = members + 1";
 static const char sql_por_cancel[] =
     "INSERT OR IGNORE INTO por_cancelled(number, attempt_id, day)"
     " SELECT ?1, ?2, ?3 FROM movement WHERE attempt_id = ?2"
@@ -402,14 +399,8 @@ returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
     s = sarhad__store_step_done(store, st, "update the daily returns", err);
     if (s != SARHAD_OK)
         return s;
-    st = sarhad__store_prepare(store, sql_household, err);
-    if (st == NULL)
-        return SARHAD__PREP_FAIL(err);
-    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, a->attempt_id);
-    return sarhad__store_step_done(store, st, "count the household", err);
+    return sarhad__household_count(store, a->attempt_id, a->day, a->post,
+                                   a->crossing, 1, err);
 }
 
 /* Could this exit close a stay?  The memo often knows there is no open
@@ -513,17 +504,20 @@ static const char sql_returns_add[] =
     " vulnerable = vulnerable + excluded.vulnerable";
 static const char sql_returns_daily_add[] =
     "INSERT INTO returns_daily(day, post, crossing, documentation, category,"
-    " count, children, women, vehicles, vulnerable)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    " count, children, women, men, vehicles, vulnerable)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
     " ON CONFLICT DO UPDATE SET count = count + excluded.count,"
     " children = children + excluded.children,"
-    " women = women + excluded.women,"
+    " women = women + excluded.women, men = men + excluded.men,"
     " vehicles = vehicles + excluded.vehicles,"
     " vulnerable = vulnerable + excluded.vulnerable";
+/* A household's members; family_daily follows by its triggers. */
 static const char sql_household_add[] =
     "INSERT INTO household_day(day, post, crossing, household, members)"
     " VALUES (?1, ?2, ?3, ?4, ?5)"
     " ON CONFLICT DO UPDATE SET members = members + excluded.members";
+static const char sql_movement_household[] =
+    "SELECT household FROM movement WHERE attempt_id = ?1";
 
 static enum sarhad_status
 stage(struct sarhad__item_tallies *it, const char *sql,
@@ -577,7 +571,7 @@ sarhad__tally_returns(struct sarhad__item_tallies *it, const char *day,
                            sex,
                            band};
     int64_t vulnerable = m->vulnerabilities != 0;
-    int64_t v[5] = {1, m->vehicles, vulnerable, 0, 0};
+    int64_t v[6] = {1, m->vehicles, vulnerable, 0, 0, 0};
     const char *family[4] = {day, post, crossing, NULL};
     static const int64_t one[1] = {1};
     enum sarhad_status s;
@@ -587,13 +581,45 @@ sarhad__tally_returns(struct sarhad__item_tallies *it, const char *day,
         return s;
     v[1] = child;
     v[2] = sex[0] == 'F' && !child;
-    v[3] = m->vehicles;
-    v[4] = vulnerable;
-    s = stage(it, sql_returns_daily_add, fine, 5, v, 5, err);
+    v[3] = sex[0] == 'M' && !child;
+    v[4] = m->vehicles;
+    v[5] = vulnerable;
+    s = stage(it, sql_returns_daily_add, fine, 5, v, 6, err);
     if (s != SARHAD_OK || m->household[0] == '\0')
         return s;
     /* The household's members are summed like any tally: a family
      * crossing together in one group is one upsert. */
     family[3] = m->household;
     return stage(it, sql_household_add, family, 4, one, 1, err);
+}
+
+enum sarhad_status
+sarhad__household_count(struct sarhad_store *store, int64_t attempt_id,
+                        const char *day, const char *post, const char *crossing,
+                        int delta, struct sarhad_error *err)
+{
+    sqlite3_stmt *st =
+        sarhad__store_prepare(store, sql_movement_household, err);
+    const char *key[4] = {day, post, crossing, NULL};
+    const int64_t v[1] = {delta};
+    struct sarhad__tally t;
+    char household[sizeof(((struct sarhad_movement_info *)0)->household)] = "";
+    int rc;
+
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_int64(st, 1, attempt_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        sarhad__strlcpy(household, sarhad__col_text(st, 0), sizeof(household));
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE || (rc == SQLITE_ROW && household[0] == '\0'))
+        return SARHAD_OK;
+    if (rc != SQLITE_ROW)
+        return sarhad__store_fail(store->db, rc, "read the household", err);
+    key[3] = household;
+    if (!sarhad__tally_set(&t, sql_household_add, key, 4, v, 1))
+        return sarhad__fail(err, SARHAD_EINVAL, "household", SIZE_MAX,
+                            "a household key does not fit");
+    return sarhad__tally_write(store, &t, err);
 }

@@ -8,7 +8,7 @@
  * the same transaction: traveller and traveller_key (identity), stay,
  * visa, movement (returns details of exits), por_cancelled, referral_open.
  * Summary tables (daily_summary, returns_summary, returns_daily,
- * refusal_summary, household_day) hold
+ * refusal_summary, household_day, family_daily) hold
  * the counts the reports read, so a report over ten million crossings sums
  * a few thousand rows instead of scanning the events; sarhad verify
  * recomputes them from the events and compares.
@@ -225,13 +225,17 @@ const char *const sarhad__ledger_steps[] = {
     "ALTER TABLE traveller_key ADD COLUMN by_kind TEXT;"
     "ALTER TABLE traveller_key ADD COLUMN by_value TEXT;"
     "ALTER TABLE traveller_key ADD COLUMN by_first INTEGER;",
-    /* Version 10: the families that returned, for the tallies report
-     * (DOMAIN.md section 6: "individuals, families ... per crossing per
-     * day").  A household named on an exit is a family on that day at
+    /* Version 10: the Pakistani daily tallies (DOMAIN.md section 6:
+     * "individuals, families, men/women/children and vehicles per crossing
+     * per day").  A household named on an exit is a family on that day at
      * that crossing while at least one of its members' exits there counts
-     * as admitted; members is how many do.  Keyed by day first, so a
-     * day's households are appended together, and filled here from the
-     * exits already recorded. */
+     * as admitted: household_day keeps how many do (keyed by day first, so
+     * a day's households are appended together), and family_daily the
+     * families per day and crossing, moved by triggers whenever a
+     * household starts or stops counting (whichever path changed it), so
+     * the report reads a row per day and crossing.  returns_daily gains the men
+     * beside its women and children.  All three are filled from the exits
+     * already recorded. */
     "CREATE TABLE household_day ("
     " day TEXT NOT NULL, post TEXT NOT NULL, crossing TEXT NOT NULL,"
     " household TEXT NOT NULL, members INTEGER NOT NULL,"
@@ -241,6 +245,29 @@ const char *const sarhad__ledger_steps[] = {
     " JOIN movement m ON m.attempt_id = a.id"
     " LEFT JOIN resolution r ON r.attempt_id = a.id"
     " WHERE m.household != '' AND coalesce(r.decision, a.decision) = 'admit'"
-    " GROUP BY 1, 2, 3, 4;",
+    " GROUP BY 1, 2, 3, 4;"
+    "CREATE TABLE family_daily ("
+    " day TEXT NOT NULL, post TEXT NOT NULL, crossing TEXT NOT NULL,"
+    " families INTEGER NOT NULL,"
+    " PRIMARY KEY (day, post, crossing)) STRICT, WITHOUT ROWID;"
+    "INSERT INTO family_daily SELECT day, post, crossing, count(*)"
+    " FROM household_day WHERE members > 0 GROUP BY 1, 2, 3;"
+    "CREATE TRIGGER household_day_counts AFTER INSERT ON household_day"
+    " WHEN NEW.members > 0 BEGIN"
+    " INSERT INTO family_daily VALUES (NEW.day, NEW.post, NEW.crossing, 1)"
+    " ON CONFLICT DO UPDATE SET families = families + 1; END;"
+    "CREATE TRIGGER household_day_moves AFTER UPDATE OF members"
+    " ON household_day WHEN (OLD.members > 0) != (NEW.members > 0) BEGIN"
+    " INSERT INTO family_daily VALUES (NEW.day, NEW.post, NEW.crossing,"
+    " CASE WHEN NEW.members > 0 THEN 1 ELSE -1 END)"
+    " ON CONFLICT DO UPDATE SET families = families + excluded.families;"
+    " END;"
+    "ALTER TABLE returns_daily ADD COLUMN men INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE returns_daily SET men = (SELECT coalesce(sum(s.count), 0)"
+    " FROM returns_summary s WHERE s.day = returns_daily.day"
+    " AND s.post = returns_daily.post AND s.crossing = returns_daily.crossing"
+    " AND s.documentation = returns_daily.documentation"
+    " AND s.category = returns_daily.category AND s.sex = 'M'"
+    " AND s.age_band NOT IN ('0-4', '5-17'));",
 };
 const size_t sarhad__ledger_step_count = SARHAD_COUNT_OF(sarhad__ledger_steps);

@@ -92,10 +92,12 @@ static const struct check checks[] = {
      " sum(count) AS n,"
      " sum(CASE WHEN age_band IN ('0-4', '5-17') THEN count ELSE 0 END),"
      " sum(CASE WHEN sex = 'F' AND age_band NOT IN ('0-4', '5-17')"
+     " THEN count ELSE 0 END),"
+     " sum(CASE WHEN sex = 'M' AND age_band NOT IN ('0-4', '5-17')"
      " THEN count ELSE 0 END), sum(vehicles), sum(vulnerable)"
      " FROM returns_summary GROUP BY 1, 2, 3, 4, 5 HAVING n != 0),"
      " s AS (SELECT day, post, crossing, documentation, category, count,"
-     " children, women, vehicles, vulnerable FROM returns_daily"
+     " children, women, men, vehicles, vulnerable FROM returns_daily"
      " WHERE count != 0)"
      " SELECT 0, 'daily returns for ' || day || ' ' || crossing || ' '"
      " || documentation || ' ' || category || ' disagree with the returns'"
@@ -130,6 +132,15 @@ static const struct check checks[] = {
      " FROM household_day WHERE members != 0)"
      " SELECT 0, 'household count for ' || day || ' ' || crossing"
      " || ' disagrees with the exits'"
+     " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
+     " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
+    {"summary",
+     "WITH e AS (SELECT day, post, crossing, count(*) AS n"
+     " FROM household_day WHERE members > 0 GROUP BY 1, 2, 3),"
+     " s AS (SELECT day, post, crossing, families FROM family_daily"
+     " WHERE families != 0)"
+     " SELECT 0, 'families for ' || day || ' ' || crossing"
+     " || ' disagree with the households'"
      " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
      " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
     {"stays",

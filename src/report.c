@@ -86,29 +86,20 @@ static const char sql_flows[] =
     " HAVING sum(count) > 0"
     " ORDER BY day, post, crossing, category, sex, age_band";
 /* The Pakistani daily tallies (DOMAIN.md section 6): each day's returns
- * per crossing as individuals, families, men, women, children and
- * vehicles.  Children are under 18; men and women the rest, as in the
+ * per crossing as families, men, women, children, vehicles and
+ * individuals.  Children are under 18; men and women the rest, as in the
  * returns report; a family is a household named on at least one of the
- * day's admitted exits there (household_day). */
+ * day's admitted exits there (household_day, counted in family_daily). */
 static const char sql_tallies[] =
-    "WITH r AS (SELECT day, post, crossing,"
-    " sum(CASE WHEN sex = 'M' AND age_band NOT IN ('0-4', '5-17')"
-    " THEN count ELSE 0 END) AS men,"
-    " sum(CASE WHEN sex = 'F' AND age_band NOT IN ('0-4', '5-17')"
-    " THEN count ELSE 0 END) AS women,"
-    " sum(CASE WHEN age_band IN ('0-4', '5-17') THEN count ELSE 0 END)"
-    " AS children, sum(vehicles) AS vehicles, sum(count) AS n"
-    " FROM returns_summary"
+    "WITH r AS (SELECT day, post, crossing, sum(men) AS men,"
+    " sum(women) AS women, sum(children) AS children,"
+    " sum(vehicles) AS vehicles, sum(count) AS n FROM returns_daily"
     " WHERE (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
     " AND (?3 = '' OR post = ?3)"
-    " GROUP BY day, post, crossing HAVING n > 0),"
-    " f AS (SELECT day, post, crossing, count(*) AS families"
-    " FROM household_day WHERE members > 0"
-    " AND (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
-    " AND (?3 = '' OR post = ?3) GROUP BY day, post, crossing)"
+    " GROUP BY day, post, crossing HAVING n > 0)"
     " SELECT r.day, r.post, r.crossing, coalesce(f.families, 0), r.men,"
     " r.women, r.children, r.vehicles, r.n FROM r"
-    " LEFT JOIN f ON f.day = r.day AND f.post = r.post"
+    " LEFT JOIN family_daily f ON f.day = r.day AND f.post = r.post"
     " AND f.crossing = r.crossing"
     " ORDER BY r.day, r.post, r.crossing";
 static const char sql_last_day[] = "SELECT max(day) FROM daily_summary";

@@ -4,7 +4,8 @@
  * however many of its members cross, outside a batch and inside one; a
  * household crossing at two crossings, or on two days, is a family at
  * each; an override that turns back a household's last counted member
- * takes the family out; and sarhad verify recomputes the count.
+ * takes the family out, and a member admitted later brings it back; and
+ * sarhad verify recomputes the counts.
  */
 #include "ledger_fixture.h"
 
@@ -161,11 +162,23 @@ TEST(ledger_families_follow_overrides)
     ASSERT_EQ_INT(0, tallies(store, D(2023, 11, 2)).rows);
     ASSERT_EQ_INT(0, problems(store));
 
+    /* Another member returning that day brings the family back. */
+    member(&p, "TORKHAM", D(2023, 11, 2), "H9", 'F', true);
+    ASSERT(cross(ledger, &p) > 0);
+    ASSERT_EQ_INT(1, (int)tallies(store, D(2023, 11, 2)).families);
+    ASSERT_EQ_INT(0, problems(store));
+
     /* An edit made around sarhad is found. */
     ASSERT_OK(sarhad__store_exec(store->db,
                                  "UPDATE household_day SET members = 2"
                                  " WHERE household = 'H9'",
                                  NULL));
+    ASSERT(problems(store) > 0);
+    ASSERT_OK(sarhad__store_exec(store->db,
+                                 "UPDATE household_day SET members = 1", NULL));
+    ASSERT_EQ_INT(0, problems(store));
+    ASSERT_OK(sarhad__store_exec(store->db,
+                                 "UPDATE family_daily SET families = 5", NULL));
     ASSERT(problems(store) > 0);
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);

@@ -1236,8 +1236,10 @@ enum sarhad_report_kind {
                                 nationality */
     SARHAD_REPORT_FLOWS,     /* each day's returns by crossing x movement x
                                 sex x age band, with vehicles, vulnerable */
-    SARHAD_REPORT_TALLIES    /* each day's returns by crossing: families,
+    SARHAD_REPORT_TALLIES,   /* each day's returns by crossing: families,
                                 men, women, children, vehicles */
+    SARHAD_REPORT_PURPOSES   /* each day's admitted crossings by crossing x
+                                direction x purpose x intended stay */
 };
 
 /* Which part of the ledger a report covers; zero means "no limit".  For
@@ -1260,8 +1262,8 @@ struct sarhad_report_row {
     bool is_number[SARHAD_REPORT_MAX_COLUMNS];
 };
 
-/* "daily", "returns", "overstays", "refusals", "flows", "tallies"; false
- * for another name. */
+/* "daily", "returns", "overstays", "refusals", "flows", "tallies",
+ * "purposes"; false for another name. */
 bool sarhad_report_kind_parse(enum sarhad_report_kind *out, const char *name);
 
 /* The name of a report kind; NULL for one that is not. */

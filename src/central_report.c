@@ -55,6 +55,13 @@ static const char sql_tallies[] =
     " sum(a.return_vehicles), count(*)" RESOLVED
     " WHERE a.return_category IS NOT NULL AND " FINAL " = 'admit' AND" DAYS
     " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+static const char sql_purposes[] =
+    "SELECT to_char(a.day, 'YYYY-MM-DD'), a.post, a.crossing, a.direction,"
+    " coalesce(nullif(a.presentation -> 'traveller' ->> 'purpose', ''),"
+    " 'not stated'),"
+    " coalesce(nullif(a.return_intended_stay, ''), 'not stated'), "
+    "count(*)" RESOLVED " WHERE " FINAL " = 'admit' AND" DAYS
+    " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6";
 /* A refusal at the counter counts each of its reasons, unless it was
  * resolved or overridden; a refusal on review counts once, as the
  * referral's or the override's. */
@@ -82,7 +89,8 @@ sarhad_central_report(struct sarhad_central *central,
 {
     static const struct sarhad_report_filter none;
     static const char *const sql[] = {sql_daily,    sql_returns, NULL,
-                                      sql_refusals, sql_flows,   sql_tallies};
+                                      sql_refusals, sql_flows,   sql_tallies,
+                                      sql_purposes};
     struct sarhad__pg_params p = {0};
     struct sarhad_report_row row;
     const char *const *cols;

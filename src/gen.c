@@ -316,6 +316,8 @@ afghan_return(struct gen *g, struct sarhad_presentation *pr,
     if (chance(g, 15) && p.sex == 'F' && g->household_size == 1)
         m->vulnerabilities |= SARHAD_VULN_SINGLE_WOMAN;
     sarhad__strlcpy(m->intended_stay, "permanent", sizeof(m->intended_stay));
+    sarhad__strlcpy(pr->traveller.purpose, "return",
+                    sizeof(pr->traveller.purpose));
     g->serial++;
     snprintf(number, sizeof(number), "%c%09llu",
              g->household_doc[0] == 'p' ? 'P' : 'A',

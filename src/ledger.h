@@ -240,10 +240,10 @@ struct sarhad__admit {
 
 /* The summary increments of one crossing in a batch, handed to the store
  * (sarhad__store_tally) once the crossing is recorded. */
-/* Room for the most a crossing or an override stages: two daily rows and
- * a refusal's reasons, or an admitted exit's daily row, its two returns
- * rows and its household. */
-#define SARHAD__ITEM_TALLIES (3 + SARHAD_MAX_REASONS)
+/* Room for the most a crossing or an override stages: two daily rows, a
+ * refusal's reasons and a purpose, or an admitted exit's daily row, its
+ * two returns rows, its household and its purpose. */
+#define SARHAD__ITEM_TALLIES (5 + SARHAD_MAX_REASONS)
 struct sarhad__item_tallies {
     unsigned n;
     struct sarhad__tally t[SARHAD__ITEM_TALLIES];
@@ -264,6 +264,13 @@ enum sarhad_status sarhad__household_count(struct sarhad_store *store,
                                            const char *post,
                                            const char *crossing, int delta,
                                            struct sarhad_error *err);
+/* An admitted crossing's purpose and intended stay (key: day, post,
+ * crossing, direction), delta more or fewer. */
+enum sarhad_status sarhad__tally_purpose(struct sarhad__item_tallies *it,
+                                         const char *const key[4],
+                                         const char *purpose,
+                                         const char *intended_stay, int delta,
+                                         struct sarhad_error *err);
 enum sarhad_status sarhad__tally_returns(struct sarhad__item_tallies *it,
                                          const char *day, const char *post,
                                          const char *crossing,
@@ -285,6 +292,8 @@ struct sarhad__recorded {
     char nationality[4];
     char decision[8];
     char visa_key[80];
+    char purpose[32];       /* the traveller's, "" when not stated */
+    char intended_stay[16]; /* an exit's, "" when not stated */
     int64_t traveller_id;
     int allowed_days;
     bool referred; /* it has a referral case */

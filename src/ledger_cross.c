@@ -291,6 +291,11 @@ stage_tallies(struct crossing *c, struct sarhad_error *err)
                               d->reason_count ? d->reasons[i].code : "none"};
         s = sarhad__tally_refusal(&c->tallies, key, 1, err);
     }
+    if (s == SARHAD_OK && d->outcome == SARHAD_ADMIT)
+        s = sarhad__tally_purpose(
+            &c->tallies, daily, c->p->traveller.purpose,
+            c->p->direction == SARHAD_EXIT ? c->p->movement.intended_stay : "",
+            1, err);
     if (s == SARHAD_OK && d->outcome == SARHAD_ADMIT &&
         c->p->direction == SARHAD_EXIT)
         s = sarhad__tally_returns(&c->tallies, c->day, store->post,

@@ -43,6 +43,10 @@ stage_tallies(struct sarhad_store *store, int64_t attempt_id,
     s = sarhad__tally_daily(t, daily_old, -1, err);
     if (s == SARHAD_OK)
         s = sarhad__tally_daily(t, daily_new, 1, err);
+    /* Only an admitted crossing counts by its purpose. */
+    if (s == SARHAD_OK)
+        s = sarhad__tally_purpose(t, daily_new, r->purpose, r->intended_stay,
+                                  strcmp(name, "admit") == 0 ? 1 : -1, err);
     if (s != SARHAD_OK)
         return s;
     if (strcmp(name, "refuse") == 0) {

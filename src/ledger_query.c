@@ -156,7 +156,10 @@ static const char sql_recorded[] =
     " EXISTS (SELECT 1 FROM referral f WHERE f.attempt_id = a.id),"
     " EXISTS (SELECT 1 FROM resolution r WHERE r.attempt_id = a.id),"
     " a.traveller_id = 0 OR NOT EXISTS (SELECT 1 FROM attempt b"
-    " WHERE b.traveller_id = a.traveller_id AND b.id > a.id)"
+    " WHERE b.traveller_id = a.traveller_id AND b.id > a.id),"
+    " coalesce(a.presentation ->> '$.traveller.purpose', ''),"
+    " coalesce((SELECT m.intended_stay FROM movement m"
+    " WHERE m.attempt_id = a.id), '')"
     " FROM attempt a WHERE a.id = ?1";
 static const char sql_resolution_put[] =
     "INSERT INTO resolution(attempt_id, decision, reason, by_user, by_role,"
@@ -194,6 +197,10 @@ sarhad__recorded_load(struct sarhad_store *store, int64_t attempt_id,
         r->referred = sqlite3_column_int(st, 9) != 0;
         r->resolved = sqlite3_column_int(st, 10) != 0;
         r->latest = sqlite3_column_int(st, 11) != 0;
+        sarhad__strlcpy(r->purpose, sarhad__col_text(st, 12),
+                        sizeof(r->purpose));
+        sarhad__strlcpy(r->intended_stay, sarhad__col_text(st, 13),
+                        sizeof(r->intended_stay));
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
@@ -302,6 +309,9 @@ resolve_in(struct sarhad_ledger *ledger, int64_t attempt_id,
         s = sarhad__tally_daily(&tallies, daily_final, 1, err);
     if (s == SARHAD_OK && outcome == SARHAD_REFUSE)
         s = sarhad__tally_refusal(&tallies, refusal, 1, err);
+    if (s == SARHAD_OK && outcome == SARHAD_ADMIT)
+        s = sarhad__tally_purpose(&tallies, daily_final, r.purpose,
+                                  r.intended_stay, 1, err);
     if (s != SARHAD_OK)
         return s;
     s = sarhad__record_resolution(store, attempt_id, name, reason, who, now,

@@ -516,6 +516,10 @@ static const char sql_household_add[] =
     "INSERT INTO household_day(day, post, crossing, household, members)"
     " VALUES (?1, ?2, ?3, ?4, ?5)"
     " ON CONFLICT DO UPDATE SET members = members + excluded.members";
+static const char sql_purpose_add[] =
+    "INSERT INTO purpose_daily(day, post, crossing, direction, purpose,"
+    " intended_stay, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    " ON CONFLICT DO UPDATE SET count = count + excluded.count";
 static const char sql_movement_household[] =
     "SELECT household FROM movement WHERE attempt_id = ?1";
 
@@ -548,6 +552,22 @@ sarhad__tally_refusal(struct sarhad__item_tallies *it, const char *const key[5],
     const int64_t v[1] = {delta};
 
     return stage(it, sql_refusal_add, key, 5, v, 1, err);
+}
+
+enum sarhad_status
+sarhad__tally_purpose(struct sarhad__item_tallies *it, const char *const key[4],
+                      const char *purpose, const char *intended_stay, int delta,
+                      struct sarhad_error *err)
+{
+    const char *texts[6] = {key[0],
+                            key[1],
+                            key[2],
+                            key[3],
+                            purpose[0] ? purpose : "not stated",
+                            intended_stay[0] ? intended_stay : "not stated"};
+    const int64_t v[1] = {delta};
+
+    return stage(it, sql_purpose_add, texts, 6, v, 1, err);
 }
 
 /* What the movement row of an exit (put_movement) feeds the returns

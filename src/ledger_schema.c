@@ -8,7 +8,7 @@
  * the same transaction: traveller and traveller_key (identity), stay,
  * visa, movement (returns details of exits), por_cancelled, referral_open.
  * Summary tables (daily_summary, returns_summary, returns_daily,
- * refusal_summary, household_day, family_daily) hold
+ * refusal_summary, household_day, family_daily, purpose_daily) hold
  * the counts the reports read, so a report over ten million crossings sums
  * a few thousand rows instead of scanning the events; sarhad verify
  * recomputes them from the events and compares.
@@ -269,5 +269,25 @@ const char *const sarhad__ledger_steps[] = {
     " AND s.documentation = returns_daily.documentation"
     " AND s.category = returns_daily.category AND s.sex = 'M'"
     " AND s.age_band NOT IN ('0-4', '5-17'));",
+    /* Version 11: why people cross and how long they mean to stay (IOM's
+     * flow monitoring, DOMAIN.md section 6): each day's admitted
+     * crossings by crossing, direction, purpose and intended stay, as the
+     * officer recorded them ("not stated" when not), filled from the
+     * attempts already recorded. */
+    "CREATE TABLE purpose_daily ("
+    " day TEXT NOT NULL, post TEXT NOT NULL, crossing TEXT NOT NULL,"
+    " direction TEXT NOT NULL, purpose TEXT NOT NULL,"
+    " intended_stay TEXT NOT NULL, count INTEGER NOT NULL,"
+    " PRIMARY KEY (day, post, crossing, direction, purpose, intended_stay))"
+    " STRICT, WITHOUT ROWID;"
+    "INSERT INTO purpose_daily SELECT a.day, a.post, a.crossing,"
+    " a.direction,"
+    " coalesce(nullif(a.presentation ->> '$.traveller.purpose', ''),"
+    " 'not stated'),"
+    " coalesce(nullif(m.intended_stay, ''), 'not stated'), count(*)"
+    " FROM attempt a LEFT JOIN movement m ON m.attempt_id = a.id"
+    " LEFT JOIN resolution r ON r.attempt_id = a.id"
+    " WHERE coalesce(r.decision, a.decision) = 'admit'"
+    " GROUP BY 1, 2, 3, 4, 5, 6;",
 };
 const size_t sarhad__ledger_step_count = SARHAD_COUNT_OF(sarhad__ledger_steps);

@@ -143,6 +143,20 @@ static const struct check checks[] = {
      " || ' disagree with the households'"
      " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
      " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
+    {"summary",
+     "WITH e AS (SELECT a.day, a.post, a.crossing, a.direction,"
+     " coalesce(nullif(a.presentation ->> '$.traveller.purpose', ''),"
+     " 'not stated'),"
+     " coalesce(nullif(m.intended_stay, ''), 'not stated'), count(*) AS n"
+     " FROM attempt a LEFT JOIN movement m ON m.attempt_id = a.id"
+     " LEFT JOIN resolution r ON r.attempt_id = a.id"
+     " WHERE " FINAL " = 'admit' GROUP BY 1, 2, 3, 4, 5, 6),"
+     " s AS (SELECT day, post, crossing, direction, purpose, intended_stay,"
+     " count FROM purpose_daily WHERE count != 0)"
+     " SELECT 0, 'purposes for ' || day || ' ' || crossing || ' '"
+     " || direction || ' disagree with the attempts'"
+     " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
+     " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
     {"stays",
      "SELECT id, 'stay ends before it begins' FROM stay"
      " WHERE state = 'closed' AND (exit_day IS NULL OR exit_day < entry_day)"},

@@ -5,8 +5,9 @@
  * documentation status and crossing, with children, women, vehicles and
  * vulnerable people (the flash-update table); refusals by reason; open
  * overstays by how far past their allowed stay they are; and each day's
- * returns by movement, sex and age band (IOM's flow monitoring); and the
- * Pakistani daily tallies with families.  The summaries are kept in step
+ * returns by movement, sex and age band, and its crossings by purpose and
+ * intended stay (IOM's flow monitoring); and the Pakistani daily tallies
+ * with families.  The summaries are kept in step
  * with the events as they are recorded, so a report reads a few thousand
  * rows whatever the ledger's size.
  */
@@ -27,6 +28,9 @@ static const char *const refusals_cols[] = {"reason", "post", "crossing",
 static const char *const tallies_cols[] = {"day",      "post",     "crossing",
                                            "families", "men",      "women",
                                            "children", "vehicles", "count"};
+static const char *const purposes_cols[] = {
+    "day",     "post",          "crossing", "direction",
+    "purpose", "intended_stay", "count"};
 static const char *const flows_cols[] = {"day",      "post",       "crossing",
                                          "movement", "sex",        "age_band",
                                          "vehicles", "vulnerable", "count"};
@@ -102,6 +106,17 @@ static const char sql_tallies[] =
     " LEFT JOIN family_daily f ON f.day = r.day AND f.post = r.post"
     " AND f.crossing = r.crossing"
     " ORDER BY r.day, r.post, r.crossing";
+/* Why people crossed and how long they meant to stay (IOM's flow
+ * monitoring): each day's admitted crossings by crossing, direction,
+ * purpose and intended stay. */
+static const char sql_purposes[] =
+    "SELECT day, post, crossing, direction, purpose, intended_stay,"
+    " sum(count) FROM purpose_daily"
+    " WHERE (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
+    " AND (?3 = '' OR post = ?3)"
+    " GROUP BY day, post, crossing, direction, purpose, intended_stay"
+    " HAVING sum(count) > 0"
+    " ORDER BY day, post, crossing, direction, purpose, intended_stay";
 static const char sql_last_day[] = "SELECT max(day) FROM daily_summary";
 
 struct report_def {
@@ -121,6 +136,8 @@ static const struct report_def reports[] = {
      4},
     {"flows", flows_cols, SARHAD_COUNT_OF(flows_cols), sql_flows, 6},
     {"tallies", tallies_cols, SARHAD_COUNT_OF(tallies_cols), sql_tallies, 3},
+    {"purposes", purposes_cols, SARHAD_COUNT_OF(purposes_cols), sql_purposes,
+     6},
 };
 
 bool

@@ -52,7 +52,7 @@ TEST(ledger_init_once)
                   sarhad_policy_name(sarhad_ledger_policy(ledger)));
     ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_ledger_init(store, "TK", "x", "policy",
                                                     6, &officer, 0, &err));
-    ASSERT_EQ_INT(10, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(11, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
@@ -318,10 +318,16 @@ TEST(ledger_referral_resolution)
     ASSERT_EQ_INT(SARHAD_ENOTFOUND,
                   sarhad_ledger_resolve(ledger, id + 1, SARHAD_ADMIT, "ok",
                                         &supervisor, 1699000100, &seq, &err));
+    ASSERT_EQ_INT(0, scalar(store, "SELECT coalesce(sum(count), 0)"
+                                   " FROM purpose_daily"));
     ASSERT_OK(sarhad_ledger_resolve(ledger, id, SARHAD_ADMIT,
                                     "Identity confirmed with NADRA",
                                     &supervisor, 1699000100, &seq, NULL));
     ASSERT(seq > 0);
+    /* Admitted on review, the crossing counts by its purpose. */
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count FROM purpose_daily"
+                                   " WHERE purpose = 'not stated'"
+                                   " AND direction = 'entry'"));
     ASSERT_EQ_INT(SARHAD_EEXIST,
                   sarhad_ledger_resolve(ledger, id, SARHAD_REFUSE, "no",
                                         &supervisor, 1699000200, &seq, &err));
@@ -618,6 +624,9 @@ TEST(ledger_generate_and_report)
 static void
 rewind_ledger(struct sarhad_store *store, int version)
 {
+    if (version < 11)
+        ASSERT_OK(
+            sarhad__store_exec(store->db, "DROP TABLE purpose_daily;", NULL));
     if (version < 10)
         ASSERT_OK(sarhad__store_exec(store->db,
                                      "DROP TABLE household_day;"
@@ -877,6 +886,37 @@ TEST(ledger_migration_10_counts_recorded_households)
                                    " WHERE crossing = 'TORKHAM'"));
     ASSERT_EQ_INT(2, scalar(store, "SELECT sum(families) FROM family_daily"));
     ASSERT_EQ_INT(3, scalar(store, "SELECT sum(men) FROM returns_daily"));
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_store_close(store);
+}
+
+/* Version 11 counts the admitted crossings recorded before it by purpose
+ * and intended stay; a refusal does not count. */
+TEST(ledger_migration_11_counts_purposes)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("migrate11.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 5), "AFG");
+    strcpy(p.traveller.purpose, "return");
+    strcpy(p.movement.intended_stay, "permanent");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, NULL, NULL));
+    ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
+    begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 11, 5), "AFG");
+    strcpy(p.traveller.purpose, "visit");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, NULL, NULL));
+    ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
+    migrate_from(&store, ledger, "migrate11.db", 10);
+    ASSERT(store != NULL);
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count FROM purpose_daily"
+                                   " WHERE purpose = 'return'"
+                                   " AND intended_stay = 'permanent'"));
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM purpose_daily"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_store_close(store);
 }

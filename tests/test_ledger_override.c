@@ -184,8 +184,13 @@ TEST(ledger_override_refuses_an_admitted_return)
     strcpy(p.movement.household, "H9");
     p.movement.household_size = 1;
     p.movement.vehicles = 2;
+    strcpy(p.traveller.purpose, "return");
+    strcpy(p.movement.intended_stay, "permanent");
     ASSERT_OK(cross_at(ledger, &p, &d, &exit_id));
     ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
+    ASSERT_EQ_INT(1, (int)scalar(store, "SELECT count FROM purpose_daily"
+                                        " WHERE purpose = 'return'"
+                                        " AND intended_stay = 'permanent'"));
     ASSERT_EQ_INT(1, (int)scalar(store, "SELECT count(*) FROM por_cancelled"));
     ASSERT_EQ_INT(1,
                   (int)scalar(store, "SELECT sum(count) FROM returns_daily"));
@@ -197,6 +202,8 @@ TEST(ledger_override_refuses_an_admitted_return)
                   (int)scalar(store, "SELECT sum(count) FROM returns_daily"));
     ASSERT_EQ_INT(0, (int)scalar(store, "SELECT sum(vehicles)"
                                         " FROM returns_summary"));
+    ASSERT_EQ_INT(0, (int)scalar(store, "SELECT count FROM purpose_daily"
+                                        " WHERE purpose = 'return'"));
     ASSERT_EQ_INT(1, (int)scalar(store, "SELECT count(*) FROM stay"
                                         " WHERE state = 'open'"));
     ASSERT_EQ_INT(0, (int)problems_shown(store, true));

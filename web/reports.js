@@ -1,8 +1,8 @@
 /*
  * reports.js - the analyst's pages: the published reports (daily,
- * returns, overstays, refusals, flows, tallies) with from/to filters as a
- * table, a CSV download (the API's own CSV, fetched with the session
- * cookie) and a bar chart drawn as inline SVG; and the policy check, which
+ * returns, overstays, refusals, flows, tallies, purposes) with from/to
+ * filters as a table, a CSV download (the API's own CSV, fetched with the
+ * session cookie) and a bar chart drawn as inline SVG; and the policy check, which
  * lints a pasted policy and lists its problems as file:line:col.
  */
 'use strict';
@@ -12,7 +12,7 @@
     const $ = S.$;
     /* What each report's chart adds up: the count by this column. */
     const CHART_BY = { daily: 'day', returns: 'documentation', overstays: 'overstay', refusals: 'reason',
-        flows: 'age_band', tallies: 'crossing' };
+        flows: 'age_band', tallies: 'crossing', purposes: 'purpose' };
     const NUMERIC = new Set(['count', 'families', 'men', 'children', 'women', 'vehicles', 'vulnerable']);
 
     function query() {

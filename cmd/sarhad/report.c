@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-SARHAD_VERB(report, "daily, returns, overstays, refusals, flows, tallies")
+SARHAD_VERB(report, "the figures ministries and UNHCR/IOM publish")
 
 enum format { TABLE, CSV, JSON };
 
@@ -133,7 +133,8 @@ cmd_report(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0) {
             puts("usage: sarhad report (--db FILE | --central CONNINFO) "
-                 "daily|returns|overstays|refusals|flows|tallies\n"
+                 "daily|returns|overstays|refusals|flows|tallies|\n"
+                 "       purposes\n"
                  "       [--from DATE] [--to DATE] [--post CODE] "
                  "[--format table|csv|json]\n"
                  "--db FILE: a post's report; --central (or, without --db,\n"
@@ -157,6 +158,9 @@ cmd_report(int argc, char **argv)
                  "men, women,\n"
                  "  children, vehicles and individuals (the Pakistani "
                  "daily tallies).\n"
+                 "purposes: each day's admitted crossings by crossing, "
+                 "direction, purpose\n"
+                 "  and intended stay (IOM flow monitoring).\n"
                  "--format json prints one object per row with a \"count\".");
             return 0;
         } else if (cli_opt(argc, argv, &i, "--db", &db, &missing) ||

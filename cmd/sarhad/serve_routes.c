@@ -78,8 +78,8 @@ const struct route serve_routes[] = {
      "with a written reason",
      "Resolution", NULL},
     {"GET", "/v1/reports/{kind}", READERS | ROLE_ADMIN, 0, route_report, false,
-     "A report (daily, returns, overstays, refusals, flows, tallies) as "
-     "JSON or CSV",
+     "A report (daily, returns, overstays, refusals, flows, tallies, "
+     "purposes) as JSON or CSV",
      NULL, "from,to,format"},
     {"GET", "/v1/policies", ROLE_ANY, 0, route_policies, false,
      "The policy publications, oldest first", NULL, NULL},

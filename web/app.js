@@ -208,6 +208,46 @@
         location.replace('/');
     }
 
+    /* ---- the push to the central store, as the header shows it ------- */
+
+    const SYNC_EVERY_MS = 30000;
+    let syncTimer = null;
+
+    /* "HH:MM" of an RFC 3339 time, as the post's clock says it. */
+    function clockOf(rfc3339) {
+        const m = /T(\d\d:\d\d)/.exec(rfc3339 || '');
+        return m ? m[1] : null;
+    }
+
+    function showSync(push) {
+        const box = S.$('sync');
+        if (!push || push.state === 'off') {
+            box.hidden = true;
+            return;
+        }
+        const waiting = Number.isInteger(push.pending) && push.pending > 0
+            ? push.pending.toLocaleString('en') + ' entries to send' : null;
+        const last = clockOf(push.last_success);
+        let text;
+        if (push.state === 'failing') {
+            text = 'Working offline' + (waiting ? ': ' + waiting : '') +
+                (last ? ' · last sent at ' + last : ' · the central store has not been reached');
+        } else if (push.state === 'starting') {
+            text = 'Connecting to the central store…';
+        } else {
+            text = 'Sent to the central store' + (last ? ' at ' + last : '') + (waiting ? ' · ' + waiting : '');
+        }
+        box.textContent = text;
+        box.classList.toggle('sync-failing', push.state === 'failing');
+        box.hidden = false;
+        if (syncTimer === null) {
+            syncTimer = setInterval(async () => {
+                const h = await S.api('GET', '/v1/health');
+                if (h.ok) showSync(h.data.push);
+            }, SYNC_EVERY_MS);
+        }
+    }
+
     async function start() {
         S.$('login-form').addEventListener('submit', login);
         S.$('logout').addEventListener('click', logout);
@@ -221,6 +261,7 @@
         if (health.ok && /^[+-]\d\d:\d\d$/.test(health.data.utc_offset || '')) {
             S.postUtcOffset = health.data.utc_offset;
         }
+        if (health.ok) showSync(health.data.push);
         const message = sessionStorage.getItem('sarhad-message');
         sessionStorage.removeItem('sarhad-message');
         const who = await S.api('GET', '/v1/sessions/current');

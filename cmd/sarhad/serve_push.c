@@ -281,7 +281,8 @@ serve_push_health(struct server *srv)
         return json_pack("{s:s}", "state", "off");
     pending = atomic_load(&p->pending);
     last = atomic_load(&p->last_success);
-    t = sarhad_time_from_unix(last, 0);
+    /* In the post's local time, as everything the console shows. */
+    t = sarhad_time_from_unix(last, srv->utc_offset);
     sarhad_time_format(at, &t);
     return json_pack("{s:s, s:o, s:o}", "state",
                      state_names[atomic_load(&p->state)], "pending",

@@ -354,7 +354,16 @@ test('an analyst sees a report as table and chart and downloads its CSV', async 
     assert.match(await page.locator('#rep-from').locator('xpath=..').locator('.field-error').textContent(), /YYYY-MM-DD/);
 });
 
-test('an analyst reads the daily tallies with families, charted by crossing', async () => {
+test('the header says the post works offline while the central store cannot be reached', async () => {
+    await login('officer');
+    const sync = page.locator('#sync');
+    await sync.waitFor();
+    assert.match(await sync.textContent(), /^Working offline/);
+    assert.ok(await sync.evaluate((el) => el.classList.contains('sync-failing')));
+    assert.equal(await sync.getAttribute('role'), 'status', 'screen readers hear it');
+});
+
+test('an analyst reads the daily tallies with families, and why people crossed', async () => {
     await login('analyst');
     await page.selectOption('#rep-kind', 'tallies');
     await page.fill('#rep-from', '2023-11-02');
@@ -373,6 +382,12 @@ test('an analyst reads the daily tallies with families, charted by crossing', as
     assert.ok(rows.some((r) => Number(r[3]) > 0), 'households returned');
     assert.equal(await page.locator('#rep-chart svg rect.bar').count(), new Set(rows.map((r) => r[2])).size,
         'one bar per crossing');
+    // Why they crossed: the returnees' purpose among the day's reasons.
+    await page.selectOption('#rep-kind', 'purposes');
+    await page.click('#report-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#rep-table thead th:nth-child(5)')?.textContent === 'purpose');
+    const purposes = await page.$$eval('#rep-table tbody tr td:nth-child(5)', (td) => td.map((x) => x.textContent));
+    assert.ok(purposes.includes('return'), `returnees travel to return: ${[...new Set(purposes)]}`);
 });
 
 test('an analyst lints a policy and reads file:line:col; names are escaped', async () => {

@@ -55,7 +55,10 @@ sed 's/^policy "pakistan" version 1$/policy "pakistan" version 3/' \
 "$SARHAD" bundle sign --key "$dir/ministry.key" --kind policy --serial 1 \
     --out "$dir/v3.bundle" "$dir/v3.policy" >/dev/null || fail "bundle sign"
 
+# A post whose network is down: it pushes to a central store it cannot
+# reach (a socket directory that does not exist), and works on offline.
 "$SARHAD" serve --db "$dir/post.db" --listen 127.0.0.1:0 --quiet \
+    --central "host=$dir/no-network dbname=sarhad connect_timeout=2" \
     >"$dir/out" 2>"$dir/err" &
 pid=$!
 port=$(served_port "$dir/out")

@@ -9,8 +9,9 @@
 # and another post's store under the same code (both refused, the central
 # unchanged), the central unreachable, `serve --central` pushing decisions
 # made over HTTP in the background, answering while the central is down
-# and catching up when it is back, and an entry altered inside the central
-# (found by central verify).
+# and catching up when it is back, the ministry's server (`serve
+# --national`: national reports and posts over HTTP), and an entry altered
+# inside the central (found by central verify).
 #
 # PostgreSQL refuses to run as root, so the cluster runs as the postgres
 # user in a directory of its own, on a unix socket only, and is stopped at
@@ -293,6 +294,50 @@ grep '"post":"GHULAM_KHAN"' "$T/out" | grep -q '"policy":"pakistan 3","policy_bu
 kill -TERM "$SERVER"
 wait "$SERVER"
 expect "the server stops cleanly on SIGTERM" $? 0 "$T/serr"
+SERVER=""
+
+# The ministry's server: the national reports and the posts over HTTP, for
+# the ministry's roles only, through a central that goes away and comes
+# back.
+HQ=$T/hq.db
+"$S" init --db "$HQ" --post HQ >/dev/null || exit 1
+echo "pass-m-0001" | "$S" user add --db "$HQ" ana --role analyst --password-stdin >/dev/null || exit 1
+echo "pass-m-0002" | "$S" user add --db "$HQ" off2 --role officer --post HQ --password-stdin >/dev/null || exit 1
+# (Not a post: it reads the central and pushes nothing of its own.)
+env -u SARHAD_CENTRAL "$S" serve --db "$HQ" --listen 127.0.0.1:0 --national "$C" --quiet >"$T/sout" 2>"$T/serr" &
+SERVER=$!
+URL=http://127.0.0.1:$(served_port "$T/sout")
+token() { curl -s -X POST "$URL/v1/sessions" -d "{\"username\":\"$1\",\"password\":\"$2\"}" |
+    sed -n 's/.*"token":"\([^"]*\)".*/\1/p'; }
+ANA=$(token ana pass-m-0001)
+OFF=$(token off2 pass-m-0002)
+get() { # get TOKEN PATH: the body in $T/body, the status printed
+    curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $1" "$URL$2"; }
+same "health says the server has the national view" true "$(curl -s "$URL/v1/health" | jq .national)"
+same "an analyst reads the national daily report" 200 "$(get "$ANA" /v1/national/reports/daily)"
+jq -c '.rows[]' "$T/body" >"$T/api"
+"$S" report daily --format json | jq -c . >"$T/cli"
+[ -s "$T/api" ] && cmp -s "$T/api" "$T/cli" && ok "... row for row the CLI's national report ($(wc -l <"$T/api") rows)" ||
+    bad "... row for row the CLI's national report ($(wc -l <"$T/api") against $(wc -l <"$T/cli"))"
+same "one post's part, with families" 200 "$(get "$ANA" "/v1/national/reports/tallies?post=TORKHAM")"
+jq -c '.rows[]' "$T/body" >"$T/api"
+"$S" report --db "$A" tallies --format json | jq -c . >"$T/cli"
+[ -s "$T/api" ] && cmp -s "$T/api" "$T/cli" && ok "... is that post's own tallies report" ||
+    bad "... is that post's own tallies report ($(wc -l <"$T/api") against $(wc -l <"$T/cli"))"
+same "as CSV" "200 day,post,crossing,families" "$(get "$ANA" "/v1/national/reports/tallies?format=csv") $(head -n 1 "$T/body" | cut -d, -f1-4)"
+same "an officer belongs to a post: no national view" 403 "$(get "$OFF" /v1/national/reports/daily)"
+same "a bad post code" "400 post" "$(get "$ANA" "/v1/national/reports/daily?post=tork%27ham") $(jq -r .field "$T/body")"
+same "overstays are a post's report" 400 "$(get "$ANA" /v1/national/reports/overstays)"
+same "the posts as the central knows them" 200 "$(get "$ANA" /v1/national/posts)"
+same "... every post that pushed" "CHAMAN GHULAM_KHAN TORKHAM" "$(jq -r '[.posts[].post] | join(" ")' "$T/body")"
+same "... with the policy each is on" "pakistan 3" "$(jq -r '.posts[] | select(.post == "GHULAM_KHAN") | .policy' "$T/body")"
+pg_stop
+same "the central down: 503" "503 central_unavailable" "$(get "$ANA" /v1/national/reports/daily) $(jq -r .code "$T/body")"
+pg_start
+same "back: the next request connects again" 200 "$(get "$ANA" /v1/national/reports/daily)"
+kill -TERM "$SERVER"
+wait "$SERVER"
+expect "the ministry's server stops cleanly" $? 0 "$T/serr"
 SERVER=""
 
 # An entry altered inside the central.

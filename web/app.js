@@ -262,6 +262,7 @@
             S.postUtcOffset = health.data.utc_offset;
         }
         if (health.ok) showSync(health.data.push);
+        S.national = !!(health.ok && health.data.national); // the ministry's view
         const message = sessionStorage.getItem('sarhad-message');
         sessionStorage.removeItem('sarhad-message');
         const who = await S.api('GET', '/v1/sessions/current');

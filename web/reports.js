@@ -1,9 +1,11 @@
 /*
  * reports.js - the analyst's pages: the published reports (daily,
  * returns, overstays, refusals, flows, tallies, purposes) with from/to
- * filters as a table, a CSV download (the API's own CSV, fetched with the
- * session cookie) and a bar chart drawn as inline SVG; and the policy check, which
- * lints a pasted policy and lists its problems as file:line:col.
+ * filters, of this post or, on the ministry's server, of every post or one
+ * (with the posts as the central store knows them), as a table, a CSV
+ * download (the API's own CSV, fetched with the session cookie) and a bar
+ * chart drawn as inline SVG; and the policy check, which lints a pasted
+ * policy and lists its problems as file:line:col.
  */
 'use strict';
 
@@ -15,11 +17,21 @@
         flows: 'age_band', tallies: 'crossing', purposes: 'purpose' };
     const NUMERIC = new Set(['count', 'families', 'men', 'children', 'women', 'vehicles', 'vulnerable']);
 
+    /* The national view (a server started with --national): every post's
+     * figures from the central store, or one post's. */
+    const national = () => S.national && $('rep-scope').value === 'national';
+
     function query() {
         const q = new URLSearchParams();
         if ($('rep-from').value) q.set('from', $('rep-from').value);
         if ($('rep-to').value) q.set('to', $('rep-to').value);
+        const post = $('rep-post').value.trim().toUpperCase();
+        if (national() && post) q.set('post', post);
         return q;
+    }
+
+    function reportPath(kind) {
+        return (national() ? '/v1/national/reports/' : '/v1/reports/') + encodeURIComponent(kind);
     }
 
     function updateCsvLink() {
@@ -27,9 +39,38 @@
         const q = query();
         q.set('format', 'csv');
         const a = $('rep-csv');
-        a.href = '/v1/reports/' + encodeURIComponent(kind) + '?' + q.toString();
-        a.download = kind + ($('rep-from').value ? '-' + $('rep-from').value : '') +
+        a.href = reportPath(kind) + '?' + q.toString();
+        a.download = (national() ? 'national-' : '') + kind + ($('rep-from').value ? '-' + $('rep-from').value : '') +
             ($('rep-to').value ? '-to-' + $('rep-to').value : '') + '.csv';
+    }
+
+    /* Overstays are a post's report: open stays are not pushed. */
+    async function scopeChanged() {
+        const nat = national();
+        $('rep-post-field').hidden = !nat;
+        const overstays = $('rep-kind').querySelector('option[value="overstays"]');
+        overstays.disabled = nat;
+        if (nat && $('rep-kind').value === 'overstays') $('rep-kind').value = 'daily';
+        updateCsvLink();
+        $('rep-posts').hidden = !nat;
+        if (!nat) return;
+        const r = await S.api('GET', '/v1/national/posts');
+        if (!r.ok) {
+            S.fillTable($('rep-posts-table'), ['post'], []);
+            return S.showError($('report-form'), r.data, () => null);
+        }
+        const rows = r.data.posts.map((p) => ({
+            post: p.post, last_push: p.last_push_at || 'never', last_entry: p.last_event_at || '',
+            policy: p.policy || '', policy_bundle: p.policy_bundle || '', watchlist_bundle: p.watchlist_bundle || '' }));
+        S.fillTable($('rep-posts-table'),
+            ['post', 'last_push', 'last_entry', 'policy', 'policy_bundle', 'watchlist_bundle'], rows);
+    }
+
+    function entered() {
+        $('rep-scope-field').hidden = !S.national;
+        if (!S.national) $('rep-scope').value = 'post';
+        scopeChanged();
+        $('rep-kind').focus();
     }
 
     /* Horizontal bars: one per group, longest first when not by day. */
@@ -58,10 +99,11 @@
         S.clearErrors(form);
         updateCsvLink();
         const kind = $('rep-kind').value;
-        const r = await S.api('GET', '/v1/reports/' + encodeURIComponent(kind) + '?' + query().toString());
+        const r = await S.api('GET', reportPath(kind) + '?' + query().toString());
         if (!r.ok) {
             $('rep-result').hidden = true;
-            return S.showError(form, r.data, (f) => (f === 'from' ? $('rep-from') : f === 'to' ? $('rep-to') : null));
+            return S.showError(form, r.data, (f) => (f === 'from' ? $('rep-from') : f === 'to' ? $('rep-to')
+                : f === 'post' ? $('rep-post') : null));
         }
         const { columns, rows } = r.data;
         S.fillTable($('rep-table'), columns, rows, (c) => NUMERIC.has(c));
@@ -118,11 +160,12 @@
         $('lint-result').hidden = false;
     }
 
-    S.section('reports', { show() { updateCsvLink(); $('rep-kind').focus(); } });
+    S.section('reports', { show: entered });
     S.section('lint', { show() { $('lint-text').focus(); } });
     document.addEventListener('DOMContentLoaded', () => {
         $('report-form').addEventListener('submit', show);
-        for (const id of ['rep-kind', 'rep-from', 'rep-to']) $(id).addEventListener('change', updateCsvLink);
+        for (const id of ['rep-kind', 'rep-from', 'rep-to', 'rep-post']) $(id).addEventListener('change', updateCsvLink);
+        $('rep-scope').addEventListener('change', scopeChanged);
         $('lint-form').addEventListener('submit', lint);
     });
 })();

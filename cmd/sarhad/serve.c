@@ -2,10 +2,11 @@
  * serve.c - `sarhad serve`: opens the post's store (the writer's handle,
  * synchronous=FULL) and its ledger, loads the audit signing key, starts
  * the writer thread, the push to the central store when asked for
- * (--central) and libmicrohttpd, prints the address, and waits for
- * SIGTERM or SIGINT.  Shutdown is graceful: no new connections are taken,
- * requests already in flight finish (their writes are committed by the
- * writer), a last checkpoint is signed, and the store is closed.
+ * (--central), the ministry's national view (--national) and libmicrohttpd,
+ * prints the address, and waits for SIGTERM or SIGINT.  Shutdown is graceful:
+ * no new connections are taken, requests already in flight finish (their writes
+ * are committed by the writer), a last checkpoint is signed, and the store is
+ * closed.
  */
 #include "serve.h"
 
@@ -30,7 +31,8 @@ usage(FILE *out)
         "                    [--session-ttl SECONDS] [--login-failures N]"
         " [--address-failures N]\n"
         "                    [--central CONNINFO [--push-every SECONDS]]"
-        " [--echo] [--quiet]\n"
+        " [--national CONNINFO]\n"
+        "                    [--echo] [--quiet]\n"
         "  --listen        address and port (default 127.0.0.1:8080; port"
         " 0 picks a free one)\n"
         "  --tls-cert/key  serve HTTPS with this PEM certificate and key\n"
@@ -43,12 +45,14 @@ usage(FILE *out)
         " or set\n"
         "                  $SARHAD_CENTRAL)\n"
         "  --push-every    seconds between pushes (default 60)\n"
+        "  --national      the ministry's view: national reports and the\n"
+        "                  posts, read from this central store\n"
         "  --echo          enable POST /v1/echo (benchmark baseline)\n"
         "  --quiet         no log lines on standard error\n");
 }
 
 struct options {
-    const char *db, *listen, *cert, *key, *central;
+    const char *db, *listen, *cert, *key, *central, *national;
     long ttl, account_failures, address_failures, push_every;
     bool echo, quiet, push_every_given;
 };
@@ -94,6 +98,8 @@ parse_options(struct options *o, int argc, char **argv)
             o->key = v, i++;
         } else if (strcmp(a, "--central") == 0) {
             o->central = v, i++;
+        } else if (strcmp(a, "--national") == 0) {
+            o->national = v, i++;
         } else if (strcmp(a, "--push-every") == 0) {
             o->push_every = number(v, 1, 86400), i++;
             o->push_every_given = true;
@@ -207,6 +213,7 @@ shut_down(struct server *srv)
     }
     serve_replay_stop(srv); /* after the daemon: no request can start one */
     serve_push_stop(srv);
+    serve_national_stop(srv);
     sarhad_error_clear(&err);
     if (srv->key != NULL &&
         (sarhad_audit_checkpoint(srv->store, srv->key, serve_now(), &err) !=
@@ -271,6 +278,13 @@ cmd_serve(int argc, char **argv)
     if (o.central != NULL &&
         serve_push_start(&srv, o.central, (int)o.push_every) != 0) {
         fprintf(stderr, "sarhad serve: cannot start the push thread\n");
+        serve_writer_stop(&srv);
+        shut_down(&srv);
+        return 1;
+    }
+    if (o.national != NULL && serve_national_start(&srv, o.national) != 0) {
+        fprintf(stderr, "sarhad serve: out of memory\n");
+        serve_push_stop(&srv);
         serve_writer_stop(&srv);
         shut_down(&srv);
         return 1;

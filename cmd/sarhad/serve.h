@@ -51,6 +51,7 @@ enum {
 struct server;
 struct request;
 struct serve_push;
+struct serve_national;
 
 /* A route's handler: fills the request's response (serve_reply*), or
  * queues a write job (serve_submit) and returns. */
@@ -174,6 +175,9 @@ struct server {
     struct serve_replay *replay;  /* serve_replay.c */
     /* the push to the central store (serve_push.c), or NULL */
     struct serve_push *push;
+    /* the ministry's view of the central store (serve_national.c), or
+     * NULL */
+    struct serve_national *national;
 };
 
 /* serve_http.c */
@@ -255,6 +259,26 @@ int serve_push_start(struct server *srv, const char *conninfo, int every);
 void serve_push_stop(struct server *srv);
 json_t *serve_push_health(struct server *srv);
 void serve_push_metrics(struct server *srv, FILE *f);
+
+/* serve_national.c: the national reports and the posts as the central
+ * knows them (--national). */
+int serve_national_start(struct server *srv, const char *conninfo);
+void serve_national_stop(struct server *srv);
+bool serve_national_on(const struct server *srv);
+void route_national_report(struct server *srv, struct request *req);
+void route_national_posts(struct server *srv, struct request *req);
+
+/* serve_routes_report.c: a report answered as JSON or CSV, its rows from
+ * source (the post's store or the central), its failures told by failed. */
+typedef enum sarhad_status (*serve_report_source)(
+    struct server *srv, enum sarhad_report_kind kind,
+    const struct sarhad_report_filter *filter,
+    bool (*fn)(void *ctx, const struct sarhad_report_row *row), void *ctx,
+    struct sarhad_error *err);
+typedef void (*serve_report_failure)(struct request *req, enum sarhad_status s,
+                                     const struct sarhad_error *err);
+void serve_report(struct server *srv, struct request *req,
+                  serve_report_source source, serve_report_failure failed);
 
 /* serve_json.c: answers and bodies. */
 void serve_reply_json(struct request *req, unsigned status, json_t *doc);

@@ -10,6 +10,9 @@
 
 #define KB      1024
 #define READERS (ROLE_OFFICER | ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_AUDITOR)
+/* The national view is the ministry's: officers and supervisors belong to
+ * a post and see its figures only. */
+#define MINISTRY (ROLE_ANALYST | ROLE_ADMIN | ROLE_AUDITOR)
 
 const struct route serve_routes[] = {
     {"GET", "/v1/health", ROLE_PUBLIC, 0, route_health, false,
@@ -81,6 +84,14 @@ const struct route serve_routes[] = {
      "A report (daily, returns, overstays, refusals, flows, tallies, "
      "purposes) as JSON or CSV",
      NULL, "from,to,format"},
+    {"GET", "/v1/national/reports/{kind}", MINISTRY, 0, route_national_report,
+     false,
+     "A national report over every post that pushed to the central store "
+     "(all but overstays; a server started with --national)",
+     NULL, "from,to,post,format"},
+    {"GET", "/v1/national/posts", MINISTRY, 0, route_national_posts, false,
+     "The posts as the central store knows them: last push, policy, bundles",
+     NULL, NULL},
     {"GET", "/v1/policies", ROLE_ANY, 0, route_policies, false,
      "The policy publications, oldest first", NULL, NULL},
     {"GET", "/v1/policies/{number}", ROLE_ANY, 0, route_policy, false,

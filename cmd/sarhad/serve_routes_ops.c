@@ -21,11 +21,12 @@ route_health(struct server *srv, struct request *req)
     snprintf(zone, sizeof(zone), "%c%02d:%02d", srv->utc_offset < 0 ? '-' : '+',
              off / 60 % 24, off % 60);
     serve_reply_json(req, ro != NULL ? 200 : 503,
-                     json_pack("{s:s, s:s, s:s, s:b, s:s, s:o}", "status",
+                     json_pack("{s:s, s:s, s:s, s:b, s:s, s:o, s:b}", "status",
                                ro != NULL ? "ok" : "store_unavailable",
                                "version", SARHAD_VERSION, "post", srv->post,
                                "ledger", srv->ledger != NULL, "utc_offset",
-                               zone, "push", serve_push_health(srv)));
+                               zone, "push", serve_push_health(srv), "national",
+                               serve_national_on(srv)));
 }
 
 void

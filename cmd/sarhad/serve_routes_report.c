@@ -1,10 +1,10 @@
 /*
  * serve_routes_report.c - reports and policies over HTTP.  Reports stream
- * the ledger's rows into JSON ({"columns", "rows"}) or CSV (RFC 4180
- * quoting).  Policies: the list of publications, one publication's text,
- * lint (compile and check, change nothing), and publication, which runs on
- * the writer and makes a new version current; a published version is
- * never edited.
+ * the ledger's rows (or the central's, serve_national.c) into JSON
+ * ({"columns", "rows"}) or CSV (RFC 4180 quoting).  Policies: the list of
+ * publications, one publication's text, lint (compile and check, change
+ * nothing), and publication, which runs on the writer and makes a new version
+ * current; a published version is never edited.
  */
 #include "serve.h"
 
@@ -65,12 +65,14 @@ report_row(void *ctx, const struct sarhad_report_row *row)
     return ++out->count < 1000000;
 }
 
-/* Read ?from= and ?to= (YYYY-MM-DD); false after an error answer. */
+/* Read ?from= and ?to= (YYYY-MM-DD) and, where the route takes it, ?post=;
+ * false after an error answer. */
 static bool
 report_filter(struct request *req, struct sarhad_report_filter *filter)
 {
     const char *names[2] = {"from", "to"};
     struct sarhad_date *dates[2] = {&filter->from, &filter->to};
+    const char *post = serve_query(req, "post");
     struct sarhad_error err;
 
     memset(filter, 0, sizeof(*filter));
@@ -83,13 +85,41 @@ report_filter(struct request *req, struct sarhad_report_filter *filter)
             return false;
         }
     }
+    if (post != NULL) {
+        size_t len = strlen(post);
+        if (len == 0 || len >= sizeof(filter->post) ||
+            strspn(post, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != len) {
+            serve_reply_error(req, 400, "invalid", "post",
+                              "a post code is 1 to 15 of A-Z, 0-9 and _");
+            return false;
+        }
+        memcpy(filter->post, post, len + 1);
+    }
     return true;
 }
 
-void
-route_report(struct server *srv, struct request *req)
+/* The post's own report, from its store. */
+static enum sarhad_status
+post_report(struct server *srv, enum sarhad_report_kind kind,
+            const struct sarhad_report_filter *filter,
+            bool (*fn)(void *ctx, const struct sarhad_report_row *row),
+            void *ctx, struct sarhad_error *err)
 {
     struct sarhad_store *ro = serve_reader(srv);
+
+    if (ro == NULL) {
+        err->code = SARHAD_EIO;
+        snprintf(err->message, sizeof(err->message),
+                 "the store cannot be read");
+        return SARHAD_EIO;
+    }
+    return sarhad_ledger_report(ro, kind, filter, fn, ctx, err);
+}
+
+void
+serve_report(struct server *srv, struct request *req,
+             serve_report_source source, serve_report_failure failed)
+{
     struct sarhad_report_filter filter;
     struct report_out out = {false, NULL, NULL, 0};
     enum sarhad_report_kind kind;
@@ -116,11 +146,6 @@ route_report(struct server *srv, struct request *req)
     }
     if (!report_filter(req, &filter))
         return;
-    if (ro == NULL) {
-        serve_reply_error(req, 503, "store_unavailable", NULL,
-                          "the store cannot be read");
-        return;
-    }
     out.csv = format != NULL && strcmp(format, "csv") == 0;
     cols = sarhad_report_columns(kind, &ncols);
     if (out.csv) {
@@ -136,13 +161,13 @@ route_report(struct server *srv, struct request *req)
         out.rows = json_array();
     }
     sarhad_error_clear(&err);
-    s = sarhad_ledger_report(ro, kind, &filter, report_row, &out, &err);
+    s = source(srv, kind, &filter, report_row, &out, &err);
     if (out.csv && out.f != NULL)
         fclose(out.f);
     if (s != SARHAD_OK) {
         free(text);
         json_decref(out.rows);
-        serve_reply_status(req, s, &err);
+        failed(req, s, &err);
         return;
     }
     if (out.csv) {
@@ -155,6 +180,12 @@ route_report(struct server *srv, struct request *req)
                          json_pack("{s:s, s:o, s:o}", "report", req->param,
                                    "columns", columns, "rows", out.rows));
     }
+}
+
+void
+route_report(struct server *srv, struct request *req)
+{
+    serve_report(srv, req, post_report, serve_reply_status);
 }
 
 static json_t *

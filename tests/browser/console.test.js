@@ -390,6 +390,33 @@ test('an analyst reads the daily tallies with families, and why people crossed',
     assert.ok(purposes.includes('return'), `returnees travel to return: ${[...new Set(purposes)]}`);
 });
 
+test('an analyst reads the national figures from the central store, one post or all', async () => {
+    await login('analyst');
+    await page.waitForSelector('#rep-scope-field:not([hidden])');
+    assert.ok(await page.locator('#rep-post-field').isHidden(), 'a post only for the national scope');
+    await page.selectOption('#rep-scope', 'national');
+    await page.waitForSelector('#rep-posts-table tbody tr');
+    const posts = await page.$$eval('#rep-posts-table tbody tr td:first-child', (td) => td.map((x) => x.textContent));
+    assert.deepEqual(posts, ['TORKHAM'], 'the post that pushed');
+    assert.ok(await page.locator('#rep-kind option[value="overstays"]').isDisabled(), "overstays are a post's report");
+    await page.selectOption('#rep-kind', 'daily');
+    await page.fill('#rep-from', '2023-11-01');
+    await page.fill('#rep-to', '2023-11-01');
+    await page.fill('#rep-post', 'torkham');
+    await page.click('#report-form button[type=submit]');
+    await page.waitForSelector('#rep-result:not([hidden])');
+    const national = await page.$$eval('#rep-table tbody tr', (tr) => tr.map((r) => r.textContent));
+    assert.ok(national.length > 0);
+    assert.match(await page.locator('#rep-csv').getAttribute('href'),
+        /^\/v1\/national\/reports\/daily\?from=2023-11-01&to=2023-11-01&post=TORKHAM&format=csv$/);
+    // What the post pushed is what it has: the same rows as its own report.
+    await page.selectOption('#rep-scope', 'post');
+    await page.click('#report-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('rep-posts').hidden);
+    const own = await page.$$eval('#rep-table tbody tr', (tr) => tr.map((r) => r.textContent));
+    assert.deepEqual(own, national);
+});
+
 test('an analyst lints a policy and reads file:line:col; names are escaped', async () => {
     await login('analyst');
     await page.click('#tabs button[data-section="lint"]');

@@ -2,8 +2,9 @@
 # Browser tests of the web console: Debian's chromium (never a downloaded
 # browser) driven by playwright-core from npm, against the real server.
 # Installs the npm packages when they are missing (npm ci), makes a demo
-# store with one account per role, starts `sarhad serve` on a free loopback
-# port, runs tests/browser/*.test.js with node's test runner, stops the
+# store with one account per role, pushes it to a throwaway PostgreSQL
+# central, starts `sarhad serve` on a free loopback port (its push failing,
+# its national view reading that central), runs tests/browser/*.test.js with node's test runner, stops the
 # server, and closes with "N passed, N failed" (what scripts/test reads).
 # SARHAD (default build/sarhad) picks the binary; SCREENSHOTS=DIR keeps
 # screenshots of the screens (never committed).
@@ -13,6 +14,7 @@ root=$PWD
 SARHAD=${SARHAD:-build/sarhad}
 here=tests/browser
 . tests/lib.sh
+. tests/pg_cluster.sh
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
 fail() { echo "browser tests: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
@@ -33,6 +35,7 @@ cleanup() {
         kill -TERM "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
     fi
+    pg_cluster_drop
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -55,11 +58,21 @@ sed 's/^policy "pakistan" version 1$/policy "pakistan" version 3/' \
 "$SARHAD" bundle sign --key "$dir/ministry.key" --kind policy --serial 1 \
     --out "$dir/v3.bundle" "$dir/v3.policy" >/dev/null || fail "bundle sign"
 
+# The ministry's central store (a throwaway PostgreSQL cluster), holding
+# what this post pushed before its network went down.
+pg_cluster_init "-c fsync=off" >"$dir/pg.out" || { cat "$dir/pg.out" >&2; fail "PostgreSQL"; }
+"$PSQL" -h "$PG" -U postgres -d postgres -X -q -c "CREATE DATABASE central" ||
+    fail "create the central database"
+central="host=$PG user=postgres dbname=central"
+"$SARHAD" central init --central "$central" >/dev/null || fail "central init"
+"$SARHAD" push --db "$dir/post.db" --central "$central" >/dev/null || fail "push"
+
 # A post whose network is down: it pushes to a central store it cannot
-# reach (a socket directory that does not exist), and works on offline.
-"$SARHAD" serve --db "$dir/post.db" --listen 127.0.0.1:0 --quiet \
+# reach (a socket directory that does not exist), and works on offline;
+# its analysts also read the national figures from the ministry's copy.
+env -u SARHAD_CENTRAL "$SARHAD" serve --db "$dir/post.db" --listen 127.0.0.1:0 --quiet \
     --central "host=$dir/no-network dbname=sarhad connect_timeout=2" \
-    >"$dir/out" 2>"$dir/err" &
+    --national "$central" >"$dir/out" 2>"$dir/err" &
 pid=$!
 port=$(served_port "$dir/out")
 [ -n "$port" ] || { cat "$dir/err" >&2; fail "the server did not start"; }

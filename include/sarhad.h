@@ -1250,7 +1250,7 @@ struct sarhad_report_filter {
     char post[16];
 };
 
-#define SARHAD_REPORT_MAX_COLUMNS 10
+#define SARHAD_REPORT_MAX_COLUMNS 12
 
 /* One row of a report: values[i] is the text of column names[i] (NULL for
  * null); is_number[i] says it is an integer.  The last column is "count".

@@ -34,6 +34,9 @@ static const char sql_returns[] =
     " sum((a.return_age_band IN ('0-4', '5-17'))::int),"
     " sum((a.return_sex = 'F' AND a.return_age_band NOT IN ('0-4', '5-17'))"
     "::int), sum(a.return_vehicles), sum((a.return_vulnerabilities != 0)::int),"
+    " sum(count(*)) OVER (PARTITION BY a.post, a.crossing,"
+    " a.return_documentation, a.return_category"
+    " ORDER BY to_char(date_trunc('week', a.day), 'YYYY-MM-DD')),"
     " count(*)" RESOLVED " WHERE a.return_category IS NOT NULL AND " FINAL
     " = 'admit' AND" DAYS " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
 static const char sql_flows[] =

@@ -19,8 +19,8 @@
 static const char *const daily_cols[] = {
     "day", "post", "crossing", "direction", "nationality", "decision", "count"};
 static const char *const returns_cols[] = {
-    "week",     "post",  "crossing", "documentation", "movement",
-    "children", "women", "vehicles", "vulnerable",    "count"};
+    "week",  "post",     "crossing",   "documentation", "movement", "children",
+    "women", "vehicles", "vulnerable", "cumulative",    "count"};
 static const char *const overstays_cols[] = {"post", "crossing", "nationality",
                                              "overstay", "count"};
 static const char *const refusals_cols[] = {"reason", "post", "crossing",
@@ -35,6 +35,18 @@ static const char *const flows_cols[] = {"day",      "post",       "crossing",
                                          "movement", "sex",        "age_band",
                                          "vehicles", "vulnerable", "count"};
 
+/* A row of any report fits struct sarhad_report_row. */
+#define FITS(cols)                                                             \
+    _Static_assert(SARHAD_COUNT_OF(cols) <= SARHAD_REPORT_MAX_COLUMNS,         \
+                   #cols " has more columns than a report row holds")
+FITS(daily_cols);
+FITS(returns_cols);
+FITS(overstays_cols);
+FITS(refusals_cols);
+FITS(tallies_cols);
+FITS(purposes_cols);
+FITS(flows_cols);
+
 /* ?1 from, ?2 to ('' for no limit), ?3 post ('' for every post). */
 static const char sql_daily[] =
     "SELECT day, post, crossing, direction, nationality, decision,"
@@ -46,14 +58,20 @@ static const char sql_daily[] =
     " ORDER BY day, post, crossing, direction, nationality, decision";
 /* Days (returns_daily, kept in step with the finer returns_summary) are
  * rolled into weeks, which run Monday to Sunday: the Sunday on or after
- * the day, less six. */
+ * the day, less six.  Beside each week's returns, the cumulative count of
+ * its row's series (post, crossing, documentation, movement) from the
+ * report's first day, as the flash updates print it. */
 static const char sql_returns[] =
+    "SELECT week, post, crossing, documentation, category, children, women,"
+    " vehicles, vulnerable, sum(n) OVER (PARTITION BY post, crossing,"
+    " documentation, category ORDER BY week), n FROM ("
     "SELECT date(day, 'weekday 0', '-6 days') AS week, post, crossing,"
-    " documentation, category, sum(children), sum(women), sum(vehicles),"
-    " sum(vulnerable), sum(count) FROM returns_daily"
+    " documentation, category, sum(children) AS children,"
+    " sum(women) AS women, sum(vehicles) AS vehicles,"
+    " sum(vulnerable) AS vulnerable, sum(count) AS n FROM returns_daily"
     " WHERE (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
     " AND (?3 = '' OR post = ?3)"
-    " GROUP BY week, post, crossing, documentation, category"
+    " GROUP BY week, post, crossing, documentation, category)"
     " ORDER BY week, post, crossing, documentation, category";
 static const char sql_refusals[] =
     "SELECT code, post, crossing, nationality, sum(count)"

@@ -82,7 +82,15 @@ expect "traveller: an unknown kind is a usage error" $? 2 "$T/out" "kind is pass
 "$S" report --db "$DB" daily --format json >"$T/out" 2>&1
 expect "daily report as JSON lines" $? 0 "$T/out" '{"day":"2023-11-06","post":"TORKHAM","crossing":"TORKHAM","direction":"entry","nationality":"PAK","decision":"admit","count":1}'
 "$S" report --db "$DB" returns --format csv >"$T/out" 2>&1
-expect "returns report as CSV" $? 0 "$T/out" "2023-11-06,TORKHAM,CHAMAN,undocumented,spontaneous_return,0,1,1,1,1"
+expect "returns report as CSV" $? 0 "$T/out" "2023-11-06,TORKHAM,CHAMAN,undocumented,spontaneous_return,0,1,1,1,1,1"
+# Week by week, and cumulative from the report's first day.
+"$S" init --db "$T/weeks.db" --post TORKHAM >/dev/null
+{ ret 2023-11-07 spontaneous_return; ret 2023-11-14 spontaneous_return; ret 2023-11-15 spontaneous_return; } |
+    "$S" cross --db "$T/weeks.db" >/dev/null
+"$S" report --db "$T/weeks.db" returns --format csv | cut -d, -f1,10,11 | tr '\n' ' ' >"$T/out"
+expect "returns report: each week's and the cumulative count" 0 0 "$T/out" "week,cumulative,count 2023-11-06,1,1 2023-11-13,3,2 "
+"$S" report --db "$T/weeks.db" returns --from 2023-11-13 --format csv | cut -d, -f1,10,11 | tr '\n' ' ' >"$T/out"
+expect "... cumulative from the first day asked for" 0 0 "$T/out" "week,cumulative,count 2023-11-13,2,2 "
 "$S" report --db "$DB" flows --format json >"$T/out" 2>&1
 expect "flows report: each day's returns by sex and age band" $? 0 "$T/out" '{"day":"2023-11-07","post":"TORKHAM","crossing":"CHAMAN","movement":"spontaneous_return","sex":"F","age_band":"18-59","vehicles":1,"vulnerable":1,"count":1}'
 flows=$(jq -s 'map(.count) | add' "$T/out")

@@ -261,7 +261,7 @@ TEST(ledger_returns_and_por_cancelled)
     ASSERT_EQ_INT(2, rows.count);
     ASSERT_EQ_INT(2, rows.total);
     ASSERT_EQ_STR("2023-10-30|TK|TORKHAM|undocumented|spontaneous_return|1|0|"
-                  "0|0|1",
+                  "0|0|1|1",
                   rows.last);
     memset(&rows, 0, sizeof(rows));
     memset(&f, 0, sizeof(f));

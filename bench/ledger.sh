@@ -106,7 +106,7 @@ fi
 # it; the reports open it read-only, so open it once for writing here.
 "$S" cross --db "$DB" </dev/null || exit 1
 echo "ledger for reports: $(sqlite3 "$DB" 'SELECT count(*) FROM attempt') crossings, $(du -h "$DB" | cut -f1)"
-for kind in daily returns refusals overstays flows tallies purposes; do
+for kind in daily returns refusals overstays flows tallies purposes vulnerabilities; do
     t=$(for i in $(seq 1 "$RUNS"); do
         t0=$(now)
         "$S" report --db "$DB" "$kind" --format json >"$DIR/report.out" || exit 1

@@ -530,6 +530,11 @@ int sarhad_crossing_index(const char *code, size_t len);
 /* "regular", "spontaneous_return", "assisted_return", "deportation". */
 const char *sarhad_movement_name(enum sarhad_movement movement);
 
+/* The name of the vulnerability whose flag is 1 << bit, as a presentation
+ * spells it ("unaccompanied_child", "medical", "single_woman", "elderly",
+ * "disabled", "specific_needs"); NULL past the last. */
+const char *sarhad_vulnerability_name(unsigned bit);
+
 /* Limits on inputs (bytes). */
 #define SARHAD_PRESENTATION_MAX_LEN (64 * 1024)
 #define SARHAD_POLICY_MAX_LEN       (4 * 1024 * 1024)
@@ -1226,20 +1231,22 @@ int sarhad_stay_overstay_days(struct sarhad_date entry, int allowed_days,
 /* ---- reports ---- */
 
 enum sarhad_report_kind {
-    SARHAD_REPORT_DAILY = 0, /* day x post x crossing x direction x
-                                nationality x decision */
-    SARHAD_REPORT_RETURNS,   /* week x crossing x documentation x movement,
-                                with individuals, vehicles, vulnerable */
-    SARHAD_REPORT_OVERSTAYS, /* open stays past their allowed days, by
-                                crossing x nationality x band */
-    SARHAD_REPORT_REFUSALS,  /* refusals by reason code x crossing x
-                                nationality */
-    SARHAD_REPORT_FLOWS,     /* each day's returns by crossing x movement x
-                                sex x age band, with vehicles, vulnerable */
-    SARHAD_REPORT_TALLIES,   /* each day's returns by crossing: families,
-                                men, women, children, vehicles */
-    SARHAD_REPORT_PURPOSES   /* each day's admitted crossings by crossing x
-                                direction x purpose x intended stay */
+    SARHAD_REPORT_DAILY = 0,      /* day x post x crossing x direction x
+                                     nationality x decision */
+    SARHAD_REPORT_RETURNS,        /* week x crossing x documentation x movement,
+                                     with individuals, vehicles, vulnerable */
+    SARHAD_REPORT_OVERSTAYS,      /* open stays past their allowed days, by
+                                     crossing x nationality x band */
+    SARHAD_REPORT_REFUSALS,       /* refusals by reason code x crossing x
+                                     nationality */
+    SARHAD_REPORT_FLOWS,          /* each day's returns by crossing x movement x
+                                     sex x age band, with vehicles, vulnerable */
+    SARHAD_REPORT_TALLIES,        /* each day's returns by crossing: families,
+                                     men, women, children, vehicles */
+    SARHAD_REPORT_PURPOSES,       /* each day's admitted crossings by crossing x
+                                     direction x purpose x intended stay */
+    SARHAD_REPORT_VULNERABILITIES /* each day's returns by crossing x
+                                     movement x vulnerability flagged */
 };
 
 /* Which part of the ledger a report covers; zero means "no limit".  For
@@ -1263,7 +1270,7 @@ struct sarhad_report_row {
 };
 
 /* "daily", "returns", "overstays", "refusals", "flows", "tallies",
- * "purposes"; false for another name. */
+ * "purposes", "vulnerabilities"; false for another name. */
 bool sarhad_report_kind_parse(enum sarhad_report_kind *out, const char *name);
 
 /* The name of a report kind; NULL for one that is not. */

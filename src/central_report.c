@@ -65,6 +65,13 @@ static const char sql_purposes[] =
     " coalesce(nullif(a.return_intended_stay, ''), 'not stated'), "
     "count(*)" RESOLVED " WHERE " FINAL " = 'admit' AND" DAYS
     " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6";
+static const char sql_vulnerabilities[] =
+    "SELECT to_char(a.day, 'YYYY-MM-DD'), a.post, a.crossing,"
+    " a.return_category, v.name, count(*)" RESOLVED
+    " JOIN " SARHAD__VULNERABILITY_TABLE
+    " ON (a.return_vulnerabilities & v.bit) != 0"
+    " WHERE " FINAL " = 'admit' AND" DAYS
+    " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
 /* A refusal at the counter counts each of its reasons, unless it was
  * resolved or overridden; a refusal on review counts once, as the
  * referral's or the override's. */
@@ -91,9 +98,9 @@ sarhad_central_report(struct sarhad_central *central,
                       void *ctx, struct sarhad_error *err)
 {
     static const struct sarhad_report_filter none;
-    static const char *const sql[] = {sql_daily,    sql_returns, NULL,
-                                      sql_refusals, sql_flows,   sql_tallies,
-                                      sql_purposes};
+    static const char *const sql[] = {
+        sql_daily, sql_returns, NULL,         sql_refusals,
+        sql_flows, sql_tallies, sql_purposes, sql_vulnerabilities};
     struct sarhad__pg_params p = {0};
     struct sarhad_report_row row;
     const char *const *cols;

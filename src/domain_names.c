@@ -41,6 +41,17 @@ sarhad_crossing_index(const char *code, size_t len)
     return -1;
 }
 
+static const char *const vulnerability_names[] = {
+    "unaccompanied_child", "medical", "single_woman", "elderly", "disabled",
+    "specific_needs"};
+
+const char *
+sarhad_vulnerability_name(unsigned bit)
+{
+    return bit < SARHAD_COUNT_OF(vulnerability_names) ? vulnerability_names[bit]
+                                                      : NULL;
+}
+
 const char *
 sarhad_movement_name(enum sarhad_movement movement)
 {

@@ -140,6 +140,15 @@ enum sarhad_status sarhad__store_exec(sqlite3 *db, const char *sql,
  * call knows whether to wrap itself in a transaction (sarhad__store_write_*).
  */
 #define SARHAD__STORE_MAX_STMTS 128
+/* The vulnerabilities' flags and names as an SQL table v(bit, name), for
+ * the statements that count an exit's vulnerabilities one by one (the
+ * names are sarhad_vulnerability_name's; PostgreSQL reads it too). */
+#define SARHAD__VULNERABILITY_TABLE                                            \
+    "(SELECT 1 AS bit, 'unaccompanied_child' AS name"                          \
+    " UNION ALL SELECT 2, 'medical' UNION ALL SELECT 4, 'single_woman'"        \
+    " UNION ALL SELECT 8, 'elderly' UNION ALL SELECT 16, 'disabled'"           \
+    " UNION ALL SELECT 32, 'specific_needs') AS v"
+
 /*
  * One pending increment of a summary row: the upsert that applies it (its
  * static text is the identity, like sarhad__store_prepare's key), the row's

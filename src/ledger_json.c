@@ -234,12 +234,6 @@ document_json(struct sarhad__buf *b, const struct sarhad_document *d)
     sarhad__buf_puts(b, "}");
 }
 
-/* The names of enum sarhad_vulnerability's bits, lowest first, as a
- * presentation spells them. */
-static const char *const vulnerabilities[] = {
-    "unaccompanied_child", "medical", "single_woman", "elderly", "disabled",
-    "specific_needs"};
-
 void
 sarhad__presentation_json(struct sarhad__buf *b,
                           const struct sarhad_presentation *p)
@@ -275,10 +269,10 @@ sarhad__presentation_json(struct sarhad__buf *b,
             sarhad__buf_int(b, m->household_size);
         }
         sarhad__buf_puts(b, ",\"vulnerabilities\":[");
-        for (unsigned i = 0, n = 0; i < SARHAD_COUNT_OF(vulnerabilities); i++)
+        for (unsigned i = 0, n = 0; sarhad_vulnerability_name(i) != NULL; i++)
             if (m->vulnerabilities & (1u << i)) {
                 sarhad__buf_puts(b, n++ ? ",\"" : "\"");
-                sarhad__buf_puts(b, vulnerabilities[i]);
+                sarhad__buf_puts(b, sarhad_vulnerability_name(i));
                 sarhad__buf_puts(b, "\"");
             }
         sarhad__buf_puts(b, "],\"vehicles\":");

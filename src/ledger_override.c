@@ -107,6 +107,14 @@ static const char sql_returns_daily_uncount[] =
     " AND returns_daily.crossing = ?4"
     " AND returns_daily.documentation = m.documentation"
     " AND returns_daily.category = m.category";
+static const char sql_vulnerabilities_uncount[] =
+    "UPDATE vulnerability_daily SET count = count - 1"
+    " FROM movement m JOIN " SARHAD__VULNERABILITY_TABLE
+    " ON (m.vulnerabilities & v.bit) != 0 WHERE m.attempt_id = ?1"
+    " AND vulnerability_daily.day = ?2 AND vulnerability_daily.post = ?3"
+    " AND vulnerability_daily.crossing = ?4"
+    " AND vulnerability_daily.category = m.category"
+    " AND vulnerability_daily.vulnerability = v.name";
 static const char sql_por_unpunch[] =
     "DELETE FROM por_cancelled WHERE attempt_id = ?1";
 
@@ -162,6 +170,9 @@ unadmit(struct sarhad_ledger *ledger, int64_t attempt_id,
     if (s == SARHAD_OK)
         s = run(store, sql_returns_daily_uncount, "update the daily returns",
                 &attempt_id, 1, where, 3, err);
+    if (s == SARHAD_OK)
+        s = run(store, sql_vulnerabilities_uncount,
+                "update the vulnerabilities", &attempt_id, 1, where, 3, err);
     if (s == SARHAD_OK)
         s = sarhad__household_count(store, attempt_id, r->day, r->post,
                                     r->crossing, -1, err);

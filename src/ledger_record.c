@@ -274,6 +274,12 @@ static const char sql_returns_daily[] =
     " women = women + excluded.women, men = men + excluded.men,"
     " vehicles = vehicles + excluded.vehicles,"
     " vulnerable = vulnerable + excluded.vulnerable";
+static const char sql_vulnerabilities[] =
+    "INSERT INTO vulnerability_daily(day, post, crossing, category,"
+    " vulnerability, count) SELECT ?1, ?2, ?3, m.category, v.name, 1"
+    " FROM movement m JOIN " SARHAD__VULNERABILITY_TABLE
+    " ON (m.vulnerabilities & v.bit) != 0 WHERE m.attempt_id = ?4"
+    " ON CONFLICT DO UPDATE SET count = count + 1";
 static const char sql_por_cancel[] =
     "INSERT OR IGNORE INTO por_cancelled(number, attempt_id, day)"
     " SELECT ?1, ?2, ?3 FROM movement WHERE attempt_id = ?2"
@@ -399,6 +405,16 @@ returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
     s = sarhad__store_step_done(store, st, "update the daily returns", err);
     if (s != SARHAD_OK)
         return s;
+    st = sarhad__store_prepare(store, sql_vulnerabilities, err);
+    if (st == NULL)
+        return SARHAD__PREP_FAIL(err);
+    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, a->attempt_id);
+    s = sarhad__store_step_done(store, st, "count the vulnerabilities", err);
+    if (s != SARHAD_OK)
+        return s;
     return sarhad__household_count(store, a->attempt_id, a->day, a->post,
                                    a->crossing, 1, err);
 }
@@ -520,6 +536,10 @@ static const char sql_purpose_add[] =
     "INSERT INTO purpose_daily(day, post, crossing, direction, purpose,"
     " intended_stay, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
     " ON CONFLICT DO UPDATE SET count = count + excluded.count";
+static const char sql_vulnerability_add[] =
+    "INSERT INTO vulnerability_daily(day, post, crossing, category,"
+    " vulnerability, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT DO UPDATE SET count = count + excluded.count";
 static const char sql_movement_household[] =
     "SELECT household FROM movement WHERE attempt_id = ?1";
 
@@ -605,6 +625,14 @@ sarhad__tally_returns(struct sarhad__item_tallies *it, const char *day,
     v[4] = m->vehicles;
     v[5] = vulnerable;
     s = stage(it, sql_returns_daily_add, fine, 5, v, 6, err);
+    /* Each vulnerability flagged counts the person once under its name. */
+    for (unsigned bit = 0; s == SARHAD_OK && sarhad_vulnerability_name(bit);
+         bit++) {
+        const char *key[5] = {day, post, crossing, fine[4],
+                              sarhad_vulnerability_name(bit)};
+        if (m->vulnerabilities & (1u << bit))
+            s = stage(it, sql_vulnerability_add, key, 5, one, 1, err);
+    }
     if (s != SARHAD_OK || m->household[0] == '\0')
         return s;
     /* The household's members are summed like any tally: a family

@@ -8,7 +8,8 @@
  * the same transaction: traveller and traveller_key (identity), stay,
  * visa, movement (returns details of exits), por_cancelled, referral_open.
  * Summary tables (daily_summary, returns_summary, returns_daily,
- * refusal_summary, household_day, family_daily, purpose_daily) hold
+ * refusal_summary, household_day, family_daily, purpose_daily,
+ * vulnerability_daily) hold
  * the counts the reports read, so a report over ten million crossings sums
  * a few thousand rows instead of scanning the events; sarhad verify
  * recomputes them from the events and compares.
@@ -289,5 +290,23 @@ const char *const sarhad__ledger_steps[] = {
     " LEFT JOIN resolution r ON r.attempt_id = a.id"
     " WHERE coalesce(r.decision, a.decision) = 'admit'"
     " GROUP BY 1, 2, 3, 4, 5, 6;",
+    /* Version 12: the returns by vulnerability (IOM's flow monitoring:
+     * unaccompanied children, medical cases, single women, elderly,
+     * disabled, persons with specific needs): each day's admitted exits
+     * by crossing, movement and each vulnerability flagged (one person
+     * counts under each of theirs), filled from the recorded exits. */
+    "CREATE TABLE vulnerability_daily ("
+    " day TEXT NOT NULL, post TEXT NOT NULL, crossing TEXT NOT NULL,"
+    " category TEXT NOT NULL, vulnerability TEXT NOT NULL,"
+    " count INTEGER NOT NULL,"
+    " PRIMARY KEY (day, post, crossing, category, vulnerability))"
+    " STRICT, WITHOUT ROWID;"
+    "INSERT INTO vulnerability_daily SELECT a.day, a.post, a.crossing,"
+    " m.category, v.name, count(*) FROM attempt a"
+    " JOIN movement m ON m.attempt_id = a.id"
+    " JOIN " SARHAD__VULNERABILITY_TABLE " ON (m.vulnerabilities & v.bit) != 0"
+    " LEFT JOIN resolution r ON r.attempt_id = a.id"
+    " WHERE coalesce(r.decision, a.decision) = 'admit'"
+    " GROUP BY 1, 2, 3, 4, 5;",
 };
 const size_t sarhad__ledger_step_count = SARHAD_COUNT_OF(sarhad__ledger_steps);

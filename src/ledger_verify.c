@@ -157,6 +157,18 @@ static const struct check checks[] = {
      " || direction || ' disagree with the attempts'"
      " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
      " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
+    {"summary",
+     "WITH e AS (SELECT a.day, a.post, a.crossing, m.category, v.name,"
+     " count(*) AS n FROM attempt a JOIN movement m ON m.attempt_id = a.id"
+     " JOIN " SARHAD__VULNERABILITY_TABLE " ON (m.vulnerabilities & v.bit) != 0"
+     " LEFT JOIN resolution r ON r.attempt_id = a.id"
+     " WHERE " FINAL " = 'admit' GROUP BY 1, 2, 3, 4, 5),"
+     " s AS (SELECT day, post, crossing, category, vulnerability, count"
+     " FROM vulnerability_daily WHERE count != 0)"
+     " SELECT 0, 'vulnerabilities for ' || day || ' ' || crossing"
+     " || ' disagree with the exits'"
+     " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
+     " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
     {"stays",
      "SELECT id, 'stay ends before it begins' FROM stay"
      " WHERE state = 'closed' AND (exit_day IS NULL OR exit_day < entry_day)"},

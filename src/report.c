@@ -31,6 +31,8 @@ static const char *const tallies_cols[] = {"day",      "post",     "crossing",
 static const char *const purposes_cols[] = {
     "day",     "post",          "crossing", "direction",
     "purpose", "intended_stay", "count"};
+static const char *const vulnerabilities_cols[] = {
+    "day", "post", "crossing", "movement", "vulnerability", "count"};
 static const char *const flows_cols[] = {"day",      "post",       "crossing",
                                          "movement", "sex",        "age_band",
                                          "vehicles", "vulnerable", "count"};
@@ -46,6 +48,7 @@ FITS(refusals_cols);
 FITS(tallies_cols);
 FITS(purposes_cols);
 FITS(flows_cols);
+FITS(vulnerabilities_cols);
 
 /* ?1 from, ?2 to ('' for no limit), ?3 post ('' for every post). */
 static const char sql_daily[] =
@@ -135,6 +138,16 @@ static const char sql_purposes[] =
     " GROUP BY day, post, crossing, direction, purpose, intended_stay"
     " HAVING sum(count) > 0"
     " ORDER BY day, post, crossing, direction, purpose, intended_stay";
+/* The returns of each day by the vulnerabilities flagged (IOM's flow
+ * monitoring): a person counts once under each of theirs. */
+static const char sql_vulnerabilities[] =
+    "SELECT day, post, crossing, category, vulnerability, sum(count)"
+    " FROM vulnerability_daily"
+    " WHERE (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
+    " AND (?3 = '' OR post = ?3)"
+    " GROUP BY day, post, crossing, category, vulnerability"
+    " HAVING sum(count) > 0"
+    " ORDER BY day, post, crossing, category, vulnerability";
 static const char sql_last_day[] = "SELECT max(day) FROM daily_summary";
 
 struct report_def {
@@ -156,6 +169,8 @@ static const struct report_def reports[] = {
     {"tallies", tallies_cols, SARHAD_COUNT_OF(tallies_cols), sql_tallies, 3},
     {"purposes", purposes_cols, SARHAD_COUNT_OF(purposes_cols), sql_purposes,
      6},
+    {"vulnerabilities", vulnerabilities_cols,
+     SARHAD_COUNT_OF(vulnerabilities_cols), sql_vulnerabilities, 5},
 };
 
 bool

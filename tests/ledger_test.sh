@@ -100,6 +100,8 @@ returns=$("$S" report --db "$DB" returns --format json | jq -s 'map(.count) | ad
 "$S" report --db "$DB" tallies --format json >"$T/out" 2>&1
 expect "tallies report: families, men, women, children, vehicles a day" $? 0 "$T/out" '{"day":"2023-11-07","post":"TORKHAM","crossing":"CHAMAN","families":1,"men":0,"women":1,"children":0,"vehicles":1,"count":1}'
 tallies=$(jq -s 'map(.count) | add' "$T/out")
+"$S" report --db "$DB" vulnerabilities --format json >"$T/out" 2>&1
+expect "vulnerabilities report: returns by each vulnerability flagged" $? 0 "$T/out" '{"day":"2023-11-07","post":"TORKHAM","crossing":"CHAMAN","movement":"spontaneous_return","vulnerability":"single_woman","count":1}'
 "$S" report --db "$DB" purposes --format csv >"$T/out" 2>&1
 expect "purposes report: admitted crossings by purpose and intended stay" $? 0 "$T/out" "2023-11-05,TORKHAM,TORKHAM,entry,visit,not stated,1"
 [ "$tallies" = "$returns" ] && ok "... the same returns as the weekly report ($tallies)" ||

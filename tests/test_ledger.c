@@ -52,7 +52,7 @@ TEST(ledger_init_once)
                   sarhad_policy_name(sarhad_ledger_policy(ledger)));
     ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_ledger_init(store, "TK", "x", "policy",
                                                     6, &officer, 0, &err));
-    ASSERT_EQ_INT(11, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(12, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
@@ -624,6 +624,9 @@ TEST(ledger_generate_and_report)
 static void
 rewind_ledger(struct sarhad_store *store, int version)
 {
+    if (version < 12)
+        ASSERT_OK(sarhad__store_exec(store->db,
+                                     "DROP TABLE vulnerability_daily;", NULL));
     if (version < 11)
         ASSERT_OK(
             sarhad__store_exec(store->db, "DROP TABLE purpose_daily;", NULL));
@@ -917,6 +920,31 @@ TEST(ledger_migration_11_counts_purposes)
                                    " WHERE purpose = 'return'"
                                    " AND intended_stay = 'permanent'"));
     ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM purpose_daily"));
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_store_close(store);
+}
+
+/* Version 12 counts the vulnerabilities of the exits recorded before it,
+ * each flagged one apart. */
+TEST(ledger_migration_12_counts_vulnerabilities)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("migrate12.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 5), "AFG");
+    p.movement.category = SARHAD_MOVE_DEPORTATION;
+    p.movement.vulnerabilities = SARHAD_VULN_MEDICAL | SARHAD_VULN_DISABLED;
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, NULL, NULL));
+    migrate_from(&store, ledger, "migrate12.db", 11);
+    ASSERT(store != NULL);
+    ASSERT_EQ_INT(2, scalar(store, "SELECT count(*) FROM vulnerability_daily"
+                                   " WHERE category = 'deportation'"
+                                   " AND vulnerability IN ('medical',"
+                                   " 'disabled') AND count = 1"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_store_close(store);
 }

@@ -186,7 +186,10 @@ TEST(ledger_override_refuses_an_admitted_return)
     p.movement.vehicles = 2;
     strcpy(p.traveller.purpose, "return");
     strcpy(p.movement.intended_stay, "permanent");
+    p.movement.vulnerabilities = SARHAD_VULN_MEDICAL | SARHAD_VULN_ELDERLY;
     ASSERT_OK(cross_at(ledger, &p, &d, &exit_id));
+    ASSERT_EQ_INT(2, (int)scalar(store, "SELECT sum(count)"
+                                        " FROM vulnerability_daily"));
     ASSERT_EQ_INT(SARHAD_ADMIT, d.outcome);
     ASSERT_EQ_INT(1, (int)scalar(store, "SELECT count FROM purpose_daily"
                                         " WHERE purpose = 'return'"
@@ -204,6 +207,8 @@ TEST(ledger_override_refuses_an_admitted_return)
                                         " FROM returns_summary"));
     ASSERT_EQ_INT(0, (int)scalar(store, "SELECT count FROM purpose_daily"
                                         " WHERE purpose = 'return'"));
+    ASSERT_EQ_INT(0, (int)scalar(store, "SELECT sum(count)"
+                                        " FROM vulnerability_daily"));
     ASSERT_EQ_INT(1, (int)scalar(store, "SELECT count(*) FROM stay"
                                         " WHERE state = 'open'"));
     ASSERT_EQ_INT(0, (int)problems_shown(store, true));
@@ -214,6 +219,43 @@ TEST(ledger_override_refuses_an_admitted_return)
     ASSERT_EQ_INT(1, (int)scalar(store, "SELECT count(*) FROM por_cancelled"));
     ASSERT_EQ_INT(0, (int)scalar(store, "SELECT count(*) FROM stay"
                                         " WHERE state = 'open'"));
+    ASSERT_EQ_INT(0, (int)problems_shown(store, true));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
+/* An exit refused at the counter and admitted by a supervisor counts, from
+ * then on, in every figure an admitted exit feeds: the returns, its
+ * household and family, its vulnerabilities and its purpose. */
+TEST(ledger_override_admits_a_refused_exit)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("override_exit.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    int64_t exit_id;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 9), "IRN");
+    p.movement.category = SARHAD_MOVE_SPONTANEOUS_RETURN;
+    strcpy(p.movement.household, "H5");
+    p.movement.vulnerabilities = SARHAD_VULN_MEDICAL;
+    strcpy(p.traveller.purpose, "return");
+    ASSERT_OK(cross_at(ledger, &p, &d, &exit_id));
+    ASSERT_EQ_INT(SARHAD_REFUSE, d.outcome);
+    ASSERT_EQ_INT(0, (int)scalar(store, "SELECT count(*) FROM household_day"));
+    ASSERT_OK(sarhad_ledger_override(ledger, exit_id, SARHAD_ADMIT,
+                                     "travelling home for treatment",
+                                     &supervisor, 1700001000, NULL, NULL));
+    ASSERT_EQ_INT(1,
+                  (int)scalar(store, "SELECT sum(count) FROM returns_daily"));
+    ASSERT_EQ_INT(1, (int)scalar(store, "SELECT members FROM household_day"
+                                        " WHERE household = 'H5'"));
+    ASSERT_EQ_INT(1, (int)scalar(store, "SELECT families FROM family_daily"));
+    ASSERT_EQ_INT(1, (int)scalar(store, "SELECT count FROM vulnerability_daily"
+                                        " WHERE vulnerability = 'medical'"));
+    ASSERT_EQ_INT(1, (int)scalar(store, "SELECT count FROM purpose_daily"
+                                        " WHERE purpose = 'return'"));
     ASSERT_EQ_INT(0, (int)problems_shown(store, true));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);

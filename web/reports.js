@@ -1,10 +1,10 @@
 /*
  * reports.js - the analyst's pages: the published reports (daily,
- * returns, overstays, refusals, flows, tallies, purposes) with from/to
- * filters, of this post or, on the ministry's server, of every post or one
- * (with the posts as the central store knows them), as a table, a CSV
- * download (the API's own CSV, fetched with the session cookie) and a bar
- * chart drawn as inline SVG; and the policy check, which lints a pasted
+ * returns, overstays, refusals, flows, tallies, purposes, vulnerabilities)
+ * with from/to filters, of this post or, on the ministry's server, of every
+ * post or one (with the posts as the central store knows them), as a table,
+ * a CSV download (the API's own CSV, fetched with the session cookie) and a
+ * bar chart drawn as inline SVG; and the policy check, which lints a pasted
  * policy and lists its problems as file:line:col.
  */
 'use strict';
@@ -14,7 +14,7 @@
     const $ = S.$;
     /* What each report's chart adds up: the count by this column. */
     const CHART_BY = { daily: 'day', returns: 'documentation', overstays: 'overstay', refusals: 'reason',
-        flows: 'age_band', tallies: 'crossing', purposes: 'purpose' };
+        flows: 'age_band', tallies: 'crossing', purposes: 'purpose', vulnerabilities: 'vulnerability' };
     const NUMERIC = new Set(['count', 'families', 'men', 'children', 'women', 'vehicles', 'vulnerable']);
 
     /* The national view (a server started with --national): every post's

@@ -134,7 +134,7 @@ cmd_report(int argc, char **argv)
         if (strcmp(argv[i], "--help") == 0) {
             puts("usage: sarhad report (--db FILE | --central CONNINFO) "
                  "daily|returns|overstays|refusals|flows|tallies|\n"
-                 "       purposes\n"
+                 "       purposes|vulnerabilities\n"
                  "       [--from DATE] [--to DATE] [--post CODE] "
                  "[--format table|csv|json]\n"
                  "--db FILE: a post's report; --central (or, without --db,\n"
@@ -163,6 +163,9 @@ cmd_report(int argc, char **argv)
                  "purposes: each day's admitted crossings by crossing, "
                  "direction, purpose\n"
                  "  and intended stay (IOM flow monitoring).\n"
+                 "vulnerabilities: each day's returns by crossing, movement "
+                 "and each\n"
+                 "  vulnerability flagged (IOM flow monitoring).\n"
                  "--format json prints one object per row with a \"count\".");
             return 0;
         } else if (cli_opt(argc, argv, &i, "--db", &db, &missing) ||

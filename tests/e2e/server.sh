@@ -284,6 +284,7 @@ e2e_main() {
     check "flows report: returns by sex and age band" "200 age_band" "$(req GET "/v1/reports/flows" "${T[analyst]}") $(field '.columns[5]')"
     check "tallies report: families a day and crossing" "200 families" "$(req GET "/v1/reports/tallies" "${T[analyst]}") $(field '.columns[3]')"
     check "purposes report: why people cross" "200 intended_stay" "$(req GET "/v1/reports/purposes" "${T[analyst]}") $(field '.columns[5]')"
+    check "vulnerabilities report: returns by each one flagged" "200 vulnerability" "$(req GET "/v1/reports/vulnerabilities" "${T[analyst]}") $(field '.columns[4]')"
     check "a post's server has no national view" "404 not_national" "$(req GET "/v1/national/reports/daily" "${T[analyst]}") $(field .code)"
 
     # ---- bad bodies ----------------------------------------------------

@@ -333,7 +333,11 @@ same "... every post that pushed" "CHAMAN GHULAM_KHAN TORKHAM" "$(jq -r '[.posts
 same "... with the policy each is on" "pakistan 3" "$(jq -r '.posts[] | select(.post == "GHULAM_KHAN") | .policy' "$T/body")"
 pg_stop
 same "the central down: 503" "503 central_unavailable" "$(get "$ANA" /v1/national/reports/daily) $(jq -r .code "$T/body")"
+get "$ANA" /v1/national/reports/daily >/dev/null # tries to connect, and fails
+same "... and for a few seconds after a failed attempt, at once" "503 trying again" \
+    "$(get "$ANA" /v1/national/posts) $(jq -r .message "$T/body" | grep -o 'trying again')"
 pg_start
+sleep 5
 same "back: the next request connects again" 200 "$(get "$ANA" /v1/national/reports/daily)"
 kill -TERM "$SERVER"
 wait "$SERVER"

@@ -9,20 +9,30 @@
  * One libpq connection, opened on first use and shared under a mutex (the
  * pool threads take turns; a report is a single query): a connection that
  * failed is closed and the next request connects again, so a central that
- * was down is used as soon as it is back.  A server without --national
- * answers these routes 404 "not_national".
+ * was down is used as soon as it is back.  The pool threads serve the
+ * post's other routes too, so none of them waits long here: a request
+ * that cannot have the connection within a few seconds, or comes within
+ * RETRY_AFTER seconds of a failed attempt to connect, is answered 503 at
+ * once.  A server without --national answers these routes 404
+ * "not_national".
  */
 #include "serve.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#define WAIT_SECONDS 3 /* for the connection another request holds */
+#define RETRY_AFTER  5 /* after a failed attempt to connect */
 
 struct serve_national {
     pthread_mutex_t lock;
     char *conninfo;
     struct sarhad_central *central; /* NULL until connected, or after a
                                        failure */
+    int64_t retry_at;               /* no new attempt before (unix s) */
 };
 
 int
@@ -69,13 +79,33 @@ with_central(struct serve_national *n,
              void *ctx, struct sarhad_error *err)
 {
     enum sarhad_status s = SARHAD_OK;
+    struct timespec until;
+    int64_t now;
 
-    pthread_mutex_lock(&n->lock);
-    if (n->central == NULL)
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += WAIT_SECONDS;
+    if (pthread_mutex_timedlock(&n->lock, &until) != 0) {
+        err->code = SARHAD_EIO;
+        snprintf(err->message, sizeof(err->message),
+                 "the central store is busy with another request; try again");
+        return SARHAD_EIO;
+    }
+    now = serve_now();
+    if (n->central == NULL && now < n->retry_at) {
+        s = SARHAD_EIO;
+        err->code = s;
+        snprintf(err->message, sizeof(err->message),
+                 "the central store could not be reached; trying again in "
+                 "%lld s",
+                 (long long)(n->retry_at - now));
+    } else if (n->central == NULL) {
         s = sarhad_central_open(&n->central, n->conninfo, err);
+        if (s != SARHAD_OK)
+            n->retry_at = now + RETRY_AFTER;
+    }
     if (s == SARHAD_OK)
         s = fn(n->central, ctx, err);
-    if (s == SARHAD_EIO) {
+    if (s == SARHAD_EIO && n->central != NULL) {
         sarhad_central_close(n->central);
         n->central = NULL;
     }

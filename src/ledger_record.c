@@ -379,12 +379,14 @@ cancel_por(struct sarhad_store *store, struct sarhad__memo *memo,
     return s;
 }
 
+/* Run one of the statements that count an admitted exit from its movement
+ * row: ?1 day, ?2 post, ?3 crossing, ?4 the attempt. */
 static enum sarhad_status
-returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
-             struct sarhad_error *err)
+count_exit(struct sarhad_store *store, const char *sql,
+           const struct sarhad__admit *a, const char *what,
+           struct sarhad_error *err)
 {
-    sqlite3_stmt *st = sarhad__store_prepare(store, sql_returns, err);
-    enum sarhad_status s;
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql, err);
 
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
@@ -392,31 +394,26 @@ returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
     sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, a->attempt_id);
-    s = sarhad__store_step_done(store, st, "update the returns summary", err);
-    if (s != SARHAD_OK)
-        return s;
-    st = sarhad__store_prepare(store, sql_returns_daily, err);
-    if (st == NULL)
-        return SARHAD__PREP_FAIL(err);
-    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, a->attempt_id);
-    s = sarhad__store_step_done(store, st, "update the daily returns", err);
-    if (s != SARHAD_OK)
-        return s;
-    st = sarhad__store_prepare(store, sql_vulnerabilities, err);
-    if (st == NULL)
-        return SARHAD__PREP_FAIL(err);
-    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, a->post, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, a->crossing, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, a->attempt_id);
-    s = sarhad__store_step_done(store, st, "count the vulnerabilities", err);
-    if (s != SARHAD_OK)
-        return s;
-    return sarhad__household_count(store, a->attempt_id, a->day, a->post,
-                                   a->crossing, 1, err);
+    return sarhad__store_step_done(store, st, what, err);
+}
+
+static enum sarhad_status
+returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
+             struct sarhad_error *err)
+{
+    enum sarhad_status s =
+        count_exit(store, sql_returns, a, "update the returns summary", err);
+
+    if (s == SARHAD_OK)
+        s = count_exit(store, sql_returns_daily, a, "update the daily returns",
+                       err);
+    if (s == SARHAD_OK)
+        s = count_exit(store, sql_vulnerabilities, a,
+                       "count the vulnerabilities", err);
+    if (s == SARHAD_OK)
+        s = sarhad__household_count(store, a->attempt_id, a->day, a->post,
+                                    a->crossing, 1, err);
+    return s;
 }
 
 /* Could this exit close a stay?  The memo often knows there is no open

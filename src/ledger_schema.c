@@ -234,9 +234,9 @@ const char *const sarhad__ledger_steps[] = {
      * a day's households are appended together), and family_daily the
      * families per day and crossing, moved by triggers whenever a
      * household starts or stops counting (whichever path changed it), so
-     * the report reads a row per day and crossing.  returns_daily gains the men
-     * beside its women and children.  All three are filled from the exits
-     * already recorded. */
+     * the report reads a row per day and crossing.  returns_daily gains
+     * the men beside its women and children.  All three are filled from
+     * the exits already recorded. */
     "CREATE TABLE household_day ("
     " day TEXT NOT NULL, post TEXT NOT NULL, crossing TEXT NOT NULL,"
     " household TEXT NOT NULL, members INTEGER NOT NULL,"

@@ -5,9 +5,9 @@
  * documentation status and crossing, with children, women, vehicles and
  * vulnerable people (the flash-update table); refusals by reason; open
  * overstays by how far past their allowed stay they are; and each day's
- * returns by movement, sex and age band, and its crossings by purpose and
- * intended stay (IOM's flow monitoring); and the Pakistani daily tallies
- * with families.  The summaries are kept in step
+ * returns by movement, sex and age band and by vulnerability, and its
+ * crossings by purpose and intended stay (IOM's flow monitoring); and the
+ * Pakistani daily tallies with families.  The summaries are kept in step
  * with the events as they are recorded, so a report reads a few thousand
  * rows whatever the ledger's size.
  */

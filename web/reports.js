@@ -44,6 +44,18 @@
             ($('rep-to').value ? '-to-' + $('rep-to').value : '') + '.csv';
     }
 
+    /* A post pushes every minute or so while its network is up; one the
+     * central has not heard from for longer is offline (or stopped). */
+    const SILENT_AFTER_MS = 10 * 60 * 1000;
+
+    function contact(lastPush) {
+        if (!lastPush) return 'never pushed';
+        const age = Date.now() - Date.parse(lastPush);
+        if (!(age >= SILENT_AFTER_MS)) return 'in touch';
+        const hours = Math.floor(age / 3600000);
+        return 'silent for ' + (hours >= 1 ? hours + ' h' : Math.floor(age / 60000) + ' min');
+    }
+
     /* Overstays are a post's report: open stays are not pushed. */
     async function scopeChanged() {
         const nat = national();
@@ -60,10 +72,11 @@
             return S.showError($('report-form'), r.data, () => null);
         }
         const rows = r.data.posts.map((p) => ({
-            post: p.post, last_push: p.last_push_at || 'never', last_entry: p.last_event_at || '',
-            policy: p.policy || '', policy_bundle: p.policy_bundle || '', watchlist_bundle: p.watchlist_bundle || '' }));
+            post: p.post, contact: contact(p.last_push_at), last_push: p.last_push_at || 'never',
+            last_entry: p.last_event_at || '', policy: p.policy || '', policy_bundle: p.policy_bundle || '',
+            watchlist_bundle: p.watchlist_bundle || '' }));
         S.fillTable($('rep-posts-table'),
-            ['post', 'last_push', 'last_entry', 'policy', 'policy_bundle', 'watchlist_bundle'], rows);
+            ['post', 'contact', 'last_push', 'last_entry', 'policy', 'policy_bundle', 'watchlist_bundle'], rows);
     }
 
     function entered() {

@@ -1,5 +1,5 @@
 /*
- * serve_r->c - an analyst's what-if over the API: POST /v1/replays
+ * serve_replay.c - an analyst's what-if over the API: POST /v1/replays
  * decides every recorded attempt again under a draft policy, and GET
  * /v1/replays/{id} follows it and gives the result.  A replay reads the
  * whole record and takes seconds to minutes (about 7 s a hundred thousand

@@ -398,6 +398,8 @@ test('an analyst reads the national figures from the central store, one post or 
     await page.waitForSelector('#rep-posts-table tbody tr');
     const posts = await page.$$eval('#rep-posts-table tbody tr td:first-child', (td) => td.map((x) => x.textContent));
     assert.deepEqual(posts, ['TORKHAM'], 'the post that pushed');
+    assert.equal(await page.locator('#rep-posts-table tbody tr td:nth-child(2)').textContent(), 'in touch',
+        'it pushed moments ago');
     assert.ok(await page.locator('#rep-kind option[value="overstays"]').isDisabled(), "overstays are a post's report");
     await page.selectOption('#rep-kind', 'daily');
     await page.fill('#rep-from', '2023-11-01');

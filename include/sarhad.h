@@ -1692,6 +1692,21 @@ sarhad_audit_lookup(struct sarhad_store *store, const struct sarhad_actor *who,
                     unsigned n, const char *by, int64_t *seq,
                     struct sarhad_error *err);
 
+/*
+ * Record that who replayed the ledger's attempts (opt's days; NULL for all)
+ * under a draft policy (its declared name and version, its file name and
+ * text): one audit entry of kind "replay", subject "policy:NAME", detail
+ * {"filename", "version", "sha256" (of the text), "from", "to"}, so the log
+ * says who decided the whole record again under which text.  In its own
+ * transaction, or in the open batch.  Errors: SARHAD_EINVAL, store errors.
+ */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_audit_replay(struct sarhad_store *store, const struct sarhad_actor *who,
+                    int64_t now, const char *policy, int version,
+                    const char *filename, const char *text, size_t len,
+                    const struct sarhad_replay_options *opt, int64_t *seq,
+                    struct sarhad_error *err);
+
 /* Which entries a search keeps (sarhad_audit_search); NULL or "" for any,
  * traveller 0 for any. */
 struct sarhad_audit_filter {

@@ -5,9 +5,11 @@
  * agency must be able to say who looked at whom, so each such read is an
  * entry in the same hash-chained log as the changes.  The entry names the
  * records shown by id and never holds what was searched for: a document
- * number typed at a counter is not kept for someone who was not found.
+ * number typed at a counter is not kept for someone who was not found.  A
+ * replay reads every recorded attempt again and shows how their decisions
+ * would move, so it is in the log too: who ran which draft over which days.
  */
-#include "internal.h"
+#include "ledger.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -74,4 +76,52 @@ sarhad_audit_lookup(struct sarhad_store *store, const struct sarhad_actor *who,
         return s;
     }
     return sarhad__store_write_end(store, true, err);
+}
+
+enum sarhad_status
+sarhad_audit_replay(struct sarhad_store *store, const struct sarhad_actor *who,
+                    int64_t now, const char *policy, int version,
+                    const char *filename, const char *text, size_t len,
+                    const struct sarhad_replay_options *opt, int64_t *seq,
+                    struct sarhad_error *err)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char sha[2 * crypto_hash_sha256_BYTES + 1], subject[80];
+    struct sarhad__buf detail = {0};
+    enum sarhad_status s;
+
+    if (store == NULL || who == NULL || text == NULL || policy == NULL ||
+        strlen(policy) > 64)
+        return sarhad__fail(err, SARHAD_EINVAL, "replay", SIZE_MAX,
+                            "store, actor, the draft and its name (at most "
+                            "64 bytes) are required");
+    crypto_hash_sha256(digest, (const unsigned char *)text, len);
+    sodium_bin2hex(sha, sizeof(sha), digest, sizeof(digest));
+    sarhad__buf_puts(&detail, "{\"filename\":");
+    sarhad__buf_json_str(&detail, filename != NULL ? filename : "");
+    sarhad__buf_puts(&detail, ",\"version\":");
+    sarhad__buf_int(&detail, version);
+    sarhad__buf_puts(&detail, ",\"sha256\":\"");
+    sarhad__buf_puts(&detail, sha);
+    sarhad__buf_puts(&detail, "\",\"from\":");
+    sarhad__buf_json_str(&detail, opt != NULL && opt->from ? opt->from : "");
+    sarhad__buf_puts(&detail, ",\"to\":");
+    sarhad__buf_json_str(&detail, opt != NULL && opt->to ? opt->to : "");
+    sarhad__buf_puts(&detail, "}");
+    snprintf(subject, sizeof(subject), "policy:%s", policy);
+    if (detail.failed) {
+        sarhad__buf_free(&detail);
+        return sarhad__fail(err, SARHAD_ENOMEM, "replay", SIZE_MAX, NULL);
+    }
+    s = sarhad__store_write_begin(store, err);
+    if (s == SARHAD_OK) {
+        s = sarhad__audit_append(store, who, now, "replay", subject,
+                                 detail.data, seq, err);
+        if (s != SARHAD_OK)
+            sarhad__store_write_end(store, false, NULL);
+        else
+            s = sarhad__store_write_end(store, true, err);
+    }
+    sarhad__buf_free(&detail);
+    return s;
 }

@@ -7,7 +7,10 @@
  * handle, never on the writer or a request's thread, and one at a time:
  * decisions at the counters go on beside it.  The draft is checked before
  * the replay starts, so its errors come back at once with line and column.
- * The server keeps the last replay only; it is lost on restart.
+ * Who ran which draft over which days goes into the audit log (written by
+ * the writer, like a lookup) before the replay reads anything; one that
+ * cannot be recorded does not run.  The server keeps the last replay only;
+ * its result is lost on restart.
  */
 #include "serve.h"
 
@@ -206,6 +209,49 @@ state_json(const struct serve_replay *r)
             : NULL);
 }
 
+/* On the writer: the replay's audit entry.  The draft's fields stand still
+ * meanwhile: the replay is "running" (no other can start) and its thread
+ * not yet started. */
+static void
+replay_audit_run(struct server *srv, struct request *req)
+{
+    struct serve_replay *r = srv->replay;
+    struct sarhad_replay_options opt;
+
+    memset(&opt, 0, sizeof(opt));
+    opt.from = r->from[0] ? r->from : NULL;
+    opt.to = r->to[0] ? r->to : NULL;
+    req->job.status = sarhad_audit_replay(
+        srv->store, &req->actor, serve_now(), r->policy, r->version,
+        r->filename, r->text, r->len, &opt, NULL, &req->job.err);
+}
+
+/* Recorded: start the replay's thread and answer 202. */
+static void
+replay_audit_done(struct server *srv, struct request *req)
+{
+    struct serve_replay *r = srv->replay;
+    bool recorded = req->job.status == SARHAD_OK;
+
+    pthread_mutex_lock(&r->mu);
+    if (recorded && pthread_create(&r->thread, NULL, replay_thread, r) == 0) {
+        r->joinable = true;
+    } else {
+        r->state = REPLAY_FAILED;
+        snprintf(r->err.message, sizeof(r->err.message), "%s",
+                 recorded ? "cannot start a thread for the replay"
+                          : "the replay could not be recorded in the audit "
+                            "log, so it did not run");
+        free(r->text);
+        r->text = NULL;
+    }
+    if (recorded)
+        serve_reply_json(req, 202, state_json(r));
+    else
+        serve_reply_error(req, 503, "store_unavailable", NULL, r->err.message);
+    pthread_mutex_unlock(&r->mu);
+}
+
 void
 route_replay_start(struct server *srv, struct request *req)
 {
@@ -267,15 +313,6 @@ route_replay_start(struct server *srv, struct request *req)
         r->text = xmalloc(r->len + 1);
         memcpy(r->text, json_string_value(text), r->len + 1);
         snprintf(r->db_path, sizeof(r->db_path), "%s", srv->db_path);
-        if (pthread_create(&r->thread, NULL, replay_thread, r) == 0) {
-            r->joinable = true;
-        } else {
-            r->state = REPLAY_FAILED;
-            snprintf(r->err.message, sizeof(r->err.message),
-                     "cannot start a thread for the replay");
-            free(r->text);
-            r->text = NULL;
-        }
     }
     if (busy) {
         char msg[128];
@@ -285,10 +322,11 @@ route_replay_start(struct server *srv, struct request *req)
                  "start the next when it ends",
                  (long long)r->id, (long long)r->id);
         serve_reply_error(req, 409, "conflict", NULL, msg);
-    } else
-        serve_reply_json(req, 202, state_json(r));
+    }
     pthread_mutex_unlock(&r->mu);
     json_decref(body);
+    if (!busy)
+        serve_submit(srv, req, replay_audit_run, replay_audit_done);
 }
 
 void

@@ -243,6 +243,8 @@ e2e_main() {
     check "... each change listed" "$(field .result.changed)" "$(field '.changes | length')"
     check "... the store only read" "$recorded" "$("$SARHAD" audit log --db "$dir/post.db" --kind decision 2>/dev/null | wc -l)"
     check "an unknown replay: 404" 404 "$(req GET "/v1/replays/$((replay + 7))" "${T[admin]}")"
+    check "the audit log says who replayed which draft" "analyst policy:e2e-draft 9 64" \
+        "$(req GET "/v1/audit?kind=replay" "${T[auditor]}" >/dev/null; field '.entries[-1] | "\(.actor.user) \(.subject) \(.detail.version) \(.detail.sha256 | length)"')"
 
     # ---- referrals -----------------------------------------------------
     check "a bad MRZ is referred" refer "$(req POST /v1/decisions "${T[officer]}" "@$here/presentation_refer.json" >/dev/null; field .decision)"

@@ -419,6 +419,20 @@ enum sarhad_vulnerability {
     SARHAD_VULN_SPECIFIC_NEEDS = 1 << 5
 };
 
+/* Pakistan's provinces and territories, where a returnee was arrested
+ * (the UNHCR-IOM flash updates count arrests and detentions by province
+ * and documentation status). */
+enum sarhad_province {
+    SARHAD_PROVINCE_NONE = 0, /* not stated */
+    SARHAD_PROVINCE_KHYBER_PAKHTUNKHWA,
+    SARHAD_PROVINCE_PUNJAB,
+    SARHAD_PROVINCE_SINDH,
+    SARHAD_PROVINCE_BALOCHISTAN,
+    SARHAD_PROVINCE_ISLAMABAD,
+    SARHAD_PROVINCE_GILGIT_BALTISTAN,
+    SARHAD_PROVINCE_AZAD_KASHMIR
+};
+
 /* Optional details an officer records on an exit (the "movement" block). */
 struct sarhad_movement_info {
     enum sarhad_movement category;
@@ -427,6 +441,10 @@ struct sarhad_movement_info {
     unsigned vulnerabilities;
     int vehicles;
     char intended_stay[16]; /* e.g. "permanent", "days", "months" */
+    /* A returnee handed over from detention: where and when they were
+     * arrested (none and year 0 when not stated). */
+    enum sarhad_province arrest_province;
+    struct sarhad_date arrested_on;
 };
 
 struct sarhad_presentation {
@@ -534,6 +552,11 @@ const char *sarhad_movement_name(enum sarhad_movement movement);
  * spells it ("unaccompanied_child", "medical", "single_woman", "elderly",
  * "disabled", "specific_needs"); NULL past the last. */
 const char *sarhad_vulnerability_name(unsigned bit);
+
+/* The province's name as a presentation spells it ("khyber_pakhtunkhwa",
+ * "punjab", "sindh", "balochistan", "islamabad", "gilgit_baltistan",
+ * "azad_kashmir"); NULL for SARHAD_PROVINCE_NONE and past the last. */
+const char *sarhad_province_name(enum sarhad_province province);
 
 /* Limits on inputs (bytes). */
 #define SARHAD_PRESENTATION_MAX_LEN (64 * 1024)
@@ -1231,22 +1254,25 @@ int sarhad_stay_overstay_days(struct sarhad_date entry, int allowed_days,
 /* ---- reports ---- */
 
 enum sarhad_report_kind {
-    SARHAD_REPORT_DAILY = 0,      /* day x post x crossing x direction x
-                                     nationality x decision */
-    SARHAD_REPORT_RETURNS,        /* week x crossing x documentation x movement,
-                                     with individuals, vehicles, vulnerable */
-    SARHAD_REPORT_OVERSTAYS,      /* open stays past their allowed days, by
-                                     crossing x nationality x band */
-    SARHAD_REPORT_REFUSALS,       /* refusals by reason code x crossing x
-                                     nationality */
-    SARHAD_REPORT_FLOWS,          /* each day's returns by crossing x movement x
-                                     sex x age band, with vehicles, vulnerable */
-    SARHAD_REPORT_TALLIES,        /* each day's returns by crossing: families,
-                                     men, women, children, vehicles */
-    SARHAD_REPORT_PURPOSES,       /* each day's admitted crossings by crossing x
-                                     direction x purpose x intended stay */
-    SARHAD_REPORT_VULNERABILITIES /* each day's returns by crossing x
-                                     movement x vulnerability flagged */
+    SARHAD_REPORT_DAILY = 0, /* day x post x crossing x direction x
+                                nationality x decision */
+    SARHAD_REPORT_RETURNS,   /* week x crossing x documentation x movement,
+                                with individuals, vehicles, vulnerable */
+    SARHAD_REPORT_OVERSTAYS, /* open stays past their allowed days, by
+                                crossing x nationality x band */
+    SARHAD_REPORT_REFUSALS,  /* refusals by reason code x crossing x
+                                nationality */
+    SARHAD_REPORT_FLOWS,     /* each day's returns by crossing x movement x
+                                sex x age band, with vehicles, vulnerable */
+    SARHAD_REPORT_TALLIES,   /* each day's returns by crossing: families,
+                                men, women, children, vehicles */
+    SARHAD_REPORT_PURPOSES,  /* each day's admitted crossings by crossing x
+                                direction x purpose x intended stay */
+    SARHAD_REPORT_VULNERABILITIES, /* each day's returns by crossing x
+                                      movement x vulnerability flagged */
+    SARHAD_REPORT_DETENTIONS       /* week x crossing x province of arrest x
+                                      documentation x movement: returnees
+                                      arrested, mean days held */
 };
 
 /* Which part of the ledger a report covers; zero means "no limit".  For

@@ -72,6 +72,25 @@ static const char sql_vulnerabilities[] =
     " ON (a.return_vulnerabilities & v.bit) != 0"
     " WHERE " FINAL " = 'admit' AND" DAYS
     " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
+/* Arrests and detentions as a post counts them (report.c): its
+ * deportations and the exits that name an arrest, by the province and day
+ * of arrest their presentation records. */
+#define ARREST_PROVINCE "(a.presentation -> 'movement' ->> 'arrest_province')"
+#define ARRESTED_ON     "(a.presentation -> 'movement' ->> 'arrested_on')"
+static const char sql_detentions[] =
+    "SELECT week, post, crossing, province, documentation, category,"
+    " round(held::numeric / nullif(dated, 0))::bigint,"
+    " sum(n) OVER (PARTITION BY post, crossing, province, documentation,"
+    " category ORDER BY week), n FROM ("
+    "SELECT to_char(date_trunc('week', a.day), 'YYYY-MM-DD') AS week,"
+    " a.post, a.crossing, coalesce(" ARREST_PROVINCE ", 'not stated')"
+    " AS province, a.return_documentation AS documentation,"
+    " a.return_category AS category,"
+    " coalesce(sum(a.day - " ARRESTED_ON "::date), 0) AS held,"
+    " count(" ARRESTED_ON ") AS dated, count(*) AS n" RESOLVED
+    " WHERE (a.return_category = 'deportation' OR " ARREST_PROVINCE
+    " IS NOT NULL OR " ARRESTED_ON " IS NOT NULL) AND " FINAL " = 'admit'"
+    " AND" DAYS " GROUP BY 1, 2, 3, 4, 5, 6) d ORDER BY 1, 2, 3, 4, 5, 6";
 /* A refusal at the counter counts each of its reasons, unless it was
  * resolved or overridden; a refusal on review counts once, as the
  * referral's or the override's. */
@@ -99,8 +118,9 @@ sarhad_central_report(struct sarhad_central *central,
 {
     static const struct sarhad_report_filter none;
     static const char *const sql[] = {
-        sql_daily, sql_returns, NULL,         sql_refusals,
-        sql_flows, sql_tallies, sql_purposes, sql_vulnerabilities};
+        sql_daily,    sql_returns,         NULL,
+        sql_refusals, sql_flows,           sql_tallies,
+        sql_purposes, sql_vulnerabilities, sql_detentions};
     struct sarhad__pg_params p = {0};
     struct sarhad_report_row row;
     const char *const *cols;

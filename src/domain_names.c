@@ -1,8 +1,9 @@
 /*
  * domain_names.c - reading the domain's names back into enumerations: the
- * document kinds, the crossing codes of DESIGN.md and the movement
- * categories of exits.  Shared by the presentation reader and the policy
- * compiler so that both accept exactly the same words.
+ * document kinds, the crossing codes of DESIGN.md, the movement
+ * categories of exits, their vulnerabilities and the provinces of arrest.
+ * Shared by the presentation reader and the policy compiler so that both accept
+ * exactly the same words.
  */
 #include "internal.h"
 
@@ -50,6 +51,19 @@ sarhad_vulnerability_name(unsigned bit)
 {
     return bit < SARHAD_COUNT_OF(vulnerability_names) ? vulnerability_names[bit]
                                                       : NULL;
+}
+
+/* In the order of enum sarhad_province, from its first province. */
+static const char *const province_names[] = {
+    "khyber_pakhtunkhwa", "punjab",           "sindh",       "balochistan",
+    "islamabad",          "gilgit_baltistan", "azad_kashmir"};
+
+const char *
+sarhad_province_name(enum sarhad_province province)
+{
+    size_t i = (size_t)province - 1; /* none wraps past the end */
+
+    return i < SARHAD_COUNT_OF(province_names) ? province_names[i] : NULL;
 }
 
 const char *

@@ -54,6 +54,10 @@ struct gen {
     enum sarhad_movement household_move;
     int household_vehicles;
     const char *household_crossing; /* a family crosses together */
+    /* a deported household was arrested together (none: not on the
+     * handover papers) */
+    enum sarhad_province household_province;
+    struct sarhad_date household_arrested;
 };
 
 static uint64_t
@@ -277,6 +281,37 @@ pool_person(struct gen *g, const char *nat, bool inside, struct sarhad_date day)
     return p;
 }
 
+/* Where a deported household was arrested: most in Sindh (Karachi),
+ * Balochistan and Punjab, as the flash updates of late 2023 report; one
+ * in eight handed over without the province on its papers.  Held one to
+ * twenty days before the day it is deported. */
+static void
+arrest(struct gen *g, struct sarhad_date day)
+{
+    static const struct {
+        enum sarhad_province province;
+        unsigned upto; /* cumulative per mille */
+    } where[] = {{SARHAD_PROVINCE_NONE, 125},
+                 {SARHAD_PROVINCE_SINDH, 430},
+                 {SARHAD_PROVINCE_BALOCHISTAN, 650},
+                 {SARHAD_PROVINCE_PUNJAB, 840},
+                 {SARHAD_PROVINCE_KHYBER_PAKHTUNKHWA, 940},
+                 {SARHAD_PROVINCE_ISLAMABAD, 985},
+                 {SARHAD_PROVINCE_GILGIT_BALTISTAN, 993},
+                 {SARHAD_PROVINCE_AZAD_KASHMIR, 1000}};
+    unsigned r = pick(g, 1000);
+    size_t i = 0;
+
+    while (r >= where[i].upto)
+        i++;
+    g->household_province = where[i].province;
+    g->household_arrested =
+        where[i].province == SARHAD_PROVINCE_NONE
+            ? (struct sarhad_date){0, 0, 0}
+            : sarhad_date_from_days(sarhad_date_to_days(day) -
+                                    (int32_t)(1 + pick(g, 20)));
+}
+
 /* Afghans returning in households: the 2023 proportions. */
 static void
 afghan_return(struct gen *g, struct sarhad_presentation *pr,
@@ -299,11 +334,17 @@ afghan_return(struct gen *g, struct sarhad_presentation *pr,
                                      : SARHAD_MOVE_SPONTANEOUS_RETURN;
         g->household_vehicles = chance(g, 350) ? 1 : 0;
         g->household_crossing = crossing;
+        if (g->household_move == SARHAD_MOVE_DEPORTATION)
+            arrest(g, day);
     }
     new_person(g, &p, "AFG", day);
     fill_traveller(pr, &p);
     pr->direction = SARHAD_EXIT;
     m->category = g->household_move;
+    if (m->category == SARHAD_MOVE_DEPORTATION) {
+        m->arrest_province = g->household_province;
+        m->arrested_on = g->household_arrested;
+    }
     sarhad__strlcpy(m->household, g->household, sizeof(m->household));
     m->household_size = (int)g->household_size;
     /* The household's vehicle is counted once, with its first member. */

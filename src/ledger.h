@@ -242,8 +242,10 @@ struct sarhad__admit {
  * (sarhad__store_tally) once the crossing is recorded. */
 /* Room for the most a crossing or an override stages: two daily rows, a
  * refusal's reasons and a purpose, or an admitted exit's daily row, its
- * two returns rows, its household and its purpose. */
+ * two returns rows, a row for each of six vulnerabilities, its household,
+ * its arrest and its purpose (12). */
 #define SARHAD__ITEM_TALLIES (5 + SARHAD_MAX_REASONS)
+_Static_assert(SARHAD__ITEM_TALLIES >= 12, "room for an admitted exit");
 struct sarhad__item_tallies {
     unsigned n;
     struct sarhad__tally t[SARHAD__ITEM_TALLIES];
@@ -271,6 +273,22 @@ enum sarhad_status sarhad__tally_purpose(struct sarhad__item_tallies *it,
                                          const char *purpose,
                                          const char *intended_stay, int delta,
                                          struct sarhad_error *err);
+/*
+ * The arrests and detentions (the flash updates' "by province and status"):
+ * an exit counts among them when it is a deportation or names where or
+ * when its traveller was arrested.  Its movement row (named m in the SQL
+ * below) keeps the province ('' when not stated) and the days held from the
+ * arrest to the exit (NULL when the arrest is not dated).
+ */
+bool sarhad__detained(const struct sarhad_movement_info *m);
+/* The days from the arrest to the crossing's day, -1 when not dated. */
+int sarhad__days_held(const struct sarhad_presentation *p);
+#define SARHAD__DETAINED                                                       \
+    "(m.category = 'deportation' OR m.arrest_province != ''"                   \
+    " OR m.days_held IS NOT NULL)"
+#define SARHAD__ARREST_PROVINCE                                                \
+    "coalesce(nullif(m.arrest_province, ''), 'not stated')"
+
 enum sarhad_status sarhad__tally_returns(struct sarhad__item_tallies *it,
                                          const char *day, const char *post,
                                          const char *crossing,

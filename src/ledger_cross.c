@@ -37,7 +37,8 @@ static const char sql_visa_put[] =
 static const char sql_movement_put[] =
     "INSERT INTO movement(attempt_id, category, documentation, household,"
     " household_size, sex, age_band, vulnerabilities, vehicles,"
-    " intended_stay) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    " intended_stay, arrest_province, days_held)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char sql_referral_put[] =
     "INSERT INTO referral(attempt_id, post) VALUES (?1, ?2)";
 static const char sql_referral_open[] =
@@ -160,6 +161,8 @@ put_movement(struct crossing *c, struct sarhad_error *err)
     struct sarhad_store *store = c->ledger->store;
     const struct sarhad_movement_info *m = &c->p->movement;
     char sex[2] = {c->p->traveller.sex ? c->p->traveller.sex : 'X', '\0'};
+    const char *province;
+    int held;
     sqlite3_stmt *st = sarhad__store_prepare(store, sql_movement_put, err);
 
     if (st == NULL)
@@ -177,6 +180,14 @@ put_movement(struct crossing *c, struct sarhad_error *err)
     sqlite3_bind_int(st, 8, (int)m->vulnerabilities);
     sqlite3_bind_int(st, 9, m->vehicles);
     sqlite3_bind_text(st, 10, m->intended_stay, -1, SQLITE_STATIC);
+    province = sarhad_province_name(m->arrest_province);
+    sqlite3_bind_text(st, 11, province != NULL ? province : "", -1,
+                      SQLITE_STATIC);
+    held = sarhad__days_held(c->p);
+    if (held >= 0)
+        sqlite3_bind_int(st, 12, held);
+    else
+        sqlite3_bind_null(st, 12); /* the arrest is not dated */
     return sarhad__store_step_done(store, st, "record the movement", err);
 }
 

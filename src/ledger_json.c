@@ -278,6 +278,10 @@ sarhad__presentation_json(struct sarhad__buf *b,
         sarhad__buf_puts(b, "],\"vehicles\":");
         sarhad__buf_int(b, m->vehicles);
         opt_str(b, "intended_stay", m->intended_stay);
+        if (m->arrest_province != SARHAD_PROVINCE_NONE)
+            opt_str(b, "arrest_province",
+                    sarhad_province_name(m->arrest_province));
+        opt_date(b, "arrested_on", m->arrested_on);
         sarhad__buf_puts(b, "}");
     }
     sarhad__buf_puts(b, ",\"documents\":[");

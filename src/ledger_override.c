@@ -9,10 +9,10 @@
  * daily figures move from the old outcome to the new; a refusal's reasons
  * leave the refusals summary, or "override_refused" joins it; and what the
  * admission changed is made (as a resolution makes it) or unmade: the stay
- * opened or closed, the visa entry used, the returns figures, the PoR card
- * punched.  Unmaking is exact only for the traveller's latest attempt
- * (a later crossing was decided on the history this one made), so only the
- * latest can be overridden.
+ * opened or closed, the visa entry used, the returns figures (and the
+ * arrests among them), the PoR card punched.  Unmaking is exact only for the
+ * traveller's latest attempt (a later crossing was decided on the history this
+ * one made), so only the latest can be overridden.
  */
 #include "ledger.h"
 
@@ -115,6 +115,16 @@ static const char sql_vulnerabilities_uncount[] =
     " AND vulnerability_daily.crossing = ?4"
     " AND vulnerability_daily.category = m.category"
     " AND vulnerability_daily.vulnerability = v.name";
+static const char sql_detentions_uncount[] =
+    "UPDATE detention_daily SET count = count - 1,"
+    " held_days = held_days - coalesce(m.days_held, 0),"
+    " dated = dated - (m.days_held IS NOT NULL)"
+    " FROM movement m WHERE m.attempt_id = ?1 AND " SARHAD__DETAINED
+    " AND detention_daily.day = ?2 AND detention_daily.post = ?3"
+    " AND detention_daily.crossing = ?4"
+    " AND detention_daily.province = " SARHAD__ARREST_PROVINCE
+    " AND detention_daily.documentation = m.documentation"
+    " AND detention_daily.category = m.category";
 static const char sql_por_unpunch[] =
     "DELETE FROM por_cancelled WHERE attempt_id = ?1";
 
@@ -173,6 +183,9 @@ unadmit(struct sarhad_ledger *ledger, int64_t attempt_id,
     if (s == SARHAD_OK)
         s = run(store, sql_vulnerabilities_uncount,
                 "update the vulnerabilities", &attempt_id, 1, where, 3, err);
+    if (s == SARHAD_OK)
+        s = run(store, sql_detentions_uncount, "update the detentions",
+                &attempt_id, 1, where, 3, err);
     if (s == SARHAD_OK)
         s = sarhad__household_count(store, attempt_id, r->day, r->post,
                                     r->crossing, -1, err);

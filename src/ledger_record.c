@@ -280,6 +280,15 @@ static const char sql_vulnerabilities[] =
     " FROM movement m JOIN " SARHAD__VULNERABILITY_TABLE
     " ON (m.vulnerabilities & v.bit) != 0 WHERE m.attempt_id = ?4"
     " ON CONFLICT DO UPDATE SET count = count + 1";
+static const char sql_detentions[] =
+    "INSERT INTO detention_daily(day, post, crossing, province,"
+    " documentation, category, count, held_days, dated)"
+    " SELECT ?1, ?2, ?3, " SARHAD__ARREST_PROVINCE ", m.documentation,"
+    " m.category, 1, coalesce(m.days_held, 0), m.days_held IS NOT NULL"
+    " FROM movement m WHERE m.attempt_id = ?4 AND " SARHAD__DETAINED
+    " ON CONFLICT DO UPDATE SET count = count + 1,"
+    " held_days = held_days + excluded.held_days,"
+    " dated = dated + excluded.dated";
 static const char sql_por_cancel[] =
     "INSERT OR IGNORE INTO por_cancelled(number, attempt_id, day)"
     " SELECT ?1, ?2, ?3 FROM movement WHERE attempt_id = ?2"
@@ -411,6 +420,8 @@ returns_rows(struct sarhad_store *store, const struct sarhad__admit *a,
         s = count_exit(store, sql_vulnerabilities, a,
                        "count the vulnerabilities", err);
     if (s == SARHAD_OK)
+        s = count_exit(store, sql_detentions, a, "count the detentions", err);
+    if (s == SARHAD_OK)
         s = sarhad__household_count(store, a->attempt_id, a->day, a->post,
                                     a->crossing, 1, err);
     return s;
@@ -537,6 +548,13 @@ static const char sql_vulnerability_add[] =
     "INSERT INTO vulnerability_daily(day, post, crossing, category,"
     " vulnerability, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
     " ON CONFLICT DO UPDATE SET count = count + excluded.count";
+static const char sql_detention_add[] =
+    "INSERT INTO detention_daily(day, post, crossing, province,"
+    " documentation, category, count, held_days, dated)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    " ON CONFLICT DO UPDATE SET count = count + excluded.count,"
+    " held_days = held_days + excluded.held_days,"
+    " dated = dated + excluded.dated";
 static const char sql_movement_household[] =
     "SELECT household FROM movement WHERE attempt_id = ?1";
 
@@ -587,6 +605,23 @@ sarhad__tally_purpose(struct sarhad__item_tallies *it, const char *const key[4],
     return stage(it, sql_purpose_add, texts, 6, v, 1, err);
 }
 
+bool
+sarhad__detained(const struct sarhad_movement_info *m)
+{
+    return m->category == SARHAD_MOVE_DEPORTATION ||
+           m->arrest_province != SARHAD_PROVINCE_NONE ||
+           m->arrested_on.year != 0;
+}
+
+int
+sarhad__days_held(const struct sarhad_presentation *p)
+{
+    if (p->movement.arrested_on.year == 0)
+        return -1;
+    return (int)(sarhad_date_to_days(p->time.date) -
+                 sarhad_date_to_days(p->movement.arrested_on));
+}
+
 /* What the movement row of an exit (put_movement) feeds the returns
  * summaries and the household count, read from the presentation it was
  * made from. */
@@ -629,6 +664,15 @@ sarhad__tally_returns(struct sarhad__item_tallies *it, const char *day,
                               sarhad_vulnerability_name(bit)};
         if (m->vulnerabilities & (1u << bit))
             s = stage(it, sql_vulnerability_add, key, 5, one, 1, err);
+    }
+    if (s == SARHAD_OK && sarhad__detained(m)) {
+        const char *province = sarhad_province_name(m->arrest_province);
+        const char *key[6] = {day, post, crossing, province, fine[3], fine[4]};
+        int held = sarhad__days_held(p);
+        const int64_t w[3] = {1, held < 0 ? 0 : held, held >= 0};
+        if (province == NULL)
+            key[3] = "not stated";
+        s = stage(it, sql_detention_add, key, 6, w, 3, err);
     }
     if (s != SARHAD_OK || m->household[0] == '\0')
         return s;

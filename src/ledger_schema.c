@@ -308,5 +308,30 @@ const char *const sarhad__ledger_steps[] = {
     " LEFT JOIN resolution r ON r.attempt_id = a.id"
     " WHERE coalesce(r.decision, a.decision) = 'admit'"
     " GROUP BY 1, 2, 3, 4, 5;",
+    /* Version 13: arrests and detentions by province and documentation
+     * status (the UNHCR-IOM flash updates).  An exit may say where and
+     * when its traveller was arrested: the movement row keeps the
+     * province and the days held until the exit.  A deportation, or an
+     * exit that names an arrest, counts in detention_daily by the day of
+     * the exit, with the days held summed over the dated arrests.  The
+     * deportations recorded before are counted, their province not
+     * stated. */
+    "ALTER TABLE movement ADD COLUMN arrest_province TEXT NOT NULL"
+    " DEFAULT '';"
+    "ALTER TABLE movement ADD COLUMN days_held INTEGER;"
+    "CREATE TABLE detention_daily ("
+    " day TEXT NOT NULL, post TEXT NOT NULL, crossing TEXT NOT NULL,"
+    " province TEXT NOT NULL, documentation TEXT NOT NULL,"
+    " category TEXT NOT NULL, count INTEGER NOT NULL,"
+    " held_days INTEGER NOT NULL, dated INTEGER NOT NULL,"
+    " PRIMARY KEY (day, post, crossing, province, documentation, category))"
+    " STRICT, WITHOUT ROWID;"
+    "INSERT INTO detention_daily SELECT a.day, a.post, a.crossing,"
+    " " SARHAD__ARREST_PROVINCE ", m.documentation, m.category, count(*),"
+    " coalesce(sum(m.days_held), 0), count(m.days_held) FROM attempt a"
+    " JOIN movement m ON m.attempt_id = a.id"
+    " LEFT JOIN resolution r ON r.attempt_id = a.id"
+    " WHERE " SARHAD__DETAINED " AND coalesce(r.decision, a.decision) ="
+    " 'admit' GROUP BY 1, 2, 3, 4, 5, 6;",
 };
 const size_t sarhad__ledger_step_count = SARHAD_COUNT_OF(sarhad__ledger_steps);

@@ -169,6 +169,20 @@ static const struct check checks[] = {
      " || ' disagree with the exits'"
      " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
      " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
+    {"summary",
+     "WITH e AS (SELECT a.day, a.post, a.crossing, " SARHAD__ARREST_PROVINCE
+     " AS province, m.documentation, m.category, count(*) AS n,"
+     " coalesce(sum(m.days_held), 0), count(m.days_held) FROM attempt a"
+     " JOIN movement m ON m.attempt_id = a.id"
+     " LEFT JOIN resolution r ON r.attempt_id = a.id"
+     " WHERE " SARHAD__DETAINED " AND " FINAL " = 'admit'"
+     " GROUP BY 1, 2, 3, 4, 5, 6),"
+     " s AS (SELECT day, post, crossing, province, documentation, category,"
+     " count, held_days, dated FROM detention_daily WHERE count != 0)"
+     " SELECT 0, 'detentions for ' || day || ' ' || crossing || ' '"
+     " || province || ' disagree with the exits'"
+     " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
+     " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
     {"stays",
      "SELECT id, 'stay ends before it begins' FROM stay"
      " WHERE state = 'closed' AND (exit_day IS NULL OR exit_day < entry_day)"},

@@ -76,8 +76,9 @@ const struct sarhad__pkey sarhad__traveller_keys[SARHAD__T_COUNT] = {
     KEY("residence"),   KEY("tribe"),      KEY("occupation"),
     KEY("purpose"),     KEY("father_name")};
 const struct sarhad__pkey sarhad__movement_keys[SARHAD__M_COUNT] = {
-    KEY("category"),        KEY("household"), KEY("household_size"),
-    KEY("vulnerabilities"), KEY("vehicles"),  KEY("intended_stay")};
+    KEY("category"),        KEY("household"),  KEY("household_size"),
+    KEY("vulnerabilities"), KEY("vehicles"),   KEY("intended_stay"),
+    KEY("arrest_province"), KEY("arrested_on")};
 const struct sarhad__pkey sarhad__document_keys[SARHAD__D_COUNT] = {
     KEY("kind"),     KEY("mrz"),      KEY("number"),   KEY("issued"),
     KEY("expiry"),   KEY("district"), KEY("tribe"),    KEY("issuer"),
@@ -440,8 +441,53 @@ static const struct sarhad__pkey vulnerability_names[] = {
     KEY("disabled"),
     KEY("specific_needs")};
 
+/* Where and when a returnee handed over from detention was arrested:
+ * only on an exit, a province of Pakistan, a day not after the crossing's
+ * and within ten years of it (no one is held longer before removal). */
+static enum sarhad_status
+read_arrest(struct ctx *c, const struct sarhad__pv *v,
+            const struct sarhad_presentation *p, struct sarhad_movement_info *m)
+{
+    enum sarhad_status st;
+    const char *province = NULL;
+    size_t len;
+    int32_t held;
+
+    if ((st = get_text(c, &v[SARHAD__M_ARREST_PROVINCE], "arrest_province", 24,
+                       false, &province, &len)) != SARHAD_OK ||
+        (st = get_date(c, &v[SARHAD__M_ARRESTED_ON], "arrested_on",
+                       &m->arrested_on)) != SARHAD_OK)
+        return st;
+    for (int k = SARHAD_PROVINCE_KHYBER_PAKHTUNKHWA;
+         len > 0 && sarhad_province_name((enum sarhad_province)k); k++) {
+        const char *name = sarhad_province_name((enum sarhad_province)k);
+        if (text_is(province, len, name, strlen(name)))
+            m->arrest_province = (enum sarhad_province)k;
+    }
+    if (len > 0 && m->arrest_province == SARHAD_PROVINCE_NONE)
+        return fail(c, SARHAD_EFORMAT, "arrest_province",
+                    "expected khyber_pakhtunkhwa, punjab, sindh, balochistan, "
+                    "islamabad, gilgit_baltistan or azad_kashmir");
+    if ((len > 0 || m->arrested_on.year != 0) && p->direction != SARHAD_EXIT)
+        return fail(c, SARHAD_EFORMAT,
+                    len > 0 ? "arrest_province" : "arrested_on",
+                    "an arrest is recorded on an exit");
+    if (m->arrested_on.year == 0)
+        return SARHAD_OK;
+    held =
+        sarhad_date_to_days(p->time.date) - sarhad_date_to_days(m->arrested_on);
+    if (held < 0)
+        return fail(c, SARHAD_EFORMAT, "arrested_on",
+                    "after the day of the crossing");
+    if (held > 3652)
+        return fail(c, SARHAD_EFORMAT, "arrested_on",
+                    "more than ten years before the crossing");
+    return SARHAD_OK;
+}
+
 static enum sarhad_status
 read_movement(struct ctx *c, const struct sarhad__pv *obj,
+              const struct sarhad_presentation *p,
               struct sarhad_movement_info *m)
 {
     enum sarhad_status st;
@@ -465,7 +511,8 @@ read_movement(struct ctx *c, const struct sarhad__pv *obj,
                       1000)) != SARHAD_OK ||
         (st = get_str(c, &v[SARHAD__M_INTENDED_STAY], "intended_stay",
                       m->intended_stay, sizeof(m->intended_stay), false)) !=
-            SARHAD_OK)
+            SARHAD_OK ||
+        (st = read_arrest(c, v, p, m)) != SARHAD_OK)
         return st;
     if (category_len > 0) {
         bool found = false;
@@ -552,7 +599,7 @@ read_top(struct ctx *c, const struct sarhad__pv *root,
         return st;
     c->section = NULL;
     if (!absent(&v[SARHAD__P_MOVEMENT]) &&
-        (st = read_movement(c, &v[SARHAD__P_MOVEMENT], &p->movement)) !=
+        (st = read_movement(c, &v[SARHAD__P_MOVEMENT], p, &p->movement)) !=
             SARHAD_OK)
         return st;
     c->section = NULL;

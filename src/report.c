@@ -6,10 +6,11 @@
  * vulnerable people (the flash-update table); refusals by reason; open
  * overstays by how far past their allowed stay they are; and each day's
  * returns by movement, sex and age band and by vulnerability, and its
- * crossings by purpose and intended stay (IOM's flow monitoring); and the
- * Pakistani daily tallies with families.  The summaries are kept in step
- * with the events as they are recorded, so a report reads a few thousand
- * rows whatever the ledger's size.
+ * crossings by purpose and intended stay (IOM's flow monitoring); the
+ * Pakistani daily tallies with families; and the arrests and detentions by
+ * province and documentation status (the flash updates).  The summaries are
+ * kept in step with the events as they are recorded, so a report reads a few
+ * thousand rows whatever the ledger's size.
  */
 #include "ledger.h"
 
@@ -33,6 +34,9 @@ static const char *const purposes_cols[] = {
     "purpose", "intended_stay", "count"};
 static const char *const vulnerabilities_cols[] = {
     "day", "post", "crossing", "movement", "vulnerability", "count"};
+static const char *const detentions_cols[] = {
+    "week",     "post",           "crossing",   "province", "documentation",
+    "movement", "mean_days_held", "cumulative", "count"};
 static const char *const flows_cols[] = {"day",      "post",       "crossing",
                                          "movement", "sex",        "age_band",
                                          "vehicles", "vulnerable", "count"};
@@ -49,6 +53,7 @@ FITS(tallies_cols);
 FITS(purposes_cols);
 FITS(flows_cols);
 FITS(vulnerabilities_cols);
+FITS(detentions_cols);
 
 /* ?1 from, ?2 to ('' for no limit), ?3 post ('' for every post). */
 static const char sql_daily[] =
@@ -148,6 +153,26 @@ static const char sql_vulnerabilities[] =
     " GROUP BY day, post, crossing, category, vulnerability"
     " HAVING sum(count) > 0"
     " ORDER BY day, post, crossing, category, vulnerability";
+/* Arrests and detentions by province and documentation status, as the
+ * flash updates print them: each week's returnees handed over from
+ * detention (deportations, and exits that say where or when their
+ * traveller was arrested) by crossing, province of arrest, documentation
+ * and movement; the mean days held from the arrest to the exit, in whole
+ * days, over those whose arrest is dated (empty when none is); and each
+ * row's cumulative count from the report's first day. */
+static const char sql_detentions[] =
+    "SELECT week, post, crossing, province, documentation, category,"
+    " CASE WHEN dated > 0 THEN CAST(round(1.0 * held / dated) AS INTEGER)"
+    " END, sum(n) OVER (PARTITION BY post, crossing, province,"
+    " documentation, category ORDER BY week), n FROM ("
+    "SELECT date(day, 'weekday 0', '-6 days') AS week, post, crossing,"
+    " province, documentation, category, sum(held_days) AS held,"
+    " sum(dated) AS dated, sum(count) AS n FROM detention_daily"
+    " WHERE (?1 = '' OR day >= ?1) AND (?2 = '' OR day <= ?2)"
+    " AND (?3 = '' OR post = ?3)"
+    " GROUP BY week, post, crossing, province, documentation, category"
+    " HAVING n > 0)"
+    " ORDER BY week, post, crossing, province, documentation, category";
 static const char sql_last_day[] = "SELECT max(day) FROM daily_summary";
 
 struct report_def {
@@ -171,6 +196,8 @@ static const struct report_def reports[] = {
      6},
     {"vulnerabilities", vulnerabilities_cols,
      SARHAD_COUNT_OF(vulnerabilities_cols), sql_vulnerabilities, 5},
+    {"detentions", detentions_cols, SARHAD_COUNT_OF(detentions_cols),
+     sql_detentions, 6},
 };
 
 bool

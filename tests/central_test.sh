@@ -119,7 +119,7 @@ grep -q '"post":"TORKHAM"' "$T/out" && ok "status lists the first post" || bad "
 
 # National reports: each post's part of them is that post's own report
 # (resolutions and overrides included), and together they are the sum.
-for kind in daily returns refusals flows tallies purposes vulnerabilities; do
+for kind in daily returns refusals flows tallies purposes vulnerabilities detentions; do
     for p in TORKHAM:"$A" CHAMAN:"$B"; do
         "$S" report --db "${p#*:}" "$kind" --format json >"$T/local" 2>&1
         "$S" report --post "${p%%:*}" "$kind" --format json >"$T/national" 2>&1

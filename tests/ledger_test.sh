@@ -106,6 +106,25 @@ expect "vulnerabilities report: returns by each vulnerability flagged" $? 0 "$T/
 expect "purposes report: admitted crossings by purpose and intended stay" $? 0 "$T/out" "2023-11-05,TORKHAM,TORKHAM,entry,visit,not stated,1"
 [ "$tallies" = "$returns" ] && ok "... the same returns as the weekly report ($tallies)" ||
     bad "... the same returns as the weekly report ($tallies against $returns)"
+# Arrests and detentions: deportees handed over with where and when they
+# were arrested, by week, province and documentation status.
+deport() { # deport DATE PROVINCE ARRESTED
+    printf '{"crossing":"TORKHAM","direction":"exit","time":"%sT11:00:00+05:00","traveller":{"nationality":"AFG","sex":"M","birth_date":"1990-03-03"},"movement":{"category":"deportation","arrest_province":"%s","arrested_on":"%s"},"documents":[]}\n' "$1" "$2" "$3"
+}
+"$S" init --db "$T/held.db" --post TORKHAM >/dev/null
+{ deport 2023-11-07 sindh 2023-11-01; deport 2023-11-08 sindh 2023-10-30; deport 2023-11-14 punjab 2023-11-13; } |
+    "$S" cross --db "$T/held.db" >/dev/null
+"$S" report --db "$T/held.db" detentions --format csv >"$T/out" 2>&1
+expect "detentions report: arrests by week, province and status, mean days held" $? 0 "$T/out" "2023-11-06,TORKHAM,TORKHAM,sindh,undocumented,deportation,8,2,2"
+expect "... a week later, cumulative per province" 0 0 "$T/out" "2023-11-13,TORKHAM,TORKHAM,punjab,undocumented,deportation,1,1,1"
+deport 2023-11-14 sindh 2023-11-15 | "$S" cross --db "$T/held.db" >"$T/out" 2>&1
+expect "an arrest after the crossing is refused as input" $? 1 "$T/out" "movement.arrested_on: after the day of the crossing"
+deport 2023-11-14 karachi 2023-11-10 | "$S" cross --db "$T/held.db" >"$T/out" 2>&1
+expect "... and a province that is not one" $? 1 "$T/out" "movement.arrest_province: expected khyber_pakhtunkhwa"
+"$S" verify --db "$T/held.db" >"$T/out" 2>&1
+expect "... and nothing of them recorded" $? 0 "$T/out" "sound"
+[ "$(sqlite3 "$T/held.db" "SELECT count(*) FROM attempt")" = 3 ] && ok "... three attempts, as before" ||
+    bad "... three attempts, as before"
 "$S" report --db "$DB" refusals --from 2023-12-01 --to 2023-12-31 >"$T/out" 2>&1
 expect "refusals report as a table" $? 0 "$T/out" "visa_entries_used"
 "$S" report --db "$DB" overstays --to 2024-01-20 --format json >"$T/out" 2>&1

@@ -260,16 +260,57 @@ ref_read_document(struct ref_ctx *c, json_t *obj, unsigned index,
 static const char *const ref_vulnerability_names[] = {
     "unaccompanied_child", "medical", "single_woman", "elderly", "disabled",
     "specific_needs"};
-static const char *const ref_movement_keys[] = {"category",
-                                                "household",
-                                                "household_size",
-                                                "vulnerabilities",
-                                                "vehicles",
-                                                "intended_stay",
-                                                NULL};
+static const char *const ref_movement_keys[] = {
+    "category",        "household",   "household_size",
+    "vulnerabilities", "vehicles",    "intended_stay",
+    "arrest_province", "arrested_on", NULL};
+static const char *const ref_province_names[] = {
+    "khyber_pakhtunkhwa", "punjab",           "sindh",       "balochistan",
+    "islamabad",          "gilgit_baltistan", "azad_kashmir"};
+
+static enum sarhad_status
+ref_read_arrest(struct ref_ctx *c, json_t *obj,
+                const struct sarhad_presentation *p,
+                struct sarhad_movement_info *m)
+{
+    enum sarhad_status st;
+    char province[24] = "";
+    long held;
+
+    if ((st = ref_get_str(c, obj, "arrest_province", province, sizeof(province),
+                          false)) != SARHAD_OK ||
+        (st = ref_get_date(c, obj, "arrested_on", &m->arrested_on)) !=
+            SARHAD_OK)
+        return st;
+    for (size_t k = 0; k < SARHAD_COUNT_OF(ref_province_names); k++)
+        if (strcmp(province, ref_province_names[k]) == 0)
+            m->arrest_province = (enum sarhad_province)(k + 1);
+    if (province[0] != '\0' && m->arrest_province == SARHAD_PROVINCE_NONE)
+        return ref_fail(c, SARHAD_EFORMAT, "arrest_province",
+                        "expected khyber_pakhtunkhwa, punjab, sindh, "
+                        "balochistan, islamabad, gilgit_baltistan or "
+                        "azad_kashmir");
+    if ((province[0] != '\0' || m->arrested_on.year != 0) &&
+        p->direction != SARHAD_EXIT)
+        return ref_fail(c, SARHAD_EFORMAT,
+                        province[0] != '\0' ? "arrest_province" : "arrested_on",
+                        "an arrest is recorded on an exit");
+    if (m->arrested_on.year == 0)
+        return SARHAD_OK;
+    held = (long)sarhad_date_to_days(p->time.date) -
+           (long)sarhad_date_to_days(m->arrested_on);
+    if (held < 0)
+        return ref_fail(c, SARHAD_EFORMAT, "arrested_on",
+                        "after the day of the crossing");
+    if (held > 3652)
+        return ref_fail(c, SARHAD_EFORMAT, "arrested_on",
+                        "more than ten years before the crossing");
+    return SARHAD_OK;
+}
 
 static enum sarhad_status
 ref_read_movement(struct ref_ctx *c, json_t *obj,
+                  const struct sarhad_presentation *p,
                   struct sarhad_movement_info *m)
 {
     enum sarhad_status st;
@@ -289,7 +330,8 @@ ref_read_movement(struct ref_ctx *c, json_t *obj,
         (st = ref_get_int(c, obj, "vehicles", &m->vehicles, 1000)) !=
             SARHAD_OK ||
         (st = ref_get_str(c, obj, "intended_stay", m->intended_stay,
-                          sizeof(m->intended_stay), false)) != SARHAD_OK)
+                          sizeof(m->intended_stay), false)) != SARHAD_OK ||
+        (st = ref_read_arrest(c, obj, p, m)) != SARHAD_OK)
         return st;
     if (category[0] != '\0') {
         bool found = false;
@@ -377,7 +419,7 @@ ref_read_top(struct ref_ctx *c, json_t *root, struct sarhad_presentation *p)
     c->path[0] = '\0';
     v = json_object_get(root, "movement");
     if (v != NULL && !json_is_null(v) &&
-        (st = ref_read_movement(c, v, &p->movement)) != SARHAD_OK)
+        (st = ref_read_movement(c, v, p, &p->movement)) != SARHAD_OK)
         return st;
     c->path[0] = '\0';
     docs = json_object_get(root, "documents");

@@ -52,7 +52,7 @@ TEST(ledger_init_once)
                   sarhad_policy_name(sarhad_ledger_policy(ledger)));
     ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_ledger_init(store, "TK", "x", "policy",
                                                     6, &officer, 0, &err));
-    ASSERT_EQ_INT(12, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(13, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
@@ -624,6 +624,13 @@ TEST(ledger_generate_and_report)
 static void
 rewind_ledger(struct sarhad_store *store, int version)
 {
+    if (version < 13)
+        ASSERT_OK(sarhad__store_exec(
+            store->db,
+            "DROP TABLE detention_daily;"
+            "ALTER TABLE movement DROP COLUMN arrest_province;"
+            "ALTER TABLE movement DROP COLUMN days_held;",
+            NULL));
     if (version < 12)
         ASSERT_OK(sarhad__store_exec(store->db,
                                      "DROP TABLE vulnerability_daily;", NULL));
@@ -945,6 +952,38 @@ TEST(ledger_migration_12_counts_vulnerabilities)
                                    " WHERE category = 'deportation'"
                                    " AND vulnerability IN ('medical',"
                                    " 'disabled') AND count = 1"));
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_store_close(store);
+}
+
+/* Version 13 counts the deportations recorded before it among the
+ * arrests and detentions, their province not stated; an admitted return
+ * that was no deportation is not among them, nor is a refused
+ * deportation. */
+TEST(ledger_migration_13_counts_deportations_as_detentions)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("migrate13.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 5), "AFG");
+    p.movement.category = SARHAD_MOVE_DEPORTATION;
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, NULL, NULL));
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000100, &d, NULL, NULL));
+    p.movement.category = SARHAD_MOVE_SPONTANEOUS_RETURN;
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000200, &d, NULL, NULL));
+    migrate_from(&store, ledger, "migrate13.db", 12);
+    ASSERT(store != NULL);
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM detention_daily"));
+    ASSERT_EQ_INT(2, scalar(store, "SELECT count FROM detention_daily"
+                                   " WHERE province = 'not stated'"
+                                   " AND category = 'deportation'"
+                                   " AND held_days = 0 AND dated = 0"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_store_close(store);
 }

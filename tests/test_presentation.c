@@ -100,6 +100,35 @@ fails(const char *json, enum sarhad_status status, const char *field)
 }
 
 #define TRAV "\"traveller\":{\"nationality\":\"AFG\"},"
+#define EXIT                                                                   \
+    "{\"crossing\":\"TORKHAM\",\"direction\":\"exit\","                        \
+    "\"time\":\"2023-11-05T09:30:00+05:00\","
+
+/* Where and when a deportee was arrested: read on an exit, a day no later
+ * than the crossing's (the same day is a day's detention at most). */
+TEST(presentation_reads_an_arrest)
+{
+    struct sarhad_presentation p;
+    struct sarhad_error err;
+
+    ASSERT_OK(parse(EXIT TRAV "\"movement\":{\"category\":\"deportation\","
+                              "\"arrest_province\":\"sindh\","
+                              "\"arrested_on\":\"2023-10-28\"},"
+                              "\"documents\":[]}",
+                    &p, &err));
+    ASSERT_EQ_INT(SARHAD_PROVINCE_SINDH, p.movement.arrest_province);
+    ASSERT_EQ_STR("sindh", sarhad_province_name(p.movement.arrest_province));
+    ASSERT_EQ_INT(2023, p.movement.arrested_on.year);
+    ASSERT_EQ_INT(28, p.movement.arrested_on.day);
+    ASSERT_OK(parse(EXIT TRAV "\"movement\":{\"arrested_on\":\"2023-11-05\"},"
+                              "\"documents\":[]}",
+                    &p, &err));
+    ASSERT_EQ_INT(SARHAD_PROVINCE_NONE, p.movement.arrest_province);
+    ASSERT(sarhad_province_name(SARHAD_PROVINCE_NONE) == NULL);
+    ASSERT_EQ_STR("azad_kashmir",
+                  sarhad_province_name(SARHAD_PROVINCE_AZAD_KASHMIR));
+    ASSERT(sarhad_province_name(SARHAD_PROVINCE_AZAD_KASHMIR + 1) == NULL);
+}
 
 TEST(presentation_errors_name_the_field)
 {
@@ -150,6 +179,21 @@ TEST(presentation_errors_name_the_field)
     ASSERT(fails(HEAD TRAV "\"movement\":{\"vulnerabilities\":[\"x\"]},"
                            "\"documents\":[]}",
                  SARHAD_EFORMAT, "movement.vulnerabilities"));
+    ASSERT(fails(EXIT TRAV "\"movement\":{\"arrest_province\":\"Sindh\"},"
+                           "\"documents\":[]}",
+                 SARHAD_EFORMAT, "movement.arrest_province"));
+    ASSERT(fails(EXIT TRAV "\"movement\":{\"arrested_on\":\"2023-11-06\"},"
+                           "\"documents\":[]}",
+                 SARHAD_EFORMAT, "movement.arrested_on"));
+    ASSERT(fails(EXIT TRAV "\"movement\":{\"arrested_on\":\"2013-11-04\"},"
+                           "\"documents\":[]}",
+                 SARHAD_EFORMAT, "movement.arrested_on"));
+    ASSERT(fails(EXIT TRAV "\"movement\":{\"arrested_on\":\"2023-02-30\"},"
+                           "\"documents\":[]}",
+                 SARHAD_EFORMAT, "movement.arrested_on"));
+    ASSERT(fails(HEAD TRAV "\"movement\":{\"arrest_province\":\"sindh\"},"
+                           "\"documents\":[]}",
+                 SARHAD_EFORMAT, "movement.arrest_province"));
     ASSERT(fails("{\"crossing\":\"WAGAH\",\"direction\":\"entry\","
                  "\"time\":\"2023-11-05T09:30:00+05:00\"," TRAV
                  "\"documents\":[]}",
@@ -250,6 +294,11 @@ static const char *const bases[] = {
     " {\n  \"documents\" : [ ] , \"traveller\" : { } ,\n  \"time\" : "
     "\"2023-11-05T09:30:00Z\", \"direction\":\"exit\", \"crossing\":"
     "\"BADINI\", \"movement\": null, \"counter\": null }\n",
+    "{\"crossing\":\"BARABCHA\",\"direction\":\"exit\",\"time\":"
+    "\"2023-11-03T11:00:00+05:00\",\"traveller\":{\"nationality\":\"AFG\","
+    "\"sex\":\"M\"},\"movement\":{\"category\":\"deportation\","
+    "\"arrest_province\":\"balochistan\",\"arrested_on\":\"2023-10-30\"},"
+    "\"documents\":[]}",
     HEAD TRAV "\"documents\":[{\"kind\":\"visa\",\"number\":\"E\\u00e9\\n1\","
               "\"entries\":\"double\",\"stay_days\":3660,\"issued\":\"\","
               "\"expiry\":null}]}",

@@ -1,6 +1,7 @@
 /*
  * reports.js - the analyst's pages: the published reports (daily,
- * returns, overstays, refusals, flows, tallies, purposes, vulnerabilities)
+ * returns, overstays, refusals, flows, tallies, purposes, vulnerabilities,
+ * detentions)
  * with from/to filters, of this post or, on the ministry's server, of every
  * post or one (with the posts as the central store knows them), as a table,
  * a CSV download (the API's own CSV, fetched with the session cookie) and a
@@ -14,8 +15,10 @@
     const $ = S.$;
     /* What each report's chart adds up: the count by this column. */
     const CHART_BY = { daily: 'day', returns: 'documentation', overstays: 'overstay', refusals: 'reason',
-        flows: 'age_band', tallies: 'crossing', purposes: 'purpose', vulnerabilities: 'vulnerability' };
-    const NUMERIC = new Set(['count', 'families', 'men', 'children', 'women', 'vehicles', 'vulnerable']);
+        flows: 'age_band', tallies: 'crossing', purposes: 'purpose', vulnerabilities: 'vulnerability',
+        detentions: 'province' };
+    const NUMERIC = new Set(['count', 'families', 'men', 'children', 'women', 'vehicles', 'vulnerable',
+        'cumulative', 'mean_days_held']);
 
     /* The national view (a server started with --national): every post's
      * figures from the central store, or one post's. */

@@ -134,7 +134,7 @@ cmd_report(int argc, char **argv)
         if (strcmp(argv[i], "--help") == 0) {
             puts("usage: sarhad report (--db FILE | --central CONNINFO) "
                  "daily|returns|overstays|refusals|flows|tallies|\n"
-                 "       purposes|vulnerabilities\n"
+                 "       purposes|vulnerabilities|detentions\n"
                  "       [--from DATE] [--to DATE] [--post CODE] "
                  "[--format table|csv|json]\n"
                  "--db FILE: a post's report; --central (or, without --db,\n"
@@ -166,6 +166,14 @@ cmd_report(int argc, char **argv)
                  "vulnerabilities: each day's returns by crossing, movement "
                  "and each\n"
                  "  vulnerability flagged (IOM flow monitoring).\n"
+                 "detentions: per week, crossing, province of arrest, "
+                 "documentation status\n"
+                 "  and movement, the returnees handed over from detention "
+                 "(deportations\n"
+                 "  and exits that name an arrest), with the mean days "
+                 "held and the\n"
+                 "  cumulative count (the flash updates' arrests and "
+                 "detentions).\n"
                  "--format json prints one object per row with a \"count\".");
             return 0;
         } else if (cli_opt(argc, argv, &i, "--db", &db, &missing) ||

@@ -82,7 +82,7 @@ const struct route serve_routes[] = {
      "Resolution", NULL},
     {"GET", "/v1/reports/{kind}", READERS | ROLE_ADMIN, 0, route_report, false,
      "A report (daily, returns, overstays, refusals, flows, tallies, "
-     "purposes, vulnerabilities) as JSON or CSV",
+     "purposes, vulnerabilities, detentions) as JSON or CSV",
      NULL, "from,to,format"},
     {"GET", "/v1/national/reports/{kind}", MINISTRY, 0, route_national_report,
      false,

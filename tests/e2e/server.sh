@@ -287,6 +287,10 @@ e2e_main() {
     check "tallies report: families a day and crossing" "200 families" "$(req GET "/v1/reports/tallies" "${T[analyst]}") $(field '.columns[3]')"
     check "purposes report: why people cross" "200 intended_stay" "$(req GET "/v1/reports/purposes" "${T[analyst]}") $(field '.columns[5]')"
     check "vulnerabilities report: returns by each one flagged" "200 vulnerability" "$(req GET "/v1/reports/vulnerabilities" "${T[analyst]}") $(field '.columns[4]')"
+    deportee='{"crossing":"TORKHAM","direction":"exit","time":"2023-11-07T11:00:00+05:00","traveller":{"nationality":"AFG","sex":"M"},"movement":{"category":"deportation","arrest_province":"sindh","arrested_on":"2023-11-01"},"documents":[]}'
+    check "a deportee handed over with the arrest" "201 admit" "$(req POST /v1/decisions "${T[officer]}" "$deportee") $(field .decision)"
+    check "detentions report: arrests by province, mean days held" "200 sindh 6 1" "$(req GET "/v1/reports/detentions?from=2023-11-06&to=2023-11-12" "${T[analyst]}") $(field '.rows[0] | "\(.province) \(.mean_days_held) \(.count)"')"
+    check "an arrest on an entry: 400 naming the field" "400 movement.arrest_province" "$(req POST /v1/decisions "${T[officer]}" "${deportee/\"exit\"/\"entry\"}") $(field .field)"
     check "a post's server has no national view" "404 not_national" "$(req GET "/v1/national/reports/daily" "${T[analyst]}") $(field .code)"
 
     # ---- bad bodies ----------------------------------------------------

@@ -180,6 +180,7 @@
             fieldMap['traveller.' + key] = $(id);
             if (v) p.traveller[key] = key === 'nationality' ? v.toUpperCase() : v;
         }
+        S.exitDetails.add(p, fieldMap);
         const doc = (d, first) => {
             const i = p.documents.length;
             p.documents.push(d);
@@ -237,6 +238,7 @@
         for (const id of ['c-passport', 'c-visa', 'c-visa-category', 'c-visa-entries', 'c-visa-stay']) $(id).value = '';
         for (const [, id] of TRAVELLER) { $(id).value = ''; delete $(id).dataset.auto; }
         S.clear($('c-others'));
+        S.exitDetails.next();
         $('c-passport-state').textContent = '';
         $('c-visa-state').textContent = '';
         timeTouched = false;

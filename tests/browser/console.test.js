@@ -185,6 +185,54 @@ test('a refusal says what was missing, in words', async () => {
     assert.ok(await page.isVisible('#decision .stale-note'));
 });
 
+test('an officer records a deportee handed over with the arrest, and the analyst counts it', async () => {
+    await login('officer');
+    assert.ok(!(await visible('#c-exit')), 'no return details on an entry');
+    await page.selectOption('#c-direction', 'exit');
+    assert.ok(await visible('#c-exit'));
+    await page.fill('#c-time', '2023-11-20T10:00');
+    await page.fill('#c-nationality', 'AFG');
+    await page.selectOption('#c-sex', 'M');
+    await page.selectOption('#c-m-category', 'deportation');
+    await page.fill('#c-m-household', 'H-77');
+    await page.fill('#c-m-household-size', '3');
+    await page.check('#c-m-vulnerabilities input[value=medical]');
+    await page.selectOption('#c-m-arrest-province', 'sindh');
+    // A date after the crossing is refused, beside the date.
+    await page.fill('#c-m-arrested-on', '2023-11-21');
+    await page.keyboard.press('Control+Enter');
+    const err = page.locator('#c-m-arrested-on').locator('xpath=..').locator('.field-error');
+    await err.waitFor();
+    assert.match(await err.textContent(), /after the day of the crossing/);
+    await page.fill('#c-m-arrested-on', '2023-11-14');
+    await page.keyboard.press('Control+Enter');
+    const verdict = page.locator('#decision .verdict');
+    await verdict.waitFor();
+    assert.equal(await verdict.getAttribute('data-decision'), 'admit');
+    // The household's details stay for its next member; the person's go.
+    assert.equal(await page.inputValue('#c-m-household'), 'H-77');
+    assert.equal(await page.inputValue('#c-m-category'), 'deportation');
+    assert.equal(await page.inputValue('#c-m-arrest-province'), 'sindh');
+    assert.ok(!(await page.isChecked('#c-m-vulnerabilities input[value=medical]')));
+    await page.click('#c-m-new-household');
+    assert.equal(await page.inputValue('#c-m-household'), '');
+    await page.selectOption('#c-direction', 'entry');
+    assert.ok(!(await visible('#c-exit')));
+
+    await ctx.clearCookies();
+    await login('analyst');
+    await page.selectOption('#rep-kind', 'detentions');
+    await page.fill('#rep-from', '2023-11-20');
+    await page.fill('#rep-to', '2023-11-26');
+    await page.click('#report-form button[type=submit]');
+    await page.waitForSelector('#rep-result:not([hidden])');
+    const heads = await page.$$eval('#rep-table thead th', (th) => th.map((x) => x.textContent));
+    assert.deepEqual(heads, ['week', 'post', 'crossing', 'province', 'documentation', 'movement',
+        'mean_days_held', 'cumulative', 'count']);
+    const rows = await page.$$eval('#rep-table tbody tr', (tr) => tr.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(rows, [['2023-11-20', 'TORKHAM', 'TORKHAM', 'sindh', 'undocumented', 'deportation', '6', '1', '1']]);
+});
+
 test('an API error is shown beside the field it names', async () => {
     await login('officer');
     await page.fill('#c-passport', 'GARBAGE');

@@ -39,17 +39,6 @@ static const char schemas[] =
     "\"Password\":{\"type\":\"object\",\"additionalProperties\":false,"
     "\"required\":[\"password\"],\"properties\":{\"password\":{"
     "\"type\":\"string\",\"minLength\":10,\"maxLength\":128}}},"
-    "\"Presentation\":{\"type\":\"object\",\"additionalProperties\":false,"
-    "\"description\":\"What a traveller presents (DESIGN.md)\","
-    "\"required\":[\"crossing\",\"direction\",\"time\",\"traveller\","
-    "\"documents\"],\"properties\":{\"crossing\":{\"type\":\"string\"},"
-    "\"direction\":{\"type\":\"string\",\"enum\":[\"entry\",\"exit\"]},"
-    "\"time\":{\"type\":\"string\",\"format\":\"date-time\"},"
-    "\"counter\":{\"type\":\"string\"},"
-    "\"traveller\":{\"type\":\"object\"},"
-    "\"documents\":{\"type\":\"array\",\"maxItems\":8,"
-    "\"items\":{\"type\":\"object\"}},"
-    "\"movement\":{\"type\":\"object\"}}},"
     "\"Resolution\":{\"type\":\"object\",\"additionalProperties\":false,"
     "\"required\":[\"decision\",\"reason\"],\"properties\":{"
     "\"decision\":{\"type\":\"string\",\"enum\":[\"admit\",\"refuse\"]},"
@@ -87,6 +76,85 @@ static const char schemas[] =
     "\"nationality\":{\"type\":\"string\"},"
     "\"father_name\":{\"type\":\"string\",\"maxLength\":200}}}"
     "}";
+
+/* What a traveller presents (DESIGN.md), as POST /v1/decisions takes it:
+ * the limits are the reader's (src/presentation.c). */
+static const char presentation_schemas[] =
+    "{"
+    "\"Presentation\":{\"type\":\"object\",\"additionalProperties\":false,"
+    "\"description\":\"What a traveller presents (DESIGN.md)\","
+    "\"required\":[\"crossing\",\"direction\",\"time\",\"traveller\","
+    "\"documents\"],\"properties\":{\"crossing\":{\"type\":\"string\"},"
+    "\"direction\":{\"type\":\"string\",\"enum\":[\"entry\",\"exit\"]},"
+    "\"time\":{\"type\":\"string\",\"format\":\"date-time\"},"
+    "\"counter\":{\"type\":\"string\"},"
+    "\"traveller\":{\"$ref\":\"#/components/schemas/Traveller\"},"
+    "\"documents\":{\"type\":\"array\",\"maxItems\":8,"
+    "\"items\":{\"$ref\":\"#/components/schemas/Document\"}},"
+    "\"movement\":{\"$ref\":\"#/components/schemas/Movement\"}}},"
+    "\"Document\":{\"type\":\"object\",\"additionalProperties\":false,"
+    "\"required\":[\"kind\"],\"description\":\"A passport or visa carries"
+    " its mrz (a visa also category, entries and stay_days, or an e-visa"
+    " number); other documents what is printed on them\",\"properties\":{"
+    "\"kind\":{\"type\":\"string\"},"
+    "\"mrz\":{\"type\":\"string\",\"maxLength\":200,\"description\":"
+    "\"the lines separated by a newline\"},"
+    "\"number\":{\"type\":\"string\",\"maxLength\":31},"
+    "\"issued\":{\"type\":\"string\",\"format\":\"date\"},"
+    "\"expiry\":{\"type\":\"string\",\"format\":\"date\"},"
+    "\"district\":{\"type\":\"string\",\"maxLength\":47},"
+    "\"tribe\":{\"type\":\"string\",\"maxLength\":31},"
+    "\"issuer\":{\"type\":\"string\",\"maxLength\":31},"
+    "\"category\":{\"type\":\"string\",\"maxLength\":15},"
+    "\"entries\":{\"type\":\"string\",\"enum\":[\"single\",\"double\","
+    "\"multiple\"]},"
+    "\"stay_days\":{\"type\":\"integer\",\"minimum\":0,"
+    "\"maximum\":3660}}},"
+    "\"Traveller\":{\"type\":\"object\",\"additionalProperties\":false,"
+    "\"description\":\"What the officer establishes about the traveller\","
+    "\"properties\":{\"nationality\":{\"type\":\"string\","
+    "\"pattern\":\"^[A-Z]{3}$\"},"
+    "\"sex\":{\"type\":\"string\",\"enum\":[\"M\",\"F\",\"X\"]},"
+    "\"birth_date\":{\"type\":\"string\",\"format\":\"date\"},"
+    "\"residence\":{\"type\":\"string\",\"maxLength\":47},"
+    "\"tribe\":{\"type\":\"string\",\"maxLength\":31},"
+    "\"occupation\":{\"type\":\"string\",\"maxLength\":31},"
+    "\"purpose\":{\"type\":\"string\",\"maxLength\":31},"
+    "\"father_name\":{\"type\":\"string\",\"maxLength\":63}}},"
+    "\"Movement\":{\"type\":\"object\",\"additionalProperties\":false,"
+    "\"description\":\"The returns details of an exit (DOMAIN.md section 6);"
+    " an arrest is refused on an entry, and its day may not be after the"
+    " crossing's nor ten years before it\",\"properties\":{"
+    "\"category\":{\"type\":\"string\",\"enum\":[\"regular\","
+    "\"spontaneous_return\",\"assisted_return\",\"deportation\"]},"
+    "\"household\":{\"type\":\"string\",\"maxLength\":31},"
+    "\"household_size\":{\"type\":\"integer\",\"minimum\":0,"
+    "\"maximum\":1000},"
+    "\"vulnerabilities\":{\"type\":\"array\",\"items\":{"
+    "\"type\":\"string\",\"enum\":[\"unaccompanied_child\",\"medical\","
+    "\"single_woman\",\"elderly\",\"disabled\",\"specific_needs\"]}},"
+    "\"vehicles\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1000},"
+    "\"intended_stay\":{\"type\":\"string\",\"maxLength\":15},"
+    "\"arrest_province\":{\"type\":\"string\",\"enum\":["
+    "\"khyber_pakhtunkhwa\",\"punjab\",\"sindh\",\"balochistan\","
+    "\"islamabad\",\"gilgit_baltistan\",\"azad_kashmir\"]},"
+    "\"arrested_on\":{\"type\":\"string\",\"format\":\"date\"}}}"
+    "}";
+
+/* The document kinds the reader takes, from the library's own list. */
+static void
+document_kinds(json_t *components)
+{
+    json_t *document = json_object_get(components, "Document");
+    json_t *kind =
+        json_object_get(json_object_get(document, "properties"), "kind");
+    json_t *names = json_array();
+
+    for (int k = 0; k < SARHAD_DOC_KIND_COUNT; k++)
+        json_array_append_new(
+            names, json_string(sarhad_doc_kind_name((enum sarhad_doc_kind)k)));
+    json_object_set_new(kind, "enum", names);
+}
 
 static json_t *
 role_names(unsigned roles)
@@ -174,7 +242,7 @@ void
 serve_openapi(struct server *srv, struct request *req)
 {
     json_t *paths = json_object();
-    json_t *doc;
+    json_t *components, *presentation, *doc;
     char method[8];
 
     (void)srv;
@@ -193,6 +261,11 @@ serve_openapi(struct server *srv, struct request *req)
         method[k] = '\0';
         json_object_set_new(item, method, operation(r));
     }
+    components = json_loads(schemas, 0, NULL);
+    presentation = json_loads(presentation_schemas, 0, NULL);
+    json_object_update(components, presentation);
+    json_decref(presentation);
+    document_kinds(components);
     doc = json_pack(
         "{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o, s:{s:{s:s, s:s}}}, "
         "s:[{s:[]}]}",
@@ -200,8 +273,7 @@ serve_openapi(struct server *srv, struct request *req)
         SARHAD_VERSION, "description",
         "Border-crossing decisions, the crossing ledger, accounts and the "
         "audit log of one post. Errors are JSON {code, field, message}.",
-        "paths", paths, "components", "schemas", json_loads(schemas, 0, NULL),
-        "securitySchemes", "bearer", "type", "http", "scheme", "bearer",
-        "security", "bearer");
+        "paths", paths, "components", "schemas", components, "securitySchemes",
+        "bearer", "type", "http", "scheme", "bearer", "security", "bearer");
     serve_reply_json(req, 200, doc);
 }

@@ -319,7 +319,16 @@ e2e_main() {
     # ---- every route in the OpenAPI document, every role ---------------
     check "OpenAPI document" 200 "$(req GET /v1/openapi.json "")"
     cp "$dir/body" "$dir/openapi.json"
-    local m p roles want got path r
+    local m p roles want got path r province taken=0 listed=0
+    # The presentation's schema says what the reader takes: every province
+    # of arrest it lists is recorded, and the document kinds are the
+    # reader's own.
+    for province in $(jq -r '.components.schemas.Movement.properties.arrest_province.enum[]' "$dir/openapi.json"); do
+        listed=$((listed + 1))
+        [ "$(req POST /v1/decisions "${T[officer]}" "${deportee/\"sindh\"/\"$province\"}")" = 201 ] && taken=$((taken + 1))
+    done
+    check "every province of arrest the document lists is taken" "7 7" "$listed $taken"
+    check "... and the document kinds are the reader's" "passport token 11" "$(jq -r '.components.schemas.Document.properties.kind.enum | "\(.[0]) \(.[-1]) \(length)"' "$dir/openapi.json")"
     for m in "post /v1/sessions" "post /v1/decisions" "post /v1/policies" \
         "get /v1/audit/verify" "get /v1/health" "get /v1/metrics"; do
         set -- $m

@@ -1233,6 +1233,33 @@ sarhad_replay(struct sarhad_store *source, const char *draft_name,
               const struct sarhad_replay_options *opt, int64_t now,
               struct sarhad_replay_result *out, struct sarhad_error *err);
 
+/*
+ * Replays the server ran, kept in the store so that an analyst's what-if
+ * outlives the server and one analyst's does not replace another's
+ * (src/replay_keep.c).  A replay is kept under id, the seq of its audit
+ * entry (sarhad_audit_replay), as doc: the JSON object the server shows
+ * for it (who, the draft, the days, the result or the error, the first
+ * changes), at most SARHAD_REPLAY_DOC_MAX bytes.  Kept once and never
+ * changed: keeping an id again is SARHAD_EEXIST, an id with no replay
+ * entry in the audit log SARHAD_ENOTFOUND.
+ */
+#define SARHAD_REPLAY_DOC_MAX (1024 * 1024)
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_replay_keep(struct sarhad_store *store, int64_t id, const char *doc,
+                   struct sarhad_error *err);
+/* The kept replay id's document in *doc (malloc'ed; the caller frees it);
+ * SARHAD_ENOTFOUND when none is kept under id. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_replay_find(struct sarhad_store *store, int64_t id, char **doc,
+                   struct sarhad_error *err);
+/* The kept replays, newest first, those below id before (0: from the
+ * newest), at most limit: fn gets each id and its document without the
+ * changes; false from fn stops. */
+SARHAD_MUST_CHECK enum sarhad_status
+sarhad_replay_list(struct sarhad_store *store, int64_t before, unsigned limit,
+                   bool (*fn)(void *ctx, int64_t id, const char *doc),
+                   void *ctx, struct sarhad_error *err);
+
 /* ---- stays ---- */
 
 /*

@@ -333,5 +333,14 @@ const char *const sarhad__ledger_steps[] = {
     " LEFT JOIN resolution r ON r.attempt_id = a.id"
     " WHERE " SARHAD__DETAINED " AND coalesce(r.decision, a.decision) ="
     " 'admit' GROUP BY 1, 2, 3, 4, 5, 6;",
+    /* Version 14: the replays the server ran, kept under the seq of their
+     * audit entry (src/replay_keep.c), never changed. */
+    "CREATE TABLE replay_kept ("
+    " id INTEGER PRIMARY KEY,"
+    " doc TEXT NOT NULL) STRICT;"
+    "CREATE TRIGGER replay_kept_no_update BEFORE UPDATE ON replay_kept"
+    " BEGIN SELECT RAISE(ABORT, 'a kept replay is never changed'); END;"
+    "CREATE TRIGGER replay_kept_no_delete BEFORE DELETE ON replay_kept"
+    " BEGIN SELECT RAISE(ABORT, 'a kept replay is never changed'); END;",
 };
 const size_t sarhad__ledger_step_count = SARHAD_COUNT_OF(sarhad__ledger_steps);

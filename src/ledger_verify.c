@@ -183,6 +183,10 @@ static const struct check checks[] = {
      " || province || ' disagree with the exits'"
      " FROM (SELECT * FROM (SELECT * FROM e EXCEPT SELECT * FROM s)"
      " UNION ALL SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM e))"},
+    {"replays",
+     "SELECT k.id, 'kept replay has no replay entry in the audit log'"
+     " FROM replay_kept k LEFT JOIN audit_log l ON l.seq = k.id"
+     " WHERE l.seq IS NULL OR l.kind != 'replay'"},
     {"stays",
      "SELECT id, 'stay ends before it begins' FROM stay"
      " WHERE state = 'closed' AND (exit_day IS NULL OR exit_day < entry_day)"},

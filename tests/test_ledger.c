@@ -52,7 +52,7 @@ TEST(ledger_init_once)
                   sarhad_policy_name(sarhad_ledger_policy(ledger)));
     ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_ledger_init(store, "TK", "x", "policy",
                                                     6, &officer, 0, &err));
-    ASSERT_EQ_INT(13, sarhad__store_version(store->db, "ledger"));
+    ASSERT_EQ_INT(14, sarhad__store_version(store->db, "ledger"));
     ASSERT_EQ_INT(0, problems(store));
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
@@ -624,6 +624,9 @@ TEST(ledger_generate_and_report)
 static void
 rewind_ledger(struct sarhad_store *store, int version)
 {
+    if (version < 14)
+        ASSERT_OK(
+            sarhad__store_exec(store->db, "DROP TABLE replay_kept;", NULL));
     if (version < 13)
         ASSERT_OK(sarhad__store_exec(
             store->db,

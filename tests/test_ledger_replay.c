@@ -192,3 +192,76 @@ TEST(ledger_replay_under_a_draft)
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);
 }
+
+static bool
+list_row(void *ctx, int64_t id, const char *doc)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+
+    snprintf(out + n, 256 - n, "%lld:%s;", (long long)id, doc);
+    return true;
+}
+
+/* A replay the server ran is kept under the seq of its audit entry, read
+ * back whole, listed newest first without its changes, and never kept
+ * twice or changed; an id that is no replay's entry is refused, and
+ * sarhad verify finds a kept replay without its entry. */
+TEST(ledger_replays_kept_under_their_audit_entry)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("kept.db", &ledger);
+    struct sarhad_replay_options opt;
+    struct sarhad_error err;
+    int64_t first, second;
+    char *doc = NULL;
+    char list[256] = "";
+
+    ASSERT(store != NULL);
+    memset(&opt, 0, sizeof(opt));
+    ASSERT_OK(sarhad_audit_replay(store, &officer, 1700000000, "draft", 2,
+                                  "draft.policy", "policy", 6, &opt, &first,
+                                  NULL));
+    ASSERT_OK(sarhad_audit_replay(store, &officer, 1700000100, "draft", 3,
+                                  "draft.policy", "policy", 6, &opt, &second,
+                                  NULL));
+    ASSERT(second > first);
+    ASSERT_OK(sarhad_replay_keep(
+        store, first, "{\"state\":\"done\",\"changes\":[1,2]}", NULL));
+    ASSERT_OK(
+        sarhad_replay_keep(store, second, "{\"state\":\"failed\"}", NULL));
+    ASSERT_EQ_INT(SARHAD_EEXIST, sarhad_replay_keep(store, first, "{}", &err));
+    /* The policy's publication is entry 1 or so: not a replay. */
+    ASSERT_EQ_INT(SARHAD_ENOTFOUND, sarhad_replay_keep(store, 1, "{}", &err));
+    ASSERT_EQ_STR("id", err.field);
+    ASSERT(sarhad_replay_keep(store, second + 1, "not json", &err) !=
+           SARHAD_OK);
+
+    ASSERT_OK(sarhad_replay_find(store, first, &doc, NULL));
+    ASSERT_EQ_STR("{\"state\":\"done\",\"changes\":[1,2]}", doc);
+    free(doc);
+    ASSERT_EQ_INT(SARHAD_ENOTFOUND,
+                  sarhad_replay_find(store, second + 5, &doc, &err));
+    ASSERT(doc == NULL);
+    ASSERT_OK(sarhad_replay_list(store, 0, 10, list_row, list, NULL));
+    snprintf(list + strlen(list), sizeof(list) - strlen(list), "|");
+    ASSERT_OK(sarhad_replay_list(store, second, 10, list_row, list, NULL));
+    {
+        char want[256];
+        snprintf(want, sizeof(want),
+                 "%lld:{\"state\":\"failed\"};%lld:{\"state\":\"done\"};"
+                 "|%lld:{\"state\":\"done\"};",
+                 (long long)second, (long long)first, (long long)first);
+        ASSERT_EQ_STR(want, list);
+    }
+    ASSERT(sarhad__store_exec(store->db, "UPDATE replay_kept SET doc = '{}'",
+                              NULL) != SARHAD_OK);
+    ASSERT(sarhad__store_exec(store->db, "DELETE FROM replay_kept", NULL) !=
+           SARHAD_OK);
+    ASSERT_EQ_INT(0, problems(store));
+    ASSERT_OK(sarhad__store_exec(
+        store->db, "INSERT INTO replay_kept VALUES (1, '{}')", NULL));
+    ASSERT(problems(store) > 0);
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}

@@ -2,7 +2,10 @@
  * replay.js - an analyst's what-if: the policy being checked, replayed over
  * the post's record (POST /v1/replays), followed until it ends (GET
  * /v1/replays/{id}), then how the decisions would have moved and each
- * attempt decided otherwise.  The server runs one replay at a time.
+ * attempt decided otherwise.  The server runs one replay at a time and
+ * keeps each one that ended, so the list below the result shows every
+ * replay run at the post (who, which draft, which days, how it ended), and
+ * any of them opens again.
  */
 'use strict';
 
@@ -36,6 +39,46 @@
         $('replay-result').hidden = false;
     }
 
+    /* The list of replays run, newest first; `before` pages on. */
+    async function loadList(before) {
+        const body = $('replay-list').tBodies[0];
+        if (!before) S.clear(body);
+        const r = await S.api('GET', '/v1/replays' + (before ? '?before=' + before : ''));
+        if (!r.ok) {
+            body.append(S.el('tr', {}, S.el('td', { colspan: '6', class: 'bad' },
+                r.data.message || 'The replays cannot be listed.')));
+            return;
+        }
+        for (const x of r.data.replays) {
+            const days = (x.from || 'the first day') + ' to ' + (x.to || 'the last');
+            const outcome = x.state === 'done'
+                ? x.result.changed + ' of ' + x.result.counted + ' decided otherwise'
+                : x.state === 'failed' ? 'failed: ' + x.error.message : 'running';
+            const open = x.state === 'done'
+                ? S.el('button', { type: 'button', class: 'secondary', 'data-id': String(x.id),
+                    onclick: () => openReplay(x.id) }, 'Show')
+                : '';
+            body.append(S.el('tr', {}, S.el('td', {}, x.started), S.el('td', {}, x.by),
+                S.el('td', {}, x.draft.policy + ' version ' + x.draft.version),
+                S.el('td', {}, days), S.el('td', {}, outcome), S.el('td', {}, open)));
+        }
+        if (!body.rows.length)
+            body.append(S.el('tr', {}, S.el('td', { colspan: '6', class: 'muted' }, 'None yet.')));
+        const more = $('replay-more');
+        more.hidden = !r.data.next;
+        more.onclick = () => loadList(r.data.next);
+    }
+
+    async function openReplay(id) {
+        const r = await S.api('GET', '/v1/replays/' + id);
+        if (!r.ok) {
+            $('replay-status').textContent = r.data.message || 'The replay cannot be read.';
+            return;
+        }
+        showResult(r.data);
+        $('replay-result').scrollIntoView({ block: 'start' });
+    }
+
     async function follow(id) {
         running = id;
         for (;;) {
@@ -55,6 +98,7 @@
         }
         running = null;
         $('replay-submit').disabled = false;
+        loadList();
     }
 
     async function start(ev) {
@@ -82,6 +126,7 @@
         follow(r.data.id);
     }
 
+    S.replays = { load: () => loadList() };
     document.addEventListener('DOMContentLoaded', () => {
         $('replay-form').addEventListener('submit', start);
     });

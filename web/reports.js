@@ -177,7 +177,7 @@
     }
 
     S.section('reports', { show: entered });
-    S.section('lint', { show() { $('lint-text').focus(); } });
+    S.section('lint', { show() { $('lint-text').focus(); S.replays.load(); } });
     document.addEventListener('DOMContentLoaded', () => {
         $('report-form').addEventListener('submit', show);
         for (const id of ['rep-kind', 'rep-from', 'rep-to', 'rep-post']) $(id).addEventListener('change', updateCsvLink);

@@ -222,6 +222,7 @@ void serve_replay_start(struct server *srv);
 void serve_replay_stop(struct server *srv);
 void route_replay_start(struct server *srv, struct request *req);
 void route_replay(struct server *srv, struct request *req);
+void route_replays(struct server *srv, struct request *req);
 
 /* serve_routes_bundle.c */
 void route_bundles(struct server *srv, struct request *req);

@@ -9,8 +9,11 @@
  * the replay starts, so its errors come back at once with line and column.
  * Who ran which draft over which days goes into the audit log (written by
  * the writer, like a lookup) before the replay reads anything; one that
- * cannot be recorded does not run.  The server keeps the last replay only;
- * its result is lost on restart.
+ * cannot be recorded does not run.  The seq of that entry is the replay's
+ * id.  Once it ends, done or failed, the replay is kept in the store
+ * under that id (sarhad_replay_keep, by the writer), so GET /v1/replays
+ * lists every replay run and GET /v1/replays/{id} gives any of them after
+ * a restart; one still running when the server stops is not kept.
  */
 #include "serve.h"
 
@@ -21,13 +24,15 @@
 
 #define REPLAY_CHANGES_KEPT 500
 #define REPLAY_MAX_ISSUES   64
+#define REPLAY_LIST_MAX     50
 
 enum replay_state { REPLAY_NONE, REPLAY_RUNNING, REPLAY_DONE, REPLAY_FAILED };
 
 static const char *const state_names[] = {"none", "running", "done", "failed"};
 
-/* The server's one replay, under mu. */
+/* The server's one running (or last) replay, under mu. */
 struct serve_replay {
+    struct server *srv;
     pthread_mutex_t mu;
     int64_t id;
     enum replay_state state;
@@ -36,7 +41,7 @@ struct serve_replay {
     pthread_t thread;
     /* what was asked */
     char by[32];
-    char started[26];
+    char started[26], finished[26];
     char filename[128];
     char policy[48];
     int version;
@@ -49,7 +54,67 @@ struct serve_replay {
     struct sarhad_replay_result result;
     json_t *changes; /* the first REPLAY_CHANGES_KEPT */
     struct sarhad_error err;
+    bool keeping; /* ended, being kept: no other replay starts yet */
+    bool kept;    /* in the store (sarhad_replay_keep) */
 };
+
+static json_t *state_json(const struct serve_replay *r);
+
+static void
+now_text(char out[26])
+{
+    struct sarhad_time t = sarhad_time_from_unix(serve_now(), 0);
+
+    sarhad_time_format(out, &t);
+}
+
+/* What the writer keeps: the ended replay's id and document. */
+struct kept_doc {
+    int64_t id;
+    char *doc;
+};
+
+/* On the writer: keep the ended replay. */
+static void
+keep_run(struct server *srv, struct request *req)
+{
+    const struct kept_doc *k = req->data;
+
+    req->job.status =
+        sarhad_replay_keep(srv->store, k->id, k->doc, &req->job.err);
+}
+
+/* The replay has ended: keep it in the store, as GET shows it.  Until
+ * then no other replay starts (keeping), so the state stands still. */
+static void
+keep(struct serve_replay *r)
+{
+    struct kept_doc k;
+    struct request req;
+    json_t *state;
+    bool kept = false;
+
+    pthread_mutex_lock(&r->mu);
+    k.id = r->id;
+    state = state_json(r);
+    k.doc = json_dumps(state, JSON_COMPACT);
+    json_decref(state);
+    pthread_mutex_unlock(&r->mu);
+    memset(&req, 0, sizeof(req));
+    req.data = &k;
+    snprintf(req.actor.user, sizeof(req.actor.user), "%s", r->by);
+    if (k.doc != NULL)
+        kept = serve_run_internal(r->srv, &req, keep_run) == SARHAD_OK;
+    if (!kept && !r->srv->quiet)
+        fprintf(stderr, "sarhad serve: replay %lld not kept: %s\n",
+                (long long)k.id,
+                k.doc != NULL ? req.job.err.message : "out of memory");
+    free(k.doc);
+    pthread_mutex_lock(&r->mu);
+    r->kept = kept;
+    r->keeping = false;
+    pthread_mutex_unlock(&r->mu);
+}
 
 static void
 keep_change(void *ctx, const struct sarhad_recorded_attempt *a,
@@ -111,9 +176,12 @@ replay_thread(void *arg)
     r->result = result;
     r->read = result.read;
     r->err = err;
+    now_text(r->finished);
+    r->keeping = true;
     free(r->text);
     r->text = NULL;
     pthread_mutex_unlock(&r->mu);
+    keep(r);
     return NULL;
 }
 
@@ -190,12 +258,13 @@ state_json(const struct serve_replay *r)
     bool done = r->state == REPLAY_DONE;
 
     return json_pack(
-        "{s:I, s:s, s:s, s:s, s:{s:s, s:s, s:i}, s:s?, s:s?, s:I, s:o*, "
+        "{s:I, s:s, s:s, s:s, s:s?, s:{s:s, s:s, s:i}, s:s?, s:s?, s:I, s:o*, "
         "s:O*, s:o*}",
         "id", (json_int_t)r->id, "state", state_names[r->state], "by", r->by,
-        "started", r->started, "draft", "filename", r->filename, "policy",
-        r->policy, "version", r->version, "from", r->from[0] ? r->from : NULL,
-        "to", r->to[0] ? r->to : NULL, "read", (json_int_t)r->read, "result",
+        "started", r->started, "finished", r->finished[0] ? r->finished : NULL,
+        "draft", "filename", r->filename, "policy", r->policy, "version",
+        r->version, "from", r->from[0] ? r->from : NULL, "to",
+        r->to[0] ? r->to : NULL, "read", (json_int_t)r->read, "result",
         done ? json_pack("{s:I, s:I, s:I, s:o}", "counted",
                          (json_int_t)r->result.counted, "changed",
                          (json_int_t)r->result.changed, "not_replayable",
@@ -218,12 +287,17 @@ replay_audit_run(struct server *srv, struct request *req)
     struct serve_replay *r = srv->replay;
     struct sarhad_replay_options opt;
 
+    int64_t seq = 0;
+
     memset(&opt, 0, sizeof(opt));
     opt.from = r->from[0] ? r->from : NULL;
     opt.to = r->to[0] ? r->to : NULL;
     req->job.status = sarhad_audit_replay(
         srv->store, &req->actor, serve_now(), r->policy, r->version,
-        r->filename, r->text, r->len, &opt, NULL, &req->job.err);
+        r->filename, r->text, r->len, &opt, &seq, &req->job.err);
+    pthread_mutex_lock(&r->mu);
+    r->id = seq; /* 0 when not recorded: no replay has that id */
+    pthread_mutex_unlock(&r->mu);
 }
 
 /* Recorded: start the replay's thread and answer 202. */
@@ -286,7 +360,7 @@ route_replay_start(struct server *srv, struct request *req)
         return;
     }
     pthread_mutex_lock(&r->mu);
-    busy = r->state == REPLAY_RUNNING;
+    busy = r->state == REPLAY_RUNNING || r->keeping;
     if (!busy) {
         if (r->joinable)
             pthread_join(r->thread, NULL); /* finished: state says so */
@@ -295,14 +369,13 @@ route_replay_start(struct server *srv, struct request *req)
         memset(&r->result, 0, sizeof(r->result));
         sarhad_error_clear(&r->err);
         r->changes = json_array();
-        r->id++;
+        r->id = 0; /* the seq of its audit entry, once written */
         r->state = REPLAY_RUNNING;
         r->read = 0;
+        r->kept = false;
+        r->finished[0] = '\0';
         snprintf(r->by, sizeof(r->by), "%s", req->actor.user);
-        {
-            struct sarhad_time t = sarhad_time_from_unix(serve_now(), 0);
-            sarhad_time_format(r->started, &t);
-        }
+        now_text(r->started);
         snprintf(r->filename, sizeof(r->filename), "%s",
                  filename[0] ? filename : "draft.policy");
         snprintf(r->policy, sizeof(r->policy), "%s", name);
@@ -321,6 +394,10 @@ route_replay_start(struct server *srv, struct request *req)
                  "replay %lld is running; follow it at /v1/replays/%lld and "
                  "start the next when it ends",
                  (long long)r->id, (long long)r->id);
+        if (r->id == 0)
+            snprintf(msg, sizeof(msg),
+                     "a replay is starting; start the "
+                     "next when it ends");
         serve_reply_error(req, 409, "conflict", NULL, msg);
     }
     pthread_mutex_unlock(&r->mu);
@@ -329,20 +406,98 @@ route_replay_start(struct server *srv, struct request *req)
         serve_submit(srv, req, replay_audit_run, replay_audit_done);
 }
 
+/* The running or last replay while it is not kept yet, else the kept
+ * one read back from the store. */
 void
 route_replay(struct server *srv, struct request *req)
 {
     struct serve_replay *r = srv->replay;
-    char *end;
+    struct sarhad_store *ro;
+    struct sarhad_error err;
+    enum sarhad_status s;
+    char *end, *doc = NULL;
     long long id = strtoll(req->param, &end, 10);
+    bool live;
 
+    if (*end != '\0' || id < 1) {
+        serve_reply_error(req, 404, "not_found", "id", "no such replay");
+        return;
+    }
     pthread_mutex_lock(&r->mu);
-    if (*end != '\0' || id < 1 || id != r->id)
-        serve_reply_error(req, 404, "not_found", "id",
-                          "no such replay: the server keeps the last one");
-    else
+    live = id == r->id && !r->kept;
+    if (live)
         serve_reply_json(req, 200, state_json(r));
     pthread_mutex_unlock(&r->mu);
+    if (live)
+        return;
+    ro = serve_reader(srv);
+    s = ro != NULL ? sarhad_replay_find(ro, id, &doc, &err) : SARHAD_EIO;
+    if (s == SARHAD_OK)
+        serve_reply_owned(req, 200, "application/json", doc, strlen(doc));
+    else if (s == SARHAD_ENOTFOUND)
+        serve_reply_error(req, 404, "not_found", "id", "no such replay");
+    else
+        serve_reply_status(req, s, &err);
+}
+
+static bool
+add_kept(void *ctx, int64_t id, const char *doc)
+{
+    json_t *item = json_loads(doc, 0, NULL);
+
+    (void)id;
+    if (item != NULL)
+        json_array_append_new(ctx, item);
+    return true;
+}
+
+/* GET /v1/replays[?before=ID]: the replays run, newest first, without
+ * their changes: the one running (or not yet kept) first, then the kept
+ * ones, REPLAY_LIST_MAX at a time; "next" pages on. */
+void
+route_replays(struct server *srv, struct request *req)
+{
+    struct serve_replay *r = srv->replay;
+    const char *before_arg = serve_query(req, "before");
+    struct sarhad_store *ro;
+    struct sarhad_error err;
+    enum sarhad_status s;
+    json_t *list = json_array(), *last;
+    long long before = 0;
+    char *end = NULL;
+
+    if (before_arg != NULL) {
+        before = strtoll(before_arg, &end, 10);
+        if (*before_arg == '\0' || *end != '\0' || before < 1) {
+            json_decref(list);
+            serve_reply_error(req, 400, "invalid", "before",
+                              "expected a replay's id");
+            return;
+        }
+    }
+    pthread_mutex_lock(&r->mu);
+    if (r->state != REPLAY_NONE && r->id > 0 && !r->kept &&
+        (before == 0 || r->id < before)) {
+        json_t *item = state_json(r);
+        json_object_del(item, "changes");
+        json_array_append_new(list, item);
+    }
+    pthread_mutex_unlock(&r->mu);
+    ro = serve_reader(srv);
+    s = ro != NULL ? sarhad_replay_list(ro, before, REPLAY_LIST_MAX, add_kept,
+                                        list, &err)
+                   : SARHAD_EIO;
+    if (s != SARHAD_OK) {
+        json_decref(list);
+        serve_reply_status(req, s, &err);
+        return;
+    }
+    last = json_array_get(list, json_array_size(list) - 1);
+    serve_reply_json(req, 200,
+                     json_pack("{s:o, s:O?}", "replays", list, "next",
+                               json_array_size(list) >= REPLAY_LIST_MAX
+                                   ? json_object_get(last, "id")
+                                   : NULL));
 }
 
 void
@@ -350,6 +505,7 @@ serve_replay_start(struct server *srv)
 {
     srv->replay = xmalloc(sizeof(*srv->replay));
     memset(srv->replay, 0, sizeof(*srv->replay));
+    srv->replay->srv = srv;
     pthread_mutex_init(&srv->replay->mu, NULL);
 }
 

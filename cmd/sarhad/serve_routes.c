@@ -109,10 +109,16 @@ const struct route serve_routes[] = {
      "Replay the record under a draft policy (what would it have decided?): "
      "checked at once, then run beside the counters; 202 with its id",
      "ReplayRequest", NULL},
+    {"GET", "/v1/replays", ROLE_ANALYST | ROLE_ADMIN, 0, route_replays, false,
+     "The replays run at this post, newest first (50 at a time; next pages "
+     "on with before=ID): who ran which draft over which days and how it "
+     "ended",
+     NULL, "before"},
     {"GET", "/v1/replays/{id}", ROLE_ANALYST | ROLE_ADMIN, 0, route_replay,
      false,
-     "A replay's progress and, once done, how the decisions would have moved "
-     "and the attempts decided otherwise",
+     "A replay's progress and, once ended, how the decisions would have "
+     "moved and the attempts decided otherwise (kept in the store: any "
+     "replay run, after a restart too)",
      NULL, NULL},
     {"POST", "/v1/screen", ROLE_OFFICER | ROLE_SUPERVISOR, 4 * KB, route_screen,
      false,

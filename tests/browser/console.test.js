@@ -506,6 +506,16 @@ test('an analyst replays a draft over the record and sees what would have moved'
     assert.equal(changes, Math.min(Number(m[1]), 500));
     assert.match(await page.textContent('#replay-changes tbody tr'), /refuse \(everyone\)/);
     if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'replay.png'), fullPage: true });
+    // The replay is kept: listed below, and opened again after a reload.
+    const listed = page.locator('#replay-list tbody tr', { hasText: 'closed version 9' }).first();
+    await listed.waitFor();
+    assert.match(await listed.textContent(), new RegExp('analyst.*2023-11-02 to the last.*' + m[1] + ' of ' + m[2]));
+    await page.reload();
+    await page.waitForSelector('#whoami:not([hidden])');
+    await page.click('#tabs button[data-section="lint"]');
+    await page.locator('#replay-list tbody tr', { hasText: 'closed version 9' }).first().locator('button').click();
+    await page.waitForSelector('#replay-result:not([hidden])');
+    assert.equal(await page.textContent('#replay-status'), status);
     // A draft that does not compile is named at once, at its line.
     await page.fill('#lint-text', 'policy "x" version 2\nrule\n');
     await page.click('#replay-submit');

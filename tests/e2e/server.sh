@@ -245,6 +245,18 @@ e2e_main() {
     check "an unknown replay: 404" 404 "$(req GET "/v1/replays/$((replay + 7))" "${T[admin]}")"
     check "the audit log says who replayed which draft" "analyst policy:e2e-draft 9 64" \
         "$(req GET "/v1/audit?kind=replay" "${T[auditor]}" >/dev/null; field '.entries[-1] | "\(.actor.user) \(.subject) \(.detail.version) \(.detail.sha256 | length)"')"
+    check "... and the replay's id is that entry's" "$replay" "$(field '.entries[-1].seq')"
+    # Once ended it is kept in the store, and read back from there.
+    for _ in $(seq 100); do
+        [ "$(sqlite3 "$dir/post.db" "SELECT count(*) FROM replay_kept WHERE id = $replay" 2>/dev/null)" = 1 ] && break
+        sleep 0.05
+    done
+    check "the ended replay is kept in the store" 1 "$(sqlite3 "$dir/post.db" "SELECT count(*) FROM replay_kept WHERE id = $replay")"
+    check "... read back whole" "done $recorded true" "$(req GET "/v1/replays/$replay" "${T[admin]}" >/dev/null; field '"\(.state) \(.result.counted) \(.finished != null)"')"
+    check "the replays run, newest first, without their changes" "$replay analyst null" \
+        "$(req GET /v1/replays "${T[analyst]}" >/dev/null; field '.replays[0] | "\(.id) \(.by) \(.changes)"')"
+    check "... paged by id" 0 "$(req GET "/v1/replays?before=$replay" "${T[analyst]}" >/dev/null; field '.replays | length')"
+    check "... a bad page: 400" "400 before" "$(req GET "/v1/replays?before=x" "${T[analyst]}") $(field .field)"
 
     # ---- referrals -----------------------------------------------------
     check "a bad MRZ is referred" refer "$(req POST /v1/decisions "${T[officer]}" "@$here/presentation_refer.json" >/dev/null; field .decision)"

@@ -2366,6 +2366,7 @@ struct sarhad_central_post {
     char policy[64];          /* its last publication: "pakistan 3", or "" */
     int64_t policy_bundle;    /* the last policy bundle it applied, 0: none */
     int64_t watchlist_bundle; /* the last watchlist bundle it applied */
+    int64_t since_push;       /* seconds since that push, by the central */
 };
 
 /* Call fn for each post the central has, by post code; fn returns false

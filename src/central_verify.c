@@ -26,19 +26,20 @@
     "(SELECT coalesce(max((e.detail_json ->> 'serial')::bigint), 0)"           \
     " FROM event e WHERE e.post = p.code AND e.kind = 'bundle_applied'"        \
     " AND e.detail_json ->> 'kind' = '" kind "')"
+#define LAST_EVENT_AT    UTC_TEXT("p.last_event_at")
+#define LAST_PUSH_AT     UTC_TEXT("p.last_push_at")
+#define POLICY_BUNDLE    LAST_BUNDLE("policy")
+#define WATCHLIST_BUNDLE LAST_BUNDLE("watchlist")
+/* The time since a post's last push is the central's own clock's, so a
+ * console on a machine whose clock is off still tells silent posts. */
 static const char sql_status[] =
-    "SELECT p.code, p.last_seq, " UTC_TEXT("p.last_event_at") ", " UTC_TEXT(
-        "p.last_push_at") ","
-                          " (SELECT count(*) FROM audit_checkpoint c"
-                          " WHERE c.post = p.code), p.public_key IS NOT NULL,"
-                          " (SELECT v.name || ' ' || v.version"
-                          " FROM policy_version v WHERE v.post = p.code"
-                          " ORDER BY v.number DESC LIMIT 1), " LAST_BUNDLE(
-                              "policy") ", " LAST_BUNDLE("watchlist") " FROM "
-                                                                      "post p "
-                                                                      "ORDER "
-                                                                      "BY "
-                                                                      "p.code";
+    "SELECT p.code, p.last_seq, " LAST_EVENT_AT ", " LAST_PUSH_AT ","
+    " (SELECT count(*) FROM audit_checkpoint c WHERE c.post = p.code),"
+    " p.public_key IS NOT NULL, (SELECT v.name || ' ' || v.version"
+    " FROM policy_version v WHERE v.post = p.code"
+    " ORDER BY v.number DESC LIMIT 1), " POLICY_BUNDLE ", " WATCHLIST_BUNDLE
+    ", greatest(extract(epoch FROM now() - p.last_push_at), 0)::bigint"
+    " FROM post p ORDER BY p.code";
 
 enum sarhad_status
 sarhad_central_status(struct sarhad_central *central,
@@ -69,6 +70,7 @@ sarhad_central_status(struct sarhad_central *central,
                         sizeof(post.policy));
         post.policy_bundle = strtoll(PQgetvalue(res, i, 7), NULL, 10);
         post.watchlist_bundle = strtoll(PQgetvalue(res, i, 8), NULL, 10);
+        post.since_push = strtoll(PQgetvalue(res, i, 9), NULL, 10);
         if (!fn(ctx, &post))
             break;
     }

@@ -331,6 +331,11 @@ same "overstays are a post's report" 400 "$(get "$ANA" /v1/national/reports/over
 same "the posts as the central knows them" 200 "$(get "$ANA" /v1/national/posts)"
 same "... every post that pushed" "CHAMAN GHULAM_KHAN TORKHAM" "$(jq -r '[.posts[].post] | join(" ")' "$T/body")"
 same "... with the policy each is on" "pakistan 3" "$(jq -r '.posts[] | select(.post == "GHULAM_KHAN") | .policy' "$T/body")"
+same "... each in touch, by the central's clock" "false false false 600" "$(jq -r '[.posts[].silent] + [.silent_after] | join(" ")' "$T/body")"
+q "UPDATE post SET last_push_at = now() - interval '2 hours' WHERE code = 'CHAMAN'" >/dev/null
+get "$ANA" /v1/national/posts >/dev/null
+same "... one not heard from for two hours is silent" "true 2" \
+    "$(jq -r '.posts[] | select(.post == "CHAMAN") | "\(.silent) \(.since_push / 3600 | floor)"' "$T/body")"
 pg_stop
 same "the central down: 503" "503 central_unavailable" "$(get "$ANA" /v1/national/reports/daily) $(jq -r .code "$T/body")"
 get "$ANA" /v1/national/reports/daily >/dev/null # tries to connect, and fails

@@ -48,15 +48,14 @@
     }
 
     /* A post pushes every minute or so while its network is up; one the
-     * central has not heard from for longer is offline (or stopped). */
-    const SILENT_AFTER_MS = 10 * 60 * 1000;
-
-    function contact(lastPush) {
-        if (!lastPush) return 'never pushed';
-        const age = Date.now() - Date.parse(lastPush);
-        if (!(age >= SILENT_AFTER_MS)) return 'in touch';
-        const hours = Math.floor(age / 3600000);
-        return 'silent for ' + (hours >= 1 ? hours + ' h' : Math.floor(age / 60000) + ' min');
+     * central has not heard from for longer than the server's setting
+     * (--silent-after) is offline, or stopped.  The time since its push is
+     * the central's own reckoning, not this machine's clock. */
+    function contact(p) {
+        if (!p.last_push_at) return 'never pushed';
+        if (!p.silent) return 'in touch';
+        const hours = Math.floor(p.since_push / 3600);
+        return 'silent for ' + (hours >= 1 ? hours + ' h' : Math.floor(p.since_push / 60) + ' min');
     }
 
     /* Overstays are a post's report: open stays are not pushed. */
@@ -75,7 +74,7 @@
             return S.showError($('report-form'), r.data, () => null);
         }
         const rows = r.data.posts.map((p) => ({
-            post: p.post, contact: contact(p.last_push_at), last_push: p.last_push_at || 'never',
+            post: p.post, contact: contact(p), last_push: p.last_push_at || 'never',
             last_entry: p.last_event_at || '', policy: p.policy || '', policy_bundle: p.policy_bundle || '',
             watchlist_bundle: p.watchlist_bundle || '' }));
         S.fillTable($('rep-posts-table'),

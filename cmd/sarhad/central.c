@@ -86,14 +86,15 @@ central_init(struct sarhad_central *central)
 static bool
 print_post_json(void *ctx, const struct sarhad_central_post *p)
 {
-    json_t *doc =
-        json_pack("{s:s, s:I, s:s?, s:s, s:I, s:b, s:s?, s:I, s:I}", "post",
-                  p->post, "last_seq", (json_int_t)p->last_seq, "last_event_at",
-                  p->last_event_at[0] ? p->last_event_at : NULL, "last_push_at",
-                  p->last_push_at, "checkpoints", (json_int_t)p->checkpoints,
-                  "key", p->has_key, "policy", p->policy[0] ? p->policy : NULL,
-                  "policy_bundle", (json_int_t)p->policy_bundle,
-                  "watchlist_bundle", (json_int_t)p->watchlist_bundle);
+    json_t *doc = json_pack(
+        "{s:s, s:I, s:s?, s:s, s:I, s:I, s:b, s:s?, s:I, s:I}", "post", p->post,
+        "last_seq", (json_int_t)p->last_seq, "last_event_at",
+        p->last_event_at[0] ? p->last_event_at : NULL, "last_push_at",
+        p->last_push_at, "since_push", (json_int_t)p->since_push, "checkpoints",
+        (json_int_t)p->checkpoints, "key", p->has_key, "policy",
+        p->policy[0] ? p->policy : NULL, "policy_bundle",
+        (json_int_t)p->policy_bundle, "watchlist_bundle",
+        (json_int_t)p->watchlist_bundle);
 
     (void)ctx;
     json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -31,7 +31,8 @@ usage(FILE *out)
         "                    [--session-ttl SECONDS] [--login-failures N]"
         " [--address-failures N]\n"
         "                    [--central CONNINFO [--push-every SECONDS]]"
-        " [--national CONNINFO]\n"
+        " [--national CONNINFO\n"
+        "                    [--silent-after MINUTES]]\n"
         "                    [--echo] [--quiet]\n"
         "  --listen        address and port (default 127.0.0.1:8080; port"
         " 0 picks a free one)\n"
@@ -47,14 +48,16 @@ usage(FILE *out)
         "  --push-every    seconds between pushes (default 60)\n"
         "  --national      the ministry's view: national reports and the\n"
         "                  posts, read from this central store\n"
+        "  --silent-after  minutes without a push after which the posts\n"
+        "                  list calls a post silent (default 10)\n"
         "  --echo          enable POST /v1/echo (benchmark baseline)\n"
         "  --quiet         no log lines on standard error\n");
 }
 
 struct options {
     const char *db, *listen, *cert, *key, *central, *national;
-    long ttl, account_failures, address_failures, push_every;
-    bool echo, quiet, push_every_given;
+    long ttl, account_failures, address_failures, push_every, silent_after;
+    bool echo, quiet, push_every_given, silent_after_given;
 };
 
 static long
@@ -75,6 +78,7 @@ parse_options(struct options *o, int argc, char **argv)
     o->account_failures = 5;
     o->address_failures = 20;
     o->push_every = 60;
+    o->silent_after = 10;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -103,6 +107,9 @@ parse_options(struct options *o, int argc, char **argv)
         } else if (strcmp(a, "--push-every") == 0) {
             o->push_every = number(v, 1, 86400), i++;
             o->push_every_given = true;
+        } else if (strcmp(a, "--silent-after") == 0) {
+            o->silent_after = number(v, 1, 7 * 24 * 60), i++;
+            o->silent_after_given = true;
         } else if (strcmp(a, "--session-ttl") == 0) {
             o->ttl = number(v, 1, 30L * 86400), i++;
         } else if (strcmp(a, "--login-failures") == 0) {
@@ -121,8 +128,10 @@ parse_options(struct options *o, int argc, char **argv)
     if (o->push_every_given && o->central == NULL)
         return usage_error("serve", "--push-every goes with --central (or "
                                     "$SARHAD_CENTRAL)");
+    if (o->silent_after_given && o->national == NULL)
+        return usage_error("serve", "--silent-after goes with --national");
     if (o->ttl < 0 || o->account_failures < 0 || o->address_failures < 0 ||
-        o->push_every < 0)
+        o->push_every < 0 || o->silent_after < 0)
         return usage_error("serve", "a number option is out of range");
     return 0;
 }
@@ -282,7 +291,8 @@ cmd_serve(int argc, char **argv)
         shut_down(&srv);
         return 1;
     }
-    if (o.national != NULL && serve_national_start(&srv, o.national) != 0) {
+    if (o.national != NULL &&
+        serve_national_start(&srv, o.national, o.silent_after * 60) != 0) {
         fprintf(stderr, "sarhad serve: out of memory\n");
         serve_push_stop(&srv);
         serve_writer_stop(&srv);

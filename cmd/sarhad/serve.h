@@ -263,7 +263,9 @@ void serve_push_metrics(struct server *srv, FILE *f);
 
 /* serve_national.c: the national reports and the posts as the central
  * knows them (--national). */
-int serve_national_start(struct server *srv, const char *conninfo);
+/* silent_after: seconds without a push after which a post is silent. */
+int serve_national_start(struct server *srv, const char *conninfo,
+                         int64_t silent_after);
 void serve_national_stop(struct server *srv);
 bool serve_national_on(const struct server *srv);
 void route_national_report(struct server *srv, struct request *req);

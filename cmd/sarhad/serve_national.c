@@ -33,10 +33,12 @@ struct serve_national {
     struct sarhad_central *central; /* NULL until connected, or after a
                                        failure */
     int64_t retry_at;               /* no new attempt before (unix s) */
+    int64_t silent_after;           /* seconds without a push: a silent post */
 };
 
 int
-serve_national_start(struct server *srv, const char *conninfo)
+serve_national_start(struct server *srv, const char *conninfo,
+                     int64_t silent_after)
 {
     struct serve_national *n = calloc(1, sizeof(*n));
 
@@ -45,6 +47,7 @@ serve_national_start(struct server *srv, const char *conninfo)
         return -1;
     }
     pthread_mutex_init(&n->lock, NULL);
+    n->silent_after = silent_after;
     srv->national = n;
     return 0;
 }
@@ -178,15 +181,27 @@ route_national_report(struct server *srv, struct request *req)
 
 /* ---- the posts ---- */
 
+struct posts {
+    json_t *list;
+    int64_t silent_after;
+};
+
+/* A post as the ministry's console lists it: silent when the central has
+ * not heard from it for silent_after seconds, by the central's clock. */
 static bool
 add_post(void *ctx, const struct sarhad_central_post *p)
 {
+    struct posts *out = ctx;
+
     json_array_append_new(
-        ctx,
-        json_pack("{s:s, s:I, s:s?, s:s?, s:I, s:b, s:s?, s:I, s:I}", "post",
-                  p->post, "last_seq", (json_int_t)p->last_seq, "last_event_at",
+        out->list,
+        json_pack("{s:s, s:I, s:s?, s:s?, s:I, s:b, s:I, s:b, s:s?, s:I, s:I}",
+                  "post", p->post, "last_seq", (json_int_t)p->last_seq,
+                  "last_event_at",
                   p->last_event_at[0] ? p->last_event_at : NULL, "last_push_at",
-                  p->last_push_at[0] ? p->last_push_at : NULL, "checkpoints",
+                  p->last_push_at[0] ? p->last_push_at : NULL, "since_push",
+                  (json_int_t)p->since_push, "silent",
+                  p->since_push >= out->silent_after, "checkpoints",
                   (json_int_t)p->checkpoints, "has_key", p->has_key, "policy",
                   p->policy[0] ? p->policy : NULL, "policy_bundle",
                   (json_int_t)p->policy_bundle, "watchlist_bundle",
@@ -204,18 +219,21 @@ void
 route_national_posts(struct server *srv, struct request *req)
 {
     struct sarhad_error err;
-    json_t *posts;
+    struct posts posts;
     enum sarhad_status s;
 
     if (not_national(srv, req))
         return;
-    posts = json_array();
+    posts.list = json_array();
+    posts.silent_after = srv->national->silent_after;
     sarhad_error_clear(&err);
-    s = with_central(srv->national, run_posts, posts, &err);
+    s = with_central(srv->national, run_posts, &posts, &err);
     if (s != SARHAD_OK) {
-        json_decref(posts);
+        json_decref(posts.list);
         reply_central_status(req, s, &err);
         return;
     }
-    serve_reply_json(req, 200, json_pack("{s:o}", "posts", posts));
+    serve_reply_json(req, 200,
+                     json_pack("{s:o, s:I}", "posts", posts.list,
+                               "silent_after", (json_int_t)posts.silent_after));
 }

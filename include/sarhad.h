@@ -1089,7 +1089,8 @@ sarhad_ledger_override(struct sarhad_ledger *ledger, int64_t attempt_id,
  * "counter", "officer", "direction", "time", "recorded_at", "traveller",
  * "presentation" {...as read}, "decision" {...as returned}, "movement"
  * (exits) and "resolution" (null or {"kind": "resolution" of a referral or
- * "override" of a decision, "decision","reason","by","at"})}.
+ * "override" of a decision, "decision","reason","by","at"})}.  An exit's
+ * movement names a deportee's arrest_province and days_held when known.
  * json is valid only during the call.  SARHAD_ENOTFOUND when there is no
  * such attempt.
  */

@@ -413,7 +413,8 @@ static const char sql_attempt_get[] =
     " m.category, m.documentation, m.household, m.household_size, m.sex,"
     " m.age_band, m.vulnerabilities, m.vehicles, m.intended_stay,"
     " r.decision, r.reason, r.by_user, r.at, m.attempt_id IS NOT NULL,"
-    " r.attempt_id IS NOT NULL, a.decision = 'refer'"
+    " r.attempt_id IS NOT NULL, a.decision = 'refer', m.arrest_province,"
+    " m.days_held"
     " FROM attempt a LEFT JOIN movement m ON m.attempt_id = a.id"
     " LEFT JOIN resolution r ON r.attempt_id = a.id WHERE a.id = ?1";
 
@@ -462,6 +463,11 @@ attempt_json(struct sarhad__buf *b, sqlite3_stmt *st)
         sarhad__buf_json_str(b, sarhad__col_text(st, 11));
         for (int i = 1; i < 9; i++)
             field(b, keys[i], st, 11 + i);
+        /* A deportee's arrest, where the exit names one. */
+        if (sarhad__col_text(st, 27)[0] != '\0')
+            field(b, "arrest_province", st, 27);
+        if (sqlite3_column_type(st, 28) == SQLITE_INTEGER)
+            field(b, "days_held", st, 28);
         sarhad__buf_puts(b, "}");
     }
     sarhad__buf_puts(b, ",\"resolution\":");

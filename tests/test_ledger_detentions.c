@@ -64,6 +64,14 @@ leaving(struct sarhad_presentation *p, struct sarhad_date day,
     p->movement.arrested_on = arrested;
 }
 
+static void
+keep_text(void *ctx, const char *json, size_t len)
+{
+    char *out = ctx;
+
+    snprintf(out, 4096, "%.*s", (int)len, json);
+}
+
 static int64_t
 cross(struct sarhad_ledger *ledger, struct sarhad_presentation *p,
       enum sarhad_outcome want)
@@ -194,12 +202,18 @@ TEST(ledger_detentions_follow_overrides)
     struct sarhad_store *store = fresh("detentions_override.db", &ledger);
     struct sarhad_presentation p;
     struct lines l;
+    static char text[4096];
     int64_t deported, refused;
 
     ASSERT(store != NULL);
     leaving(&p, D(2023, 11, 6), SARHAD_MOVE_DEPORTATION,
             SARHAD_PROVINCE_KHYBER_PAKHTUNKHWA, D(2023, 11, 2));
     ASSERT((deported = cross(ledger, &p, SARHAD_ADMIT)) > 0);
+    /* The attempt shows the arrest as recorded, and the days held. */
+    ASSERT_OK(sarhad_ledger_attempt(store, deported, keep_text, text, NULL));
+    ASSERT(strstr(text, "\"arrest_province\":\"khyber_pakhtunkhwa\","
+                        "\"days_held\":4}") != NULL);
+    ASSERT(strstr(text, "\"arrested_on\":\"2023-11-02\"") != NULL);
     /* An Iranian deportee with no passport is refused by the rules... */
     leaving(&p, D(2023, 11, 6), SARHAD_MOVE_DEPORTATION,
             SARHAD_PROVINCE_KHYBER_PAKHTUNKHWA, D(2023, 10, 27));

@@ -1082,6 +1082,56 @@ sarhad_ledger_override(struct sarhad_ledger *ledger, int64_t attempt_id,
                        const struct sarhad_actor *who, int64_t now,
                        int64_t *seq, struct sarhad_error *err);
 
+/* ---- the post's attempts, as a supervisor reviews a shift
+ * (src/ledger_list.c) ---- */
+
+/* Which attempts a list keeps; NULL or "" for any. */
+struct sarhad_attempt_filter {
+    const char *day;       /* YYYY-MM-DD, the crossing's local day */
+    const char *crossing;  /* TORKHAM, ... */
+    const char *officer;   /* the account that decided */
+    const char *direction; /* "entry" or "exit" */
+    const char *outcome;   /* the final one: "admit", "refuse" or "refer" */
+};
+
+/* An attempt as a list shows it: what was decided, where, by whom and
+ * under which rule, and nothing that names the traveller (opening the
+ * attempt shows that, and is audited as a lookup). */
+struct sarhad_attempt_line {
+    int64_t id;
+    char time[32]; /* the crossing's local time, RFC 3339 */
+    char crossing[16];
+    char counter[16];
+    char officer[32];
+    enum sarhad_direction direction;
+    char nationality[4];
+    enum sarhad_outcome decided; /* at the counter */
+    enum sarhad_outcome outcome; /* after a resolution or override */
+    bool reviewed;               /* resolved or overridden */
+    char rule[48];
+    char reasons[160]; /* the reason codes, comma-separated */
+};
+
+/* Attempts a list reads at most in one call, so that a call stays short
+ * however large the store; *next says where the next one goes on. */
+#define SARHAD_ATTEMPT_LIST_STRETCH 100000
+
+/*
+ * Call fn for the attempts recorded before id `before` (0: from the
+ * newest), newest first, that filter keeps (NULL: all), at most limit of
+ * them, reading at most SARHAD_ATTEMPT_LIST_STRETCH; fn returns false to
+ * stop.  *next (may be NULL) gets the `before` of the next page: the
+ * last id given when limit was reached, the end of the stretch read when
+ * it was not, 0 when the record has no older attempt.  SARHAD_EINVAL for a
+ * filter value that is not one (a day that is not YYYY-MM-DD, an unknown
+ * direction or outcome), naming it.
+ */
+SARHAD_MUST_CHECK enum sarhad_status sarhad_ledger_attempts(
+    struct sarhad_store *store, const struct sarhad_attempt_filter *filter,
+    int64_t before, unsigned limit,
+    bool (*fn)(void *ctx, const struct sarhad_attempt_line *a), void *ctx,
+    int64_t *next, struct sarhad_error *err);
+
 /* ---- lookups ---- */
 
 /*

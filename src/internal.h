@@ -126,6 +126,13 @@ enum sarhad_status sarhad__store_step_done(struct sarhad_store *store,
                                            sqlite3_stmt *st, const char *what,
                                            struct sarhad_error *err);
 
+/* Run a statement with no parameters whose first row's first column is
+ * an integer (a count, a max) into *out. */
+enum sarhad_status sarhad__store_read_int(struct sarhad_store *store,
+                                          const char *sql, const char *what,
+                                          int64_t *out,
+                                          struct sarhad_error *err);
+
 /* Run SQL without results ("BEGIN IMMEDIATE", "COMMIT"). */
 enum sarhad_status sarhad__store_exec(sqlite3 *db, const char *sql,
                                       struct sarhad_error *err);

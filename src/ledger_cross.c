@@ -364,23 +364,11 @@ static enum sarhad_status
 next_id(struct sarhad_store *store, int64_t *remembered, const char *sql,
         int64_t *out, struct sarhad_error *err)
 {
-    sqlite3_stmt *st;
-    int rc;
-
     if (store->in_batch && *remembered > 0) {
         *out = *remembered;
         return SARHAD_OK;
     }
-    st = sarhad__store_prepare(store, sql, err);
-    if (st == NULL)
-        return SARHAD__PREP_FAIL(err);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return sarhad__store_fail(store->db, rc, "number the records", err);
-    return SARHAD_OK;
+    return sarhad__store_read_int(store, sql, "number the records", out, err);
 }
 
 /* Step 1: who it is, what the ledger knows of them, the decision.  Reads

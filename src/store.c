@@ -596,3 +596,21 @@ sarhad__store_step_done(struct sarhad_store *store, sqlite3_stmt *st,
         return sarhad__store_fail(store->db, rc, what, err);
     return SARHAD_OK;
 }
+
+enum sarhad_status
+sarhad__store_read_int(struct sarhad_store *store, const char *sql,
+                       const char *what, int64_t *out, struct sarhad_error *err)
+{
+    sqlite3_stmt *st = sarhad__store_prepare(store, sql, err);
+    int rc;
+
+    if (st == NULL)
+        return err != NULL ? err->code : SARHAD_EDB;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return sarhad__store_fail(store->db, rc, what, err);
+    return SARHAD_OK;
+}

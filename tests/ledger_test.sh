@@ -59,6 +59,17 @@ expect "a referral is resolved once" $? 1 "$T/out" "already resolved"
 "$S" referrals --db "$DB" --json >"$T/out" 2>&1
 [ ! -s "$T/out" ] && ok "the queue is empty" || bad "the queue is empty"
 
+"$S" attempts --db "$DB" --json >"$T/out" 2>&1
+expect "attempts: newest first" $? 0 "$T/out" '{"id":4,"time":"2023-11-06T08:00:00+05:00","crossing":"TORKHAM"'
+[ "$(jq -r .id "$T/out" | tr '\n' ' ')" = "4 3 2 1 " ] && ok "... all four" || bad "... all four: $(jq -r .id "$T/out" | tr '\n' ' ')"
+expect "... the referral: decided refer, admitted on review" 0 0 "$T/out" '"decided":"refer","outcome":"admit","reviewed":true,"rule":"pak-entry-refer"'
+"$S" attempts --db "$DB" --outcome refuse --json >"$T/out" 2>&1
+[ "$(jq -r '"\(.id) \(.reasons)"' "$T/out")" = "2 one_document,visa_entries_used" ] && ok "attempts --outcome refuse: the used visa, with its reason" ||
+    bad "attempts --outcome refuse: the used visa, with its reason ($(cat "$T/out"))"
+"$S" attempts --db "$DB" --direction exit --limit 1 >"$T/out" 2>&1
+expect "attempts as a table, narrowed" $? 0 "$T/out" "CHAMAN"
+"$S" attempts --db "$DB" --outcome deported >"$T/out" 2>&1
+expect "attempts: a filter that is not one is named" $? 2 "$T/out" "outcome: expected admit, refuse or refer"
 "$S" traveller --db "$DB" --document 'p-0123 4567' >"$T/out" 2>&1
 expect "traveller: found by passport number" $? 0 "$T/out" "AFG:P01234567"
 expect "... with the last attempt's final outcome" 0 0 "$T/out" "refuse"

@@ -14,6 +14,9 @@
 (function () {
     const S = (window.Sarhad = {});
     S.state = { user: null, role: null, post: null, csrf: null };
+    /* The crossing codes of DESIGN.md, as the API takes them. */
+    S.CROSSINGS = ['TORKHAM', 'CHAMAN', 'GHULAM_KHAN', 'KHARLACHI', 'ANGOOR_ADDA',
+        'BADINI', 'ARANDU', 'BIN_SHAHI', 'BARABCHA'];
     const sections = {}; // id -> {show(), reset()}
 
     S.$ = (id) => document.getElementById(id);

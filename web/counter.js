@@ -15,8 +15,7 @@
 (function () {
     const S = window.Sarhad;
     const $ = S.$;
-    const CROSSINGS = ['TORKHAM', 'CHAMAN', 'GHULAM_KHAN', 'KHARLACHI', 'ANGOOR_ADDA',
-        'BADINI', 'ARANDU', 'BIN_SHAHI', 'BARABCHA'];
+    const CROSSINGS = S.CROSSINGS;
     const OTHER_KINDS = [
         ['tazkira', 'Tazkira'], ['cnic', 'CNIC'], ['por', 'PoR card'], ['acc', 'ACC card'],
         ['rahdari', 'Rahdari pass'], ['medical_letter', 'Medical letter'],
@@ -82,6 +81,10 @@
         facts.number = (lines.length === 3 ? l1.slice(5, 14) : l2.slice(0, 9)).replace(/</g, '');
         return facts;
     }
+
+    /* What a recorded MRZ says of its holder (name, number, ...), for the
+     * pages that show an attempt; null when it is not a whole MRZ. */
+    S.mrzFacts = (text) => mrzFacts(mrzLines(text || ''));
 
     function onMrzInput(box) {
         const lines = mrzLines(box.value);

@@ -222,6 +222,7 @@ void serve_replay_start(struct server *srv);
 void serve_replay_stop(struct server *srv);
 void route_replay_start(struct server *srv, struct request *req);
 void route_replay(struct server *srv, struct request *req);
+void route_attempts(struct server *srv, struct request *req);
 void route_replays(struct server *srv, struct request *req);
 
 /* serve_routes_bundle.c */
@@ -320,6 +321,10 @@ bool serve_json_check(const char *body, size_t len, size_t *offset);
 
 /* A query argument, or NULL. */
 const char *serve_query(struct request *req, const char *name);
+/* A whole-number query argument from 0 to max, def when absent; -1 when
+ * it is not one. */
+long long serve_query_int(struct request *req, const char *name, long long def,
+                          long long max);
 
 /* serve_metrics.c */
 void serve_metrics_request(struct server *srv, struct request *req,

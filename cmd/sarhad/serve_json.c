@@ -157,3 +157,19 @@ serve_query(struct request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
+
+long long
+serve_query_int(struct request *req, const char *name, long long def,
+                long long max)
+{
+    const char *v = serve_query(req, name);
+    char *end;
+    long long n;
+
+    if (v == NULL)
+        return def;
+    n = strtoll(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || n < 0 || n > max)
+        return -1;
+    return n;
+}

@@ -56,6 +56,12 @@ const struct route serve_routes[] = {
      SARHAD_PRESENTATION_MAX_LEN, route_decide, false,
      "Decide a presentation and record it durably; the recorded decision",
      "Presentation", NULL},
+    {"GET", "/v1/attempts", READERS, 0, route_attempts, false,
+     "The post's attempts, newest first (100 at a time, at most 500; next "
+     "pages on with before=ID): time, crossing, counter, officer, "
+     "direction, nationality, the decision at the counter and the final "
+     "outcome, rule and reason codes; no traveller's name or document",
+     NULL, "day,crossing,officer,direction,outcome,before,limit"},
     {"GET", "/v1/attempts/{id}", READERS, 0, route_attempt, false,
      "One recorded crossing attempt with its decision and resolution", NULL,
      NULL},

@@ -40,22 +40,6 @@ add_entry(void *ctx, const struct sarhad_audit_entry *e)
     return true;
 }
 
-/* A positive integer query argument, or def; -1 when malformed. */
-static long long
-int_arg(struct request *req, const char *name, long long def, long long max)
-{
-    const char *v = serve_query(req, name);
-    char *end;
-    long long n;
-
-    if (v == NULL)
-        return def;
-    n = strtoll(v, &end, 10);
-    if (*v == '\0' || *end != '\0' || n < 0 || n > max)
-        return -1;
-    return n;
-}
-
 /* Entries a search reads at most per request: a stretch of the log, by
  * entry number (it has no other index), so that one request stays short;
  * "next" says where to go on. */
@@ -70,9 +54,9 @@ route_audit(struct server *srv, struct request *req)
                                          serve_query(req, "user"),
                                          serve_query(req, "subject"), 0};
     struct sarhad_error err;
-    long long from = int_arg(req, "from", 1, INT64_MAX / 2);
-    long long limit = int_arg(req, "limit", 100, 1000);
-    long long traveller = int_arg(req, "traveller", 0, INT64_MAX / 2);
+    long long from = serve_query_int(req, "from", 1, INT64_MAX / 2);
+    long long limit = serve_query_int(req, "limit", 100, 1000);
+    long long traveller = serve_query_int(req, "traveller", 0, INT64_MAX / 2);
     bool filtered;
     int64_t next = 0;
 

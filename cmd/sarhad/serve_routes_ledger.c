@@ -254,6 +254,64 @@ route_referrals(struct server *srv, struct request *req)
     serve_reply_json(req, 200, json_pack("{s:o}", "referrals", list));
 }
 
+static bool
+add_attempt_line(void *ctx, const struct sarhad_attempt_line *a)
+{
+    json_array_append_new(
+        ctx,
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, "
+                  "s:s}",
+                  "id", (json_int_t)a->id, "time", a->time, "crossing",
+                  a->crossing, "counter", a->counter, "officer", a->officer,
+                  "direction", a->direction == SARHAD_EXIT ? "exit" : "entry",
+                  "nationality", a->nationality, "decided",
+                  sarhad_outcome_name(a->decided), "outcome",
+                  sarhad_outcome_name(a->outcome), "reviewed", a->reviewed,
+                  "rule", a->rule, "reasons", a->reasons));
+    return true;
+}
+
+/* GET /v1/attempts: the post's attempts, newest first, narrowed by day,
+ * crossing, officer, direction and final outcome; no traveller's name or
+ * document in a line, so the list is not a lookup (opening one is). */
+void
+route_attempts(struct server *srv, struct request *req)
+{
+    struct sarhad_attempt_filter f = {
+        serve_query(req, "day"), serve_query(req, "crossing"),
+        serve_query(req, "officer"), serve_query(req, "direction"),
+        serve_query(req, "outcome")};
+    long long before = serve_query_int(req, "before", 0, INT64_MAX / 2);
+    long long limit = serve_query_int(req, "limit", 100, 500);
+    struct sarhad_store *ro = serve_reader(srv);
+    struct sarhad_error err;
+    json_t *list;
+    int64_t next = 0;
+
+    if (before < 0 || limit < 1) {
+        serve_reply_error(req, 400, "invalid", before < 0 ? "before" : "limit",
+                          "before is an attempt's id, limit 1 to 500");
+        return;
+    }
+    if (ro == NULL) {
+        serve_reply_error(req, 503, "store_unavailable", NULL,
+                          "the store cannot be read");
+        return;
+    }
+    list = json_array();
+    sarhad_error_clear(&err);
+    if (sarhad_ledger_attempts(ro, &f, before, (unsigned)limit,
+                               add_attempt_line, list, &next,
+                               &err) != SARHAD_OK) {
+        json_decref(list);
+        serve_reply_status(req, err.code, &err);
+        return;
+    }
+    serve_reply_json(req, 200,
+                     json_pack("{s:o, s:o}", "attempts", list, "next",
+                               next > 0 ? json_integer(next) : json_null()));
+}
+
 struct resolve_data {
     int64_t attempt_id;
     enum sarhad_outcome outcome;

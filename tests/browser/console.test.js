@@ -15,13 +15,14 @@ const { chromium } = require('playwright-core');
 
 const BASE = process.env.SARHAD_URL;
 const SHOTS = process.env.SCREENSHOTS || '';
-const SECTIONS = ['counter', 'referrals', 'travellers', 'reports', 'lint', 'users', 'policies', 'bundles', 'audit'];
+const SECTIONS = ['counter', 'referrals', 'decisions', 'travellers', 'reports', 'lint', 'users', 'policies', 'bundles',
+    'audit'];
 const SEES = {
-    officer: ['counter', 'travellers'],
-    supervisor: ['referrals', 'counter', 'travellers'],
+    officer: ['counter', 'travellers', 'decisions'],
+    supervisor: ['referrals', 'decisions', 'counter', 'travellers'],
     analyst: ['reports', 'lint', 'travellers'],
     admin: ['users', 'policies', 'bundles'],
-    auditor: ['audit', 'travellers', 'bundles'],
+    auditor: ['audit', 'decisions', 'travellers', 'bundles'],
 };
 // The e2e presentation (tests/e2e/presentation.json): passport + visa.
 const PASSPORT = ['P<AFGKHAN<<AMINA<<<<<<<<<<<<<<<<<<<<<<<<<<<<',
@@ -271,18 +272,23 @@ test('a supervisor opens a referral, sees the history and resolves it', async ()
     assert.ok(!(await page.isVisible('#ref-case')));
 });
 
-test('a supervisor overrides a refusal with a written reason', async () => {
-    await login('supervisor');
-    await page.waitForSelector('#override-form');
-    // A passport without a visa under the one-document regime: refused.
-    const refused = await page.evaluate(async () => {
+/* A passport without a visa under the one-document regime, decided at
+ * time through the API by the logged-in officer or supervisor: refused. */
+async function refusedAt(time) {
+    return page.evaluate(async (at) => {
         const r = await window.Sarhad.api('POST', '/v1/decisions', {
-            crossing: 'TORKHAM', direction: 'entry', time: '2023-11-05T09:30:00+05:00',
+            crossing: 'TORKHAM', direction: 'entry', time: at,
             traveller: { nationality: 'AFG', sex: 'F', birth_date: '1990-01-01' },
             documents: [{ kind: 'passport', mrz: 'P<AFGNOORI<<ZAHRA<<<<<<<<<<<<<<<<<<<<<<<<<<<\n' +
                 'PA12345673AFG9001011F3001019<<<<<<<<<<<<<<00' }] });
         return r.data;
-    });
+    }, time);
+}
+
+test('a supervisor overrides a refusal with a written reason', async () => {
+    await login('supervisor');
+    await page.waitForSelector('#override-form');
+    const refused = await refusedAt('2023-11-05T09:30:00+05:00');
     assert.equal(refused.decision, 'refuse', JSON.stringify(refused));
     await page.fill('#ov-attempt', String(refused.attempt_id));
     await page.check('#ov-admit');
@@ -298,6 +304,29 @@ test('a supervisor overrides a refusal with a written reason', async () => {
     await page.click('#override-form button[type=submit]');
     await page.waitForFunction(() => /already overridden/.test(document.getElementById('override-form').textContent));
     assert.equal(await page.getAttribute('#ov-attempt', 'aria-invalid'), 'true');
+});
+
+test('a supervisor reviews the day\'s refusals, opens one and goes on to override it', async () => {
+    await login('supervisor');
+    const refused = await refusedAt('2023-11-21T08:15:00+05:00');
+    assert.equal(refused.decision, 'refuse', JSON.stringify(refused));
+    await page.click('#tabs button[data-section="decisions"]');
+    await page.waitForSelector('#dec-table tbody tr');
+    await page.fill('#dec-day', '2023-11-21');
+    await page.selectOption('#dec-outcome', 'refuse');
+    await page.click('#dec-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('#dec-table tbody tr').length === 1 &&
+        document.querySelector('#dec-table tbody tr').dataset.attempt);
+    const line = await page.textContent('#dec-table tbody tr');
+    assert.match(line, new RegExp('^' + refused.attempt_id + '.*TORKHAM.*entry.*AFG.*refuse.*one-document'));
+    assert.doesNotMatch(line, /NOORI|PA1234567/, 'a line names no traveller');
+    await page.click('#dec-table tbody tr button');
+    await page.waitForSelector('#dec-decision .verdict');
+    assert.equal(await page.getAttribute('#dec-decision .verdict', 'data-decision'), 'refuse');
+    assert.match(await page.textContent('#dec-presentation'), /NOORI, ZAHRA.*passport PA1234567/);
+    await page.click('#dec-override');
+    assert.ok(await visible('#referrals'));
+    assert.equal(await page.inputValue('#ov-attempt'), String(refused.attempt_id));
 });
 
 test('an officer finds a traveller by document or name and opens the history', async () => {

@@ -287,6 +287,20 @@ e2e_main() {
     check "a second override conflicts" 409 "$(req POST "/v1/attempts/$refused/override" "${T[supervisor]}" '{"decision":"refuse","reason":"again"}')"
     check "the override is audited" override "$(req GET '/v1/audit?from=1&limit=1000' "${T[auditor]}" >/dev/null; field '[.entries[] | select(.kind == "override")][0].kind')"
 
+    # ---- the post's attempts, as a supervisor reviews them --------------
+    local total=$(sqlite3 "$dir/post.db" "SELECT count(*) FROM attempt")
+    local newest=$(sqlite3 "$dir/post.db" "SELECT max(id) FROM attempt")
+    check "the attempts, newest first" "200 $newest" "$(req GET "/v1/attempts?limit=500" "${T[supervisor]}") $(field '.attempts[0].id')"
+    check "... every one of them" "$total" "$(field '.attempts | length')"
+    check "... with no traveller's name or document in a line" "" \
+        "$(field '[.attempts[] | keys[]] | unique | map(select(test("name|document|passport|presentation"))) | join(",")')"
+    check "the refusals only, by their final outcome" \
+        "$(sqlite3 "$dir/post.db" "SELECT count(*) FROM attempt a LEFT JOIN resolution r ON r.attempt_id = a.id WHERE coalesce(r.decision, a.decision) = 'refuse'")" \
+        "$(req GET "/v1/attempts?outcome=refuse&limit=500" "${T[auditor]}" >/dev/null; field '[.attempts[] | select(.outcome == "refuse")] | length')"
+    check "pages of two" "2 true" "$(req GET "/v1/attempts?limit=2" "${T[officer]}" >/dev/null; field '"\(.attempts | length) \(.next == .attempts[1].id)"')"
+    check "a day that is not one: 400" "400 day" "$(req GET "/v1/attempts?day=2023-02-30" "${T[supervisor]}") $(field .field)"
+    check "a limit out of range: 400" "400 limit" "$(req GET "/v1/attempts?limit=0" "${T[supervisor]}") $(field .field)"
+
     # ---- reports -------------------------------------------------------
     check "daily report as JSON" 200 "$(req GET "/v1/reports/daily" "${T[analyst]}")"
     check "... has rows" true "$(field '(.rows | length) > 0')"

@@ -286,7 +286,6 @@ replay_audit_run(struct server *srv, struct request *req)
 {
     struct serve_replay *r = srv->replay;
     struct sarhad_replay_options opt;
-
     int64_t seq = 0;
 
     memset(&opt, 0, sizeof(opt));

@@ -7,8 +7,11 @@
 
 #include "../src/internal.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -114,6 +117,43 @@ TEST(store_open_oom_sweep)
     test_alloc_fail_at(0);
 }
 
+/* How many of this process's threads run at the nice value given
+ * (/proc/self/task/TID/stat: the 19th field, counted past the name). */
+static int
+threads_at_niceness(int niceness)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    int n = 0;
+
+    if (d == NULL)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        char path[300], line[1024], *close_paren;
+        int ni = 0;
+        FILE *f;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
+        f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        close_paren = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+        fclose(f);
+        /* state ppid pgrp session tty tpgid flags minflt cminflt majflt
+         * cmajflt utime stime cutime cstime priority nice */
+        if (close_paren != NULL &&
+            sscanf(close_paren + 1,
+                   " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d"
+                   " %*d %*d %d",
+                   &ni) == 1 &&
+            ni == niceness)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
 TEST(store_checkpoints_in_background)
 {
     char path[300];
@@ -144,6 +184,12 @@ TEST(store_checkpoints_in_background)
         usleep(10000);
     }
     ASSERT(after.st_size > before.st_size + 4 * 1024 * 1024);
+    /* The checkpointer yields to the threads that record (and answer). */
+    errno = 0;
+    int own = getpriority(PRIO_PROCESS, 0);
+    ASSERT_EQ_INT(0, errno);
+    if (own + 10 <= 19)
+        ASSERT_EQ_INT(1, threads_at_niceness(own + 10));
     sarhad_store_close(a);
     ASSERT_EQ_INT(0, test_alloc_live());
 }

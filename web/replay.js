@@ -53,7 +53,8 @@
             const days = (x.from || 'the first day') + ' to ' + (x.to || 'the last');
             const outcome = x.state === 'done'
                 ? x.result.changed + ' of ' + x.result.counted + ' decided otherwise'
-                : x.state === 'failed' ? 'failed: ' + x.error.message : 'running';
+                : x.state === 'failed' || x.state === 'stopped'
+                    ? x.state + ': ' + x.error.message : 'running';
             const open = x.state === 'done'
                 ? S.el('button', { type: 'button', class: 'secondary', 'data-id': String(x.id),
                     onclick: () => openReplay(x.id) }, 'Show')
@@ -90,8 +91,9 @@
                 break;
             }
             if (r.data.state === 'done') { showResult(r.data); break; }
-            if (r.data.state === 'failed') {
-                $('replay-status').textContent = 'The replay failed: ' + r.data.error.message;
+            if (r.data.state === 'failed' || r.data.state === 'stopped') {
+                $('replay-status').textContent = 'The replay ' + r.data.state + ': ' +
+                    r.data.error.message;
                 break;
             }
             $('replay-status').textContent = 'Replaying… ' + r.data.read + ' attempts read.';

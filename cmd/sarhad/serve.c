@@ -215,12 +215,13 @@ shut_down(struct server *srv)
     if (srv->daemon != NULL) {
         MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
         drain(srv);
+        serve_replay_halt(srv); /* kept by the writer, so before it stops */
         serve_writer_stop(srv);
         MHD_stop_daemon(srv->daemon);
         if (fd != MHD_INVALID_SOCKET)
             close(fd);
     }
-    serve_replay_stop(srv); /* after the daemon: no request can start one */
+    serve_replay_stop(srv);
     serve_push_stop(srv);
     serve_national_stop(srv);
     sarhad_error_clear(&err);

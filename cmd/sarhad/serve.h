@@ -217,8 +217,10 @@ void serve_reply_lint_refused(struct request *req, const char *field,
                               unsigned count);
 
 /* serve_replay.c: a draft policy replayed over the record, off the writer,
- * one at a time (serve_replay_start before serving, _stop at shutdown). */
+ * one at a time (serve_replay_start before serving; at shutdown _halt
+ * while the writer runs, to keep one cut short, and _stop at the end). */
 void serve_replay_start(struct server *srv);
+void serve_replay_halt(struct server *srv);
 void serve_replay_stop(struct server *srv);
 void route_replay_start(struct server *srv, struct request *req);
 void route_replay(struct server *srv, struct request *req);

@@ -13,7 +13,10 @@
  * id.  Once it ends, done or failed, the replay is kept in the store
  * under that id (sarhad_replay_keep, by the writer), so GET /v1/replays
  * lists every replay run and GET /v1/replays/{id} gives any of them after
- * a restart; one still running when the server stops is not kept.
+ * a restart.  One still running when the server is told to stop is
+ * stopped at its next thousand attempts and kept as "stopped", with how
+ * far it read, before the writer stops: the analyst sees that it did not
+ * end, rather than finding it gone.
  */
 #include "serve.h"
 
@@ -26,9 +29,16 @@
 #define REPLAY_MAX_ISSUES   64
 #define REPLAY_LIST_MAX     50
 
-enum replay_state { REPLAY_NONE, REPLAY_RUNNING, REPLAY_DONE, REPLAY_FAILED };
+enum replay_state {
+    REPLAY_NONE,
+    REPLAY_RUNNING,
+    REPLAY_DONE,
+    REPLAY_FAILED,
+    REPLAY_STOPPED /* the server stopped before it ended */
+};
 
-static const char *const state_names[] = {"none", "running", "done", "failed"};
+static const char *const state_names[] = {"none", "running", "done", "failed",
+                                          "stopped"};
 
 /* The server's one running (or last) replay, under mu. */
 struct serve_replay {
@@ -176,6 +186,16 @@ replay_thread(void *arg)
     r->result = result;
     r->read = result.read;
     r->err = err;
+    if (s != SARHAD_OK && r->stop) {
+        /* Cut short by the shutdown (progress said stop), not failed. */
+        r->state = REPLAY_STOPPED;
+        r->read = r->read > result.read ? r->read : result.read;
+        sarhad_error_clear(&r->err);
+        snprintf(r->err.message, sizeof(r->err.message),
+                 "the server stopped after %lld attempts were read; run "
+                 "the replay again",
+                 (long long)r->read);
+    }
     now_text(r->finished);
     r->keeping = true;
     free(r->text);
@@ -272,7 +292,7 @@ state_json(const struct serve_replay *r)
                          moved_json(&r->result))
              : NULL,
         "changes", done ? r->changes : NULL, "error",
-        r->state == REPLAY_FAILED
+        r->state == REPLAY_FAILED || r->state == REPLAY_STOPPED
             ? json_pack("{s:s, s:s}", "field", r->err.field, "message",
                         r->err.message)
             : NULL);
@@ -307,7 +327,15 @@ replay_audit_done(struct server *srv, struct request *req)
     bool recorded = req->job.status == SARHAD_OK;
 
     pthread_mutex_lock(&r->mu);
-    if (recorded && pthread_create(&r->thread, NULL, replay_thread, r) == 0) {
+    if (recorded && r->stop) {
+        /* The server is stopping: nothing was read, nothing is kept. */
+        r->state = REPLAY_STOPPED;
+        snprintf(r->err.message, sizeof(r->err.message),
+                 "the server stopped before the replay began; run it again");
+        free(r->text);
+        r->text = NULL;
+    } else if (recorded &&
+               pthread_create(&r->thread, NULL, replay_thread, r) == 0) {
         r->joinable = true;
     } else {
         r->state = REPLAY_FAILED;
@@ -359,6 +387,14 @@ route_replay_start(struct server *srv, struct request *req)
         return;
     }
     pthread_mutex_lock(&r->mu);
+    if (r->stop) {
+        pthread_mutex_unlock(&r->mu);
+        json_decref(body);
+        serve_reply_error(req, 503, "shutting_down", NULL,
+                          "the server is stopping; start the replay once it "
+                          "is back");
+        return;
+    }
     busy = r->state == REPLAY_RUNNING || r->keeping;
     if (!busy) {
         if (r->joinable)
@@ -508,8 +544,10 @@ serve_replay_start(struct server *srv)
     pthread_mutex_init(&srv->replay->mu, NULL);
 }
 
+/* Shutdown, while the writer still runs: a replay under way stops at its
+ * next thousand attempts and is kept; no other starts. */
 void
-serve_replay_stop(struct server *srv)
+serve_replay_halt(struct server *srv)
 {
     struct serve_replay *r = srv->replay;
     bool joinable;
@@ -523,6 +561,16 @@ serve_replay_stop(struct server *srv)
     pthread_mutex_unlock(&r->mu);
     if (joinable)
         pthread_join(r->thread, NULL);
+}
+
+void
+serve_replay_stop(struct server *srv)
+{
+    struct serve_replay *r = srv->replay;
+
+    if (r == NULL)
+        return;
+    serve_replay_halt(srv); /* one whose audit entry was written late */
     json_decref(r->changes);
     free(r->text);
     pthread_mutex_destroy(&r->mu);

@@ -579,6 +579,45 @@ e2e_main() {
     check "... first bad entry 5" 5 "$(field .first_bad)"
     stop
 
+    # ---- a replay cut short by a shutdown is kept as stopped -------------
+    # A store of its own, long enough that the replay is still reading
+    # when SIGTERM comes (100,000 attempts: seconds to replay).
+    local long=$dir/long.db analyst_token long_replay
+    "$SARHAD" init --db "$long" --post TORKHAM --policy policies/pakistan.policy >/dev/null
+    echo "pass-analyst-123" | "$SARHAD" user add --db "$long" analyst --role analyst --password-stdin
+    "$SARHAD" gen --db "$long" --days 2 --per-day 50000 >/dev/null 2>&1 || bad "gen for the long replay"
+    "$SARHAD" serve --db "$long" --listen 127.0.0.1:0 --quiet >"$dir/out" 2>"$dir/err" &
+    pid=$!
+    port=$(served_port "$dir/out")
+    B=http://127.0.0.1:$port
+    analyst_token=$(login analyst pass-analyst-123)
+    check "a long replay starts" 202 "$(req POST /v1/replays "$analyst_token" "@$dir/draft.json")"
+    long_replay=$(field .id)
+    for _ in $(seq 400); do
+        req GET "/v1/replays/$long_replay" "$analyst_token" >/dev/null
+        [ "$(field .read)" -ge 1000 ] 2>/dev/null && break
+        sleep 0.05
+    done
+    check "... and is under way when the server is told to stop" "running yes" \
+        "$(field '"\(.state) \(if .read >= 1000 then "yes" else "no" end)"')"
+    kill -TERM "$pid"
+    local long_stop=0
+    wait "$pid" || long_stop=$?
+    check "the server stops cleanly, the replay cut short" 0 "$long_stop"
+    check "... and keeps it as stopped" "stopped 1" \
+        "$(sqlite3 "$long" "SELECT json_extract(doc, '$.state'), json_extract(doc, '$.read') >= 1000 FROM replay_kept WHERE id = $long_replay" | tr '|' ' ')"
+    "$SARHAD" serve --db "$long" --listen 127.0.0.1:0 --quiet >"$dir/out" 2>"$dir/err" &
+    pid=$!
+    port=$(served_port "$dir/out")
+    B=http://127.0.0.1:$port
+    analyst_token=$(login analyst pass-analyst-123)
+    check "after the restart the replay reads as stopped, saying how far it read" "200 stopped true true" \
+        "$(req GET "/v1/replays/$long_replay" "$analyst_token") $(field '"\(.state) \(.read < 100000) \(.error.message | test("stopped after [0-9]+ attempts"))"')"
+    check "... listed first" "$long_replay stopped" \
+        "$(req GET /v1/replays "$analyst_token" >/dev/null; field '.replays[0] | "\(.id) \(.state)"')"
+    check "... and the next replay may start" 202 "$(req POST /v1/replays "$analyst_token" "@$dir/draft.json")"
+    stop
+
     # ---- TLS (GnuTLS through libmicrohttpd) ------------------------------
     openssl req -x509 -newkey ed25519 -nodes -keyout "$dir/tls.key" \
         -out "$dir/tls.crt" -days 2 -subj "/CN=localhost" 2>/dev/null

@@ -59,6 +59,16 @@ hash_text(char ns, const char *s, size_t len)
     return h | 1; /* never 0, the empty mark */
 }
 
+/* A fact's first slot: from the hash's high half, which depends on every
+ * byte of the key (FNV-1a's low bits do less), and never from bit 0, which
+ * the empty mark sets in every hash: taking the low bits put every key in
+ * an odd slot, and the probes ran through clusters twice as dense. */
+static uint32_t
+fact_home(uint64_t h, uint32_t mask)
+{
+    return (uint32_t)(h >> 32) & mask;
+}
+
 static uint64_t
 hash_id(int64_t id)
 {
@@ -118,7 +128,7 @@ fact_slot(const struct sarhad__memo *m, uint64_t h, char ns, const char *key,
 {
     uint32_t mask = m->fact_slots - 1;
 
-    for (uint32_t i = (uint32_t)h & mask;; i = (i + 1) & mask) {
+    for (uint32_t i = fact_home(h, mask);; i = (i + 1) & mask) {
         struct fact *f = &m->facts[i];
         if (f->hash == 0 ||
             (f->hash == h && f->len == len + 1 && m->arena[f->off] == ns &&
@@ -156,7 +166,7 @@ grow_facts(struct sarhad__memo *m)
     m->facts = nf;
     m->fact_slots = slots;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t j = (uint32_t)old[i].hash & (slots - 1);
+        uint32_t j = fact_home(old[i].hash, slots - 1);
         if (old[i].hash == 0)
             continue;
         while (nf[j].hash != 0)

@@ -414,9 +414,12 @@ static const char sql_attempt_get[] =
     " m.age_band, m.vulnerabilities, m.vehicles, m.intended_stay,"
     " r.decision, r.reason, r.by_user, r.at, m.attempt_id IS NOT NULL,"
     " r.attempt_id IS NOT NULL, a.decision = 'refer', m.arrest_province,"
-    " m.days_held"
+    " m.days_held, a.audit_seq, lower(hex(al.hash)), r.audit_seq,"
+    " lower(hex(rl.hash))"
     " FROM attempt a LEFT JOIN movement m ON m.attempt_id = a.id"
-    " LEFT JOIN resolution r ON r.attempt_id = a.id WHERE a.id = ?1";
+    " LEFT JOIN resolution r ON r.attempt_id = a.id"
+    " LEFT JOIN audit_log al ON al.seq = a.audit_seq"
+    " LEFT JOIN audit_log rl ON rl.seq = r.audit_seq WHERE a.id = ?1";
 
 static void
 field(struct sarhad__buf *b, const char *key, sqlite3_stmt *st, int col)
@@ -438,6 +441,22 @@ utc(struct sarhad__buf *b, const char *key, int64_t unix_seconds)
     sarhad__buf_printf(b, ",\"%s\":\"%s\"", key, text);
 }
 
+/* The audit entry that recorded it (seq in column col, its hash in the
+ * next), by which a printed notice or an auditor finds it in the chain. */
+static void
+audit_link(struct sarhad__buf *b, sqlite3_stmt *st, int col)
+{
+    sarhad__buf_puts(b, ",\"audit\":");
+    if (sqlite3_column_type(st, col + 1) != SQLITE_TEXT) {
+        sarhad__buf_puts(b, "null");
+        return;
+    }
+    sarhad__buf_printf(b, "{\"seq\":%lld",
+                       (long long)sqlite3_column_int64(st, col));
+    field(b, "hash", st, col + 1);
+    sarhad__buf_puts(b, "}");
+}
+
 static void
 attempt_json(struct sarhad__buf *b, sqlite3_stmt *st)
 {
@@ -455,6 +474,7 @@ attempt_json(struct sarhad__buf *b, sqlite3_stmt *st)
     sarhad__buf_puts(b, sarhad__col_text(st, 9));
     sarhad__buf_puts(b, ",\"decision\":");
     sarhad__buf_puts(b, sarhad__col_text(st, 10));
+    audit_link(b, st, 29);
     if (sqlite3_column_int(st, 24)) {
         static const char *const keys[] = {
             "category", "documentation",   "household", "household_size", "sex",
@@ -480,6 +500,7 @@ attempt_json(struct sarhad__buf *b, sqlite3_stmt *st)
         field(b, "reason", st, 21);
         field(b, "by", st, 22);
         utc(b, "at", sqlite3_column_int64(st, 23));
+        audit_link(b, st, 31);
         sarhad__buf_puts(b, "}");
     } else {
         sarhad__buf_puts(b, "null");

@@ -7,6 +7,7 @@
  */
 #include "ledger_fixture.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -189,6 +190,26 @@ TEST(ledger_identity_linked_by_national_id)
     ASSERT_OK(sarhad_ledger_attempt(store, id, keep, &t, NULL));
     ASSERT(strstr(t.buf, "\"direction\":\"exit\"") != NULL);
     ASSERT(strstr(t.buf, "\"movement\":{\"category\":\"regular\"") != NULL);
+    /* It names the audit entry that recorded it, by seq and hash. */
+    {
+        json_t *j = json_loads(t.buf, 0, NULL), *audit;
+        const char *hash;
+        char sql[256];
+        ASSERT(j != NULL);
+        audit = json_object_get(j, "audit");
+        hash = json_string_value(json_object_get(audit, "hash"));
+        ASSERT(hash != NULL);
+        ASSERT_EQ_INT(64, strlen(hash));
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM attempt a JOIN audit_log l"
+                 " ON l.seq = a.audit_seq WHERE a.id = %lld AND l.seq = %lld"
+                 " AND lower(hex(l.hash)) = '%s' AND l.kind = 'decision'",
+                 (long long)id,
+                 (long long)json_integer_value(json_object_get(audit, "seq")),
+                 hash);
+        ASSERT_EQ_INT(1, scalar(store, sql));
+        json_decref(j);
+    }
     ASSERT_EQ_INT(SARHAD_ENOTFOUND,
                   sarhad_ledger_attempt(store, 99, keep, &t, NULL));
     sarhad_ledger_close(ledger);

@@ -283,6 +283,13 @@ e2e_main() {
     check "... recorded on the attempt" override "$(req GET "/v1/attempts/$refused" "${T[auditor]}" >/dev/null; field .resolution.kind)"
     check "... which stays as decided" refuse "$(field .decision.decision)"
     check "... with the new outcome and reason" "admit medical exception, hospital letter seen" "$(field '.resolution.decision + " " + .resolution.reason')"
+    local seq_hash a_seq a_hash r_seq r_hash
+    seq_hash=$(req GET "/v1/attempts/$refused" "${T[auditor]}" >/dev/null; field '"\(.audit.seq) \(.audit.hash) \(.resolution.audit.seq) \(.resolution.audit.hash)"')
+    read -r a_seq a_hash r_seq r_hash <<<"$seq_hash"
+    check "the attempt names the audit entry that recorded it" "decision $a_hash" \
+        "$(req GET "/v1/audit?from=$a_seq&limit=1" "${T[auditor]}" >/dev/null; field '.entries[0] | "\(.kind) \(.hash)"')"
+    check "... and its override the override's" "override $r_hash" \
+        "$(req GET "/v1/audit?from=$r_seq&limit=1" "${T[auditor]}" >/dev/null; field '.entries[0] | "\(.kind) \(.hash)"')"
     check "the traveller's history shows the final outcome" admit "$(req GET "/v1/travellers/$(req GET "/v1/attempts/$refused" "${T[auditor]}" >/dev/null; field .traveller)" "${T[supervisor]}" >/dev/null; field ".attempts[] | select(.id == $refused) | .final")"
     check "a second override conflicts" 409 "$(req POST "/v1/attempts/$refused/override" "${T[supervisor]}" '{"decision":"refuse","reason":"again"}')"
     check "the override is audited" override "$(req GET '/v1/audit?from=1&limit=1000' "${T[auditor]}" >/dev/null; field '[.entries[] | select(.kind == "override")][0].kind')"

@@ -85,6 +85,11 @@
         const res = r.data.resolution;
         $('dec-review').textContent = res ? (res.kind === 'override' ? 'Overridden: ' : 'Resolved: ') +
             res.decision + ' by ' + res.by + ' — ' + res.reason : '';
+        const notice = $('dec-notice');
+        $('dec-notice-status').textContent = '';
+        notice.hidden = S.finalOutcome(r.data) !== 'refuse' ||
+            !['officer', 'supervisor'].includes(S.state.role);
+        notice.onclick = () => S.printNotice(id, $('dec-notice-status'));
         const ov = $('dec-override');
         ov.hidden = S.state.role !== 'supervisor' || !!res || r.data.decision.decision === 'refer';
         ov.onclick = () => {

@@ -77,6 +77,11 @@ async function login(user, password) {
 
 const visible = (sel) => page.isVisible(sel);
 
+// window.print opens a dialog; the tests count the calls instead.
+async function stubPrint() {
+    await page.evaluate(() => { window.__printed = 0; window.print = () => { window.__printed++; }; });
+}
+
 test('the console is served with a strict policy and no inline script', async () => {
     const res = await page.goto(BASE + '/');
     assert.equal(res.status(), 200);
@@ -181,7 +186,32 @@ test('a refusal says what was missing, in words', async () => {
     assert.match(await page.textContent('#decision .reasons'), /No visa was presented\./);
     assert.equal(await page.textContent('#decision .rule'), 'one-document');
     if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'refusal.png') });
+    // The notice handed to the traveller, made from the recorded attempt.
+    await stubPrint();
+    await page.click('#c-notice');
+    await page.waitForFunction(() => window.__printed === 1);
+    const id = await page.evaluate(() => document.querySelector('#notice .notice-page').dataset.attempt);
+    const notice = await page.textContent('#notice');
+    assert.match(notice, /Notice of refusal of entry into Pakistan/);
+    assert.match(notice, new RegExp('Referenceattempt ' + id));
+    assert.match(notice, /KHAN, AMINA/);
+    assert.match(notice, /No visa was presented\./);
+    assert.match(notice, /rule "one-document" of policy "pakistan"/);
+    assert.match(notice, /entry \d+ of the post's audit log, [0-9a-f]{16}…[0-9a-f]{8}/);
+    assert.doesNotMatch(notice, /watchlist|score/i);
+    // Printed, the notice is the whole page.
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await visible('#notice .notice-page'));
+    assert.ok(!(await visible('#counter')));
+    await page.emulateMedia({ media: 'screen' });
+    assert.ok(!(await visible('#notice .notice-page')));
+    if (SHOTS) {
+        await page.emulateMedia({ media: 'print' });
+        await page.screenshot({ path: path.join(SHOTS, 'notice.png'), fullPage: true });
+        await page.emulateMedia({ media: 'screen' });
+    }
     // Typing the next traveller marks the shown decision as the last one's.
+    await page.focus('#c-passport');
     await page.keyboard.type('P<AFG');
     assert.ok(await page.isVisible('#decision .stale-note'));
 });
@@ -324,9 +354,50 @@ test('a supervisor reviews the day\'s refusals, opens one and goes on to overrid
     await page.waitForSelector('#dec-decision .verdict');
     assert.equal(await page.getAttribute('#dec-decision .verdict', 'data-decision'), 'refuse');
     assert.match(await page.textContent('#dec-presentation'), /NOORI, ZAHRA.*passport PA1234567/);
+    // Its notice can be printed again from here.
+    await stubPrint();
+    await page.click('#dec-notice');
+    await page.waitForFunction(() => window.__printed === 1);
+    assert.match(await page.textContent('#notice'), new RegExp('Referenceattempt ' + refused.attempt_id +
+        '.*NOORI, ZAHRA'));
     await page.click('#dec-override');
     assert.ok(await visible('#referrals'));
     assert.equal(await page.inputValue('#ov-attempt'), String(refused.attempt_id));
+});
+
+test('a refusal decided on review prints the supervisor\'s grounds; an admission has no notice', async () => {
+    await login('supervisor');
+    const admitted = await refusedAt('2023-11-22T08:15:00+05:00');
+    assert.equal(admitted.decision, 'refuse', JSON.stringify(admitted));
+    // Overridden to admit: no notice is offered any more.
+    const r = await page.evaluate(async (id) => (await window.Sarhad.api('POST', '/v1/attempts/' + id +
+        '/override', { decision: 'admit', reason: 'Medical exception: letter seen.' })).status, admitted.attempt_id);
+    assert.equal(r, 200);
+    await page.click('#tabs button[data-section="decisions"]');
+    await page.fill('#dec-day', '2023-11-22');
+    await page.click('#dec-form button[type=submit]');
+    await page.waitForSelector('#dec-table tbody tr[data-attempt="' + admitted.attempt_id + '"]');
+    await page.click('#dec-table tbody tr[data-attempt="' + admitted.attempt_id + '"] button');
+    await page.waitForFunction(() => /Overridden: admit/.test(document.getElementById('dec-review').textContent));
+    assert.ok(!(await visible('#dec-notice')));
+    // A referral resolved as a refusal: the grounds are the supervisor's.
+    await page.click('#tabs button[data-section="referrals"]');
+    const referred = await page.evaluate(async () => (await window.Sarhad.api('POST', '/v1/decisions', {
+        crossing: 'TORKHAM', direction: 'entry', time: '2023-11-22T09:00:00+05:00',
+        traveller: { nationality: 'PAK', sex: 'M', birth_date: '1980-02-02' },
+        documents: [{ kind: 'cnic', number: '17301-1234567-1' }] })).data);
+    assert.equal(referred.decision, 'refer', JSON.stringify(referred));
+    const resolved = await page.evaluate(async (id) => (await window.Sarhad.api('POST', '/v1/referrals/' + id +
+        '/resolution', { decision: 'refuse', reason: 'The card shown is not the holder\'s.' })).status,
+    referred.attempt_id);
+    assert.equal(resolved, 200);
+    await stubPrint();
+    const printed = await page.evaluate((id) => window.Sarhad.printNotice(id, null), referred.attempt_id);
+    assert.equal(printed, true);
+    const notice = await page.textContent('#notice');
+    assert.match(notice, /Refused on review by supervisor supervisor \(.*\): The card shown is not the holder's\./);
+    assert.match(notice, /Reviewed: recorded as entry \d+ of the post's audit log/);
+    assert.doesNotMatch(notice, /Under rule/);
 });
 
 test('an officer finds a traveller by document or name and opens the history', async () => {

@@ -61,8 +61,8 @@ hash_text(char ns, const char *s, size_t len)
 
 /* A fact's first slot: from the hash's high half, which depends on every
  * byte of the key (FNV-1a's low bits do less), and never from bit 0, which
- * the empty mark sets in every hash: taking the low bits put every key in
- * an odd slot, and the probes ran through clusters twice as dense. */
+ * the empty mark sets in every hash: taking the low bits started every
+ * key in an odd slot, half the table. */
 static uint32_t
 fact_home(uint64_t h, uint32_t mask)
 {

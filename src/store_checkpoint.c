@@ -42,7 +42,7 @@
  * back can wait, the threads that record and answer cannot.  At the
  * process's own priority a woken writer or flusher (sarhad serve) often
  * waited for a checkpoint's slice of a core; at 10 the decisions' p99 fell
- * from 6.3-7.5 to 5.8-6.1 ms (docs/BENCHMARKS.md, HTTP, twelfth pass).
+ * from 6.4-6.9 to 5.6-5.8 ms (docs/BENCHMARKS.md, HTTP, twelfth pass).
  * Should it fall behind, the writer rewinds the log itself (RESTART_PAGES). */
 #define CHECKPOINTER_NICENESS 10
 

@@ -270,13 +270,7 @@
             return;
         }
         S.renderDecision(panel, r.data, r.data.attempt_id);
-        if (r.data.decision === 'refuse') {
-            const why = S.el('span', { class: 'bad', role: 'status' });
-            const id = r.data.attempt_id;
-            panel.append(S.el('p', { class: 'notice-line' },
-                S.el('button', { type: 'button', id: 'c-notice', class: 'secondary',
-                    onclick: () => S.printNotice(id, why) }, 'Print refusal notice'), ' ', why));
-        }
+        if (r.data.decision === 'refuse') panel.append(S.el('p', {}, S.noticeButton(r.data.attempt_id, 'c-notice')));
         const facts = mrzFacts(passport);
         if (facts) {
             panel.insertBefore(S.el('p', { class: 'muted traveller-line' },

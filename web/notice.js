@@ -94,6 +94,15 @@
         return box;
     };
 
+    /* A "Print refusal notice" button for attempt id, with the place
+     * where it says why it cannot (elementId names the button). */
+    S.noticeButton = function (id, elementId) {
+        const why = S.el('span', { class: 'bad', role: 'status' });
+        return S.el('span', { class: 'notice-line' },
+            S.el('button', { type: 'button', id: elementId, class: 'secondary',
+                onclick: () => S.printNotice(id, why) }, 'Print refusal notice'), ' ', why);
+    };
+
     /* Read attempt id and print its notice; says why in status when it
      * cannot. */
     S.printNotice = async function (id, status) {

@@ -120,6 +120,7 @@
         await load();
         $('ref-count').textContent = 'Attempt #' + done.attempt_id + ' resolved: ' + r.data.decision +
             ' (audit entry #' + r.data.audit_seq + '). ' + $('ref-count').textContent;
+        if (r.data.decision === 'refuse') $('ref-count').append(' ', S.noticeButton(done.attempt_id, 'ref-notice'));
         $('ref-refresh').focus();
     }
 
@@ -141,6 +142,7 @@
         form.reset();
         $('ov-result').textContent = 'Attempt #' + id + ' overridden: ' + r.data.decision +
             ' (audit entry #' + r.data.audit_seq + ').';
+        if (r.data.decision === 'refuse') $('ov-result').append(' ', S.noticeButton(id, 'ov-notice'));
     }
 
     S.section('referrals', { show: load });

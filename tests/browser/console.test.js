@@ -300,6 +300,7 @@ test('a supervisor opens a referral, sees the history and resolves it', async ()
         && !document.querySelector('#ref-table tr[data-attempt="' + a + '"]'), attempt);
     assert.equal(await rows.count(), before - 1);
     assert.ok(!(await page.isVisible('#ref-case')));
+    assert.equal(await page.locator('#ref-notice').count(), 0, 'an admission has no notice');
 });
 
 /* A passport without a visa under the one-document regime, decided at
@@ -387,14 +388,19 @@ test('a refusal decided on review prints the supervisor\'s grounds; an admission
         traveller: { nationality: 'PAK', sex: 'M', birth_date: '1980-02-02' },
         documents: [{ kind: 'cnic', number: '17301-1234567-1' }] })).data);
     assert.equal(referred.decision, 'refer', JSON.stringify(referred));
-    const resolved = await page.evaluate(async (id) => (await window.Sarhad.api('POST', '/v1/referrals/' + id +
-        '/resolution', { decision: 'refuse', reason: 'The card shown is not the holder\'s.' })).status,
-    referred.attempt_id);
-    assert.equal(resolved, 200);
+    await page.click('#ref-refresh');
+    const row = page.locator('#ref-table tbody tr[data-attempt="' + referred.attempt_id + '"]');
+    await row.locator('button').click();
+    await page.waitForSelector('#ref-decision .verdict.refer');
+    await page.check('#res-refuse');
+    await page.fill('#res-reason', 'The card shown is not the holder\'s.');
+    await page.click('#resolve-form button[type=submit]');
+    await page.waitForSelector('#ref-notice');
     await stubPrint();
-    const printed = await page.evaluate((id) => window.Sarhad.printNotice(id, null), referred.attempt_id);
-    assert.equal(printed, true);
+    await page.click('#ref-notice');
+    await page.waitForFunction(() => window.__printed === 1);
     const notice = await page.textContent('#notice');
+    assert.match(notice, new RegExp('Referenceattempt ' + referred.attempt_id));
     assert.match(notice, /Refused on review by supervisor supervisor \(.*\): The card shown is not the holder's\./);
     assert.match(notice, /Reviewed: recorded as entry \d+ of the post's audit log/);
     assert.doesNotMatch(notice, /Under rule/);

@@ -9,9 +9,10 @@
  * supervisor's written reason when the refusal came from a review; an
  * overstay and its fine are stated, since the traveller must settle them.
  * The decision's other flags never are: a watchlist hit or a screening
- * score is not told to the person screened.  The audit entry's seq and
- * hash let anyone holding the notice have the record checked against the
- * post's tamper-evident log.  Only the notice is printed (app.css, print).
+ * score is not told to the person screened.  The audit entry is printed
+ * as an anchor (SEQ:HASH), so every notice handed out is a copy, outside
+ * the post, of what its tamper-evident log must still hold.  Only the
+ * notice is printed (app.css, print).
  */
 (function () {
     'use strict';
@@ -32,10 +33,13 @@
         return dl;
     }
 
+    /* The entry as an anchor, SEQ:HASH whole: the paper then holds what a
+     * rewrite of the log cannot match (sarhad audit verify --anchor, the
+     * audit page's anchor check). */
     function recordLine(label, audit) {
         if (!audit) return null;
-        return S.el('p', { class: 'record' }, label + ' entry ' + audit.seq + ' of the post\'s audit log, ',
-            S.el('span', { class: 'hash' }, audit.hash.slice(0, 16) + '…' + audit.hash.slice(-8)), '.');
+        return S.el('p', { class: 'record' }, label + ' entry ' + audit.seq + ' of the post\'s audit log; anchor ',
+            S.el('code', { class: 'hash' }, audit.seq + ':' + audit.hash), '.');
     }
 
     /* The notice for attempt a (GET /v1/attempts/{id}), or null when its

@@ -197,7 +197,9 @@ test('a refusal says what was missing, in words', async () => {
     assert.match(notice, /KHAN, AMINA/);
     assert.match(notice, /No visa was presented\./);
     assert.match(notice, /rule "one-document" of policy "pakistan"/);
-    assert.match(notice, /entry \d+ of the post's audit log, [0-9a-f]{16}…[0-9a-f]{8}/);
+    const anchor = notice.match(/entry (\d+) of the post's audit log; anchor (\d+):([0-9a-f]{64})/);
+    assert.ok(anchor && anchor[1] === anchor[2], notice);
+
     assert.doesNotMatch(notice, /watchlist|score/i);
     // Printed, the notice is the whole page.
     await page.emulateMedia({ media: 'print' });
@@ -214,6 +216,14 @@ test('a refusal says what was missing, in words', async () => {
     await page.focus('#c-passport');
     await page.keyboard.type('P<AFG');
     assert.ok(await page.isVisible('#decision .stale-note'));
+    // The notice's anchor is one the log must still hold: an auditor checks it.
+    await page.click('#logout');
+    await login('auditor');
+    const verify = (a) => page.evaluate(async (x) => (await window.Sarhad.api('GET',
+        '/v1/audit/verify?anchor=' + x)).data.ok, a);
+    assert.equal(await verify(anchor[2] + ':' + anchor[3]), true);
+    const other = anchor[3].slice(0, -1) + (anchor[3].endsWith('0') ? '1' : '0');
+    assert.equal(await verify(anchor[2] + ':' + other), false, 'a hash the log does not hold fails');
 });
 
 test('an officer records a deportee handed over with the arrest, and the analyst counts it', async () => {

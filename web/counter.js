@@ -160,6 +160,9 @@
         return t.getUTCFullYear() + '-' + pad(t.getUTCMonth() + 1) + '-' + pad(t.getUTCDate()) +
             'T' + pad(t.getUTCHours()) + ':' + pad(t.getUTCMinutes()) + ':' + pad(t.getUTCSeconds());
     }
+    /* Now at the post, as RFC 3339 with its offset (what a printed notice
+     * is dated). */
+    S.nowAtPost = () => rfc3339(nowAtPost());
     /* datetime-local value -> RFC 3339 with the post's UTC offset. */
     function rfc3339(value) {
         const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(value);

@@ -94,7 +94,7 @@
                 S.el('p', {}, 'Officer: ____________________'),
                 S.el('p', {}, 'Received by the traveller: ____________________')),
             S.el('p', { class: 'printed muted' }, 'Printed by ' + (S.state.user || '') + ', ' +
-                new Date().toISOString().slice(0, 19).replace('T', ' ') + ' UTC.')));
+                S.fmtTime(S.nowAtPost()) + '.')));
         return box;
     };
 

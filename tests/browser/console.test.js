@@ -201,6 +201,7 @@ test('a refusal says what was missing, in words', async () => {
     assert.ok(anchor && anchor[1] === anchor[2], notice);
 
     assert.doesNotMatch(notice, /watchlist|score/i);
+    assert.match(notice, /Printed by officer, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+05:00\./, 'dated at the post');
     // Printed, the notice is the whole page.
     await page.emulateMedia({ media: 'print' });
     assert.ok(await visible('#notice .notice-page'));

@@ -384,10 +384,12 @@ sarhad__ledger_policy_publish(
     if (s == SARHAD_OK) {
         s = publish(ledger->store, policy, filename, text, len, who, now, &pi,
                     err);
-        snprintf(result, sizeof(result), "policy:%d", pi.number);
-        if (s == SARHAD_OK)
+        /* pi is filled only by a publication that went through. */
+        if (s == SARHAD_OK) {
+            snprintf(result, sizeof(result), "policy:%d", pi.number);
             s = sarhad__bundle_gate(ledger->store, origin, "policies", result,
                                     who, now, err);
+        }
         if (s == SARHAD_OK)
             s = sarhad__store_write_end(ledger->store, true, err);
         else

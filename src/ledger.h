@@ -358,8 +358,10 @@ const char *sarhad__documentation(const struct sarhad_presentation *p);
 /* The IOM age band of someone born on birth at day ("unknown" without). */
 const char *sarhad__age_band(struct sarhad_date birth, struct sarhad_date day);
 
-/* The status of an sarhad__store_prepare failure. */
-#define SARHAD__PREP_FAIL(err) ((err) != NULL ? (err)->code : SARHAD_EDB)
+/* The status of an sarhad__store_prepare failure: what it set in err, and
+ * never SARHAD_OK, so a caller's out-parameters are never taken as read. */
+#define SARHAD__PREP_FAIL(err)                                                 \
+    ((err) != NULL && (err)->code != SARHAD_OK ? (err)->code : SARHAD_EDB)
 
 /* Text of a column, "" for NULL. */
 const char *sarhad__col_text(sqlite3_stmt *st, int col);

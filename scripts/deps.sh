@@ -8,7 +8,7 @@ set -eu
 # this script, so adding a dependency means adding it here and nowhere else.
 build="make gcc pkg-config clang libclang-rt-14-dev"
 libs="libsqlite3-dev libmicrohttpd-dev libsodium-dev libjansson-dev libicu-dev libpq-dev libxml2-dev"
-tools="sqlite3 jq openssl wrk nodejs npm postgresql curl chromium systemd"
+tools="sqlite3 jq openssl valgrind wrk nodejs npm postgresql curl chromium systemd"
 packages="$build $libs $tools"
 
 missing=""

@@ -146,10 +146,12 @@ eval: $(BUILD)/eval_screen
 bench: $(SARHAD) $(BENCH_BIN)
 	@BUILD=$(BUILD) bash bench/run.sh
 
+FORMAT_SRC := $(LIB_SRC) $(CMD_SRC) $(TEST_SRC) $(FUZZ_SRC) $(BENCH_SRC) \
+              include/*.h src/*.h cmd/sarhad/*.h tests/*.h
 format:
-	clang-format -i $(LIB_SRC) $(CMD_SRC) $(TEST_SRC) $(FUZZ_SRC) $(BENCH_SRC) include/*.h src/*.h cmd/sarhad/*.h
+	clang-format -i $(FORMAT_SRC)
 format-check:
-	@clang-format --dry-run --Werror $(LIB_SRC) $(CMD_SRC) include/*.h src/*.h cmd/sarhad/*.h
+	@clang-format --dry-run --Werror $(FORMAT_SRC)
 tidy: | $(DEPS_OK)
 	clang-tidy $(LIB_SRC) -- $(CPPFLAGS) $(PKG_CFLAGS) -std=c11
 

@@ -86,8 +86,7 @@ check_match(void *ctx, const struct sarhad_traveller_match *m)
     struct seen *s = ctx;
     bool known = false;
 
-    if (s->n == SARHAD_FIND_MAX || m->traveller_id < 1 ||
-        m->traveller_id > 3)
+    if (s->n == SARHAD_FIND_MAX || m->traveller_id < 1 || m->traveller_id > 3)
         abort();
     for (unsigned i = 0; i < s->n; i++)
         if (s->ids[i] == m->traveller_id)

@@ -75,8 +75,12 @@ one_line(char *out, size_t cap, const char *msg)
 {
     size_t n = 0;
 
-    for (; msg != NULL && *msg != '\0' && n + 1 < cap; msg++)
-        out[n++] = *msg == '\n' || *msg == '\r' ? ' ' : *msg;
+    for (; msg != NULL && *msg != '\0' && n + 1 < cap; msg++) {
+        char c = *msg;
+        if (c == '\n' || c == '\r')
+            c = ' ';
+        out[n++] = c;
+    }
     while (n > 0 && out[n - 1] == ' ')
         n--;
     out[n] = '\0';

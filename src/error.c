@@ -9,6 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* internal.h describes these two to the analyzer with macros of the same
+ * names; here they are defined. */
+#undef sarhad__fail
+#undef sarhad__fail_at
+
 static const char *const status_texts[] = {
 #define STATUS_TEXT(name, text) text,
     SARHAD_STATUS_MAP(STATUS_TEXT)
@@ -93,4 +98,14 @@ sarhad__strlcpy(char *dst, const char *src, size_t dst_cap)
     memcpy(dst, src, len);
     dst[len] = '\0';
     return len;
+}
+
+size_t
+sarhad__strlcat(char *dst, const char *src, size_t dst_cap)
+{
+    size_t used = strnlen(dst, dst_cap);
+
+    if (used == dst_cap)
+        return used;
+    return used + sarhad__strlcpy(dst + used, src, dst_cap - used);
 }

@@ -89,46 +89,63 @@ is_run_char(char c)
     return is_digit(c) || is_alpha(c) || c == '-' || c == '/';
 }
 
-/* Backtracking only at '*', and patterns are at most 63 bytes, so this is
- * bounded by len * 63 steps per star in the worst case. */
+/* Whether the text byte t fits the pattern byte p (never '*'). */
+static bool
+byte_fits(char p, char t)
+{
+    switch (p) {
+    case '9':
+        return is_digit(t);
+    case 'A':
+        return is_alpha(t);
+    case '?':
+        return is_digit(t) || is_alpha(t);
+    default:
+        return p == t;
+    }
+}
+
+#define BIT(i) (UINT64_C(1) << (i))
+
+/* A '*' may match nothing: wherever one is reached, so is the byte after
+ * it (in order, so that "**" passes both). */
+static uint64_t
+past_stars(const char *p, size_t plen, uint64_t set)
+{
+    for (size_t i = 0; i < plen; i++)
+        if (p[i] == '*' && (set & BIT(i)) != 0)
+            set |= BIT(i + 1);
+    return set;
+}
+
+/* The pattern run as an automaton over the text: bit i of the set says the
+ * first i pattern bytes match the text read so far.  A '*' keeps its bit
+ * over run characters.  One pass, no backtracking and no recursion, so a
+ * hostile pattern or number costs at most len * 63 steps. */
 static bool
 match_at(const char *p, const char *t, size_t len)
 {
-    for (; *p != '\0'; p++) {
-        if (*p == '*') {
-            size_t k = 0;
-            for (;;) {
-                if (match_at(p + 1, t + k, len - k))
-                    return true;
-                if (k == len || !is_run_char(t[k]))
-                    return false;
-                k++;
+    size_t plen = strlen(p); /* at most 63: sarhad_id_pattern_is_valid */
+    uint64_t set = past_stars(p, plen, BIT(0));
+
+    for (size_t k = 0; k < len && set != 0; k++) {
+        uint64_t next = 0;
+        for (size_t i = 0; i < plen; i++) {
+            if ((set & BIT(i)) == 0)
+                continue;
+            if (p[i] == '*') {
+                if (is_run_char(t[k]))
+                    next |= BIT(i);
+            } else if (byte_fits(p[i], t[k])) {
+                next |= BIT(i + 1);
             }
         }
-        if (len == 0)
-            return false;
-        switch (*p) {
-        case '9':
-            if (!is_digit(*t))
-                return false;
-            break;
-        case 'A':
-            if (!is_alpha(*t))
-                return false;
-            break;
-        case '?':
-            if (!is_digit(*t) && !is_alpha(*t))
-                return false;
-            break;
-        default:
-            if (*p != *t)
-                return false;
-        }
-        t++;
-        len--;
+        set = past_stars(p, plen, next);
     }
-    return len == 0;
+    return (set & BIT(plen)) != 0;
 }
+
+#undef BIT
 
 bool
 sarhad_id_pattern_is_valid(const char *pattern)

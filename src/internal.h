@@ -33,6 +33,16 @@ enum sarhad_status sarhad__fail_at(struct sarhad_error *err,
                                    unsigned line, unsigned col, const char *fmt,
                                    ...) SARHAD_PRINTF(6, 7);
 
+#ifdef __clang_analyzer__
+/* clang-tidy's analyzer reads one file at a time and cannot see that these
+ * return their code: told here, it stops walking failure paths as if they
+ * had succeeded (and reporting the out-parameters they leave unset). */
+#define sarhad__fail(err, code, ...)                                           \
+    (sarhad__fail((err), (code), __VA_ARGS__), (code))
+#define sarhad__fail_at(err, code, ...)                                        \
+    (sarhad__fail_at((err), (code), __VA_ARGS__), (code))
+#endif
+
 /* Allocation through the configured hooks.  NULL on failure. */
 void *sarhad__malloc(size_t size);
 void *sarhad__calloc(size_t count, size_t size);
@@ -42,6 +52,11 @@ char *sarhad__strndup(const char *s, size_t len);
 
 /* Copy at most dst_cap - 1 bytes of src and terminate; returns the length. */
 size_t sarhad__strlcpy(char *dst, const char *src, size_t dst_cap);
+
+/* Append src to the string in dst, a buffer of dst_cap bytes, as far as it
+ * fits, and terminate; returns the new length.  A dst with no terminator
+ * within dst_cap is left alone. */
+size_t sarhad__strlcat(char *dst, const char *src, size_t dst_cap);
 
 /* ---- SQLite stores (src/store.c) -------------------------------------- */
 
@@ -226,6 +241,11 @@ struct sarhad_store {
 
 /* Close what sarhad_store_flush opened. */
 void sarhad__store_flush_close(struct sarhad_store *store);
+
+/* fsync the directory holding path (store_flush.c), so that a name just
+ * made in it survives a crash; 0, or -1 with errno (ENAMETOOLONG past
+ * 4095 bytes). */
+int sarhad__sync_parent_dir(const char *path);
 
 /* Stop the background checkpointer, if any (before the handle closes). */
 void sarhad__store_checkpointer_stop(struct sarhad_store *store);

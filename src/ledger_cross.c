@@ -160,13 +160,15 @@ put_movement(struct crossing *c, struct sarhad_error *err)
 {
     struct sarhad_store *store = c->ledger->store;
     const struct sarhad_movement_info *m = &c->p->movement;
-    char sex[2] = {c->p->traveller.sex ? c->p->traveller.sex : 'X', '\0'};
+    char sex[2] = {'X', '\0'};
     const char *province;
     int held;
     sqlite3_stmt *st = sarhad__store_prepare(store, sql_movement_put, err);
 
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
+    if (c->p->traveller.sex != 0)
+        sex[0] = c->p->traveller.sex;
     sqlite3_bind_int64(st, 1, c->attempt_id);
     sqlite3_bind_text(st, 2, sarhad_movement_name(m->category), -1,
                       SQLITE_STATIC);
@@ -361,7 +363,7 @@ record_outcome(struct crossing *c, struct sarhad_error *err)
 
 /* The next id of a table: remembered within a batch, else read. */
 static enum sarhad_status
-next_id(struct sarhad_store *store, int64_t *remembered, const char *sql,
+next_id(struct sarhad_store *store, const int64_t *remembered, const char *sql,
         int64_t *out, struct sarhad_error *err)
 {
     if (store->in_batch && *remembered > 0) {

@@ -252,7 +252,7 @@ find_document(struct search *s, const char *kind, struct sarhad_error *err)
             st = probe(s, src, s->document, err);
         } else if (s->code[0] != '\0') {
             sarhad__strlcpy(prefix, s->code, sizeof(prefix));
-            strcat(prefix, ":");
+            sarhad__strlcat(prefix, ":", sizeof(prefix));
             st = document_in(s, src, prefix, err);
         } else {
             st = each_prefix(s, src, document_in, err);
@@ -442,7 +442,7 @@ sarhad_ledger_find_travellers(
     } else if (s.code[0] != '\0') {
         char prefix[8];
         sarhad__strlcpy(prefix, s.code, sizeof(prefix));
-        strcat(prefix, ":");
+        sarhad__strlcat(prefix, ":", sizeof(prefix));
         st = name_in(&s, &name_source, prefix, err);
     } else {
         st = each_prefix(&s, &name_source, name_in, err);

@@ -120,7 +120,7 @@ sarhad__buf_json_str(struct sarhad__buf *b, const char *s)
     run = s;
     for (; *s != '\0'; s++) {
         unsigned char c = (unsigned char)*s;
-        char esc[6];
+        char esc[2];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
         sarhad__buf_add(b, run, (size_t)(s - run));
@@ -132,10 +132,10 @@ sarhad__buf_json_str(struct sarhad__buf *b, const char *s)
         } else if (c == '\n') {
             sarhad__buf_add(b, "\\n", 2);
         } else {
-            memcpy(esc, "\\u00", 4);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            sarhad__buf_add(b, esc, 6);
+            esc[0] = hex[c >> 4];
+            esc[1] = hex[c & 15];
+            sarhad__buf_add(b, "\\u00", 4);
+            sarhad__buf_add(b, esc, 2);
         }
     }
     sarhad__buf_add(b, run, (size_t)(s - run));

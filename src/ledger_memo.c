@@ -182,7 +182,7 @@ arena_add(struct sarhad__memo *m, char ns, const char *key, size_t len,
           uint32_t *off)
 {
     if (m->arena_len + len + 1 > m->arena_cap) {
-        size_t cap = m->arena_cap ? m->arena_cap * 2 : 64 * 1024;
+        size_t cap = m->arena_cap ? m->arena_cap * 2 : (size_t)64 * 1024;
         char *a;
         while (cap < m->arena_len + len + 1)
             cap *= 2;

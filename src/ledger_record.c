@@ -632,7 +632,7 @@ sarhad__tally_returns(struct sarhad__item_tallies *it, const char *day,
                       struct sarhad_error *err)
 {
     const struct sarhad_movement_info *m = &p->movement;
-    char sex[2] = {p->traveller.sex ? p->traveller.sex : 'X', '\0'};
+    char sex[2] = {'X', '\0'};
     const char *band = sarhad__age_band(p->traveller.birth_date, p->time.date);
     bool child = strcmp(band, "0-4") == 0 || strcmp(band, "5-17") == 0;
     const char *fine[7] = {day,
@@ -648,6 +648,8 @@ sarhad__tally_returns(struct sarhad__item_tallies *it, const char *day,
     static const int64_t one[1] = {1};
     enum sarhad_status s;
 
+    if (p->traveller.sex != 0)
+        sex[0] = p->traveller.sex;
     s = stage(it, sql_returns_add, fine, 7, v, 3, err);
     if (s != SARHAD_OK)
         return s;

@@ -50,7 +50,9 @@ screen_hook(void *ctx, const struct sarhad_presentation *p,
                         : m->nationality;
     q.father_name =
         p->traveller.father_name[0] != '\0' ? p->traveller.father_name : NULL;
-    q.sex = p->traveller.sex != 0 ? p->traveller.sex : m->sex;
+    q.sex = m->sex;
+    if (p->traveller.sex != 0)
+        q.sex = p->traveller.sex;
     /* The floor sarhad_ledger_screen fixed, else the current one. */
     floor = out->floor > 0 ? out->floor : atomic_load(&ledger->screen_floor);
     s = sarhad_screener_query(ledger->screener, &q, floor, out, err);

@@ -364,7 +364,7 @@ enum sarhad_status
 sarhad__mrz_parse_slow(struct sarhad_mrz *out, const char *text, size_t len,
                        struct sarhad_date today, struct sarhad_error *err)
 {
-    struct shape sh;
+    struct shape sh = {0};
     enum sarhad_mrz_format format = SARHAD_MRZ_UNKNOWN;
     enum sarhad_status s;
 

@@ -31,7 +31,10 @@
 #define K_DIGIT ((uint64_t)1 << 16)
 #define K_ALPHA ((uint64_t)1 << 32)
 
+/* Designators, which no parentheses can enclose. */
+/* NOLINTNEXTLINE(bugprone-macro-parentheses) */
 #define KD(c) [c] = (uint64_t)((c) - '0') | K_DIGIT
+/* NOLINTNEXTLINE(bugprone-macro-parentheses) */
 #define KL(c) [c] = (uint64_t)((c) - 'A' + 10) | K_ALPHA
 
 static const uint64_t key[256] = {
@@ -315,7 +318,9 @@ put_name(struct sarhad_mrz *out, const unsigned char *p, unsigned n)
 static inline bool
 put_sex(struct sarhad_mrz *out, unsigned char c)
 {
-    out->sex = c == '<' ? 'X' : (char)c;
+    out->sex = (char)c;
+    if (c == '<')
+        out->sex = 'X';
     return c == 'M' || c == 'F' || c == 'X' || c == '<';
 }
 

@@ -292,8 +292,9 @@ sarhad_mrz_format(char *out, size_t cap, const struct sarhad_mrz *fields,
         return st;
     put_checks(&o, l, fields);
     for (unsigned i = 0; i < l->lines; i++) {
-        memcpy(out + i * (l->width + 1u), o.buf[i], l->width);
-        out[i * (l->width + 1u) + l->width] = i + 1u < l->lines ? '\n' : '\0';
+        char *line = out + (size_t)i * (l->width + 1u);
+        memcpy(line, o.buf[i], l->width);
+        line[l->width] = i + 1u < l->lines ? '\n' : '\0';
     }
     return SARHAD_OK;
 }

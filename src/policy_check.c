@@ -98,8 +98,11 @@ list_intersects(const struct plist *a, const struct plist *b)
 {
     if (!a->present || !b->present || (a->negate && b->negate))
         return true;
-    if (a->negate)
-        return list_intersects(b, a);
+    if (a->negate) { /* symmetric: walk the list that names its items */
+        const struct plist *t = a;
+        a = b;
+        b = t;
+    }
     for (unsigned i = 0; i < a->count; i++)
         if (b->negate ? !has_item(b, a->items[i]) : has_item(b, a->items[i]))
             return true;

@@ -98,8 +98,7 @@ configure(sqlite3 *db, enum sarhad__store_mode mode, const char *synchronous,
         strcmp(synchronous, "EXTRA") != 0)
         return sarhad__fail(err, SARHAD_EINVAL, "synchronous", SIZE_MAX,
                             "synchronous must be FULL, EXTRA, NORMAL or OFF");
-    strcpy(sql, "PRAGMA synchronous=");
-    strcat(sql, synchronous);
+    snprintf(sql, sizeof(sql), "PRAGMA synchronous=%s", synchronous);
     return sarhad__store_exec(db, sql, err);
 }
 

@@ -29,7 +29,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,22 +51,12 @@ io_fail(struct sarhad_error *err, const char *what)
 static enum sarhad_status
 sync_dir_of(const char *path, struct sarhad_error *err)
 {
-    char dir[4096];
-    int fd;
-
-    if (strlen(path) >= sizeof(dir))
+    if (sarhad__sync_parent_dir(path) == 0)
+        return SARHAD_OK;
+    if (errno == ENAMETOOLONG)
         return sarhad__fail(err, SARHAD_EINVAL, "target", SIZE_MAX,
                             "the path is too long");
-    strcpy(dir, path);
-    fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return io_fail(err, "cannot open its directory");
-    if (fsync(fd) != 0) {
-        close(fd);
-        return io_fail(err, "cannot flush its directory");
-    }
-    close(fd);
-    return SARHAD_OK;
+    return io_fail(err, "cannot flush its directory");
 }
 
 /* Copy every page of src's current snapshot into dst. */

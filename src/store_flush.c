@@ -12,27 +12,22 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-/* fsync the directory holding path; 0, or -1 with errno. */
-static int
-sync_directory(const char *path)
+int
+sarhad__sync_parent_dir(const char *path)
 {
-    char dir[sizeof(((struct sarhad_store *)0)->wal_path)];
-    char *slash;
+    char dir[4096];
     int fd, rc;
 
-    sarhad__strlcpy(dir, path, sizeof(dir));
-    slash = strrchr(dir, '/');
-    if (slash == NULL)
-        strcpy(dir, ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (sarhad__strlcpy(dir, path, sizeof(dir)) != strlen(path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     rc = fsync(fd);
@@ -56,7 +51,8 @@ sarhad_store_flush(struct sarhad_store *store, struct sarhad_error *err)
         /* A log file created since the store was opened must also be in
          * its directory for good (SQLite syncs the directory only at the
          * log's first sync of its own, which NORMAL defers). */
-        if (store->wal_fd >= 0 && sync_directory(store->wal_path) != 0) {
+        if (store->wal_fd >= 0 &&
+            sarhad__sync_parent_dir(store->wal_path) != 0) {
             int e = errno;
             close(store->wal_fd);
             store->wal_fd = -1;

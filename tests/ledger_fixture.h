@@ -22,8 +22,8 @@ void begin(struct sarhad_presentation *p, const char *crossing,
            enum sarhad_direction dir, struct sarhad_date day, const char *nat);
 /* Add a document with a real MRZ (surname, number, expiry). */
 void mrz_doc(struct sarhad_presentation *p, enum sarhad_doc_kind kind,
-             enum sarhad_mrz_format format, const char *issuer,
-             const char *nat, const char *surname, const char *number,
+             enum sarhad_mrz_format format, const char *issuer, const char *nat,
+             const char *surname, const char *number,
              struct sarhad_date expiry);
 void passport(struct sarhad_presentation *p, const char *number);
 void visa(struct sarhad_presentation *p, const char *number,

@@ -7,6 +7,7 @@
 #include "../src/internal.h"
 
 #include <stdint.h>
+#include <string.h>
 
 TEST(error_strerror)
 {
@@ -45,4 +46,19 @@ TEST(error_message_truncates)
     sarhad__fail(&err, SARHAD_EINVAL, big, 0, "%s", big);
     ASSERT_EQ_INT(sizeof(err.field) - 1, strlen(err.field));
     ASSERT_EQ_INT(sizeof(err.message) - 1, strlen(err.message));
+}
+
+TEST(error_strlcat_appends_within_the_buffer)
+{
+    char buf[8] = "ab";
+    char full[4] = {'x', 'y', 'z', 'w'}; /* no terminator: left alone */
+
+    ASSERT_EQ_INT(3, (long long)sarhad__strlcat(buf, ":", sizeof(buf)));
+    ASSERT_EQ_STR("ab:", buf);
+    ASSERT_EQ_INT(7, (long long)sarhad__strlcat(buf, "cdefgh", sizeof(buf)));
+    ASSERT_EQ_STR("ab:cdef", buf);
+    ASSERT_EQ_INT(7, (long long)sarhad__strlcat(buf, "z", sizeof(buf)));
+    ASSERT_EQ_STR("ab:cdef", buf);
+    ASSERT_EQ_INT(4, (long long)sarhad__strlcat(full, "q", sizeof(full)));
+    ASSERT(memcmp(full, "xyzw", 4) == 0);
 }

@@ -62,4 +62,14 @@ TEST(ids_patterns_match_configured_layouts)
     ASSERT(!sarhad_id_pattern_is_valid("***"));
     ASSERT(!sarhad_id_pattern_is_valid("a\tb"));
     ASSERT(!sarhad_id_pattern_match("***", "abc", 3));
+    /* Two stars, each over run characters only. */
+    ASSERT(sarhad_id_pattern_match("**", "", 0));
+    ASSERT(sarhad_id_pattern_match("*-*", "AB-CD", 5));
+    ASSERT(sarhad_id_pattern_match("*-*", "A-B-C", 5));
+    ASSERT(sarhad_id_pattern_match("A*9*", "K12/x", 5));
+    ASSERT(!sarhad_id_pattern_match("A*9*", "K12 x", 5));
+    ASSERT(sarhad_id_pattern_match("* 9*", "AB 12", 5));
+    ASSERT(!sarhad_id_pattern_match("* 9*", "A B 12", 6));
+    ASSERT(!sarhad_id_pattern_match("*-9", "AB-C", 4));
+    ASSERT(sarhad_id_pattern_match("*9*9", "1-2-3", 5));
 }

@@ -559,8 +559,8 @@ const char *sarhad_vulnerability_name(unsigned bit);
 const char *sarhad_province_name(enum sarhad_province province);
 
 /* Limits on inputs (bytes). */
-#define SARHAD_PRESENTATION_MAX_LEN (64 * 1024)
-#define SARHAD_POLICY_MAX_LEN       (4 * 1024 * 1024)
+#define SARHAD_PRESENTATION_MAX_LEN 65536   /* 64 KiB */
+#define SARHAD_POLICY_MAX_LEN       4194304 /* 4 MiB */
 
 /*
  * Read a presentation (DESIGN.md) of len bytes of JSON into *out.  Every
@@ -1294,7 +1294,7 @@ sarhad_replay(struct sarhad_store *source, const char *draft_name,
  * changed: keeping an id again is SARHAD_EEXIST, an id with no replay
  * entry in the audit log SARHAD_ENOTFOUND.
  */
-#define SARHAD_REPLAY_DOC_MAX (1024 * 1024)
+#define SARHAD_REPLAY_DOC_MAX 1048576 /* 1 MiB */
 SARHAD_MUST_CHECK enum sarhad_status
 sarhad_replay_keep(struct sarhad_store *store, int64_t id, const char *doc,
                    struct sarhad_error *err);
@@ -1516,7 +1516,7 @@ sarhad_name_from_mrz(char *out, size_t cap, const char *text, size_t len,
  * approximate one; nationalities ICAO codes or country names separated by
  * ';').  The UN consolidated list XML is also read (individuals only).
  */
-#define SARHAD_WL_MAX_INPUT   (64u * 1024 * 1024) /* bytes per import */
+#define SARHAD_WL_MAX_INPUT   67108864u /* bytes per import: 64 MiB */
 #define SARHAD_WL_MAX_ENTRIES 2000000
 #define SARHAD_WL_MAX_NAMES   32 /* primary name + aliases + original */
 #define SARHAD_WL_NAME_LEN    256

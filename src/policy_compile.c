@@ -45,7 +45,7 @@ sarhad_policy_compile(struct sarhad_policy **out, const char *filename,
         return sarhad__fail(err, SARHAD_EINVAL, "", SIZE_MAX,
                             "no policy text given");
     *out = NULL;
-    if (len > (size_t)SARHAD_POLICY_MAX_LEN)
+    if (len > SARHAD_POLICY_MAX_LEN)
         return sarhad__fail(err, SARHAD_ETOOBIG, "", SIZE_MAX,
                             "a policy is at most %d bytes",
                             SARHAD_POLICY_MAX_LEN);

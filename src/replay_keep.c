@@ -32,7 +32,7 @@ sarhad_replay_keep(struct sarhad_store *store, int64_t id, const char *doc,
         return sarhad__fail(err, SARHAD_EINVAL, "replay", SIZE_MAX,
                             "no replay given");
     len = strlen(doc);
-    if (len > (size_t)SARHAD_REPLAY_DOC_MAX)
+    if (len > SARHAD_REPLAY_DOC_MAX)
         return sarhad__fail(err, SARHAD_ETOOBIG, "doc", SIZE_MAX,
                             "a kept replay is at most %d bytes",
                             SARHAD_REPLAY_DOC_MAX);

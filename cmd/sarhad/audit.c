@@ -101,7 +101,7 @@ cmd_audit(int argc, char **argv)
     const char *verb = argc > 1 ? argv[1] : "", *db = NULL;
     long long from = 1, limit = 0;
     struct sarhad_store *store = NULL;
-    struct sarhad_audit_report r;
+    struct sarhad_audit_report r = {0};
     struct sarhad_error err;
     int64_t checkpoints = 0, anchor_seq[MAX_ANCHORS];
     unsigned char anchor_hash[MAX_ANCHORS][32];
@@ -109,13 +109,15 @@ cmd_audit(int argc, char **argv)
     struct sarhad_audit_filter filter = {NULL, NULL, NULL, 0};
     long long traveller = 0, *n;
     int anchors = 0;
+    bool log;
     enum sarhad_status s;
 
     if (strcmp(verb, "--help") == 0) {
         usage(stdout);
         return 0;
     }
-    if (strcmp(verb, "verify") != 0 && strcmp(verb, "log") != 0)
+    log = strcmp(verb, "log") == 0;
+    if (strcmp(verb, "verify") != 0 && !log)
         return usage_error("audit", "say verify or log");
     for (int i = 2; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -123,8 +125,7 @@ cmd_audit(int argc, char **argv)
             return usage_error("audit", "missing value for %s", argv[i]);
         if (strcmp(argv[i], "--db") == 0)
             db = v;
-        else if (strcmp(argv[i], "--anchor") == 0 &&
-                 strcmp(verb, "verify") == 0) {
+        else if (strcmp(argv[i], "--anchor") == 0 && !log) {
             if (anchors == MAX_ANCHORS)
                 return usage_error("audit", "at most %d anchors", MAX_ANCHORS);
             if (sarhad_audit_anchor_parse(v, &anchor_seq[anchors],
@@ -133,16 +134,14 @@ cmd_audit(int argc, char **argv)
                 return usage_error("audit", "--anchor %s: %s (at %zu)", v,
                                    err.message, err.offset);
             anchors++;
-        } else if (strcmp(verb, "log") != 0)
-            return usage_error("audit", "unknown option: %s", argv[i]);
-        else if (strcmp(argv[i], "--kind") == 0)
+        } else if (log && strcmp(argv[i], "--kind") == 0)
             filter.kind = v;
-        else if (strcmp(argv[i], "--user") == 0)
+        else if (log && strcmp(argv[i], "--user") == 0)
             filter.user = v;
-        else if (strcmp(argv[i], "--subject") == 0)
+        else if (log && strcmp(argv[i], "--subject") == 0)
             filter.subject = v;
-        else if ((n = whole_option(argv[i], &from, &limit, &traveller)) !=
-                 NULL) {
+        else if (log && (n = whole_option(argv[i], &from, &limit,
+                                          &traveller)) != NULL) {
             char *end;
             *n = strtoll(v, &end, 10);
             if (*v == '\0' || *end != '\0' || *n < 0)
@@ -158,12 +157,11 @@ cmd_audit(int argc, char **argv)
     filter.traveller = traveller;
     sarhad_error_clear(&err);
     s = sarhad_store_open(&store, db, &ro, &err);
-    if (s == SARHAD_OK && strcmp(verb, "log") == 0)
+    if (s == SARHAD_OK && log)
         s = print_log(store, from, limit, &filter, &err);
     else if (s == SARHAD_OK)
         s = sarhad_audit_verify_signed(store, &r, &checkpoints, &err);
-    for (int k = 0;
-         s == SARHAD_OK && strcmp(verb, "verify") == 0 && k < anchors; k++)
+    for (int k = 0; s == SARHAD_OK && !log && k < anchors; k++)
         s = sarhad_audit_check_anchor(store, anchor_seq[k], anchor_hash[k], &r,
                                       &err);
     sarhad_store_close(store);
@@ -171,7 +169,7 @@ cmd_audit(int argc, char **argv)
         print_error(db, &err);
         return 1;
     }
-    if (strcmp(verb, "log") == 0)
+    if (log)
         return 0;
     if (!r.ok) {
         printf("audit log BROKEN at entry %lld: %s\n", (long long)r.first_bad,

@@ -65,7 +65,8 @@ with_suffix(const char *path, const char *suffix)
     char *out = xmalloc(n + m + 1);
 
     memcpy(out, path, n);
-    memcpy(out + n, suffix, m + 1);
+    memcpy(out + n, suffix, m);
+    out[n + m] = '\0';
     return out;
 }
 

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define READ_CHUNK (256u * 1024)
+#define READ_CHUNK ((size_t)256 * 1024)
 
 struct line_feed {
     int fd;

@@ -93,6 +93,8 @@ table(struct out *o, const char *const *names, unsigned ncols)
 {
     size_t width[SARHAD_REPORT_MAX_COLUMNS];
 
+    if (ncols == 0 || ncols > SARHAD_REPORT_MAX_COLUMNS)
+        return;
     for (unsigned c = 0; c < ncols; c++)
         width[c] = strlen(names[c]);
     for (size_t i = 0; i < o->count; i++)

@@ -161,7 +161,9 @@ line_query(const struct sarhad_screener *s, const char *line, unsigned lineno,
     q.nationality = str_field(in, "nationality", &bad);
     q.father_name = str_field(in, "father_name", &bad);
     sex = str_field(in, "sex", &bad);
-    q.sex = sex != NULL ? sex[0] : 0;
+    q.sex = 0;
+    if (sex != NULL)
+        q.sex = sex[0];
     if (bad || q.name == NULL ||
         (dob != NULL && parse_dob(&q, dob, &err) != 0) ||
         sarhad_screener_query(s, &q, threshold, &out, &err) != SARHAD_OK) {

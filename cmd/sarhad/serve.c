@@ -108,7 +108,7 @@ parse_options(struct options *o, int argc, char **argv)
             o->push_every = number(v, 1, 86400), i++;
             o->push_every_given = true;
         } else if (strcmp(a, "--silent-after") == 0) {
-            o->silent_after = number(v, 1, 7 * 24 * 60), i++;
+            o->silent_after = number(v, 1, 7L * 24 * 60), i++;
             o->silent_after_given = true;
         } else if (strcmp(a, "--session-ttl") == 0) {
             o->ttl = number(v, 1, 30L * 86400), i++;
@@ -201,7 +201,7 @@ wait_for_signal(void)
 static void
 drain(struct server *srv)
 {
-    struct timespec pause = {0, 10 * 1000 * 1000};
+    struct timespec pause = {0, 10L * 1000 * 1000};
 
     for (int i = 0; i < 3000 && atomic_load(&srv->in_flight) > 0; i++)
         nanosleep(&pause, NULL);

@@ -375,6 +375,6 @@ void route_web(struct server *srv, struct request *req);
 int serve_open_ledger(struct server *srv);
 void serve_close_ledger(struct server *srv);
 /* serve_http.c: the destructor of a pool thread's read-only store. */
-void serve_close_reader(void *store);
+void serve_close_reader(void *reader);
 
 #endif /* SARHAD_SERVE_H */

@@ -278,9 +278,10 @@ literal(struct scan *s, const char *word, size_t n)
 
 static bool value(struct scan *s, int depth);
 
-/* An array or an object at nesting depth, s->p at its opening bracket. */
+/* An array or an object at nesting depth, s->p at its opening bracket.
+ * The recursion through value() stops at MAX_DEPTH, jansson's own limit. */
 static bool
-container(struct scan *s, int depth)
+container(struct scan *s, int depth) /* NOLINT(misc-no-recursion): MAX_DEPTH */
 {
     unsigned char close = *s->p == '[' ? ']' : '}';
 
@@ -318,7 +319,7 @@ container(struct scan *s, int depth)
 /* A value at nesting depth (the top one is 1; jansson counts every value,
  * not only arrays and objects, against its limit). */
 static bool
-value(struct scan *s, int depth)
+value(struct scan *s, int depth) /* NOLINT(misc-no-recursion): MAX_DEPTH */
 {
     if (s->p == s->end || depth > MAX_DEPTH)
         return false;

@@ -43,9 +43,9 @@ struct reader {
 };
 
 void
-serve_close_reader(void *p)
+serve_close_reader(void *reader)
 {
-    struct reader *r = p;
+    struct reader *r = reader;
 
     sarhad_session_cache_free(r->sessions);
     sarhad_store_close(r->store);

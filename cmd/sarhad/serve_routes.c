@@ -8,7 +8,7 @@
  */
 #include "serve.h"
 
-#define KB      1024
+#define KB      ((size_t)1024)
 #define READERS (ROLE_OFFICER | ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_AUDITOR)
 /* The national view is the ministry's: officers and supervisors belong to
  * a post and see its figures only. */

@@ -21,7 +21,7 @@ add_entry(void *ctx, const struct sarhad_audit_entry *e)
     json_t *detail = json_loads(e->detail, 0, NULL);
     static const char hex[] = "0123456789abcdef";
 
-    for (int i = 0; i < 32; i++) {
+    for (size_t i = 0; i < 32; i++) {
         hash[2 * i] = hex[e->hash[i] >> 4];
         hash[2 * i + 1] = hex[e->hash[i] & 15];
     }

@@ -39,14 +39,15 @@ parse(struct args *a, int argc, char **argv)
     memset(a, 0, sizeof(*a));
     a->post = "";
     for (int i = 2; i < argc; i++) {
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        bool valued = i + 1 < argc;
+        const char *v = valued ? argv[i + 1] : "";
         if (strcmp(argv[i], "--password-stdin") == 0)
             a->password_stdin = true;
-        else if (strcmp(argv[i], "--db") == 0 && v != NULL)
+        else if (strcmp(argv[i], "--db") == 0 && valued)
             a->db = v, i++;
-        else if (strcmp(argv[i], "--role") == 0 && v != NULL)
+        else if (strcmp(argv[i], "--role") == 0 && valued)
             a->role = v, i++;
-        else if (strcmp(argv[i], "--post") == 0 && v != NULL)
+        else if (strcmp(argv[i], "--post") == 0 && valued)
             a->post = v, i++;
         else if (argv[i][0] == '-' || a->name != NULL)
             return usage_error("user", "unexpected argument: %s", argv[i]);
@@ -147,11 +148,11 @@ run(const char *verb, const struct args *a)
     if (add) {
         struct sarhad_user u;
         memset(&u, 0, sizeof(u));
-        snprintf(u.name, sizeof(u.name), "%s", a->name);
+        if (snprintf(u.name, sizeof(u.name), "%s", a->name) >=
+            (int)sizeof(u.name))
+            u.name[0] = '\0'; /* refused as a bad name below */
         snprintf(u.role, sizeof(u.role), "%s", a->role);
         snprintf(u.post, sizeof(u.post), "%s", a->post);
-        if (strlen(a->name) >= sizeof(u.name))
-            u.name[0] = '\0'; /* refused as a bad name below */
         s = sarhad_user_add(store, &system_actor, &u, hash, now, &err);
     } else if (passwd) {
         s = sarhad_user_set_password(store, &system_actor, a->name, hash, now,

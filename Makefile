@@ -5,7 +5,9 @@
 #   make                       libsarhad.a and sarhad in build/
 #   make test                  unit tests, fuzz corpus replay, CLI cases
 #   make SANITIZE=address,undefined test   the same in its own build dir
-#   make check                 test + sanitizer test + format check
+#   make check                 test + sanitizer test + format check + tidy
+#   make tidy                  clang-tidy (.clang-tidy) over the library and
+#                              the command; any finding fails it
 #   make fuzz FUZZ_SECONDS=60  libFuzzer on every target (clang)
 #   make bench                 benchmarks (figures go to docs/BENCHMARKS.md)
 #   make install               the command, the shipped policies, the docs
@@ -107,7 +109,7 @@ $(BUILD)/bench_%: $(BUILD)/bench/bench_%.o $(LIB)
 test: $(SARHAD) $(RUNNER) $(REPLAYS)
 	@BUILD=$(BUILD) bash tests/run-all.sh
 
-check: test format-check
+check: test format-check tidy
 	$(MAKE) SANITIZE=address,undefined test
 
 # libFuzzer builds use clang.  A run starts from the hand-written seeds
@@ -153,7 +155,7 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(FORMAT_SRC)
 tidy: | $(DEPS_OK)
-	clang-tidy $(LIB_SRC) -- $(CPPFLAGS) $(PKG_CFLAGS) -std=c11
+	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- $(CPPFLAGS) $(PKG_CFLAGS) -std=c11
 
 # /usr/local by default; the command finds the shipped policy in
 # PREFIX/share/sarhad (cli_shipped_policy), and systemd reads units from

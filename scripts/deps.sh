@@ -6,7 +6,7 @@ set -eu
 
 # One list, grouped by purpose.  Every make target that needs a package calls
 # this script, so adding a dependency means adding it here and nowhere else.
-build="make gcc pkg-config clang libclang-rt-14-dev"
+build="make gcc pkg-config clang clang-format clang-tidy libclang-rt-14-dev"
 libs="libsqlite3-dev libmicrohttpd-dev libsodium-dev libjansson-dev libicu-dev libpq-dev libxml2-dev"
 tools="sqlite3 jq openssl valgrind wrk nodejs npm postgresql curl chromium systemd"
 packages="$build $libs $tools"

@@ -73,3 +73,80 @@ TEST(ids_patterns_match_configured_layouts)
     ASSERT(!sarhad_id_pattern_match("*-9", "AB-C", 4));
     ASSERT(sarhad_id_pattern_match("*9*9", "1-2-3", 5));
 }
+
+/* The patterns' definition, as plainly as it can be said: backtracking at
+ * each '*', which matches a run of letters, digits, '-' and '/'.  The
+ * library runs an automaton instead; the two must agree everywhere. */
+static bool
+ref_fits(char p, char t)
+{
+    bool digit = t >= '0' && t <= '9';
+    bool alpha = (t >= 'A' && t <= 'Z') || (t >= 'a' && t <= 'z');
+
+    if (p == '9')
+        return digit;
+    if (p == 'A')
+        return alpha;
+    if (p == '?')
+        return digit || alpha;
+    return p == t;
+}
+
+static bool
+ref_match(const char *p, const char *t, size_t len)
+{
+    if (*p == '\0')
+        return len == 0;
+    if (*p == '*') {
+        for (size_t k = 0;; k++) {
+            if (ref_match(p + 1, t + k, len - k))
+                return true;
+            if (k == len ||
+                !(ref_fits('?', t[k]) || t[k] == '-' || t[k] == '/'))
+                return false;
+        }
+    }
+    return len > 0 && ref_fits(*p, *t) && ref_match(p + 1, t + 1, len - 1);
+}
+
+TEST(ids_patterns_agree_with_their_definition)
+{
+    static const char pat_alphabet[] = "9A?*-/ x";
+    static const char text_alphabet[] = "07Kx-/ ?*";
+    uint32_t seed = 12345;
+    unsigned compared = 0, matched = 0;
+
+    for (int round = 0; round < 200000; round++) {
+        char pattern[8], text[9];
+        size_t plen, tlen;
+
+        seed = seed * 1103515245u + 12345u;
+        plen = 1 + (seed >> 16) % 7;
+        for (size_t i = 0; i < plen; i++) {
+            seed = seed * 1103515245u + 12345u;
+            pattern[i] =
+                pat_alphabet[(seed >> 16) % (sizeof(pat_alphabet) - 1)];
+        }
+        pattern[plen] = '\0';
+        seed = seed * 1103515245u + 12345u;
+        tlen = (seed >> 16) % 9;
+        for (size_t i = 0; i < tlen; i++) {
+            seed = seed * 1103515245u + 12345u;
+            text[i] = text_alphabet[(seed >> 16) % (sizeof(text_alphabet) - 1)];
+        }
+        text[tlen] = '\0';
+        if (!sarhad_id_pattern_is_valid(pattern))
+            continue;
+        compared++;
+        if (sarhad_id_pattern_match(pattern, text, tlen) !=
+            ref_match(pattern, text, tlen)) {
+            test_failed(__FILE__, __LINE__, "pattern \"%s\", text \"%s\"",
+                        pattern, text);
+            return;
+        }
+        matched += ref_match(pattern, text, tlen);
+    }
+    /* Enough of both answers to mean something. */
+    ASSERT(compared > 100000);
+    ASSERT(matched > 1000);
+}

@@ -334,6 +334,38 @@ decimal(const char *s, size_t n, uint64_t max, uint64_t *out)
     return true;
 }
 
+/* The n bytes at v as a string in out (cap bytes); false when too long. */
+static bool
+copy_text(char *out, size_t cap, const char *v, size_t n)
+{
+    if (n >= cap)
+        return false;
+    memcpy(out, v, n);
+    out[n] = '\0';
+    return true;
+}
+
+/* Exactly digits lowercase hex digits at v, copied as a string to out
+ * (which has room for them and the NUL). */
+static bool
+copy_hex(char *out, size_t digits, const char *v, size_t n)
+{
+    if (n != digits || !all_hex(v, n))
+        return false;
+    memcpy(out, v, n);
+    out[n] = '\0';
+    return true;
+}
+
+static enum sarhad_bundle_kind
+kind_parse(const char *v, size_t n)
+{
+    return n == 6 && memcmp(v, "policy", 6) == 0      ? SARHAD_BUNDLE_POLICY
+           : n == 9 && memcmp(v, "watchlist", 9) == 0 ? SARHAD_BUNDLE_WATCHLIST
+           : n == 3 && memcmp(v, "key", 3) == 0       ? SARHAD_BUNDLE_KEY
+                                                      : 0;
+}
+
 /* Check one field's value and store it in *b; false with *why set. */
 static bool
 take_field(struct sarhad_bundle_info *b, enum field f, const char *v, size_t n,
@@ -343,28 +375,18 @@ take_field(struct sarhad_bundle_info *b, enum field f, const char *v, size_t n,
 
     switch (f) {
     case F_KIND:
-        b->kind = n == 6 && memcmp(v, "policy", 6) == 0 ? SARHAD_BUNDLE_POLICY
-                  : n == 9 && memcmp(v, "watchlist", 9) == 0
-                      ? SARHAD_BUNDLE_WATCHLIST
-                  : n == 3 && memcmp(v, "key", 3) == 0 ? SARHAD_BUNDLE_KEY
-                                                       : 0;
+        b->kind = kind_parse(v, n);
         *why = "the kind is policy, watchlist or key";
         return b->kind != 0;
     case F_NAME:
         *why = "the name is 1-95 printable ASCII characters";
-        if (n == 0 || n >= sizeof(b->name))
-            return false;
-        memcpy(b->name, v, n);
-        b->name[n] = '\0';
-        return name_ok(b->name);
+        return n != 0 && copy_text(b->name, sizeof(b->name), v, n) &&
+               name_ok(b->name);
     case F_FORMAT:
         *why = "the format does not fit the kind (policy: policy; watchlist: "
                "csv or un-xml; key: ed25519)";
-        if (n >= sizeof(b->format))
-            return false;
-        memcpy(b->format, v, n);
-        b->format[n] = '\0';
-        return format_fits(b->kind, b->format);
+        return copy_text(b->format, sizeof(b->format), v, n) &&
+               format_fits(b->kind, b->format);
     case F_SERIAL:
         *why = "the serial is a number from 1 up, without leading zeros";
         if (!decimal(v, n, (uint64_t)1 << 53, &u) || u == 0)
@@ -373,18 +395,11 @@ take_field(struct sarhad_bundle_info *b, enum field f, const char *v, size_t n,
         return true;
     case F_ISSUED:
         *why = "issued is a UTC time YYYY-MM-DDTHH:MM:SSZ";
-        if (n >= sizeof(b->issued))
-            return false;
-        memcpy(b->issued, v, n);
-        b->issued[n] = '\0';
-        return issued_ok(b->issued);
+        return copy_text(b->issued, sizeof(b->issued), v, n) &&
+               issued_ok(b->issued);
     case F_ISSUER:
         *why = "the issuer is a key id of 16 lowercase hex digits";
-        if (n != SARHAD_BUNDLE_KEY_ID_LEN || !all_hex(v, n))
-            return false;
-        memcpy(b->issuer, v, n);
-        b->issuer[n] = '\0';
-        return true;
+        return copy_hex(b->issuer, SARHAD_BUNDLE_KEY_ID_LEN, v, n);
     case F_LENGTH:
         *why = "the length is the payload's size in bytes, at most 64 MiB";
         if (!decimal(v, n, SARHAD_BUNDLE_PAYLOAD_MAX, &u))
@@ -393,18 +408,10 @@ take_field(struct sarhad_bundle_info *b, enum field f, const char *v, size_t n,
         return true;
     case F_SHA256:
         *why = "sha256 is 64 lowercase hex digits";
-        if (n != 64 || !all_hex(v, n))
-            return false;
-        memcpy(b->sha256, v, n);
-        b->sha256[n] = '\0';
-        return true;
+        return copy_hex(b->sha256, 64, v, n);
     case F_SIGNATURE:
         *why = "the signature is 128 lowercase hex digits";
-        if (n != 128 || !all_hex(v, n))
-            return false;
-        memcpy(b->signature, v, n);
-        b->signature[n] = '\0';
-        return true;
+        return copy_hex(b->signature, 128, v, n);
     case F_COUNT:
         break;
     }

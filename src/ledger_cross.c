@@ -474,6 +474,54 @@ write_rows(struct crossing *c, struct sarhad_error *err)
     return s;
 }
 
+/* Set up *c for one crossing of p, its decision to go to *d. */
+static void
+crossing_init(struct crossing *c, struct sarhad_ledger *ledger,
+              const struct sarhad_presentation *p,
+              const struct sarhad_prepared *prep,
+              const struct sarhad_actor *who, int64_t now,
+              struct sarhad_decision *d)
+{
+    memset(c, 0, sizeof(*c));
+    memset(d, 0, sizeof(*d));
+    c->ledger = ledger;
+    c->p = p;
+    c->prep = prep;
+    c->who = who;
+    c->now = now;
+    c->d = d;
+    c->visa = find_visa(p);
+    c->pres = prep != NULL ? &prep->text : &ledger->pres;
+    c->dec = &ledger->dec;
+    c->detail = &ledger->detail;
+    sarhad_date_format(c->day, p->time.date);
+    sarhad__por_number(c->por, p);
+    c->citizen = strcmp(p->traveller.nationality, ledger->citizen) == 0;
+    c->batch = ledger->store->in_batch;
+}
+
+/* End the write the crossing began, whose steps returned s: roll back on a
+ * failure, commit when alone; inside a batch the item stands, so the batch
+ * takes over its next ids and tallies and commits later. */
+static enum sarhad_status
+end_write(struct crossing *c, enum sarhad_status s, struct sarhad_error *err)
+{
+    struct sarhad_store *store = c->ledger->store;
+
+    if (s != SARHAD_OK) {
+        sarhad__store_write_end(store, false, NULL);
+        return s;
+    }
+    if (!c->batch)
+        return sarhad__store_write_end(store, true, err);
+    store->next_attempt = c->attempt_id + 1;
+    if (c->id.fresh)
+        store->next_traveller = c->id.traveller_id + 1;
+    for (unsigned i = 0; i < c->tallies.n; i++)
+        sarhad__store_tally(store, &c->tallies.t[i]);
+    return SARHAD_OK;
+}
+
 static enum sarhad_status
 cross(struct sarhad_ledger *ledger, const struct sarhad_presentation *p,
       const struct sarhad_prepared *prep, const struct sarhad_actor *who,
@@ -493,22 +541,7 @@ cross(struct sarhad_ledger *ledger, const struct sarhad_presentation *p,
         return sarhad__fail(err, SARHAD_EINVAL, "time", SIZE_MAX,
                             "the presentation has no time");
     store = ledger->store;
-    memset(&c, 0, sizeof(c));
-    memset(&d, 0, sizeof(d));
-    c.ledger = ledger;
-    c.p = p;
-    c.prep = prep;
-    c.who = who;
-    c.now = now;
-    c.d = &d;
-    c.visa = find_visa(p);
-    c.pres = prep != NULL ? &prep->text : &ledger->pres;
-    c.dec = &ledger->dec;
-    c.detail = &ledger->detail;
-    sarhad_date_format(c.day, p->time.date);
-    sarhad__por_number(c.por, p);
-    c.citizen = strcmp(p->traveller.nationality, ledger->citizen) == 0;
-    c.batch = store->in_batch;
+    crossing_init(&c, ledger, p, prep, who, now, &d);
     s = c.batch ? sarhad__store_tally_room(store, SARHAD__ITEM_TALLIES, err)
                 : SARHAD_OK;
     if (s == SARHAD_OK)
@@ -521,18 +554,7 @@ cross(struct sarhad_ledger *ledger, const struct sarhad_presentation *p,
         s = prepare(&c, err);
     if (s == SARHAD_OK)
         s = write_rows(&c, err);
-    if (s != SARHAD_OK) {
-        sarhad__store_write_end(store, false, NULL);
-    } else if (c.batch) {
-        /* What the batch remembers holds now that the item stands. */
-        store->next_attempt = c.attempt_id + 1;
-        if (c.id.fresh)
-            store->next_traveller = c.id.traveller_id + 1;
-        for (unsigned i = 0; i < c.tallies.n; i++)
-            sarhad__store_tally(store, &c.tallies.t[i]);
-    } else {
-        s = sarhad__store_write_end(store, true, err);
-    }
+    s = end_write(&c, s, err);
     if (s != SARHAD_OK) {
         sarhad__buf_reset(c.dec); /* no decision to show */
         return s;

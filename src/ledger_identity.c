@@ -54,77 +54,101 @@ add_key(struct sarhad__identity *id, const char *kind, const char *a,
     strcat(k->value, norm);
 }
 
+/* The first MRZ's names are the traveller's. */
+static void
+take_names(struct sarhad__identity *id, const struct sarhad_mrz *mrz)
+{
+    if (id->surname[0] != '\0')
+        return;
+    sarhad__strlcpy(id->surname, mrz->surname, sizeof(id->surname));
+    sarhad__strlcpy(id->given_names, mrz->given_names, sizeof(id->given_names));
+}
+
+/* A passport with its MRZ: its number, the holder's names and birth date
+ * when not yet known, and a Pakistani passport's CNIC. */
+static void
+passport_keys(struct sarhad__identity *id, const struct sarhad_document *d,
+              struct sarhad_date *birth)
+{
+    add_key(id, "passport", d->mrz.issuing_state, d->mrz.document_number);
+    take_names(id, &d->mrz);
+    if (birth->year == 0)
+        *birth = d->mrz.birth_date;
+    /* Pakistani passports carry the holder's CNIC. */
+    if (strcmp(d->mrz.issuing_state, "PAK") == 0 &&
+        strlen(d->mrz.optional_data) == 13)
+        add_key(id, "cnic", NULL, d->mrz.optional_data);
+}
+
+/* The visa's key: "STATE:NUMBER" from its MRZ, "ref:NUMBER" for an
+ * e-visa, "" when it has no number. */
+static void
+visa_key(struct sarhad__identity *id, const struct sarhad_document *d)
+{
+    char norm[40];
+
+    if (d->has_mrz) {
+        sarhad__key_normalise(norm, sizeof(norm), d->mrz.document_number);
+        sarhad__strlcpy(id->visa_key, d->mrz.issuing_state,
+                        sizeof(id->visa_key));
+        strcat(id->visa_key, ":");
+    } else {
+        sarhad__key_normalise(norm, sizeof(norm), d->number);
+        sarhad__strlcpy(id->visa_key, norm[0] ? "ref:" : "",
+                        sizeof(id->visa_key));
+    }
+    if (norm[0] != '\0')
+        strcat(id->visa_key, norm);
+    else
+        id->visa_key[0] = '\0';
+}
+
+/* Name + birth date + nationality: the weakest key, used only when all
+ * three are known. */
+static void
+name_birth_key(const struct sarhad_presentation *p, struct sarhad__identity *id,
+               struct sarhad_date birth)
+{
+    char nbd[128], date[11];
+
+    if (id->surname[0] == '\0' || birth.year == 0 ||
+        p->traveller.nationality[0] == '\0')
+        return;
+    sarhad_date_format(date, birth);
+    nbd[0] = '\0';
+    sarhad__strlcpy(nbd, id->surname, sizeof(nbd));
+    strcat(nbd, "|");
+    strcat(nbd, id->given_names);
+    strcat(nbd, "|");
+    strcat(nbd, date);
+    add_key(id, "nbd", p->traveller.nationality, nbd);
+}
+
 static void
 derive_keys(const struct sarhad_presentation *p, struct sarhad__identity *id)
 {
     struct sarhad_date birth = p->traveller.birth_date;
-    char nbd[128];
 
     for (unsigned i = 0; i < p->document_count; i++) {
         const struct sarhad_document *d = &p->documents[i];
         if (d->kind == SARHAD_DOC_PASSPORT && d->has_mrz) {
-            add_key(id, "passport", d->mrz.issuing_state,
-                    d->mrz.document_number);
-            if (id->surname[0] == '\0') {
-                sarhad__strlcpy(id->surname, d->mrz.surname,
-                                sizeof(id->surname));
-                sarhad__strlcpy(id->given_names, d->mrz.given_names,
-                                sizeof(id->given_names));
-            }
-            if (birth.year == 0)
-                birth = d->mrz.birth_date;
-            /* Pakistani passports carry the holder's CNIC. */
-            if (strcmp(d->mrz.issuing_state, "PAK") == 0 &&
-                strlen(d->mrz.optional_data) == 13)
-                add_key(id, "cnic", NULL, d->mrz.optional_data);
+            passport_keys(id, d, &birth);
         } else if (d->kind == SARHAD_DOC_VISA && id->visa_key[0] == '\0') {
-            char norm[40];
-            if (d->has_mrz) {
-                sarhad__key_normalise(norm, sizeof(norm),
-                                      d->mrz.document_number);
-                sarhad__strlcpy(id->visa_key, d->mrz.issuing_state,
-                                sizeof(id->visa_key));
-                strcat(id->visa_key, ":");
-            } else {
-                sarhad__key_normalise(norm, sizeof(norm), d->number);
-                sarhad__strlcpy(id->visa_key, norm[0] ? "ref:" : "",
-                                sizeof(id->visa_key));
-            }
-            if (norm[0] != '\0')
-                strcat(id->visa_key, norm);
-            else
-                id->visa_key[0] = '\0';
+            visa_key(id, d);
         } else if (d->kind == SARHAD_DOC_CNIC) {
             add_key(id, "cnic", NULL, d->number);
         } else if (d->kind == SARHAD_DOC_TAZKIRA) {
             add_key(id, "tazkira", NULL,
                     d->has_mrz ? d->mrz.document_number : d->number);
-            if (d->has_mrz && id->surname[0] == '\0') {
-                sarhad__strlcpy(id->surname, d->mrz.surname,
-                                sizeof(id->surname));
-                sarhad__strlcpy(id->given_names, d->mrz.given_names,
-                                sizeof(id->given_names));
-            }
+            if (d->has_mrz)
+                take_names(id, &d->mrz);
         } else if (d->kind == SARHAD_DOC_POR) {
             add_key(id, "por", NULL, d->number);
         } else if (d->kind == SARHAD_DOC_ACC) {
             add_key(id, "acc", NULL, d->number);
         }
     }
-    /* Name + birth date + nationality: the weakest key, used only when
-     * all three are known. */
-    if (id->surname[0] != '\0' && birth.year != 0 &&
-        p->traveller.nationality[0] != '\0') {
-        char date[11];
-        sarhad_date_format(date, birth);
-        nbd[0] = '\0';
-        sarhad__strlcpy(nbd, id->surname, sizeof(nbd));
-        strcat(nbd, "|");
-        strcat(nbd, id->given_names);
-        strcat(nbd, "|");
-        strcat(nbd, date);
-        add_key(id, "nbd", p->traveller.nationality, nbd);
-    }
+    name_birth_key(p, id, birth);
 }
 
 static const char sql_key_get[] =

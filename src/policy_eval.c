@@ -406,62 +406,78 @@ miss_reason(struct sarhad_decision *d, const struct miss *m,
     add_reason(d, code, msg);
 }
 
-/* Step 1: documents that did not read cleanly.  True when referred. */
-static bool
-document_check(struct sarhad_decision *d, const struct facts *f)
+/* A document whose MRZ failed a check: a reason, and a flag per issue. */
+static void
+check_mrz(struct sarhad_decision *d, const struct sarhad_document *doc)
 {
-    const struct sarhad_presentation *pr = f->pr;
-    const struct sarhad_document *passport = NULL;
-    char detail[128];
+    const char *kind = sarhad_doc_kind_name(doc->kind);
+    char msg[160], detail[128];
 
-    for (unsigned i = 0; i < pr->document_count; i++) {
-        const struct sarhad_document *doc = &pr->documents[i];
-        const char *kind = sarhad_doc_kind_name(doc->kind);
-        if (doc->kind == SARHAD_DOC_PASSPORT && passport == NULL)
-            passport = doc;
-        if (doc->has_mrz && !doc->mrz.valid) {
-            char msg[160];
-            snprintf(msg, sizeof(msg),
-                     "The %s's machine-readable zone did not read cleanly: "
-                     "send the traveller to secondary inspection.",
-                     kind_label(doc->kind));
-            add_reason(d, "mrz_check_failed", msg);
-            for (unsigned k = 0;
-                 k < doc->mrz.issue_count && k < SARHAD_MRZ_MAX_ISSUES; k++) {
-                snprintf(detail, sizeof(detail), "%s: %s (%s)", kind,
-                         doc->mrz.issues[k].field, doc->mrz.issues[k].code);
-                add_flag(d, "mrz_check_failed", detail);
-            }
-        }
-        if (doc->kind == SARHAD_DOC_CNIC) {
-            struct sarhad_cnic cnic;
-            if (sarhad_cnic_parse(&cnic, doc->number,
-                                  strnlen(doc->number, sizeof(doc->number)),
-                                  NULL) != SARHAD_OK)
-                add_reason(d, "cnic_invalid",
-                           "The CNIC number has an impossible province "
-                           "digit: send to secondary inspection.");
-            else if (!sarhad_cnic_sex_matches(&cnic, pr->traveller.sex))
-                add_reason(d, "cnic_sex_mismatch",
-                           "The CNIC number's sex digit does not match the "
-                           "traveller: send to secondary inspection.");
-        }
-        if (f->p->format_count[doc->kind] > 0 && !doc->has_mrz) {
-            bool ok = false;
-            for (unsigned k = 0; k < f->p->format_count[doc->kind] && !ok; k++)
-                ok = sarhad_id_pattern_match(
-                    f->p->formats[doc->kind][k], doc->number,
-                    strnlen(doc->number, sizeof(doc->number)));
-            if (!ok) {
-                char msg[160];
-                snprintf(msg, sizeof(msg),
-                         "The %s number does not have the expected layout: "
-                         "send to secondary inspection.",
-                         kind_label(doc->kind));
-                add_reason(d, "number_format", msg);
-            }
-        }
+    if (!doc->has_mrz || doc->mrz.valid)
+        return;
+    snprintf(msg, sizeof(msg),
+             "The %s's machine-readable zone did not read cleanly: "
+             "send the traveller to secondary inspection.",
+             kind_label(doc->kind));
+    add_reason(d, "mrz_check_failed", msg);
+    for (unsigned k = 0; k < doc->mrz.issue_count && k < SARHAD_MRZ_MAX_ISSUES;
+         k++) {
+        snprintf(detail, sizeof(detail), "%s: %s (%s)", kind,
+                 doc->mrz.issues[k].field, doc->mrz.issues[k].code);
+        add_flag(d, "mrz_check_failed", detail);
     }
+}
+
+/* A CNIC's province digit must exist and its sex digit fit the traveller. */
+static void
+check_cnic(struct sarhad_decision *d, const struct sarhad_document *doc,
+           char sex)
+{
+    struct sarhad_cnic cnic;
+
+    if (doc->kind != SARHAD_DOC_CNIC)
+        return;
+    if (sarhad_cnic_parse(&cnic, doc->number,
+                          strnlen(doc->number, sizeof(doc->number)),
+                          NULL) != SARHAD_OK)
+        add_reason(d, "cnic_invalid",
+                   "The CNIC number has an impossible province "
+                   "digit: send to secondary inspection.");
+    else if (!sarhad_cnic_sex_matches(&cnic, sex))
+        add_reason(d, "cnic_sex_mismatch",
+                   "The CNIC number's sex digit does not match the "
+                   "traveller: send to secondary inspection.");
+}
+
+/* A number without an MRZ must fit one of the policy's number-formats for
+ * its kind, when the policy gives any. */
+static void
+check_number_format(struct sarhad_decision *d, const struct sarhad_policy *p,
+                    const struct sarhad_document *doc)
+{
+    bool ok = false;
+    char msg[160];
+
+    if (p->format_count[doc->kind] == 0 || doc->has_mrz)
+        return;
+    for (unsigned k = 0; k < p->format_count[doc->kind] && !ok; k++)
+        ok = sarhad_id_pattern_match(p->formats[doc->kind][k], doc->number,
+                                     strnlen(doc->number, sizeof(doc->number)));
+    if (ok)
+        return;
+    snprintf(msg, sizeof(msg),
+             "The %s number does not have the expected layout: "
+             "send to secondary inspection.",
+             kind_label(doc->kind));
+    add_reason(d, "number_format", msg);
+}
+
+/* Every clean visa MRZ must name the holder of the clean passport MRZ. */
+static void
+check_visa_holder(struct sarhad_decision *d,
+                  const struct sarhad_presentation *pr,
+                  const struct sarhad_document *passport)
+{
     for (unsigned i = 0; passport != NULL && i < pr->document_count; i++) {
         const struct sarhad_document *v = &pr->documents[i];
         if (v->kind != SARHAD_DOC_VISA || !v->has_mrz || !v->mrz.valid ||
@@ -474,6 +490,24 @@ document_check(struct sarhad_decision *d, const struct facts *f)
                        "The names or birth date on the visa differ from the "
                        "passport: send to secondary inspection.");
     }
+}
+
+/* Step 1: documents that did not read cleanly.  True when referred. */
+static bool
+document_check(struct sarhad_decision *d, const struct facts *f)
+{
+    const struct sarhad_presentation *pr = f->pr;
+    const struct sarhad_document *passport = NULL;
+
+    for (unsigned i = 0; i < pr->document_count; i++) {
+        const struct sarhad_document *doc = &pr->documents[i];
+        if (doc->kind == SARHAD_DOC_PASSPORT && passport == NULL)
+            passport = doc;
+        check_mrz(d, doc);
+        check_cnic(d, doc, pr->traveller.sex);
+        check_number_format(d, f->p, doc);
+    }
+    check_visa_holder(d, pr, passport);
     if (d->reason_count == 0)
         return false;
     d->outcome = SARHAD_REFER;
@@ -550,6 +584,160 @@ kinds_known(const struct sarhad_presentation *pr)
     return true;
 }
 
+/* Every field the evaluator indexes by is in range. */
+static bool
+presentation_in_range(const struct sarhad_presentation *pr)
+{
+    return pr->time.date.year != 0 &&
+           pr->document_count <= SARHAD_MAX_DOCUMENTS &&
+           (unsigned)pr->direction <= 1u &&
+           (unsigned)pr->movement.category <= 3u && kinds_known(pr);
+}
+
+/* The birth date as established, else a passport's that read cleanly. */
+static struct sarhad_date
+birth_date_of(const struct sarhad_presentation *pr)
+{
+    struct sarhad_date birth = pr->traveller.birth_date;
+
+    for (unsigned i = 0; birth.year == 0 && i < pr->document_count; i++)
+        if (pr->documents[i].kind == SARHAD_DOC_PASSPORT &&
+            pr->documents[i].mrz.valid)
+            birth = pr->documents[i].mrz.birth_date;
+    return birth;
+}
+
+/* What the officer established comes first; without it, a passport that
+ * read cleanly says who the traveller is. */
+static const char *
+nationality_of(const struct sarhad_presentation *pr)
+{
+    const char *nationality = pr->traveller.nationality;
+
+    for (unsigned i = 0; nationality[0] == '\0' && i < pr->document_count; i++)
+        if (pr->documents[i].kind == SARHAD_DOC_PASSPORT &&
+            pr->documents[i].mrz.valid)
+            nationality = pr->documents[i].mrz.nationality;
+    return nationality;
+}
+
+static void
+facts_init(struct facts *f, const struct sarhad_policy *policy,
+           const struct sarhad_presentation *pr,
+           const struct sarhad_history *history)
+{
+    memset(f, 0, sizeof(*f));
+    f->p = policy;
+    f->pr = pr;
+    f->h = history;
+    f->day = sarhad_date_to_days(pr->time.date);
+    f->minute = (int64_t)f->day * 1440 + pr->time.seconds / 60;
+    f->direction_bit = pr->direction == SARHAD_EXIT ? 2u : 1u;
+    f->age = age_on(birth_date_of(pr), pr->time.date);
+    f->nationality = nationality_of(pr);
+    overstay(f);
+}
+
+/* Step 2: a watchlist hit at or above the threshold.  True when referred. */
+static bool
+watchlist_check(struct sarhad_decision *d)
+{
+    if (d->hit_count == 0)
+        return false;
+    d->outcome = SARHAD_REFER;
+    sarhad__strlcpy(d->rule, "watchlist", sizeof(d->rule));
+    add_reason(d, "watchlist_hit",
+               "Possible watchlist match: send the traveller to "
+               "secondary inspection.");
+    return true;
+}
+
+/* The first rule for this crossing and direction that is in scope and
+ * fires, or NULL; the near misses before it go to misses. */
+static const struct prule *
+first_firing_rule(const struct facts *f, int crossing, struct miss *misses,
+                  unsigned *miss_count)
+{
+    const struct sarhad_policy *policy = f->p;
+    bool is_exit = f->pr->direction == SARHAD_EXIT;
+    const uint16_t *idx = policy->index[crossing][is_exit];
+    unsigned n = policy->index_count[crossing][is_exit];
+
+    for (unsigned i = 0; i < n; i++) {
+        const struct prule *r = &policy->rules[idx[i]];
+        struct miss m;
+        bool missed;
+        if (!in_scope(r, f))
+            continue;
+        if (rule_fires(r, f, &m, &missed))
+            return r;
+        if (missed && *miss_count < MAX_MISSES)
+            misses[(*miss_count)++] = m;
+    }
+    return NULL;
+}
+
+/* The fired rule's outcome, zone, reasons and flags. */
+static void
+apply_rule(struct sarhad_decision *d, const struct prule *fired)
+{
+    d->outcome = fired->outcome;
+    if (fired->zone != NULL)
+        sarhad__strlcpy(d->zone, fired->zone, sizeof(d->zone));
+    sarhad__strlcpy(d->rule, fired->id, sizeof(d->rule));
+    for (unsigned i = 0; i < fired->reason_count; i++)
+        add_reason(d, fired->reasons[i].code, fired->reasons[i].text);
+    for (unsigned i = 0; i < fired->flag_count; i++)
+        add_flag(d, fired->flags[i].code, fired->flags[i].text);
+}
+
+/* Step 3: the rules in file order; a refusal says what nearly matched. */
+static void
+rules_decide(struct sarhad_decision *d, const struct facts *f, int crossing)
+{
+    struct miss misses[MAX_MISSES];
+    unsigned miss_count = 0;
+    const struct prule *fired =
+        first_firing_rule(f, crossing, misses, &miss_count);
+
+    if (fired != NULL) {
+        apply_rule(d, fired);
+    } else {
+        d->outcome = SARHAD_REFUSE;
+        sarhad__strlcpy(d->rule, "no-rule", sizeof(d->rule));
+    }
+    if (d->outcome != SARHAD_REFUSE)
+        return;
+    for (unsigned i = 0; i < miss_count; i++)
+        miss_reason(d, &misses[i], f);
+    if (d->reason_count == 0)
+        add_reason(d, "no_rule",
+                   "No rule of this policy admits this traveller at this "
+                   "crossing on this date.");
+}
+
+/* The flags every decision carries, whichever step decided. */
+static void
+closing_flags(struct sarhad_decision *d, const struct facts *f)
+{
+    char detail[128];
+
+    if (d->overstay_days > 0) {
+        snprintf(detail, sizeof(detail),
+                 "Overstayed %d days beyond the %d allowed; fine US$%d.",
+                 d->overstay_days, f->allowed_stay, d->fine_usd);
+        add_flag(d, "overstay", detail);
+        if (f->p->blacklist_after > 0 &&
+            d->overstay_days > f->p->blacklist_after)
+            add_flag(d, "blacklist_review",
+                     "Overstay of more than the blacklist period: the "
+                     "traveller may be blacklisted.");
+    }
+    if (f->pr->direction == SARHAD_EXIT &&
+        f->pr->movement.category != SARHAD_MOVE_REGULAR)
+        add_flag(d, "movement", sarhad_movement_name(f->pr->movement.category));
+}
+
 enum sarhad_status
 sarhad_policy_decide(struct sarhad_decision *out,
                      const struct sarhad_policy *policy,
@@ -559,13 +747,7 @@ sarhad_policy_decide(struct sarhad_decision *out,
                      struct sarhad_error *err)
 {
     struct facts f;
-    struct miss misses[MAX_MISSES];
-    unsigned miss_count = 0, n;
-    const uint16_t *idx;
-    const struct prule *fired = NULL;
     int crossing;
-    struct sarhad_date birth;
-    char detail[128];
 
     if (out == NULL || policy == NULL || presentation == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "", SIZE_MAX,
@@ -573,11 +755,7 @@ sarhad_policy_decide(struct sarhad_decision *out,
     crossing = sarhad_crossing_index(
         presentation->crossing,
         strnlen(presentation->crossing, sizeof(presentation->crossing)));
-    if (crossing < 0 || presentation->time.date.year == 0 ||
-        presentation->document_count > SARHAD_MAX_DOCUMENTS ||
-        (unsigned)presentation->direction > 1u ||
-        (unsigned)presentation->movement.category > 3u ||
-        !kinds_known(presentation))
+    if (crossing < 0 || !presentation_in_range(presentation))
         return sarhad__fail(err, SARHAD_EINVAL, "", SIZE_MAX,
                             "the presentation has no known crossing, date, "
                             "direction, movement or document kind");
@@ -585,96 +763,14 @@ sarhad_policy_decide(struct sarhad_decision *out,
     sarhad__strlcpy(out->policy_name, policy->name, sizeof(out->policy_name));
     out->policy_version = policy->version;
 
-    memset(&f, 0, sizeof(f));
-    f.p = policy;
-    f.pr = presentation;
-    f.h = history;
-    f.day = sarhad_date_to_days(presentation->time.date);
-    f.minute = (int64_t)f.day * 1440 + presentation->time.seconds / 60;
-    f.direction_bit = presentation->direction == SARHAD_EXIT ? 2u : 1u;
-    birth = presentation->traveller.birth_date;
-    for (unsigned i = 0; birth.year == 0 && i < presentation->document_count;
-         i++)
-        if (presentation->documents[i].kind == SARHAD_DOC_PASSPORT &&
-            presentation->documents[i].mrz.valid)
-            birth = presentation->documents[i].mrz.birth_date;
-    f.age = age_on(birth, presentation->time.date);
-    /* What the officer established comes first; without it, a passport
-     * that read cleanly says who the traveller is. */
-    f.nationality = presentation->traveller.nationality;
-    for (unsigned i = 0;
-         f.nationality[0] == '\0' && i < presentation->document_count; i++)
-        if (presentation->documents[i].kind == SARHAD_DOC_PASSPORT &&
-            presentation->documents[i].mrz.valid)
-            f.nationality = presentation->documents[i].mrz.nationality;
-    overstay(&f);
+    facts_init(&f, policy, presentation, history);
     if (f.overstay_days > 0) {
         out->overstay_days = f.overstay_days;
         out->fine_usd = fine_for(policy, f.overstay_days);
     }
-
     copy_hits(out, screening, policy->screen_threshold);
-    if (document_check(out, &f))
-        goto flags;
-    if (out->hit_count > 0) {
-        out->outcome = SARHAD_REFER;
-        sarhad__strlcpy(out->rule, "watchlist", sizeof(out->rule));
-        add_reason(out, "watchlist_hit",
-                   "Possible watchlist match: send the traveller to "
-                   "secondary inspection.");
-        goto flags;
-    }
-
-    idx = policy->index[crossing][presentation->direction == SARHAD_EXIT];
-    n = policy->index_count[crossing][presentation->direction == SARHAD_EXIT];
-    for (unsigned i = 0; i < n && fired == NULL; i++) {
-        const struct prule *r = &policy->rules[idx[i]];
-        struct miss m;
-        bool missed;
-        if (!in_scope(r, &f))
-            continue;
-        if (rule_fires(r, &f, &m, &missed))
-            fired = r;
-        else if (missed && miss_count < MAX_MISSES)
-            misses[miss_count++] = m;
-    }
-    if (fired != NULL) {
-        out->outcome = fired->outcome;
-        if (fired->zone != NULL)
-            sarhad__strlcpy(out->zone, fired->zone, sizeof(out->zone));
-        sarhad__strlcpy(out->rule, fired->id, sizeof(out->rule));
-        for (unsigned i = 0; i < fired->reason_count; i++)
-            add_reason(out, fired->reasons[i].code, fired->reasons[i].text);
-        for (unsigned i = 0; i < fired->flag_count; i++)
-            add_flag(out, fired->flags[i].code, fired->flags[i].text);
-    } else {
-        out->outcome = SARHAD_REFUSE;
-        sarhad__strlcpy(out->rule, "no-rule", sizeof(out->rule));
-    }
-    if (out->outcome == SARHAD_REFUSE) {
-        for (unsigned i = 0; i < miss_count; i++)
-            miss_reason(out, &misses[i], &f);
-        if (out->reason_count == 0)
-            add_reason(out, "no_rule",
-                       "No rule of this policy admits this traveller at this "
-                       "crossing on this date.");
-    }
-
-flags:
-    if (out->overstay_days > 0) {
-        snprintf(detail, sizeof(detail),
-                 "Overstayed %d days beyond the %d allowed; fine US$%d.",
-                 out->overstay_days, f.allowed_stay, out->fine_usd);
-        add_flag(out, "overstay", detail);
-        if (policy->blacklist_after > 0 &&
-            out->overstay_days > policy->blacklist_after)
-            add_flag(out, "blacklist_review",
-                     "Overstay of more than the blacklist period: the "
-                     "traveller may be blacklisted.");
-    }
-    if (presentation->direction == SARHAD_EXIT &&
-        presentation->movement.category != SARHAD_MOVE_REGULAR)
-        add_flag(out, "movement",
-                 sarhad_movement_name(presentation->movement.category));
+    if (!document_check(out, &f) && !watchlist_check(out))
+        rules_decide(out, &f, crossing);
+    closing_flags(out, &f);
     return SARHAD_OK;
 }

@@ -111,99 +111,122 @@ error_token(struct lexer *lx, const char *why, unsigned line, unsigned col)
     return t;
 }
 
-struct token
-sarhad__lex_next(struct lexer *lx)
+/* Spaces, tabs, carriage returns and comments, up to a newline or the end. */
+static void
+skip_blanks(struct lexer *lx)
 {
     for (;;) {
-        unsigned line, col;
-        size_t start;
-        unsigned char c;
-
         while (lx->pos < lx->len &&
                (lx->src[lx->pos] == ' ' || lx->src[lx->pos] == '\t' ||
                 lx->src[lx->pos] == '\r'))
             advance(lx);
-        line = lx->line;
-        col = lx->col;
-        start = lx->pos;
-        if (lx->pos >= lx->len)
-            return make(lx, TOK_EOF, start, line, col);
-        c = (unsigned char)lx->src[lx->pos];
-        if (c == '#') {
-            while (lx->pos < lx->len && lx->src[lx->pos] != '\n')
-                advance(lx);
-            continue;
-        }
-        if (c == '\n') {
+        if (lx->pos >= lx->len || lx->src[lx->pos] != '#')
+            return;
+        while (lx->pos < lx->len && lx->src[lx->pos] != '\n')
             advance(lx);
-            return make(lx, TOK_NEWLINE, start, line, col);
-        }
-        if (is_word_char(c)) {
-            while (lx->pos < lx->len &&
-                   is_word_char((unsigned char)lx->src[lx->pos]))
-                advance(lx);
-            if (lx->pos - start > 200)
-                return error_token(lx, "word longer than 200 characters", line,
-                                   col);
-            return make(lx, TOK_WORD, start, line, col);
-        }
-        if (c == '"') {
+    }
+}
+
+static struct token
+lex_word(struct lexer *lx, unsigned line, unsigned col)
+{
+    size_t start = lx->pos;
+
+    while (lx->pos < lx->len && is_word_char((unsigned char)lx->src[lx->pos]))
+        advance(lx);
+    if (lx->pos - start > 200)
+        return error_token(lx, "word longer than 200 characters", line, col);
+    return make(lx, TOK_WORD, start, line, col);
+}
+
+/* A string from its opening quote; the token is the body, escapes kept. */
+static struct token
+lex_string(struct lexer *lx, unsigned line, unsigned col)
+{
+    size_t start;
+    struct token t;
+
+    advance(lx);
+    start = lx->pos;
+    while (lx->pos < lx->len && lx->src[lx->pos] != '"') {
+        if (lx->src[lx->pos] == '\n')
+            return error_token(lx,
+                               "unterminated string: expected "
+                               "'\"' before the end of the line",
+                               line, col);
+        if ((unsigned char)lx->src[lx->pos] < ' ' && lx->src[lx->pos] != '\t')
+            return error_token(lx, "control character in a string", lx->line,
+                               lx->col);
+        if (lx->src[lx->pos] == '\\') {
             advance(lx);
-            start = lx->pos;
-            while (lx->pos < lx->len && lx->src[lx->pos] != '"') {
-                if (lx->src[lx->pos] == '\n')
-                    return error_token(lx,
-                                       "unterminated string: expected "
-                                       "'\"' before the end of the line",
-                                       line, col);
-                if ((unsigned char)lx->src[lx->pos] < ' ' &&
-                    lx->src[lx->pos] != '\t')
-                    return error_token(lx, "control character in a string",
-                                       lx->line, lx->col);
-                if (lx->src[lx->pos] == '\\') {
-                    advance(lx);
-                    if (lx->pos >= lx->len ||
-                        (lx->src[lx->pos] != '"' && lx->src[lx->pos] != '\\'))
-                        return error_token(lx,
-                                           "expected \\\" or \\\\ in a "
-                                           "string",
-                                           lx->line, lx->col);
-                }
-                advance(lx);
-            }
-            if (lx->pos >= lx->len)
-                return error_token(lx, "unterminated string: expected '\"'",
-                                   line, col);
-            if (lx->pos - start > 400)
-                return error_token(lx, "string longer than 400 bytes", line,
-                                   col);
-            {
-                struct token t = make(lx, TOK_STRING, start, line, col);
-                advance(lx);
-                return t;
-            }
+            if (lx->pos >= lx->len ||
+                (lx->src[lx->pos] != '"' && lx->src[lx->pos] != '\\'))
+                return error_token(lx,
+                                   "expected \\\" or \\\\ in a "
+                                   "string",
+                                   lx->line, lx->col);
         }
         advance(lx);
-        switch (c) {
-        case '(':
-            return make(lx, TOK_LPAREN, start, line, col);
-        case ')':
-            return make(lx, TOK_RPAREN, start, line, col);
-        case ';':
-            return make(lx, TOK_SEMI, start, line, col);
-        case ',':
-            return make(lx, TOK_COMMA, start, line, col);
-        case '.':
-            if (lx->pos < lx->len && lx->src[lx->pos] == '.') {
-                advance(lx);
-                return make(lx, TOK_DOTDOT, start, line, col);
-            }
-            return error_token(lx, "expected '..' between two dates", line,
-                               col);
-        default:
-            return error_token(lx, "unexpected character", line, col);
-        }
     }
+    if (lx->pos >= lx->len)
+        return error_token(lx, "unterminated string: expected '\"'", line, col);
+    if (lx->pos - start > 400)
+        return error_token(lx, "string longer than 400 bytes", line, col);
+    t = make(lx, TOK_STRING, start, line, col);
+    advance(lx);
+    return t;
+}
+
+static struct token
+lex_punctuation(struct lexer *lx, unsigned line, unsigned col)
+{
+    size_t start = lx->pos;
+    char c = lx->src[lx->pos];
+
+    advance(lx);
+    switch (c) {
+    case '(':
+        return make(lx, TOK_LPAREN, start, line, col);
+    case ')':
+        return make(lx, TOK_RPAREN, start, line, col);
+    case ';':
+        return make(lx, TOK_SEMI, start, line, col);
+    case ',':
+        return make(lx, TOK_COMMA, start, line, col);
+    case '.':
+        if (lx->pos < lx->len && lx->src[lx->pos] == '.') {
+            advance(lx);
+            return make(lx, TOK_DOTDOT, start, line, col);
+        }
+        return error_token(lx, "expected '..' between two dates", line, col);
+    default:
+        return error_token(lx, "unexpected character", line, col);
+    }
+}
+
+struct token
+sarhad__lex_next(struct lexer *lx)
+{
+    unsigned line, col;
+    size_t start;
+    unsigned char c;
+
+    skip_blanks(lx);
+    line = lx->line;
+    col = lx->col;
+    start = lx->pos;
+    if (lx->pos >= lx->len)
+        return make(lx, TOK_EOF, start, line, col);
+    c = (unsigned char)lx->src[lx->pos];
+    if (c == '\n') {
+        advance(lx);
+        return make(lx, TOK_NEWLINE, start, line, col);
+    }
+    if (is_word_char(c))
+        return lex_word(lx, line, col);
+    if (c == '"')
+        return lex_string(lx, line, col);
+    return lex_punctuation(lx, line, col);
 }
 
 char *

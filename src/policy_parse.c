@@ -530,7 +530,206 @@ movement_bit(const char *w, size_t len, unsigned *bit)
     return false;
 }
 
-/* One clause line inside a rule. */
+/* A rule clause after its keyword kw: the tokens up to the end of the line.
+ * Every reader takes the same arguments so that clauses can be a table. */
+typedef enum sarhad_status (*clause_reader)(struct parser *ps, struct prule *r,
+                                            const struct token *kw);
+
+/* from DATE, until DATE. */
+static enum sarhad_status
+read_from_until(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    bool from = is_word(kw, "from");
+    unsigned *line = from ? &r->from_line : &r->until_line;
+
+    if (*line != 0)
+        return error_at(ps, kw, SARHAD_EFORMAT,
+                        "'%s' was already given for this rule",
+                        from ? "from" : "until");
+    *line = kw->line;
+    return read_moment(ps, from ? &r->from : &r->until, !from);
+}
+
+static enum sarhad_status
+read_during(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    (void)kw;
+    return read_windows(ps, r);
+}
+
+static enum sarhad_status
+read_at(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    (void)kw;
+    return read_crossings(ps, r);
+}
+
+/* direction entry|exit {, entry|exit}. */
+static enum sarhad_status
+read_directions(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    if (r->directions != 0)
+        return error_at(ps, kw, SARHAD_EFORMAT, "%s",
+                        "'direction' was already given for this rule");
+    for (;;) {
+        if (is_word(&ps->tok, "entry"))
+            r->directions |= 1u;
+        else if (is_word(&ps->tok, "exit"))
+            r->directions |= 2u;
+        else
+            return expect_error(ps, "entry or exit");
+        next(ps);
+        if (ps->tok.kind != TOK_COMMA)
+            return SARHAD_OK;
+        next(ps);
+    }
+}
+
+/* movement CATEGORY {, CATEGORY}. */
+static enum sarhad_status
+read_movements(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    if (r->movements != 0)
+        return error_at(ps, kw, SARHAD_EFORMAT, "%s",
+                        "'movement' was already given for this rule");
+    for (;;) {
+        unsigned bit;
+        if (ps->tok.kind != TOK_WORD ||
+            !movement_bit(ps->tok.text, ps->tok.len, &bit))
+            return expect_error(ps, "regular, spontaneous_return, "
+                                    "assisted_return or deportation");
+        r->movements |= bit;
+        next(ps);
+        if (ps->tok.kind != TOK_COMMA)
+            return SARHAD_OK;
+        next(ps);
+    }
+}
+
+/* nationality, residence, tribe, occupation or purpose: whom the rule is
+ * for, as a list of words that may be negated. */
+static enum sarhad_status
+read_scope_list(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    if (is_word(kw, "nationality"))
+        return read_list(ps, &r->nationality, true, "nationalities");
+    if (is_word(kw, "residence"))
+        return read_list(ps, &r->residence, true, "districts");
+    if (is_word(kw, "tribe"))
+        return read_list(ps, &r->tribe, true, "tribes");
+    if (is_word(kw, "occupation"))
+        return read_list(ps, &r->occupation, true, "occupations");
+    return read_list(ps, &r->purpose, true, "purposes");
+}
+
+static enum sarhad_status
+read_age_clause(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    (void)kw;
+    return read_age(ps, r);
+}
+
+/* overstayed, or not overstayed. */
+static enum sarhad_status
+read_overstayed(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    if (is_word(kw, "not") && keyword(ps, "overstayed") != SARHAD_OK)
+        return ps->status;
+    if (r->overstayed >= 0)
+        return error_at(ps, kw, SARHAD_EFORMAT, "%s",
+                        "'overstayed' was already given for this rule");
+    r->overstayed = is_word(kw, "not") ? 0 : 1;
+    return SARHAD_OK;
+}
+
+/* limit N days in any M days. */
+static enum sarhad_status
+read_limit(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    if (r->limit_days != 0)
+        return error_at(ps, kw, SARHAD_EFORMAT, "%s",
+                        "'limit' was already given for this rule");
+    if (read_int(ps, &r->limit_days, 1, 3660, "a number of days") ||
+        keyword(ps, "days") || keyword(ps, "in") || keyword(ps, "any") ||
+        read_int(ps, &r->limit_window, r->limit_days, 3660,
+                 "the length of the period in days") ||
+        keyword(ps, "days"))
+        return ps->status;
+    return SARHAD_OK;
+}
+
+/* reason CODE "message", flag CODE "detail". */
+static enum sarhad_status
+read_reason_or_flag(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    bool reason = is_word(kw, "reason");
+    unsigned *n = reason ? &r->reason_count : &r->flag_count;
+
+    if (*n == (reason ? SARHAD_MAX_REASONS : SARHAD_MAX_FLAGS))
+        return error_at(ps, kw, SARHAD_ETOOBIG, "%s",
+                        "too many reason or flag lines in one rule");
+    if (read_text(ps, reason ? &r->reasons[*n] : &r->flags[*n],
+                  "a code such as visa_expired",
+                  reason
+                      ? sizeof(((struct sarhad_reason *)0)->message)
+                      : sizeof(((struct sarhad_flag *)0)->detail)) != SARHAD_OK)
+        return ps->status;
+    (*n)++;
+    return SARHAD_OK;
+}
+
+static enum sarhad_status
+read_exception(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    (void)ps;
+    (void)kw;
+    r->exception = true;
+    return SARHAD_OK;
+}
+
+/* source "where the rule comes from". */
+static enum sarhad_status
+read_source(struct parser *ps, struct prule *r, const struct token *kw)
+{
+    (void)kw;
+    if (ps->tok.kind != TOK_STRING)
+        return expect_error(ps, "the source in double quotes");
+    r->source = sarhad__lex_string(&ps->p->arena, &ps->tok);
+    if (r->source == NULL)
+        return nomem(ps);
+    next(ps);
+    return SARHAD_OK;
+}
+
+static const struct {
+    const char *word;
+    clause_reader read;
+} clauses[] = {
+    {"from", read_from_until},
+    {"until", read_from_until},
+    {"during", read_during},
+    {"at", read_at},
+    {"direction", read_directions},
+    {"movement", read_movements},
+    {"nationality", read_scope_list},
+    {"residence", read_scope_list},
+    {"tribe", read_scope_list},
+    {"occupation", read_scope_list},
+    {"purpose", read_scope_list},
+    {"age", read_age_clause},
+    {"overstayed", read_overstayed},
+    {"not", read_overstayed},
+    {"limit", read_limit},
+    {"admit", read_outcome},
+    {"refuse", read_outcome},
+    {"refer", read_outcome},
+    {"reason", read_reason_or_flag},
+    {"flag", read_reason_or_flag},
+    {"exception", read_exception},
+    {"source", read_source},
+};
+
+/* One clause line inside a rule; sets collects its accept lines. */
 static enum sarhad_status
 read_clause(struct parser *ps, struct prule *r, struct pset *sets)
 {
@@ -539,121 +738,11 @@ read_clause(struct parser *ps, struct prule *r, struct pset *sets)
     if (kw.kind != TOK_WORD)
         return expect_error(ps, "a rule clause or 'end'");
     next(ps);
-    if (is_word(&kw, "from") || is_word(&kw, "until")) {
-        bool from = is_word(&kw, "from");
-        unsigned *line = from ? &r->from_line : &r->until_line;
-        if (*line != 0)
-            return error_at(ps, &kw, SARHAD_EFORMAT,
-                            "'%s' was already given for this rule",
-                            from ? "from" : "until");
-        *line = kw.line;
-        return read_moment(ps, from ? &r->from : &r->until, !from);
-    }
-    if (is_word(&kw, "during"))
-        return read_windows(ps, r);
-    if (is_word(&kw, "at"))
-        return read_crossings(ps, r);
-    if (is_word(&kw, "direction")) {
-        if (r->directions != 0)
-            return error_at(ps, &kw, SARHAD_EFORMAT, "%s",
-                            "'direction' was already given for this rule");
-        for (;;) {
-            if (is_word(&ps->tok, "entry"))
-                r->directions |= 1u;
-            else if (is_word(&ps->tok, "exit"))
-                r->directions |= 2u;
-            else
-                return expect_error(ps, "entry or exit");
-            next(ps);
-            if (ps->tok.kind != TOK_COMMA)
-                return SARHAD_OK;
-            next(ps);
-        }
-    }
-    if (is_word(&kw, "movement")) {
-        if (r->movements != 0)
-            return error_at(ps, &kw, SARHAD_EFORMAT, "%s",
-                            "'movement' was already given for this rule");
-        for (;;) {
-            unsigned bit;
-            if (ps->tok.kind != TOK_WORD ||
-                !movement_bit(ps->tok.text, ps->tok.len, &bit))
-                return expect_error(ps, "regular, spontaneous_return, "
-                                        "assisted_return or deportation");
-            r->movements |= bit;
-            next(ps);
-            if (ps->tok.kind != TOK_COMMA)
-                return SARHAD_OK;
-            next(ps);
-        }
-    }
-    if (is_word(&kw, "nationality"))
-        return read_list(ps, &r->nationality, true, "nationalities");
-    if (is_word(&kw, "residence"))
-        return read_list(ps, &r->residence, true, "districts");
-    if (is_word(&kw, "tribe"))
-        return read_list(ps, &r->tribe, true, "tribes");
-    if (is_word(&kw, "occupation"))
-        return read_list(ps, &r->occupation, true, "occupations");
-    if (is_word(&kw, "purpose"))
-        return read_list(ps, &r->purpose, true, "purposes");
-    if (is_word(&kw, "age"))
-        return read_age(ps, r);
-    if (is_word(&kw, "overstayed") || is_word(&kw, "not")) {
-        if (is_word(&kw, "not") && keyword(ps, "overstayed") != SARHAD_OK)
-            return ps->status;
-        if (r->overstayed >= 0)
-            return error_at(ps, &kw, SARHAD_EFORMAT, "%s",
-                            "'overstayed' was already given for this rule");
-        r->overstayed = is_word(&kw, "not") ? 0 : 1;
-        return SARHAD_OK;
-    }
     if (is_word(&kw, "accept"))
         return read_accept(ps, sets, &r->set_count);
-    if (is_word(&kw, "limit")) {
-        if (r->limit_days != 0)
-            return error_at(ps, &kw, SARHAD_EFORMAT, "%s",
-                            "'limit' was already given for this rule");
-        if (read_int(ps, &r->limit_days, 1, 3660, "a number of days") ||
-            keyword(ps, "days") || keyword(ps, "in") || keyword(ps, "any") ||
-            read_int(ps, &r->limit_window, r->limit_days, 3660,
-                     "the length of the period in days") ||
-            keyword(ps, "days"))
-            return ps->status;
-        return SARHAD_OK;
-    }
-    if (is_word(&kw, "admit") || is_word(&kw, "refuse") ||
-        is_word(&kw, "refer")) {
-        return read_outcome(ps, r, &kw);
-    }
-    if (is_word(&kw, "reason") || is_word(&kw, "flag")) {
-        bool reason = is_word(&kw, "reason");
-        unsigned *n = reason ? &r->reason_count : &r->flag_count;
-        if (*n == (reason ? SARHAD_MAX_REASONS : SARHAD_MAX_FLAGS))
-            return error_at(ps, &kw, SARHAD_ETOOBIG, "%s",
-                            "too many reason or flag lines in one rule");
-        if (read_text(ps, reason ? &r->reasons[*n] : &r->flags[*n],
-                      "a code such as visa_expired",
-                      reason ? sizeof(((struct sarhad_reason *)0)->message)
-                             : sizeof(((struct sarhad_flag *)0)->detail)) !=
-            SARHAD_OK)
-            return ps->status;
-        (*n)++;
-        return SARHAD_OK;
-    }
-    if (is_word(&kw, "exception")) {
-        r->exception = true;
-        return SARHAD_OK;
-    }
-    if (is_word(&kw, "source")) {
-        if (ps->tok.kind != TOK_STRING)
-            return expect_error(ps, "the source in double quotes");
-        r->source = sarhad__lex_string(&ps->p->arena, &ps->tok);
-        if (r->source == NULL)
-            return nomem(ps);
-        next(ps);
-        return SARHAD_OK;
-    }
+    for (size_t i = 0; i < sizeof(clauses) / sizeof(clauses[0]); i++)
+        if (is_word(&kw, clauses[i].word))
+            return clauses[i].read(ps, r, &kw);
     ps->tok = kw;
     return expect_error(ps, "a rule clause (from, until, during, at, "
                             "direction, nationality, residence, tribe, "
@@ -663,20 +752,24 @@ read_clause(struct parser *ps, struct prule *r, struct pset *sets)
                             "'end'");
 }
 
-static enum sarhad_status
-read_rule(struct parser *ps, struct prule *r)
+/* What a rule is before its clauses: in force always, for everyone. */
+static void
+rule_init(struct prule *r, const struct token *start)
 {
-    struct pset sets[MAX_SETS];
-    struct token start = ps->tok;
-
     memset(r, 0, sizeof(*r));
     r->from = POLICY_TIME_MIN;
     r->until = POLICY_TIME_MAX;
     r->age_min = r->age_max = -1;
     r->overstayed = -1;
-    r->line = start.line;
-    r->col = start.col;
-    next(ps);
+    r->line = start->line;
+    r->col = start->col;
+}
+
+/* The rest of the line 'rule ID "title"': an id not used before, and a
+ * title that may be left out. */
+static enum sarhad_status
+read_rule_head(struct parser *ps, struct prule *r)
+{
     if (ps->tok.kind != TOK_WORD)
         return expect_error(ps, "a rule id such as one-document");
     r->id = sarhad__arena_strndup(&ps->p->arena, ps->tok.text, ps->tok.len);
@@ -697,20 +790,34 @@ read_rule(struct parser *ps, struct prule *r)
             return nomem(ps);
         next(ps);
     }
-    if (end_of_line(ps) != SARHAD_OK)
-        return ps->status;
+    return end_of_line(ps);
+}
+
+/* Clause lines up to 'end' (not taken); start is the rule's keyword. */
+static enum sarhad_status
+read_rule_body(struct parser *ps, struct prule *r, struct pset *sets,
+               const struct token *start)
+{
     while (!is_word(&ps->tok, "end")) {
         if (ps->tok.kind == TOK_NEWLINE) {
             next(ps);
             continue;
         }
         if (ps->tok.kind == TOK_EOF)
-            return error_at(ps, &start, SARHAD_EFORMAT, "%s",
+            return error_at(ps, start, SARHAD_EFORMAT, "%s",
                             "this rule has no 'end'");
         if (read_clause(ps, r, sets) != SARHAD_OK ||
             end_of_line(ps) != SARHAD_OK)
             return ps->status;
     }
+    return SARHAD_OK;
+}
+
+/* A rule must decide something, and a refusal or referral must say why;
+ * the error points at 'end'. */
+static enum sarhad_status
+check_rule_outcome(struct parser *ps, const struct prule *r)
+{
     if (!r->has_outcome)
         return error_at(ps, &ps->tok, SARHAD_EFORMAT, "%s",
                         "expected an outcome (admit, refuse or refer) "
@@ -719,7 +826,14 @@ read_rule(struct parser *ps, struct prule *r)
         return error_at(ps, &ps->tok, SARHAD_EFORMAT, "%s",
                         "a refuse or refer rule needs a reason line "
                         "the officer can read out");
-    next(ps);
+    return SARHAD_OK;
+}
+
+/* Clauses not given mean every crossing, direction and movement; the
+ * accept lines move from the stack into the arena. */
+static enum sarhad_status
+rule_finish(struct parser *ps, struct prule *r, const struct pset *sets)
+{
     if (r->crossings == 0)
         r->crossings = POLICY_ALL_CROSSINGS;
     if (r->directions == 0)
@@ -733,6 +847,24 @@ read_rule(struct parser *ps, struct prule *r)
             return nomem(ps);
         memcpy(r->sets, sets, r->set_count * sizeof(*sets));
     }
+    return SARHAD_OK;
+}
+
+static enum sarhad_status
+read_rule(struct parser *ps, struct prule *r)
+{
+    struct pset sets[MAX_SETS];
+    struct token start = ps->tok;
+
+    rule_init(r, &start);
+    next(ps);
+    if (read_rule_head(ps, r) != SARHAD_OK ||
+        read_rule_body(ps, r, sets, &start) != SARHAD_OK ||
+        check_rule_outcome(ps, r) != SARHAD_OK)
+        return ps->status;
+    next(ps);
+    if (rule_finish(ps, r, sets) != SARHAD_OK)
+        return ps->status;
     ps->rule_id = NULL;
     return end_of_line(ps);
 }
@@ -797,34 +929,71 @@ read_fines(struct parser *ps)
     return end_of_line(ps);
 }
 
+/* policy "NAME" version N, from after 'policy'; once, and first. */
+static enum sarhad_status
+read_policy_line(struct parser *ps, const struct token *kw, bool *have_policy)
+{
+    struct sarhad_policy *p = ps->p;
+    const char *name;
+
+    if (*have_policy)
+        return error_at(ps, kw, SARHAD_EFORMAT, "%s",
+                        "'policy' is given once, at the top");
+    next(ps);
+    if (ps->tok.kind != TOK_STRING)
+        return expect_error(ps, "the policy's name in double quotes");
+    name = sarhad__lex_string(&p->arena, &ps->tok);
+    if (name == NULL)
+        return nomem(ps);
+    if (strlen(name) == 0 || strlen(name) >= sizeof(p->name))
+        return error_at(ps, &ps->tok, SARHAD_EFORMAT, "%s",
+                        "a policy name is 1 to 47 bytes");
+    sarhad__strlcpy(p->name, name, sizeof(p->name));
+    next(ps);
+    if (keyword(ps, "version") ||
+        read_int(ps, &p->version, 0, 1000000000, "a version number"))
+        return ps->status;
+    *have_policy = true;
+    return end_of_line(ps);
+}
+
+/* number-format KIND "PATTERN", after the keyword. */
+static enum sarhad_status
+read_number_format(struct parser *ps)
+{
+    struct sarhad_policy *p = ps->p;
+    enum sarhad_doc_kind kind;
+    const char *pattern;
+    struct token at;
+
+    if (read_doc_kind(ps, &kind) != SARHAD_OK)
+        return ps->status;
+    at = ps->tok;
+    if (ps->tok.kind != TOK_STRING)
+        return expect_error(ps, "a number pattern in double quotes");
+    pattern = sarhad__lex_string(&p->arena, &ps->tok);
+    if (pattern == NULL)
+        return nomem(ps);
+    if (!sarhad_id_pattern_is_valid(pattern))
+        return error_at(ps, &at, SARHAD_EFORMAT, "%s",
+                        "a number pattern is 1-63 printable characters "
+                        "with at most two '*'");
+    if (p->format_count[kind] == POLICY_MAX_FORMATS)
+        return error_at(ps, &at, SARHAD_ETOOBIG, "%s",
+                        "more than 4 number formats for one document");
+    p->formats[kind][p->format_count[kind]++] = pattern;
+    next(ps);
+    return SARHAD_OK;
+}
+
 static enum sarhad_status
 read_header_line(struct parser *ps, bool *have_policy)
 {
     struct sarhad_policy *p = ps->p;
     struct token kw = ps->tok;
 
-    if (is_word(&kw, "policy")) {
-        const char *name;
-        if (*have_policy)
-            return error_at(ps, &kw, SARHAD_EFORMAT, "%s",
-                            "'policy' is given once, at the top");
-        next(ps);
-        if (ps->tok.kind != TOK_STRING)
-            return expect_error(ps, "the policy's name in double quotes");
-        name = sarhad__lex_string(&p->arena, &ps->tok);
-        if (name == NULL)
-            return nomem(ps);
-        if (strlen(name) == 0 || strlen(name) >= sizeof(p->name))
-            return error_at(ps, &ps->tok, SARHAD_EFORMAT, "%s",
-                            "a policy name is 1 to 47 bytes");
-        sarhad__strlcpy(p->name, name, sizeof(p->name));
-        next(ps);
-        if (keyword(ps, "version") ||
-            read_int(ps, &p->version, 0, 1000000000, "a version number"))
-            return ps->status;
-        *have_policy = true;
-        return end_of_line(ps);
-    }
+    if (is_word(&kw, "policy"))
+        return read_policy_line(ps, &kw, have_policy);
     if (!*have_policy)
         return error_at(ps, &kw, SARHAD_EFORMAT, "%s",
                         "expected 'policy \"NAME\" version N' first");
@@ -840,26 +1009,8 @@ read_header_line(struct parser *ps, bool *have_policy)
             keyword(ps, "days"))
             return ps->status;
     } else if (is_word(&kw, "number-format")) {
-        enum sarhad_doc_kind kind;
-        const char *pattern;
-        struct token at;
-        if (read_doc_kind(ps, &kind) != SARHAD_OK)
+        if (read_number_format(ps) != SARHAD_OK)
             return ps->status;
-        at = ps->tok;
-        if (ps->tok.kind != TOK_STRING)
-            return expect_error(ps, "a number pattern in double quotes");
-        pattern = sarhad__lex_string(&p->arena, &ps->tok);
-        if (pattern == NULL)
-            return nomem(ps);
-        if (!sarhad_id_pattern_is_valid(pattern))
-            return error_at(ps, &at, SARHAD_EFORMAT, "%s",
-                            "a number pattern is 1-63 printable characters "
-                            "with at most two '*'");
-        if (p->format_count[kind] == POLICY_MAX_FORMATS)
-            return error_at(ps, &at, SARHAD_ETOOBIG, "%s",
-                            "more than 4 number formats for one document");
-        p->formats[kind][p->format_count[kind]++] = pattern;
-        next(ps);
     } else {
         ps->tok = kw;
         return expect_error(ps, "'rule', 'fines', 'screen-threshold', "

@@ -336,27 +336,34 @@ tidy_issues(struct sarhad_mrz *m)
     }
 }
 
+/* "entries": single, double or multiple, or not given. */
 static enum sarhad_status
-read_document(struct ctx *c, const struct sarhad__pv *obj, unsigned index,
-              struct sarhad_document *d)
+read_entries(struct ctx *c, const char *entries, size_t entries_len,
+             struct sarhad_document *d)
+{
+    if (entries_len == 0)
+        return SARHAD_OK;
+    if (text_is(entries, entries_len, "single", 6))
+        d->entries = SARHAD_ENTRIES_SINGLE;
+    else if (text_is(entries, entries_len, "double", 6))
+        d->entries = SARHAD_ENTRIES_DOUBLE;
+    else if (text_is(entries, entries_len, "multiple", 8))
+        d->entries = SARHAD_ENTRIES_MULTIPLE;
+    else
+        return fail(c, SARHAD_EFORMAT, "entries",
+                    "expected single, double or multiple");
+    return SARHAD_OK;
+}
+
+/* The fields of a document other than its kind and MRZ. */
+static enum sarhad_status
+read_document_fields(struct ctx *c, const struct sarhad__pv *v,
+                     struct sarhad_document *d)
 {
     enum sarhad_status st;
-    struct sarhad__pv buf[SARHAD__D_COUNT];
-    const struct sarhad__pv *v, *mrz;
-    const char *kind = NULL, *entries = NULL;
-    size_t kind_len, entries_len;
+    const char *entries = NULL;
+    size_t entries_len;
 
-    c->section = "documents";
-    c->index = index;
-    if (obj->kind != SARHAD__PV_OBJECT)
-        return fail(c, SARHAD_EFORMAT, "", "expected an object");
-    if ((st = collect(c, obj, sarhad__document_keys, SARHAD__D_COUNT, buf,
-                      &v)) != SARHAD_OK ||
-        (st = get_text(c, &v[SARHAD__D_KIND], "kind", 24, true, &kind,
-                       &kind_len)) != SARHAD_OK)
-        return st;
-    if (!sarhad_doc_kind_parse(&d->kind, kind, kind_len))
-        return fail(c, SARHAD_EFORMAT, "kind", "unknown document kind");
     if ((st = get_str(c, &v[SARHAD__D_NUMBER], "number", d->number,
                       sizeof(d->number), false)) != SARHAD_OK ||
         (st = get_date(c, &v[SARHAD__D_ISSUED], "issued", &d->issued)) !=
@@ -376,18 +383,14 @@ read_document(struct ctx *c, const struct sarhad__pv *obj, unsigned index,
         (st = get_int(c, &v[SARHAD__D_STAY_DAYS], "stay_days", &d->stay_days,
                       3660)) != SARHAD_OK)
         return st;
-    if (entries_len > 0) {
-        if (text_is(entries, entries_len, "single", 6))
-            d->entries = SARHAD_ENTRIES_SINGLE;
-        else if (text_is(entries, entries_len, "double", 6))
-            d->entries = SARHAD_ENTRIES_DOUBLE;
-        else if (text_is(entries, entries_len, "multiple", 8))
-            d->entries = SARHAD_ENTRIES_MULTIPLE;
-        else
-            return fail(c, SARHAD_EFORMAT, "entries",
-                        "expected single, double or multiple");
-    }
-    mrz = &v[SARHAD__D_MRZ];
+    return read_entries(c, entries, entries_len, d);
+}
+
+/* The MRZ, when given, and that it is of the document's kind. */
+static enum sarhad_status
+read_document_mrz(struct ctx *c, const struct sarhad__pv *mrz,
+                  struct sarhad_document *d)
+{
     if (!absent(mrz)) {
         if (mrz->kind != SARHAD__PV_STRING)
             return fail(c, SARHAD_EFORMAT, "mrz", "expected a string");
@@ -412,6 +415,14 @@ read_document(struct ctx *c, const struct sarhad__pv *obj, unsigned index,
         return fail(c, SARHAD_EFORMAT, "mrz",
                     "a visa's MRZ is MRV-A or MRV-B with a code starting "
                     "with V");
+    return SARHAD_OK;
+}
+
+/* What each kind cannot do without: a passport its MRZ, a visa its MRZ or
+ * an e-visa number, a CNIC a number of the CNIC shape. */
+static enum sarhad_status
+check_document_needs(struct ctx *c, const struct sarhad_document *d)
+{
     if ((d->kind == SARHAD_DOC_PASSPORT && !d->has_mrz))
         return fail(c, SARHAD_EFORMAT, "mrz", "a passport needs its MRZ");
     if (d->kind == SARHAD_DOC_VISA && !d->has_mrz && d->number[0] == '\0')
@@ -431,6 +442,33 @@ read_document(struct ctx *c, const struct sarhad__pv *obj, unsigned index,
                         "expected a CNIC number DDDDD-DDDDDDD-D");
     }
     return SARHAD_OK;
+}
+
+static enum sarhad_status
+read_document(struct ctx *c, const struct sarhad__pv *obj, unsigned index,
+              struct sarhad_document *d)
+{
+    enum sarhad_status st;
+    struct sarhad__pv buf[SARHAD__D_COUNT];
+    const struct sarhad__pv *v;
+    const char *kind = NULL;
+    size_t kind_len;
+
+    c->section = "documents";
+    c->index = index;
+    if (obj->kind != SARHAD__PV_OBJECT)
+        return fail(c, SARHAD_EFORMAT, "", "expected an object");
+    if ((st = collect(c, obj, sarhad__document_keys, SARHAD__D_COUNT, buf,
+                      &v)) != SARHAD_OK ||
+        (st = get_text(c, &v[SARHAD__D_KIND], "kind", 24, true, &kind,
+                       &kind_len)) != SARHAD_OK)
+        return st;
+    if (!sarhad_doc_kind_parse(&d->kind, kind, kind_len))
+        return fail(c, SARHAD_EFORMAT, "kind", "unknown document kind");
+    if ((st = read_document_fields(c, v, d)) != SARHAD_OK ||
+        (st = read_document_mrz(c, &v[SARHAD__D_MRZ], d)) != SARHAD_OK)
+        return st;
+    return check_document_needs(c, d);
 }
 
 static const struct sarhad__pkey vulnerability_names[] = {

@@ -153,10 +153,44 @@ put_utf8(char *d, long cp)
 }
 
 /*
+ * The escape at p (its backslash) decoded into *d as jansson decodes it;
+ * returns the byte after it, or NULL to give up: \u0000 (jansson refuses it
+ * without JSON_ALLOW_NUL) and the surrogate halves jansson refuses.  The
+ * caller leaves room for the longest step (4 bytes).
+ */
+static const unsigned char *
+decode_escape(const unsigned char *p, const unsigned char *end, char **d)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *k;
+    long cp, low;
+
+    if (end - p < 2)
+        return NULL;
+    k = p[1] != 'u' ? strchr(from, p[1]) : NULL;
+    if (k != NULL && p[1] != '\0') {
+        *(*d)++ = to[k - from];
+        return p + 2;
+    }
+    if (p[1] != 'u' || end - p < 6 || (cp = hex4(p + 2)) <= 0 ||
+        (cp >= 0xDC00 && cp <= 0xDFFF))
+        return NULL;
+    p += 6;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+            (low = hex4(p + 2)) < 0xDC00 || low > 0xDFFF)
+            return NULL;
+        cp = ((cp - 0xD800) << 10) + (low - 0xDC00) + 0x10000;
+        p += 6;
+    }
+    *d = put_utf8(*d, cp);
+    return p;
+}
+
+/*
  * The rest of a string from p, its first escape, with the bytes from start
  * (after the opening quote) copied first: decoded into the tree's text as
- * jansson decodes it.  \u0000 gives up (jansson refuses it without
- * JSON_ALLOW_NUL), as do the surrogate halves jansson refuses.
+ * jansson decodes it.
  */
 static bool
 decode(struct scan *s, const unsigned char *start, const unsigned char *p,
@@ -197,29 +231,8 @@ decode(struct scan *s, const unsigned char *start, const unsigned char *p,
             memcpy(d, p, n);
             d += n;
             p += n;
-        } else if (s->end - p < 2) {
+        } else if ((p = decode_escape(p, s->end, &d)) == NULL) {
             return false;
-        } else {
-            static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-            const char *k = p[1] != 'u' ? strchr(from, p[1]) : NULL;
-            long cp, low;
-            if (k != NULL && p[1] != '\0') {
-                *d++ = to[k - from];
-                p += 2;
-                continue;
-            }
-            if (p[1] != 'u' || s->end - p < 6 || (cp = hex4(p + 2)) <= 0 ||
-                (cp >= 0xDC00 && cp <= 0xDFFF))
-                return false;
-            p += 6;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (s->end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-                    (low = hex4(p + 2)) < 0xDC00 || low > 0xDFFF)
-                    return false;
-                cp = ((cp - 0xD800) << 10) + (low - 0xDC00) + 0x10000;
-                p += 6;
-            }
-            d = put_utf8(d, cp);
         }
     }
     return false;

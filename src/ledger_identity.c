@@ -49,9 +49,9 @@ add_key(struct sarhad__identity *id, const char *kind, const char *a,
     k->kind = kind;
     if (a != NULL && a[0] != '\0') {
         sarhad__strlcpy(k->value, a, sizeof(k->value));
-        strcat(k->value, ":");
+        sarhad__strlcat(k->value, ":", sizeof(k->value));
     }
-    strcat(k->value, norm);
+    sarhad__strlcat(k->value, norm, sizeof(k->value));
 }
 
 /* The first MRZ's names are the traveller's. */
@@ -91,14 +91,14 @@ visa_key(struct sarhad__identity *id, const struct sarhad_document *d)
         sarhad__key_normalise(norm, sizeof(norm), d->mrz.document_number);
         sarhad__strlcpy(id->visa_key, d->mrz.issuing_state,
                         sizeof(id->visa_key));
-        strcat(id->visa_key, ":");
+        sarhad__strlcat(id->visa_key, ":", sizeof(id->visa_key));
     } else {
         sarhad__key_normalise(norm, sizeof(norm), d->number);
         sarhad__strlcpy(id->visa_key, norm[0] ? "ref:" : "",
                         sizeof(id->visa_key));
     }
     if (norm[0] != '\0')
-        strcat(id->visa_key, norm);
+        sarhad__strlcat(id->visa_key, norm, sizeof(id->visa_key));
     else
         id->visa_key[0] = '\0';
 }
@@ -115,12 +115,11 @@ name_birth_key(const struct sarhad_presentation *p, struct sarhad__identity *id,
         p->traveller.nationality[0] == '\0')
         return;
     sarhad_date_format(date, birth);
-    nbd[0] = '\0';
     sarhad__strlcpy(nbd, id->surname, sizeof(nbd));
-    strcat(nbd, "|");
-    strcat(nbd, id->given_names);
-    strcat(nbd, "|");
-    strcat(nbd, date);
+    sarhad__strlcat(nbd, "|", sizeof(nbd));
+    sarhad__strlcat(nbd, id->given_names, sizeof(nbd));
+    sarhad__strlcat(nbd, "|", sizeof(nbd));
+    sarhad__strlcat(nbd, date, sizeof(nbd));
     add_key(id, "nbd", p->traveller.nationality, nbd);
 }
 
@@ -167,8 +166,8 @@ look_up(struct sarhad_store *store, struct sarhad__memo *memo,
     int rc;
 
     sarhad__strlcpy(name, k->kind, sizeof(name));
-    strcat(name, "=");
-    strcat(name, k->value);
+    sarhad__strlcat(name, "=", sizeof(name));
+    sarhad__strlcat(name, k->value, sizeof(name));
     if (sarhad__memo_get(memo, SARHAD__MEMO_KEY, name, v)) {
         k->traveller_id = v[0];
         k->first_attempt = v[1];
@@ -202,8 +201,8 @@ remember_key(struct sarhad__memo *memo, const struct sarhad__key *k,
     int64_t v[2] = {traveller_id, first_attempt};
 
     sarhad__strlcpy(name, k->kind, sizeof(name));
-    strcat(name, "=");
-    strcat(name, k->value);
+    sarhad__strlcat(name, "=", sizeof(name));
+    sarhad__strlcat(name, k->value, sizeof(name));
     sarhad__memo_put(memo, SARHAD__MEMO_KEY, name, v);
 }
 

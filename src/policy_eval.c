@@ -32,10 +32,10 @@ struct facts {
 /* Why a rule in scope did not fire. */
 struct miss {
     const struct pterm *term; /* NULL: the rolling limit */
-    int cond;                 /* -1: no such document */
     const struct sarhad_document *doc;
-    int days_in_window;
     const struct prule *rule;
+    int cond; /* -1: no such document */
+    int days_in_window;
 };
 
 bool

@@ -664,8 +664,10 @@ read_reason_or_flag(struct parser *ps, struct prule *r, const struct token *kw)
 {
     bool reason = is_word(kw, "reason");
     unsigned *n = reason ? &r->reason_count : &r->flag_count;
+    size_t cap =
+        reason ? SARHAD_COUNT_OF(r->reasons) : SARHAD_COUNT_OF(r->flags);
 
-    if (*n == (reason ? SARHAD_MAX_REASONS : SARHAD_MAX_FLAGS))
+    if (*n == cap)
         return error_at(ps, kw, SARHAD_ETOOBIG, "%s",
                         "too many reason or flag lines in one rule");
     if (read_text(ps, reason ? &r->reasons[*n] : &r->flags[*n],
@@ -962,7 +964,7 @@ static enum sarhad_status
 read_number_format(struct parser *ps)
 {
     struct sarhad_policy *p = ps->p;
-    enum sarhad_doc_kind kind;
+    enum sarhad_doc_kind kind = SARHAD_DOC_PASSPORT; /* read_doc_kind sets it */
     const char *pattern;
     struct token at;
 

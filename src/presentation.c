@@ -203,7 +203,7 @@ get_str(struct ctx *c, const struct sarhad__pv *v, const char *key, char *dst,
     size_t len;
     enum sarhad_status st = get_text(c, v, key, cap, required, &text, &len);
 
-    if (st == SARHAD_OK && len > 0) {
+    if (st == SARHAD_OK && text != NULL && len > 0) {
         memcpy(dst, text, len);
         dst[len] = '\0';
     }

@@ -222,9 +222,9 @@ decode(struct scan *s, const unsigned char *start, const unsigned char *p,
             s->p = p + 1;
             return true;
         }
-        if (c < 0x20) {
+        if (c < 0x20)
             return false;
-        } else if (c >= 0x80) {
+        if (c >= 0x80) {
             size_t n = utf8_len(p, s->end);
             if (n == 0)
                 return false;

@@ -94,54 +94,58 @@ whole_option(const char *name, long long *from, long long *limit,
     return NULL;
 }
 
-int
-cmd_audit(int argc, char **argv)
-{
-    static const struct sarhad_store_options ro = {false, true, NULL};
-    const char *verb = argc > 1 ? argv[1] : "", *db = NULL;
-    long long from = 1, limit = 0;
-    struct sarhad_store *store = NULL;
-    struct sarhad_audit_report r = {0};
-    struct sarhad_error err;
-    int64_t checkpoints = 0, anchor_seq[MAX_ANCHORS];
+/* What the command line asked for. */
+struct audit_options {
+    bool log; /* log, else verify */
+    const char *db;
+    long long from, limit;
+    struct sarhad_audit_filter filter;
+    int anchor_count;
+    int64_t anchor_seq[MAX_ANCHORS];
     unsigned char anchor_hash[MAX_ANCHORS][32];
-    char head[SARHAD_AUDIT_ANCHOR_MAX];
-    struct sarhad_audit_filter filter = {NULL, NULL, NULL, 0};
-    long long traveller = 0, *n;
-    int anchors = 0;
-    bool log;
-    enum sarhad_status s;
+};
 
-    if (strcmp(verb, "--help") == 0) {
-        usage(stdout);
-        return 0;
-    }
-    log = strcmp(verb, "log") == 0;
-    if (strcmp(verb, "verify") != 0 && !log)
-        return usage_error("audit", "say verify or log");
+/* Take one --anchor SEQ:HASH; EXIT_USAGE after saying why not. */
+static int
+add_anchor(struct audit_options *o, const char *text)
+{
+    struct sarhad_error err;
+
+    if (o->anchor_count == MAX_ANCHORS)
+        return usage_error("audit", "at most %d anchors", MAX_ANCHORS);
+    if (sarhad_audit_anchor_parse(text, &o->anchor_seq[o->anchor_count],
+                                  o->anchor_hash[o->anchor_count],
+                                  &err) != SARHAD_OK)
+        return usage_error("audit", "--anchor %s: %s (at %zu)", text,
+                           err.message, err.offset);
+    o->anchor_count++;
+    return 0;
+}
+
+/* Read the options after the verb (argv[2] on) into *o; 0, or EXIT_USAGE
+ * after saying why. */
+static int
+parse_options(struct audit_options *o, int argc, char **argv)
+{
+    long long traveller = 0, *n;
+
     for (int i = 2; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (v == NULL)
             return usage_error("audit", "missing value for %s", argv[i]);
         if (strcmp(argv[i], "--db") == 0)
-            db = v;
-        else if (strcmp(argv[i], "--anchor") == 0 && !log) {
-            if (anchors == MAX_ANCHORS)
-                return usage_error("audit", "at most %d anchors", MAX_ANCHORS);
-            if (sarhad_audit_anchor_parse(v, &anchor_seq[anchors],
-                                          anchor_hash[anchors],
-                                          &err) != SARHAD_OK)
-                return usage_error("audit", "--anchor %s: %s (at %zu)", v,
-                                   err.message, err.offset);
-            anchors++;
-        } else if (log && strcmp(argv[i], "--kind") == 0)
-            filter.kind = v;
-        else if (log && strcmp(argv[i], "--user") == 0)
-            filter.user = v;
-        else if (log && strcmp(argv[i], "--subject") == 0)
-            filter.subject = v;
-        else if (log && (n = whole_option(argv[i], &from, &limit,
-                                          &traveller)) != NULL) {
+            o->db = v;
+        else if (strcmp(argv[i], "--anchor") == 0 && !o->log) {
+            if (add_anchor(o, v) != 0)
+                return EXIT_USAGE;
+        } else if (o->log && strcmp(argv[i], "--kind") == 0)
+            o->filter.kind = v;
+        else if (o->log && strcmp(argv[i], "--user") == 0)
+            o->filter.user = v;
+        else if (o->log && strcmp(argv[i], "--subject") == 0)
+            o->filter.subject = v;
+        else if (o->log && (n = whole_option(argv[i], &o->from, &o->limit,
+                                             &traveller)) != NULL) {
             char *end;
             *n = strtoll(v, &end, 10);
             if (*v == '\0' || *end != '\0' || *n < 0)
@@ -150,39 +154,85 @@ cmd_audit(int argc, char **argv)
             return usage_error("audit", "unknown option: %s", argv[i]);
         i++;
     }
-    if (db == NULL)
+    if (o->db == NULL)
         return usage_error("audit", "--db FILE is required");
-    if (from < 1)
+    if (o->from < 1)
         return usage_error("audit", "--from is an entry number, 1 or more");
-    filter.traveller = traveller;
-    sarhad_error_clear(&err);
-    s = sarhad_store_open(&store, db, &ro, &err);
-    if (s == SARHAD_OK && log)
-        s = print_log(store, from, limit, &filter, &err);
+    o->filter.traveller = traveller;
+    return 0;
+}
+
+/* Open the store read-only and print its log, or verify its chain, its
+ * checkpoints and each anchor into *r. */
+static enum sarhad_status
+read_log(const struct audit_options *o, struct sarhad_audit_report *r,
+         int64_t *checkpoints, struct sarhad_error *err)
+{
+    static const struct sarhad_store_options ro = {false, true, NULL};
+    struct sarhad_store *store = NULL;
+    enum sarhad_status s;
+
+    sarhad_error_clear(err);
+    s = sarhad_store_open(&store, o->db, &ro, err);
+    if (s == SARHAD_OK && o->log)
+        s = print_log(store, o->from, o->limit, &o->filter, err);
     else if (s == SARHAD_OK)
-        s = sarhad_audit_verify_signed(store, &r, &checkpoints, &err);
-    for (int k = 0; s == SARHAD_OK && !log && k < anchors; k++)
-        s = sarhad_audit_check_anchor(store, anchor_seq[k], anchor_hash[k], &r,
-                                      &err);
+        s = sarhad_audit_verify_signed(store, r, checkpoints, err);
+    for (int k = 0; s == SARHAD_OK && !o->log && k < o->anchor_count; k++)
+        s = sarhad_audit_check_anchor(store, o->anchor_seq[k],
+                                      o->anchor_hash[k], r, err);
     sarhad_store_close(store);
-    if (s != SARHAD_OK) {
-        print_error(db, &err);
+    return s;
+}
+
+/* Say whether the log verified, and its head; the exit status. */
+static int
+print_verdict(const struct audit_options *o,
+              const struct sarhad_audit_report *r, int64_t checkpoints)
+{
+    char head[SARHAD_AUDIT_ANCHOR_MAX];
+
+    if (!r->ok) {
+        printf("audit log BROKEN at entry %lld: %s\n", (long long)r->first_bad,
+               r->problem);
+        fprintf(stderr, "sarhad audit: %s: entry %lld: %s\n", o->db,
+                (long long)r->first_bad, r->problem);
         return 1;
     }
-    if (log)
-        return 0;
-    if (!r.ok) {
-        printf("audit log BROKEN at entry %lld: %s\n", (long long)r.first_bad,
-               r.problem);
-        fprintf(stderr, "sarhad audit: %s: entry %lld: %s\n", db,
-                (long long)r.first_bad, r.problem);
-        return 1;
-    }
-    sarhad_audit_anchor_format(head, r.checked, r.head_hash);
+    sarhad_audit_anchor_format(head, r->checked, r->head_hash);
     printf("audit log sound: %lld entries, %lld signed checkpoints",
-           (long long)r.checked, (long long)checkpoints);
-    if (anchors > 0)
-        printf(", %d anchor%s held", anchors, anchors == 1 ? "" : "s");
+           (long long)r->checked, (long long)checkpoints);
+    if (o->anchor_count > 0)
+        printf(", %d anchor%s held", o->anchor_count,
+               o->anchor_count == 1 ? "" : "s");
     printf("\nhead: %s\n", head);
     return 0;
+}
+
+int
+cmd_audit(int argc, char **argv)
+{
+    const char *verb = argc > 1 ? argv[1] : "";
+    struct audit_options o = {0};
+    struct sarhad_audit_report r = {0};
+    struct sarhad_error err;
+    int64_t checkpoints = 0;
+
+    if (strcmp(verb, "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    o.log = strcmp(verb, "log") == 0;
+    if (strcmp(verb, "verify") != 0 && !o.log)
+        return usage_error("audit", "say verify or log");
+    o.from = 1;
+    if (parse_options(&o, argc, argv) != 0)
+        return EXIT_USAGE;
+    if (read_log(&o, &r, &checkpoints, &err) != SARHAD_OK) {
+        print_error(o.db, &err);
+        return 1;
+    }
+    if (o.log)
+        return 0;
+    return print_verdict(&o, &r, checkpoints);
 }

@@ -112,19 +112,22 @@ check_copy(const char *path, int64_t *entries, int64_t *checkpoints,
     return (long)count;
 }
 
-int
-cmd_backup(int argc, char **argv)
-{
-    const char *db = NULL, *to = NULL;
-    char *from_key = NULL, *to_key = NULL;
-    struct sarhad_store_backup_info info;
-    struct sarhad_error err;
-    int64_t entries = 0, checkpoints = 0;
-    char head[SARHAD_AUDIT_ANCHOR_MAX] = "";
-    bool missing = false, verify = true, with_key = false;
-    enum sarhad_status s;
-    long problems = 0;
+/* What the command line asked for. */
+struct backup_options {
+    const char *db, *to;
+    bool verify, with_key;
+};
 
+/* Read the command line into *o.  Returns -1 to go on, else the exit
+ * status: 0 after --help, EXIT_USAGE after saying what is wrong. */
+static int
+parse_options(struct backup_options *o, int argc, char **argv)
+{
+    bool missing = false;
+
+    o->db = o->to = NULL;
+    o->verify = true;
+    o->with_key = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0) {
             puts("usage: sarhad backup --db FILE --to NEWFILE [--with-key] "
@@ -140,50 +143,68 @@ cmd_backup(int argc, char **argv)
                  "made and sound, 1 otherwise.");
             return 0;
         } else if (strcmp(argv[i], "--with-key") == 0) {
-            with_key = true;
+            o->with_key = true;
         } else if (strcmp(argv[i], "--no-verify") == 0) {
-            verify = false;
-        } else if (cli_opt(argc, argv, &i, "--db", &db, &missing) ||
-                   cli_opt(argc, argv, &i, "--to", &to, &missing)) {
+            o->verify = false;
+        } else if (cli_opt(argc, argv, &i, "--db", &o->db, &missing) ||
+                   cli_opt(argc, argv, &i, "--to", &o->to, &missing)) {
             if (missing)
                 return usage_error("backup", "%s needs a value", argv[i]);
         } else {
             return usage_error("backup", "unknown argument '%s'", argv[i]);
         }
     }
-    if (db == NULL || to == NULL)
-        return usage_error("backup", "--db and --to are required");
-    if (with_key) {
-        from_key = with_suffix(db, ".key");
-        to_key = with_suffix(to, ".key");
+    return -1;
+}
+
+/* Copy the store, and with --with-key its signing key (checked readable
+ * before anything is copied); false after saying why not. */
+static bool
+copy_store(const struct backup_options *o,
+           struct sarhad_store_backup_info *info)
+{
+    char *from_key = NULL, *to_key = NULL;
+    struct sarhad_error err;
+    bool ok;
+
+    if (o->with_key) {
+        from_key = with_suffix(o->db, ".key");
+        to_key = with_suffix(o->to, ".key");
         if (access(from_key, R_OK) != 0) {
             fprintf(stderr, "sarhad backup: %s: %s (nothing copied)\n",
                     from_key, strerror(errno));
             free(from_key);
             free(to_key);
-            return 1;
+            return false;
         }
     }
-    s = sarhad_store_backup(db, to, isatty(2) ? cli_progress_bar : NULL, NULL,
-                            &info, &err);
-    if (s != SARHAD_OK) {
-        cli_fail("backup", strcmp(err.field, "target") == 0 ? to : db, &err);
-        free(from_key);
-        free(to_key);
-        return 1;
-    }
-    if (from_key != NULL) {
-        bool ok = copy_key(from_key, to_key);
-        free(from_key);
-        free(to_key);
-        if (!ok)
-            return 1;
-    }
-    if (verify)
-        problems = check_copy(to, &entries, &checkpoints, head);
-    printf("%s -> %s: %llu pages, %.1f MiB", db, to,
-           (unsigned long long)info.pages, (double)info.bytes / 1048576.0);
-    if (!verify) {
+    ok = sarhad_store_backup(o->db, o->to, isatty(2) ? cli_progress_bar : NULL,
+                             NULL, info, &err) == SARHAD_OK;
+    if (!ok)
+        cli_fail("backup", strcmp(err.field, "target") == 0 ? o->to : o->db,
+                 &err);
+    else if (from_key != NULL)
+        ok = copy_key(from_key, to_key);
+    free(from_key);
+    free(to_key);
+    return ok;
+}
+
+/* Check the copy unless --no-verify and say how it went; the exit
+ * status. */
+static int
+report_copy(const struct backup_options *o,
+            const struct sarhad_store_backup_info *info)
+{
+    int64_t entries = 0, checkpoints = 0;
+    char head[SARHAD_AUDIT_ANCHOR_MAX] = "";
+    long problems = 0;
+
+    if (o->verify)
+        problems = check_copy(o->to, &entries, &checkpoints, head);
+    printf("%s -> %s: %llu pages, %.1f MiB", o->db, o->to,
+           (unsigned long long)info->pages, (double)info->bytes / 1048576.0);
+    if (!o->verify) {
         puts(", not checked");
         return 0;
     }
@@ -205,6 +226,22 @@ cmd_backup(int argc, char **argv)
         fprintf(stderr,
                 "sarhad backup: %s: %ld problem%s found in the copy (it "
                 "holds what the store held: run sarhad verify --db %s)\n",
-                to, problems, problems == 1 ? "" : "s", db);
+                o->to, problems, problems == 1 ? "" : "s", o->db);
     return problems == 0 ? 0 : 1;
+}
+
+int
+cmd_backup(int argc, char **argv)
+{
+    struct backup_options o;
+    struct sarhad_store_backup_info info;
+    int rc = parse_options(&o, argc, argv);
+
+    if (rc >= 0)
+        return rc;
+    if (o.db == NULL || o.to == NULL)
+        return usage_error("backup", "--db and --to are required");
+    if (!copy_store(&o, &info))
+        return 1;
+    return report_copy(&o, &info);
 }

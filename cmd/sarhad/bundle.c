@@ -170,79 +170,123 @@ write_bundle(const char *path, const char *header, size_t hlen,
     return ok;
 }
 
-static int
-sign(int argc, char **argv)
-{
-    const char *key = NULL, *kind = NULL, *serial = NULL, *format = NULL;
-    const char *name = NULL, *out = NULL, *path = NULL;
-    char header[SARHAD_BUNDLE_HEADER_MAX], *text, *end;
-    struct sarhad_bundle_info info;
-    struct sarhad_error err;
-    struct tm tm;
-    time_t now = time(NULL);
-    bool missing = false;
-    size_t len, hlen;
-    int rc = 1;
+/* What `bundle sign` was asked for. */
+struct sign_options {
+    const char *key, *kind, *serial, *format, *name, *out, *path;
+};
 
+/* Read sign's options (argv[2] on) into *o; 0, or EXIT_USAGE after saying
+ * what is wrong. */
+static int
+parse_sign_options(struct sign_options *o, int argc, char **argv)
+{
+    bool missing = false;
+
+    memset(o, 0, sizeof(*o));
     for (int i = 2; i < argc; i++) {
-        if (cli_opt(argc, argv, &i, "--key", &key, &missing) ||
-            cli_opt(argc, argv, &i, "--kind", &kind, &missing) ||
-            cli_opt(argc, argv, &i, "--serial", &serial, &missing) ||
-            cli_opt(argc, argv, &i, "--format", &format, &missing) ||
-            cli_opt(argc, argv, &i, "--name", &name, &missing) ||
-            cli_opt(argc, argv, &i, "--out", &out, &missing)) {
+        if (cli_opt(argc, argv, &i, "--key", &o->key, &missing) ||
+            cli_opt(argc, argv, &i, "--kind", &o->kind, &missing) ||
+            cli_opt(argc, argv, &i, "--serial", &o->serial, &missing) ||
+            cli_opt(argc, argv, &i, "--format", &o->format, &missing) ||
+            cli_opt(argc, argv, &i, "--name", &o->name, &missing) ||
+            cli_opt(argc, argv, &i, "--out", &o->out, &missing)) {
             if (missing)
                 return usage_error("bundle", "sign: an option needs a value");
-        } else if ((argv[i][0] == '-' && argv[i][1] != '\0') || path != NULL) {
+        } else if ((argv[i][0] == '-' && argv[i][1] != '\0') ||
+                   o->path != NULL) {
             return usage_error("bundle", "sign: unknown argument '%s'",
                                argv[i]);
         } else {
-            path = argv[i];
+            o->path = argv[i];
         }
     }
-    if (key == NULL || kind == NULL || serial == NULL || out == NULL ||
-        path == NULL)
-        return usage_error("bundle", "sign needs --key, --kind, --serial, "
-                                     "--out and a PAYLOAD");
-    memset(&info, 0, sizeof(info));
-    if (!parse_kind(kind, &info.kind))
-        return usage_error("bundle", "--kind is policy, watchlist or key");
-    info.serial = strtoll(serial, &end, 10);
-    if (*end != '\0' || info.serial < 1)
-        return usage_error("bundle", "--serial is a number from 1 up");
+    return 0;
+}
+
+/* Check that the options are all there and sound, and make the header's
+ * fields of them, issued now; false after saying what is wrong. */
+static bool
+bundle_header(struct sarhad_bundle_info *info, const struct sign_options *o)
+{
+    const char *format = o->format, *name = o->name, *why = NULL;
+    time_t now = time(NULL);
+    struct tm tm;
+    char *end;
+
+    memset(info, 0, sizeof(*info));
+    if (o->key == NULL || o->kind == NULL || o->serial == NULL ||
+        o->out == NULL || o->path == NULL) {
+        why = "sign needs --key, --kind, --serial, --out and a PAYLOAD";
+    } else if (!parse_kind(o->kind, &info->kind)) {
+        why = "--kind is policy, watchlist or key";
+    } else {
+        info->serial = strtoll(o->serial, &end, 10);
+        if (*end != '\0' || info->serial < 1)
+            why = "--serial is a number from 1 up";
+    }
+    if (why != NULL) {
+        usage_error("bundle", "%s", why);
+        return false;
+    }
     if (format == NULL)
-        format = info.kind == SARHAD_BUNDLE_POLICY      ? "policy"
-                 : info.kind == SARHAD_BUNDLE_WATCHLIST ? "csv"
-                                                        : "ed25519";
-    snprintf(info.format, sizeof(info.format), "%s", format);
+        format = info->kind == SARHAD_BUNDLE_POLICY      ? "policy"
+                 : info->kind == SARHAD_BUNDLE_WATCHLIST ? "csv"
+                                                         : "ed25519";
+    snprintf(info->format, sizeof(info->format), "%s", format);
     if (name == NULL) {
-        name = strrchr(path, '/');
-        name = name != NULL ? name + 1 : path;
+        name = strrchr(o->path, '/');
+        name = name != NULL ? name + 1 : o->path;
     }
-    snprintf(info.name, sizeof(info.name), "%s", name);
+    snprintf(info->name, sizeof(info->name), "%s", name);
     gmtime_r(&now, &tm);
-    strftime(info.issued, sizeof(info.issued), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    text = read_input(path, SARHAD_BUNDLE_PAYLOAD_MAX, &len);
-    if (text == NULL)
-        return 1;
+    strftime(info->issued, sizeof(info->issued), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return true;
+}
+
+/* Sign the payload of len bytes and write the bundle; the exit status. */
+static int
+sign_and_write(const struct sign_options *o, struct sarhad_bundle_info *info,
+               const char *text, size_t len)
+{
+    char header[SARHAD_BUNDLE_HEADER_MAX];
+    struct sarhad_error err;
+    size_t hlen;
+
     sarhad_error_clear(&err);
-    if (!payload_sound(&info, path, text, len)) {
-        free(text);
+    if (sarhad_bundle_sign(o->key, info, text, len, header, &hlen, &err) !=
+        SARHAD_OK) {
+        cli_fail("bundle", err.field[0] == 'k' ? o->key : NULL, &err);
         return 1;
     }
-    if (sarhad_bundle_sign(key, &info, text, len, header, &hlen, &err) !=
-        SARHAD_OK) {
-        cli_fail("bundle", err.field[0] == 'k' ? key : NULL, &err);
-    } else if (!write_bundle(out, header, hlen, text, len)) {
+    if (!write_bundle(o->out, header, hlen, text, len)) {
         fprintf(stderr,
                 "sarhad bundle: %s: cannot write the bundle (it, or %s.tmp, "
                 "may exist already)\n",
-                out, out);
-    } else {
-        printf("signed %s bundle %" PRId64 " (%s, %zu bytes) by key %s: %s\n",
-               kind, info.serial, info.name, len, info.issuer, out);
-        rc = 0;
+                o->out, o->out);
+        return 1;
     }
+    printf("signed %s bundle %" PRId64 " (%s, %zu bytes) by key %s: %s\n",
+           o->kind, info->serial, info->name, len, info->issuer, o->out);
+    return 0;
+}
+
+static int
+sign(int argc, char **argv)
+{
+    struct sign_options o;
+    struct sarhad_bundle_info info;
+    size_t len;
+    char *text;
+    int rc;
+
+    if (parse_sign_options(&o, argc, argv) != 0 || !bundle_header(&info, &o))
+        return EXIT_USAGE;
+    text = read_input(o.path, SARHAD_BUNDLE_PAYLOAD_MAX, &len);
+    if (text == NULL)
+        return 1;
+    rc = payload_sound(&info, o.path, text, len)
+             ? sign_and_write(&o, &info, text, len)
+             : 1;
     free(text);
     return rc;
 }

@@ -199,62 +199,91 @@ central_publish(struct sarhad_central *central, const char *key_path,
     return rc;
 }
 
+/* What the command line asked for. */
+struct central_options {
+    const char *what; /* init, status, verify or publish */
+    const char *conninfo, *key;
+    bool table;
+    char **files; /* publish's bundles */
+    int nfiles;
+};
+
+/* Read the options after the command (argv[2] on) into *o, which holds
+ * room for the files.  Returns 0 to go on, -1 after --help, else
+ * EXIT_USAGE after saying what is wrong. */
+static int
+parse_options(struct central_options *o, int argc, char **argv)
+{
+    const char *option = NULL;
+    bool publish = strcmp(o->what, "publish") == 0, missing = false;
+
+    if (strcmp(o->what, "init") != 0 && strcmp(o->what, "status") != 0 &&
+        strcmp(o->what, "verify") != 0 && !publish)
+        return usage_error("central", "unknown command '%s'", o->what);
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return -1;
+        } else if (cli_opt(argc, argv, &i, "--central", &option, &missing) ||
+                   (publish &&
+                    cli_opt(argc, argv, &i, "--key", &o->key, &missing))) {
+            if (missing)
+                return usage_error("central", "%s needs a value", argv[i]);
+        } else if (strcmp(argv[i], "--table") == 0 &&
+                   strcmp(o->what, "status") == 0) {
+            o->table = true;
+        } else if (publish && argv[i][0] != '-') {
+            o->files[o->nfiles++] = argv[i];
+        } else {
+            return usage_error("central", "unknown argument '%s'", argv[i]);
+        }
+    }
+    if (publish && o->nfiles == 0)
+        return usage_error("central", "publish needs a BUNDLE file");
+    o->conninfo = central_conninfo(option);
+    if (o->conninfo == NULL)
+        return usage_error("central", "--central CONNINFO or $SARHAD_CENTRAL"
+                                      " is required");
+    return 0;
+}
+
+/* Connect and do the command; the exit status. */
+static int
+run(const struct central_options *o)
+{
+    struct sarhad_central *central = central_connect("central", o->conninfo);
+    int rc;
+
+    if (central == NULL)
+        return 1;
+    if (strcmp(o->what, "init") == 0)
+        rc = central_init(central);
+    else if (strcmp(o->what, "status") == 0)
+        rc = central_status(central, o->table);
+    else if (strcmp(o->what, "verify") == 0)
+        rc = central_verify(central);
+    else
+        rc = central_publish(central, o->key, o->files, o->nfiles);
+    sarhad_central_close(central);
+    return rc;
+}
+
 int
 cmd_central(int argc, char **argv)
 {
-    const char *option = NULL, *conninfo, *what, *key = NULL;
-    struct sarhad_central *central;
-    bool table = false, missing = false;
-    char **files = xmalloc((size_t)argc * sizeof(*files));
-    int rc, nfiles = 0;
+    struct central_options o;
+    int rc;
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
-    what = argv[1];
-    rc = 0;
-    if (strcmp(what, "init") != 0 && strcmp(what, "status") != 0 &&
-        strcmp(what, "verify") != 0 && strcmp(what, "publish") != 0)
-        rc = usage_error("central", "unknown command '%s'", what);
-    for (int i = 2; rc == 0 && i < argc; i++) {
-        bool publish = strcmp(what, "publish") == 0;
-
-        if (strcmp(argv[i], "--help") == 0) {
-            usage(stdout);
-            rc = -1;
-        } else if (cli_opt(argc, argv, &i, "--central", &option, &missing) ||
-                   (publish &&
-                    cli_opt(argc, argv, &i, "--key", &key, &missing))) {
-            if (missing)
-                rc = usage_error("central", "%s needs a value", argv[i]);
-        } else if (strcmp(argv[i], "--table") == 0 &&
-                   strcmp(what, "status") == 0) {
-            table = true;
-        } else if (publish && argv[i][0] != '-') {
-            files[nfiles++] = argv[i];
-        } else {
-            rc = usage_error("central", "unknown argument '%s'", argv[i]);
-        }
-    }
-    if (rc == 0 && strcmp(what, "publish") == 0 && nfiles == 0)
-        rc = usage_error("central", "publish needs a BUNDLE file");
-    conninfo = central_conninfo(option);
-    if (rc == 0 && conninfo == NULL)
-        rc = usage_error("central", "--central CONNINFO or $SARHAD_CENTRAL"
-                                    " is required");
-    central = rc == 0 ? central_connect("central", conninfo) : NULL;
-    if (rc == 0 && central == NULL)
-        rc = 1;
-    else if (rc == 0 && strcmp(what, "init") == 0)
-        rc = central_init(central);
-    else if (rc == 0 && strcmp(what, "status") == 0)
-        rc = central_status(central, table);
-    else if (rc == 0 && strcmp(what, "verify") == 0)
-        rc = central_verify(central);
-    else if (rc == 0)
-        rc = central_publish(central, key, files, nfiles);
-    sarhad_central_close(central);
-    free(files);
+    memset(&o, 0, sizeof(o));
+    o.what = argv[1];
+    o.files = xmalloc((size_t)argc * sizeof(*o.files));
+    rc = parse_options(&o, argc, argv);
+    if (rc == 0)
+        rc = run(&o);
+    free(o.files);
     return rc < 0 ? 0 : rc;
 }

@@ -211,106 +211,159 @@ stream(struct session *s)
     return !ok ? 1 : s->failed;
 }
 
-int
-cmd_cross(int argc, char **argv)
-{
-    const char *db = NULL, *sync = NULL, *user = NULL, *group = NULL;
-    const char *path = NULL;
-    struct session s;
-    struct sarhad_screener *screener = NULL;
-    struct sarhad_error err;
-    bool missing = false, screen = true, durable;
-    int rc;
+/* What the command line asked for. */
+struct cross_options {
+    const char *db, *sync, *user;
+    const char *path; /* one presentation, or NULL for the stream */
+    size_t group;
+    bool screen;
+};
 
-    memset(&s, 0, sizeof(s));
-    s.group = 1000;
+/* Read the command line into *o.  Returns -1 to go on, else the exit
+ * status: 0 after --help, EXIT_USAGE after saying what is wrong. */
+static int
+parse_options(struct cross_options *o, int argc, char **argv)
+{
+    const char *group = NULL;
+    bool missing = false;
+
+    memset(o, 0, sizeof(*o));
+    o->group = 1000;
+    o->screen = true;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
-        } else if (cli_opt(argc, argv, &i, "--db", &db, &missing) ||
-                   cli_opt(argc, argv, &i, "--sync", &sync, &missing) ||
-                   cli_opt(argc, argv, &i, "--as", &user, &missing) ||
+        } else if (cli_opt(argc, argv, &i, "--db", &o->db, &missing) ||
+                   cli_opt(argc, argv, &i, "--sync", &o->sync, &missing) ||
+                   cli_opt(argc, argv, &i, "--as", &o->user, &missing) ||
                    cli_opt(argc, argv, &i, "--group", &group, &missing)) {
             if (missing)
                 return usage_error("cross", "%s needs a value", argv[i]);
         } else if (strcmp(argv[i], "--no-screen") == 0) {
-            screen = false;
+            o->screen = false;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return usage_error("cross", "unknown option '%s'", argv[i]);
-        } else if (path == NULL) {
-            path = argv[i];
+        } else if (o->path == NULL) {
+            o->path = argv[i];
         } else {
             return usage_error("cross", "one presentation file at most");
         }
     }
-    if (db == NULL)
+    if (o->db == NULL)
         return usage_error("cross", "--db is required");
     if (group != NULL) {
         char *end;
         unsigned long g = strtoul(group, &end, 10);
         if (*end != '\0' || g < 1 || g > 100000)
             return usage_error("cross", "--group takes 1 to 100000");
-        s.group = g;
+        o->group = g;
     }
+    return -1;
+}
+
+/* The part of opening a session after its store and ledger: background
+ * checkpoints for a stream, the printer, the screener.  False after
+ * saying why not; the caller closes the ledger and the store. */
+static bool
+start_session(struct session *s, const struct cross_options *o, bool durable,
+              struct sarhad_screener **screener)
+{
+    struct sarhad_error err;
+
+    /* A stream's commits should not stop to copy the log back. */
+    if (o->path == NULL &&
+        sarhad_store_checkpoint_in_background(s->store, &err) != SARHAD_OK) {
+        cli_fail("cross", o->db, &err);
+        return false;
+    }
+    if (durable && (s->printer = durable_out_start(s->store, stdout)) == NULL) {
+        fprintf(stderr, "sarhad cross: cannot start the printer thread\n");
+        return false;
+    }
+    if (o->screen) {
+        if (sarhad_screener_open(screener, s->store, &err) != SARHAD_OK) {
+            cli_fail("cross", o->db, &err);
+            return false;
+        }
+        if (sarhad_screener_version(*screener)[0] != '\0')
+            sarhad_ledger_set_screener(s->ledger, *screener);
+    }
+    return true;
+}
+
+/* Open the store, its ledger and what a session needs beside them; false
+ * after saying why not, with nothing left open but the printer. */
+static bool
+open_session(struct session *s, const struct cross_options *o,
+             struct sarhad_screener **screener)
+{
     /* A stream committed in groups at FULL: commits at NORMAL, and the
      * printer flushes the log before it prints (durable_out.c). */
-    durable = path == NULL && s.group > 1 &&
-              (sync == NULL || strcmp(sync, "FULL") == 0 ||
-               strcmp(sync, "EXTRA") == 0);
-    s.store =
-        cli_open_store("cross", db, false, false, durable ? "NORMAL" : sync);
-    if (s.store == NULL)
-        return 1;
-    s.ledger = cli_open_ledger("cross", s.store);
-    if (s.ledger == NULL) {
-        sarhad_store_close(s.store);
-        return 1;
+    bool durable = o->path == NULL && s->group > 1 &&
+                   (o->sync == NULL || strcmp(o->sync, "FULL") == 0 ||
+                    strcmp(o->sync, "EXTRA") == 0);
+
+    s->store = cli_open_store("cross", o->db, false, false,
+                              durable ? "NORMAL" : o->sync);
+    if (s->store == NULL)
+        return false;
+    s->ledger = cli_open_ledger("cross", s->store);
+    if (s->ledger == NULL) {
+        sarhad_store_close(s->store);
+        return false;
     }
-    /* A stream's commits should not stop to copy the log back. */
-    if (path == NULL &&
-        sarhad_store_checkpoint_in_background(s.store, &err) != SARHAD_OK) {
-        cli_fail("cross", db, &err);
-        sarhad_ledger_close(s.ledger);
-        sarhad_store_close(s.store);
+    if (!start_session(s, o, durable, screener)) {
+        sarhad_ledger_close(s->ledger);
+        sarhad_store_close(s->store);
+        return false;
+    }
+    return true;
+}
+
+/* Decide and record the one presentation in the file at path; the exit
+ * status. */
+static int
+cross_file(struct session *s, const char *path)
+{
+    struct sarhad_error err;
+    size_t len;
+    char *text = read_input(path, LINE_CAP, &len);
+    struct sarhad_presentation *p = xmalloc(sizeof(*p));
+    int rc = 1;
+
+    if (text != NULL) {
+        bool ok = sarhad_presentation_parse(p, text, len, &err) == SARHAD_OK;
+        s->group = 1;
+        one(s, p, NULL, ok, &err, path, 0);
+        flush_out(s, true);
+        free(s->out);
+        rc = s->failed;
+        free(text);
+    }
+    free(p);
+    return rc;
+}
+
+int
+cmd_cross(int argc, char **argv)
+{
+    struct cross_options o;
+    struct session s;
+    struct sarhad_screener *screener = NULL;
+    int rc = parse_options(&o, argc, argv);
+
+    if (rc >= 0)
+        return rc;
+    memset(&s, 0, sizeof(s));
+    s.group = o.group;
+    if (!open_session(&s, &o, &screener))
         return 1;
-    }
-    if (durable && (s.printer = durable_out_start(s.store, stdout)) == NULL) {
-        fprintf(stderr, "sarhad cross: cannot start the printer thread\n");
-        sarhad_ledger_close(s.ledger);
-        sarhad_store_close(s.store);
-        return 1;
-    }
-    if (screen) {
-        if (sarhad_screener_open(&screener, s.store, &err) != SARHAD_OK) {
-            cli_fail("cross", db, &err);
-            sarhad_ledger_close(s.ledger);
-            sarhad_store_close(s.store);
-            return 1;
-        }
-        if (sarhad_screener_version(screener)[0] != '\0')
-            sarhad_ledger_set_screener(s.ledger, screener);
-    }
-    cli_actor(&s.who, user, "officer", "");
-    if (path != NULL && strcmp(path, "-") != 0) {
-        size_t len;
-        char *text = read_input(path, LINE_CAP, &len);
-        struct sarhad_presentation *p = xmalloc(sizeof(*p));
-        rc = 1;
-        if (text != NULL) {
-            bool ok =
-                sarhad_presentation_parse(p, text, len, &err) == SARHAD_OK;
-            s.group = 1;
-            one(&s, p, NULL, ok, &err, path, 0);
-            flush_out(&s, true);
-            free(s.out);
-            rc = s.failed;
-            free(text);
-        }
-        free(p);
-    } else {
+    cli_actor(&s.who, o.user, "officer", "");
+    if (o.path != NULL && strcmp(o.path, "-") != 0)
+        rc = cross_file(&s, o.path);
+    else
         rc = stream(&s);
-    }
     sarhad_ledger_close(s.ledger);
     sarhad_screener_close(screener);
     sarhad_store_close(s.store);

@@ -160,55 +160,77 @@ cli_progress_bar(void *ctx, uint64_t done, uint64_t total)
         fputc('\n', stderr);
 }
 
-int
-cli_supervisor_outcome(const char *verb, int argc, char **argv,
-                       const char *help, supervisor_outcome_fn apply,
-                       const char *done)
-{
-    const char *db = NULL, *reason = NULL, *user = NULL, *id_text = NULL;
-    struct sarhad_store *store;
-    struct sarhad_ledger *ledger;
-    struct sarhad_actor who;
-    struct sarhad_error err;
-    enum sarhad_outcome outcome = SARHAD_REFER;
-    bool missing = false;
+/* What a supervisor's command line asked for. */
+struct outcome_options {
+    const char *db, *reason, *user;
     long long id;
-    int64_t seq = 0;
-    char *end;
-    int rc = 0;
+    enum sarhad_outcome outcome;
+};
 
+/* Read verb's command line into *o.  Returns -1 to go on, else the exit
+ * status: 0 after --help (usage, then help), EXIT_USAGE after saying what
+ * is wrong. */
+static int
+parse_outcome_options(struct outcome_options *o, const char *verb, int argc,
+                      char **argv, const char *help)
+{
+    const char *id_text = NULL;
+    bool missing = false;
+    char *end;
+
+    memset(o, 0, sizeof(*o));
+    o->outcome = SARHAD_REFER;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0) {
             printf("usage: sarhad %s --db FILE ID --admit|--refuse "
                    "--reason TEXT [--as USER]\n%s",
                    verb, help);
             return 0;
-        } else if (cli_opt(argc, argv, &i, "--db", &db, &missing) ||
-                   cli_opt(argc, argv, &i, "--reason", &reason, &missing) ||
-                   cli_opt(argc, argv, &i, "--as", &user, &missing)) {
+        } else if (cli_opt(argc, argv, &i, "--db", &o->db, &missing) ||
+                   cli_opt(argc, argv, &i, "--reason", &o->reason, &missing) ||
+                   cli_opt(argc, argv, &i, "--as", &o->user, &missing)) {
             if (missing)
                 return usage_error(verb, "%s needs a value", argv[i]);
         } else if (strcmp(argv[i], "--admit") == 0 ||
                    strcmp(argv[i], "--refuse") == 0) {
-            if (outcome != SARHAD_REFER)
+            if (o->outcome != SARHAD_REFER)
                 return usage_error(verb, "give --admit or --refuse once");
-            outcome = argv[i][2] == 'a' ? SARHAD_ADMIT : SARHAD_REFUSE;
+            o->outcome = argv[i][2] == 'a' ? SARHAD_ADMIT : SARHAD_REFUSE;
         } else if (argv[i][0] != '-' && id_text == NULL) {
             id_text = argv[i];
         } else {
             return usage_error(verb, "unknown argument '%s'", argv[i]);
         }
     }
-    if (db == NULL || id_text == NULL)
+    if (o->db == NULL || id_text == NULL)
         return usage_error(verb, "--db and the attempt ID are required");
-    if (outcome == SARHAD_REFER)
+    if (o->outcome == SARHAD_REFER)
         return usage_error(verb, "--admit or --refuse is required");
-    if (reason == NULL)
+    if (o->reason == NULL)
         return usage_error(verb, "--reason is required");
-    id = strtoll(id_text, &end, 10);
-    if (*end != '\0' || id <= 0)
+    o->id = strtoll(id_text, &end, 10);
+    if (*end != '\0' || o->id <= 0)
         return usage_error(verb, "ID must be an attempt number");
-    store = cli_open_store(verb, db, false, false, NULL);
+    return -1;
+}
+
+int
+cli_supervisor_outcome(const char *verb, int argc, char **argv,
+                       const char *help, supervisor_outcome_fn apply,
+                       const char *done)
+{
+    struct outcome_options o;
+    struct sarhad_store *store;
+    struct sarhad_ledger *ledger;
+    struct sarhad_actor who;
+    struct sarhad_error err;
+    int64_t seq = 0;
+    int rc = parse_outcome_options(&o, verb, argc, argv, help);
+
+    if (rc >= 0)
+        return rc;
+    rc = 0;
+    store = cli_open_store(verb, o.db, false, false, NULL);
     if (store == NULL)
         return 1;
     ledger = cli_open_ledger(verb, store);
@@ -216,14 +238,14 @@ cli_supervisor_outcome(const char *verb, int argc, char **argv,
         sarhad_store_close(store);
         return 1;
     }
-    cli_actor(&who, user, "supervisor", "");
-    if (apply(ledger, id, outcome, reason, &who, (int64_t)time(NULL), &seq,
-              &err) != SARHAD_OK) {
+    cli_actor(&who, o.user, "supervisor", "");
+    if (apply(ledger, o.id, o.outcome, o.reason, &who, (int64_t)time(NULL),
+              &seq, &err) != SARHAD_OK) {
         cli_fail(verb, NULL, &err);
         rc = 1;
     } else {
-        printf("attempt %lld %s: %s (audit entry %lld)\n", id, done,
-               sarhad_outcome_name(outcome), (long long)seq);
+        printf("attempt %lld %s: %s (audit entry %lld)\n", o.id, done,
+               sarhad_outcome_name(o.outcome), (long long)seq);
     }
     sarhad_ledger_close(ledger);
     sarhad_store_close(store);

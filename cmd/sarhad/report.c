@@ -114,137 +114,193 @@ table(struct out *o, const char *const *names, unsigned ncols)
     free(o->cells);
 }
 
-int
-cmd_report(int argc, char **argv)
+static void
+usage(void)
 {
-    const char *db = NULL, *kind_name = NULL, *from = NULL, *to = NULL;
-    const char *post = NULL, *format = "table", *central = NULL;
-    struct sarhad_report_filter filter;
-    enum sarhad_report_kind kind;
-    struct sarhad_store *store = NULL;
-    struct sarhad_central *national = NULL;
-    struct sarhad_error err;
-    struct out o;
-    const char *const *names;
-    unsigned ncols;
-    bool missing = false;
-    enum sarhad_status s;
+    puts("usage: sarhad report (--db FILE | --central CONNINFO) "
+         "daily|returns|overstays|refusals|flows|tallies|\n"
+         "       purposes|vulnerabilities|detentions\n"
+         "       [--from DATE] [--to DATE] [--post CODE] "
+         "[--format table|csv|json]\n"
+         "--db FILE: a post's report; --central (or, without --db,\n"
+         "$SARHAD_CENTRAL): the national one, over every post that\n"
+         "pushed to the central store (all but overstays).\n"
+         "daily: flows per day, post, crossing, direction, "
+         "nationality, decision.\n"
+         "returns: per week (Monday first), crossing, "
+         "documentation status and\n"
+         "  movement, with children, women, vehicles and "
+         "vulnerable people,\n"
+         "  and the cumulative count from the first day asked "
+         "for.\n"
+         "overstays: open stays past their allowed days on --to "
+         "(default: the\n"
+         "  last day recorded), by how far past.\n"
+         "refusals: refusals by reason code.\n"
+         "flows: each day's returns by crossing, movement, sex and "
+         "age band,\n"
+         "  with vehicles and vulnerable people (IOM flow "
+         "monitoring).\n"
+         "tallies: each day's returns by crossing as families, "
+         "men, women,\n"
+         "  children, vehicles and individuals (the Pakistani "
+         "daily tallies).\n"
+         "purposes: each day's admitted crossings by crossing, "
+         "direction, purpose\n"
+         "  and intended stay (IOM flow monitoring).\n"
+         "vulnerabilities: each day's returns by crossing, movement "
+         "and each\n"
+         "  vulnerability flagged (IOM flow monitoring).\n"
+         "detentions: per week, crossing, province of arrest, "
+         "documentation status\n"
+         "  and movement, the returnees handed over from detention "
+         "(deportations\n"
+         "  and exits that name an arrest), with the mean days "
+         "held and the\n"
+         "  cumulative count (the flash updates' arrests and "
+         "detentions).\n"
+         "--format json prints one object per row with a \"count\".");
+}
 
-    memset(&filter, 0, sizeof(filter));
-    memset(&o, 0, sizeof(o));
+/* The command line as given. */
+struct report_args {
+    const char *db, *kind_name, *from, *to, *post, *format, *central;
+};
+
+/* What the command line asks for, checked. */
+struct report_options {
+    const char *db;      /* a post's report, or NULL */
+    const char *central; /* else the national one, from here */
+    enum sarhad_report_kind kind;
+    enum format format;
+    struct sarhad_report_filter filter;
+};
+
+/* Read the command line into *a.  Returns -1 to go on, else the exit
+ * status: 0 after --help, EXIT_USAGE after saying what is wrong. */
+static int
+read_args(struct report_args *a, int argc, char **argv)
+{
+    bool missing = false;
+
+    memset(a, 0, sizeof(*a));
+    a->format = "table";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0) {
-            puts("usage: sarhad report (--db FILE | --central CONNINFO) "
-                 "daily|returns|overstays|refusals|flows|tallies|\n"
-                 "       purposes|vulnerabilities|detentions\n"
-                 "       [--from DATE] [--to DATE] [--post CODE] "
-                 "[--format table|csv|json]\n"
-                 "--db FILE: a post's report; --central (or, without --db,\n"
-                 "$SARHAD_CENTRAL): the national one, over every post that\n"
-                 "pushed to the central store (all but overstays).\n"
-                 "daily: flows per day, post, crossing, direction, "
-                 "nationality, decision.\n"
-                 "returns: per week (Monday first), crossing, "
-                 "documentation status and\n"
-                 "  movement, with children, women, vehicles and "
-                 "vulnerable people,\n"
-                 "  and the cumulative count from the first day asked "
-                 "for.\n"
-                 "overstays: open stays past their allowed days on --to "
-                 "(default: the\n"
-                 "  last day recorded), by how far past.\n"
-                 "refusals: refusals by reason code.\n"
-                 "flows: each day's returns by crossing, movement, sex and "
-                 "age band,\n"
-                 "  with vehicles and vulnerable people (IOM flow "
-                 "monitoring).\n"
-                 "tallies: each day's returns by crossing as families, "
-                 "men, women,\n"
-                 "  children, vehicles and individuals (the Pakistani "
-                 "daily tallies).\n"
-                 "purposes: each day's admitted crossings by crossing, "
-                 "direction, purpose\n"
-                 "  and intended stay (IOM flow monitoring).\n"
-                 "vulnerabilities: each day's returns by crossing, movement "
-                 "and each\n"
-                 "  vulnerability flagged (IOM flow monitoring).\n"
-                 "detentions: per week, crossing, province of arrest, "
-                 "documentation status\n"
-                 "  and movement, the returnees handed over from detention "
-                 "(deportations\n"
-                 "  and exits that name an arrest), with the mean days "
-                 "held and the\n"
-                 "  cumulative count (the flash updates' arrests and "
-                 "detentions).\n"
-                 "--format json prints one object per row with a \"count\".");
+            usage();
             return 0;
-        } else if (cli_opt(argc, argv, &i, "--db", &db, &missing) ||
-                   cli_opt(argc, argv, &i, "--central", &central, &missing) ||
-                   cli_opt(argc, argv, &i, "--from", &from, &missing) ||
-                   cli_opt(argc, argv, &i, "--to", &to, &missing) ||
-                   cli_opt(argc, argv, &i, "--post", &post, &missing) ||
-                   cli_opt(argc, argv, &i, "--format", &format, &missing)) {
+        } else if (cli_opt(argc, argv, &i, "--db", &a->db, &missing) ||
+                   cli_opt(argc, argv, &i, "--central", &a->central,
+                           &missing) ||
+                   cli_opt(argc, argv, &i, "--from", &a->from, &missing) ||
+                   cli_opt(argc, argv, &i, "--to", &a->to, &missing) ||
+                   cli_opt(argc, argv, &i, "--post", &a->post, &missing) ||
+                   cli_opt(argc, argv, &i, "--format", &a->format, &missing)) {
             if (missing)
                 return usage_error("report", "%s needs a value", argv[i]);
-        } else if (argv[i][0] != '-' && kind_name == NULL) {
-            kind_name = argv[i];
+        } else if (argv[i][0] != '-' && a->kind_name == NULL) {
+            a->kind_name = argv[i];
         } else {
             return usage_error("report", "unknown argument '%s'", argv[i]);
         }
     }
-    if (db != NULL && central != NULL)
+    return -1;
+}
+
+/* Check the arguments and turn them into *o; 0, or EXIT_USAGE after
+ * saying what is wrong. */
+static int
+check_args(struct report_options *o, const struct report_args *a)
+{
+    memset(o, 0, sizeof(*o));
+    o->db = a->db;
+    o->central = a->central;
+    if (a->db != NULL && a->central != NULL)
         return usage_error("report", "--db (a post's report) or --central "
                                      "(the national one), not both");
-    if (db == NULL && (central = central_conninfo(central)) == NULL)
+    if (a->db == NULL && (o->central = central_conninfo(a->central)) == NULL)
         return usage_error("report", "--db FILE or --central CONNINFO (or "
                                      "$SARHAD_CENTRAL) is required");
-    if (kind_name == NULL)
+    if (a->kind_name == NULL)
         return usage_error("report", "a report name is required");
-    if (!sarhad_report_kind_parse(&kind, kind_name)) {
+    if (!sarhad_report_kind_parse(&o->kind, a->kind_name)) {
         char known[128];
         sarhad_report_kind_list(known, sizeof(known));
-        return usage_error("report", "unknown report '%s' (%s)", kind_name,
+        return usage_error("report", "unknown report '%s' (%s)", a->kind_name,
                            known);
     }
-    if (strcmp(format, "table") == 0)
-        o.format = TABLE;
-    else if (strcmp(format, "csv") == 0)
-        o.format = CSV;
-    else if (strcmp(format, "json") == 0)
-        o.format = JSON;
+    if (strcmp(a->format, "table") == 0)
+        o->format = TABLE;
+    else if (strcmp(a->format, "csv") == 0)
+        o->format = CSV;
+    else if (strcmp(a->format, "json") == 0)
+        o->format = JSON;
     else
         return usage_error("report", "--format is table, csv or json");
-    if ((from != NULL && !cli_date("report", "--from", from, &filter.from)) ||
-        (to != NULL && !cli_date("report", "--to", to, &filter.to)))
+    if ((a->from != NULL &&
+         !cli_date("report", "--from", a->from, &o->filter.from)) ||
+        (a->to != NULL && !cli_date("report", "--to", a->to, &o->filter.to)))
         return EXIT_USAGE;
-    if (post != NULL)
-        snprintf(filter.post, sizeof(filter.post), "%s", post);
-    names = sarhad_report_columns(kind, &ncols);
-    o.ncols = ncols;
-    if (db != NULL) {
-        store = cli_open_store("report", db, false, true, NULL);
+    if (a->post != NULL)
+        snprintf(o->filter.post, sizeof(o->filter.post), "%s", a->post);
+    return 0;
+}
+
+/* Run the report from the post's store or the central, printing each row
+ * (or buffering it for the table); the exit status. */
+static int
+print_report(const struct report_options *o)
+{
+    struct sarhad_store *store = NULL;
+    struct sarhad_central *national = NULL;
+    struct sarhad_error err;
+    struct out out;
+    unsigned ncols;
+    const char *const *names = sarhad_report_columns(o->kind, &ncols);
+    enum sarhad_status s;
+
+    memset(&out, 0, sizeof(out));
+    out.format = o->format;
+    out.ncols = ncols;
+    if (o->db != NULL) {
+        store = cli_open_store("report", o->db, false, true, NULL);
         if (store == NULL)
             return 1;
-    } else if ((national = central_connect("report", central)) == NULL) {
+    } else if ((national = central_connect("report", o->central)) == NULL) {
         return 1;
     }
-    if (o.format == CSV)
+    if (out.format == CSV)
         for (unsigned c = 0; c < ncols; c++)
             printf("%s%s", names[c], c + 1 < ncols ? "," : "\n");
-    if (db != NULL)
-        s = sarhad_ledger_report(store, kind, &filter, row, &o, &err);
+    if (o->db != NULL)
+        s = sarhad_ledger_report(store, o->kind, &o->filter, row, &out, &err);
     else
-        s = sarhad_central_report(national, kind, &filter, row, &o, &err);
+        s = sarhad_central_report(national, o->kind, &o->filter, row, &out,
+                                  &err);
     sarhad_store_close(store);
     sarhad_central_close(national);
     if (s != SARHAD_OK) {
-        cli_fail("report", db, &err);
-        for (size_t i = 0; i < o.count; i++)
-            free(o.cells[i]);
-        free(o.cells);
+        cli_fail("report", o->db, &err);
+        for (size_t i = 0; i < out.count; i++)
+            free(out.cells[i]);
+        free(out.cells);
         return 1;
     }
-    if (o.format == TABLE)
-        table(&o, names, ncols);
+    if (out.format == TABLE)
+        table(&out, names, ncols);
     return 0;
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+    struct report_args a;
+    struct report_options o;
+    int rc = read_args(&a, argc, argv);
+
+    if (rc >= 0)
+        return rc;
+    if (check_args(&o, &a) != 0)
+        return EXIT_USAGE;
+    return print_report(&o);
 }

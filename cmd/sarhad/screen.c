@@ -225,18 +225,21 @@ lines(const struct sarhad_screener *s, int threshold)
     return rc;
 }
 
-int
-cmd_screen(int argc, char **argv)
-{
-    struct sarhad_store_options opt = {false, true, NULL};
+/* What the command line asked for: a store, and one person (q.name set)
+ * or none (the JSON lines on stdin). */
+struct screen_options {
+    const char *db, *dob;
     struct sarhad_screen_query q;
-    struct sarhad_store *store = NULL;
-    struct sarhad_screener *s = NULL;
-    struct sarhad_error err;
-    const char *db = NULL, *dob = NULL;
-    int threshold = SARHAD_SCREEN_DEFAULT_THRESHOLD, rc;
+    int threshold;
+};
 
-    memset(&q, 0, sizeof(q));
+/* Read the command line into *o.  Returns -1 to go on, else the exit
+ * status: 0 after --help, EXIT_USAGE after saying what is wrong. */
+static int
+parse_options(struct screen_options *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof(*o));
+    o->threshold = SARHAD_SCREEN_DEFAULT_THRESHOLD;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has = i + 1 < argc;
@@ -244,46 +247,87 @@ cmd_screen(int argc, char **argv)
             help(stdout);
             return 0;
         } else if (strcmp(a, "--db") == 0 && has) {
-            db = argv[++i];
+            o->db = argv[++i];
         } else if (strcmp(a, "--name") == 0 && has) {
-            q.name = argv[++i];
+            o->q.name = argv[++i];
         } else if (strcmp(a, "--dob") == 0 && has) {
-            dob = argv[++i];
+            o->dob = argv[++i];
         } else if (strcmp(a, "--nationality") == 0 && has) {
-            q.nationality = argv[++i];
+            o->q.nationality = argv[++i];
         } else if (strcmp(a, "--father") == 0 && has) {
-            q.father_name = argv[++i];
+            o->q.father_name = argv[++i];
         } else if (strcmp(a, "--sex") == 0 && has) {
-            q.sex = argv[++i][0];
+            o->q.sex = argv[++i][0];
         } else if (strcmp(a, "--threshold") == 0 && has) {
             char *end;
             long t = strtol(argv[++i], &end, 10);
             if (*end != '\0' || t < 0 || t > 100)
                 return usage_error("screen", "--threshold is 0 to 100");
-            threshold = (int)t;
+            o->threshold = (int)t;
         } else {
             return usage_error("screen", "unknown or incomplete option %s", a);
         }
     }
-    if (db == NULL)
+    return -1;
+}
+
+/* Check the options that go together and put --dob into the query; 0, or
+ * EXIT_USAGE after saying what is wrong. */
+static int
+check_options(struct screen_options *o)
+{
+    struct sarhad_error err;
+
+    if (o->db == NULL)
         return usage_error("screen", "--db FILE is required");
-    if (q.name == NULL && (dob || q.nationality || q.father_name || q.sex))
+    if (o->q.name == NULL &&
+        (o->dob || o->q.nationality || o->q.father_name || o->q.sex))
         return usage_error("screen", "--dob and the like go with --name");
-    if (dob != NULL && parse_dob(&q, dob, &err) != 0) {
+    if (o->dob != NULL && parse_dob(&o->q, o->dob, &err) != 0) {
         fprintf(stderr, "sarhad screen: --dob: %s\n", err.message);
         return EXIT_USAGE;
     }
+    return 0;
+}
+
+/* The current watchlist of the store at db, read through a handle closed
+ * again at once; NULL after saying why not. */
+static struct sarhad_screener *
+open_screener(const char *db)
+{
+    struct sarhad_store_options opt = {false, true, NULL};
+    struct sarhad_store *store = NULL;
+    struct sarhad_screener *s = NULL;
+    struct sarhad_error err;
+
     if (sarhad_store_open(&store, db, &opt, &err) != SARHAD_OK) {
         print_error(db, &err);
-        return 1;
+        return NULL;
     }
     if (sarhad_screener_open(&s, store, &err) != SARHAD_OK) {
         print_error(db, &err);
         sarhad_store_close(store);
-        return 1;
+        return NULL;
     }
     sarhad_store_close(store);
-    rc = q.name != NULL ? one(s, &q, threshold) : lines(s, threshold);
+    return s;
+}
+
+int
+cmd_screen(int argc, char **argv)
+{
+    struct screen_options o;
+    struct sarhad_screener *s;
+    int rc = parse_options(&o, argc, argv);
+
+    if (rc >= 0)
+        return rc;
+    if (check_options(&o) != 0)
+        return EXIT_USAGE;
+    s = open_screener(o.db);
+    if (s == NULL)
+        return 1;
+    rc = o.q.name != NULL ? one(s, &o.q, o.threshold) : lines(s, o.threshold);
     sarhad_screener_close(s);
     return rc;
 }

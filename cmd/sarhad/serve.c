@@ -69,16 +69,11 @@ number(const char *s, long min, long max)
     return *s != '\0' && *end == '\0' && n >= min && n <= max ? n : -1;
 }
 
+/* Read the command line into *o, which holds the defaults; exits 0 after
+ * --help.  0, or EXIT_USAGE after saying what is wrong. */
 static int
-parse_options(struct options *o, int argc, char **argv)
+read_arguments(struct options *o, int argc, char **argv)
 {
-    memset(o, 0, sizeof(*o));
-    o->listen = "127.0.0.1:8080";
-    o->ttl = 43200;
-    o->account_failures = 5;
-    o->address_failures = 20;
-    o->push_every = 60;
-    o->silent_after = 10;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -120,6 +115,14 @@ parse_options(struct options *o, int argc, char **argv)
             return usage_error("serve", "unknown option: %s", a);
         }
     }
+    return 0;
+}
+
+/* Check the options that go together and the numbers' ranges, and take
+ * $SARHAD_CENTRAL when --central is not given; 0, or EXIT_USAGE. */
+static int
+check_options(struct options *o)
+{
     if (o->db == NULL)
         return usage_error("serve", "--db FILE is required");
     if ((o->cert == NULL) != (o->key == NULL))
@@ -134,6 +137,24 @@ parse_options(struct options *o, int argc, char **argv)
         o->push_every < 0 || o->silent_after < 0)
         return usage_error("serve", "a number option is out of range");
     return 0;
+}
+
+/* The options: the defaults, then what the command line says, checked;
+ * 0, or EXIT_USAGE. */
+static int
+parse_options(struct options *o, int argc, char **argv)
+{
+    int rc;
+
+    memset(o, 0, sizeof(*o));
+    o->listen = "127.0.0.1:8080";
+    o->ttl = 43200;
+    o->account_failures = 5;
+    o->address_failures = 20;
+    o->push_every = 60;
+    o->silent_after = 10;
+    rc = read_arguments(o, argc, argv);
+    return rc != 0 ? rc : check_options(o);
 }
 
 /* Split "HOST:PORT". */
@@ -244,12 +265,76 @@ shut_down(struct server *srv)
     pthread_cond_destroy(&srv->cv);
 }
 
+/* Block the signals that stop the server (sigwait takes them in this
+ * thread only; a closed peer is not a reason to die) and set up what the
+ * server's threads share, with the limits of the options. */
+static void
+init_server(struct server *srv, const struct options *o)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    pthread_mutex_init(&srv->mu, NULL);
+    pthread_cond_init(&srv->cv, NULL);
+    pthread_key_create(&srv->reader_key, serve_close_reader);
+    sarhad_login_limits_default(&srv->limits);
+    srv->limits.session_lifetime = o->ttl;
+    srv->limits.account_failures = (unsigned)o->account_failures;
+    srv->limits.address_failures = (unsigned)o->address_failures;
+    srv->echo = o->echo;
+    srv->quiet = o->quiet;
+}
+
+/* Open the store and start the writer, the push and the national view
+ * when asked for, then libmicrohttpd on host:port (*bound: the port it
+ * got).  0, or 1 after saying why not and shutting down. */
+static int
+start_server(struct server *srv, const struct options *o, const char *host,
+             unsigned port, unsigned *bound)
+{
+    if (open_store(srv, o) != 0) {
+        shut_down(srv);
+        return 1;
+    }
+    if (serve_writer_start(srv) != 0) {
+        fprintf(stderr, "sarhad serve: cannot start the writer thread\n");
+        shut_down(srv);
+        return 1;
+    }
+    if (o->central != NULL &&
+        serve_push_start(srv, o->central, (int)o->push_every) != 0) {
+        fprintf(stderr, "sarhad serve: cannot start the push thread\n");
+        serve_writer_stop(srv);
+        shut_down(srv);
+        return 1;
+    }
+    if (o->national != NULL &&
+        serve_national_start(srv, o->national, o->silent_after * 60) != 0) {
+        fprintf(stderr, "sarhad serve: out of memory\n");
+        serve_push_stop(srv);
+        serve_writer_stop(srv);
+        shut_down(srv);
+        return 1;
+    }
+    srv->daemon = serve_http_start(srv, host, port, o->cert, o->key, bound);
+    if (srv->daemon == NULL) {
+        serve_push_stop(srv);
+        serve_writer_stop(srv);
+        shut_down(srv);
+        return 1;
+    }
+    return 0;
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
     static struct server srv; /* large (metrics); lives for the run */
     struct options o;
-    sigset_t set;
     char host[64];
     unsigned port = 0, bound = 0;
     int rc;
@@ -259,54 +344,10 @@ cmd_serve(int argc, char **argv)
         rc = split_listen(o.listen, host, &port);
     if (rc != 0)
         return rc;
-    /* Signals go to sigwait in this thread only; a closed peer is not a
-     * reason to die. */
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    pthread_mutex_init(&srv.mu, NULL);
-    pthread_cond_init(&srv.cv, NULL);
-    pthread_key_create(&srv.reader_key, serve_close_reader);
-    sarhad_login_limits_default(&srv.limits);
-    srv.limits.session_lifetime = o.ttl;
-    srv.limits.account_failures = (unsigned)o.account_failures;
-    srv.limits.address_failures = (unsigned)o.address_failures;
-    srv.echo = o.echo;
-    srv.quiet = o.quiet;
+    init_server(&srv, &o);
     serve_replay_start(&srv);
-    if (open_store(&srv, &o) != 0) {
-        shut_down(&srv);
+    if (start_server(&srv, &o, host, port, &bound) != 0)
         return 1;
-    }
-    if (serve_writer_start(&srv) != 0) {
-        fprintf(stderr, "sarhad serve: cannot start the writer thread\n");
-        shut_down(&srv);
-        return 1;
-    }
-    if (o.central != NULL &&
-        serve_push_start(&srv, o.central, (int)o.push_every) != 0) {
-        fprintf(stderr, "sarhad serve: cannot start the push thread\n");
-        serve_writer_stop(&srv);
-        shut_down(&srv);
-        return 1;
-    }
-    if (o.national != NULL &&
-        serve_national_start(&srv, o.national, o.silent_after * 60) != 0) {
-        fprintf(stderr, "sarhad serve: out of memory\n");
-        serve_push_stop(&srv);
-        serve_writer_stop(&srv);
-        shut_down(&srv);
-        return 1;
-    }
-    srv.daemon = serve_http_start(&srv, host, port, o.cert, o.key, &bound);
-    if (srv.daemon == NULL) {
-        serve_push_stop(&srv);
-        serve_writer_stop(&srv);
-        shut_down(&srv);
-        return 1;
-    }
     printf("sarhad serve: listening on %s://%s:%u/ (post %s)\n",
            srv.tls ? "https" : "http", host, bound,
            srv.post[0] ? srv.post : "not set");

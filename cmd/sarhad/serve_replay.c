@@ -353,6 +353,90 @@ replay_audit_done(struct server *srv, struct request *req)
     pthread_mutex_unlock(&r->mu);
 }
 
+/* The draft POST /v1/replays asks to replay, checked. */
+struct replay_draft {
+    const char *filename; /* in the body; "draft.policy" when not given */
+    json_t *text;         /* the body's */
+    char from[11], to[11];
+    char name[48]; /* the name the policy gives itself */
+    int version;
+};
+
+/* Read the body's draft into *d and check it as a publication would be;
+ * false after an error answer. */
+static bool
+read_draft(struct request *req, json_t *body, struct replay_draft *d)
+{
+    const char *filename = serve_str(req, body, "filename", 127, false);
+
+    memset(d, 0, sizeof(*d));
+    d->text = json_object_get(body, "text");
+    if (filename != NULL &&
+        (!json_is_string(d->text) ||
+         json_string_length(d->text) > SARHAD_POLICY_MAX_LEN)) {
+        serve_reply_error(req, 400, "invalid", "text",
+                          "the draft is a string of at most 4 MiB");
+        filename = NULL;
+    }
+    if (filename == NULL || !day_arg(req, body, "from", d->from) ||
+        !day_arg(req, body, "to", d->to) ||
+        !draft_sound(req, filename[0] ? filename : "draft.policy",
+                     json_string_value(d->text), json_string_length(d->text),
+                     d->name, &d->version))
+        return false;
+    d->filename = filename[0] ? filename : "draft.policy";
+    return true;
+}
+
+/* Make the draft r's replay, asked for by req's user, in place of the
+ * last one (joined, since it has ended); under r->mu.  It runs once its
+ * audit entry is written. */
+static void
+reset_replay(struct serve_replay *r, const struct server *srv,
+             const struct request *req, const struct replay_draft *d)
+{
+    if (r->joinable)
+        pthread_join(r->thread, NULL); /* finished: state says so */
+    r->joinable = false;
+    json_decref(r->changes);
+    memset(&r->result, 0, sizeof(r->result));
+    sarhad_error_clear(&r->err);
+    r->changes = json_array();
+    r->id = 0; /* the seq of its audit entry, once written */
+    r->state = REPLAY_RUNNING;
+    r->read = 0;
+    r->kept = false;
+    r->finished[0] = '\0';
+    snprintf(r->by, sizeof(r->by), "%s", req->actor.user);
+    now_text(r->started);
+    snprintf(r->filename, sizeof(r->filename), "%s", d->filename);
+    snprintf(r->policy, sizeof(r->policy), "%s", d->name);
+    r->version = d->version;
+    memcpy(r->from, d->from, sizeof(d->from));
+    memcpy(r->to, d->to, sizeof(d->to));
+    r->len = json_string_length(d->text);
+    r->text = xmalloc(r->len + 1);
+    memcpy(r->text, json_string_value(d->text), r->len + 1);
+    snprintf(r->db_path, sizeof(r->db_path), "%s", srv->db_path);
+}
+
+/* Answer 409: a replay is running (or starting, before it has an id). */
+static void
+reply_busy(struct request *req, const struct serve_replay *r)
+{
+    char msg[128];
+
+    snprintf(msg, sizeof(msg),
+             "replay %lld is running; follow it at /v1/replays/%lld and "
+             "start the next when it ends",
+             (long long)r->id, (long long)r->id);
+    if (r->id == 0)
+        snprintf(msg, sizeof(msg),
+                 "a replay is starting; start the "
+                 "next when it ends");
+    serve_reply_error(req, 409, "conflict", NULL, msg);
+}
+
 void
 route_replay_start(struct server *srv, struct request *req)
 {
@@ -360,29 +444,13 @@ route_replay_start(struct server *srv, struct request *req)
                                          NULL};
     static const char *const required[] = {"text", NULL};
     json_t *body = serve_body_object(req, fields, required);
-    json_t *text;
-    const char *filename;
-    char from[11] = "", to[11] = "", name[48];
+    struct replay_draft draft;
     struct serve_replay *r = srv->replay;
-    int version = 0;
     bool busy;
 
     if (body == NULL)
         return;
-    filename = serve_str(req, body, "filename", 127, false);
-    text = json_object_get(body, "text");
-    if (filename != NULL &&
-        (!json_is_string(text) ||
-         json_string_length(text) > SARHAD_POLICY_MAX_LEN)) {
-        serve_reply_error(req, 400, "invalid", "text",
-                          "the draft is a string of at most 4 MiB");
-        filename = NULL;
-    }
-    if (filename == NULL || !day_arg(req, body, "from", from) ||
-        !day_arg(req, body, "to", to) ||
-        !draft_sound(req, filename[0] ? filename : "draft.policy",
-                     json_string_value(text), json_string_length(text), name,
-                     &version)) {
+    if (!read_draft(req, body, &draft)) {
         json_decref(body);
         return;
     }
@@ -396,45 +464,10 @@ route_replay_start(struct server *srv, struct request *req)
         return;
     }
     busy = r->state == REPLAY_RUNNING || r->keeping;
-    if (!busy) {
-        if (r->joinable)
-            pthread_join(r->thread, NULL); /* finished: state says so */
-        r->joinable = false;
-        json_decref(r->changes);
-        memset(&r->result, 0, sizeof(r->result));
-        sarhad_error_clear(&r->err);
-        r->changes = json_array();
-        r->id = 0; /* the seq of its audit entry, once written */
-        r->state = REPLAY_RUNNING;
-        r->read = 0;
-        r->kept = false;
-        r->finished[0] = '\0';
-        snprintf(r->by, sizeof(r->by), "%s", req->actor.user);
-        now_text(r->started);
-        snprintf(r->filename, sizeof(r->filename), "%s",
-                 filename[0] ? filename : "draft.policy");
-        snprintf(r->policy, sizeof(r->policy), "%s", name);
-        r->version = version;
-        memcpy(r->from, from, sizeof(from));
-        memcpy(r->to, to, sizeof(to));
-        r->len = json_string_length(text);
-        r->text = xmalloc(r->len + 1);
-        memcpy(r->text, json_string_value(text), r->len + 1);
-        snprintf(r->db_path, sizeof(r->db_path), "%s", srv->db_path);
-    }
-    if (busy) {
-        char msg[128];
-
-        snprintf(msg, sizeof(msg),
-                 "replay %lld is running; follow it at /v1/replays/%lld and "
-                 "start the next when it ends",
-                 (long long)r->id, (long long)r->id);
-        if (r->id == 0)
-            snprintf(msg, sizeof(msg),
-                     "a replay is starting; start the "
-                     "next when it ends");
-        serve_reply_error(req, 409, "conflict", NULL, msg);
-    }
+    if (busy)
+        reply_busy(req, r);
+    else
+        reset_replay(r, srv, req, &draft);
     pthread_mutex_unlock(&r->mu);
     json_decref(body);
     if (!busy)

@@ -116,6 +116,46 @@ post_report(struct server *srv, enum sarhad_report_kind kind,
     return sarhad_ledger_report(ro, kind, filter, fn, ctx, err);
 }
 
+/* Where the rows go: for CSV a text in memory (*text, *len) opened with
+ * the header line, else a JSON array. */
+static void
+start_output(struct report_out *out, const char *const *cols, unsigned ncols,
+             char **text, size_t *len)
+{
+    if (!out->csv) {
+        out->rows = json_array();
+        return;
+    }
+    out->f = open_memstream(text, len);
+    for (unsigned i = 0; out->f != NULL && i < ncols; i++) {
+        if (i > 0)
+            fputc(',', out->f);
+        csv_field(out->f, cols[i]);
+    }
+    if (out->f != NULL)
+        fputs("\r\n", out->f);
+}
+
+/* Answer with the rows: the CSV text (now the answer's), or JSON with
+ * the report's name and columns. */
+static void
+reply_rows(struct request *req, struct report_out *out, const char *const *cols,
+           unsigned ncols, char *text, size_t len)
+{
+    json_t *columns;
+
+    if (out->csv) {
+        serve_reply_owned(req, 200, "text/csv; charset=utf-8", text, len);
+        return;
+    }
+    columns = json_array();
+    for (unsigned i = 0; i < ncols; i++)
+        json_array_append_new(columns, json_string(cols[i]));
+    serve_reply_json(req, 200,
+                     json_pack("{s:s, s:o, s:o}", "report", req->param,
+                               "columns", columns, "rows", out->rows));
+}
+
 void
 serve_report(struct server *srv, struct request *req,
              serve_report_source source, serve_report_failure failed)
@@ -148,18 +188,7 @@ serve_report(struct server *srv, struct request *req,
         return;
     out.csv = format != NULL && strcmp(format, "csv") == 0;
     cols = sarhad_report_columns(kind, &ncols);
-    if (out.csv) {
-        out.f = open_memstream(&text, &len);
-        for (unsigned i = 0; out.f != NULL && i < ncols; i++) {
-            if (i > 0)
-                fputc(',', out.f);
-            csv_field(out.f, cols[i]);
-        }
-        if (out.f != NULL)
-            fputs("\r\n", out.f);
-    } else {
-        out.rows = json_array();
-    }
+    start_output(&out, cols, ncols, &text, &len);
     sarhad_error_clear(&err);
     s = source(srv, kind, &filter, report_row, &out, &err);
     if (out.csv && out.f != NULL)
@@ -170,16 +199,7 @@ serve_report(struct server *srv, struct request *req,
         failed(req, s, &err);
         return;
     }
-    if (out.csv) {
-        serve_reply_owned(req, 200, "text/csv; charset=utf-8", text, len);
-    } else {
-        json_t *columns = json_array();
-        for (unsigned i = 0; i < ncols; i++)
-            json_array_append_new(columns, json_string(cols[i]));
-        serve_reply_json(req, 200,
-                         json_pack("{s:s, s:o, s:o}", "report", req->param,
-                                   "columns", columns, "rows", out.rows));
-    }
+    reply_rows(req, &out, cols, ncols, text, len);
 }
 
 void

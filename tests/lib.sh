@@ -17,10 +17,12 @@ expect() { # expect NAME STATUS WANT_STATUS [FILE PATTERN]
 }
 
 # served_port FILE: the port the server printed into FILE (its standard
-# output), waiting up to five seconds for it; "" when it never came.
+# output), waiting up to twenty seconds for it (a server recovering a
+# killed store's log on a loaded machine has taken more than five); ""
+# when it never came.
 served_port() {
     local port=""
-    for _ in $(seq 100); do
+    for _ in $(seq 400); do
         port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1")
         [ -n "$port" ] && break
         sleep 0.05

@@ -374,6 +374,110 @@ afghan_return(struct gen *g, struct sarhad_presentation *pr,
     g->household_left--;
 }
 
+/* An Afghan visitor arriving on a passport and a Pakistani visa. */
+static struct person *
+afghan_visitor_in(struct gen *g, struct sarhad_presentation *pr,
+                  struct sarhad_date day)
+{
+    struct person *p = pool_person(g, "AFG", false, day);
+
+    if (p->visa[0] == '\0' || chance(g, 300))
+        new_visa(g, p, day);
+    pr->direction = SARHAD_ENTRY;
+    passport(pr, p, day, chance(g, 20));
+    visa(pr, p, "PAK");
+    sarhad__strlcpy(pr->traveller.purpose, p->visa_category,
+                    sizeof(pr->traveller.purpose));
+    return p;
+}
+
+/* An Afghan visitor leaving; with none inside, a returnee instead (NULL:
+ * the presentation is made). */
+static struct person *
+afghan_visitor_out(struct gen *g, struct sarhad_presentation *pr,
+                   struct sarhad_date day, const char *crossing)
+{
+    struct person *p = pool_person(g, "AFG", true, day);
+
+    if (p == NULL) {
+        afghan_return(g, pr, day, crossing);
+        return NULL;
+    }
+    pr->direction = SARHAD_EXIT;
+    passport(pr, p, day, false);
+    visa(pr, p, "PAK");
+    return p;
+}
+
+/* An Afghan arriving on a tazkira only, someone new each time. */
+static void
+afghan_on_tazkira(struct gen *g, struct sarhad_presentation *pr,
+                  struct sarhad_date day)
+{
+    struct person one;
+
+    new_person(g, &one, "AFG", day);
+    fill_traveller(pr, &one);
+    pr->direction = SARHAD_ENTRY;
+    number_doc(pr, SARHAD_DOC_TAZKIRA, one.tazkira,
+               (struct sarhad_date){0, 0, 0});
+}
+
+/* A Pakistani leaving, most with an Afghan visa. */
+static struct person *
+pakistani_out(struct gen *g, struct sarhad_presentation *pr,
+              struct sarhad_date day)
+{
+    struct person *p = pool_person(g, "PAK", true, day);
+
+    if (p->visa[0] == '\0' || chance(g, 200))
+        new_visa(g, p, day);
+    pr->direction = SARHAD_EXIT;
+    passport(pr, p, day, false);
+    if (!chance(g, 50))
+        visa(pr, p, "AFG");
+    return p;
+}
+
+/* A Pakistani coming home; with nobody abroad yet, someone leaves instead
+ * (NULL: the presentation is made). */
+static struct person *
+pakistani_home(struct gen *g, struct sarhad_presentation *pr,
+               struct sarhad_date day, const char *crossing)
+{
+    struct person *p = pool_person(g, "PAK", false, day);
+
+    if (p == NULL) {
+        afghan_return(g, pr, day, crossing);
+        return NULL;
+    }
+    pr->direction = SARHAD_ENTRY;
+    if (chance(g, 30))
+        number_doc(pr, SARHAD_DOC_CNIC, p->cnic, (struct sarhad_date){0, 0, 0});
+    else
+        passport(pr, p, day, false);
+    return p;
+}
+
+/* Drivers and crews on their old documents. */
+static struct person *
+driver(struct gen *g, struct sarhad_presentation *pr, struct sarhad_date day)
+{
+    bool afg = chance(g, 500), in = chance(g, 500);
+    struct person *p = pool_person(g, afg ? "AFG" : "PAK", in, day);
+
+    if (p == NULL)
+        p = pool_person(g, afg ? "AFG" : "PAK", !in, day);
+    sarhad__strlcpy(p->occupation, "driver", sizeof(p->occupation));
+    pr->direction = p->inside ? SARHAD_EXIT : SARHAD_ENTRY;
+    if (strcmp(p->nat, "AFG") == 0)
+        number_doc(pr, SARHAD_DOC_TAZKIRA, p->tazkira,
+                   (struct sarhad_date){0, 0, 0});
+    else
+        number_doc(pr, SARHAD_DOC_CNIC, p->cnic, (struct sarhad_date){0, 0, 0});
+    return p;
+}
+
 /* One synthetic presentation for day; *who_moved is the pool member whose
  * state changes if admitted (NULL for one-off travellers). */
 static void
@@ -385,7 +489,7 @@ make(struct gen *g, struct sarhad_presentation *pr, struct sarhad_date day,
         "GHULAM_KHAN", "KHARLACHI", "ANGOOR_ADDA", "BARABCHA"};
     unsigned r = g->household_left > 0 ? 0 : pick(g, 1000);
     const char *crossing = crossings[pick(g, 9)];
-    struct person *p = NULL;
+    struct person *p;
 
     *who_moved = NULL;
     if (g->household_left > 0)
@@ -395,66 +499,21 @@ make(struct gen *g, struct sarhad_presentation *pr, struct sarhad_date day,
         afghan_return(g, pr, day, crossing);
         return;
     }
-    if (r < 560) { /* Afghan visitor arriving */
-        p = pool_person(g, "AFG", false, day);
-        if (p->visa[0] == '\0' || chance(g, 300))
-            new_visa(g, p, day);
-        pr->direction = SARHAD_ENTRY;
-        passport(pr, p, day, chance(g, 20));
-        visa(pr, p, "PAK");
-        sarhad__strlcpy(pr->traveller.purpose, p->visa_category,
-                        sizeof(pr->traveller.purpose));
-    } else if (r < 660) { /* Afghan visitor leaving */
-        p = pool_person(g, "AFG", true, day);
-        if (p == NULL) {
-            afghan_return(g, pr, day, crossing);
-            return;
-        }
-        pr->direction = SARHAD_EXIT;
-        passport(pr, p, day, false);
-        visa(pr, p, "PAK");
-    } else if (r < 740) { /* Afghan on a tazkira only */
-        struct person one;
-        new_person(g, &one, "AFG", day);
-        fill_traveller(pr, &one);
-        pr->direction = SARHAD_ENTRY;
-        number_doc(pr, SARHAD_DOC_TAZKIRA, one.tazkira,
-                   (struct sarhad_date){0, 0, 0});
+    if (r < 560)
+        p = afghan_visitor_in(g, pr, day);
+    else if (r < 660)
+        p = afghan_visitor_out(g, pr, day, crossing);
+    else if (r < 740) {
+        afghan_on_tazkira(g, pr, day);
         return;
-    } else if (r < 870) { /* Pakistani leaving, with an Afghan visa */
-        p = pool_person(g, "PAK", true, day);
-        if (p->visa[0] == '\0' || chance(g, 200))
-            new_visa(g, p, day);
-        pr->direction = SARHAD_EXIT;
-        passport(pr, p, day, false);
-        if (!chance(g, 50))
-            visa(pr, p, "AFG");
-    } else if (r < 970) { /* Pakistani coming home */
-        p = pool_person(g, "PAK", false, day);
-        if (p == NULL) { /* nobody abroad yet: someone leaves instead */
-            afghan_return(g, pr, day, crossing);
-            return;
-        }
-        pr->direction = SARHAD_ENTRY;
-        if (chance(g, 30))
-            number_doc(pr, SARHAD_DOC_CNIC, p->cnic,
-                       (struct sarhad_date){0, 0, 0});
-        else
-            passport(pr, p, day, false);
-    } else { /* drivers and crews on their old documents */
-        bool afg = chance(g, 500), in = chance(g, 500);
-        p = pool_person(g, afg ? "AFG" : "PAK", in, day);
-        if (p == NULL)
-            p = pool_person(g, afg ? "AFG" : "PAK", !in, day);
-        sarhad__strlcpy(p->occupation, "driver", sizeof(p->occupation));
-        pr->direction = p->inside ? SARHAD_EXIT : SARHAD_ENTRY;
-        if (strcmp(p->nat, "AFG") == 0)
-            number_doc(pr, SARHAD_DOC_TAZKIRA, p->tazkira,
-                       (struct sarhad_date){0, 0, 0});
-        else
-            number_doc(pr, SARHAD_DOC_CNIC, p->cnic,
-                       (struct sarhad_date){0, 0, 0});
-    }
+    } else if (r < 870)
+        p = pakistani_out(g, pr, day);
+    else if (r < 970)
+        p = pakistani_home(g, pr, day, crossing);
+    else
+        p = driver(g, pr, day);
+    if (p == NULL)
+        return;
     fill_traveller(pr, p);
     *who_moved = p;
 }

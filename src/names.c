@@ -370,13 +370,88 @@ static const struct {
     {"XAA", "A"},  {"XCH", "CH"}, {"XZH", "ZH"}, {"XE", ""},
 };
 
+/* Check that the len bytes at text are an MRZ name field (A-Z, '<' and
+ * spaces); *split gets the offset of the "<<" between surname and given
+ * names, or len when there is none. */
+static enum sarhad_status
+check_mrz_name(size_t *split, const char *text, size_t len,
+               struct sarhad_error *err)
+{
+    *split = len;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (!((c >= 'A' && c <= 'Z') || c == '<' || c == ' '))
+            return sarhad__fail(err, SARHAD_EFORMAT, "name", i,
+                                "an MRZ name holds only A-Z and '<'");
+        if (c == '<' && i + 1 < len && text[i + 1] == '<' && *split == len)
+            *split = i;
+    }
+    return SARHAD_OK;
+}
+
+/* Decode the X-escape at text[i], if one starts there, onto dst at *n.
+ * Returns the bytes it took, or 0 when there is none. */
+static size_t
+decode_mrz_escape(char *dst, size_t *n, const char *text, size_t len, size_t i)
+{
+    bool token_start = i == 0 || text[i - 1] == '<' || text[i - 1] == ' ';
+
+    if (text[i] != 'X')
+        return 0;
+    if (token_start) {
+        for (size_t k = 0; k < SARHAD_COUNT_OF(mrz_escapes); k++) {
+            size_t el = strlen(mrz_escapes[k].esc);
+            if (i + el <= len &&
+                memcmp(text + i, mrz_escapes[k].esc, el) == 0) {
+                for (const char *p = mrz_escapes[k].plain; *p; p++)
+                    dst[(*n)++] = *p;
+                return el;
+            }
+        }
+        return 0;
+    }
+    if (i + 2 < len && text[i + 1] != '<') {
+        /* Escapes inside a word: XKH in "MXKHTAR" style spellings. */
+        for (size_t k = 0; k < 4; k++) {
+            if (i + 3 <= len && memcmp(text + i, mrz_escapes[k].esc, 3) == 0) {
+                dst[(*n)++] = mrz_escapes[k].plain[0];
+                dst[(*n)++] = mrz_escapes[k].plain[1];
+                return 3;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Write "given surname" (or the surname alone) to out; the fillers, now
+ * spaces, are trimmed.  Returns what snprintf returned. */
+static int
+join_mrz_name(char *out, size_t cap, char *given, size_t gn, char *sur,
+              size_t sn)
+{
+    size_t a = 0, b = gn;
+
+    sur[sn] = '\0';
+    given[gn] = '\0';
+    while (sn > 0 && sur[sn - 1] == ' ')
+        sur[--sn] = '\0';
+    while (a < b && given[a] == ' ')
+        a++;
+    while (b > a && given[b - 1] == ' ')
+        b--;
+    given[b] = '\0';
+    return a < b ? snprintf(out, cap, "%s %s", given + a, sur)
+                 : snprintf(out, cap, "%s", sur);
+}
+
 enum sarhad_status
 sarhad_name_from_mrz(char *out, size_t cap, const char *text, size_t len,
                      struct sarhad_error *err)
 {
     char given[SARHAD_NAME_MAX_LEN], sur[SARHAD_NAME_MAX_LEN];
-    size_t gn = 0, sn = 0, split = len;
+    size_t gn = 0, sn = 0, split;
     int written;
+    enum sarhad_status s;
 
     if (out == NULL || text == NULL || cap == 0)
         return sarhad__fail(err, SARHAD_EINVAL, "name", SIZE_MAX,
@@ -385,66 +460,20 @@ sarhad_name_from_mrz(char *out, size_t cap, const char *text, size_t len,
         return sarhad__fail(err, SARHAD_ETOOBIG, "name", SIZE_MAX,
                             "an MRZ name field is at most %d bytes",
                             SARHAD_NAME_MAX_LEN - 1);
-    for (size_t i = 0; i < len; i++) {
-        char c = text[i];
-        if (!((c >= 'A' && c <= 'Z') || c == '<' || c == ' '))
-            return sarhad__fail(err, SARHAD_EFORMAT, "name", i,
-                                "an MRZ name holds only A-Z and '<'");
-        if (c == '<' && i + 1 < len && text[i + 1] == '<' && split == len)
-            split = i;
-    }
+    s = check_mrz_name(&split, text, len, err);
+    if (s != SARHAD_OK)
+        return s;
     for (size_t i = 0; i < len; i++) {
         char *dst = i < split ? sur : given;
         size_t *n = i < split ? &sn : &gn;
-        char c = text[i];
-        bool token_start = i == 0 || text[i - 1] == '<' || text[i - 1] == ' ';
+        size_t used = decode_mrz_escape(dst, n, text, len, i);
 
-        if (c == 'X' && token_start) {
-            bool done = false;
-            for (size_t k = 0; k < SARHAD_COUNT_OF(mrz_escapes) && !done; k++) {
-                size_t el = strlen(mrz_escapes[k].esc);
-                if (i + el <= len &&
-                    memcmp(text + i, mrz_escapes[k].esc, el) == 0) {
-                    for (const char *p = mrz_escapes[k].plain; *p; p++)
-                        dst[(*n)++] = *p;
-                    i += el - 1;
-                    done = true;
-                }
-            }
-            if (done)
-                continue;
-        } else if (c == 'X' && i + 2 < len && text[i + 1] != '<') {
-            /* Escapes inside a word: XKH in "MXKHTAR" style spellings. */
-            bool done = false;
-            for (size_t k = 0; k < 4 && !done; k++) {
-                if (i + 3 <= len &&
-                    memcmp(text + i, mrz_escapes[k].esc, 3) == 0) {
-                    dst[(*n)++] = mrz_escapes[k].plain[0];
-                    dst[(*n)++] = mrz_escapes[k].plain[1];
-                    i += 2;
-                    done = true;
-                }
-            }
-            if (done)
-                continue;
-        }
-        dst[(*n)++] = c == '<' ? ' ' : c;
+        if (used > 0)
+            i += used - 1;
+        else
+            dst[(*n)++] = text[i] == '<' ? ' ' : text[i];
     }
-    sur[sn] = '\0';
-    given[gn] = '\0';
-    /* Trim fillers: they are spaces by now. */
-    while (sn > 0 && sur[sn - 1] == ' ')
-        sur[--sn] = '\0';
-    {
-        size_t a = 0, b = gn;
-        while (a < b && given[a] == ' ')
-            a++;
-        while (b > a && given[b - 1] == ' ')
-            b--;
-        given[b] = '\0';
-        written = a < b ? snprintf(out, cap, "%s %s", given + a, sur)
-                        : snprintf(out, cap, "%s", sur);
-    }
+    written = join_mrz_name(out, cap, given, gn, sur, sn);
     if (written < 0 || (size_t)written >= cap)
         return sarhad__fail(err, SARHAD_ETOOBIG, "name", SIZE_MAX,
                             "the decoded name does not fit");
@@ -746,6 +775,109 @@ second_canon(const char *s)
     return s;
 }
 
+/* How many words, from tl->t[i], a dropped title, connector or article
+ * takes (titles and connectors are noted in out->removed); 0 when the
+ * word stays.  kept is how many words are kept so far, others how many
+ * words are not titles. */
+static size_t
+dropped_words(struct sarhad_name *out, const struct token_list *tl, size_t i,
+              size_t kept, size_t others)
+{
+    const struct raw_token *t = &tl->t[i];
+    bool vl = out->vowelless;
+
+    /* Two-word titles and connectors. */
+    if (i + 1 < tl->count) {
+        char two[64];
+        snprintf(two, sizeof(two), "%s %s", t->s, tl->t[i + 1].s);
+        if (in_list(two, connectors, SARHAD_COUNT_OF(connectors))) {
+            note_removed(out, two);
+            return 2;
+        }
+    }
+    if (others > 0 && is_title(t->s, vl)) {
+        note_removed(out, t->s);
+        return 1;
+    }
+    if (in_list(t->s, connectors, SARHAD_COUNT_OF(connectors)) &&
+        ((kept > 0 && i + 1 < tl->count) || kinship_abbreviation(t->s))) {
+        note_removed(out, t->s);
+        return 1;
+    }
+    if (in_list(t->s, articles, SARHAD_COUNT_OF(articles)) &&
+        i + 1 < tl->count && kept > 0)
+        return 1;
+    return 0;
+}
+
+/* Join t onto the last kept word when it completes a lone "abd" or is a
+ * second element.  Returns whether it did. */
+static bool
+joined_to_previous(struct token_list *r, const struct raw_token *t, bool vl,
+                   bool *pending_abd)
+{
+    const char *canon;
+
+    if (r->count == 0)
+        return false;
+    if (*pending_abd) {
+        const char *rest = abd_rest(t->s);
+        if (rest == NULL || *rest == '\0')
+            rest = t->s;
+        append(&r->t[r->count - 1], is_second(rest, vl, &canon) ? canon : rest);
+        *pending_abd = false;
+        return true;
+    }
+    if (strcmp(r->t[r->count - 1].s, "abd") != 0 &&
+        is_second(t->s, vl, &canon)) {
+        struct raw_token *prev = &r->t[r->count - 1];
+        strip_article_ending(prev);
+        append(prev, canon);
+        return true;
+    }
+    return false;
+}
+
+/* Copy t to dst in its joined spelling: an Abd particle becomes "abd"
+ * (*pending_abd set when a next word, has_next, will complete it) or
+ * "abd" and the rest; a glued second element takes its canonical
+ * spelling. */
+static void
+keep_word(struct raw_token *dst, const struct raw_token *t, bool has_next,
+          bool vl, bool *pending_abd)
+{
+    const char *canon;
+    const char *rest = abd_rest(t->s);
+
+    *dst = *t;
+    if (rest == NULL || *rest != '\0') {
+        /* "Abdool", "Abbdul": folded, they are "abdul" too. */
+        char f[32];
+        sarhad__name_fold(f, sizeof(f), t->s, t->len);
+        if (strcmp(f, "abdul") == 0 || strcmp(f, "abdal") == 0 ||
+            strcmp(f, "abdel") == 0 || strcmp(f, "abdur") == 0 ||
+            (has_next && !vl && slipped_abd(f)))
+            rest = "";
+    }
+    if (rest != NULL && *rest == '\0') {
+        /* "abdul" alone: the next word completes it. */
+        strcpy(dst->s, "abd");
+        dst->len = 3;
+        *pending_abd = has_next;
+    } else if (rest != NULL && strlen(rest) >= 3) {
+        /* "abdurrahman": drop the article the prefix carried, and a
+         * doubled sun letter ("abdurrahman" -> abd + rahman). */
+        char buf[32];
+        if (rest[0] == rest[1] && !is_vowel(rest[0]))
+            rest++;
+        snprintf(buf, sizeof(buf), "abd%s",
+                 is_second(rest, vl, &canon) ? canon : rest);
+        sarhad__strlcpy(dst->s, buf, sizeof(dst->s));
+        dst->len = strlen(dst->s);
+    }
+    canon_glued(dst);
+}
+
 /*
  * Titles, connectors and particles.  Titles and connectors are dropped
  * (and noted); "abd" forms join the word after them; a second element
@@ -757,7 +889,6 @@ static void
 join_particles(struct token_list *tl, struct sarhad_name *out)
 {
     bool vl = out->vowelless;
-    const char *canon;
     struct token_list r;
     bool pending_abd = false;
     size_t others = 0;
@@ -767,78 +898,18 @@ join_particles(struct token_list *tl, struct sarhad_name *out)
         if (!is_title(tl->t[i].s, vl))
             others++;
     for (size_t i = 0; i < tl->count; i++) {
-        struct raw_token *t = &tl->t[i];
-        const char *rest;
+        size_t dropped = dropped_words(out, tl, i, r.count, others);
 
-        /* Two-word titles and connectors. */
-        if (i + 1 < tl->count) {
-            char two[64];
-            snprintf(two, sizeof(two), "%s %s", t->s, tl->t[i + 1].s);
-            if (in_list(two, connectors, SARHAD_COUNT_OF(connectors))) {
-                note_removed(out, two);
-                i++;
-                continue;
-            }
-        }
-        if (others > 0 && is_title(t->s, vl)) {
-            note_removed(out, t->s);
+        if (dropped > 0) {
+            i += dropped - 1;
             continue;
         }
-        if (in_list(t->s, connectors, SARHAD_COUNT_OF(connectors)) &&
-            ((r.count > 0 && i + 1 < tl->count) ||
-             kinship_abbreviation(t->s))) {
-            note_removed(out, t->s);
+        if (joined_to_previous(&r, &tl->t[i], vl, &pending_abd))
             continue;
-        }
-        if (in_list(t->s, articles, SARHAD_COUNT_OF(articles)) &&
-            i + 1 < tl->count && r.count > 0)
-            continue;
-        if (pending_abd && r.count > 0) {
-            struct raw_token *prev = &r.t[r.count - 1];
-            rest = abd_rest(t->s);
-            if (rest == NULL || *rest == '\0')
-                rest = t->s;
-            append(prev, is_second(rest, vl, &canon) ? canon : rest);
-            pending_abd = false;
-            continue;
-        }
-        if (r.count > 0 && strcmp(r.t[r.count - 1].s, "abd") != 0 &&
-            is_second(t->s, vl, &canon)) {
-            struct raw_token *prev = &r.t[r.count - 1];
-            strip_article_ending(prev);
-            append(prev, canon);
-            continue;
-        }
         if (r.count == SARHAD_COUNT_OF(r.t))
             break;
-        rest = abd_rest(t->s);
-        r.t[r.count] = *t;
-        if (rest == NULL || *rest != '\0') {
-            /* "Abdool", "Abbdul": folded, they are "abdul" too. */
-            char f[32];
-            sarhad__name_fold(f, sizeof(f), t->s, t->len);
-            if (strcmp(f, "abdul") == 0 || strcmp(f, "abdal") == 0 ||
-                strcmp(f, "abdel") == 0 || strcmp(f, "abdur") == 0 ||
-                (i + 1 < tl->count && !vl && slipped_abd(f)))
-                rest = "";
-        }
-        if (rest != NULL && *rest == '\0') {
-            /* "abdul" alone: the next word completes it. */
-            strcpy(r.t[r.count].s, "abd");
-            r.t[r.count].len = 3;
-            pending_abd = i + 1 < tl->count;
-        } else if (rest != NULL && strlen(rest) >= 3) {
-            /* "abdurrahman": drop the article the prefix carried, and a
-             * doubled sun letter ("abdurrahman" -> abd + rahman). */
-            char buf[32];
-            if (rest[0] == rest[1] && !is_vowel(rest[0]))
-                rest++;
-            snprintf(buf, sizeof(buf), "abd%s",
-                     is_second(rest, vl, &canon) ? canon : rest);
-            sarhad__strlcpy(r.t[r.count].s, buf, sizeof(r.t[r.count].s));
-            r.t[r.count].len = strlen(r.t[r.count].s);
-        }
-        canon_glued(&r.t[r.count]);
+        keep_word(&r.t[r.count], &tl->t[i], i + 1 < tl->count, vl,
+                  &pending_abd);
         r.count++;
     }
     *tl = r;
@@ -846,16 +917,35 @@ join_particles(struct token_list *tl, struct sarhad_name *out)
 
 /* ---- the whole name -------------------------------------------------- */
 
-/* Bring text to lowercase ASCII in out (cap bytes); script detection on
- * the way.  Returns the status. */
-static enum sarhad_status
-to_ascii(struct sarhad_name *name, char *out, size_t cap, const char *text,
-         size_t len, struct sarhad_error *err)
-{
-    uint32_t cps[SARHAD_NAME_MAX_LEN];
-    size_t count = 0, latin = 0, arabic = 0, other = 0;
-    bool ascii = true;
+/* How many letters of each script a name holds. */
+struct script_tally {
+    size_t latin, arabic, other;
+    bool ascii;
+};
 
+static void
+tally_script(struct script_tally *tally, uint32_t cp)
+{
+    if (cp >= 0x80)
+        tally->ascii = false;
+    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+        (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+        (cp >= 0x1E00 && cp <= 0x1EFF))
+        tally->latin++;
+    else if (is_arabic_letter(cp))
+        tally->arabic++;
+    else if (cp >= 0x80 && cp != 0x2019 && cp != 0x2018 && cp != 0x02BF &&
+             cp != 0x02BE && cp != 0x02BB && cp != 0xA0 && !is_arabic_cp(cp))
+        tally->other++;
+}
+
+/* Decode the UTF-8 text into cps (*count code points), tallying the
+ * scripts.  Returns SARHAD_EFORMAT on bad UTF-8 or a control character. */
+static enum sarhad_status
+decode_name(uint32_t *cps, size_t *count, struct script_tally *tally,
+            const char *text, size_t len, struct sarhad_error *err)
+{
+    *count = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
@@ -865,67 +955,94 @@ to_ascii(struct sarhad_name *name, char *out, size_t cap, const char *text,
         if (cp < 0x20 || cp == 0x7F)
             return sarhad__fail(err, SARHAD_EFORMAT, "name", i,
                                 "control character in a name");
-        if (cp >= 0x80)
-            ascii = false;
-        if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-            (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
-            (cp >= 0x1E00 && cp <= 0x1EFF))
-            latin++;
-        else if (is_arabic_letter(cp))
-            arabic++;
-        else if (cp >= 0x80 && cp != 0x2019 && cp != 0x2018 && cp != 0x02BF &&
-                 cp != 0x02BE && cp != 0x02BB && cp != 0xA0 &&
-                 !is_arabic_cp(cp))
-            other++;
-        cps[count++] = cp;
+        tally_script(tally, cp);
+        cps[(*count)++] = cp;
         i += n;
     }
-    name->script = latin + arabic + other == 0 ? SARHAD_SCRIPT_NONE
-                   : arabic > 0 && latin > 0   ? SARHAD_SCRIPT_MIXED
-                   : arabic > 0                ? SARHAD_SCRIPT_ARABIC
-                   : latin > 0 && other == 0   ? SARHAD_SCRIPT_LATIN
-                   : latin > 0                 ? SARHAD_SCRIPT_MIXED
-                                               : SARHAD_SCRIPT_OTHER;
-    name->vowelless = arabic > latin;
-    if (ascii) {
-        size_t n = 0;
-        for (size_t i = 0; i < len && n + 1 < cap; i++) {
-            char c = text[i];
-            out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-        }
-        out[n] = '\0';
+    return SARHAD_OK;
+}
+
+static enum sarhad_script
+script_of(const struct script_tally *t)
+{
+    return t->latin + t->arabic + t->other == 0 ? SARHAD_SCRIPT_NONE
+           : t->arabic > 0 && t->latin > 0      ? SARHAD_SCRIPT_MIXED
+           : t->arabic > 0                      ? SARHAD_SCRIPT_ARABIC
+           : t->latin > 0 && t->other == 0      ? SARHAD_SCRIPT_LATIN
+           : t->latin > 0                       ? SARHAD_SCRIPT_MIXED
+                                                : SARHAD_SCRIPT_OTHER;
+}
+
+/* ASCII text, lowercased, to out (cap bytes). */
+static void
+lower_ascii(char *out, size_t cap, const char *text, size_t len)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len && n + 1 < cap; i++) {
+        char c = text[i];
+        out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    out[n] = '\0';
+}
+
+/* Transliterate count code points to lowercase ASCII in out (cap bytes)
+ * through ICU.  Returns SARHAD_EIO without the transliterators,
+ * SARHAD_ETOOBIG when the result outgrows the buffer. */
+static enum sarhad_status
+transliterate(char *out, size_t cap, const uint32_t *cps, size_t count,
+              struct sarhad_error *err)
+{
+    UChar buf[SARHAD_NAME_MAX_LEN * 4];
+    int32_t ulen, limit;
+    UErrorCode e = U_ZERO_ERROR;
+    size_t n = 0;
+
+    ulen = (int32_t)premap(buf, SARHAD_COUNT_OF(buf), cps, count);
+    pthread_once(&icu_once, icu_open);
+    if (icu_trans == NULL)
+        return sarhad__fail(err, SARHAD_EIO, "name", SIZE_MAX,
+                            "the ICU transliterators are not installed");
+    limit = ulen;
+    pthread_mutex_lock(&icu_lock);
+    utrans_transUChars(icu_trans, buf, &ulen, (int32_t)SARHAD_COUNT_OF(buf), 0,
+                       &limit, &e);
+    pthread_mutex_unlock(&icu_lock);
+    if (U_FAILURE(e))
+        return sarhad__fail(err, SARHAD_ETOOBIG, "name", SIZE_MAX,
+                            "the transliterated name is too long");
+    for (int32_t i = 0; i < ulen && n + 1 < cap; i++) {
+        UChar c = buf[i];
+        if (c < 0x80)
+            out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (char)c;
+        else
+            out[n++] = '\''; /* ain, hamza, leftovers: dropped */
+    }
+    out[n] = '\0';
+    return SARHAD_OK;
+}
+
+/* Bring text to lowercase ASCII in out (cap bytes); script detection on
+ * the way.  Returns the status. */
+static enum sarhad_status
+to_ascii(struct sarhad_name *name, char *out, size_t cap, const char *text,
+         size_t len, struct sarhad_error *err)
+{
+    uint32_t cps[SARHAD_NAME_MAX_LEN];
+    size_t count;
+    struct script_tally tally = {0, 0, 0, true};
+    enum sarhad_status s;
+
+    s = decode_name(cps, &count, &tally, text, len, err);
+    if (s != SARHAD_OK)
+        return s;
+    name->script = script_of(&tally);
+    name->vowelless = tally.arabic > tally.latin;
+    if (tally.ascii) {
+        lower_ascii(out, cap, text, len);
         return SARHAD_OK;
     }
-    {
-        UChar buf[SARHAD_NAME_MAX_LEN * 4];
-        int32_t ulen, limit;
-        UErrorCode e = U_ZERO_ERROR;
-        size_t n = 0;
-
-        ulen = (int32_t)premap(buf, SARHAD_COUNT_OF(buf), cps, count);
-        pthread_once(&icu_once, icu_open);
-        if (icu_trans == NULL)
-            return sarhad__fail(err, SARHAD_EIO, "name", SIZE_MAX,
-                                "the ICU transliterators are not installed");
-        limit = ulen;
-        pthread_mutex_lock(&icu_lock);
-        utrans_transUChars(icu_trans, buf, &ulen, (int32_t)SARHAD_COUNT_OF(buf),
-                           0, &limit, &e);
-        pthread_mutex_unlock(&icu_lock);
-        if (U_FAILURE(e))
-            return sarhad__fail(err, SARHAD_ETOOBIG, "name", SIZE_MAX,
-                                "the transliterated name is too long");
-        for (int32_t i = 0; i < ulen && n + 1 < cap; i++) {
-            UChar c = buf[i];
-            if (c < 0x80)
-                out[n++] =
-                    (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (char)c;
-            else
-                out[n++] = '\''; /* ain, hamza, leftovers: dropped */
-        }
-        out[n] = '\0';
-    }
-    return SARHAD_OK;
+    return transliterate(out, cap, cps, count, err);
 }
 
 enum sarhad_status

@@ -271,48 +271,24 @@ last_day(struct sarhad_store *store, char out[11], struct sarhad_error *err)
     return SARHAD_OK;
 }
 
-enum sarhad_status
-sarhad_ledger_report(struct sarhad_store *store, enum sarhad_report_kind kind,
-                     const struct sarhad_report_filter *filter,
-                     bool (*fn)(void *ctx, const struct sarhad_report_row *row),
-                     void *ctx, struct sarhad_error *err)
+/* Run report def over the days from to to (YYYY-MM-DD, or "" for no
+ * bound) at post ("" for every post), handing fn each row until it
+ * returns false. */
+static enum sarhad_status
+run_report(struct sarhad_store *store, const struct report_def *def,
+           const char *from, const char *to, const char *post,
+           bool (*fn)(void *ctx, const struct sarhad_report_row *row),
+           void *ctx, struct sarhad_error *err)
 {
-    static const struct sarhad_report_filter none;
-    const struct report_def *def;
     struct sarhad_report_row row;
-    char from[11], to[11];
-    sqlite3_stmt *st;
-    enum sarhad_status s;
+    sqlite3_stmt *st = sarhad__store_prepare(store, def->sql, err);
     int rc;
 
-    if (store == NULL || fn == NULL || (size_t)kind >= SARHAD_COUNT_OF(reports))
-        return sarhad__fail(err, SARHAD_EINVAL, "report", SIZE_MAX,
-                            "unknown report");
-    if (filter == NULL)
-        filter = &none;
-    /* A report read inside a batch sees the batch's pending tallies. */
-    if (store->in_batch && (s = sarhad__store_tally_flush(store, err)) != 0)
-        return s;
-    if (filter->from.year != 0 && filter->to.year != 0 &&
-        sarhad_date_cmp(filter->from, filter->to) > 0)
-        return sarhad__fail(err, SARHAD_EINVAL, "from", SIZE_MAX,
-                            "the report's first day is after its last");
-    def = &reports[kind];
-    sarhad_date_format(from, filter->from);
-    sarhad_date_format(to, filter->to);
-    if (kind == SARHAD_REPORT_OVERSTAYS && to[0] == '\0') {
-        s = last_day(store, to, err);
-        if (s != SARHAD_OK)
-            return s;
-        if (to[0] == '\0')
-            return SARHAD_OK; /* an empty ledger has no overstays */
-    }
-    st = sarhad__store_prepare(store, def->sql, err);
     if (st == NULL)
         return SARHAD__PREP_FAIL(err);
     sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, filter->post, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, post, -1, SQLITE_TRANSIENT);
     memset(&row, 0, sizeof(row));
     row.column_count = def->ncols;
     for (unsigned i = 0; i < def->ncols; i++) {
@@ -331,4 +307,39 @@ sarhad_ledger_report(struct sarhad_store *store, enum sarhad_report_kind kind,
     if (rc != SQLITE_DONE)
         return sarhad__store_fail(store->db, rc, "make the report", err);
     return SARHAD_OK;
+}
+
+enum sarhad_status
+sarhad_ledger_report(struct sarhad_store *store, enum sarhad_report_kind kind,
+                     const struct sarhad_report_filter *filter,
+                     bool (*fn)(void *ctx, const struct sarhad_report_row *row),
+                     void *ctx, struct sarhad_error *err)
+{
+    static const struct sarhad_report_filter none;
+    char from[11], to[11];
+    enum sarhad_status s;
+
+    if (store == NULL || fn == NULL || (size_t)kind >= SARHAD_COUNT_OF(reports))
+        return sarhad__fail(err, SARHAD_EINVAL, "report", SIZE_MAX,
+                            "unknown report");
+    if (filter == NULL)
+        filter = &none;
+    /* A report read inside a batch sees the batch's pending tallies. */
+    if (store->in_batch && (s = sarhad__store_tally_flush(store, err)) != 0)
+        return s;
+    if (filter->from.year != 0 && filter->to.year != 0 &&
+        sarhad_date_cmp(filter->from, filter->to) > 0)
+        return sarhad__fail(err, SARHAD_EINVAL, "from", SIZE_MAX,
+                            "the report's first day is after its last");
+    sarhad_date_format(from, filter->from);
+    sarhad_date_format(to, filter->to);
+    if (kind == SARHAD_REPORT_OVERSTAYS && to[0] == '\0') {
+        s = last_day(store, to, err);
+        if (s != SARHAD_OK)
+            return s;
+        if (to[0] == '\0')
+            return SARHAD_OK; /* an empty ledger has no overstays */
+    }
+    return run_report(store, &reports[kind], from, to, filter->post, fn, ctx,
+                      err);
 }

@@ -245,6 +245,56 @@ add_name(struct sarhad_screener *s, uint32_t entry, const char *text,
     return (uint32_t)s->name_count++;
 }
 
+/* Add the id and the names of entry e (its index-th, described by se) to
+ * the screener, n the work area for each normalised name.  On failure the
+ * caller drops what was added. */
+static enum sarhad_status
+add_entry_names(struct sarhad_screener *s, struct scr_entry *se, uint32_t index,
+                const struct sarhad_watchlist_entry *e, struct sarhad_name *n,
+                struct sarhad_error *err)
+{
+    enum sarhad_status st;
+
+    se->id_off = add_string(s, e->id);
+    if (se->id_off == UINT32_MAX)
+        return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
+    for (unsigned i = 0; i < e->name_count; i++) {
+        st = sarhad_name_normalize(n, e->names[i], strlen(e->names[i]), err);
+        if (st != SARHAD_OK)
+            return st;
+        if (n->token_count == 0)
+            continue;
+        if (add_name(s, index, e->names[i], n) == UINT32_MAX)
+            return sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
+        se->name_count++;
+    }
+    if (e->father_name[0] == '\0')
+        return SARHAD_OK;
+    st = sarhad_name_normalize(n, e->father_name, strlen(e->father_name), err);
+    if (st == SARHAD_OK && n->token_count > 0) {
+        se->father = add_name(s, index, e->father_name, n);
+        if (se->father == UINT32_MAX)
+            st = sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
+    }
+    return st;
+}
+
+/* Keep the dates of birth and the nationalities of e in se; the room
+ * for the dates is grown already. */
+static void
+add_entry_facts(struct sarhad_screener *s, struct scr_entry *se,
+                const struct sarhad_watchlist_entry *e)
+{
+    se->birth_start = (uint32_t)s->birth_count;
+    se->birth_count = (uint8_t)e->birth_count;
+    if (e->birth_count > 0) /* births may still be NULL */
+        memcpy(s->births + s->birth_count, e->births,
+               e->birth_count * sizeof(*e->births));
+    s->birth_count += e->birth_count;
+    se->nat_count = (uint8_t)e->nationality_count;
+    memcpy(se->nats, e->nationalities, sizeof(se->nats));
+}
+
 enum sarhad_status
 sarhad_screener_add(struct sarhad_screener *s,
                     const struct sarhad_watchlist_entry *e,
@@ -252,7 +302,7 @@ sarhad_screener_add(struct sarhad_screener *s,
 {
     struct sarhad_name *n;
     struct scr_entry *se;
-    enum sarhad_status st = SARHAD_OK;
+    enum sarhad_status st;
     uint32_t index;
     size_t names_tokens, strings_len;
 
@@ -278,29 +328,7 @@ sarhad_screener_add(struct sarhad_screener *s,
     se->father = UINT32_MAX;
     se->sex = e->sex;
     se->name_start = (uint32_t)s->name_count;
-    se->id_off = add_string(s, e->id);
-    if (se->id_off == UINT32_MAX)
-        st = sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX, NULL);
-    for (unsigned i = 0; st == SARHAD_OK && i < e->name_count; i++) {
-        st = sarhad_name_normalize(n, e->names[i], strlen(e->names[i]), err);
-        if (st == SARHAD_OK && n->token_count > 0) {
-            if (add_name(s, index, e->names[i], n) == UINT32_MAX)
-                st = sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX,
-                                  NULL);
-            else
-                se->name_count++;
-        }
-    }
-    if (st == SARHAD_OK && e->father_name[0] != '\0') {
-        st = sarhad_name_normalize(n, e->father_name, strlen(e->father_name),
-                                   err);
-        if (st == SARHAD_OK && n->token_count > 0) {
-            se->father = add_name(s, index, e->father_name, n);
-            if (se->father == UINT32_MAX)
-                st = sarhad__fail(err, SARHAD_ENOMEM, "screener", SIZE_MAX,
-                                  NULL);
-        }
-    }
+    st = add_entry_names(s, se, index, e, n, err);
     sarhad__free(n);
     if (st != SARHAD_OK) {
         /* Leave the screener as it was: drop the names already added. */
@@ -309,14 +337,7 @@ sarhad_screener_add(struct sarhad_screener *s,
         s->strings_len = strings_len;
         return st;
     }
-    se->birth_start = (uint32_t)s->birth_count;
-    se->birth_count = (uint8_t)e->birth_count;
-    if (e->birth_count > 0) /* births may still be NULL */
-        memcpy(s->births + s->birth_count, e->births,
-               e->birth_count * sizeof(*e->births));
-    s->birth_count += e->birth_count;
-    se->nat_count = (uint8_t)e->nationality_count;
-    memcpy(se->nats, e->nationalities, sizeof(se->nats));
+    add_entry_facts(s, se, e);
     s->entry_count++;
     return SARHAD_OK;
 }
@@ -516,6 +537,54 @@ make_dir(const uint64_t *t, size_t count, unsigned *bits)
  * scorer allows two from 8 letters on, and 6 is within 30% of 8). */
 #define TWO_EDITS_FROM 6
 
+/* Keep one of each run of equal records in the sorted t[0..n); returns
+ * how many are left. */
+static size_t
+unique_sorted(uint64_t *t, size_t n)
+{
+    size_t count = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || t[i] != t[i - 1])
+            t[count++] = t[i];
+    return count;
+}
+
+/* Add spelling id sp, each of its one-letter deletions and, when it is
+ * long, its two-letter deletions to t at *n. */
+static void
+add_spell_dels(uint64_t *t, size_t *n, const char *sp, uint32_t id)
+{
+    size_t len = strlen(sp);
+    char buf[24];
+
+    t[(*n)++] = (hash_str(sp, len) & 0xFFFFFFFF00000000ull) | id;
+    for (size_t d = 0; d < len && len >= 2; d++) {
+        memcpy(buf, sp, d);
+        memcpy(buf + d, sp + d + 1, len - d - 1);
+        t[(*n)++] = (hash_str(buf, len - 1) & 0xFFFFFFFF00000000ull) | id;
+        for (size_t e = d; e + 1 < len && len >= TWO_EDITS_FROM; e++) {
+            char two[24];
+            /* buf without its letter e: sp without d and e + 1 */
+            memcpy(two, buf, e);
+            memcpy(two + e, buf + e + 1, len - 2 - e);
+            t[(*n)++] = (hash_str(two, len - 2) & 0xFFFFFFFF00000000ull) | id;
+        }
+    }
+}
+
+/* The spellings of each key: a counting sort of the spellings by key. */
+static void
+sort_spells_by_key(struct sarhad_screener *s)
+{
+    for (size_t i = 0; i < s->spells.count; i++)
+        s->key_spell_start[s->spell_key[i] + 2]++;
+    for (size_t k = 2; k < s->keys.count + 2; k++)
+        s->key_spell_start[k] += s->key_spell_start[k - 1];
+    for (size_t i = 0; i < s->spells.count; i++)
+        s->key_spells[s->key_spell_start[s->spell_key[i] + 1]++] = (uint32_t)i;
+}
+
 /* Every listed spelling, each of its one-letter deletions and, when it is
  * long, its two-letter deletions, as (hash << 32 | spelling id), sorted;
  * and the spellings of each key. */
@@ -535,43 +604,16 @@ build_spell_index(struct sarhad_screener *s)
     if (s->spell_dels == NULL || s->key_spell_start == NULL ||
         s->key_spells == NULL)
         return false;
-    for (size_t i = 0; i < s->spells.count; i++) {
-        const char *sp = s->spells.items[i];
-        size_t len = strlen(sp);
-        char buf[24];
-        s->spell_dels[n++] = (hash_str(sp, len) & 0xFFFFFFFF00000000ull) | i;
-        for (size_t d = 0; d < len && len >= 2; d++) {
-            memcpy(buf, sp, d);
-            memcpy(buf + d, sp + d + 1, len - d - 1);
-            s->spell_dels[n++] =
-                (hash_str(buf, len - 1) & 0xFFFFFFFF00000000ull) | i;
-            for (size_t e = d; e + 1 < len && len >= TWO_EDITS_FROM; e++) {
-                char two[24];
-                /* buf without its letter e: sp without d and e + 1 */
-                memcpy(two, buf, e);
-                memcpy(two + e, buf + e + 1, len - 2 - e);
-                s->spell_dels[n++] =
-                    (hash_str(two, len - 2) & 0xFFFFFFFF00000000ull) | i;
-            }
-        }
-    }
+    for (size_t i = 0; i < s->spells.count; i++)
+        add_spell_dels(s->spell_dels, &n, s->spells.items[i], (uint32_t)i);
     qsort(s->spell_dels, n, sizeof(*s->spell_dels), cmp_u64);
     /* A spelling reached twice by the same deletions is kept once. */
-    count = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || s->spell_dels[i] != s->spell_dels[i - 1])
-            s->spell_dels[count++] = s->spell_dels[i];
-    s->spell_del_count = count;
-    s->spell_dir = make_dir(s->spell_dels, count, &s->spell_dir_bits);
+    s->spell_del_count = unique_sorted(s->spell_dels, n);
+    s->spell_dir =
+        make_dir(s->spell_dels, s->spell_del_count, &s->spell_dir_bits);
     if (s->spell_dir == NULL)
         return false;
-    /* Counting sort of the spellings by key. */
-    for (size_t i = 0; i < s->spells.count; i++)
-        s->key_spell_start[s->spell_key[i] + 2]++;
-    for (size_t k = 2; k < nk + 2; k++)
-        s->key_spell_start[k] += s->key_spell_start[k - 1];
-    for (size_t i = 0; i < s->spells.count; i++)
-        s->key_spells[s->key_spell_start[s->spell_key[i] + 1]++] = (uint32_t)i;
+    sort_spells_by_key(s);
     return true;
 }
 
@@ -660,23 +702,13 @@ text_del(uint64_t *t, size_t *n, const char *str, size_t len, uint32_t sp)
     t[(*n)++] = (hash_str(str, len) & 0xFFFFFFFF00000000ull) | sp;
 }
 
-/*
- * The written forms (see struct sarhad_screener): a typo that folding
- * turns into two or more letters ("Zair" folds to "zer", three letters
- * from Zakir's "zakir"; "Aknund" to two from Akhund's "aKund") is one
- * letter as written, so the scorer compares the written forms too and
- * the index must find the names it pairs that way: a deletion
- * neighbourhood over the forms, as over the spellings.
- */
+/* The (spelling << 32 | written form) of every token of a name not from
+ * Arabic script to pairs (room for every token), the forms interned;
+ * *np gets the count.  false when out of memory. */
 static bool
-build_written(struct sarhad_screener *s)
+collect_written(struct sarhad_screener *s, uint64_t *pairs, size_t *np)
 {
-    size_t np = 0, count = 0, n = 0, ns = s->spells.count;
-    uint64_t *pairs =
-        sarhad__malloc((s->token_count ? s->token_count : 1) * sizeof(*pairs));
-
-    if (pairs == NULL)
-        return false;
+    *np = 0;
     for (size_t i = 0; i < s->name_count; i++) {
         const struct scr_name *nm = &s->names[i];
         if (nm->vowelless)
@@ -684,51 +716,66 @@ build_written(struct sarhad_screener *s)
         for (unsigned a = 0; a < nm->tok_count; a++) {
             const struct scr_token *t = &s->tokens[nm->tok_start + a];
             uint32_t id = dict_intern(&s->texts, t->text);
-            if (id == UINT32_MAX) {
-                sarhad__free(pairs);
+            if (id == UINT32_MAX)
                 return false;
-            }
-            pairs[np++] = (uint64_t)t->spell << 32 | id;
+            pairs[(*np)++] = (uint64_t)t->spell << 32 | id;
         }
     }
-    qsort(pairs, np, sizeof(*pairs), cmp_u64);
+    return true;
+}
+
+/* The length and letters of each written form, and room for the forms of
+ * each spelling (np pairs).  false when out of memory. */
+static bool
+alloc_written(struct sarhad_screener *s, size_t np)
+{
     s->text_len = sarhad__malloc(s->texts.count + 1);
     s->text_letters =
         sarhad__malloc((s->texts.count + 1) * sizeof(*s->text_letters));
-    s->spell_text_start = sarhad__calloc(ns + 2, sizeof(uint32_t));
+    s->spell_text_start = sarhad__calloc(s->spells.count + 2, sizeof(uint32_t));
     s->spell_texts = sarhad__malloc((np ? np : 1) * sizeof(uint32_t));
     if (s->text_len == NULL || s->text_letters == NULL ||
-        s->spell_text_start == NULL || s->spell_texts == NULL) {
-        sarhad__free(pairs);
+        s->spell_text_start == NULL || s->spell_texts == NULL)
         return false;
-    }
     for (size_t i = 0; i < s->texts.count; i++) {
         size_t len = strlen(s->texts.items[i]);
         s->text_len[i] = (uint8_t)len;
         s->text_letters[i] = sarhad__screen_letters(s->texts.items[i]);
     }
-    /* (spelling, form) pairs, once each: the forms of each spelling. */
+    return true;
+}
+
+/* The forms of each spelling from the sorted pairs[0..np), once each
+ * (pairs keeps the distinct ones).  Returns how many are distinct;
+ * *dels gets how many deletion records they will make at most. */
+static size_t
+index_written(struct sarhad_screener *s, uint64_t *pairs, size_t np,
+              size_t *dels)
+{
+    size_t n = 0;
+
+    *dels = 0;
     for (size_t i = 0; i < np; i++) {
         if (i > 0 && pairs[i] == pairs[i - 1])
             continue;
         pairs[n++] = pairs[i];
         s->spell_text_start[(pairs[i] >> 32) + 1]++;
-        {
-            size_t len = s->text_len[(uint32_t)pairs[i]];
-            count += 1 + len;
-        }
+        *dels += 1 + (size_t)s->text_len[(uint32_t)pairs[i]];
     }
-    np = n;
-    for (size_t k = 1; k <= ns; k++)
+    for (size_t k = 1; k <= s->spells.count; k++)
         s->spell_text_start[k] += s->spell_text_start[k - 1];
-    for (size_t i = 0; i < np; i++)
+    for (size_t i = 0; i < n; i++)
         s->spell_texts[i] = (uint32_t)pairs[i];
-    s->text_dels = sarhad__malloc((count ? count : 1) * sizeof(uint64_t));
-    if (s->text_dels == NULL) {
-        sarhad__free(pairs);
-        return false;
-    }
-    n = 0;
+    return n;
+}
+
+/* Each written form of pairs[0..np) and its one-letter deletions, as
+ * (hash << 32 | spelling id), to s->text_dels; returns the count. */
+static size_t
+written_dels(struct sarhad_screener *s, const uint64_t *pairs, size_t np)
+{
+    size_t n = 0;
+
     for (size_t i = 0; i < np; i++) {
         uint32_t sp = (uint32_t)(pairs[i] >> 32);
         const char *tx = s->texts.items[(uint32_t)pairs[i]];
@@ -745,14 +792,46 @@ build_written(struct sarhad_screener *s)
             text_del(s->text_dels, &n, buf, len - 1, sp);
         }
     }
+    return n;
+}
+
+/*
+ * The written forms (see struct sarhad_screener): a typo that folding
+ * turns into two or more letters ("Zair" folds to "zer", three letters
+ * from Zakir's "zakir"; "Aknund" to two from Akhund's "aKund") is one
+ * letter as written, so the scorer compares the written forms too and
+ * the index must find the names it pairs that way: a deletion
+ * neighbourhood over the forms, as over the spellings.
+ */
+static bool
+build_written(struct sarhad_screener *s)
+{
+    size_t np, count, n;
+    uint64_t *pairs =
+        sarhad__malloc((s->token_count ? s->token_count : 1) * sizeof(*pairs));
+
+    if (pairs == NULL)
+        return false;
+    if (!collect_written(s, pairs, &np)) {
+        sarhad__free(pairs);
+        return false;
+    }
+    qsort(pairs, np, sizeof(*pairs), cmp_u64);
+    if (!alloc_written(s, np)) {
+        sarhad__free(pairs);
+        return false;
+    }
+    np = index_written(s, pairs, np, &count);
+    s->text_dels = sarhad__malloc((count ? count : 1) * sizeof(uint64_t));
+    if (s->text_dels == NULL) {
+        sarhad__free(pairs);
+        return false;
+    }
+    n = written_dels(s, pairs, np);
     sarhad__free(pairs);
     qsort(s->text_dels, n, sizeof(*s->text_dels), cmp_u64);
-    count = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || s->text_dels[i] != s->text_dels[i - 1])
-            s->text_dels[count++] = s->text_dels[i];
-    s->text_del_count = count;
-    s->text_dir = make_dir(s->text_dels, count, &s->text_dir_bits);
+    s->text_del_count = unique_sorted(s->text_dels, n);
+    s->text_dir = make_dir(s->text_dels, s->text_del_count, &s->text_dir_bits);
     return s->text_dir != NULL;
 }
 
@@ -963,6 +1042,147 @@ probe_spellings(const struct sarhad_screener *s, const char *text,
     }
 }
 
+/* A query word being expanded: the word, and the listed keys found near
+ * it so far. */
+struct expansion {
+    const struct sarhad_screener *s;
+    const char *text; /* as written, or NULL */
+    const char *folded;
+    const char *key;
+    uint32_t self;        /* the word's own key id, or UINT32_MAX */
+    uint32_t checked[64]; /* spellings scored already */
+    size_t nc;
+    struct near nr[64];
+    size_t nn;
+};
+
+static void
+probe(struct expansion *x, const char *str, size_t len, bool written)
+{
+    probe_spellings(x->s, x->text, x->folded, x->key, x->self, str, len,
+                    written, x->checked, &x->nc, x->nr, &x->nn);
+}
+
+/* Listed spellings one edit from the word (two when it has two_from
+ * letters or more): some deletion of one meets some deletion of the
+ * other. */
+static void
+near_spellings(struct expansion *x, size_t two_from)
+{
+    const char *folded = x->folded;
+    size_t flen = strlen(folded);
+    char buf[32];
+
+    if (flen >= sizeof(buf))
+        return;
+    probe(x, folded, flen, false);
+    for (size_t d = 0; d < flen; d++) {
+        memcpy(buf, folded, d);
+        memcpy(buf + d, folded + d + 1, flen - d - 1);
+        probe(x, buf, flen - 1, false);
+        for (size_t e = d; e + 1 < flen && flen >= two_from; e++) {
+            char two[32];
+            memcpy(two, buf, e);
+            memcpy(two + e, buf + e + 1, flen - 2 - e);
+            probe(x, two, flen - 2, false);
+        }
+    }
+}
+
+/* Listed spellings with a written form a slip from the word as written
+ * (the same deletions, over the forms). */
+static void
+near_written(struct expansion *x)
+{
+    const char *text = x->text;
+    char buf[32];
+    size_t tl;
+
+    if (text == NULL || strlen(text) + 1 < WRITTEN_MIN ||
+        strlen(text) >= sizeof(buf))
+        return;
+    tl = strlen(text);
+    probe(x, text, tl, true);
+    for (size_t d = 0; d < tl && tl >= WRITTEN_MIN; d++) {
+        memcpy(buf, text, d);
+        memcpy(buf + d, text + d + 1, tl - d - 1);
+        probe(x, buf, tl - 1, true);
+    }
+}
+
+/* Listed keys one edit from the word's.  Two-letter keys only grow ("Kn"
+ * of Akhun to "Knd" of Akhund): a deletion would leave one letter, which
+ * says nothing. */
+static void
+near_keys(struct expansion *x)
+{
+    const struct sarhad_screener *s = x->s;
+    const char *key = x->key;
+    size_t len = strlen(key);
+    char buf[32];
+
+    for (size_t d = len < 3 ? len : 0; d <= len && len >= 2; d++) {
+        size_t at;
+        memcpy(buf, key, d);
+        memcpy(buf + d, key + d + 1, d < len ? len - d - 1 : 0);
+        at = first_of(s->dels, s->del_dir, s->del_dir_bits, d < len ? buf : key,
+                      d < len ? len - 1 : len);
+        for (size_t i = at;
+             i < s->del_count && same_hash(s->dels[i], s->dels[at]); i++) {
+            uint32_t k = (uint32_t)s->dels[i];
+            int sim;
+            if (k == x->self || strlen(s->keys.items[k]) < 2 ||
+                sarhad__osa_distance(s->keys.items[k], key) > 1)
+                continue;
+            sim = key_sim(s, x->text, x->folded, key, k);
+            if (sim > 0)
+                consider(x->nr, &x->nn, SARHAD_COUNT_OF(x->nr), k, sim);
+        }
+    }
+}
+
+/* Keys of the same coarse form: h come and gone, a digraph broken. */
+static void
+same_coarse_keys(struct expansion *x)
+{
+    const struct sarhad_screener *s = x->s;
+    char c[24], lc[24];
+    size_t cl = coarse_key(c, sizeof(c), x->key);
+    size_t at = first_of(s->coarse, s->coarse_dir, s->coarse_dir_bits, c, cl);
+
+    for (size_t i = at; cl >= 2 && i < s->coarse_count &&
+                        same_hash(s->coarse[i], s->coarse[at]);
+         i++) {
+        uint32_t k = (uint32_t)s->coarse[i];
+        int sim;
+        coarse_key(lc, sizeof(lc), s->keys.items[k]);
+        if (k == x->self || strcmp(lc, c) != 0)
+            continue;
+        sim = key_sim(s, x->text, x->folded, x->key, k);
+        if (sim > 0)
+            consider(x->nr, &x->nn, SARHAD_COUNT_OF(x->nr), k, sim);
+    }
+}
+
+/* The keys found, the closest first, then the most frequent: a rare one
+ * is likelier a typo. */
+static void
+sort_near(struct expansion *x)
+{
+    const uint32_t *df = x->s->keys.df;
+    struct near *nr = x->nr;
+
+    for (size_t i = 1; i < x->nn; i++)
+        for (size_t j = i; j > 0 && (nr[j].sim > nr[j - 1].sim ||
+                                     (nr[j].sim == nr[j - 1].sim &&
+                                      df[nr[j].key] > df[nr[j - 1].key]));
+             j--) {
+            struct near t = nr[j];
+            nr[j] = nr[j - 1];
+            nr[j - 1] = t;
+        }
+}
+
 /*
  * The listed keys a query word (folded, key; text as written, or NULL)
  * may meet: its own key first when listed, then, best similarity first
@@ -978,108 +1198,31 @@ static size_t
 expand(const struct sarhad_screener *s, const char *text, const char *folded,
        const char *key, size_t two_from, uint32_t *out, size_t cap)
 {
-    struct near nr[64];
-    size_t len = strlen(key), flen = strlen(folded), n = 0, nn = 0;
-    char buf[32];
-    uint32_t self = sarhad__screen_dict_find(&s->keys, key);
-    uint32_t checked[64]; /* spellings scored already */
-    size_t nc = 0;
+    struct expansion x;
+    size_t n = 0;
 
-    if (self != UINT32_MAX)
-        out[n++] = self;
-    /* Listed spellings one edit from the word (two when long): some
-     * deletion of one meets some deletion of the other. */
-    if (flen < sizeof(buf)) {
-        probe_spellings(s, text, folded, key, self, folded, flen, false,
-                        checked, &nc, nr, &nn);
-        for (size_t d = 0; d < flen; d++) {
-            memcpy(buf, folded, d);
-            memcpy(buf + d, folded + d + 1, flen - d - 1);
-            probe_spellings(s, text, folded, key, self, buf, flen - 1, false,
-                            checked, &nc, nr, &nn);
-            for (size_t e = d; e + 1 < flen && flen >= two_from; e++) {
-                char two[32];
-                memcpy(two, buf, e);
-                memcpy(two + e, buf + e + 1, flen - 2 - e);
-                probe_spellings(s, text, folded, key, self, two, flen - 2,
-                                false, checked, &nc, nr, &nn);
-            }
-        }
-    }
-    /* Listed spellings with a written form a slip from the word as
-     * written (the same deletions, over the forms). */
-    if (text != NULL && strlen(text) + 1 >= WRITTEN_MIN &&
-        strlen(text) < sizeof(buf)) {
-        size_t tl = strlen(text);
-        probe_spellings(s, text, folded, key, self, text, tl, true, checked,
-                        &nc, nr, &nn);
-        for (size_t d = 0; d < tl && tl >= WRITTEN_MIN; d++) {
-            memcpy(buf, text, d);
-            memcpy(buf + d, text + d + 1, tl - d - 1);
-            probe_spellings(s, text, folded, key, self, buf, tl - 1, true,
-                            checked, &nc, nr, &nn);
-        }
-    }
-    /* Listed keys one edit from the word's.  Two-letter keys only grow
-     * ("Kn" of Akhun to "Knd" of Akhund): a deletion would leave one
-     * letter, which says nothing. */
-    for (size_t d = len < 3 ? len : 0; d <= len && len >= 2; d++) {
-        size_t at;
-        memcpy(buf, key, d);
-        memcpy(buf + d, key + d + 1, d < len ? len - d - 1 : 0);
-        at = first_of(s->dels, s->del_dir, s->del_dir_bits, d < len ? buf : key,
-                      d < len ? len - 1 : len);
-        for (size_t i = at;
-             i < s->del_count && same_hash(s->dels[i], s->dels[at]); i++) {
-            uint32_t k = (uint32_t)s->dels[i];
-            int sim;
-            if (k == self || strlen(s->keys.items[k]) < 2 ||
-                sarhad__osa_distance(s->keys.items[k], key) > 1)
-                continue;
-            sim = key_sim(s, text, folded, key, k);
-            if (sim > 0)
-                consider(nr, &nn, SARHAD_COUNT_OF(nr), k, sim);
-        }
-    }
-    /* Keys of the same coarse form: h come and gone, a digraph broken. */
-    {
-        char c[24], lc[24];
-        size_t cl = coarse_key(c, sizeof(c), key);
-        size_t at =
-            first_of(s->coarse, s->coarse_dir, s->coarse_dir_bits, c, cl);
-        for (size_t i = at; cl >= 2 && i < s->coarse_count &&
-                            same_hash(s->coarse[i], s->coarse[at]);
-             i++) {
-            uint32_t k = (uint32_t)s->coarse[i];
-            int sim;
-            coarse_key(lc, sizeof(lc), s->keys.items[k]);
-            if (k == self || strcmp(lc, c) != 0)
-                continue;
-            sim = key_sim(s, text, folded, key, k);
-            if (sim > 0)
-                consider(nr, &nn, SARHAD_COUNT_OF(nr), k, sim);
-        }
-    }
+    x.s = s;
+    x.text = text;
+    x.folded = folded;
+    x.key = key;
+    x.self = sarhad__screen_dict_find(&s->keys, key);
+    x.nc = 0;
+    x.nn = 0;
+    if (x.self != UINT32_MAX)
+        out[n++] = x.self;
+    near_spellings(&x, two_from);
+    near_written(&x);
+    near_keys(&x);
+    same_coarse_keys(&x);
     /* "Md" and "Mohd" are how Muhammad is abbreviated. */
     if (strcmp(key, "md") == 0 || strcmp(key, "mhd") == 0) {
         uint32_t k = sarhad__screen_dict_find(&s->keys, "mhmd");
-        if (k != UINT32_MAX && k != self)
-            consider(nr, &nn, SARHAD_COUNT_OF(nr), k, 90);
+        if (k != UINT32_MAX && k != x.self)
+            consider(x.nr, &x.nn, SARHAD_COUNT_OF(x.nr), k, 90);
     }
-    /* The closest first, then the most frequent: a rare one is likelier
-     * a typo. */
-    for (size_t i = 1; i < nn; i++)
-        for (size_t j = i;
-             j > 0 && (nr[j].sim > nr[j - 1].sim ||
-                       (nr[j].sim == nr[j - 1].sim &&
-                        s->keys.df[nr[j].key] > s->keys.df[nr[j - 1].key]));
-             j--) {
-            struct near t = nr[j];
-            nr[j] = nr[j - 1];
-            nr[j - 1] = t;
-        }
-    for (size_t i = 0; i < nn && n < cap; i++)
-        out[n++] = nr[i].key;
+    sort_near(&x);
+    for (size_t i = 0; i < x.nn && n < cap; i++)
+        out[n++] = x.nr[i].key;
     return n;
 }
 
@@ -1150,35 +1293,55 @@ split_compounds(const struct sarhad_screener *s, const struct sarhad_name *q,
     return m;
 }
 
-/* The postings a query looks up, smallest first, in a heap array the
- * caller frees; *records gets how many names they hold in all (repeats
- * counted).  NULL when out of memory. */
-static struct lookup *
-lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
-        size_t *count, size_t *records)
-{
+/* The listed keys a query looks up: for each of its words, joined pairs
+ * of words and split compounds, the expansions (exact_n of them the
+ * word's own key, or all when it has none listed). */
+struct query_keys {
     uint32_t exp[QUERY_KEYS][MAX_EXPANSIONS];
     size_t exp_n[QUERY_KEYS], exact_n[QUERY_KEYS];
-    struct lookup *lk;
-    size_t lk_n = 0, lk_cap, total = 0, m = q->token_count, words;
+    size_t count; /* of exp in use */
+    size_t words; /* the first words of exp are the query's words */
+};
 
-    if (m > 6)
-        m = 6;
-    words = m;
+/* How many of the count expansions in exp are exact: 1 when the first is
+ * the listed key of key itself, else all of them. */
+static size_t
+exact_count(const struct sarhad_screener *s, const uint32_t *exp, size_t count,
+            const char *key)
+{
+    return count > 0 && exp[0] == sarhad__screen_dict_find(&s->keys, key)
+               ? 1
+               : count;
+}
+
+/* The expansions of each of the query's first six words. */
+static void
+expand_words(const struct sarhad_screener *s, const struct sarhad_name *q,
+             struct query_keys *qk)
+{
+    size_t m = q->token_count > 6 ? 6 : q->token_count;
+
     for (size_t i = 0; i < m; i++) {
-        exp_n[i] = expand(s, q->vowelless ? NULL : q->tokens[i].text,
-                          q->tokens[i].folded, q->tokens[i].key, TWO_EDITS_FROM,
-                          exp[i], MAX_EXPANSIONS);
-        exact_n[i] =
-            exp_n[i] > 0 && exp[i][0] == sarhad__screen_dict_find(
-                                             &s->keys, q->tokens[i].key)
-                ? 1
-                : exp_n[i];
+        qk->exp_n[i] = expand(s, q->vowelless ? NULL : q->tokens[i].text,
+                              q->tokens[i].folded, q->tokens[i].key,
+                              TWO_EDITS_FROM, qk->exp[i], MAX_EXPANSIONS);
+        qk->exact_n[i] =
+            exact_count(s, qk->exp[i], qk->exp_n[i], q->tokens[i].key);
     }
-    /* Two words the list may write as one ("Fazal Rahhim", Fazalrahim):
-     * their joined key also looks for pairs -- neighbours in order, then
-     * in the other order, then the last word before the first, as a name
-     * written surname first splits a compound ("Rahman Abdur"). */
+    qk->count = m;
+    qk->words = m;
+}
+
+/* Two words the list may write as one ("Fazal Rahhim", Fazalrahim): their
+ * joined key also looks for pairs -- neighbours in order, then in the
+ * other order, then the last word before the first, as a name written
+ * surname first splits a compound ("Rahman Abdur"). */
+static void
+expand_joined(const struct sarhad_screener *s, const struct sarhad_name *q,
+              struct query_keys *qk)
+{
+    size_t words = qk->words, m = qk->count;
+
     for (size_t p = 0;
          words >= 2 && p < 2 * (words - 1) + (words >= 3) && m < QUERY_KEYS;
          p++) {
@@ -1196,25 +1359,28 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
          * joined text of nine, one short of a listed ten), which is
          * looked for in neighbours in order only: a slip and a reversal
          * together are left to the other words' pairs. */
-        exp_n[m] = expand(
+        qk->exp_n[m] = expand(
             s, !q->vowelless && p < words - 1 && strlen(t) >= 9 ? t : NULL, f,
-            k, 20, exp[m], MAX_EXPANSIONS);
-        exact_n[m] =
-            exp_n[m] > 0 && exp[m][0] == sarhad__screen_dict_find(&s->keys, k)
-                ? 1
-                : exp_n[m];
-        if (exp_n[m] > 0)
+            k, 20, qk->exp[m], MAX_EXPANSIONS);
+        qk->exact_n[m] = exact_count(s, qk->exp[m], qk->exp_n[m], k);
+        if (qk->exp_n[m] > 0)
             m++;
     }
-    m = split_compounds(s, q, words, exp, exp_n, exact_n, m);
-    lk_cap = m * m * MAX_EXPANSIONS * MAX_EXPANSIONS + m * MAX_EXPANSIONS + 1;
-    lk = sarhad__malloc(lk_cap * sizeof(*lk));
-    if (lk == NULL)
-        return NULL;
+    qk->count = m;
+}
+
+/* The postings of every pair of expansions of two keys (of one key, for
+ * a one-word query, the single index) to lk at *lk_n, up to lk_cap. */
+static void
+pair_lookups(const struct sarhad_screener *s, const struct query_keys *qk,
+             struct lookup *lk, size_t *lk_n, size_t lk_cap)
+{
+    size_t m = qk->count, words = qk->words;
+
     for (size_t i = 0; i < m; i++)
         for (size_t j = i; j < m; j++)
-            for (size_t a = 0; a < exp_n[i]; a++)
-                for (size_t b = 0; b < exp_n[j]; b++) {
+            for (size_t a = 0; a < qk->exp_n[i]; a++)
+                for (size_t b = 0; b < qk->exp_n[j]; b++) {
                     const struct scr_posting *p;
                     bool single = i == j && words == 1;
                     if (i == j && a != b)
@@ -1222,37 +1388,68 @@ lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
                     /* One side as written, the other bent by an edit:
                      * two typos in one pair are left to the other pairs
                      * (a two-word name has no other pair). */
-                    if (i != j && a >= exact_n[i] && b >= exact_n[j] &&
+                    if (i != j && a >= qk->exact_n[i] && b >= qk->exact_n[j] &&
                         words > 2)
                         continue;
                     /* A one-token query also reaches the names holding
                      * that token (partial names). */
                     if (single)
                         p = find_posting(s->singles, s->single_count,
-                                         exp[i][a]);
+                                         qk->exp[i][a]);
                     else
-                        p = find_posting(s->pairs, s->pair_count,
-                                         pair_key(exp[i][a], exp[j][b]));
-                    if (p != NULL && lk_n < lk_cap)
-                        lk[lk_n++] = (struct lookup){p, single};
+                        p = find_posting(
+                            s->pairs, s->pair_count,
+                            pair_key(qk->exp[i][a], qk->exp[j][b]));
+                    if (p != NULL && *lk_n < lk_cap)
+                        lk[(*lk_n)++] = (struct lookup){p, single};
                 }
-    /* A word of a two-word query with no listed key near it (an initial,
-     * a typo the scorer gives nothing): the names holding the other word
-     * stand in for the pair it cannot make.  With three words or more,
-     * the pairs of the others already reach every name that can score
-     * without it. */
+}
+
+/* A word of a two-word query with no listed key near it (an initial, a
+ * typo the scorer gives nothing): the names holding the other word stand
+ * in for the pair it cannot make.  With three words or more, the pairs of
+ * the others already reach every name that can score without it. */
+static void
+lone_word_lookups(const struct sarhad_screener *s, const struct query_keys *qk,
+                  struct lookup *lk, size_t *lk_n, size_t lk_cap)
+{
+    size_t words = qk->words;
+
     for (size_t i = 0; i < words && words == 2; i++) {
-        if (exp_n[i] > 0)
+        if (qk->exp_n[i] > 0)
             continue;
         for (size_t j = 0; j < words; j++)
-            for (size_t a = 0; a < exact_n[j] && lk_n < lk_cap; a++) {
+            for (size_t a = 0; a < qk->exact_n[j] && *lk_n < lk_cap; a++) {
                 const struct scr_posting *p =
-                    find_posting(s->singles, s->single_count, exp[j][a]);
+                    find_posting(s->singles, s->single_count, qk->exp[j][a]);
                 if (p != NULL)
-                    lk[lk_n++] = (struct lookup){p, true};
+                    lk[(*lk_n)++] = (struct lookup){p, true};
             }
         break;
     }
+}
+
+/* The postings a query looks up, smallest first, in a heap array the
+ * caller frees; *records gets how many names they hold in all (repeats
+ * counted).  NULL when out of memory. */
+static struct lookup *
+lookups(const struct sarhad_screener *s, const struct sarhad_name *q,
+        size_t *count, size_t *records)
+{
+    struct query_keys qk;
+    struct lookup *lk;
+    size_t lk_n = 0, lk_cap, total = 0, m;
+
+    expand_words(s, q, &qk);
+    expand_joined(s, q, &qk);
+    m = split_compounds(s, q, qk.words, qk.exp, qk.exp_n, qk.exact_n, qk.count);
+    qk.count = m;
+    lk_cap = m * m * MAX_EXPANSIONS * MAX_EXPANSIONS + m * MAX_EXPANSIONS + 1;
+    lk = sarhad__malloc(lk_cap * sizeof(*lk));
+    if (lk == NULL)
+        return NULL;
+    pair_lookups(s, &qk, lk, &lk_n, lk_cap);
+    lone_word_lookups(s, &qk, lk, &lk_n, lk_cap);
     qsort(lk, lk_n, sizeof(*lk), cmp_lookup);
     /* The most selective postings are always read; past CANDIDATE_CAP
      * names the least selective are left out (a safety valve). */

@@ -225,6 +225,124 @@ ocr_distance(const char *a, uint32_t la, const char *b, uint32_t lb,
     return best;
 }
 
+/* Similarity of two tokens with the same consonant skeleton: how far
+ * their vowels move. */
+static int
+same_key_sim(const struct tok *a, const struct tok *b, bool vowelless,
+             const char **why)
+{
+    size_t d;
+
+    if (vowelless) {
+        /* Arabic script writes a word-initial vowel (alef), so an
+         * initial vowel on both sides or neither still tells apart
+         * "amr" ~ Omar from "amr" ~ Mir. */
+        bool va = strchr("aeiuy", a->folded[0]) != NULL;
+        bool vb = strchr("aeiuy", b->folded[0]) != NULL;
+        *why = "same consonants (script)";
+        return va == vb ? 93 : 84;
+    }
+    d = sarhad__osa_distance(a->folded, b->folded);
+    *why = "vowel variant";
+    /* A word-initial vowel is written (alef, ain), so when one side
+     * has it and the other not, and more than that one letter moves,
+     * the vowels sit elsewhere: another name (Ahmed and Hamid, Ehsan
+     * and Hasan, Umar and Mir), as Arabic script tells them apart. */
+    if (d >= 2 && (strchr("aeiou", a->folded[0]) != NULL) !=
+                      (strchr("aeiou", b->folded[0]) != NULL))
+        return 0;
+    /* Vowels carry more of a short name (Umar, Amir, Mir): with the
+     * first vowel changed too, two of them make another name. */
+    if (strlen(a->key) <= 2)
+        return d >= 3 || (d == 2 && a->folded[0] != b->folded[0]) ? 0
+               : d == 2                                           ? 72
+                                                                  : 88;
+    return d >= 3 ? 78 : (int)(96 - 6 * d);
+}
+
+/* Similarity of two tokens of a name in Arabic script whose skeletons
+ * differ: without vowels only the consonants can be compared, one
+ * consonant apart in a long skeleton. */
+static int
+skeleton_sim(const struct tok *a, const struct tok *b, const char **why)
+{
+    size_t kl =
+        strlen(a->key) > strlen(b->key) ? strlen(a->key) : strlen(b->key);
+
+    if (kl < 5 || !may_be_within(a->key, b->key, 1) ||
+        sarhad__osa_distance(a->key, b->key) != 1)
+        return 0;
+    *why = "one consonant differs";
+    return 74;
+}
+
+/* The edit distance of the folded spellings a and b (letter sets la and
+ * lb), or limit + 1 when it is more: a digraph's h moved counts one edit,
+ * as does an OCR confusion (*ocr set when that is what brings it
+ * closest). */
+static size_t
+typo_distance(const struct tok *a, uint32_t la, const struct tok *b,
+              uint32_t lb, size_t limit, bool *ocr)
+{
+    size_t fd = masks_within(la, lb, limit)
+                    ? sarhad__osa_distance(a->folded, b->folded)
+                    : limit + 1;
+
+    *ocr = false;
+    /* A typo that moves the h of a digraph ("Ahkund", "Krhairullah")
+     * changes two folded letters; their coarse forms, without h and
+     * with the digraphs read as their first letter, are one edit
+     * apart. */
+    if (fd > limit && masks_within(no_h(la), no_h(lb), limit - 1)) {
+        char ca[32], cb[32];
+        coarse_spelling(ca, sizeof(ca), a->folded);
+        coarse_spelling(cb, sizeof(cb), b->folded);
+        if (sarhad__osa_distance(ca, cb) + 1 < fd)
+            fd = sarhad__osa_distance(ca, cb) + 1;
+    }
+    if (fd > limit) {
+        size_t od = ocr_distance(a->folded, la, b->folded, lb, limit);
+        if (od < fd) {
+            fd = od;
+            *ocr = true;
+        }
+    }
+    return fd;
+}
+
+/* Similarity of two Latin tokens of fa and fb folded letters whose
+ * skeletons differ: a typo or two in a long one. */
+static int
+typo_sim(const struct tok *a, size_t fa, const struct tok *b, size_t fb,
+         const char **why)
+{
+    size_t fl = fa > fb ? fa : fb;
+    size_t fd;
+    int sim;
+    bool ocr;
+    /* Short names differ by a letter and are other names (Turi and
+     * Guri); a long one may carry a typo or two. */
+    size_t limit = fl <= 4 ? 0u : fl <= 7 ? 1u : 2u;
+    uint32_t la, lb;
+
+    /* A length gap alone can rule a pair out before the edit
+     * distance is counted. */
+    if ((fl - (fa < fb ? fa : fb)) * 100 > fl * 30 || limit == 0)
+        return 0;
+    la = a->letters ? a->letters : sarhad__screen_letters(a->folded);
+    lb = b->letters ? b->letters : sarhad__screen_letters(b->folded);
+    fd = typo_distance(a, la, b, lb, limit, &ocr);
+    if (fd > limit)
+        return 0;
+    sim = (int)(100 - (100 * fd) / fl);
+    if (sim < 70)
+        return 0;
+    *why = ocr       ? "OCR confusion"
+           : fd == 1 ? "one letter differs"
+                     : "similar spelling";
+    return sim;
+}
+
 /* Similarity 0-100 of two tokens and the reason. */
 static int
 tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
@@ -240,34 +358,8 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
     }
     if (a->key[0] != '\0' &&
         (a->key_id != UINT32_MAX ? a->key_id == b->key_id
-                                 : strcmp(a->key, b->key) == 0)) {
-        size_t d;
-        if (vowelless) {
-            /* Arabic script writes a word-initial vowel (alef), so an
-             * initial vowel on both sides or neither still tells apart
-             * "amr" ~ Omar from "amr" ~ Mir. */
-            bool va = strchr("aeiuy", a->folded[0]) != NULL;
-            bool vb = strchr("aeiuy", b->folded[0]) != NULL;
-            *why = "same consonants (script)";
-            return va == vb ? 93 : 84;
-        }
-        d = sarhad__osa_distance(a->folded, b->folded);
-        *why = "vowel variant";
-        /* A word-initial vowel is written (alef, ain), so when one side
-         * has it and the other not, and more than that one letter moves,
-         * the vowels sit elsewhere: another name (Ahmed and Hamid, Ehsan
-         * and Hasan, Umar and Mir), as Arabic script tells them apart. */
-        if (d >= 2 && (strchr("aeiou", a->folded[0]) != NULL) !=
-                          (strchr("aeiou", b->folded[0]) != NULL))
-            return 0;
-        /* Vowels carry more of a short name (Umar, Amir, Mir): with the
-         * first vowel changed too, two of them make another name. */
-        if (strlen(a->key) <= 2)
-            return d >= 3 || (d == 2 && a->folded[0] != b->folded[0]) ? 0
-                   : d == 2                                           ? 72
-                                                                      : 88;
-        return d >= 3 ? 78 : (int)(96 - 6 * d);
-    }
+                                 : strcmp(a->key, b->key) == 0))
+        return same_key_sim(a, b, vowelless, why);
     fa = a->flen ? a->flen : strlen(a->folded);
     fb = b->flen ? b->flen : strlen(b->folded);
     if ((fb <= 4 && strcmp(a->key, "mhmd") == 0 && is_muhammad_abbrev(b)) ||
@@ -282,64 +374,9 @@ tok_sim(const struct tok *a, const struct tok *b, bool vowelless,
         }
         return 0;
     }
-    {
-        size_t fl = fa > fb ? fa : fb;
-        size_t fd;
-        int sim;
-        bool ocr;
-        if (vowelless) {
-            size_t kl = strlen(a->key) > strlen(b->key) ? strlen(a->key)
-                                                        : strlen(b->key);
-            /* Without vowels only the consonants can be compared: one
-             * consonant apart in a long skeleton. */
-            if (kl < 5 || !may_be_within(a->key, b->key, 1) ||
-                sarhad__osa_distance(a->key, b->key) != 1)
-                return 0;
-            *why = "one consonant differs";
-            return 74;
-        }
-        /* Short names differ by a letter and are other names (Turi and
-         * Guri); a long one may carry a typo or two. */
-        size_t limit = fl <= 4 ? 0u : fl <= 7 ? 1u : 2u;
-        uint32_t la, lb;
-        /* A length gap alone can rule a pair out before the edit
-         * distance is counted. */
-        if ((fl - (fa < fb ? fa : fb)) * 100 > fl * 30 || limit == 0)
-            return 0;
-        la = a->letters ? a->letters : sarhad__screen_letters(a->folded);
-        lb = b->letters ? b->letters : sarhad__screen_letters(b->folded);
-        fd = masks_within(la, lb, limit)
-                 ? sarhad__osa_distance(a->folded, b->folded)
-                 : limit + 1;
-        /* A typo that moves the h of a digraph ("Ahkund", "Krhairullah")
-         * changes two folded letters; their coarse forms, without h and
-         * with the digraphs read as their first letter, are one edit
-         * apart. */
-        if (fd > limit && masks_within(no_h(la), no_h(lb), limit - 1)) {
-            char ca[32], cb[32];
-            coarse_spelling(ca, sizeof(ca), a->folded);
-            coarse_spelling(cb, sizeof(cb), b->folded);
-            if (sarhad__osa_distance(ca, cb) + 1 < fd)
-                fd = sarhad__osa_distance(ca, cb) + 1;
-        }
-        ocr = false;
-        if (fd > limit) {
-            size_t od = ocr_distance(a->folded, la, b->folded, lb, limit);
-            if (od < fd) {
-                fd = od;
-                ocr = true;
-            }
-        }
-        if (fd > limit)
-            return 0;
-        sim = (int)(100 - (100 * fd) / fl);
-        if (sim < 70)
-            return 0;
-        *why = ocr       ? "OCR confusion"
-               : fd == 1 ? "one letter differs"
-                         : "similar spelling";
-        return sim;
-    }
+    if (vowelless)
+        return skeleton_sim(a, b, why);
+    return typo_sim(a, fa, b, fb, why);
 }
 
 /*
@@ -503,28 +540,38 @@ static const uint8_t join_pairs[32][2] = {
     {2, 6}, {3, 7},  {0, 5},   {1, 6}, {2, 7}, {0, 6}, {1, 7}, {0, 7},
 };
 
-static void
-align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
-      bool vowelless, bool q_joined, struct scr_cache *cache,
-      struct alignment *al)
-{
-    int sims[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
-    const char *whys[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
-    double wq = 0, wc = 0, mq = 0, mc = 0;
-    size_t tl[SARHAD_NAME_MAX_TOKENS] = {0}, cl; /* written lengths + 1 */
-    unsigned matched = 0;
-    bool any_rare = false;
+/* The two names align compares: the query's m tokens and the listed
+ * name's n. */
+struct sides {
+    const struct tok *q;
+    unsigned m;
+    const struct tok *c;
+    unsigned n;
+    bool vowelless; /* either name is in Arabic script */
+};
 
-    memset(al, 0, sizeof(*al));
-    for (unsigned i = 0; i < m; i++)
-        for (unsigned j = 0; j < n; j++) {
+/* The similarity of every query token to every listed token, and why. */
+struct sim_matrix {
+    int sim[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
+    const char *why[SARHAD_NAME_MAX_TOKENS][SARHAD_NAME_MAX_TOKENS];
+};
+
+static void
+fill_sims(const struct sides *sd, struct scr_cache *cache,
+          struct sim_matrix *mx)
+{
+    const struct tok *q = sd->q, *c = sd->c;
+    size_t tl[SARHAD_NAME_MAX_TOKENS] = {0}, cl; /* written lengths + 1 */
+
+    for (unsigned i = 0; i < sd->m; i++)
+        for (unsigned j = 0; j < sd->n; j++) {
             const char *why = "";
             int w;
-            sims[i][j] =
-                cached_sim(cache, i, &q[i], &c[j], vowelless, &whys[i][j]);
+            mx->sim[i][j] = cached_sim(cache, i, &q[i], &c[j], sd->vowelless,
+                                       &mx->why[i][j]);
             /* A slip in the writing (not in Arabic script, which writes
              * no vowels to slip on). */
-            if (vowelless || sims[i][j] >= 100)
+            if (sd->vowelless || mx->sim[i][j] >= 100)
                 continue;
             tl[i] = tl[i] ? tl[i] : strlen(q[i].text) + 1;
             cl = strlen(c[j].text);
@@ -534,11 +581,18 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
             w = sarhad__screen_written(
                 q[i].text, tl[i] - 1, sarhad__screen_letters(q[i].text),
                 c[j].text, cl, sarhad__screen_letters(c[j].text), &why);
-            if (w > sims[i][j]) {
-                sims[i][j] = w;
-                whys[i][j] = why;
+            if (w > mx->sim[i][j]) {
+                mx->sim[i][j] = w;
+                mx->why[i][j] = why;
             }
         }
+}
+
+/* Match tokens one to one, the most similar free pair first. */
+static void
+match_greedily(const struct sim_matrix *mx, unsigned m, unsigned n,
+               struct alignment *al)
+{
     for (;;) {
         int best = 0;
         unsigned bi = 0, bj = 0;
@@ -546,8 +600,8 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
             if (al->qused & (1u << i))
                 continue;
             for (unsigned j = 0; j < n; j++)
-                if (!(al->cused & (1u << j)) && sims[i][j] > best) {
-                    best = sims[i][j];
+                if (!(al->cused & (1u << j)) && mx->sim[i][j] > best) {
+                    best = mx->sim[i][j];
                     bi = i;
                     bj = j;
                 }
@@ -557,125 +611,213 @@ align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
         al->qused |= 1u << bi;
         al->cused |= 1u << bj;
         al->m[al->count++] =
-            (struct match){1u << bi, 1u << bj, best, whys[bi][bj]};
+            (struct match){1u << bi, 1u << bj, best, mx->why[bi][bj]};
     }
-    /* Leftovers on both sides: try two adjacent tokens as one. */
-    for (int side = 0; side < 2 && al->count < SARHAD_NAME_MAX_TOKENS; side++) {
-        const struct tok *x = side == 0 ? q : c, *y = side == 0 ? c : q;
-        unsigned xn = side == 0 ? m : n, yn = side == 0 ? n : m;
-        unsigned *xu = side == 0 ? &al->qused : &al->cused;
-        unsigned *yu = side == 0 ? &al->cused : &al->qused;
-        /* Any two tokens, in either order, on both sides: a name
-         * written in another order may have split a compound ("Rahman
-         * ... Abdur" for Abdur Rahman), and the normaliser joins a second
-         * element with the word now before it ("Tareen Qadir" read as
-         * one compound for Qadir Tareen, "Hanif Din Mohammad" for Din
-         * Mohammad Hanif), which only the listed tokens taken in the
-         * other order can meet. */
-        for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++) {
-            unsigned i = join_pairs[p][0], i2 = join_pairs[p][1];
-            size_t jl, tj;
-            char wt[64];
-            bool fits = false;
-            if (i2 >= xn)
-                continue;
-            if (*xu & ((1u << i) | (1u << i2)))
-                continue;
-            /* Only a token about as long as the two could be them (as
-             * folded, or for two query words as written). */
-            jl = strlen(x[i].folded) + strlen(x[i2].folded);
-            tj = strlen(x[i].text) + strlen(x[i2].text);
-            for (unsigned j = 0; j < yn; j++) {
-                size_t yl = strlen(y[j].folded), yt = strlen(y[j].text);
-                fits = fits ||
-                       (!(*yu & (1u << j)) && ((yl + 2 >= jl && yl <= jl + 2) ||
-                                               (side == 0 && !vowelless &&
-                                                yt + 1 >= tj && yt <= tj + 1)));
-            }
-            for (unsigned order = 0; fits && order < 2u; order++) {
-                char f[32], k[24], t[48];
-                struct tok joined = {t,          f,          k, false,
-                                     UINT32_MAX, UINT32_MAX, 0, 0};
-                unsigned both = (1u << i) | (1u << i2);
-                bool taken = false;
-                join_tok(f, k, t, &x[order ? i2 : i], &x[order ? i : i2]);
-                snprintf(wt, sizeof(wt), "%s%s", x[order ? i2 : i].text,
-                         x[order ? i : i2].text);
-                for (unsigned j = 0; j < yn; j++) {
-                    const char *why = "written joined";
-                    int sim;
-                    if (*yu & (1u << j))
-                        continue;
-                    sim = tok_sim(&joined, &y[j], vowelless, &why);
-                    why = "written joined";
-                    /* Two query words the list writes as one, with a
-                     * slip in the writing ("Adul Wahid" for Abdulwahid,
-                     * "Fazal Rhaim" for Fazalrahim). */
-                    if (sim < 90 && side == 0 && !vowelless) {
-                        int w = sarhad__screen_written(
-                            wt, tj, sarhad__screen_letters(wt), y[j].text,
-                            strlen(y[j].text),
-                            sarhad__screen_letters(y[j].text), NULL);
-                        if (w >= 90) {
-                            sim = w;
-                            why = "joined, a letter differs as written";
-                        }
-                    }
-                    if (sim >= 90) {
-                        *xu |= both;
-                        *yu |= 1u << j;
-                        al->m[al->count++] = (struct match){
-                            side == 0 ? both : 1u << j,
-                            side == 0 ? 1u << j : both, sim, why};
-                        taken = true;
-                        break;
-                    }
-                }
-                if (taken)
-                    break;
-            }
+}
+
+/* One side's leftover tokens (x) tried joined against the other side's
+ * (y); side 0 joins query tokens, side 1 listed ones. */
+struct join_side {
+    const struct tok *x, *y;
+    unsigned xn, yn;
+    unsigned *xu, *yu; /* the tokens used on each side */
+    int side;
+    bool vowelless;
+};
+
+/* Whether a free token of y is about as long as two tokens of x joined
+ * (jl folded letters, or for two query words tj written letters). */
+static bool
+join_fits(const struct join_side *js, size_t jl, size_t tj)
+{
+    for (unsigned j = 0; j < js->yn; j++) {
+        size_t yl = strlen(js->y[j].folded), yt = strlen(js->y[j].text);
+        if (!(*js->yu & (1u << j)) &&
+            ((yl + 2 >= jl && yl <= jl + 2) ||
+             (js->side == 0 && !js->vowelless && yt + 1 >= tj && yt <= tj + 1)))
+            return true;
+    }
+    return false;
+}
+
+/* The similarity of joined (written wt, tj letters) to token yj, with
+ * *why set when it is a match. */
+static int
+joined_sim(const struct join_side *js, const struct tok *joined, const char *wt,
+           size_t tj, const struct tok *yj, const char **why)
+{
+    int sim;
+
+    *why = "written joined";
+    sim = tok_sim(joined, yj, js->vowelless, why);
+    *why = "written joined";
+    /* Two query words the list writes as one, with a slip in the writing
+     * ("Adul Wahid" for Abdulwahid, "Fazal Rhaim" for Fazalrahim). */
+    if (sim < 90 && js->side == 0 && !js->vowelless) {
+        int w = sarhad__screen_written(wt, tj, sarhad__screen_letters(wt),
+                                       yj->text, strlen(yj->text),
+                                       sarhad__screen_letters(yj->text), NULL);
+        if (w >= 90) {
+            sim = w;
+            *why = "joined, a letter differs as written";
         }
     }
-    for (unsigned i = 0; i < m; i++)
-        wq += q[i].common ? 0.5 : 1.0;
-    for (unsigned j = 0; j < n; j++)
-        wc += c[j].common ? 0.5 : 1.0;
+    return sim;
+}
+
+/* Tokens first and second of x joined, in that order, matched to the
+ * first free token of y they meet at 90 or more.  Returns whether they
+ * did. */
+static bool
+join_match(const struct join_side *js, unsigned first, unsigned second,
+           size_t tj, struct alignment *al)
+{
+    char f[32], k[24], t[48], wt[64];
+    struct tok joined = {t, f, k, false, UINT32_MAX, UINT32_MAX, 0, 0};
+    unsigned both = (1u << first) | (1u << second);
+
+    join_tok(f, k, t, &js->x[first], &js->x[second]);
+    snprintf(wt, sizeof(wt), "%s%s", js->x[first].text, js->x[second].text);
+    for (unsigned j = 0; j < js->yn; j++) {
+        const char *why;
+        int sim;
+        if (*js->yu & (1u << j))
+            continue;
+        sim = joined_sim(js, &joined, wt, tj, &js->y[j], &why);
+        if (sim >= 90) {
+            *js->xu |= both;
+            *js->yu |= 1u << j;
+            al->m[al->count++] =
+                (struct match){js->side == 0 ? both : 1u << j,
+                               js->side == 0 ? 1u << j : both, sim, why};
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Any two tokens, in either order, on both sides: a name written in
+ * another order may have split a compound ("Rahman ... Abdur" for Abdur
+ * Rahman), and the normaliser joins a second element with the word now
+ * before it ("Tareen Qadir" read as one compound for Qadir Tareen, "Hanif
+ * Din Mohammad" for Din Mohammad Hanif), which only the listed tokens
+ * taken in the other order can meet.
+ */
+static void
+join_leftovers(const struct join_side *js, struct alignment *al)
+{
+    const struct tok *x = js->x;
+
+    for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++) {
+        unsigned i = join_pairs[p][0], i2 = join_pairs[p][1];
+        size_t jl, tj;
+        if (i2 >= js->xn)
+            continue;
+        if (*js->xu & ((1u << i) | (1u << i2)))
+            continue;
+        /* Only a token about as long as the two could be them (as
+         * folded, or for two query words as written). */
+        jl = strlen(x[i].folded) + strlen(x[i2].folded);
+        tj = strlen(x[i].text) + strlen(x[i2].text);
+        if (!join_fits(js, jl, tj))
+            continue;
+        if (!join_match(js, i, i2, tj, al))
+            join_match(js, i2, i, tj, al);
+    }
+}
+
+/* The weights of both names and of what matched: common elements count
+ * half, a match its similarity's share. */
+struct align_weights {
+    double wq, wc, mq, mc;
+    unsigned matched;
+    bool any_rare; /* a token matched that is not a common element */
+};
+
+static void
+weigh(const struct sides *sd, const struct alignment *al,
+      struct align_weights *w)
+{
+    const struct tok *q = sd->q, *c = sd->c;
+
+    for (unsigned i = 0; i < sd->m; i++)
+        w->wq += q[i].common ? 0.5 : 1.0;
+    for (unsigned j = 0; j < sd->n; j++)
+        w->wc += c[j].common ? 0.5 : 1.0;
     for (unsigned k = 0; k < al->count; k++) {
         const struct match *mt = &al->m[k];
-        for (unsigned i = 0; i < m; i++)
+        for (unsigned i = 0; i < sd->m; i++)
             if (mt->qmask & (1u << i)) {
-                mq += (q[i].common ? 0.5 : 1.0) * mt->sim / 100.0;
-                any_rare = any_rare || !q[i].common;
+                w->mq += (q[i].common ? 0.5 : 1.0) * mt->sim / 100.0;
+                w->any_rare = w->any_rare || !q[i].common;
             }
-        for (unsigned j = 0; j < n; j++)
+        for (unsigned j = 0; j < sd->n; j++)
             if (mt->cmask & (1u << j)) {
-                mc += (c[j].common ? 0.5 : 1.0) * mt->sim / 100.0;
-                any_rare = any_rare || !c[j].common;
+                w->mc += (c[j].common ? 0.5 : 1.0) * mt->sim / 100.0;
+                w->any_rare = w->any_rare || !c[j].common;
             }
-        matched++;
+        w->matched++;
     }
-    if (wq <= 0 || wc <= 0 || matched == 0) {
+}
+
+/* The name score from the weights; q_joined when the query was written
+ * in more words than it has tokens. */
+static void
+score_alignment(const struct sides *sd, const struct align_weights *w,
+                bool q_joined, struct alignment *al)
+{
+    unsigned m = sd->m, n = sd->n;
+    double base;
+
+    if (w->wq <= 0 || w->wc <= 0 || w->matched == 0) {
         al->score = 0;
         return;
     }
-    {
-        double base = 100.0 * (0.55 * mq / wq + 0.45 * mc / wc);
-        /* One of several words matched is a weak match; but a query
-         * written as two words or more that the normaliser joined into one
-         * compound ("Abdul Rauf"), matched whole, is a listed name with a
-         * name dropped (Abdul Rauf Zakir), not one word of it. */
-        if (matched == 1 && (m > 1 || n > 1) &&
-            !(q_joined && m == 1 && al->qused == 1u))
-            base *= 0.85;
-        /* Common elements matched while others are left over ("Muhammad
-         * Khan" against "Muhammad Yusuf Khan") say little; the whole of a
-         * name made of common elements is still that name. */
-        al->common_only = !any_rare && (al->qused != (1u << m) - 1 ||
-                                        al->cused != (1u << n) - 1);
-        if (al->common_only && base > COMMON_ONLY_CAP)
-            base = COMMON_ONLY_CAP;
-        al->score = (int)(base + 0.5);
+    base = 100.0 * (0.55 * w->mq / w->wq + 0.45 * w->mc / w->wc);
+    /* One of several words matched is a weak match; but a query written
+     * as two words or more that the normaliser joined into one compound
+     * ("Abdul Rauf"), matched whole, is a listed name with a name dropped
+     * (Abdul Rauf Zakir), not one word of it. */
+    if (w->matched == 1 && (m > 1 || n > 1) &&
+        !(q_joined && m == 1 && al->qused == 1u))
+        base *= 0.85;
+    /* Common elements matched while others are left over ("Muhammad Khan"
+     * against "Muhammad Yusuf Khan") say little; the whole of a name made
+     * of common elements is still that name. */
+    al->common_only = !w->any_rare && (al->qused != (1u << m) - 1 ||
+                                       al->cused != (1u << n) - 1);
+    if (al->common_only && base > COMMON_ONLY_CAP)
+        base = COMMON_ONLY_CAP;
+    al->score = (int)(base + 0.5);
+}
+
+static void
+align(const struct tok *q, unsigned m, const struct tok *c, unsigned n,
+      bool vowelless, bool q_joined, struct scr_cache *cache,
+      struct alignment *al)
+{
+    const struct sides sd = {q, m, c, n, vowelless};
+    struct sim_matrix mx;
+    struct align_weights w = {0, 0, 0, 0, 0, false};
+
+    memset(al, 0, sizeof(*al));
+    fill_sims(&sd, cache, &mx);
+    match_greedily(&mx, m, n, al);
+    /* Leftovers on both sides: try two adjacent tokens as one. */
+    for (int side = 0; side < 2 && al->count < SARHAD_NAME_MAX_TOKENS; side++) {
+        const struct join_side js = {side == 0 ? q : c,
+                                     side == 0 ? c : q,
+                                     side == 0 ? m : n,
+                                     side == 0 ? n : m,
+                                     side == 0 ? &al->qused : &al->cused,
+                                     side == 0 ? &al->cused : &al->qused,
+                                     side,
+                                     vowelless};
+        join_leftovers(&js, al);
     }
+    weigh(&sd, al, &w);
+    score_alignment(&sd, &w, q_joined, al);
 }
 
 /* Words the name was written in, the titles and connectors left out not
@@ -788,6 +930,71 @@ add_evidence(struct sarhad_candidate *c, const char *what, int points,
     return points;
 }
 
+/* The points the query's date of birth earns against listed date or
+ * range b: *d gets how many years apart they are (0 inside the range),
+ * *swapped whether the day and the month are swapped. */
+static int
+birth_match_points(const struct scr_query *q, const struct sarhad_birth *b,
+                   int *d, bool *swapped)
+{
+    struct sarhad_date lo = q->dob, hi = q->dob;
+    bool both_exact;
+    int pts;
+
+    *swapped = false;
+    *d = 0;
+    if (q->dob.year == 0) {
+        lo = (struct sarhad_date){(int16_t)q->birth_year, 1, 1};
+        hi = (struct sarhad_date){(int16_t)q->birth_year, 12, 31};
+    }
+    if (q->dob.year != 0 && sarhad_date_cmp(b->from, b->to) == 0 &&
+        sarhad_date_cmp(b->from, q->dob) == 0)
+        return 12;
+    if (sarhad_date_cmp(hi, b->from) >= 0 && sarhad_date_cmp(lo, b->to) <= 0)
+        /* Inside the listed year or range; a wide range says less, and
+         * so does a circa year, which is as true two years off. */
+        return b->approximate ? 4 : b->to.year - b->from.year > 3 ? 5 : 8;
+    both_exact = q->dob.year != 0 && sarhad_date_cmp(b->from, b->to) == 0;
+    *d = q->birth_year < b->from.year ? b->from.year - q->birth_year
+                                      : q->birth_year - b->to.year;
+    if (both_exact && q->dob.year == b->from.year &&
+        q->dob.month == b->from.day && q->dob.day == b->from.month) {
+        *swapped = true;
+        *d = 0;
+        return 4; /* day and month swapped: a clerk's slip */
+    }
+    if (both_exact) {
+        /* Two exact dates that differ are evidence against. */
+        pts = *d == 0 ? -30 : *d == 1 ? -30 : *d < 5 ? -35 : -40;
+        *d = *d == 0 ? 1 : *d;
+        return pts;
+    }
+    if (b->approximate)
+        *d -= 2;
+    return *d <= 0 ? 4 : *d == 1 ? -5 : *d < 5 ? -25 : -40;
+}
+
+/* The sentence for the best points a date earned against listed (best_d
+ * years apart). */
+static void
+birth_sentence(char *buf, size_t cap, int best, int best_d, const char *listed)
+{
+    if (best == 12)
+        snprintf(buf, cap, "born %s as listed (+12)", listed);
+    else if (best == 8 || best == 5)
+        snprintf(buf, cap, "born within listed %s (+%d)", listed, best);
+    else if (best == 4)
+        snprintf(buf, cap, "born near listed %s (+4)", listed);
+    else if (best == -30 && best_d == 1)
+        snprintf(buf, cap, "born another day than listed %s (-30)", listed);
+    else if (best == -5)
+        snprintf(buf, cap, "born a year from listed %s (%d)", listed, best);
+    else
+        snprintf(buf, cap,
+                 "born %d years from every listed date, nearest %s (%d)",
+                 best_d, listed, best);
+}
+
 static int
 birth_points(const struct sarhad_screener *s, const struct scr_query *q,
              const struct scr_entry *e, struct sarhad_candidate *c,
@@ -804,43 +1011,9 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
         return add_evidence(c, "birth_date", 0, "%sno birth date listed", "");
     for (unsigned i = 0; i < e->birth_count; i++) {
         const struct sarhad_birth *b = &s->births[e->birth_start + i];
-        struct sarhad_date lo = q->dob, hi = q->dob;
-        int pts, d;
-        bool swapped = false;
-        if (q->dob.year == 0) {
-            lo = (struct sarhad_date){(int16_t)q->birth_year, 1, 1};
-            hi = (struct sarhad_date){(int16_t)q->birth_year, 12, 31};
-        }
-        if (q->dob.year != 0 && sarhad_date_cmp(b->from, b->to) == 0 &&
-            sarhad_date_cmp(b->from, q->dob) == 0) {
-            pts = 12;
-            d = 0;
-        } else if (sarhad_date_cmp(hi, b->from) >= 0 &&
-                   sarhad_date_cmp(lo, b->to) <= 0) {
-            /* Inside the listed year or range; a wide range says less,
-             * and so does a circa year, which is as true two years off. */
-            pts = b->approximate ? 4 : b->to.year - b->from.year > 3 ? 5 : 8;
-            d = 0;
-        } else {
-            bool both_exact =
-                q->dob.year != 0 && sarhad_date_cmp(b->from, b->to) == 0;
-            d = q->birth_year < b->from.year ? b->from.year - q->birth_year
-                                             : q->birth_year - b->to.year;
-            if (both_exact && q->dob.year == b->from.year &&
-                q->dob.month == b->from.day && q->dob.day == b->from.month) {
-                pts = 4; /* day and month swapped: a clerk's slip */
-                swapped = true;
-                d = 0;
-            } else if (both_exact) {
-                /* Two exact dates that differ are evidence against. */
-                pts = d == 0 ? -30 : d == 1 ? -30 : d < 5 ? -35 : -40;
-                d = d == 0 ? 1 : d;
-            } else {
-                if (b->approximate)
-                    d -= 2;
-                pts = d <= 0 ? 4 : d == 1 ? -5 : d < 5 ? -25 : -40;
-            }
-        }
+        int d;
+        bool swapped;
+        int pts = birth_match_points(q, b, &d, &swapped);
         if (pts > best) {
             best = pts;
             best_d = d;
@@ -852,22 +1025,7 @@ birth_points(const struct sarhad_screener *s, const struct scr_query *q,
         }
     }
     *strong = best_strong;
-    if (best == 12)
-        snprintf(buf, sizeof(buf), "born %s as listed (+12)", listed);
-    else if (best == 8 || best == 5)
-        snprintf(buf, sizeof(buf), "born within listed %s (+%d)", listed, best);
-    else if (best == 4)
-        snprintf(buf, sizeof(buf), "born near listed %s (+4)", listed);
-    else if (best == -30 && best_d == 1)
-        snprintf(buf, sizeof(buf), "born another day than listed %s (-30)",
-                 listed);
-    else if (best == -5)
-        snprintf(buf, sizeof(buf), "born a year from listed %s (%d)", listed,
-                 best);
-    else
-        snprintf(buf, sizeof(buf),
-                 "born %d years from every listed date, nearest %s (%d)",
-                 best_d, listed, best);
+    birth_sentence(buf, sizeof(buf), best, best_d, listed);
     return add_evidence(c, "birth_date", best, "%s", buf);
 }
 
@@ -1149,6 +1307,54 @@ bound_entry(const struct sarhad_screener *s, const struct scr_query *q,
     return e;
 }
 
+/* The query tokens (a bit each) that two listed tokens joined (jl
+ * letters, letters_noh their letters without h) may meet: about as long
+ * and close enough in letters for align to join them to it. */
+static unsigned
+joined_listed_meets(const struct scr_query *q, size_t jl, uint32_t letters_noh,
+                    bool vl)
+{
+    unsigned tokens = 0;
+
+    if (jl + 2 < q->qlen_min || jl > (size_t)q->qlen_max + 2)
+        return 0;
+    for (unsigned i = 0; i < q->name.token_count; i++) {
+        size_t ql = q->qlen[i];
+        if (ql + 2 < jl || ql > jl + 2)
+            continue;
+        if (!vl && jl > 4 && ql > 4 &&
+            !masks_within(letters_noh, no_h(q->letters[i]),
+                          jl >= 20 || ql >= 20 ? 2 : 1))
+            continue;
+        tokens |= 1u << i;
+    }
+    return tokens;
+}
+
+/* The query tokens (a bit each) of the join pairs set in joined. */
+static unsigned
+joined_query_tokens(uint32_t joined)
+{
+    unsigned tokens = 0;
+
+    for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++)
+        if (joined & (1u << p))
+            tokens |= (1u << join_pairs[p][0]) | (1u << join_pairs[p][1]);
+    return tokens;
+}
+
+/* One over the name score align rounds, from the weights of the query
+ * (wq) and the listed name (wc) and what may match of each (mq, mc):
+ * floor(0.55 mq / wq + 0.45 mc / wc) + 1, in integers (mq <= 2,400,
+ * wc <= 24); -1000 when either side weighs nothing. */
+static int
+ceiling_of(unsigned wq, unsigned wc, unsigned mq, unsigned mc)
+{
+    if (wq == 0 || wc == 0)
+        return -1000;
+    return (int)((55u * mq * wc + 45u * mc * wq) / (100u * wq * wc)) + 1;
+}
+
 /* The name's share of the ceiling: ls holds the spelling ids of its n
  * tokens, vl whether either side is Arabic script.  Each token's share
  * of the name score is bounded by its best similarity to any token on
@@ -1162,7 +1368,7 @@ name_bound(const struct sarhad_screener *s, const struct scr_query *q,
     unsigned cmax[SARHAD_NAME_MAX_TOKENS];
     const struct scr_bound_entry *es[SARHAD_NAME_MAX_TOKENS];
     unsigned wq = q->weight, wc = 0, mq = 0, mc = 0; /* halves, percents */
-    bool joins = false;
+    unsigned joined = 0; /* query tokens that may be half of a joined pair */
 
     for (unsigned j = 0; j < n; j++) {
         const struct scr_bound_entry *e =
@@ -1173,48 +1379,29 @@ name_bound(const struct sarhad_screener *s, const struct scr_query *q,
         for (unsigned i = 0; i < m; i++)
             if (e->sim[i] > qmax[i])
                 qmax[i] = e->sim[i];
-        cmax[j] = e->best;
-        joins = joins || e->joined != 0;
+        /* A listed token two query tokens joined may meet. */
+        cmax[j] = e->joined != 0 ? 100 : e->best;
+        if (e->joined != 0)
+            joined |= joined_query_tokens(e->joined);
     }
-    if (joins)
-        for (unsigned j = 0; j < n; j++) {
-            if (es[j]->joined == 0)
-                continue;
-            for (unsigned p = 0; p < SARHAD_COUNT_OF(join_pairs); p++)
-                if (es[j]->joined & (1u << p))
-                    qmax[join_pairs[p][0]] = qmax[join_pairs[p][1]] = 100;
-            cmax[j] = 100;
-        }
     /* Two listed tokens (any two, in either order, as align joins
      * them) about as long as one query token. */
     for (unsigned j = 0; j + 1 < n; j++)
         for (unsigned j2 = j + 1; j2 < n; j2++) {
-            size_t jl = (size_t)es[j]->len + es[j2]->len;
-            if (jl + 2 < q->qlen_min || jl > (size_t)q->qlen_max + 2)
-                continue;
-            for (unsigned i = 0; i < m; i++) {
-                size_t ql = q->qlen[i];
-                if (ql + 2 < jl || ql > jl + 2)
-                    continue;
-                if (!vl && jl > 4 && ql > 4 &&
-                    !masks_within(es[j]->letters_noh | es[j2]->letters_noh,
-                                  no_h(q->letters[i]),
-                                  jl >= 20 || ql >= 20 ? 2 : 1))
-                    continue;
-                cmax[j] = cmax[j2] = qmax[i] = 100;
-            }
+            unsigned meets = joined_listed_meets(
+                q, (size_t)es[j]->len + es[j2]->len,
+                es[j]->letters_noh | es[j2]->letters_noh, vl);
+            if (meets != 0)
+                cmax[j] = cmax[j2] = 100;
+            joined |= meets;
         }
     for (unsigned i = 0; i < m; i++)
-        mq += (q->common[i] ? 1u : 2u) * qmax[i];
+        mq += (q->common[i] ? 1u : 2u) * (joined & (1u << i) ? 100u : qmax[i]);
     for (unsigned j = 0; j < n; j++) {
         wc += es[j]->weight;
         mc += es[j]->weight * cmax[j];
     }
-    if (wq == 0 || wc == 0)
-        return -1000;
-    /* One over the name score, which align rounds: floor(0.55 mq / wq +
-     * 0.45 mc / wc) + 1, in integers (mq <= 2,400, wc <= 24). */
-    return (int)((55u * mq * wc + 45u * mc * wq) / (100u * wq * wc)) + 1;
+    return ceiling_of(wq, wc, mq, mc);
 }
 
 static bool

@@ -335,6 +335,67 @@ sarhad_watchlist_import(struct sarhad_store *store, const char *data,
                                     NULL, out, err);
 }
 
+/* Insert version im->version (label) of the list and prepare the
+ * statement that inserts its entries. */
+static enum sarhad_status
+insert_version(struct sarhad_store *store, struct import *im, const char *label,
+               const char *source, enum sarhad_wl_format format,
+               struct sarhad_error *err)
+{
+    enum sarhad_status s;
+
+    s = exec_bound(store->db,
+                   "INSERT INTO watchlist_version(id, label, source, format,"
+                   " imported, entry_count, name_count) VALUES (?1, ?2, ?3,"
+                   " ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 0, 0)",
+                   im->version, label, source != NULL ? source : "",
+                   format == SARHAD_WL_UN_XML ? "un-xml" : "csv", err);
+    if (s == SARHAD_OK &&
+        sqlite3_prepare_v2(store->db,
+                           "INSERT INTO watchlist_entry(version, seq,"
+                           " entry_id, sex, names, births, nationalities,"
+                           " father_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                           " ?8)",
+                           -1, &im->insert, NULL) != SQLITE_OK)
+        s = sarhad__store_fail(store->db, SQLITE_ERROR, "prepare", err);
+    return s;
+}
+
+/* Parse the list into the version's entries; a list of none is
+ * refused. */
+static enum sarhad_status
+insert_entries(struct import *im, const char *data, size_t len,
+               enum sarhad_wl_format format, struct sarhad_error *err)
+{
+    enum sarhad_status s;
+
+    s = sarhad_watchlist_parse(data, len, format, insert_entry, im, err);
+    if (s == SARHAD_OK)
+        s = im->status;
+    if (s == SARHAD_OK && im->entries == 0)
+        s = sarhad__fail(err, SARHAD_EFORMAT, "list", SIZE_MAX,
+                         "the list holds no entries");
+    return s;
+}
+
+/* End the write transaction begun with status s: commit when s is
+ * SARHAD_OK, else roll back.  Returns s, or the commit's failure. */
+static enum sarhad_status
+end_import(struct sarhad_store *store, enum sarhad_status s,
+           struct sarhad_error *err)
+{
+    struct sarhad_error end_err;
+    bool ok = s == SARHAD_OK;
+    enum sarhad_status e2 = sarhad__store_write_end(store, ok, &end_err);
+
+    if (ok && e2 != SARHAD_OK) {
+        s = e2;
+        if (err != NULL)
+            *err = end_err;
+    }
+    return s;
+}
+
 enum sarhad_status
 sarhad__watchlist_import(struct sarhad_store *store, const char *data,
                          size_t len, enum sarhad_wl_format format,
@@ -346,7 +407,6 @@ sarhad__watchlist_import(struct sarhad_store *store, const char *data,
     struct import *im;
     enum sarhad_status s;
     char label[24];
-    bool ok;
 
     if (store == NULL || data == NULL || who == NULL)
         return sarhad__fail(err, SARHAD_EINVAL, "list", SIZE_MAX,
@@ -365,29 +425,10 @@ sarhad__watchlist_import(struct sarhad_store *store, const char *data,
     }
     im->version = next_version(store->db);
     snprintf(label, sizeof(label), "v%lld", (long long)im->version);
-    s = exec_bound(store->db,
-                   "INSERT INTO watchlist_version(id, label, source, format,"
-                   " imported, entry_count, name_count) VALUES (?1, ?2, ?3,"
-                   " ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 0, 0)",
-                   im->version, label, source != NULL ? source : "",
-                   format == SARHAD_WL_UN_XML ? "un-xml" : "csv", err);
-    if (s == SARHAD_OK &&
-        sqlite3_prepare_v2(store->db,
-                           "INSERT INTO watchlist_entry(version, seq,"
-                           " entry_id, sex, names, births, nationalities,"
-                           " father_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                           " ?8)",
-                           -1, &im->insert, NULL) != SQLITE_OK)
-        s = sarhad__store_fail(store->db, SQLITE_ERROR, "prepare", err);
-    if (s == SARHAD_OK) {
-        s = sarhad_watchlist_parse(data, len, format, insert_entry, im, err);
-        if (s == SARHAD_OK)
-            s = im->status;
-    }
+    s = insert_version(store, im, label, source, format, err);
+    if (s == SARHAD_OK)
+        s = insert_entries(im, data, len, format, err);
     sqlite3_finalize(im->insert);
-    if (s == SARHAD_OK && im->entries == 0)
-        s = sarhad__fail(err, SARHAD_EFORMAT, "list", SIZE_MAX,
-                         "the list holds no entries");
     if (s == SARHAD_OK)
         s = update_counts(store->db, im, err);
     if (s == SARHAD_OK)
@@ -399,16 +440,7 @@ sarhad__watchlist_import(struct sarhad_store *store, const char *data,
         s = sarhad__bundle_gate(store, origin, "watchlists", result, who, now,
                                 err);
     }
-    ok = s == SARHAD_OK;
-    {
-        struct sarhad_error end_err;
-        enum sarhad_status e2 = sarhad__store_write_end(store, ok, &end_err);
-        if (ok && e2 != SARHAD_OK) {
-            s = e2;
-            if (err != NULL)
-                *err = end_err;
-        }
-    }
+    s = end_import(store, s, err);
     if (s == SARHAD_OK && out != NULL) {
         size_t count;
         s = read_version(store->db, "WHERE id = ?1", im->version, out, 1,

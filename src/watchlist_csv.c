@@ -37,6 +37,89 @@ col_at(const struct csv *c, size_t pos)
     return (unsigned)(pos - c->line_start + 1);
 }
 
+/* Read a quoted field, c->pos at its opening quote, into f; doubled
+ * quotes are one, newlines are data. */
+static enum sarhad_status
+read_quoted(struct csv *c, struct field *f, struct sarhad_error *err)
+{
+    unsigned open_line = c->line, open_col = col_at(c, c->pos);
+
+    c->pos++;
+    for (;;) {
+        if (c->pos >= c->len)
+            return sarhad__fail_at(err, SARHAD_EFORMAT, "csv", open_line,
+                                   open_col, "quoted field never closed");
+        char ch = c->data[c->pos];
+        if (ch == '"') {
+            if (c->pos + 1 < c->len && c->data[c->pos + 1] == '"') {
+                ch = '"';
+                c->pos++;
+            } else {
+                c->pos++;
+                break;
+            }
+        } else if (ch == '\n') {
+            /* A newline inside quotes is data; keep counting. */
+            c->line++;
+            c->line_start = c->pos + 1;
+        }
+        if (f->len + 1 >= CSV_MAX_FIELD)
+            return sarhad__fail_at(err, SARHAD_ETOOBIG, "csv", c->line, f->col,
+                                   "field over %d bytes", CSV_MAX_FIELD - 1);
+        f->text[f->len++] = ch;
+        c->pos++;
+    }
+    if (c->pos < c->len && c->data[c->pos] != ',' && c->data[c->pos] != '\n' &&
+        c->data[c->pos] != '\r')
+        return sarhad__fail_at(err, SARHAD_EFORMAT, "csv", c->line,
+                               col_at(c, c->pos), "text after a closing quote");
+    return SARHAD_OK;
+}
+
+/* Read an unquoted field into f, up to a comma or the end of the line. */
+static enum sarhad_status
+read_unquoted(struct csv *c, struct field *f, struct sarhad_error *err)
+{
+    while (c->pos < c->len && c->data[c->pos] != ',' &&
+           c->data[c->pos] != '\n' && c->data[c->pos] != '\r') {
+        if (c->data[c->pos] == '"')
+            return sarhad__fail_at(err, SARHAD_EFORMAT, "csv", c->line,
+                                   col_at(c, c->pos),
+                                   "quote inside an unquoted field");
+        if (f->len + 1 >= CSV_MAX_FIELD)
+            return sarhad__fail_at(err, SARHAD_ETOOBIG, "csv", c->line, f->col,
+                                   "field over %d bytes", CSV_MAX_FIELD - 1);
+        f->text[f->len++] = c->data[c->pos++];
+    }
+    return SARHAD_OK;
+}
+
+/* Step over what ends a field: a comma (*more set: the record goes on),
+ * a line ending (CRLF or LF) or the end of the data. */
+static enum sarhad_status
+end_field(struct csv *c, bool *more, struct sarhad_error *err)
+{
+    *more = false;
+    if (c->pos >= c->len)
+        return SARHAD_OK;
+    if (c->data[c->pos] == ',') {
+        c->pos++;
+        *more = true;
+        return SARHAD_OK;
+    }
+    if (c->data[c->pos] == '\r') {
+        if (c->pos + 1 >= c->len || c->data[c->pos + 1] != '\n')
+            return sarhad__fail_at(err, SARHAD_EFORMAT, "csv", c->line,
+                                   col_at(c, c->pos),
+                                   "carriage return without newline");
+        c->pos++;
+    }
+    c->pos++; /* the newline */
+    c->line++;
+    c->line_start = c->pos;
+    return SARHAD_OK;
+}
+
 /*
  * Read one record into fields (at most CSV_COLUMNS + 1 so that an extra
  * column is noticed).  *count gets the number of fields; *eof is set when
@@ -47,82 +130,28 @@ read_record(struct csv *c, struct field *fields, size_t *count, bool *eof,
             struct sarhad_error *err)
 {
     size_t n = 0;
+    bool more = true;
 
     *eof = c->pos >= c->len;
     *count = 0;
     if (*eof)
         return SARHAD_OK;
-    for (;;) {
+    while (more) {
         struct field *f = &fields[n < CSV_COLUMNS + 1 ? n : CSV_COLUMNS];
+        enum sarhad_status s;
         f->len = 0;
         f->col = col_at(c, c->pos);
-        if (c->pos < c->len && c->data[c->pos] == '"') {
-            unsigned open_line = c->line, open_col = col_at(c, c->pos);
-            c->pos++;
-            for (;;) {
-                if (c->pos >= c->len)
-                    return sarhad__fail_at(err, SARHAD_EFORMAT, "csv",
-                                           open_line, open_col,
-                                           "quoted field never closed");
-                char ch = c->data[c->pos];
-                if (ch == '"') {
-                    if (c->pos + 1 < c->len && c->data[c->pos + 1] == '"') {
-                        ch = '"';
-                        c->pos++;
-                    } else {
-                        c->pos++;
-                        break;
-                    }
-                } else if (ch == '\n') {
-                    /* A newline inside quotes is data; keep counting. */
-                    c->line++;
-                    c->line_start = c->pos + 1;
-                }
-                if (f->len + 1 >= CSV_MAX_FIELD)
-                    return sarhad__fail_at(err, SARHAD_ETOOBIG, "csv", c->line,
-                                           f->col, "field over %d bytes",
-                                           CSV_MAX_FIELD - 1);
-                f->text[f->len++] = ch;
-                c->pos++;
-            }
-            if (c->pos < c->len && c->data[c->pos] != ',' &&
-                c->data[c->pos] != '\n' && c->data[c->pos] != '\r')
-                return sarhad__fail_at(err, SARHAD_EFORMAT, "csv", c->line,
-                                       col_at(c, c->pos),
-                                       "text after a closing quote");
-        } else {
-            while (c->pos < c->len && c->data[c->pos] != ',' &&
-                   c->data[c->pos] != '\n' && c->data[c->pos] != '\r') {
-                if (c->data[c->pos] == '"')
-                    return sarhad__fail_at(err, SARHAD_EFORMAT, "csv", c->line,
-                                           col_at(c, c->pos),
-                                           "quote inside an unquoted field");
-                if (f->len + 1 >= CSV_MAX_FIELD)
-                    return sarhad__fail_at(err, SARHAD_ETOOBIG, "csv", c->line,
-                                           f->col, "field over %d bytes",
-                                           CSV_MAX_FIELD - 1);
-                f->text[f->len++] = c->data[c->pos++];
-            }
-        }
+        if (c->pos < c->len && c->data[c->pos] == '"')
+            s = read_quoted(c, f, err);
+        else
+            s = read_unquoted(c, f, err);
+        if (s != SARHAD_OK)
+            return s;
         f->text[f->len] = '\0';
         n++;
-        if (c->pos >= c->len)
-            break;
-        if (c->data[c->pos] == ',') {
-            c->pos++;
-            continue;
-        }
-        if (c->data[c->pos] == '\r') {
-            if (c->pos + 1 >= c->len || c->data[c->pos + 1] != '\n')
-                return sarhad__fail_at(err, SARHAD_EFORMAT, "csv", c->line,
-                                       col_at(c, c->pos),
-                                       "carriage return without newline");
-            c->pos++;
-        }
-        c->pos++; /* the newline */
-        c->line++;
-        c->line_start = c->pos;
-        break;
+        s = end_field(c, &more, err);
+        if (s != SARHAD_OK)
+            return s;
     }
     *count = n;
     return SARHAD_OK;

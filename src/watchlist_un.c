@@ -135,9 +135,11 @@ father_from_comments(struct sarhad_watchlist_entry *e, const char *text)
     }
 }
 
+/* The individual's name: its FIRST_NAME to FOURTH_NAME parts joined with
+ * spaces (buf, cap bytes, is scratch space). */
 static enum sarhad_status
-read_individual(struct sarhad_watchlist_entry *e, const xmlNode *ind, char *buf,
-                size_t cap, struct sarhad_error *err)
+read_main_name(struct sarhad_watchlist_entry *e, const xmlNode *ind, char *buf,
+               size_t cap, struct sarhad_error *err)
 {
     static const char *const parts[] = {"FIRST_NAME", "SECOND_NAME",
                                         "THIRD_NAME", "FOURTH_NAME"};
@@ -145,11 +147,6 @@ read_individual(struct sarhad_watchlist_entry *e, const xmlNode *ind, char *buf,
     size_t nlen = 0;
     enum sarhad_status s;
 
-    memset(e, 0, sizeof(*e));
-    if (text_of(e->id, sizeof(e->id), child(ind, "REFERENCE_NUMBER")) == 0 &&
-        text_of(e->id, sizeof(e->id), child(ind, "DATAID")) == 0)
-        return fail_node(err, SARHAD_EFORMAT, ind, "REFERENCE_NUMBER",
-                         "an individual without a reference number");
     for (size_t i = 0; i < SARHAD_COUNT_OF(parts); i++) {
         size_t n = text_of(buf, cap, child(ind, parts[i]));
         if (n == 0)
@@ -169,57 +166,92 @@ read_individual(struct sarhad_watchlist_entry *e, const xmlNode *ind, char *buf,
     if (s != SARHAD_OK)
         return fail_node(err, s, ind, "FIRST_NAME",
                          "an individual without a usable name");
-    for (const xmlNode *c = ind->children; c != NULL; c = c->next) {
-        size_t n;
-        const char *field = NULL;
-        if (named(c, "NAME_ORIGINAL_SCRIPT")) {
-            n = text_of(buf, cap, c);
-            field = "NAME_ORIGINAL_SCRIPT";
-        } else if (named(c, "INDIVIDUAL_ALIAS")) {
-            n = text_of(buf, cap, child(c, "ALIAS_NAME"));
-            field = "ALIAS_NAME";
-            e->alias_count += n > 0;
-        } else if (named(c, "INDIVIDUAL_DATE_OF_BIRTH")) {
-            s = add_birth(e, c, err);
-            if (s != SARHAD_OK)
-                return s;
-            continue;
-        } else if (named(c, "NATIONALITY")) {
-            for (const xmlNode *v = c->children; v != NULL; v = v->next) {
-                char code[4];
-                if (!named(v, "VALUE"))
-                    continue;
-                n = text_of(buf, cap, v);
-                /* "na", "former Soviet Union": no nationality to match. */
-                if (!sarhad_nationality_code(code, buf, n) ||
-                    e->nationality_count == SARHAD_WL_MAX_NATS)
-                    continue;
-                memcpy(e->nationalities[e->nationality_count++], code, 4);
-            }
-            continue;
-        } else if (named(c, "GENDER")) {
-            text_of(buf, cap, c);
-            e->sex = strcasecmp(buf, "Male") == 0     ? 'M'
-                     : strcasecmp(buf, "Female") == 0 ? 'F'
-                                                      : 0;
-            continue;
-        } else if (named(c, "COMMENTS1")) {
-            text_of(buf, cap, c);
-            father_from_comments(e, buf);
-            continue;
-        } else {
-            continue;
-        }
-        if (n == 0)
-            continue;
-        s = sarhad__entry_add_name(e, buf, n, err);
-        if (s != SARHAD_OK)
-            return fail_node(err, s, c, field,
-                             s == SARHAD_ETOOBIG
-                                 ? "too many or too long names"
-                                 : "a name that is not valid text");
-    }
     return SARHAD_OK;
+}
+
+/* The NATIONALITY values of c that name a country. */
+static void
+add_nationalities(struct sarhad_watchlist_entry *e, const xmlNode *c, char *buf,
+                  size_t cap)
+{
+    for (const xmlNode *v = c->children; v != NULL; v = v->next) {
+        char code[4];
+        size_t n;
+        if (!named(v, "VALUE"))
+            continue;
+        n = text_of(buf, cap, v);
+        /* "na", "former Soviet Union": no nationality to match. */
+        if (!sarhad_nationality_code(code, buf, n) ||
+            e->nationality_count == SARHAD_WL_MAX_NATS)
+            continue;
+        memcpy(e->nationalities[e->nationality_count++], code, 4);
+    }
+}
+
+/* What child c of an INDIVIDUAL adds to e: a name in the original
+ * script, an alias, a birth date, nationalities, the sex or, from the
+ * comments, the father's name.  Other children are skipped. */
+static enum sarhad_status
+read_detail(struct sarhad_watchlist_entry *e, const xmlNode *c, char *buf,
+            size_t cap, struct sarhad_error *err)
+{
+    size_t n;
+    const char *field;
+    enum sarhad_status s;
+
+    if (named(c, "NAME_ORIGINAL_SCRIPT")) {
+        n = text_of(buf, cap, c);
+        field = "NAME_ORIGINAL_SCRIPT";
+    } else if (named(c, "INDIVIDUAL_ALIAS")) {
+        n = text_of(buf, cap, child(c, "ALIAS_NAME"));
+        field = "ALIAS_NAME";
+        e->alias_count += n > 0;
+    } else if (named(c, "INDIVIDUAL_DATE_OF_BIRTH")) {
+        return add_birth(e, c, err);
+    } else if (named(c, "NATIONALITY")) {
+        add_nationalities(e, c, buf, cap);
+        return SARHAD_OK;
+    } else if (named(c, "GENDER")) {
+        text_of(buf, cap, c);
+        e->sex = strcasecmp(buf, "Male") == 0     ? 'M'
+                 : strcasecmp(buf, "Female") == 0 ? 'F'
+                                                  : 0;
+        return SARHAD_OK;
+    } else if (named(c, "COMMENTS1")) {
+        text_of(buf, cap, c);
+        father_from_comments(e, buf);
+        return SARHAD_OK;
+    } else {
+        return SARHAD_OK;
+    }
+    if (n == 0)
+        return SARHAD_OK;
+    s = sarhad__entry_add_name(e, buf, n, err);
+    if (s != SARHAD_OK)
+        return fail_node(err, s, c, field,
+                         s == SARHAD_ETOOBIG ? "too many or too long names"
+                                             : "a name that is not valid text");
+    return SARHAD_OK;
+}
+
+/* One INDIVIDUAL of the list into e: its reference number, names, dates
+ * of birth, nationalities, sex and father's name. */
+static enum sarhad_status
+read_individual(struct sarhad_watchlist_entry *e, const xmlNode *ind, char *buf,
+                size_t cap, struct sarhad_error *err)
+{
+    enum sarhad_status s;
+
+    memset(e, 0, sizeof(*e));
+    if (text_of(e->id, sizeof(e->id), child(ind, "REFERENCE_NUMBER")) == 0 &&
+        text_of(e->id, sizeof(e->id), child(ind, "DATAID")) == 0)
+        return fail_node(err, SARHAD_EFORMAT, ind, "REFERENCE_NUMBER",
+                         "an individual without a reference number");
+    s = read_main_name(e, ind, buf, cap, err);
+    for (const xmlNode *c = ind->children; c != NULL && s == SARHAD_OK;
+         c = c->next)
+        s = read_detail(e, c, buf, cap, err);
+    return s;
 }
 
 enum sarhad_status

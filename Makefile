@@ -154,7 +154,7 @@ format:
 	clang-format -i $(FORMAT_SRC)
 format-check:
 	@clang-format --dry-run --Werror $(FORMAT_SRC)
-tidy: | $(DEPS_OK)
+tidy: $(BUILD)/gen/verbs.gen.h | $(DEPS_OK)
 	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- $(CPPFLAGS) $(PKG_CFLAGS) -std=c11
 
 # /usr/local by default; the command finds the shipped policy in

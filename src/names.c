@@ -132,7 +132,10 @@ sarhad__name_fold(char *out, size_t cap, const char *in, size_t len)
     size_t n = 0;
 
     for (size_t i = 0; i < len && n + 1 < cap; i++) {
-        char c = in[i], next = i + 1 < len ? in[i + 1] : '\0', o;
+        char c = in[i], next = '\0', o;
+
+        if (i + 1 < len)
+            next = in[i + 1];
 
         if (c < 'a' || c > 'z')
             continue;
@@ -471,7 +474,7 @@ sarhad_name_from_mrz(char *out, size_t cap, const char *text, size_t len,
         if (used > 0)
             i += used - 1;
         else
-            dst[(*n)++] = text[i] == '<' ? ' ' : text[i];
+            dst[(*n)++] = (char)(text[i] == '<' ? ' ' : text[i]);
     }
     written = join_mrz_name(out, cap, given, gn, sur, sn);
     if (written < 0 || (size_t)written >= cap)
@@ -557,14 +560,14 @@ split_words(struct token_list *tl, const char *s)
 }
 
 static const char *
-abd_rest(const char *s)
+abd_rest(const struct raw_token *t)
 {
-    if (strncmp(s, "abd", 3) != 0)
+    if (t->len < 3 || memcmp(t->s, "abd", 3) != 0)
         return NULL;
     for (size_t i = 0; i < SARHAD_COUNT_OF(abd_forms); i++) {
         size_t n = strlen(abd_forms[i]);
-        if (strncmp(s, abd_forms[i], n) == 0)
-            return s + n;
+        if (n <= t->len && memcmp(t->s, abd_forms[i], n) == 0)
+            return t->s + n;
     }
     return NULL;
 }
@@ -821,7 +824,7 @@ joined_to_previous(struct token_list *r, const struct raw_token *t, bool vl,
     if (r->count == 0)
         return false;
     if (*pending_abd) {
-        const char *rest = abd_rest(t->s);
+        const char *rest = abd_rest(t);
         if (rest == NULL || *rest == '\0')
             rest = t->s;
         append(&r->t[r->count - 1], is_second(rest, vl, &canon) ? canon : rest);
@@ -847,7 +850,7 @@ keep_word(struct raw_token *dst, const struct raw_token *t, bool has_next,
           bool vl, bool *pending_abd)
 {
     const char *canon;
-    const char *rest = abd_rest(t->s);
+    const char *rest = abd_rest(t);
 
     *dst = *t;
     if (rest == NULL || *rest != '\0') {
@@ -981,7 +984,7 @@ lower_ascii(char *out, size_t cap, const char *text, size_t len)
 
     for (size_t i = 0; i < len && n + 1 < cap; i++) {
         char c = text[i];
-        out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        out[n++] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
     }
     out[n] = '\0';
 }
@@ -1014,7 +1017,7 @@ transliterate(char *out, size_t cap, const uint32_t *cps, size_t count,
     for (int32_t i = 0; i < ulen && n + 1 < cap; i++) {
         UChar c = buf[i];
         if (c < 0x80)
-            out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (char)c;
+            out[n++] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
         else
             out[n++] = '\''; /* ain, hamza, leftovers: dropped */
     }

@@ -178,27 +178,22 @@ static const char sql_last_day[] = "SELECT max(day) FROM daily_summary";
 struct report_def {
     const char *name;
     const char *const *cols;
-    unsigned ncols;
     const char *sql;
+    unsigned ncols;
     unsigned text_cols; /* leading text columns; the rest are numbers */
 };
 
+/* A report by its name: NAME_cols, sql_NAME, and its leading text columns. */
+/* clang-format off */
+#define REPORT(name, text_cols) \
+    {#name, name##_cols, sql_##name, SARHAD_COUNT_OF(name##_cols), text_cols}
+/* clang-format on */
 static const struct report_def reports[] = {
-    {"daily", daily_cols, SARHAD_COUNT_OF(daily_cols), sql_daily, 6},
-    {"returns", returns_cols, SARHAD_COUNT_OF(returns_cols), sql_returns, 5},
-    {"overstays", overstays_cols, SARHAD_COUNT_OF(overstays_cols),
-     sql_overstays, 4},
-    {"refusals", refusals_cols, SARHAD_COUNT_OF(refusals_cols), sql_refusals,
-     4},
-    {"flows", flows_cols, SARHAD_COUNT_OF(flows_cols), sql_flows, 6},
-    {"tallies", tallies_cols, SARHAD_COUNT_OF(tallies_cols), sql_tallies, 3},
-    {"purposes", purposes_cols, SARHAD_COUNT_OF(purposes_cols), sql_purposes,
-     6},
-    {"vulnerabilities", vulnerabilities_cols,
-     SARHAD_COUNT_OF(vulnerabilities_cols), sql_vulnerabilities, 5},
-    {"detentions", detentions_cols, SARHAD_COUNT_OF(detentions_cols),
-     sql_detentions, 6},
+    REPORT(daily, 6),    REPORT(returns, 5),         REPORT(overstays, 4),
+    REPORT(refusals, 4), REPORT(flows, 6),           REPORT(tallies, 3),
+    REPORT(purposes, 6), REPORT(vulnerabilities, 5), REPORT(detentions, 6),
 };
+#undef REPORT
 
 bool
 sarhad_report_kind_parse(enum sarhad_report_kind *out, const char *name)

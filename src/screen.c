@@ -482,31 +482,6 @@ build_pairs(struct sarhad_screener *s)
     return post(s, rec, n, &s->singles, &s->single_count, &s->single_sigs);
 }
 
-/*
- * The coarse form of a key: h dropped and the digraph letters (K for kh,
- * S for sh, C for ch) read as their first letter, doubles once.  A typo
- * or an OCR slip that breaks a digraph ("Kahn", "Akrhel") or an h that
- * comes and goes ("Mohmand", "Momand") moves a key two edits but leaves
- * its coarse form as it was.
- */
-static size_t
-coarse_key(char *out, size_t cap, const char *key)
-{
-    size_t n = 0;
-
-    for (; *key != '\0' && n + 1 < cap; key++) {
-        char c = *key == 'K'   ? 'k'
-                 : *key == 'S' ? 's'
-                 : *key == 'C' ? 'c'
-                               : *key;
-        if (c == 'h' || (n > 0 && out[n - 1] == c))
-            continue;
-        out[n++] = c;
-    }
-    out[n] = '\0';
-    return n;
-}
-
 /* The start of each run of a sorted (hash << 32 | id) table by the top
  * *bits bits of the hash (2^bits + 1 entries), so that a look-up searches
  * a few entries instead of the whole table.  The directory has about one
@@ -626,7 +601,7 @@ build_coarse(struct sarhad_screener *s)
         return false;
     for (size_t k = 0; k < s->keys.count; k++) {
         char c[24];
-        size_t len = coarse_key(c, sizeof(c), s->keys.items[k]);
+        size_t len = sarhad__screen_coarse(c, sizeof(c), s->keys.items[k]);
         s->coarse[k] = (hash_str(c, len) & 0xFFFFFFFF00000000ull) | k;
     }
     s->coarse_count = s->keys.count;
@@ -1147,7 +1122,7 @@ same_coarse_keys(struct expansion *x)
 {
     const struct sarhad_screener *s = x->s;
     char c[24], lc[24];
-    size_t cl = coarse_key(c, sizeof(c), x->key);
+    size_t cl = sarhad__screen_coarse(c, sizeof(c), x->key);
     size_t at = first_of(s->coarse, s->coarse_dir, s->coarse_dir_bits, c, cl);
 
     for (size_t i = at; cl >= 2 && i < s->coarse_count &&
@@ -1155,7 +1130,7 @@ same_coarse_keys(struct expansion *x)
          i++) {
         uint32_t k = (uint32_t)s->coarse[i];
         int sim;
-        coarse_key(lc, sizeof(lc), s->keys.items[k]);
+        sarhad__screen_coarse(lc, sizeof(lc), s->keys.items[k]);
         if (k == x->self || strcmp(lc, c) != 0)
             continue;
         sim = key_sim(s, x->text, x->folded, x->key, k);
@@ -1190,9 +1165,9 @@ sort_near(struct expansion *x)
  * listed spellings within one edit of the word, of listed spellings with
  * a written form one letter from its text, of listed keys within one edit
  * of its key, and of listed keys of the same coarse form (see
- * coarse_key) -- each only when the scorer would give the word something
- * against a spelling of it, so no lookup is spent on a key that cannot
- * score.
+ * sarhad__screen_coarse) -- each only when the scorer would give the word
+ * something against a spelling of it, so no lookup is spent on a key that
+ * cannot score.
  */
 static size_t
 expand(const struct sarhad_screener *s, const char *text, const char *folded,
@@ -1585,7 +1560,7 @@ sarhad__screen_prepare(const struct sarhad_screener *s,
     q->dob = in->birth_date;
     q->birth_year =
         in->birth_date.year != 0 ? in->birth_date.year : in->birth_year;
-    q->sex = in->sex == 'M' || in->sex == 'F' ? in->sex : 0;
+    q->sex = (char)(in->sex == 'M' || in->sex == 'F' ? in->sex : 0);
     for (unsigned i = 0; i < q->name.token_count; i++) {
         q->keys[i] = sarhad__screen_dict_find(&s->keys, q->name.tokens[i].key);
         q->spells[i] =

@@ -231,6 +231,14 @@ int sarhad__screen_written(const char *a, size_t la, uint32_t ma, const char *b,
 /* The set of letters in a string, one bit each (case folded). */
 uint32_t sarhad__screen_letters(const char *a);
 
+/* The coarse form of a key or a folded spelling into out[cap]: h dropped
+ * and the digraph letters (K for kh, S for sh, C for ch) read as their
+ * first letter, doubles once; returns its length.  A typo or an OCR slip
+ * that breaks a digraph ("Kahn", "Akrhel") or an h that comes and goes
+ * ("Mohmand", "Momand") moves a key two edits but leaves its coarse form
+ * as it was. */
+size_t sarhad__screen_coarse(char *out, size_t cap, const char *key);
+
 /* Set up q->bound and q->letters for sarhad__screen_bound; the caller
  * frees q->bound with sarhad__free.  false: no memory. */
 bool sarhad__screen_bound_init(const struct sarhad_screener *s,

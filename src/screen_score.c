@@ -140,23 +140,21 @@ no_h(uint32_t letters)
     return letters & ~(1u << ('h' & 31));
 }
 
-/* A folded spelling without h, its digraph letters (K, S, C) read as
- * their first letter, doubled letters once. */
-static void
-coarse_spelling(char *out, size_t cap, const char *folded)
+size_t
+sarhad__screen_coarse(char *out, size_t cap, const char *key)
 {
     size_t n = 0;
 
-    for (; *folded != '\0' && n + 1 < cap; folded++) {
-        char c = *folded == 'K'   ? 'k'
-                 : *folded == 'S' ? 's'
-                 : *folded == 'C' ? 'c'
-                                  : *folded;
+    for (; *key != '\0' && n + 1 < cap; key++) {
+        char c = *key;
+        if (c == 'K' || c == 'S' || c == 'C') /* kh, sh, ch */
+            c = (char)(c - 'A' + 'a');
         if (c == 'h' || (n > 0 && out[n - 1] == c))
             continue;
         out[n++] = c;
     }
     out[n] = '\0';
+    return n;
 }
 
 static bool
@@ -294,9 +292,9 @@ typo_distance(const struct tok *a, uint32_t la, const struct tok *b,
      * with the digraphs read as their first letter, are one edit
      * apart. */
     if (fd > limit && masks_within(no_h(la), no_h(lb), limit - 1)) {
-        char ca[32], cb[32];
-        coarse_spelling(ca, sizeof(ca), a->folded);
-        coarse_spelling(cb, sizeof(cb), b->folded);
+        char ca[32] = "", cb[32] = "";
+        sarhad__screen_coarse(ca, sizeof(ca), a->folded);
+        sarhad__screen_coarse(cb, sizeof(cb), b->folded);
         if (sarhad__osa_distance(ca, cb) + 1 < fd)
             fd = sarhad__osa_distance(ca, cb) + 1;
     }

@@ -298,7 +298,7 @@ build_entry(struct sarhad_watchlist_entry *e, const struct field *f,
         if (f[6].len != 1 || strchr("MFX", f[6].text[0]) == NULL)
             return sarhad__fail_at(err, SARHAD_EFORMAT, "sex", line, f[6].col,
                                    "sex is M, F, X or empty");
-        e->sex = f[6].text[0] == 'X' ? 0 : f[6].text[0];
+        e->sex = (char)(f[6].text[0] == 'X' ? 0 : f[6].text[0]);
     }
     return SARHAD_OK;
 }

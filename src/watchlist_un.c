@@ -51,7 +51,7 @@ text_of(char *out, size_t cap, const xmlNode *n)
                 break;
             /* Line breaks inside a value are spaces. */
             out[len++] =
-                (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : (char)*p;
+                (char)((*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p);
         }
     }
     while (len > 0 && out[len - 1] == ' ')
@@ -90,8 +90,8 @@ add_birth(struct sarhad_watchlist_entry *e, const xmlNode *dob,
             char to[16];
             text_of(to, sizeof(to), child(dob, "TO_YEAR"));
             n = text_of(buf, sizeof(buf) - 16, c);
-            memcpy(buf + n, "..", 2);
-            n += 2 + sarhad__strlcpy(buf + n + 2, to, 14);
+            n += sarhad__strlcpy(buf + n, "..", 3);
+            n += sarhad__strlcpy(buf + n, to, 14);
         } else {
             n = text_of(buf, sizeof(buf), c);
         }
@@ -213,9 +213,11 @@ read_detail(struct sarhad_watchlist_entry *e, const xmlNode *c, char *buf,
         return SARHAD_OK;
     } else if (named(c, "GENDER")) {
         text_of(buf, cap, c);
-        e->sex = strcasecmp(buf, "Male") == 0     ? 'M'
-                 : strcasecmp(buf, "Female") == 0 ? 'F'
-                                                  : 0;
+        e->sex = 0;
+        if (strcasecmp(buf, "Male") == 0)
+            e->sex = 'M';
+        else if (strcasecmp(buf, "Female") == 0)
+            e->sex = 'F';
         return SARHAD_OK;
     } else if (named(c, "COMMENTS1")) {
         text_of(buf, cap, c);

@@ -140,6 +140,17 @@ expect "... and nothing of them recorded" $? 0 "$T/out" "sound"
 expect "refusals report as a table" $? 0 "$T/out" "visa_entries_used"
 "$S" report --db "$DB" overstays --to 2024-01-20 --format json >"$T/out" 2>&1
 expect "overstays report" $? 0 "$T/out" '"overstay":"4 weeks-3 months","count":1}'
+# Without --to, the stays still open on the last day the ledger recorded.
+last=$(sqlite3 "$DB" "SELECT max(day) FROM daily_summary")
+"$S" report --db "$DB" overstays --to "$last" --format json >"$T/want" 2>&1
+"$S" report --db "$DB" overstays --format json >"$T/out" 2>&1
+expect "... without --to: on the last day recorded ($last)" $? 0 "$T/out" '"overstay":"2-4 weeks","count":1}'
+cmp -s "$T/want" "$T/out" && ok "... the same rows as --to $last" ||
+    bad "... the same rows as --to $last"
+"$S" init --db "$T/empty.db" --post TORKHAM >/dev/null
+"$S" report --db "$T/empty.db" overstays --format csv >"$T/out" 2>&1
+expect "... and on an empty ledger only the header" $? 0 "$T/out" "post,crossing,nationality,overstay,count"
+[ "$(wc -l <"$T/out")" = 1 ] && ok "... no rows" || bad "... no rows ($(wc -l <"$T/out") lines)"
 "$S" report --db "$DB" weekly >"$T/out" 2>&1
 expect "an unknown report is a usage error" $? 2 "$T/out" "unknown report"
 "$S" report --db "$DB" daily --from 2023-13-01 >"$T/out" 2>&1

@@ -188,6 +188,16 @@ enum sarhad_status sarhad__identity_find(struct sarhad_store *store,
 bool sarhad__identity_plan(struct sarhad__identity *id, int64_t next_traveller);
 
 /*
+ * The first document key of id held by a traveller other than the one it
+ * names (a document on record for someone else, which
+ * sarhad__identity_record keeps apart as a conflict), or NULL.  The name
+ * and birth date key is left out: namesakes born the same day (often a
+ * 1 January of convenience) are common, not a sign of anything.
+ */
+const struct sarhad__key *
+sarhad__identity_conflict(const struct sarhad__identity *id);
+
+/*
  * Write what the plan decided: a fresh traveller's row, every key of the
  * presentation not yet held by anyone, and for a known traveller a link
  * saying why each new key is theirs (a key held by someone else is a

@@ -78,6 +78,19 @@ add_flag(struct sarhad_decision *d, const char *code, const char *detail)
     d->flag_count++;
 }
 
+/* A key's kind as an officer reads it. */
+static const char *
+document_words(const char *kind)
+{
+    static const char *const words[][2] = {
+        {"cnic", "CNIC"}, {"por", "PoR card"}, {"acc", "ACC"}};
+
+    for (size_t i = 0; i < SARHAD_COUNT_OF(words); i++)
+        if (strcmp(kind, words[i][0]) == 0)
+            return words[i][1];
+    return kind; /* passport, tazkira */
+}
+
 /* The flags only the ledger can raise, from the history before this
  * presentation. */
 static enum sarhad_status
@@ -414,6 +427,7 @@ prepare(struct crossing *c, struct sarhad_error *err)
 {
     struct sarhad_store *store = c->ledger->store;
     int64_t traveller = 0;
+    const struct sarhad__key *conflict;
     enum sarhad_status s;
     size_t need;
 
@@ -427,6 +441,15 @@ prepare(struct crossing *c, struct sarhad_error *err)
     if (sarhad__identity_plan(&c->id, traveller))
         add_flag(c->d, "identity_linked",
                  "a new passport was linked to a known traveller");
+    conflict = sarhad__identity_conflict(&c->id);
+    if (conflict != NULL) {
+        char detail[160];
+        snprintf(detail, sizeof(detail),
+                 "the %s presented is on record for another traveller; "
+                 "not merged, see the traveller's history",
+                 document_words(conflict->kind));
+        add_flag(c->d, "identity_conflict", detail);
+    }
     /* Written once into a buffer that is nearly always big enough. */
     sarhad__buf_reset(c->dec);
     if (sarhad__buf_reserve(c->dec, 4096)) {

@@ -293,6 +293,17 @@ sarhad__identity_plan(struct sarhad__identity *id, int64_t next_traveller)
     return linked;
 }
 
+const struct sarhad__key *
+sarhad__identity_conflict(const struct sarhad__identity *id)
+{
+    for (unsigned i = 0; i < id->key_count; i++)
+        if (id->keys[i].traveller_id != 0 &&
+            id->keys[i].traveller_id != id->traveller_id &&
+            strcmp(id->keys[i].kind, "nbd") != 0)
+            return &id->keys[i];
+    return NULL;
+}
+
 enum sarhad_status
 sarhad__identity_record(struct sarhad_store *store, struct sarhad__memo *memo,
                         const struct sarhad_presentation *p,

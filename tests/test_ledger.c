@@ -157,6 +157,61 @@ keep(void *ctx, const char *json, size_t len)
     t->buf[len] = '\0';
 }
 
+/* A passport of one traveller with the tazkira of another: nothing is
+ * merged or moved, the clash is kept for a supervisor, and the officer is
+ * told at the counter. */
+TEST(ledger_identity_conflict_flagged_not_merged)
+{
+    struct sarhad_ledger *ledger;
+    struct sarhad_store *store = fresh("conflict.db", &ledger);
+    struct sarhad_presentation p;
+    struct sarhad_decision d;
+    struct text t;
+    int64_t id;
+
+    ASSERT(store != NULL);
+    begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 11, 5), "AFG");
+    passport(&p, "P01111111");
+    visa(&p, "V1111111", SARHAD_ENTRIES_MULTIPLE, 60);
+    numbered(&p, SARHAD_DOC_TAZKIRA, "1400-0101-11111");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699000000, &d, &id, NULL));
+    begin(&p, "TORKHAM", SARHAD_ENTRY, D(2023, 11, 6), "AFG");
+    mrz_doc(&p, SARHAD_DOC_PASSPORT, SARHAD_MRZ_TD3, "AFG", "AFG", "DURRANI",
+            "P02222222", D(2030, 1, 1)); /* not a namesake of the first */
+    visa(&p, "V2222222", SARHAD_ENTRIES_MULTIPLE, 60);
+    numbered(&p, SARHAD_DOC_TAZKIRA, "1400-0101-22222");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1699100000, &d, &id, NULL));
+    ASSERT(!has_flag(&d, "identity_conflict"));
+    /* The first passport, the second traveller's tazkira. */
+    begin(&p, "TORKHAM", SARHAD_EXIT, D(2023, 11, 20), "AFG");
+    passport(&p, "P01111111");
+    numbered(&p, SARHAD_DOC_TAZKIRA, "1400 0101 22222");
+    ASSERT_OK(
+        sarhad_ledger_cross(ledger, &p, &officer, 1700400000, &d, &id, NULL));
+    ASSERT(has_flag(&d, "identity_conflict"));
+    ASSERT(!has_flag(&d, "identity_linked"));
+    ASSERT(!has_flag(&d, "no_entry_on_record")); /* the passport's stay */
+    ASSERT_EQ_INT(2, scalar(store, "SELECT count(*) FROM traveller"));
+    ASSERT_EQ_INT(2, scalar(store, "SELECT traveller_id FROM traveller_key"
+                                   " WHERE kind = 'tazkira'"
+                                   " AND value = '1400010122222'"));
+    ASSERT_EQ_INT(1, scalar(store, "SELECT count(*) FROM traveller_link"
+                                   " WHERE by_kind = 'conflict'"
+                                   " AND traveller_id = 1"));
+    ASSERT_OK(sarhad_ledger_traveller(store, 1, keep, &t, NULL));
+    ASSERT(strstr(t.buf, "tazkira 1400010122222 is held by traveller 2") !=
+           NULL);
+    ASSERT(strstr(t.buf, "not merged") != NULL);
+    ASSERT_OK(sarhad_ledger_attempt(store, id, keep, &t, NULL));
+    ASSERT(strstr(t.buf, "the tazkira presented is on record for another "
+                         "traveller") != NULL);
+    ASSERT_EQ_INT(0, problems(store));
+    sarhad_ledger_close(ledger);
+    sarhad_store_close(store);
+}
+
 TEST(ledger_identity_linked_by_national_id)
 {
     struct sarhad_ledger *ledger;

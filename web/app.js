@@ -306,7 +306,11 @@
         for (const m of f.mrz_problems || []) {
             flags.append(S.el('li', { class: 'flag-warn mrz-problem' }, 'MRZ problem: ' + m.detail));
         }
-        for (const n of f.notes || []) flags.append(S.el('li', { class: 'note' }, n.detail));
+        for (const n of f.notes || []) {
+            /* A document on record for someone else is a warning, not a note. */
+            const warn = n.code === 'identity_conflict';
+            flags.append(S.el('li', { class: warn ? 'flag-warn identity-conflict' : 'note' }, n.detail));
+        }
         if (flags.childElementCount) box.append(S.el('h4', {}, 'Flags and notes'), flags);
     };
 

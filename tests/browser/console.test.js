@@ -462,6 +462,33 @@ test('an officer finds a traveller by document or name and opens the history', a
     assert.ok(!(await visible('#tv-table')));
 });
 
+test('a document on record for another traveller is a warning at the counter', async () => {
+    await login('officer');
+    // The passport's holder is known, and someone else holds a tazkira.
+    const seeded = await page.evaluate(async (mrz) => {
+        const a = await window.Sarhad.api('POST', '/v1/decisions', {
+            crossing: 'TORKHAM', direction: 'entry', time: '2023-11-08T09:00:00+05:00',
+            traveller: { nationality: 'AFG', sex: 'F', birth_date: '1990-01-01' },
+            documents: [{ kind: 'passport', mrz }] });
+        const b = await window.Sarhad.api('POST', '/v1/decisions', {
+            crossing: 'TORKHAM', direction: 'exit', time: '2023-11-08T10:00:00+05:00',
+            traveller: { nationality: 'AFG', sex: 'M', birth_date: '1975-03-03' },
+            documents: [{ kind: 'tazkira', number: '1402-0808-55555' }] });
+        return [a.data, b.data];
+    }, PASSPORT.join('\n'));
+    assert.ok(seeded[0].attempt_id && seeded[1].attempt_id, JSON.stringify(seeded));
+    await page.fill('#c-time', '2023-11-09T09:30');
+    await scan('#c-passport', PASSPORT);
+    await page.click('#c-add-doc');
+    await page.locator('#c-others .other-doc select').last().selectOption('tazkira');
+    await page.locator('#c-others .other-doc input[data-key="number"]').last().fill('1402 0808 55555');
+    await scan('#c-visa', VISA);
+    const warning = page.locator('#decision .flags li.identity-conflict');
+    await warning.waitFor();
+    assert.match(await warning.textContent(), /tazkira presented is on record for another traveller/);
+    assert.ok((await warning.getAttribute('class')).includes('flag-warn'), 'shown as a warning');
+});
+
 test('a supervisor goes from a traveller\'s history to the override of the latest attempt', async () => {
     await login('supervisor');
     const refused = await page.evaluate(async (mrz) => {

@@ -219,6 +219,8 @@ test('a refusal says what was missing, in words', async () => {
     assert.ok(await page.isVisible('#decision .stale-note'));
     // The notice's anchor is one the log must still hold: an auditor checks it.
     await page.click('#logout');
+    // The logout loads a fresh page; wait for it before going on.
+    await page.waitForFunction(() => !document.getElementById('login').hidden);
     await login('auditor');
     const verify = (a) => page.evaluate(async (x) => (await window.Sarhad.api('GET',
         '/v1/audit/verify?anchor=' + x)).data.ok, a);

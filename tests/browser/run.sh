@@ -6,6 +6,8 @@
 # central, starts `sarhad serve` on a free loopback port (its push failing,
 # its national view reading that central), runs tests/browser/*.test.js with node's test runner, stops the
 # server, and closes with "N passed, N failed" (what scripts/test reads).
+# A test that has not finished in two minutes fails rather than holding up
+# the suite.
 # SARHAD (default build/sarhad) picks the binary; SCREENSHOTS=DIR keeps
 # screenshots of the screens (never committed).
 set -u
@@ -79,7 +81,7 @@ port=$(served_port "$dir/out")
 
 SARHAD_URL=http://127.0.0.1:$port CHROMIUM=$CHROMIUM \
     POLICY_FILE=$root/policies/pakistan.policy BUNDLE_DIR=$dir \
-    node --test --test-concurrency=1 \
+    node --test --test-concurrency=1 --test-timeout=120000 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$dir/tap" \
     "$here"/*.test.js
